@@ -1,0 +1,76 @@
+"""Who the signed-in person is, as the rest of the product needs to know it.
+
+`actor_for(user)` reads the person's active memberships once per request and returns a frozen
+value. Every permission decision is made from it (and, in ehcp/, from the relationship to the
+case): never from anything the browser sends.
+"""
+
+from dataclasses import dataclass
+
+from .models import COUNCIL_CASEWORK_ROLES, MANAGER_ROLES, AgencyKind, Membership, Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    memberships: tuple[tuple[int, str, str], ...]  # (agency_id, agency_kind, role)
+
+    @property
+    def agency_ids(self) -> frozenset[int]:
+        return frozenset(agency_id for agency_id, _, _ in self.memberships)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(role for _, _, role in self.memberships)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def agency_ids_with_role(self, *roles: str) -> frozenset[int]:
+        return frozenset(a for a, _, role in self.memberships if role in roles)
+
+    @property
+    def council_agency_ids(self) -> frozenset[int]:
+        """The council SEN teams this person does casework for."""
+        return frozenset(
+            a
+            for a, kind, role in self.memberships
+            if kind == AgencyKind.SEN_TEAM and role in COUNCIL_CASEWORK_ROLES
+        )
+
+    @property
+    def is_council_officer(self) -> bool:
+        return bool(self.council_agency_ids)
+
+    @property
+    def is_manager(self) -> bool:
+        return self.has_role(*MANAGER_ROLES)
+
+    def can_manage_agency(self, agency_id: int) -> bool:
+        return agency_id in self.agency_ids_with_role(*MANAGER_ROLES)
+
+    @property
+    def may_override_consent(self) -> bool:
+        """Only an SEN manager may let a step go ahead without consent, with a written reason."""
+        return self.has_role(Role.SEN_MANAGER)
+
+
+ANONYMOUS = Actor(user_id=0, memberships=())
+
+
+def actor_for(user) -> Actor:
+    """The person's active memberships, read once and kept on the user object for the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    cached = getattr(user, "_send_actor", None)
+    if cached is not None:
+        return cached
+    rows = (
+        Membership.objects.active()
+        .filter(user_id=user.pk)
+        .values_list("agency_id", "agency__kind", "role")
+        .order_by("agency_id", "role")
+    )
+    actor = Actor(user_id=user.pk, memberships=tuple(rows))
+    user._send_actor = actor
+    return actor

@@ -1,0 +1,98 @@
+"""Partner agencies, the people who work for them, and their roles.
+
+An agency is a party to the information sharing agreement: the council's SEN team, the
+educational psychology service, a health provider, children's social care, a school or setting.
+A person works through one or more memberships; every permission is decided from the agency,
+the role and (in ehcp/) the relationship to the case.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class AgencyKind(models.TextChoices):
+    SEN_TEAM = "SEN_TEAM", "Council SEN team"
+    EP_SERVICE = "EP_SERVICE", "Educational psychology service"
+    HEALTH = "HEALTH", "Health provider"
+    SOCIAL_CARE = "SOCIAL_CARE", "Children's social care"
+    SCHOOL = "SCHOOL", "School or setting"
+    OTHER = "OTHER", "Other"
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "CASEWORKER", "SEND caseworker"
+    SEN_MANAGER = "SEN_MANAGER", "SEN manager"
+    EDUCATIONAL_PSYCHOLOGIST = "EDUCATIONAL_PSYCHOLOGIST", "Educational psychologist"
+    HEALTH_ADVISER = "HEALTH_ADVISER", "Health adviser"
+    SOCIAL_CARE_ADVISER = "SOCIAL_CARE_ADVISER", "Social care adviser"
+    SENCO = "SENCO", "SENCo"
+    PANEL_MEMBER = "PANEL_MEMBER", "Panel member"
+    PANEL_CHAIR = "PANEL_CHAIR", "Panel chair"
+    ADMINISTRATOR = "ADMINISTRATOR", "Administrator"
+
+
+# Roles that may run the council's statutory casework (decide, issue, record exceptions).
+COUNCIL_CASEWORK_ROLES = frozenset({Role.CASEWORKER, Role.SEN_MANAGER})
+# Roles that manage a queue: reassign tasks, see the caseload, override a consent gate.
+MANAGER_ROLES = frozenset({Role.SEN_MANAGER, Role.ADMINISTRATOR})
+
+
+# Who may claim and complete the tasks in each kind of agency's queue.
+QUEUE_ROLES = {
+    AgencyKind.SEN_TEAM: frozenset({Role.CASEWORKER, Role.SEN_MANAGER}),
+    AgencyKind.EP_SERVICE: frozenset({Role.EDUCATIONAL_PSYCHOLOGIST}),
+    AgencyKind.HEALTH: frozenset({Role.HEALTH_ADVISER}),
+    AgencyKind.SOCIAL_CARE: frozenset({Role.SOCIAL_CARE_ADVISER}),
+    AgencyKind.SCHOOL: frozenset({Role.SENCO}),
+    AgencyKind.OTHER: frozenset(Role),
+}
+
+
+class Agency(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=AgencyKind.choices, db_index=True)
+    # Schools and settings: DfE unique reference number, used for SEN2 placements.
+    urn = models.CharField("URN", max_length=10, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, user__is_active=True, agency__is_active=True)
+
+
+class Membership(models.Model):
+    """A person working for an agency in a role. Revoking it takes effect on the next request."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+
+    objects = MembershipQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency", "role"], name="unique_membership"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} - {self.get_role_display()}, {self.agency}"

@@ -1,0 +1,483 @@
+"""Everything that changes a case happens here, in one transaction, with who, when and why.
+
+Each service checks the business rules (through `ehcp.rules` and the case's FSM conditions),
+raises `CaseRuleError` with a message fit to show a caseworker when one is broken, and otherwise
+changes the records and leaves a history reason. Nothing here knows about the workflow engine:
+`workflows/` calls these services from its steps.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import TransitionNotAllowed
+
+from agencies.access import actor_for
+from agencies.models import Agency, AgencyKind
+
+from .models import (
+    ADVICE_AGENCY_KIND,
+    AdviceKind,
+    AdviceRequest,
+    Case,
+    CaseStatus,
+    Child,
+    ConsentGiver,
+    ConsentOverride,
+    ConsentRecord,
+    SettingConsultation,
+    StatutoryException,
+)
+from .rules import consent as consent_rules
+from .rules import deadlines
+from .rules.exceptions import validate_exception
+
+
+class CaseRuleError(Exception):
+    """A business rule refused the change. `messages` are shown to the user; nothing changed."""
+
+    def __init__(self, *messages: str):
+        super().__init__("; ".join(messages))
+        self.messages = list(messages)
+
+
+def _check_date(value: date, *, today: date, not_before: date | None = None, what: str) -> None:
+    if value > today:
+        raise CaseRuleError(f"The date {what} must be today or in the past")
+    if not_before is not None and value < not_before:
+        raise CaseRuleError(
+            f"The date {what} must be on or after {not_before:%-d %B %Y}"
+        )
+
+
+def _save(instance, reason: str, by) -> None:
+    instance._change_reason = reason
+    instance._history_user = by
+    instance.save()
+
+
+def _transition(case: Case, verb: str, **kwargs) -> None:
+    """Run an FSM transition, turning a refusal into a message for the user."""
+    method = getattr(case, verb)
+    try:
+        method(**kwargs)
+    except TransitionNotAllowed as exc:
+        raise CaseRuleError(transition_refusal_message(case, verb)) from exc
+
+
+def transition_refusal_message(case: Case, verb: str) -> str:
+    """Why the case cannot take this step now, in a caseworker's words."""
+    if verb == "decide_to_assess" and case.status == CaseStatus.REQUESTED:
+        if not case.has_requested_advice():
+            return "Choose at least one agency to ask for advice"
+        missing = case.missing_consent_to_request_advice(
+            case.advice_requests.order_by("-requested_on").values_list("requested_on", flat=True)[0]
+        )
+        if missing is not None:
+            names = dict(Agency.objects.filter(pk__in=missing.agency_ids).values_list("pk", "name"))
+            return consent_rules.gate_message(missing, names)
+    if verb in {"decide_to_issue", "decide_not_to_issue"} and case.status == CaseStatus.ASSESSING:
+        return "All the advice must be received before you decide whether to issue a plan"
+    if verb == "issue_final" and case.status == CaseStatus.CONSULTING:
+        return "Consult a school or setting before you issue the final plan"
+    return f"This case is at the stage \u201c{case.get_status_display()}\u201d, so this step cannot be taken now"
+
+
+# -- the request --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildDetails:
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    upn: str = ""
+    nhs_number: str = ""
+    address: str = ""
+    postcode: str = ""
+    protected_whereabouts: bool = False
+    current_setting: Agency | None = None
+    primary_need: str = ""
+    secondary_need: str = ""
+
+
+def case_request_receive(
+    *,
+    council: Agency,
+    child: Child | None = None,
+    child_details: ChildDetails | None = None,
+    requested_by: str,
+    requester_name: str,
+    received_on: date,
+    reasons: str,
+    caseworker=None,
+    by,
+    today: date | None = None,
+) -> Case:
+    """Record a request for an EHC needs assessment. The clock starts on the day it was received."""
+    today = today or timezone.localdate()
+    if council.kind != AgencyKind.SEN_TEAM:
+        raise CaseRuleError("Only a council SEN team can receive a request for assessment")
+    _check_date(received_on, today=today, what="the request was received")
+    if child is None:
+        if child_details is None:
+            raise CaseRuleError("Enter the child or young person's details")
+        if child_details.date_of_birth > received_on:
+            raise CaseRuleError("The date of birth must be before the date the request was received")
+        if consent_rules.age_on(child_details.date_of_birth, received_on) >= 25:
+            raise CaseRuleError("EHC plans are for children and young people up to the age of 25")
+    with transaction.atomic():
+        if child is None:
+            child = Child(**child_details.__dict__)
+            _save(child, "Child recorded with a request for assessment", by)
+        elif Case.objects.open().filter(child=child).exists():
+            raise CaseRuleError(f"{child.full_name} already has an open request for assessment")
+        case = Case(
+            child=child,
+            council=council,
+            caseworker=caseworker,
+            requested_by=requested_by,
+            requester_name=requester_name,
+            request_received_on=received_on,
+            request_reasons=reasons,
+        )
+        case.set_statutory_dates()
+        _save(case, "Request for assessment received", by)
+    return case
+
+
+# -- consent ------------------------------------------------------------------------------
+
+
+def consent_record(
+    *,
+    child: Child,
+    case: Case | None,
+    purpose: str,
+    agencies: Iterable[Agency],
+    given_by: str,
+    given_by_name: str,
+    given_on: date,
+    method: str,
+    notes: str = "",
+    by,
+    today: date | None = None,
+) -> ConsentRecord:
+    """Record consent to share information for a purpose with the named agencies."""
+    today = today or timezone.localdate()
+    agencies = list(agencies)
+    errors = []
+    if not agencies:
+        errors.append("Select the agencies the consent covers")
+    if given_on > today:
+        errors.append("The date consent was given must be today or in the past")
+    if given_by == ConsentGiver.YOUNG_PERSON and not consent_rules.young_person_may_consent(
+        child.date_of_birth, given_on
+    ):
+        errors.append(
+            f"A young person can give consent themselves from the age of "
+            f"{consent_rules.YOUNG_PERSON_CONSENT_AGE}; record consent from a parent or carer"
+        )
+    if errors:
+        raise CaseRuleError(*errors)
+    with transaction.atomic():
+        record = ConsentRecord(
+            child=child,
+            case=case,
+            purpose=purpose,
+            given_by=given_by,
+            given_by_name=given_by_name,
+            given_on=given_on,
+            method=method,
+            notes=notes,
+            recorded_by=by,
+        )
+        _save(record, "Consent recorded", by)
+        record.agencies.set(agencies)
+    return record
+
+
+def consent_withdraw(
+    *, consent: ConsentRecord, withdrawn_on: date, reason: str, by, today: date | None = None
+) -> ConsentRecord:
+    """Record that consent was withdrawn. The record is kept; it stops counting from that date."""
+    today = today or timezone.localdate()
+    if consent.withdrawn_on is not None:
+        raise CaseRuleError("This consent has already been withdrawn")
+    _check_date(withdrawn_on, today=today, not_before=consent.given_on, what="consent was withdrawn")
+    if not reason.strip():
+        raise CaseRuleError("Enter how the withdrawal was made and anything the family said")
+    with transaction.atomic():
+        consent = ConsentRecord.objects.select_for_update().get(pk=consent.pk)
+        if consent.withdrawn_on is not None:
+            raise CaseRuleError("This consent has already been withdrawn")
+        consent.withdrawn_on = withdrawn_on
+        consent.withdrawal_reason = reason
+        consent.withdrawn_by = by
+        _save(consent, "Consent withdrawn", by)
+    return consent
+
+
+def consent_override_record(
+    *, case: Case, step: consent_rules.Step, justification: str, legal_condition: str = "", by
+) -> ConsentOverride:
+    """An SEN manager lets a step go ahead without consent, with a written justification."""
+    if not actor_for(by).may_override_consent:
+        raise CaseRuleError("Only an SEN manager can record a decision to proceed without consent")
+    if len(justification.strip()) < 20:
+        raise CaseRuleError(
+            "Explain why the step must go ahead without consent (at least 20 characters)"
+        )
+    with transaction.atomic():
+        override = ConsentOverride(case=case, step=step, justification=justification, authorised_by=by)
+        if legal_condition:
+            override.legal_condition = legal_condition
+        _save(override, "Consent gate overridden", by)
+    return override
+
+
+# -- decision whether to assess -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdviceToSeek:
+    kind: str
+    agency: Agency
+
+
+def case_assessment_decide(
+    *,
+    case: Case,
+    assess: bool,
+    decided_on: date,
+    reasons: str = "",
+    advice: Iterable[AdviceToSeek] = (),
+    by,
+    today: date | None = None,
+) -> Case:
+    """Decide whether to carry out an EHC needs assessment (regs 4 and 5).
+
+    Deciding to assess sends the advice requests, each due 6 weeks later (reg 8(1)); that shares
+    information with the agencies, so it needs consent covering them (or a recorded override).
+    """
+    today = today or timezone.localdate()
+    _check_date(decided_on, today=today, not_before=case.request_received_on, what="of the decision")
+    advice = list(advice)
+    with transaction.atomic():
+        if assess:
+            kinds = [item.kind for item in advice]
+            if len(kinds) != len(set(kinds)):
+                raise CaseRuleError("Ask each kind of adviser once")
+            for item in advice:
+                expected = ADVICE_AGENCY_KIND[AdviceKind(item.kind)]
+                if expected != AgencyKind.OTHER and item.agency.kind != expected:
+                    raise CaseRuleError(
+                        f"{AdviceKind(item.kind).label} must come from a "
+                        f"{AgencyKind(expected).label.lower()}"
+                    )
+                AdviceRequest.objects.create(
+                    case=case,
+                    kind=item.kind,
+                    agency=item.agency,
+                    requested_on=decided_on,
+                    due_on=deadlines.due_on(deadlines.ADVICE, decided_on),
+                )
+            _transition(case, "decide_to_assess", on=decided_on)
+            reason = "Decided to assess; advice requested"
+        else:
+            if not reasons.strip():
+                raise CaseRuleError("Enter the reasons for refusing to assess")
+            _transition(case, "refuse_to_assess", on=decided_on, reasons=reasons)
+            reason = "Decided not to assess"
+        _save(case, reason, by)
+    return case
+
+
+def advice_submit(
+    *, advice: AdviceRequest, received_on: date, summary: str, by, today: date | None = None
+) -> AdviceRequest:
+    """An agency's advice is received by the council (reg 8(1): within 6 weeks of the request)."""
+    today = today or timezone.localdate()
+    if advice.received_on is not None:
+        raise CaseRuleError("This advice has already been submitted")
+    _check_date(received_on, today=today, not_before=advice.requested_on, what="the advice was given")
+    if not summary.strip():
+        raise CaseRuleError("Enter the advice")
+    with transaction.atomic():
+        advice.received_on = received_on
+        advice.summary = summary
+        advice.submitted_by = by
+        _save(advice, "Advice submitted", by)
+    return advice
+
+
+# -- decision whether to issue, draft, comments, consultation, final ----------------------
+
+
+def case_issue_decide(
+    *, case: Case, issue: bool, decided_on: date, reasons: str = "", by, today: date | None = None
+) -> Case:
+    """Decide whether to issue an EHC plan. A decision not to issue is due by week 16 (reg 10)."""
+    today = today or timezone.localdate()
+    _check_date(decided_on, today=today, not_before=case.assessment_decided_on, what="of the decision")
+    with transaction.atomic():
+        if issue:
+            _transition(case, "decide_to_issue", on=decided_on)
+            reason = "Decided to issue a plan"
+        else:
+            if not reasons.strip():
+                raise CaseRuleError("Enter the reasons for not issuing a plan")
+            _transition(case, "decide_not_to_issue", on=decided_on, reasons=reasons)
+            reason = "Decided not to issue a plan"
+        _save(case, reason, by)
+    return case
+
+
+def plan_draft_issue(*, case: Case, issued_on: date, by, today: date | None = None) -> Case:
+    """Send the draft plan. The family has 15 days, beginning with the day it is served (reg 13(1))."""
+    today = today or timezone.localdate()
+    _check_date(issued_on, today=today, not_before=case.issue_decided_on, what="the draft was issued")
+    with transaction.atomic():
+        _transition(case, "issue_draft", on=issued_on)
+        _save(case, "Draft plan issued", by)
+    return case
+
+
+def draft_comments_record(
+    *,
+    case: Case,
+    received_on: date | None,
+    summary: str,
+    setting_to_consult: Agency,
+    requested_by_family: bool,
+    meeting_requested: bool = False,
+    by,
+    today: date | None = None,
+) -> SettingConsultation:
+    """Record the family's comments on the draft and send the consultation to a setting.
+
+    Without comments from the family, the council waits until the 15-day period has ended.
+    """
+    today = today or timezone.localdate()
+    if case.status != CaseStatus.DRAFT_ISSUED:
+        raise CaseRuleError(transition_refusal_message(case, "record_comments"))
+    if received_on is not None:
+        _check_date(received_on, today=today, not_before=case.draft_issued_on, what="of the comments")
+    elif today <= case.draft_comments_due_on:
+        raise CaseRuleError(
+            "The family has until "
+            f"{case.draft_comments_due_on:%-d %B %Y} to comment on the draft: record their comments, "
+            "or wait until the period has ended"
+        )
+    if setting_to_consult.kind != AgencyKind.SCHOOL:
+        raise CaseRuleError("Choose a school, college or early years setting to consult")
+    with transaction.atomic():
+        _transition(
+            case,
+            "record_comments",
+            received_on=received_on,
+            summary=summary,
+            requested_setting=setting_to_consult if requested_by_family else None,
+            meeting_requested=meeting_requested,
+        )
+        _save(case, "Comments on the draft recorded", by)
+        consultation = SettingConsultation(
+            case=case,
+            setting=setting_to_consult,
+            sent_on=today,
+            reply_due_on=deadlines.due_on(deadlines.SETTING_CONSULTATION, today),
+        )
+        _save(consultation, "Setting consulted about being named", by)
+    return consultation
+
+
+def consultation_reply_record(
+    *,
+    consultation: SettingConsultation,
+    replied_on: date,
+    response: str,
+    notes: str,
+    by,
+    today: date | None = None,
+) -> SettingConsultation:
+    """The setting's answer to the consultation (it should reply within 15 days, CoP 9.83)."""
+    today = today or timezone.localdate()
+    if consultation.replied_on is not None:
+        raise CaseRuleError("This setting has already replied")
+    _check_date(replied_on, today=today, not_before=consultation.sent_on, what="of the reply")
+    with transaction.atomic():
+        consultation.replied_on = replied_on
+        consultation.response = response
+        consultation.response_notes = notes
+        consultation.replied_by = by
+        _save(consultation, "Setting replied to consultation", by)
+    return consultation
+
+
+def plan_final_issue(
+    *, case: Case, issued_on: date, named_setting: Agency, by, today: date | None = None
+) -> Case:
+    """Issue the final EHC plan, naming the setting in section I (due by week 20, reg 13(2))."""
+    today = today or timezone.localdate()
+    _check_date(issued_on, today=today, not_before=case.draft_issued_on, what="the final plan was issued")
+    if case.draft_comments_due_on and issued_on <= case.draft_comments_due_on and not case.comments_received_on:
+        raise CaseRuleError("The final plan cannot be issued before the family's 15 days to comment have ended")
+    if not case.consultations.filter(setting=named_setting).exists():
+        raise CaseRuleError(f"Consult {named_setting.name} before naming it in the final plan")
+    with transaction.atomic():
+        _transition(case, "issue_final", on=issued_on, named_setting=named_setting)
+        _save(case, "Final plan issued", by)
+    return case
+
+
+# -- exceptions to the time limits --------------------------------------------------------
+
+
+def exception_record(
+    *,
+    case: Case,
+    period_code: str,
+    limb: str,
+    starts_on: date,
+    ends_on: date | None,
+    evidence: str,
+    reasoning: str,
+    advice_request: AdviceRequest | None = None,
+    family_told_on: date | None = None,
+    by,
+) -> StatutoryException:
+    """Record a lawful exception to a time limit. The statutory date itself never moves."""
+    period = PERIODS_BY_CODE.get(period_code)
+    if period is None or not period.exception_limbs:
+        raise CaseRuleError("Choose a time limit that allows exceptions")
+    errors = validate_exception(period, limb, starts_on=starts_on, ends_on=ends_on)
+    if period is deadlines.ADVICE and advice_request is None:
+        errors.append("Choose the advice request the exception is about")
+    if advice_request is not None and advice_request.case_id != case.pk:
+        errors.append("Choose advice requested for this case")
+    if not evidence.strip():
+        errors.append("Enter the evidence for the exception")
+    if not reasoning.strip():
+        errors.append("Explain why the exception made the time limit impractical to meet")
+    if errors:
+        raise CaseRuleError(*errors)
+    with transaction.atomic():
+        exception = StatutoryException(
+            case=case,
+            period_code=period_code,
+            limb=limb,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            evidence=evidence,
+            reasoning=reasoning,
+            advice_request=advice_request,
+            family_told_on=family_told_on,
+            recorded_by=by,
+        )
+        _save(exception, f"Exception reg {limb} recorded", by)
+    return exception
+
+
+PERIODS_BY_CODE = {period.code: period for period in deadlines.ALL_PERIODS}

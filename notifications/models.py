@@ -1,0 +1,56 @@
+"""The outbox: a notification is a row written in the same transaction as the change that caused
+it, and delivered after the commit by the sender. Notifications carry no names or health details,
+only a link to sign in and see (DM-03)."""
+
+from django.conf import settings
+from django.db import models
+
+from agencies.models import Agency
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "PENDING", "Waiting to be sent"
+    SENDING = "SENDING", "Being sent"
+    SENT = "SENT", "Sent"
+    FAILED = "FAILED", "Failed"
+
+
+class NotificationKind(models.TextChoices):
+    TASK_OVERDUE = "TASK_OVERDUE", "A task is overdue"
+    TASK_ASSIGNED = "TASK_ASSIGNED", "A task was assigned to you"
+
+
+SUBJECTS = {
+    NotificationKind.TASK_OVERDUE: "A SEND casework task is overdue",
+    NotificationKind.TASK_ASSIGNED: "A SEND casework task has been assigned to you",
+}
+
+
+class Notification(models.Model):
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    # Exactly what to send; the sender never reads case data.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField()
+    link = models.CharField(max_length=200)
+    # Idempotency: the same event never queues two messages to the same address.
+    key = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "email"], name="unique_notification_per_address"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.email}"

@@ -1,0 +1,273 @@
+"""The statutory assessment, as a viewflow flow that reads like the process map.
+
+The flow decides who does the next step and when to chase them. The legal status lives on
+`ehcp.Case` (a protected FSM field) and only the ehcp services change it; each human step here
+calls one of those services inside the flow's lock and transaction, so the flow and the status
+never disagree.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+from viewflow import this
+from viewflow.workflow import lock
+from viewflow.workflow.base import Flow
+from viewflow.workflow.nodes import End, Function, If, Join, Split, StartHandle, View, ViewActivation
+
+from agencies.access import actor_for
+from agencies.models import Agency
+from agencies.queues import may_manage_queue, may_work_queue
+from ehcp.models import AdviceKind, CaseStatus
+from ehcp.rules import deadlines
+
+from .models import CaseProcess, CaseTask
+
+# Chasers go out at the start of the working day after a step falls due.
+CHASE_AT = time(8, 0)
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Whose queue a step goes to, when it is due and under which rule."""
+
+    agency: Agency
+    due_on: date | None
+    rule_code: str
+    owner_id: int | None = None
+    subject_id: int | None = None
+
+
+class AgencyTaskActivation(ViewActivation):
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        task = flow_task.flow_class.task_class(
+            process=prev_activation.process, flow_task=flow_task, token=token
+        )
+        task.data = data or {}
+        activation = cls(task)
+        routing = flow_task.route(activation)
+        task.case_id = activation.process.case_id
+        task.agency = routing.agency
+        task.due_on = routing.due_on
+        task.rule_code = routing.rule_code
+        task.subject_id = routing.subject_id
+        if routing.owner_id is not None:
+            task.owner_id = routing.owner_id
+            task.status = "ASSIGNED"
+            task.assigned = timezone.now()
+        task.save()
+        task.previous.add(prev_activation.task)
+        return activation
+
+
+class AgencyTask(View):
+    """A human step that waits in an agency's queue until one of its members claims it."""
+
+    activation_class = AgencyTaskActivation
+
+    def __init__(self, *, title: str, route, **kwargs):
+        super().__init__(view=None, **kwargs)
+        self.task_title = title
+        self._route = route
+
+    def _resolve(self, instance):
+        super()._resolve(instance)
+        self._route = this.resolve(instance, self._route)
+
+    def route(self, activation) -> Routing:
+        return self._route(activation)
+
+    # Permissions come from the person's memberships, read on every request (AC-05, AC-06).
+    def can_assign(self, user, task):
+        if task.owner_id or not user.is_authenticated:
+            return False
+        return may_work_queue(actor_for(user), task.agency_id, task.agency.kind)
+
+    def can_execute(self, user, task):
+        return (
+            task.owner_id == user.pk
+            and may_work_queue(actor_for(user), task.agency_id, task.agency.kind)
+        )
+
+    def can_unassign(self, user, task):
+        if task.owner_id is None or not user.is_authenticated:
+            return False
+        return task.owner_id == user.pk or may_manage_queue(actor_for(user), task.agency_id)
+
+
+def chase_at(activation) -> datetime:
+    """The morning after the step's due date, in the council's time zone."""
+    host = activation.task.previous.get()
+    due = host.due_on or timezone.localdate()
+    return timezone.make_aware(datetime.combine(due + timedelta(days=1), CHASE_AT))
+
+
+def _council(activation, *, due_on: date | None, period: deadlines.StatutoryPeriod) -> Routing:
+    case = activation.process.case
+    return Routing(
+        agency=case.council, due_on=due_on, rule_code=period.code, owner_id=case.caseworker_id
+    )
+
+
+def _advice_route(kind: AdviceKind):
+    def route(activation) -> Routing:
+        advice = activation.process.case.advice_requests.select_related("agency").get(kind=kind)
+        owner = activation.process.case.caseworker_id if kind == AdviceKind.PARENT_VIEWS else None
+        return Routing(
+            agency=advice.agency,
+            due_on=advice.due_on,
+            rule_code=deadlines.ADVICE.code,
+            owner_id=owner,
+            subject_id=advice.pk,
+        )
+
+    return route
+
+
+def _advice_sought(kind: AdviceKind):
+    def condition(activation) -> bool:
+        return activation.process.case.advice_requests.filter(kind=kind).exists()
+
+    return condition
+
+
+def _advice_step(kind: AdviceKind, title: str) -> AgencyTask:
+    return (
+        AgencyTask(title=title, route=_advice_route(kind))
+        .OnTimeout(chase_at, this.chase, interrupting=False, title="Chase late advice")
+        .Next(this.advice_gathered)
+    )
+
+
+class StatutoryAssessmentFlow(Flow):
+    """EHC needs assessment
+
+    From the request for an assessment to the final EHC plan, on the 20-week statutory timeline.
+    """
+
+    process_class = CaseProcess
+    task_class = CaseTask
+    lock_impl = lock.select_for_update_lock
+
+    start = StartHandle(this.start_process).Next(this.decide_to_assess)
+
+    decide_to_assess = (
+        AgencyTask(title="Decide whether to assess", route=this.route_decide_to_assess)
+        .OnTimeout(chase_at, this.chase, interrupting=False, title="Chase late decision")
+        .Next(this.assessing)
+    )
+    assessing = (
+        If(lambda activation: activation.process.case.status == CaseStatus.ASSESSING)
+        .Then(this.request_advice)
+        .Else(this.refused)
+    )
+    request_advice = (
+        Split()
+        .Next(this.parent_views, case=_advice_sought(AdviceKind.PARENT_VIEWS))
+        .Next(this.educational_advice, case=_advice_sought(AdviceKind.EDUCATIONAL))
+        .Next(this.health_advice, case=_advice_sought(AdviceKind.HEALTH))
+        .Next(this.psychological_advice, case=_advice_sought(AdviceKind.PSYCHOLOGICAL))
+        .Next(this.social_care_advice, case=_advice_sought(AdviceKind.SOCIAL_CARE))
+        .Next(this.other_advice, case=_advice_sought(AdviceKind.OTHER))
+    )
+    parent_views = _advice_step(AdviceKind.PARENT_VIEWS, "Record the family's views")
+    educational_advice = _advice_step(AdviceKind.EDUCATIONAL, "Give educational advice")
+    health_advice = _advice_step(AdviceKind.HEALTH, "Give health advice")
+    psychological_advice = _advice_step(AdviceKind.PSYCHOLOGICAL, "Give psychological advice")
+    social_care_advice = _advice_step(AdviceKind.SOCIAL_CARE, "Give social care advice")
+    other_advice = _advice_step(AdviceKind.OTHER, "Give advice")
+    advice_gathered = Join().Next(this.decide_to_issue)
+
+    decide_to_issue = (
+        AgencyTask(title="Decide whether to issue a plan", route=this.route_decide_to_issue)
+        .OnTimeout(chase_at, this.chase, interrupting=False, title="Chase late decision")
+        .Next(this.issuing)
+    )
+    issuing = (
+        If(lambda activation: activation.process.case.status == CaseStatus.DRAFTING)
+        .Then(this.issue_draft)
+        .Else(this.not_issued)
+    )
+    issue_draft = AgencyTask(title="Issue the draft plan", route=this.route_issue_draft).Next(
+        this.record_comments
+    )
+    record_comments = AgencyTask(
+        title="Record comments on the draft and consult a setting", route=this.route_record_comments
+    ).Next(this.reply_to_consultation)
+    reply_to_consultation = (
+        AgencyTask(title="Reply to the consultation", route=this.route_consultation)
+        .OnTimeout(chase_at, this.chase, interrupting=False, title="Chase consultation reply")
+        .Next(this.issue_final)
+    )
+    issue_final = (
+        AgencyTask(title="Issue the final plan", route=this.route_issue_final)
+        .OnTimeout(chase_at, this.chase, interrupting=False, title="Chase final plan")
+        .Next(this.plan_issued)
+    )
+
+    chase = Function(this.send_chaser).Next(this.chased)
+    chased = End()
+    refused = End()
+    not_issued = End()
+    plan_issued = End()
+
+    # -- start --------------------------------------------------------------------------
+
+    def start_process(self, activation, case):
+        activation.process.case = case
+        return activation.process
+
+    # -- routing ------------------------------------------------------------------------
+
+    def route_decide_to_assess(self, activation) -> Routing:
+        case = activation.process.case
+        return _council(activation, due_on=case.decision_to_assess_due_on, period=deadlines.DECIDE_TO_ASSESS)
+
+    def route_decide_to_issue(self, activation) -> Routing:
+        case = activation.process.case
+        return _council(
+            activation, due_on=case.decision_not_to_issue_due_on, period=deadlines.DECISION_NOT_TO_ISSUE
+        )
+
+    def route_issue_draft(self, activation) -> Routing:
+        case = activation.process.case
+        due = deadlines.due_on(deadlines.DRAFT_RECOMMENDED, case.request_received_on)
+        return _council(activation, due_on=due, period=deadlines.DRAFT_RECOMMENDED)
+
+    def route_record_comments(self, activation) -> Routing:
+        case = activation.process.case
+        return _council(activation, due_on=case.draft_comments_due_on, period=deadlines.DRAFT_COMMENTS)
+
+    def route_consultation(self, activation) -> Routing:
+        consultation = activation.process.case.consultations.select_related("setting").latest("pk")
+        return Routing(
+            agency=consultation.setting,
+            due_on=consultation.reply_due_on,
+            rule_code=deadlines.SETTING_CONSULTATION.code,
+            subject_id=consultation.pk,
+        )
+
+    def route_issue_final(self, activation) -> Routing:
+        case = activation.process.case
+        return _council(activation, due_on=case.final_plan_due_on, period=deadlines.FINAL_PLAN)
+
+    # -- chasing ------------------------------------------------------------------------
+
+    def send_chaser(self, activation):
+        """A step is overdue: tell its agency's queue (and the person who claimed it)."""
+        from notifications.services import notification_queue
+
+        timer = activation.task.previous.get()
+        host = timer.previous.select_related("agency").get()
+        if not host.is_open:
+            return
+        host.last_chased_on = timezone.localdate()
+        host.save(update_fields=["last_chased_on"])
+        notification_queue(
+            kind="TASK_OVERDUE",
+            agency=host.agency,
+            user_id=host.owner_id,
+            link=f"/tasks/{host.pk}/",
+            key=f"chase:{host.pk}",
+        )

@@ -1,0 +1,24 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from notifications.services import notification_send_pending
+from workflows.timers import fire_due_timers
+
+
+class Command(BaseCommand):
+    help = "Fire due workflow timers (chasers) and send queued notifications; --loop repeats."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--loop", action="store_true", help="Keep running, once a minute")
+        parser.add_argument("--interval", type=int, default=60)
+
+    def handle(self, *args, loop=False, interval=60, **options):
+        while True:
+            fired = fire_due_timers()
+            sent = notification_send_pending()
+            if fired or sent or not loop:
+                self.stdout.write(f"Timers fired: {fired}; notifications sent: {sent}")
+            if not loop:
+                return
+            time.sleep(interval)

@@ -1,0 +1,71 @@
+"""The process and task rows of the viewflow flows.
+
+Custom models (rather than viewflow's defaults) so that a task knows the agency whose queue it
+sits in, the case it belongs to, and its statutory due date and rule: every queue, inbox and
+overdue list is then one indexed query with no JSON digging.
+"""
+
+from django.db import models
+from viewflow.workflow.models import AbstractProcess, AbstractTask
+from viewflow.workflow.status import STATUS
+
+from agencies.models import Agency
+from ehcp.models import Case
+
+OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+class CaseProcess(AbstractProcess):
+    """One run of a flow for one case."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="processes")
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "case process"
+        ordering = ["-created"]
+
+
+class CaseTaskQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_TASK_STATUSES)
+
+    def human(self):
+        return self.filter(flow_task_type="HUMAN")
+
+
+class CaseTask(AbstractTask):
+    """A step of casework in an agency's queue (or a flow-internal node: gateway, timer, end)."""
+
+    process = models.ForeignKey(CaseProcess, on_delete=models.CASCADE, related_name="tasks")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks")
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+    )
+    due_on = models.DateField(null=True, blank=True)
+    rule_code = models.CharField(max_length=40, blank=True)
+    # For advice and consultation steps: the domain row this task is about.
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    last_chased_on = models.DateField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = CaseTaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "case task"
+        ordering = ["due_on", "pk"]
+        indexes = [
+            models.Index(fields=["agency", "status", "due_on"]),
+            models.Index(fields=["owner", "status", "due_on"]),
+            models.Index(fields=["case", "status"]),
+        ]
+
+    def save(self, *args, **kwargs):
+        # viewflow creates gateway, timer and end rows without knowing about cases.
+        if self.case_id is None:
+            self.case_id = self.process.case_id
+        super().save(*args, **kwargs)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_TASK_STATUSES

@@ -1,0 +1,68 @@
+"""The inbox: my tasks, and the unclaimed tasks in the queues I work, soonest due first."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from agencies.access import actor_for
+from agencies.models import QUEUE_ROLES
+from ehcp.rules import deadlines
+from ehcp.rules.deadlines import DeadlineStatus
+
+from .models import CaseTask
+
+
+def queue_agency_ids(actor) -> set[int]:
+    return {agency for agency, kind, role in actor.memberships if role in QUEUE_ROLES.get(kind, ())}
+
+
+def _open_human_tasks() -> QuerySet[CaseTask]:
+    return (
+        CaseTask.objects.human()
+        .open()
+        .select_related("case", "case__child", "agency", "owner")
+        .order_by("due_on", "pk")
+    )
+
+
+def tasks_mine(user) -> QuerySet[CaseTask]:
+    return _open_human_tasks().filter(owner=user)
+
+
+def tasks_in_my_queues(user) -> QuerySet[CaseTask]:
+    return _open_human_tasks().filter(owner__isnull=True, agency_id__in=queue_agency_ids(actor_for(user)))
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    task: CaseTask
+    status: DeadlineStatus | None
+
+
+def task_rows(tasks, *, today: date, warn_days: int = 5) -> list[TaskRow]:
+    return [
+        TaskRow(task, deadlines.deadline_status(task.due_on, today=today, warn_days=warn_days) if task.due_on else None)
+        for task in tasks
+    ]
+
+
+def task_get_for_user(*, task_id: int, user) -> CaseTask:
+    """A task the person holds, may claim or manage, or whose case their council holds; else 404."""
+    task = (
+        CaseTask.objects.human()
+        .select_related("case", "case__child", "case__council", "agency", "owner", "process")
+        .filter(pk=task_id)
+        .first()
+    )
+    if task is None:
+        raise Http404("No such task")
+    actor = actor_for(user)
+    if not (
+        task.owner_id == user.pk
+        or task.agency_id in actor.agency_ids
+        or task.case.council_id in actor.council_agency_ids
+    ):
+        raise Http404("No such task")
+    return task

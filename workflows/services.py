@@ -1,0 +1,148 @@
+"""Working the queues: start the flow for a request, claim, release, reassign and complete tasks.
+
+Every operation takes the flow's lock (SELECT ... FOR UPDATE on the process row, in one
+transaction) and re-reads the task under it, so when two people click at once exactly one wins
+and the other gets a clear message (CD-01).
+"""
+
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.status import STATUS
+
+from agencies.access import actor_for
+from agencies.queues import may_work_queue
+from ehcp import services as ehcp_services
+from ehcp.models import Case
+from notifications.services import notification_queue
+
+from .flows import StatutoryAssessmentFlow
+from .models import CaseTask
+
+
+class TaskConflict(Exception):
+    """The task changed hands or moved on: the user's action was not applied."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def assessment_request_receive(**kwargs) -> Case:
+    """Record a request for assessment and start the statutory assessment flow, atomically."""
+    with transaction.atomic():
+        case = ehcp_services.case_request_receive(**kwargs)
+        StatutoryAssessmentFlow.start.run(case=case)
+    return case
+
+
+def _run(task: CaseTask, action: Callable[[CaseTask], None]) -> CaseTask:
+    try:
+        with task.flow_task.flow_class.lock(task.process_id):
+            task.refresh_from_db()
+            action(task)
+    except FlowLockFailed as exc:
+        raise TaskConflict("Someone else is working on this case right now. Try again.") from exc
+    return task
+
+
+def task_claim(*, task: CaseTask, user) -> CaseTask:
+    """Take a task from the agency's queue. One claimant at a time."""
+
+    def claim(task):
+        if task.owner_id == user.pk and task.is_open:
+            return
+        if not task.is_open:
+            raise TaskConflict("This task has already been completed")
+        if task.owner_id is not None:
+            raise TaskConflict(f"This task has already been claimed by {task.owner.get_full_name() or task.owner}")
+        if not task.flow_task.can_assign(user, task):
+            raise TaskConflict("You cannot claim tasks from this queue")
+        activation = task.flow_task.activation_class(task)
+        activation.assign(user)
+        task.assigned = timezone.now()
+        task.save(update_fields=["assigned"])
+
+    return _run(task, claim)
+
+
+def task_release(*, task: CaseTask, user) -> CaseTask:
+    """Put a claimed task back in the agency's queue (its holder, or a manager of the agency)."""
+
+    def release(task):
+        if task.status != STATUS.ASSIGNED:
+            raise TaskConflict("This task is not claimed by anyone")
+        if not task.flow_task.can_unassign(user, task):
+            raise TaskConflict("Only the person who claimed this task, or a manager, can release it")
+        activation = task.flow_task.activation_class(task)
+        activation.unassign()
+        task.assigned = None
+        task.save(update_fields=["assigned"])
+
+    return _run(task, release)
+
+
+def task_reassign(*, task: CaseTask, user, to_user) -> CaseTask:
+    """A manager of the agency gives the task to another member who works its queue."""
+    actor = actor_for(user)
+
+    def reassign(task):
+        if not task.is_open:
+            raise TaskConflict("This task has already been completed")
+        if not actor.can_manage_agency(task.agency_id):
+            raise TaskConflict("Only a manager of this agency can reassign its tasks")
+        if not may_work_queue(actor_for(to_user), task.agency_id, task.agency.kind):
+            raise TaskConflict(f"{to_user.get_full_name() or to_user} does not work this queue")
+        activation = task.flow_task.activation_class(task)
+        if task.owner_id is None:
+            activation.assign(to_user)
+        else:
+            activation.reassign(to_user)
+        task.assigned = timezone.now()
+        task.save(update_fields=["assigned"])
+        notification_queue(
+            kind="TASK_ASSIGNED",
+            user_id=to_user.pk,
+            link=f"/tasks/{task.pk}/",
+            key=f"assigned:{task.pk}:{to_user.pk}:{task.assigned.isoformat()}",
+        )
+
+    return _run(task, reassign)
+
+
+def task_complete(*, task: CaseTask, user, perform: Callable[[Case], object]) -> CaseTask:
+    """Do the step: call the domain service, then move the flow on, all in one transaction.
+
+    If the service refuses (a rule, a consent gate), nothing changes: neither the case nor the flow.
+    """
+
+    def complete(task):
+        if not task.is_open:
+            raise TaskConflict("This task has already been completed")
+        if not task.flow_task.can_execute(user, task):
+            if task.owner_id != user.pk:
+                raise TaskConflict("Claim this task before you complete it")
+            raise TaskConflict("You cannot complete tasks from this queue")
+        case = Case.objects.get(pk=task.case_id)
+        perform(case)
+        activation = task.flow_task.activation_class(task)
+        activation.start(None)
+        activation.execute()
+
+    return _run(task, complete)
+
+
+def users_who_work_queue(task: CaseTask):
+    """People a manager may reassign the task to."""
+    from agencies.models import QUEUE_ROLES, Membership
+
+    roles = QUEUE_ROLES.get(task.agency.kind, frozenset())
+    user_ids = (
+        Membership.objects.active()
+        .filter(agency_id=task.agency_id, role__in=roles)
+        .values_list("user_id", flat=True)
+    )
+    return get_user_model().objects.filter(pk__in=user_ids).order_by("first_name", "last_name")

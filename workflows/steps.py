@@ -1,0 +1,112 @@
+"""What each human step of the flow asks for and which domain service it calls.
+
+A step turns a valid form into a call of one ehcp service; the flow moves on only if that
+service succeeds (workflows.services.task_complete does both in one transaction).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms as django_forms
+
+from ehcp import forms, services
+from ehcp.models import AdviceRequest, Case, SettingConsultation
+
+
+@dataclass(frozen=True)
+class Step:
+    form_class: type[django_forms.Form]
+    perform: Callable[..., object]  # (case, task, cleaned_data, user, today) -> object
+    button: str = "Save and continue"
+    form_kwargs: Callable[[Case], dict] = lambda case: {}
+
+
+def _decide_to_assess(case, task, data, user, today):
+    return services.case_assessment_decide(
+        case=case,
+        assess=data["decision"],
+        decided_on=data["decided_on"],
+        reasons=data.get("reasons", ""),
+        advice=data["_form"].advice_wanted(council=case.council) if data["decision"] else (),
+        by=user,
+        today=today,
+    )
+
+
+def _advice(case, task, data, user, today):
+    advice = AdviceRequest.objects.get(pk=task.subject_id, case=case)
+    return services.advice_submit(
+        advice=advice, received_on=data["received_on"], summary=data["summary"], by=user, today=today
+    )
+
+
+def _decide_to_issue(case, task, data, user, today):
+    return services.case_issue_decide(
+        case=case,
+        issue=data["decision"],
+        decided_on=data["decided_on"],
+        reasons=data.get("reasons", ""),
+        by=user,
+        today=today,
+    )
+
+
+def _issue_draft(case, task, data, user, today):
+    return services.plan_draft_issue(case=case, issued_on=data["issued_on"], by=user, today=today)
+
+
+def _record_comments(case, task, data, user, today):
+    return services.draft_comments_record(
+        case=case,
+        received_on=data["received_on"] if data["responded"] else None,
+        summary=data.get("summary", ""),
+        setting_to_consult=data["setting"],
+        requested_by_family=data.get("requested_by_family", False),
+        meeting_requested=data.get("meeting_requested", False),
+        by=user,
+        today=today,
+    )
+
+
+def _reply_to_consultation(case, task, data, user, today):
+    consultation = SettingConsultation.objects.get(pk=task.subject_id, case=case)
+    return services.consultation_reply_record(
+        consultation=consultation,
+        replied_on=data["replied_on"],
+        response=data["response"],
+        notes=data.get("notes", ""),
+        by=user,
+        today=today,
+    )
+
+
+def _issue_final(case, task, data, user, today):
+    return services.plan_final_issue(
+        case=case, issued_on=data["issued_on"], named_setting=data["named_setting"], by=user, today=today
+    )
+
+
+_ADVICE = Step(forms.AdviceForm, _advice, button="Submit advice")
+
+STEPS: dict[str, Step] = {
+    "decide_to_assess": Step(
+        forms.DecideToAssessForm, _decide_to_assess, "Record the decision", lambda case: {"case": case}
+    ),
+    "parent_views": Step(forms.AdviceForm, _advice, button="Record the family's views"),
+    "educational_advice": _ADVICE,
+    "health_advice": _ADVICE,
+    "psychological_advice": _ADVICE,
+    "social_care_advice": _ADVICE,
+    "other_advice": _ADVICE,
+    "decide_to_issue": Step(forms.DecideToIssueForm, _decide_to_issue, "Record the decision"),
+    "issue_draft": Step(forms.IssueDraftForm, _issue_draft, "Record that the draft was sent"),
+    "record_comments": Step(forms.CommentsForm, _record_comments, "Record and send the consultation"),
+    "reply_to_consultation": Step(forms.ConsultationReplyForm, _reply_to_consultation, "Send the reply"),
+    "issue_final": Step(
+        forms.IssueFinalForm, _issue_final, "Record that the final plan was issued", lambda case: {"case": case}
+    ),
+}
+
+
+def step_for(task) -> Step:
+    return STEPS[task.flow_task.name]

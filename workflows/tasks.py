@@ -1,0 +1,12 @@
+"""Celery tasks (production runs them from beat; the embedded default uses `manage.py tick`)."""
+
+from celery import shared_task
+
+from notifications.services import notification_send_pending
+
+from .timers import fire_due_timers
+
+
+@shared_task
+def workflow_tick() -> dict:
+    return {"timers_fired": fire_due_timers(), "notifications_sent": notification_send_pending()}

@@ -1,0 +1,193 @@
+"""The inbox, the task pages (claim, release, reassign, complete) and the start of a new request."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from agencies.access import actor_for
+from agencies.models import Agency
+from ehcp import services as ehcp_services
+from ehcp.forms import RequestForm
+from ehcp.rules import deadlines
+from ehcp.services import CaseRuleError, ChildDetails
+from ehcp.views import council_officer_required
+
+from . import selectors, services
+from .steps import step_for
+
+PERIODS = {p.code: p for p in deadlines.ALL_PERIODS}
+
+
+@require_http_methods(["GET"])
+@login_required
+def inbox(request):
+    today = timezone.localdate()
+    warn = settings.DEADLINE_WARN_DAYS
+    mine = selectors.task_rows(selectors.tasks_mine(request.user)[:200], today=today, warn_days=warn)
+    queue_page = Paginator(selectors.tasks_in_my_queues(request.user), 50).get_page(request.GET.get("page"))
+    queue = selectors.task_rows(queue_page.object_list, today=today, warn_days=warn)
+    return render(request, "workflows/inbox.html", {"mine": mine, "queue": queue, "queue_page": queue_page})
+
+
+def _task_context(request, task, form=None):
+    actor = actor_for(request.user)
+    step = step_for(task)
+    holder = task.owner_id == request.user.pk
+    may_act = task.is_open and holder and task.flow_task.can_execute(request.user, task)
+    if form is None and may_act:
+        form = step.form_class(**step.form_kwargs(task.case))
+    today = timezone.localdate()
+    return {
+        "task": task,
+        "case": task.case,
+        "child": task.case.child,
+        "period": PERIODS.get(task.rule_code),
+        "status": deadlines.deadline_status(task.due_on, today=today, done_on=task.finished and timezone.localdate(task.finished))
+        if task.due_on
+        else None,
+        "form": form if may_act else None,
+        "button": step.button,
+        "may_claim": task.is_open and task.flow_task.can_assign(request.user, task),
+        "may_release": task.is_open and task.status == "ASSIGNED" and task.flow_task.can_unassign(request.user, task),
+        "may_reassign": task.is_open and actor.can_manage_agency(task.agency_id),
+        "reassign_to": services.users_who_work_queue(task) if task.is_open and actor.can_manage_agency(task.agency_id) else (),
+        "may_see_case": task.case.council_id in actor.council_agency_ids or actor.is_manager,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def task_detail(request, task_id):
+    task = selectors.task_get_for_user(task_id=task_id, user=request.user)
+    if request.method == "GET":
+        return render(request, "workflows/task_detail.html", _task_context(request, task))
+    step = step_for(task)
+    form = step.form_class(request.POST, **step.form_kwargs(task.case))
+    if form.is_valid():
+        data = dict(form.cleaned_data, _form=form)
+        try:
+            services.task_complete(
+                task=task,
+                user=request.user,
+                perform=lambda case: step.perform(case, task, data, request.user, timezone.localdate()),
+            )
+        except CaseRuleError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        except services.TaskConflict as conflict:
+            messages.error(request, conflict.message)
+            return redirect("workflows:task", task_id=task.pk)
+        else:
+            messages.success(request, f"{task.flow_task.task_title}: done")
+            if task.case.council_id in actor_for(request.user).council_agency_ids:
+                return redirect("ehcp:case-detail", public_id=task.case.public_id)
+            return redirect("workflows:inbox")
+    task.refresh_from_db()
+    return render(request, "workflows/task_detail.html", _task_context(request, task, form), status=200)
+
+
+def _task_action(request, task_id, action, done_message):
+    task = selectors.task_get_for_user(task_id=task_id, user=request.user)
+    try:
+        action(task)
+    except services.TaskConflict as conflict:
+        messages.error(request, conflict.message)
+    else:
+        messages.success(request, done_message)
+    return redirect("workflows:task", task_id=task.pk)
+
+
+@require_POST
+@login_required
+def task_claim(request, task_id):
+    return _task_action(
+        request, task_id, lambda task: services.task_claim(task=task, user=request.user), "You have claimed this task"
+    )
+
+
+@require_POST
+@login_required
+def task_release(request, task_id):
+    return _task_action(
+        request,
+        task_id,
+        lambda task: services.task_release(task=task, user=request.user),
+        "The task is back in the queue",
+    )
+
+
+@require_POST
+@login_required
+def task_reassign(request, task_id):
+    user_id = request.POST.get("user", "")
+    to_user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id.isdigit() else None
+    if to_user is None:
+        messages.error(request, "Select the person to give the task to")
+        return redirect("workflows:task", task_id=task_id)
+    return _task_action(
+        request,
+        task_id,
+        lambda task: services.task_reassign(task=task, user=request.user, to_user=to_user),
+        f"Task given to {to_user.get_full_name() or to_user.username}",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+def request_new(request):
+    actor = actor_for(request.user)
+    councils = Agency.objects.filter(pk__in=actor.council_agency_ids).order_by("name")
+    council = councils.first()
+    if council is None:
+        raise PermissionDenied
+    caseworkers = (
+        get_user_model()
+        .objects.filter(
+            memberships__agency=council, memberships__role__in=["CASEWORKER", "SEN_MANAGER"], memberships__is_active=True
+        )
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+    form = RequestForm(request.POST or None, caseworkers=caseworkers, initial={"caseworker": request.user.pk})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.assessment_request_receive(
+                council=council,
+                child_details=ChildDetails(
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    date_of_birth=data["date_of_birth"],
+                    upn=data["upn"],
+                    nhs_number=data["nhs_number"],
+                    address=data["address"],
+                    postcode=data["postcode"],
+                    protected_whereabouts=data["protected_whereabouts"],
+                    current_setting=data["current_setting"],
+                    primary_need=data["primary_need"],
+                    secondary_need=data["secondary_need"],
+                ),
+                requested_by=data["requested_by"],
+                requester_name=data["requester_name"],
+                received_on=data["received_on"],
+                reasons=data["reasons"],
+                caseworker=data["caseworker"],
+                by=request.user,
+            )
+        except ehcp_services.CaseRuleError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, f"Request recorded as {case.reference}. Record consent before you request advice.")
+            return redirect("ehcp:case-detail", public_id=case.public_id)
+    return render(
+        request,
+        "ehcp/form_page.html",
+        {"form": form, "title": "Record a request for an EHC needs assessment", "button": "Record the request"},
+    )
