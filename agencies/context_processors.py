@@ -17,9 +17,10 @@ def navigation(request):
         if actor.is_manager:
             links.append(("Caseload", "ehcp:caseload"))
         links.append(("Timeline calculator", "ehcp:calculator"))
-        for label, name in links:
-            url = reverse(name)
-            items.append({"label": label, "url": url, "active": path.startswith(url)})
+        urls = [(label, reverse(name)) for label, name in links]
+        # The most specific link that the page sits under is the active one.
+        active = max((url for _, url in urls if path.startswith(url)), key=len, default=None)
+        items = [{"label": label, "url": url, "active": url == active} for label, url in urls]
     return {
         "service_name": settings.SERVICE_NAME,
         "council_name": settings.COUNCIL_NAME,

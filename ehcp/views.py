@@ -45,6 +45,12 @@ def manager_required(view):
     return wrapper
 
 
+def _without_page(params) -> str:
+    params = params.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
 def _form_errors(form, error: services.CaseRuleError) -> None:
     for message in error.messages:
         form.add_error(None, message)
@@ -266,7 +272,7 @@ def caseload(request):
             "agencies": Agency.objects.exclude(kind=AgencyKind.SEN_TEAM).order_by("kind", "name"),
             "caseworkers": caseworkers,
             "today": today,
-            "query": request.GET.urlencode(),
+            "query": _without_page(request.GET),
         },
     )
 

@@ -35,6 +35,13 @@ def tasks_in_my_queues(user) -> QuerySet[CaseTask]:
     return _open_human_tasks().filter(owner__isnull=True, agency_id__in=queue_agency_ids(actor_for(user)))
 
 
+def tasks_of_case_for_user(case, user) -> QuerySet[CaseTask]:
+    """Open tasks on a case held by other people, for the council that holds the case."""
+    if case.council_id not in actor_for(user).council_agency_ids:
+        return CaseTask.objects.none()
+    return _open_human_tasks().filter(case=case).exclude(owner=user).exclude(owner__isnull=True)
+
+
 @dataclass(frozen=True)
 class TaskRow:
     task: CaseTask

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +16,7 @@ from agencies.models import Agency
 from ehcp import services as ehcp_services
 from ehcp.forms import RequestForm
 from ehcp.rules import deadlines
+from ehcp.selectors import case_get_for_user
 from ehcp.services import CaseRuleError, ChildDetails
 from ehcp.views import council_officer_required
 
@@ -29,10 +31,24 @@ PERIODS = {p.code: p for p in deadlines.ALL_PERIODS}
 def inbox(request):
     today = timezone.localdate()
     warn = settings.DEADLINE_WARN_DAYS
-    mine = selectors.task_rows(selectors.tasks_mine(request.user)[:200], today=today, warn_days=warn)
-    queue_page = Paginator(selectors.tasks_in_my_queues(request.user), 50).get_page(request.GET.get("page"))
+    mine_qs = selectors.tasks_mine(request.user)
+    queue_qs = selectors.tasks_in_my_queues(request.user)
+    case, others = None, []
+    if request.GET.get("case"):
+        try:
+            case = case_get_for_user(public_id=request.GET["case"], user=request.user)
+        except ValidationError as error:
+            raise Http404("No such case") from error
+        mine_qs, queue_qs = mine_qs.filter(case=case), queue_qs.filter(case=case)
+        others = selectors.task_rows(selectors.tasks_of_case_for_user(case, request.user), today=today, warn_days=warn)
+    mine = selectors.task_rows(mine_qs[:200], today=today, warn_days=warn)
+    queue_page = Paginator(queue_qs, 50).get_page(request.GET.get("page"))
     queue = selectors.task_rows(queue_page.object_list, today=today, warn_days=warn)
-    return render(request, "workflows/inbox.html", {"mine": mine, "queue": queue, "queue_page": queue_page})
+    return render(
+        request,
+        "workflows/inbox.html",
+        {"mine": mine, "queue": queue, "queue_page": queue_page, "case": case, "others": others},
+    )
 
 
 def _task_context(request, task, form=None):
