@@ -3,7 +3,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from .access import actor_for
-from .models import Role
 
 
 @require_http_methods(["GET"])
@@ -22,6 +21,5 @@ def home(request):
             "queue_task_count": tasks_in_my_queues(request.user).count(),
             "is_council_officer": actor.is_council_officer,
             "is_manager": actor.is_manager,
-            "is_panel": actor.has_role(Role.PANEL_MEMBER, Role.PANEL_CHAIR),
         },
     )

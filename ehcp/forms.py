@@ -154,13 +154,19 @@ class ConsentOverrideForm(GovForm):
 class ExceptionForm(GovForm):
     period_code = forms.ChoiceField(
         label="Which time limit?",
-        choices=[(p.code, p.name[0].upper() + p.name[1:]) for p in deadlines.ALL_PERIODS if p.exception_limbs and p.code != deadlines.ADVICE.code],
+        choices=[(p.code, p.name[0].upper() + p.name[1:]) for p in deadlines.ALL_PERIODS if p.exception_limbs],
         widget=forms.RadioSelect,
         error_messages={"required": "Select the time limit"},
     )
+    advice_request = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Which advice? (only for the advice time limit)",
+        empty_label="Not about advice",
+    )
     limb = forms.ChoiceField(
         label="Which exception applies?",
-        choices=[(code, f"Reg {code}: {text}") for code, text in sorted(deadlines.EXCEPTION_LIMBS.items()) if not code.startswith("8(")],
+        choices=[(code, f"Reg {code}: {text}") for code, text in sorted(deadlines.EXCEPTION_LIMBS.items())],
         widget=forms.RadioSelect,
         error_messages={"required": "Select the exception"},
     )
@@ -173,6 +179,10 @@ class ExceptionForm(GovForm):
         error_messages={"required": "Explain why the time limit was impractical to meet"},
     )
     family_told_on = date_field("Date the family was told", required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["advice_request"].queryset = case.advice_requests.select_related("agency")
 
 
 class CalculatorForm(GovForm):

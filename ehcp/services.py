@@ -455,6 +455,8 @@ def exception_record(
     errors = validate_exception(period, limb, starts_on=starts_on, ends_on=ends_on)
     if period is deadlines.ADVICE and advice_request is None:
         errors.append("Choose the advice request the exception is about")
+    if period is not deadlines.ADVICE and advice_request is not None:
+        errors.append("Choose an advice request only for the advice time limit")
     if advice_request is not None and advice_request.case_id != case.pk:
         errors.append("Choose advice requested for this case")
     if not evidence.strip():

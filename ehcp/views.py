@@ -201,7 +201,7 @@ def consent_override(request, public_id):
 @council_officer_required
 def exception_new(request, public_id):
     case = _case_for_officer(request, public_id)
-    form = forms.ExceptionForm(request.POST or None)
+    form = forms.ExceptionForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -214,6 +214,7 @@ def exception_new(request, public_id):
                 evidence=data["evidence"],
                 reasoning=data["reasoning"],
                 family_told_on=data["family_told_on"],
+                advice_request=data["advice_request"],
                 by=request.user,
             )
         except services.CaseRuleError as error:

@@ -1,0 +1,78 @@
+# SEND casework. The two commands (see README.md):
+#
+#   make run    install, migrate, load the demo data, run the background worker and serve
+#               http://127.0.0.1:8000 (config.settings.local, SQLite in var/db.sqlite3)
+#   make test   install, check migrations and the system checks, run the whole test suite
+#               (config.settings.test, SQLite in memory)
+#
+# Both create .venv with python3.11 (or python3) on first use and re-install only when
+# pyproject.toml is newer than the install stamp.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# `make test-postgres` runs the suite on this database (pytest-django creates test_<name>).
+PG_URL ?= postgres://postgres@127.0.0.1:5432/send_ci
+# Extra pytest arguments, e.g. make test PYTEST_ARGS="-k consent -x"
+PYTEST_ARGS ?=
+
+LOCAL := DJANGO_SETTINGS_MODULE=config.settings.local
+TEST := DJANGO_SETTINGS_MODULE=config.settings.test
+
+.PHONY: help install run test test-postgres clean distclean
+
+help:
+	@echo "make run            install, migrate, load demo data, serve http://$(HOST):$(PORT)/ with the worker"
+	@echo "make test           install, makemigrations --check, manage.py check, pytest (SQLite in memory)"
+	@echo "make test-postgres  the same suite on PostgreSQL (PG_URL=$(PG_URL))"
+	@echo "make install        create $(VENV) and install the project with its test extra"
+	@echo "make clean          remove caches and build artefacts"
+	@echo "make distclean      clean, and remove $(VENV) and var/ (the local database)"
+
+$(PY):
+	@test -n "$(PYTHON)" || { echo "Python 3.11 not found: install python3.11 (or set PYTHON=...)" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Editable install: pyproject declares no packages (the apps run from the work tree), so this
+# installs the dependencies and the project's metadata without copying the tree into build/.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --disable-pip-version-check -e ".[test]"
+	@touch $@
+
+install: $(STAMP)
+
+run: install
+	$(LOCAL) $(PY) manage.py migrate --noinput
+	$(LOCAL) $(PY) manage.py load_demo
+	@echo
+	@echo "Serving http://$(HOST):$(PORT)/sign-in/ with the background worker (manage.py tick --loop)."
+	@echo "Press Ctrl-C to stop both."
+	@export $(LOCAL); tick=; server=; \
+	trap 'kill $$server $$tick 2>/dev/null || true; wait 2>/dev/null || true' EXIT; \
+	trap 'exit 0' INT TERM HUP; \
+	$(PY) manage.py tick --loop & tick=$$!; \
+	$(PY) manage.py runserver $(HOST):$(PORT) & server=$$!; \
+	wait $$server
+
+test: install
+	$(TEST) $(PY) manage.py makemigrations --check --dry-run
+	$(TEST) $(PY) manage.py check --fail-level WARNING
+	$(TEST) $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	$(TEST) DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache staticfiles build *.egg-info
+
+distclean: clean
+	rm -rf $(VENV) var

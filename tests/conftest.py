@@ -1,0 +1,99 @@
+"""Agencies and people by role, the case walk, and a fixed `today`. Factories live in factories.py."""
+
+import pytest
+
+from agencies.models import AgencyKind, Role
+from tests import factories
+
+
+@pytest.fixture
+def today():
+    return factories.RECEIVED
+
+
+@pytest.fixture
+def council(db):
+    return factories.AgencyFactory(kind=AgencyKind.SEN_TEAM, name="Northshire Council SEN team")
+
+
+@pytest.fixture
+def health(db):
+    return factories.AgencyFactory(kind=AgencyKind.HEALTH, name="Northshire Community Health")
+
+
+@pytest.fixture
+def ep(db):
+    return factories.AgencyFactory(kind=AgencyKind.EP_SERVICE, name="Northshire EP Service")
+
+
+@pytest.fixture
+def social_care(db):
+    return factories.AgencyFactory(kind=AgencyKind.SOCIAL_CARE, name="Northshire Children's Services")
+
+
+@pytest.fixture
+def school(db):
+    return factories.AgencyFactory(kind=AgencyKind.SCHOOL, name="Riverside Primary", urn="100001")
+
+
+@pytest.fixture
+def caseworker(council):
+    return factories.member(council, Role.CASEWORKER, username="caseworker")
+
+
+@pytest.fixture
+def manager(council):
+    return factories.member(council, Role.SEN_MANAGER, username="manager")
+
+
+@pytest.fixture
+def health_adviser(health):
+    return factories.member(health, Role.HEALTH_ADVISER, username="health_adviser")
+
+
+@pytest.fixture
+def psychologist(ep):
+    return factories.member(ep, Role.EDUCATIONAL_PSYCHOLOGIST, username="psychologist")
+
+
+@pytest.fixture
+def social_worker(social_care):
+    return factories.member(social_care, Role.SOCIAL_CARE_ADVISER, username="social_worker")
+
+
+@pytest.fixture
+def senco(school):
+    return factories.member(school, Role.SENCO, username="senco")
+
+
+@pytest.fixture
+def outsider(db):
+    """An SEN manager, but of another council."""
+    other = factories.AgencyFactory(kind=AgencyKind.SEN_TEAM, name="Southshire Council SEN team")
+    return factories.member(other, Role.SEN_MANAGER, username="outsider")
+
+
+@pytest.fixture
+def cast(council, health, ep, social_care, school, caseworker, manager, health_adviser,
+         psychologist, social_worker, senco, outsider):
+    return factories.Cast(
+        council=council, health=health, ep=ep, social_care=social_care, school=school,
+        caseworker=caseworker, manager=manager, health_adviser=health_adviser,
+        psychologist=psychologist, social_worker=social_worker, senco=senco, outsider=outsider,
+    )
+
+
+@pytest.fixture
+def walk(cast):
+    """A fresh CaseWalk: drive a case step by step (`walk.receive()`, `walk.consent()` ...)."""
+    return factories.CaseWalk(cast)
+
+
+@pytest.fixture
+def case_at(cast):
+    """`case_at("CONSULTING")`: a case driven through the real flow to that stage."""
+
+    def make(stage, **kwargs):
+        return factories.case_at(stage, cast, **kwargs)
+
+    return make

@@ -1,0 +1,435 @@
+"""Factories, and a walk through the statutory assessment that drives the real services and flow.
+
+Plain factories build valid rows (a `CaseFactory` case is a REQUESTED case with no flow). A case in
+any later state comes from `case_at(stage, cast)`, which records the request and completes each
+task through `workflows.services` exactly as a caseworker would: the protected FSM field is never
+bypassed, and every service gets an explicit `today=`.
+
+The default calendar lies after the real date on purpose: a service that quietly reads the clock
+instead of `today=` refuses the "future" dates and the test fails.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import factory
+from django.apps import apps
+from django.contrib.auth import get_user_model
+
+from agencies.models import Agency, AgencyKind, Membership, Role
+from ehcp import services as ehcp
+from ehcp.models import AdviceKind, AdviceRequest, Case, CaseStatus, Child, SettingConsultation
+from ehcp.rules import deadlines
+from workflows import services as wf
+from workflows.models import CaseTask
+
+User = get_user_model()
+
+# Monday 1 March 2027. Decision to assess due Mon 12 April, decision not to issue due Mon 21 June,
+# final plan due Mon 19 July.
+RECEIVED = date(2027, 3, 1)
+DATE_OF_BIRTH = date(2018, 5, 14)
+
+
+# -- people and agencies -----------------------------------------------------------------------
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Sequence(lambda n: f"Officer{n}")
+    last_name = "Example"
+    email = factory.LazyAttribute(lambda u: f"{u.username}@people.example.org")
+    password = factory.django.Password("not-a-secret")
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    kind = AgencyKind.OTHER
+    name = factory.LazyAttributeSequence(lambda a, n: f"{AgencyKind(a.kind).label} {n}")
+    email = factory.Sequence(lambda n: f"queue{n}@agency.example.org")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    role = Role.CASEWORKER
+
+
+def member(agency: Agency, role: str, **user_fields) -> User:
+    """A person with one active membership: `role` in `agency`."""
+    user = UserFactory(**user_fields)
+    MembershipFactory(user=user, agency=agency, role=role)
+    return user
+
+
+# -- children and cases ------------------------------------------------------------------------
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    # Distinctive names, so a test can prove they never leave the system (DM-03).
+    first_name = factory.Sequence(lambda n: f"Zephyrine{n}")
+    last_name = "Quillfeather"
+    date_of_birth = DATE_OF_BIRTH
+
+
+def _due(period):
+    return factory.LazyAttribute(lambda case: deadlines.due_on(period, case.request_received_on))
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    """A REQUESTED case with its statutory dates and no flow (a protected FSM field still takes its
+    first value on construction). Use `case_at` for any later state."""
+
+    class Meta:
+        model = Case
+
+    child = factory.SubFactory(ChildFactory)
+    council = factory.SubFactory(AgencyFactory, kind=AgencyKind.SEN_TEAM)
+    requested_by = "PARENT"
+    requester_name = "A parent"
+    request_received_on = RECEIVED
+    request_reasons = "Not making progress despite SEN support"
+    decision_to_assess_due_on = _due(deadlines.DECIDE_TO_ASSESS)
+    decision_not_to_issue_due_on = _due(deadlines.DECISION_NOT_TO_ISSUE)
+    final_plan_due_on = _due(deadlines.FINAL_PLAN)
+
+
+def request_kwargs(cast, received_on: date = RECEIVED, **overrides) -> dict:
+    """Keyword arguments for `case_request_receive`: a parent's request, received and recorded
+    the same day by the caseworker."""
+    kwargs = dict(
+        council=cast.council,
+        child_details=ehcp.ChildDetails(
+            first_name="Zephyrine", last_name="Quillfeather", date_of_birth=DATE_OF_BIRTH
+        ),
+        requested_by="PARENT",
+        requester_name="Morwenna Quillfeather",
+        received_on=received_on,
+        reasons="Not making progress despite SEN support",
+        caseworker=cast.caseworker,
+        by=cast.caseworker,
+        today=received_on,
+    )
+    kwargs.update(overrides)
+    return kwargs
+
+
+# -- the cast of a case ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cast:
+    """The agencies and people the conftest fixtures provide, for the walk to use."""
+
+    council: Agency
+    health: Agency
+    ep: Agency
+    social_care: Agency
+    school: Agency
+    caseworker: User
+    manager: User
+    health_adviser: User
+    psychologist: User
+    social_worker: User
+    senco: User
+    outsider: User
+
+    def agency_for(self, kind: str) -> Agency:
+        return {
+            AdviceKind.PARENT_VIEWS: self.council,
+            AdviceKind.EDUCATIONAL: self.school,
+            AdviceKind.HEALTH: self.health,
+            AdviceKind.PSYCHOLOGICAL: self.ep,
+            AdviceKind.SOCIAL_CARE: self.social_care,
+        }[kind]
+
+    def worker_for(self, agency: Agency) -> User:
+        """Someone who works that agency's queue."""
+        return {
+            self.council.pk: self.caseworker,
+            self.health.pk: self.health_adviser,
+            self.ep.pk: self.psychologist,
+            self.social_care.pk: self.social_worker,
+            self.school.pk: self.senco,
+        }[agency.pk]
+
+
+DEFAULT_ADVICE = (AdviceKind.PARENT_VIEWS, AdviceKind.HEALTH, AdviceKind.PSYCHOLOGICAL)
+ALL_ADVICE = (
+    AdviceKind.PARENT_VIEWS,
+    AdviceKind.EDUCATIONAL,
+    AdviceKind.HEALTH,
+    AdviceKind.PSYCHOLOGICAL,
+    AdviceKind.SOCIAL_CARE,
+)
+
+
+@dataclass
+class Calendar:
+    """When each step happens, counted from the day the request was received (an on-time case)."""
+
+    received_on: date = RECEIVED
+
+    def day(self, n: int) -> date:
+        return self.received_on + timedelta(days=n)
+
+    @property
+    def consent_on(self):
+        return self.day(7)
+
+    @property
+    def decided_on(self):
+        return self.day(24)
+
+    @property
+    def advice_on(self):
+        return self.day(54)
+
+    @property
+    def issue_decided_on(self):
+        return self.day(55)
+
+    @property
+    def draft_on(self):
+        return self.day(56)
+
+    @property
+    def comments_on(self):
+        return self.day(61)
+
+    @property
+    def consulted_on(self):
+        return self.day(62)
+
+    @property
+    def replied_on(self):
+        return self.day(64)
+
+    @property
+    def final_on(self):
+        return self.day(72)  # after the 15-day comment period (draft + 14)
+
+
+@dataclass
+class CaseWalk:
+    """Drive one case through the flow, step by step, with the real services.
+
+    Each step finds the open task, claims it with someone who works its queue if nobody holds it,
+    and completes it through `workflows.services.task_complete`.
+    """
+
+    cast: Cast
+    when: Calendar = field(default_factory=Calendar)
+    advice: tuple[str, ...] = DEFAULT_ADVICE
+    case: Case | None = None
+
+    # -- looking around ------------------------------------------------------------------------
+
+    def refresh(self) -> Case:
+        self.case.refresh_from_db()
+        return self.case
+
+    def open_tasks(self):
+        return CaseTask.objects.human().open().filter(case=self.case).order_by("pk")
+
+    def task(self, name: str) -> CaseTask:
+        """The one open human task of this node."""
+        tasks = [t for t in self.open_tasks() if t.flow_task.name == name]
+        assert len(tasks) == 1, f"expected one open {name!r} task, found {tasks}"
+        return tasks[0]
+
+    def advice_request(self, kind: str) -> AdviceRequest:
+        return AdviceRequest.objects.get(case=self.case, kind=kind)
+
+    def advice_task(self, kind: str) -> CaseTask:
+        advice = self.advice_request(kind)
+        return self.open_tasks().get(subject_id=advice.pk, rule_code=deadlines.ADVICE.code)
+
+    def complete(self, task: CaseTask, perform, *, user=None) -> CaseTask:
+        user = user or (task.owner if task.owner_id else self.cast.worker_for(task.agency))
+        if task.owner_id is None:
+            wf.task_claim(task=task, user=user)
+        return wf.task_complete(task=task, user=user, perform=perform)
+
+    # -- the steps -----------------------------------------------------------------------------
+
+    def receive(self, **overrides) -> Case:
+        self.case = wf.assessment_request_receive(**request_kwargs(self.cast, self.when.received_on, **overrides))
+        return self.case
+
+    def consent(self, *, agencies=None, on=None):
+        on = on or self.when.consent_on
+        if agencies is None:
+            agencies = [self.cast.agency_for(kind) for kind in self.advice]
+        return ehcp.consent_record(
+            child=self.case.child,
+            case=self.case,
+            purpose="STATUTORY_ASSESSMENT",
+            agencies=agencies,
+            given_by="PARENT",
+            given_by_name="Morwenna Quillfeather",
+            given_on=on,
+            method="WRITTEN",
+            by=self.cast.caseworker,
+            today=on,
+        )
+
+    def advice_to_seek(self):
+        return [ehcp.AdviceToSeek(kind, self.cast.agency_for(kind)) for kind in self.advice]
+
+    def decide_to_assess(self, *, user=None) -> Case:
+        on = self.when.decided_on
+        self.complete(
+            self.task("decide_to_assess"),
+            lambda case: ehcp.case_assessment_decide(
+                case=case, assess=True, decided_on=on, advice=self.advice_to_seek(),
+                by=user or self.cast.caseworker, today=on,
+            ),
+            user=user,
+        )
+        return self.refresh()
+
+    def refuse_to_assess(self) -> Case:
+        on = self.when.decided_on
+        self.complete(
+            self.task("decide_to_assess"),
+            lambda case: ehcp.case_assessment_decide(
+                case=case, assess=False, decided_on=on, reasons="Needs can be met from SEN support",
+                by=self.cast.caseworker, today=on,
+            ),
+        )
+        return self.refresh()
+
+    def submit_advice(self, kind: str) -> Case:
+        on = self.when.advice_on
+        advice = self.advice_request(kind)
+        user = self.cast.worker_for(advice.agency)
+        self.complete(
+            self.advice_task(kind),
+            lambda case: ehcp.advice_submit(
+                advice=advice, received_on=on, summary=f"{kind} advice", by=user, today=on
+            ),
+            user=user,
+        )
+        return self.refresh()
+
+    def gather_advice(self) -> Case:
+        for kind in self.advice:
+            self.submit_advice(kind)
+        return self.case
+
+    def decide_to_issue(self, issue: bool = True) -> Case:
+        on = self.when.issue_decided_on
+        self.complete(
+            self.task("decide_to_issue"),
+            lambda case: ehcp.case_issue_decide(
+                case=case, issue=issue, decided_on=on,
+                reasons="" if issue else "Needs can be met without a plan",
+                by=self.cast.caseworker, today=on,
+            ),
+        )
+        return self.refresh()
+
+    def issue_draft(self) -> Case:
+        on = self.when.draft_on
+        self.complete(
+            self.task("issue_draft"),
+            lambda case: ehcp.plan_draft_issue(case=case, issued_on=on, by=self.cast.caseworker, today=on),
+        )
+        return self.refresh()
+
+    def record_comments(self) -> Case:
+        received, on = self.when.comments_on, self.when.consulted_on
+        self.complete(
+            self.task("record_comments"),
+            lambda case: ehcp.draft_comments_record(
+                case=case, received_on=received, summary="Family agree with the draft",
+                setting_to_consult=self.cast.school, requested_by_family=True,
+                by=self.cast.caseworker, today=on,
+            ),
+        )
+        return self.refresh()
+
+    def reply_to_consultation(self) -> Case:
+        on = self.when.replied_on
+        consultation = SettingConsultation.objects.get(case=self.case)
+        self.complete(
+            self.task("reply_to_consultation"),
+            lambda case: ehcp.consultation_reply_record(
+                consultation=consultation, replied_on=on, response="AGREES", notes="",
+                by=self.cast.senco, today=on,
+            ),
+            user=self.cast.senco,
+        )
+        return self.refresh()
+
+    def issue_final(self) -> Case:
+        on = self.when.final_on
+        self.complete(
+            self.task("issue_final"),
+            lambda case: ehcp.plan_final_issue(
+                case=case, issued_on=on, named_setting=self.cast.school,
+                by=self.cast.caseworker, today=on,
+            ),
+        )
+        return self.refresh()
+
+    # -- whole paths ---------------------------------------------------------------------------
+
+    def to(self, stage: str) -> "CaseWalk":
+        """Drive a fresh case to `stage` (a CaseStatus value)."""
+        steps = {
+            CaseStatus.REQUESTED: [self.receive],
+            CaseStatus.REFUSED: [self.receive, self.refuse_to_assess],
+            CaseStatus.ASSESSING: [self.receive, self.consent, self.decide_to_assess],
+        }
+        steps[CaseStatus.NOT_ISSUED] = steps[CaseStatus.ASSESSING] + [
+            self.gather_advice, lambda: self.decide_to_issue(False)
+        ]
+        steps[CaseStatus.DRAFTING] = steps[CaseStatus.ASSESSING] + [self.gather_advice, self.decide_to_issue]
+        steps[CaseStatus.DRAFT_ISSUED] = steps[CaseStatus.DRAFTING] + [self.issue_draft]
+        steps[CaseStatus.CONSULTING] = steps[CaseStatus.DRAFT_ISSUED] + [self.record_comments]
+        steps[CaseStatus.FINAL_ISSUED] = steps[CaseStatus.CONSULTING] + [
+            self.reply_to_consultation, self.issue_final
+        ]
+        for step in steps[CaseStatus(stage)]:
+            step()
+        self.refresh()
+        assert self.case.status == stage
+        return self
+
+
+def walk_to(stage: str, cast: Cast, **kwargs) -> CaseWalk:
+    return CaseWalk(cast, **kwargs).to(stage)
+
+
+def case_at(stage: str, cast: Cast, **kwargs) -> Case:
+    """A case driven through the real flow and services to `stage`."""
+    return walk_to(stage, cast, **kwargs).case
+
+
+# -- "nothing changed" ---------------------------------------------------------------------------
+
+_TRACKED_APPS = ("agencies", "ehcp", "workflows", "notifications")
+
+
+def db_state() -> dict[str, list[dict]]:
+    """Every row of every table of our apps (history and m2m tables included), for comparing the
+    database before and after a refused change."""
+    state = {}
+    for label in _TRACKED_APPS:
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            state[model._meta.label] = list(model._default_manager.order_by("pk").values())
+    return state

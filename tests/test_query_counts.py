@@ -1,0 +1,104 @@
+"""Pages cost the same number of queries however many cases there are (no N+1).
+
+The same pages are measured with 10 and with 1,000 cases held by one caseworker, each with a
+consent, advice requested from two agencies and an open task in several queues.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from agencies.models import Agency, AgencyKind, Membership, Role
+from ehcp import services
+from ehcp.services import AdviceToSeek, ChildDetails
+from workflows import services as workflow_services
+from workflows.models import CaseTask
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 2)
+
+
+@pytest.fixture
+def world():
+    User = get_user_model()
+    council = Agency.objects.create(name="SEN team", kind=AgencyKind.SEN_TEAM, email="sen@example.org")
+    health = Agency.objects.create(name="Health trust", kind=AgencyKind.HEALTH, email="h@example.org")
+    school = Agency.objects.create(name="School", kind=AgencyKind.SCHOOL)
+    caseworker = User.objects.create_user("caseworker", first_name="Casey", last_name="Worker")
+    manager = User.objects.create_user("manager", first_name="Mo", last_name="Manager")
+    adviser = User.objects.create_user("health")
+    Membership.objects.create(user=caseworker, agency=council, role=Role.CASEWORKER)
+    Membership.objects.create(user=manager, agency=council, role=Role.SEN_MANAGER)
+    Membership.objects.create(user=adviser, agency=health, role=Role.HEALTH_ADVISER)
+    return {"council": council, "health": health, "school": school, "caseworker": caseworker, "manager": manager, "health_user": adviser}
+
+
+def add_cases(world, count: int, start: int = 0) -> None:
+    council, health, caseworker = world["council"], world["health"], world["caseworker"]
+    for n in range(start, start + count):
+        received = TODAY - timedelta(days=10 + n % 60)
+        case = workflow_services.assessment_request_receive(
+            council=council,
+            child_details=ChildDetails(
+                first_name=f"Child{n}", last_name="Example", date_of_birth=date(2016, 1, 1), current_setting=world["school"]
+            ),
+            requested_by="PARENT",
+            requester_name="Parent",
+            received_on=received,
+            reasons="Needs support",
+            caseworker=caseworker,
+            by=caseworker,
+            today=TODAY,
+        )
+        services.consent_record(
+            child=case.child, case=case, purpose="STATUTORY_ASSESSMENT", agencies=[health, council],
+            given_by="PARENT", given_by_name="Parent", given_on=received, method="WRITTEN", by=caseworker, today=TODAY,
+        )
+        if n % 2:
+            task = CaseTask.objects.human().open().get(case=case)
+            workflow_services.task_complete(
+                task=task,
+                user=caseworker,
+                perform=lambda c, received=received: services.case_assessment_decide(
+                    case=c, assess=True, decided_on=received + timedelta(days=5),
+                    advice=[AdviceToSeek("PARENT_VIEWS", council), AdviceToSeek("HEALTH", health)],
+                    by=caseworker, today=TODAY,
+                ),
+            )
+
+
+def queries_for(client, user, url) -> int:
+    client.force_login(user)
+    client.get(url)  # warm caches (session, content types)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx)
+
+
+def pages(world):
+    from ehcp.models import Case
+
+    case = Case.objects.order_by("pk").last()
+    return [
+        ("inbox", world["caseworker"], "/tasks/"),
+        ("health inbox", world["health_user"], "/tasks/"),
+        ("home", world["caseworker"], "/"),
+        ("case list", world["caseworker"], "/cases/"),
+        ("case page", world["caseworker"], f"/cases/{case.public_id}/"),
+        ("caseload", world["manager"], "/cases/caseload/"),
+        ("caseload overdue", world["manager"], "/cases/caseload/?overdue=1"),
+    ]
+
+
+def test_pages_run_the_same_number_of_queries_at_10_and_1000_cases(client, world, settings):
+    add_cases(world, 10)
+    small = {name: queries_for(client, user, url) for name, user, url in pages(world)}
+    add_cases(world, 990, start=10)
+    large = {name: queries_for(client, user, url) for name, user, url in pages(world)}
+    print("\nqueries per page (10 cases -> 1000 cases):", {k: (small[k], large[k]) for k in small})
+    assert small == large
