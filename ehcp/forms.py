@@ -63,6 +63,16 @@ class RequestForm(GovForm):
     )
     primary_need = forms.ChoiceField(choices=[("", "Not yet known")] + Need.choices, required=False)
     secondary_need = forms.ChoiceField(choices=[("", "None")] + Need.choices, required=False)
+    parent_name = forms.CharField(label="Parent or carer's full name", max_length=200, required=False)
+    parent_relationship = forms.CharField(
+        label="Relationship to the child", max_length=60, required=False, help_text="For example, mother, father, foster carer"
+    )
+    parent_email = forms.EmailField(
+        label="Parent or carer's email address",
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+    )
+    parent_phone = forms.CharField(label="Parent or carer's phone number", max_length=40, required=False)
     requested_by = forms.ChoiceField(
         label="Who made the request?",
         choices=Requester.choices,
@@ -86,6 +96,16 @@ class RequestForm(GovForm):
         self.fields["current_setting"].queryset = agencies_of(AgencyKind.SCHOOL)
         self.fields["caseworker"].queryset = caseworkers
         self.fields["caseworker"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("parent_email") or data.get("parent_phone") or data.get("parent_relationship")) and not data.get(
+            "parent_name"
+        ):
+            self.add_error("parent_name", "Enter the parent or carer's full name")
+        if data.get("parent_name") and not data.get("parent_relationship"):
+            self.add_error("parent_relationship", "Enter the parent or carer's relationship to the child")
+        return data
 
 
 class ConsentForm(GovForm):

@@ -212,6 +212,33 @@ def case_timeline(case: Case, *, today: date, warn_days: int = 5) -> list[Timeli
     return rows
 
 
+@dataclass(frozen=True)
+class AppealRights:
+    decision: str
+    letter_sent_on: date
+    mediation_contact_by: date
+    appeal_by: date
+
+
+def case_appeal_rights(case: Case) -> AppealRights | None:
+    """For a refusal to assess or a decision not to issue: when the family must contact the
+    mediation adviser (reg 33) and appeal to the tribunal (r.20(1)(c)), counted from the letter."""
+    if case.status == CaseStatus.REFUSED:
+        decision, sent_on = "the decision not to carry out an EHC needs assessment", case.assessment_decided_on
+    elif case.status == CaseStatus.NOT_ISSUED:
+        decision, sent_on = "the decision not to issue an EHC plan", case.issue_decided_on
+    elif case.status == CaseStatus.FINAL_ISSUED:
+        decision, sent_on = "the contents of the final plan (sections B, F and I)", case.final_issued_on
+    else:
+        return None
+    return AppealRights(
+        decision=decision,
+        letter_sent_on=sent_on,
+        mediation_contact_by=deadlines.mediation_contact_deadline(sent_on),
+        appeal_by=deadlines.appeal_deadline(sent_on),
+    )
+
+
 def case_current_due(case: Case) -> date | None:
     """The next statutory date the case is working towards."""
     if case.status == CaseStatus.REQUESTED:

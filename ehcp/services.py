@@ -27,6 +27,7 @@ from .models import (
     ConsentGiver,
     ConsentOverride,
     ConsentRecord,
+    ParentCarer,
     SettingConsultation,
     StatutoryException,
 )
@@ -103,11 +104,21 @@ class ChildDetails:
     secondary_need: str = ""
 
 
+@dataclass(frozen=True)
+class ParentDetails:
+    name: str
+    relationship: str
+    email: str = ""
+    phone: str = ""
+    has_parental_responsibility: bool = True
+
+
 def case_request_receive(
     *,
     council: Agency,
     child: Child | None = None,
     child_details: ChildDetails | None = None,
+    parents: Iterable[ParentDetails] = (),
     requested_by: str,
     requester_name: str,
     received_on: date,
@@ -121,17 +132,19 @@ def case_request_receive(
     if council.kind != AgencyKind.SEN_TEAM:
         raise CaseRuleError("Only a council SEN team can receive a request for assessment")
     _check_date(received_on, today=today, what="the request was received")
-    if child is None:
-        if child_details is None:
-            raise CaseRuleError("Enter the child or young person's details")
-        if child_details.date_of_birth > received_on:
-            raise CaseRuleError("The date of birth must be before the date the request was received")
-        if consent_rules.age_on(child_details.date_of_birth, received_on) >= 25:
-            raise CaseRuleError("EHC plans are for children and young people up to the age of 25")
+    if child is None and child_details is None:
+        raise CaseRuleError("Enter the child or young person's details")
+    date_of_birth = (child or child_details).date_of_birth
+    if date_of_birth > received_on:
+        raise CaseRuleError("The date of birth must be before the date the request was received")
+    if consent_rules.age_on(date_of_birth, received_on) >= 25:
+        raise CaseRuleError("EHC plans are for children and young people up to the age of 25")
     with transaction.atomic():
         if child is None:
             child = Child(**child_details.__dict__)
             _save(child, "Child recorded with a request for assessment", by)
+            for parent in parents:
+                _save(ParentCarer(child=child, **parent.__dict__), "Parent or carer recorded", by)
         elif Case.objects.open().filter(child=child).exists():
             raise CaseRuleError(f"{child.full_name} already has an open request for assessment")
         case = Case(

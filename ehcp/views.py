@@ -93,6 +93,7 @@ def case_detail(request, public_id):
             "today": today,
             "age": case.child.age_on(today),
             "timeline": selectors.case_timeline(case, today=today, warn_days=settings.DEADLINE_WARN_DAYS),
+            "appeal": selectors.case_appeal_rights(case),
             "consents": case.child.consents.all(),
             "overrides": case.consent_overrides.all(),
             "exceptions": case.exceptions.all(),

@@ -17,7 +17,7 @@ from ehcp import services as ehcp_services
 from ehcp.forms import RequestForm
 from ehcp.rules import deadlines
 from ehcp.selectors import case_get_for_user
-from ehcp.services import CaseRuleError, ChildDetails
+from ehcp.services import CaseRuleError, ChildDetails, ParentDetails
 from ehcp.views import council_officer_required
 
 from . import selectors, services
@@ -189,6 +189,16 @@ def request_new(request):
                     primary_need=data["primary_need"],
                     secondary_need=data["secondary_need"],
                 ),
+                parents=[
+                    ParentDetails(
+                        name=data["parent_name"],
+                        relationship=data["parent_relationship"],
+                        email=data["parent_email"],
+                        phone=data["parent_phone"],
+                    )
+                ]
+                if data["parent_name"]
+                else [],
                 requested_by=data["requested_by"],
                 requester_name=data["requester_name"],
                 received_on=data["received_on"],
