@@ -1,0 +1,223 @@
+"""The whole statutory assessment through the web pages, as each person would do it.
+
+Every step form is posted through the real views (forms -> steps -> services -> flow), with the
+clock fixed by time-machine so the statutory dates are known.
+"""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+
+from agencies.models import Agency, AgencyKind, Membership, Role
+from ehcp.models import AdviceRequest, Case, CaseStatus, ConsentRecord
+from workflows.models import CaseTask
+
+pytestmark = pytest.mark.django_db
+
+
+def d(value: date, name: str) -> dict:
+    return {f"{name}_0": value.day, f"{name}_1": value.month, f"{name}_2": value.year}
+
+
+@pytest.fixture
+def people():
+    User = get_user_model()
+    council = Agency.objects.create(name="SEN team", kind=AgencyKind.SEN_TEAM)
+    health_trust = Agency.objects.create(name="Health trust", kind=AgencyKind.HEALTH)
+    ep = Agency.objects.create(name="EP service", kind=AgencyKind.EP_SERVICE)
+    school = Agency.objects.create(name="Hill Top School", kind=AgencyKind.SCHOOL)
+    other_council = Agency.objects.create(name="Other council", kind=AgencyKind.SEN_TEAM)
+
+    def person(username, agency, role):
+        user = User.objects.create_user(username, first_name=username.title(), email=f"{username}@example.org")
+        Membership.objects.create(user=user, agency=agency, role=role)
+        return user
+
+    return {
+        "council": council, "ep": ep, "school": school,
+        "caseworker": person("caseworker", council, Role.CASEWORKER),
+        "manager": person("manager", council, Role.SEN_MANAGER),
+        "health": person("health", health_trust, Role.HEALTH_ADVISER),
+        "psychologist": person("psychologist", ep, Role.EDUCATIONAL_PSYCHOLOGIST),
+        "senco": person("senco", school, Role.SENCO),
+        "outsider": person("outsider", other_council, Role.CASEWORKER),
+        "health_agency": health_trust,
+    }
+
+
+def as_user(client, user):
+    client.force_login(user)
+    return client
+
+
+def open_task(case, name):
+    return CaseTask.objects.get(case=case, flow_task_type="HUMAN", status__in=["NEW", "ASSIGNED"], flow_task=f"workflows/flows.StatutoryAssessmentFlow.{name}")
+
+
+def record_request(client, people, received=date(2026, 9, 7)):
+    response = as_user(client, people["caseworker"]).post(
+        "/tasks/new-request/",
+        {
+            "first_name": "Ada", "last_name": "Lovelace", **d(date(2016, 5, 1), "date_of_birth"),
+            "current_setting": people["school"].pk, "primary_need": "SPLD",
+            "parent_name": "Annabella Lovelace", "parent_relationship": "mother", "parent_email": "a@example.org",
+            "requested_by": "PARENT", "requester_name": "Annabella Lovelace", **d(received, "received_on"),
+            "reasons": "Reading and attention", "caseworker": people["caseworker"].pk,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return Case.objects.get(child__last_name="Lovelace")
+
+
+@time_machine.travel(date(2026, 9, 8))
+def test_request_page_records_child_parent_and_statutory_dates(client, people):
+    case = record_request(client, people)
+    assert case.decision_to_assess_due_on == date(2026, 10, 19)
+    assert case.final_plan_due_on == date(2027, 1, 25)
+    assert case.child.parents.get().name == "Annabella Lovelace"
+    page = client.get(f"/cases/{case.public_id}/").content.decode()
+    assert "Mon 19 Oct 2026" in page and "SEND Regulations 2014, regs 4(1) and 5(1)" in page
+    assert "Mon 25 Jan 2027" in page
+
+
+@time_machine.travel(date(2026, 9, 8))
+def test_bad_input_shows_errors_and_changes_nothing(client, people):
+    response = as_user(client, people["caseworker"]).post(
+        "/tasks/new-request/", {"first_name": "Ada", "received_on_0": "30", "received_on_1": "2", "received_on_2": "2026"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page and "Enter the last name" in page
+    assert not Case.objects.exists()
+    future = as_user(client, people["caseworker"]).post(
+        "/tasks/new-request/",
+        {"first_name": "A", "last_name": "B", **d(date(2016, 5, 1), "date_of_birth"), "requested_by": "PARENT",
+         **d(date(2026, 9, 20), "received_on"), "reasons": "x"},
+    )
+    assert "The date the request was received must be today or in the past" in future.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_whole_assessment_through_the_pages(client, people):
+    with time_machine.travel(date(2026, 9, 8)):
+        case = record_request(client, people)
+        decide = open_task(case, "decide_to_assess")
+        assert decide.owner == people["caseworker"]  # the case's caseworker holds it at once
+
+    with time_machine.travel(date(2026, 9, 21)):
+        as_user(client, people["caseworker"])  # sessions end after 12 hours
+        decision = {"decision": "yes", **d(date(2026, 9, 21), "decided_on"), "ask_parent_views": "on",
+                    "advice_health": people["health_agency"].pk, "advice_psychological": people["ep"].pk}
+        blocked = client.post(f"/tasks/{decide.pk}/", decision)
+        assert "Record consent for an EHC needs assessment that covers EP service, Health trust" in blocked.content.decode()
+        assert not AdviceRequest.objects.exists() and Case.objects.get().status == CaseStatus.REQUESTED
+
+        client.post(
+            f"/cases/{case.public_id}/consent/new/",
+            {"purpose": "STATUTORY_ASSESSMENT", "agencies": [people["health_agency"].pk, people["ep"].pk],
+             "given_by": "PARENT", "given_by_name": "Annabella Lovelace", **d(date(2026, 9, 15), "given_on"), "method": "WRITTEN"},
+        )
+        assert ConsentRecord.objects.count() == 1
+        response = client.post(f"/tasks/{decide.pk}/", decision)
+        assert response.status_code == 302
+        assert Case.objects.get().status == CaseStatus.ASSESSING
+        assert {a.kind: a.due_on for a in AdviceRequest.objects.all()} == {
+            "PARENT_VIEWS": date(2026, 11, 2), "HEALTH": date(2026, 11, 2), "PSYCHOLOGICAL": date(2026, 11, 2)}
+
+    with time_machine.travel(date(2026, 10, 20)):
+        for username, node in (("health", "health_advice"), ("psychologist", "psychological_advice"), ("caseworker", "parent_views")):
+            task = open_task(case, node)
+            as_user(client, people[username])
+            if task.owner_id is None:
+                assert client.post(f"/tasks/{task.pk}/claim/").status_code == 302
+            response = client.post(f"/tasks/{task.pk}/", {**d(date(2026, 10, 19), "received_on"), "summary": f"Advice from {username}"})
+            assert response.status_code == 302, response.content.decode()[:3000]
+        assert AdviceRequest.objects.filter(received_on__isnull=True).count() == 0
+
+        as_user(client, people["caseworker"])
+        task = open_task(case, "decide_to_issue")
+        client.post(f"/tasks/{task.pk}/", {"decision": "yes", **d(date(2026, 10, 20), "decided_on")})
+        task = open_task(case, "issue_draft")
+        client.post(f"/tasks/{task.pk}/", d(date(2026, 10, 20), "issued_on"))
+        assert Case.objects.get().draft_comments_due_on == date(2026, 11, 3)
+
+    with time_machine.travel(date(2026, 11, 4)):
+        as_user(client, people["caseworker"])
+        task = open_task(case, "record_comments")
+        response = client.post(f"/tasks/{task.pk}/", {"responded": "no", "setting": people["school"].pk, "requested_by_family": "on"})
+        assert response.status_code == 302, response.content.decode()[:3000]
+        task = open_task(case, "reply_to_consultation")
+        assert task.agency == people["school"] and task.due_on == date(2026, 11, 18)
+        as_user(client, people["senco"])
+        client.post(f"/tasks/{task.pk}/claim/")
+        client.post(f"/tasks/{task.pk}/", {"response": "AGREES", **d(date(2026, 11, 4), "replied_on"), "notes": "We can meet the needs"})
+
+    with time_machine.travel(date(2026, 11, 10)):
+        as_user(client, people["caseworker"])
+        task = open_task(case, "issue_final")
+        response = client.post(f"/tasks/{task.pk}/", {**d(date(2026, 11, 10), "issued_on"), "named_setting": people["school"].pk})
+        assert response.status_code == 302
+        case = Case.objects.get()
+        assert case.status == CaseStatus.FINAL_ISSUED and case.named_setting == people["school"]
+        page = client.get(f"/cases/{case.public_id}/").content.decode()
+        assert "On time" in page and "Appeal by" in page
+        assert not CaseTask.objects.filter(case=case, flow_task_type="HUMAN").exclude(status__in=["DONE", "CANCELED"]).exists()
+
+
+@time_machine.travel(date(2026, 9, 8))
+def test_refusal_through_the_page_ends_the_case_with_appeal_rights(client, people):
+    case = record_request(client, people)
+    task = open_task(case, "decide_to_assess")
+    missing_reason = client.post(f"/tasks/{task.pk}/", {"decision": "no", **d(date(2026, 9, 8), "decided_on")})
+    assert "Enter the reasons for refusing to assess" in missing_reason.content.decode()
+    client.post(f"/tasks/{task.pk}/", {"decision": "no", **d(date(2026, 9, 8), "decided_on"), "reasons": "Needs met at SEN support"})
+    case.refresh_from_db()
+    assert case.status == CaseStatus.REFUSED
+    page = client.get(f"/cases/{case.public_id}/").content.decode()
+    assert "Sunday 8 November 2026" in page  # mediation contact: 2 months after the letter
+    assert case.processes.get().status == "DONE"
+
+
+@time_machine.travel(date(2026, 9, 8))
+def test_claim_conflict_and_queue_permissions_show_clear_messages(client, people):
+    case = record_request(client, people)
+    as_user(client, people["manager"])
+    task = open_task(case, "decide_to_assess")
+    response = client.post(f"/tasks/{task.pk}/claim/", follow=True)
+    assert "This task has already been claimed by Caseworker" in response.content.decode()
+    response = client.post(f"/tasks/{task.pk}/reassign/", {"user": people["manager"].pk}, follow=True)
+    assert "Task given to Manager" in response.content.decode()
+    task.refresh_from_db()
+    assert task.owner == people["manager"]
+    as_user(client, people["health"])
+    assert client.get(f"/tasks/{task.pk}/").status_code == 404
+
+
+@time_machine.travel(date(2026, 9, 8))
+def test_outsiders_see_nothing_and_roles_are_enforced(client, people):
+    case = record_request(client, people)
+    task = open_task(case, "decide_to_assess")
+    as_user(client, people["outsider"])
+    assert client.get(f"/cases/{case.public_id}/").status_code == 404
+    assert client.get(f"/tasks/{task.pk}/").status_code == 404
+    assert client.post(f"/tasks/{task.pk}/claim/").status_code == 404
+    assert client.get(f"/tasks/?case={case.public_id}").status_code == 404
+    as_user(client, people["caseworker"])
+    assert client.get("/cases/caseload/").status_code == 403
+    as_user(client, people["health"])
+    assert client.get("/tasks/new-request/").status_code == 403
+    client.logout()
+    for url in ("/", "/tasks/", f"/cases/{case.public_id}/", "/cases/caseload/", "/tasks/new-request/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+
+
+def test_calculator_shows_dates_with_sources_and_rejects_bad_dates(client, people):
+    as_user(client, people["health"])
+    page = client.get("/cases/timeline-calculator/", {**d(date(2026, 1, 12), "received_on")}).content.decode()
+    assert "Monday 23 February 2026" in page and "Monday 1 June 2026" in page
+    assert "Not a working day: aim for Friday 1 May" in page
+    bad = client.get("/cases/timeline-calculator/", {"received_on_0": "31", "received_on_1": "2", "received_on_2": "2026"})
+    assert "There is a problem" in bad.content.decode()
