@@ -27,11 +27,12 @@ PYTEST_ARGS ?=
 LOCAL := DJANGO_SETTINGS_MODULE=config.settings.local
 TEST := DJANGO_SETTINGS_MODULE=config.settings.test
 
-.PHONY: help install run test test-postgres clean distclean
+.PHONY: help install run serve test test-postgres clean distclean
 
 help:
 	@echo "make run            install, migrate, load demo data, serve http://$(HOST):$(PORT)/ with the worker"
 	@echo "make test           install, makemigrations --check, manage.py check, pytest (SQLite in memory)"
+	@echo "make serve          serve with the worker, without migrating or loading the demo data"
 	@echo "make test-postgres  the same suite on PostgreSQL (PG_URL=$(PG_URL))"
 	@echo "make install        create $(VENV) and install the project with its test extra"
 	@echo "make clean          remove caches and build artefacts"
@@ -49,18 +50,28 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
+# The background worker and the development server together; stopping one stops the other.
+define SERVE
+echo "Serving http://$(HOST):$(PORT)/sign-in/ with the background worker (manage.py tick --loop)."
+echo "Press Ctrl-C to stop both."
+export $(LOCAL); tick=; server=
+trap 'kill $$server $$tick 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+trap 'exit 0' INT TERM HUP
+$(PY) manage.py tick --loop & tick=$$!
+$(PY) manage.py runserver $(HOST):$(PORT) & server=$$!
+wait -n $$server $$tick
+endef
+export SERVE
+
 run: install
 	$(LOCAL) $(PY) manage.py migrate --noinput
 	$(LOCAL) $(PY) manage.py load_demo
 	@echo
-	@echo "Serving http://$(HOST):$(PORT)/sign-in/ with the background worker (manage.py tick --loop)."
-	@echo "Press Ctrl-C to stop both."
-	@export $(LOCAL); tick=; server=; \
-	trap 'kill $$server $$tick 2>/dev/null || true; wait 2>/dev/null || true' EXIT; \
-	trap 'exit 0' INT TERM HUP; \
-	$(PY) manage.py tick --loop & tick=$$!; \
-	$(PY) manage.py runserver $(HOST):$(PORT) & server=$$!; \
-	wait $$server
+	@bash -c "$$SERVE"
+
+# Serve without migrating or loading the demo data again.
+serve: install
+	@bash -c "$$SERVE"
 
 test: install
 	$(TEST) $(PY) manage.py makemigrations --check --dry-run

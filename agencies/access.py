@@ -49,10 +49,10 @@ class Actor:
     def can_manage_agency(self, agency_id: int) -> bool:
         return agency_id in self.agency_ids_with_role(*MANAGER_ROLES)
 
-    @property
-    def may_override_consent(self) -> bool:
-        """Only an SEN manager may let a step go ahead without consent, with a written reason."""
-        return self.has_role(Role.SEN_MANAGER)
+    def may_override_consent(self, council_id: int) -> bool:
+        """Only an SEN manager of the council that holds the case may let a step go ahead
+        without consent, with a written reason."""
+        return council_id in self.agency_ids_with_role(Role.SEN_MANAGER)
 
 
 ANONYMOUS = Actor(user_id=0, memberships=())

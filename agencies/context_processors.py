@@ -25,4 +25,5 @@ def navigation(request):
         "service_name": settings.SERVICE_NAME,
         "council_name": settings.COUNCIL_NAME,
         "nav_items": items,
+        "source_code_url": settings.SOURCE_CODE_URL,
     }

@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from agencies import views as agency_views
+from workflows import views as workflow_views
 
 urlpatterns = [
-    path("", agency_views.home, name="home"),
+    path("", workflow_views.home, name="home"),
     path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("tasks/", include("workflows.urls")),

@@ -193,6 +193,13 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["status", "final_plan_due_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="one_open_request_per_child",
+            )
+        ]
 
     def __str__(self):
         return f"{self.reference} {self.child}"
@@ -217,7 +224,10 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     # -- conditions: one-line bridges to the rules -----------------------------------------
 
     def consent_facts(self) -> list[consent_rules.ConsentFact]:
-        return [record.as_fact() for record in self.child.consents.prefetch_related("agencies")]
+        """Consent given for this request, or recorded for the child without a request.
+        Consent given for an earlier request does not carry over to a new one."""
+        records = self.child.consents.filter(models.Q(case=self) | models.Q(case__isnull=True))
+        return [record.as_fact() for record in records.prefetch_related("agencies")]
 
     def advice_agency_ids(self) -> set[int]:
         """Partner agencies the advice requests share information with (not the council itself)."""

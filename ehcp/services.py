@@ -10,9 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_fsm import TransitionNotAllowed
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from agencies.access import actor_for
 from agencies.models import Agency, AgencyKind
@@ -56,7 +56,16 @@ def _check_date(value: date, *, today: date, not_before: date | None = None, wha
 def _save(instance, reason: str, by) -> None:
     instance._change_reason = reason
     instance._history_user = by
-    instance.save()
+    try:
+        with transaction.atomic():
+            instance.save()
+    except ConcurrentTransition as exc:
+        raise CaseRuleError("Someone else changed this case at the same moment. Reload the page and try again.") from exc
+    except IntegrityError as exc:
+        # On a new case the only unique rule that can fail is one open request per child.
+        if isinstance(instance, Case) and instance._state.adding:
+            raise CaseRuleError(f"{instance.child.full_name} already has an open request for assessment") from exc
+        raise
 
 
 def _transition(case: Case, verb: str, **kwargs) -> None:
@@ -237,7 +246,7 @@ def consent_override_record(
     *, case: Case, step: consent_rules.Step, justification: str, legal_condition: str = "", by
 ) -> ConsentOverride:
     """An SEN manager lets a step go ahead without consent, with a written justification."""
-    if not actor_for(by).may_override_consent:
+    if not actor_for(by).may_override_consent(case.council_id):
         raise CaseRuleError("Only an SEN manager can record a decision to proceed without consent")
     if len(justification.strip()) < 20:
         raise CaseRuleError(
@@ -276,6 +285,8 @@ def case_assessment_decide(
     information with the agencies, so it needs consent covering them (or a recorded override).
     """
     today = today or timezone.localdate()
+    if case.status != CaseStatus.REQUESTED:
+        raise CaseRuleError(transition_refusal_message(case, "decide_to_assess"))
     _check_date(decided_on, today=today, not_before=case.request_received_on, what="of the decision")
     advice = list(advice)
     with transaction.atomic():
@@ -434,7 +445,14 @@ def plan_final_issue(
 ) -> Case:
     """Issue the final EHC plan, naming the setting in section I (due by week 20, reg 13(2))."""
     today = today or timezone.localdate()
-    _check_date(issued_on, today=today, not_before=case.draft_issued_on, what="the final plan was issued")
+    if case.status != CaseStatus.CONSULTING:
+        raise CaseRuleError(transition_refusal_message(case, "issue_final"))
+    _check_date(
+        issued_on,
+        today=today,
+        not_before=max(d for d in (case.draft_issued_on, case.comments_received_on) if d),
+        what="the final plan was issued",
+    )
     if case.draft_comments_due_on and issued_on <= case.draft_comments_due_on and not case.comments_received_on:
         raise CaseRuleError("The final plan cannot be issued before the family's 15 days to comment have ended")
     if not case.consultations.filter(setting=named_setting).exists():
@@ -460,8 +478,12 @@ def exception_record(
     advice_request: AdviceRequest | None = None,
     family_told_on: date | None = None,
     by,
+    today: date | None = None,
 ) -> StatutoryException:
     """Record a lawful exception to a time limit. The statutory date itself never moves."""
+    today = today or timezone.localdate()
+    if case.council_id not in actor_for(by).council_agency_ids:
+        raise CaseRuleError("Only the council's SEN team can record an exception on this case")
     period = PERIODS_BY_CODE.get(period_code)
     if period is None or not period.exception_limbs:
         raise CaseRuleError("Choose a time limit that allows exceptions")
@@ -472,6 +494,10 @@ def exception_record(
         errors.append("Choose an advice request only for the advice time limit")
     if advice_request is not None and advice_request.case_id != case.pk:
         errors.append("Choose advice requested for this case")
+    if starts_on > today:
+        errors.append("The date the circumstances began must be today or in the past")
+    if family_told_on is not None and family_told_on > today:
+        errors.append("The date the family was told must be today or in the past")
     if not evidence.strip():
         errors.append("Enter the evidence for the exception")
     if not reasoning.strip():

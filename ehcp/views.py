@@ -98,7 +98,7 @@ def case_detail(request, public_id):
             "overrides": case.consent_overrides.all(),
             "exceptions": case.exceptions.all(),
             "may_edit": actor.is_council_officer and case.council_id in actor.council_agency_ids,
-            "may_override": actor.may_override_consent and case.status == CaseStatus.REQUESTED,
+            "may_override": actor.may_override_consent(case.council_id) and case.status == CaseStatus.REQUESTED,
         },
     )
 

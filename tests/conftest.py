@@ -1,14 +1,9 @@
-"""Agencies and people by role, the case walk, and a fixed `today`. Factories live in factories.py."""
+"""Agencies and people by role, and the case walk. Factories and the walk live in factories.py."""
 
 import pytest
 
 from agencies.models import AgencyKind, Role
 from tests import factories
-
-
-@pytest.fixture
-def today():
-    return factories.RECEIVED
 
 
 @pytest.fixture
@@ -28,7 +23,9 @@ def ep(db):
 
 @pytest.fixture
 def social_care(db):
-    return factories.AgencyFactory(kind=AgencyKind.SOCIAL_CARE, name="Northshire Children's Services")
+    return factories.AgencyFactory(
+        kind=AgencyKind.SOCIAL_CARE, name="Northshire Children's Services"
+    )
 
 
 @pytest.fixture
@@ -74,12 +71,33 @@ def outsider(db):
 
 
 @pytest.fixture
-def cast(council, health, ep, social_care, school, caseworker, manager, health_adviser,
-         psychologist, social_worker, senco, outsider):
+def cast(
+    council,
+    health,
+    ep,
+    social_care,
+    school,
+    caseworker,
+    manager,
+    health_adviser,
+    psychologist,
+    social_worker,
+    senco,
+    outsider,
+):
     return factories.Cast(
-        council=council, health=health, ep=ep, social_care=social_care, school=school,
-        caseworker=caseworker, manager=manager, health_adviser=health_adviser,
-        psychologist=psychologist, social_worker=social_worker, senco=senco, outsider=outsider,
+        council=council,
+        health=health,
+        ep=ep,
+        social_care=social_care,
+        school=school,
+        caseworker=caseworker,
+        manager=manager,
+        health_adviser=health_adviser,
+        psychologist=psychologist,
+        social_worker=social_worker,
+        senco=senco,
+        outsider=outsider,
     )
 
 

@@ -181,9 +181,14 @@ class Calendar:
     """When each step happens, counted from the day the request was received (an on-time case)."""
 
     received_on: date = RECEIVED
+    late_by: int = 0
+    """Days every step from the decision whether to assess onwards is put back by."""
 
     def day(self, n: int) -> date:
         return self.received_on + timedelta(days=n)
+
+    def step(self, n: int) -> date:
+        return self.day(n + self.late_by)
 
     @property
     def consent_on(self):
@@ -191,35 +196,35 @@ class Calendar:
 
     @property
     def decided_on(self):
-        return self.day(24)
+        return self.step(24)
 
     @property
     def advice_on(self):
-        return self.day(54)
+        return self.step(54)
 
     @property
     def issue_decided_on(self):
-        return self.day(55)
+        return self.step(55)
 
     @property
     def draft_on(self):
-        return self.day(56)
+        return self.step(56)
 
     @property
     def comments_on(self):
-        return self.day(61)
+        return self.step(61)
 
     @property
     def consulted_on(self):
-        return self.day(62)
+        return self.step(62)
 
     @property
     def replied_on(self):
-        return self.day(64)
+        return self.step(64)
 
     @property
     def final_on(self):
-        return self.day(72)  # after the 15-day comment period (draft + 14)
+        return self.step(72)  # after the 15-day comment period (draft + 14)
 
 
 @dataclass
@@ -266,7 +271,9 @@ class CaseWalk:
     # -- the steps -----------------------------------------------------------------------------
 
     def receive(self, **overrides) -> Case:
-        self.case = wf.assessment_request_receive(**request_kwargs(self.cast, self.when.received_on, **overrides))
+        self.case = wf.assessment_request_receive(
+            **request_kwargs(self.cast, self.when.received_on, **overrides)
+        )
         return self.case
 
     def consent(self, *, agencies=None, on=None):
@@ -289,15 +296,18 @@ class CaseWalk:
     def advice_to_seek(self):
         return [ehcp.AdviceToSeek(kind, self.cast.agency_for(kind)) for kind in self.advice]
 
-    def decide_to_assess(self, *, user=None) -> Case:
+    def decide_to_assess(self) -> Case:
         on = self.when.decided_on
         self.complete(
             self.task("decide_to_assess"),
             lambda case: ehcp.case_assessment_decide(
-                case=case, assess=True, decided_on=on, advice=self.advice_to_seek(),
-                by=user or self.cast.caseworker, today=on,
+                case=case,
+                assess=True,
+                decided_on=on,
+                advice=self.advice_to_seek(),
+                by=self.cast.caseworker,
+                today=on,
             ),
-            user=user,
         )
         return self.refresh()
 
@@ -306,8 +316,12 @@ class CaseWalk:
         self.complete(
             self.task("decide_to_assess"),
             lambda case: ehcp.case_assessment_decide(
-                case=case, assess=False, decided_on=on, reasons="Needs can be met from SEN support",
-                by=self.cast.caseworker, today=on,
+                case=case,
+                assess=False,
+                decided_on=on,
+                reasons="Needs can be met from SEN support",
+                by=self.cast.caseworker,
+                today=on,
             ),
         )
         return self.refresh()
@@ -335,9 +349,12 @@ class CaseWalk:
         self.complete(
             self.task("decide_to_issue"),
             lambda case: ehcp.case_issue_decide(
-                case=case, issue=issue, decided_on=on,
+                case=case,
+                issue=issue,
+                decided_on=on,
                 reasons="" if issue else "Needs can be met without a plan",
-                by=self.cast.caseworker, today=on,
+                by=self.cast.caseworker,
+                today=on,
             ),
         )
         return self.refresh()
@@ -346,7 +363,9 @@ class CaseWalk:
         on = self.when.draft_on
         self.complete(
             self.task("issue_draft"),
-            lambda case: ehcp.plan_draft_issue(case=case, issued_on=on, by=self.cast.caseworker, today=on),
+            lambda case: ehcp.plan_draft_issue(
+                case=case, issued_on=on, by=self.cast.caseworker, today=on
+            ),
         )
         return self.refresh()
 
@@ -355,9 +374,13 @@ class CaseWalk:
         self.complete(
             self.task("record_comments"),
             lambda case: ehcp.draft_comments_record(
-                case=case, received_on=received, summary="Family agree with the draft",
-                setting_to_consult=self.cast.school, requested_by_family=True,
-                by=self.cast.caseworker, today=on,
+                case=case,
+                received_on=received,
+                summary="Family agree with the draft",
+                setting_to_consult=self.cast.school,
+                requested_by_family=True,
+                by=self.cast.caseworker,
+                today=on,
             ),
         )
         return self.refresh()
@@ -368,8 +391,12 @@ class CaseWalk:
         self.complete(
             self.task("reply_to_consultation"),
             lambda case: ehcp.consultation_reply_record(
-                consultation=consultation, replied_on=on, response="AGREES", notes="",
-                by=self.cast.senco, today=on,
+                consultation=consultation,
+                replied_on=on,
+                response="AGREES",
+                notes="",
+                by=self.cast.senco,
+                today=on,
             ),
             user=self.cast.senco,
         )
@@ -380,8 +407,11 @@ class CaseWalk:
         self.complete(
             self.task("issue_final"),
             lambda case: ehcp.plan_final_issue(
-                case=case, issued_on=on, named_setting=self.cast.school,
-                by=self.cast.caseworker, today=on,
+                case=case,
+                issued_on=on,
+                named_setting=self.cast.school,
+                by=self.cast.caseworker,
+                today=on,
             ),
         )
         return self.refresh()
@@ -396,13 +426,18 @@ class CaseWalk:
             CaseStatus.ASSESSING: [self.receive, self.consent, self.decide_to_assess],
         }
         steps[CaseStatus.NOT_ISSUED] = steps[CaseStatus.ASSESSING] + [
-            self.gather_advice, lambda: self.decide_to_issue(False)
+            self.gather_advice,
+            lambda: self.decide_to_issue(False),
         ]
-        steps[CaseStatus.DRAFTING] = steps[CaseStatus.ASSESSING] + [self.gather_advice, self.decide_to_issue]
+        steps[CaseStatus.DRAFTING] = steps[CaseStatus.ASSESSING] + [
+            self.gather_advice,
+            self.decide_to_issue,
+        ]
         steps[CaseStatus.DRAFT_ISSUED] = steps[CaseStatus.DRAFTING] + [self.issue_draft]
         steps[CaseStatus.CONSULTING] = steps[CaseStatus.DRAFT_ISSUED] + [self.record_comments]
         steps[CaseStatus.FINAL_ISSUED] = steps[CaseStatus.CONSULTING] + [
-            self.reply_to_consultation, self.issue_final
+            self.reply_to_consultation,
+            self.issue_final,
         ]
         for step in steps[CaseStatus(stage)]:
             step()

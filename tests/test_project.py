@@ -57,31 +57,32 @@ def _is_within(module: str, package: str) -> bool:
 def test_no_module_imports_viewflows_commercial_fsm_modules():
     """viewflow.fsm's admin, chart, views and viewset are commercial-only: never import them."""
     pattern = re.compile(r"\bviewflow\.fsm\.(admin|chart|views|viewset)\b")
-    offences = []
+    offences = {}
     for path in _python_files(ROOT):
         relative = path.relative_to(ROOT)
         for lineno, module in _imported_modules(path):
             if any(_is_within(module, bad) for bad in COMMERCIAL_VIEWFLOW_MODULES):
-                offences.append(f"{relative}:{lineno} imports {module}")
+                offences.setdefault(f"{relative}:{lineno}", f"imports {module}")
         # Dotted paths in strings too: importlib, INSTALLED_APPS, urlconf includes.
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if pattern.search(line):
-                offences.append(f"{relative}:{lineno} names {pattern.search(line).group(0)}")
-    assert not offences, "Commercial-only viewflow modules referenced:\n" + "\n".join(offences)
+            if match := pattern.search(line):
+                offences.setdefault(f"{relative}:{lineno}", f"names {match.group(0)}")
+    assert not offences, "Commercial-only viewflow modules referenced:\n" + "\n".join(
+        f"{where} {what}" for where, what in offences.items()
+    )
 
 
 @pytest.mark.parametrize("app", sorted(FORBIDDEN_IMPORTS))
 def test_app_imports_only_layers_below_it(app):
-    """workflows -> panel -> ehcp -> agencies; notifications is usable by all and imports no workflow."""
+    """workflows -> panel -> ehcp -> agencies; everyone may use notifications (never workflows)."""
     forbidden = FORBIDDEN_IMPORTS[app]
-    offences = [
-        f"{path.relative_to(ROOT)}:{lineno} imports {module}"
-        for path in _python_files(ROOT / app)
-        for lineno, module in _imported_modules(path)
-        if any(_is_within(module, other) for other in forbidden)
-    ]
+    offences = {}  # one line per offending import statement
+    for path in _python_files(ROOT / app):
+        for lineno, module in _imported_modules(path):
+            if any(_is_within(module, other) for other in forbidden):
+                offences.setdefault(f"{path.relative_to(ROOT)}:{lineno}", f"imports {module}")
     assert not offences, f"{app}/ must not import {', '.join(sorted(forbidden))}:\n" + "\n".join(
-        offences
+        f"{where} {what}" for where, what in offences.items()
     )
 
 

@@ -258,11 +258,13 @@ class StatutoryAssessmentFlow(Flow):
         """A step is overdue: tell its agency's queue (and the person who claimed it)."""
         from notifications.services import notification_queue
 
+        from .timers import sweep_today
+
         timer = activation.task.previous.get()
         host = timer.previous.select_related("agency").get()
         if not host.is_open:
             return
-        host.last_chased_on = timezone.localdate()
+        host.last_chased_on = sweep_today()
         host.save(update_fields=["last_chased_on"])
         notification_queue(
             kind="TASK_OVERDUE",

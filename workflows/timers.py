@@ -6,6 +6,8 @@ is skipped until the next sweep.
 """
 
 import logging
+from contextvars import ContextVar
+from datetime import date
 
 from django.utils import timezone
 from viewflow.workflow.exceptions import FlowLockFailed
@@ -15,9 +17,26 @@ from .models import CaseTask
 
 logger = logging.getLogger(__name__)
 
+# The moment the running sweep was asked to fire timers for (the clock is read once per sweep).
+_sweep_now = ContextVar("sweep_now", default=None)
+
+
+def sweep_today() -> date:
+    """The date of the sweep that is firing timers; today's date outside a sweep."""
+    now = _sweep_now.get()
+    return timezone.localdate(now) if now is not None else timezone.localdate()
+
 
 def fire_due_timers(now=None) -> int:
     now = now or timezone.now()
+    token = _sweep_now.set(now)
+    try:
+        return _fire_due_timers(now)
+    finally:
+        _sweep_now.reset(token)
+
+
+def _fire_due_timers(now) -> int:
     fired = 0
     due = CaseTask.objects.filter(
         flow_task_type="TIMER", status=STATUS.SCHEDULED, scheduled__lte=now

@@ -28,6 +28,24 @@ PERIODS = {p.code: p for p in deadlines.ALL_PERIODS}
 
 @require_http_methods(["GET"])
 @login_required
+def home(request):
+    """A start page for each role: what is waiting for you, and where your work lives."""
+    actor = actor_for(request.user)
+    return render(
+        request,
+        "home.html",
+        {
+            "memberships": request.user.memberships.active().select_related("agency"),
+            "my_task_count": selectors.tasks_mine(request.user).count(),
+            "queue_task_count": selectors.tasks_in_my_queues(request.user).count(),
+            "is_council_officer": actor.is_council_officer,
+            "is_manager": actor.is_manager,
+        },
+    )
+
+
+@require_http_methods(["GET"])
+@login_required
 def inbox(request):
     today = timezone.localdate()
     warn = settings.DEADLINE_WARN_DAYS

@@ -140,6 +140,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "send-casework@localho
 # The council running the service: shown in page headers and letters.
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Exampleshire County Council")
 SERVICE_NAME = "SEND casework"
+# AGPL-3.0 section 13: users of the service are offered its source code.
+SOURCE_CODE_URL = os.environ.get("SOURCE_CODE_URL", "")
 # Days before a statutory date at which work counts as "due soon".
 DEADLINE_WARN_DAYS = int(os.environ.get("DEADLINE_WARN_DAYS", "5"))
 

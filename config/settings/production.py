@@ -14,6 +14,11 @@ if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set SECRET_KEY to a random value of at least 50 characters.")
 DEMO_DATA_ALLOWED = False
 
+if not os.environ.get("DATABASE_URL"):
+    raise ImproperlyConfigured("Set DATABASE_URL: production runs on PostgreSQL.")
+if not os.environ.get("CELERY_BROKER_URL"):
+    raise ImproperlyConfigured("Set CELERY_BROKER_URL: production runs background work on Celery with Redis.")
+
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

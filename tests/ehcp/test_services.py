@@ -77,7 +77,12 @@ def decide_to_assess(case, cast, *, on, advice=None, by=None, today=None):
     if advice is None:
         advice = [AdviceToSeek("HEALTH", cast.health)]
     return services.case_assessment_decide(
-        case=case, assess=True, decided_on=on, advice=advice, by=by or cast.caseworker, today=today or on
+        case=case,
+        assess=True,
+        decided_on=on,
+        advice=advice,
+        by=by or cast.caseworker,
+        today=today or on,
     )
 
 
@@ -97,11 +102,15 @@ def test_due_dates_are_counted_from_receipt_when_request_received(cast):
 
 def test_request_is_refused_when_received_date_is_in_the_future(cast):
     with refused("The date the request was received must be today or in the past"):
-        services.case_request_receive(**request_kwargs(cast, received_on=RECEIVED + DAY, today=RECEIVED))
+        services.case_request_receive(
+            **request_kwargs(cast, received_on=RECEIVED + DAY, today=RECEIVED)
+        )
 
 
 def test_request_is_accepted_when_received_today(cast):
-    case = services.case_request_receive(**request_kwargs(cast, received_on=RECEIVED, today=RECEIVED))
+    case = services.case_request_receive(
+        **request_kwargs(cast, received_on=RECEIVED, today=RECEIVED)
+    )
 
     assert case.request_received_on == RECEIVED
 
@@ -138,20 +147,34 @@ def test_request_is_refused_when_known_child_is_over_25(cast):
 def test_request_is_refused_when_child_already_has_an_open_request(cast, requested):
     with refused("already has an open request for assessment"):
         services.case_request_receive(
-            **request_kwargs(cast, child=requested.child, child_details=None, received_on=RECEIVED + DAY,
-                             today=RECEIVED + DAY)
+            **request_kwargs(
+                cast,
+                child=requested.child,
+                child_details=None,
+                received_on=RECEIVED + DAY,
+                today=RECEIVED + DAY,
+            )
         )
 
 
 def test_request_is_accepted_when_earlier_request_was_refused(cast, requested):
     services.case_assessment_decide(
-        case=requested, assess=False, decided_on=RECEIVED + DAY, reasons="Needs met by SEN support",
-        by=cast.caseworker, today=RECEIVED + DAY,
+        case=requested,
+        assess=False,
+        decided_on=RECEIVED + DAY,
+        reasons="Needs met by SEN support",
+        by=cast.caseworker,
+        today=RECEIVED + DAY,
     )
 
     again = services.case_request_receive(
-        **request_kwargs(cast, child=requested.child, child_details=None, received_on=RECEIVED + 30 * DAY,
-                         today=RECEIVED + 30 * DAY)
+        **request_kwargs(
+            cast,
+            child=requested.child,
+            child_details=None,
+            received_on=RECEIVED + 30 * DAY,
+            today=RECEIVED + 30 * DAY,
+        )
     )
 
     assert again.child == requested.child
@@ -166,10 +189,12 @@ def test_request_is_refused_when_receiving_agency_is_not_a_council(cast):
 # -- consent -------------------------------------------------------------------------------------
 
 
-def test_consent_is_refused_when_young_person_under_16_gives_it(cast, requested):
-    requested.child.date_of_birth = RECEIVED - timedelta(days=16 * 365)  # 15 and a few days
-    with refused("from the age of 16"):
-        consent(requested, cast, given_by="YOUNG_PERSON")
+def test_consent_is_refused_when_young_person_under_16_gives_it(cast):
+    child = ChildFactory(date_of_birth=date(2011, 3, 9))  # 15 on 8 March 2027, 16 the next day
+    case = services.case_request_receive(**request_kwargs(cast, child=child, child_details=None))
+
+    with refused("A young person can give consent themselves from the age of 16"):
+        consent(case, cast, given_by="YOUNG_PERSON", given_on=date(2027, 3, 8))
 
 
 def test_consent_is_recorded_when_young_person_of_16_gives_it(cast):
@@ -196,7 +221,10 @@ def test_consent_is_kept_when_it_is_withdrawn(cast, requested):
     record = consent(requested, cast)
 
     services.consent_withdraw(
-        consent=record, withdrawn_on=RECEIVED + 10 * DAY, reason="Parent phoned", by=cast.manager,
+        consent=record,
+        withdrawn_on=RECEIVED + 10 * DAY,
+        reason="Parent phoned",
+        by=cast.manager,
         today=RECEIVED + 10 * DAY,
     )
 
@@ -204,7 +232,8 @@ def test_consent_is_kept_when_it_is_withdrawn(cast, requested):
     assert record.withdrawn_on == RECEIVED + 10 * DAY
     assert record.withdrawn_by == cast.manager
     assert list(record.agencies.all()) == [cast.health]
-    assert [h.history_change_reason for h in record.history.all()] == ["Consent withdrawn", "Consent recorded"]
+    assert record.history.first().history_change_reason == "Consent withdrawn"
+    assert ConsentRecord.objects.count() == 1
 
 
 @pytest.fixture
@@ -212,7 +241,10 @@ def withdrawn(cast, requested):
     """Consent given on day 7 and withdrawn on day 20 (recorded on day 30)."""
     record = consent(requested, cast)
     services.consent_withdraw(
-        consent=record, withdrawn_on=RECEIVED + 20 * DAY, reason="Parent wrote in", by=cast.caseworker,
+        consent=record,
+        withdrawn_on=RECEIVED + 20 * DAY,
+        reason="Parent wrote in",
+        by=cast.caseworker,
         today=RECEIVED + 30 * DAY,
     )
     return requested
@@ -226,7 +258,9 @@ def test_gate_is_open_when_advice_is_requested_before_withdrawal(cast, withdrawn
 
 
 def test_gate_is_shut_when_advice_is_requested_on_the_withdrawal_date(cast, withdrawn):
-    with refused("Record consent for an EHC needs assessment that covers Northshire Community Health"):
+    with refused(
+        "Record consent for an EHC needs assessment that covers Northshire Community Health"
+    ):
         decide_to_assess(withdrawn, cast, on=RECEIVED + 20 * DAY, today=RECEIVED + 30 * DAY)
 
 
@@ -239,7 +273,10 @@ def test_withdrawal_is_refused_when_already_withdrawn(cast, withdrawn):
     record = ConsentRecord.objects.get()
     with refused("already been withdrawn"):
         services.consent_withdraw(
-            consent=record, withdrawn_on=RECEIVED + 25 * DAY, reason="Again", by=cast.caseworker,
+            consent=record,
+            withdrawn_on=RECEIVED + 25 * DAY,
+            reason="Again",
+            by=cast.caseworker,
             today=RECEIVED + 30 * DAY,
         )
 
@@ -248,7 +285,10 @@ def test_withdrawal_is_refused_when_dated_before_consent_was_given(cast, request
     record = consent(requested, cast)
     with refused("must be on or after"):
         services.consent_withdraw(
-            consent=record, withdrawn_on=RECEIVED + 6 * DAY, reason="Phoned", by=cast.caseworker,
+            consent=record,
+            withdrawn_on=RECEIVED + 6 * DAY,
+            reason="Phoned",
+            by=cast.caseworker,
             today=RECEIVED + 30 * DAY,
         )
 
@@ -257,7 +297,10 @@ def test_withdrawal_is_refused_when_no_reason_is_given(cast, requested):
     record = consent(requested, cast)
     with refused("Enter how the withdrawal was made"):
         services.consent_withdraw(
-            consent=record, withdrawn_on=RECEIVED + 8 * DAY, reason="  ", by=cast.caseworker,
+            consent=record,
+            withdrawn_on=RECEIVED + 8 * DAY,
+            reason="  ",
+            by=cast.caseworker,
             today=RECEIVED + 30 * DAY,
         )
 
@@ -278,7 +321,10 @@ JUSTIFICATION = "Safeguarding concern raised by the school; advice needed withou
 def test_override_is_refused_when_recorded_by_a_caseworker(cast, requested):
     with refused("Only an SEN manager"):
         services.consent_override_record(
-            case=requested, step=Step.REQUEST_ADVICE, justification=JUSTIFICATION, by=cast.caseworker
+            case=requested,
+            step=Step.REQUEST_ADVICE,
+            justification=JUSTIFICATION,
+            by=cast.caseworker,
         )
 
 
@@ -340,7 +386,11 @@ def test_advice_is_due_six_weeks_after_it_is_requested_when_assessment_decided(c
     rows = AdviceRequest.objects.filter(case=requested)
     assert {(a.kind, a.agency, a.requested_on, a.due_on) for a in rows} == {
         (kind, agency, RECEIVED + 10 * DAY, RECEIVED + 52 * DAY)
-        for kind, agency in [("PARENT_VIEWS", cast.council), ("HEALTH", cast.health), ("PSYCHOLOGICAL", cast.ep)]
+        for kind, agency in [
+            ("PARENT_VIEWS", cast.council),
+            ("HEALTH", cast.health),
+            ("PSYCHOLOGICAL", cast.ep),
+        ]
     }
     requested.refresh_from_db()
     assert requested.assessment_decided_on == RECEIVED + 10 * DAY
@@ -352,10 +402,14 @@ def test_decision_to_assess_is_refused_when_no_advice_is_chosen(cast, requested)
         decide_to_assess(requested, cast, on=RECEIVED + 10 * DAY, advice=[])
 
 
-def test_decision_to_assess_is_refused_when_advice_comes_from_the_wrong_kind_of_agency(cast, requested):
+def test_decision_to_assess_is_refused_when_advice_comes_from_the_wrong_kind_of_agency(
+    cast, requested
+):
     consent(requested, cast, agencies=[cast.school])
     with refused("Medical advice (reg 6(1)(c)) must come from a health provider"):
-        decide_to_assess(requested, cast, on=RECEIVED + 10 * DAY, advice=[AdviceToSeek("HEALTH", cast.school)])
+        decide_to_assess(
+            requested, cast, on=RECEIVED + 10 * DAY, advice=[AdviceToSeek("HEALTH", cast.school)]
+        )
 
 
 def test_decision_to_assess_is_refused_when_one_kind_of_advice_is_asked_twice(cast, requested):
@@ -380,15 +434,23 @@ def test_decision_is_refused_when_dated_in_the_future(cast, requested):
 def test_refusal_to_assess_is_refused_when_no_reasons_are_given(cast, requested):
     with refused("Enter the reasons for refusing to assess"):
         services.case_assessment_decide(
-            case=requested, assess=False, decided_on=RECEIVED + DAY, reasons=" ", by=cast.caseworker,
+            case=requested,
+            assess=False,
+            decided_on=RECEIVED + DAY,
+            reasons=" ",
+            by=cast.caseworker,
             today=RECEIVED + DAY,
         )
 
 
 def test_case_is_closed_when_assessment_is_refused(cast, requested):
     services.case_assessment_decide(
-        case=requested, assess=False, decided_on=RECEIVED + DAY, reasons="Needs met by SEN support",
-        by=cast.caseworker, today=RECEIVED + DAY,
+        case=requested,
+        assess=False,
+        decided_on=RECEIVED + DAY,
+        reasons="Needs met by SEN support",
+        by=cast.caseworker,
+        today=RECEIVED + DAY,
     )
 
     requested.refresh_from_db()
@@ -411,13 +473,19 @@ def assessing(cast, requested):
 def test_advice_is_refused_when_already_submitted(cast, assessing):
     advice = AdviceRequest.objects.get(case=assessing)
     services.advice_submit(
-        advice=advice, received_on=RECEIVED + 20 * DAY, summary="Advice", by=cast.health_adviser,
+        advice=advice,
+        received_on=RECEIVED + 20 * DAY,
+        summary="Advice",
+        by=cast.health_adviser,
         today=RECEIVED + 20 * DAY,
     )
     with refused("already been submitted"):
         services.advice_submit(
-            advice=AdviceRequest.objects.get(pk=advice.pk), received_on=RECEIVED + 21 * DAY, summary="Again",
-            by=cast.health_adviser, today=RECEIVED + 21 * DAY,
+            advice=AdviceRequest.objects.get(pk=advice.pk),
+            received_on=RECEIVED + 21 * DAY,
+            summary="Again",
+            by=cast.health_adviser,
+            today=RECEIVED + 21 * DAY,
         )
 
 
@@ -425,7 +493,10 @@ def test_advice_is_refused_when_dated_before_it_was_requested(cast, assessing):
     advice = AdviceRequest.objects.get(case=assessing)
     with refused("must be on or after"):
         services.advice_submit(
-            advice=advice, received_on=RECEIVED + 9 * DAY, summary="Advice", by=cast.health_adviser,
+            advice=advice,
+            received_on=RECEIVED + 9 * DAY,
+            summary="Advice",
+            by=cast.health_adviser,
             today=RECEIVED + 20 * DAY,
         )
 
@@ -434,7 +505,10 @@ def test_advice_is_refused_when_it_is_empty(cast, assessing):
     advice = AdviceRequest.objects.get(case=assessing)
     with refused("Enter the advice"):
         services.advice_submit(
-            advice=advice, received_on=RECEIVED + 20 * DAY, summary="", by=cast.health_adviser,
+            advice=advice,
+            received_on=RECEIVED + 20 * DAY,
+            summary="",
+            by=cast.health_adviser,
             today=RECEIVED + 20 * DAY,
         )
 
@@ -442,7 +516,10 @@ def test_advice_is_refused_when_it_is_empty(cast, assessing):
 def test_decision_to_issue_is_refused_when_advice_is_outstanding(cast, assessing):
     with refused("All the advice must be received"):
         services.case_issue_decide(
-            case=assessing, issue=True, decided_on=RECEIVED + 40 * DAY, by=cast.caseworker,
+            case=assessing,
+            issue=True,
+            decided_on=RECEIVED + 40 * DAY,
+            by=cast.caseworker,
             today=RECEIVED + 40 * DAY,
         )
 
@@ -450,12 +527,18 @@ def test_decision_to_issue_is_refused_when_advice_is_outstanding(cast, assessing
 def test_decision_not_to_issue_is_refused_when_no_reasons_are_given(cast, assessing):
     advice = AdviceRequest.objects.get(case=assessing)
     services.advice_submit(
-        advice=advice, received_on=RECEIVED + 20 * DAY, summary="Advice", by=cast.health_adviser,
+        advice=advice,
+        received_on=RECEIVED + 20 * DAY,
+        summary="Advice",
+        by=cast.health_adviser,
         today=RECEIVED + 20 * DAY,
     )
     with refused("Enter the reasons for not issuing a plan"):
         services.case_issue_decide(
-            case=assessing, issue=False, decided_on=RECEIVED + 40 * DAY, by=cast.caseworker,
+            case=assessing,
+            issue=False,
+            decided_on=RECEIVED + 40 * DAY,
+            by=cast.caseworker,
             today=RECEIVED + 40 * DAY,
         )
 
@@ -463,7 +546,9 @@ def test_decision_not_to_issue_is_refused_when_no_reasons_are_given(cast, assess
 # -- exceptions to the time limits ---------------------------------------------------------------
 
 
-def record_exception(case, cast, *, period, limb, starts_on=RECEIVED + 14 * DAY, ends_on=None, **kw):
+def record_exception(
+    case, cast, *, period, limb, starts_on=RECEIVED + 14 * DAY, ends_on=None, **kw
+):
     return services.exception_record(
         case=case,
         period_code=period.code,
@@ -472,7 +557,8 @@ def record_exception(case, cast, *, period, limb, starts_on=RECEIVED + 14 * DAY,
         ends_on=ends_on,
         evidence=kw.pop("evidence", "Letter from the family"),
         reasoning=kw.pop("reasoning", "The family were abroad for the whole period"),
-        by=cast.caseworker,
+        by=kw.pop("by", cast.caseworker),
+        today=kw.pop("today", RECEIVED + 365 * DAY),
         **kw,
     )
 
@@ -490,15 +576,23 @@ def test_exception_is_refused_when_time_limit_allows_none(cast, requested):
 def test_exception_is_refused_when_absence_is_shorter_than_four_weeks(cast, requested):
     with refused("at least 4 continuous weeks"):
         record_exception(
-            requested, cast, period=deadlines.DECIDE_TO_ASSESS, limb="5(4)(d)",
-            starts_on=RECEIVED + DAY, ends_on=RECEIVED + 27 * DAY,  # 27 days, both ends counted
+            requested,
+            cast,
+            period=deadlines.DECIDE_TO_ASSESS,
+            limb="5(4)(d)",
+            starts_on=RECEIVED + DAY,
+            ends_on=RECEIVED + 27 * DAY,  # 27 days, both ends counted
         )
 
 
 def test_exception_is_recorded_when_absence_lasts_four_weeks(cast, requested):
     exception = record_exception(
-        requested, cast, period=deadlines.DECIDE_TO_ASSESS, limb="5(4)(d)",
-        starts_on=RECEIVED + DAY, ends_on=RECEIVED + 28 * DAY,  # 28 days
+        requested,
+        cast,
+        period=deadlines.DECIDE_TO_ASSESS,
+        limb="5(4)(d)",
+        starts_on=RECEIVED + DAY,
+        ends_on=RECEIVED + 28 * DAY,  # 28 days
     )
 
     assert exception.history.get().history_change_reason == "Exception reg 5(4)(d) recorded"
@@ -508,8 +602,12 @@ def test_exception_is_recorded_when_absence_lasts_four_weeks(cast, requested):
 def test_exception_is_refused_when_end_is_before_start(cast, requested):
     with refused("The end date must be the same as or after the start date"):
         record_exception(
-            requested, cast, period=deadlines.FINAL_PLAN, limb="10(4)(c)",
-            starts_on=RECEIVED + 10 * DAY, ends_on=RECEIVED + 9 * DAY,
+            requested,
+            cast,
+            period=deadlines.FINAL_PLAN,
+            limb="10(4)(c)",
+            starts_on=RECEIVED + 10 * DAY,
+            ends_on=RECEIVED + 9 * DAY,
         )
 
 
@@ -522,7 +620,10 @@ def test_advice_exception_is_refused_when_advice_request_is_for_another_case(cas
     other = CaseWalk(cast).to(CaseStatus.ASSESSING).case
     with refused("Choose advice requested for this case"):
         record_exception(
-            assessing, cast, period=deadlines.ADVICE, limb="8(2)(c)",
+            assessing,
+            cast,
+            period=deadlines.ADVICE,
+            limb="8(2)(c)",
             advice_request=other.advice_requests.first(),
         )
 
@@ -530,7 +631,9 @@ def test_advice_exception_is_refused_when_advice_request_is_for_another_case(cas
 def test_advice_exception_is_recorded_when_advice_request_is_chosen(cast, assessing):
     advice = AdviceRequest.objects.get(case=assessing)
 
-    exception = record_exception(assessing, cast, period=deadlines.ADVICE, limb="8(2)(c)", advice_request=advice)
+    exception = record_exception(
+        assessing, cast, period=deadlines.ADVICE, limb="8(2)(c)", advice_request=advice
+    )
 
     assert exception.advice_request == advice
     assert advice.due_on == RECEIVED + 52 * DAY  # the statutory date never moves
@@ -539,7 +642,12 @@ def test_advice_exception_is_recorded_when_advice_request_is_chosen(cast, assess
 def test_exception_is_refused_when_evidence_and_reasoning_are_missing(cast, requested):
     with refused("Enter the evidence", "Explain why"):
         record_exception(
-            requested, cast, period=deadlines.FINAL_PLAN, limb="10(4)(c)", evidence="", reasoning=" "
+            requested,
+            cast,
+            period=deadlines.FINAL_PLAN,
+            limb="10(4)(c)",
+            evidence="",
+            reasoning=" ",
         )
 
 
@@ -548,7 +656,7 @@ def test_exception_is_refused_when_evidence_and_reasoning_are_missing(cast, requ
 
 @pytest.fixture
 def draft(cast):
-    """A case whose draft plan was issued on `walk.when.draft_on`; comments are due 14 days later."""
+    """A case whose draft plan was issued on `when.draft_on`; comments are due 14 days later."""
     walk = CaseWalk(cast).to(CaseStatus.DRAFT_ISSUED)
     assert walk.case.draft_comments_due_on == walk.when.draft_on + 14 * DAY
     return walk
@@ -556,12 +664,19 @@ def draft(cast):
 
 def record_comments(case, cast, *, received_on, today, setting=None):
     return services.draft_comments_record(
-        case=case, received_on=received_on, summary="Comments" if received_on else "",
-        setting_to_consult=setting or cast.school, requested_by_family=True, by=cast.caseworker, today=today,
+        case=case,
+        received_on=received_on,
+        summary="Comments" if received_on else "",
+        setting_to_consult=setting or cast.school,
+        requested_by_family=True,
+        by=cast.caseworker,
+        today=today,
     )
 
 
-def test_consultation_is_refused_when_comment_period_is_open_and_family_has_not_commented(cast, draft):
+def test_consultation_is_refused_when_comment_period_is_open_and_family_has_not_commented(
+    cast, draft
+):
     last_day = draft.case.draft_comments_due_on
     with refused("The family has until"):
         record_comments(draft.case, cast, received_on=None, today=last_day)
@@ -603,7 +718,11 @@ def test_comments_are_refused_when_case_is_not_at_the_draft_stage(cast, case_at)
 
 def issue_final(case, cast, *, on, today=None, setting=None):
     return services.plan_final_issue(
-        case=case, issued_on=on, named_setting=setting or cast.school, by=cast.caseworker, today=today or on
+        case=case,
+        issued_on=on,
+        named_setting=setting or cast.school,
+        by=cast.caseworker,
+        today=today or on,
     )
 
 
@@ -616,7 +735,9 @@ def test_final_plan_is_refused_when_named_setting_was_not_consulted(cast, draft)
         issue_final(draft.case, cast, on=on + 10 * DAY, setting=elsewhere)
 
 
-def test_final_plan_is_refused_when_comment_period_is_open_and_family_has_not_commented(cast, draft):
+def test_final_plan_is_refused_when_comment_period_is_open_and_family_has_not_commented(
+    cast, draft
+):
     after = draft.case.draft_comments_due_on + DAY
     record_comments(draft.case, cast, received_on=None, today=after)
 
@@ -632,7 +753,11 @@ def test_final_plan_is_issued_when_comment_period_has_ended(cast, draft):
 
     draft.refresh()
     assert draft.case.status == CaseStatus.FINAL_ISSUED
-    assert (draft.case.final_issued_on, draft.case.named_setting, draft.case.closed_on) == (after, cast.school, after)
+    assert (draft.case.final_issued_on, draft.case.named_setting, draft.case.closed_on) == (
+        after,
+        cast.school,
+        after,
+    )
 
 
 def test_final_plan_is_issued_within_the_period_when_family_has_commented(cast, draft):
@@ -658,12 +783,67 @@ def test_nothing_is_written_when_the_comment_rule_refuses(cast, draft):
     """The same guarantee spelled out by hand: counts, the case row and its history."""
     case = draft.case
     row = Case.objects.filter(pk=case.pk).values().get()
-    counts = (SettingConsultation.objects.count(), StatutoryException.objects.count(), Child.objects.count())
+    counts = (
+        SettingConsultation.objects.count(),
+        StatutoryException.objects.count(),
+        Child.objects.count(),
+    )
     history = case.history.count()
 
     with pytest.raises(CaseRuleError):
         record_comments(case, cast, received_on=None, today=case.draft_comments_due_on)
 
     assert Case.objects.filter(pk=case.pk).values().get() == row
-    assert (SettingConsultation.objects.count(), StatutoryException.objects.count(), Child.objects.count()) == counts
+    assert (
+        SettingConsultation.objects.count(),
+        StatutoryException.objects.count(),
+        Child.objects.count(),
+    ) == counts
     assert case.history.count() == history
+
+
+def test_exception_is_refused_when_it_begins_in_the_future(cast, requested):
+    with pytest.raises(services.CaseRuleError, match="must be today or in the past"):
+        record_exception(
+            requested, cast, period=deadlines.DECIDE_TO_ASSESS, limb="5(4)(c)",
+            starts_on=RECEIVED + 20 * DAY, today=RECEIVED + 10 * DAY,
+        )
+
+
+def test_exception_is_refused_when_recorded_by_someone_outside_the_council(cast, requested):
+    with pytest.raises(services.CaseRuleError, match="Only the council's SEN team"):
+        record_exception(requested, cast, period=deadlines.DECIDE_TO_ASSESS, limb="5(4)(c)", by=cast.health_adviser)
+
+
+def test_database_refuses_a_second_open_request_for_a_child_when_the_check_is_bypassed(cast, requested):
+    """The service checks first; the partial unique constraint is the backstop for two requests
+    recorded at the same moment."""
+    from django.db import IntegrityError, transaction
+
+    second = Case(
+        child=requested.child,
+        council=cast.council,
+        requested_by="PARENT",
+        request_received_on=RECEIVED,
+        request_reasons="Again",
+    )
+    second.set_statutory_dates()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        second.save()
+
+
+def test_gate_is_shut_when_the_only_consent_was_given_for_an_earlier_request(cast, requested):
+    consent(requested, cast)
+    services.case_assessment_decide(
+        case=requested, assess=False, decided_on=RECEIVED + 8 * DAY, reasons="Needs met", by=cast.caseworker,
+        today=RECEIVED + 8 * DAY,
+    )
+    again = services.case_request_receive(
+        **request_kwargs(cast, child=requested.child, child_details=None, received_on=RECEIVED + 30 * DAY,
+                         today=RECEIVED + 30 * DAY)
+    )
+    with refused("Record consent for an EHC needs assessment that covers"):
+        decide_to_assess(again, cast, on=RECEIVED + 31 * DAY)
+    consent(again, cast, given_on=RECEIVED + 31 * DAY)
+    decide_to_assess(again, cast, on=RECEIVED + 31 * DAY)
+    assert Case.objects.get(pk=again.pk).status == CaseStatus.ASSESSING

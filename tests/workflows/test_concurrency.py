@@ -1,0 +1,139 @@
+"""Two people clicking at the same moment: exactly one wins, the other gets a clear message (CD-01).
+
+The flow's lock is SELECT ... FOR UPDATE NOWAIT on the process row, so this needs PostgreSQL and
+real transactions: each thread has its own connection and commits for real.
+"""
+
+import threading
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from agencies.models import Role
+from ehcp import services
+from ehcp.models import AdviceRequest, Case, CaseStatus
+from tests.factories import CaseWalk, member
+from workflows.models import CaseTask
+from workflows.services import TaskConflict, task_claim, task_complete
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL row locks (SELECT ... FOR UPDATE): set DATABASE_URL=postgres://...",
+    ),
+]
+
+User = get_user_model()
+
+
+def race(*contenders):
+    """Run each contender in its own thread and let them go at the same moment.
+
+    A contender is a function run before the start line (load fresh rows there, as a new request
+    would) that returns the action to race. Returns ("ok", result) or ("error", exception) per
+    contender, in order.
+    """
+    barrier = threading.Barrier(len(contenders))
+    results = [None] * len(contenders)
+
+    def run(i, prepare):
+        try:
+            action = prepare()
+            barrier.wait(timeout=10)
+            results[i] = ("ok", action())
+        except Exception as exc:  # reported to the test, which decides
+            results[i] = ("error", exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(contenders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a contender is still running"
+    return results
+
+
+def outcome(results):
+    wins = [value for kind, value in results if kind == "ok"]
+    errors = [value for kind, value in results if kind == "error"]
+    return wins, errors
+
+
+def test_exactly_one_claim_wins_when_two_advisers_claim_at_once(cast):
+    walk = CaseWalk(cast, advice=("HEALTH",)).to(CaseStatus.ASSESSING)
+    task_id = walk.task("health_advice").pk
+    colleague = member(cast.health, Role.HEALTH_ADVISER)
+
+    def claim_as(user_id):
+        def prepare():
+            task, user = CaseTask.objects.get(pk=task_id), User.objects.get(pk=user_id)
+            return lambda: task_claim(task=task, user=user)
+
+        return prepare
+
+    wins, errors = outcome(race(claim_as(cast.health_adviser.pk), claim_as(colleague.pk)))
+
+    assert len(wins) == 1, errors
+    assert len(errors) == 1 and isinstance(errors[0], TaskConflict), errors
+    assert errors[0].message.startswith(
+        ("This task has already been claimed by", "Someone else is working on this case right now")
+    )
+    task = CaseTask.objects.get(pk=task_id)
+    assert task.status == "ASSIGNED"
+    assert task.owner_id == wins[0].owner_id
+    assert task.owner_id in {cast.health_adviser.pk, colleague.pk}
+
+
+@pytest.mark.parametrize("who", ["the holder in two tabs", "two caseworkers from the queue"])
+def test_decision_is_recorded_once_when_two_submissions_arrive_at_once(cast, who):
+    walk = CaseWalk(cast)
+    if who == "the holder in two tabs":
+        walk.receive()  # the task goes straight to the case's caseworker
+        people = [cast.caseworker, cast.caseworker]
+    else:
+        # The task waits in the council queue; each claims it, then decides.
+        walk.receive(caseworker=None)
+        people = [cast.caseworker, member(cast.council, Role.CASEWORKER)]
+    walk.consent()
+    task_id = walk.task("decide_to_assess").pk
+    case_id = walk.case.pk
+    on = walk.when.decided_on
+
+    def decide_as(user_id):
+        def prepare():
+            task, user = CaseTask.objects.get(pk=task_id), User.objects.get(pk=user_id)
+            advice = walk.advice_to_seek()
+
+            def perform(case):
+                services.case_assessment_decide(
+                    case=case, assess=True, decided_on=on, advice=advice, by=user, today=on
+                )
+
+            def act():
+                if task.owner_id is None:
+                    task_claim(task=task, user=user)
+                return task_complete(task=task, user=user, perform=perform)
+
+            return act
+
+        return prepare
+
+    wins, errors = outcome(race(*(decide_as(person.pk) for person in people)))
+
+    assert len(wins) == 1, errors
+    assert len(errors) == 1 and isinstance(errors[0], TaskConflict), errors
+    case = Case.objects.get(pk=case_id)
+    assert case.status == CaseStatus.ASSESSING
+    reasons = list(case.history.values_list("history_change_reason", flat=True))
+    assert reasons.count("Decided to assess; advice requested") == 1
+    assert AdviceRequest.objects.filter(case=case).count() == len(walk.advice)
+    task = CaseTask.objects.get(pk=task_id)
+    assert task.status == "DONE"
+    assert task.owner_id == wins[0].owner_id
+    open_names = sorted(t.flow_task.name for t in CaseTask.objects.human().open().filter(case=case))
+    assert open_names == ["health_advice", "parent_views", "psychological_advice"]

@@ -1,0 +1,295 @@
+"""Walk every path of the statutory assessment flow with the real services.
+
+After every step the flow and the case's legal status must agree: the open human tasks are the
+ones the status calls for, and the process is finished exactly when the case is closed.
+"""
+
+from datetime import timedelta
+
+import pytest
+from viewflow.workflow.status import PROCESS, STATUS
+
+from ehcp import services
+from ehcp.models import AdviceRequest, CaseStatus, ConsentOverride, SettingConsultation
+from ehcp.rules import deadlines
+from ehcp.rules.consent import Step
+from ehcp.services import CaseRuleError
+from tests.factories import ALL_ADVICE, CaseWalk, db_state
+from workflows.models import CaseTask
+
+pytestmark = pytest.mark.django_db
+
+DAY = timedelta(days=1)
+
+ADVICE_STEPS = {
+    "parent_views",
+    "educational_advice",
+    "health_advice",
+    "psychological_advice",
+    "social_care_advice",
+    "other_advice",
+}
+# The human steps that may be open while the case has each status.
+OPEN_STEPS = {
+    CaseStatus.REQUESTED: {"decide_to_assess"},
+    CaseStatus.ASSESSING: ADVICE_STEPS | {"decide_to_issue"},
+    CaseStatus.DRAFTING: {"issue_draft"},
+    CaseStatus.DRAFT_ISSUED: {"record_comments"},
+    CaseStatus.CONSULTING: {"reply_to_consultation", "issue_final"},
+}
+END_NODES = {
+    CaseStatus.REFUSED: "refused",
+    CaseStatus.NOT_ISSUED: "not_issued",
+    CaseStatus.FINAL_ISSUED: "plan_issued",
+}
+
+
+def assert_flow_agrees_with_case(walk: CaseWalk) -> None:
+    case = walk.refresh()
+    process = case.processes.get()
+    open_steps = {t.flow_task.name for t in walk.open_tasks()}
+    if case.is_open:
+        assert process.status == PROCESS.NEW and process.finished is None
+        assert open_steps, f"{case.status} but no open task"
+        assert open_steps <= OPEN_STEPS[case.status], f"{case.status} with {open_steps} open"
+    else:
+        assert process.status == PROCESS.DONE and process.finished is not None
+        assert (
+            not CaseTask.objects.filter(process=process)
+            .exclude(status__in=[STATUS.DONE, STATUS.CANCELED])
+            .exists()
+        )
+        end = CaseTask.objects.get(process=process, flow_task_type="END", status=STATUS.DONE)
+        assert end.flow_task.name == END_NODES[case.status]
+
+
+def done_task(case, name) -> CaseTask:
+    tasks = [t for t in CaseTask.objects.human().filter(case=case) if t.flow_task.name == name]
+    assert len(tasks) == 1
+    return tasks[0]
+
+
+# -- the three ends ------------------------------------------------------------------------------
+
+
+def test_final_plan_is_issued_when_case_is_assessed_and_a_plan_is_issued(cast):
+    walk = CaseWalk(cast, advice=ALL_ADVICE)
+    when = walk.when
+    steps = [
+        walk.receive,
+        walk.consent,
+        walk.decide_to_assess,
+        *[lambda kind=kind: walk.submit_advice(kind) for kind in ALL_ADVICE],
+        walk.decide_to_issue,
+        walk.issue_draft,
+        walk.record_comments,
+        walk.reply_to_consultation,
+        walk.issue_final,
+    ]
+    for step in steps:
+        step()
+        assert_flow_agrees_with_case(walk)
+
+    case = walk.case
+    assert case.status == CaseStatus.FINAL_ISSUED
+    assert case.processes.get().status == PROCESS.DONE
+    assert not CaseTask.objects.filter(case=case).open().exists()
+
+    advice_due = when.decided_on + 42 * DAY
+    consulted = SettingConsultation.objects.get(case=case)
+    expected = {
+        # step: (queue, due on, rule, done by)
+        "decide_to_assess": (
+            cast.council,
+            when.received_on + 42 * DAY,
+            "EHCP-DECIDE-6W",
+            cast.caseworker,
+        ),
+        "parent_views": (cast.council, advice_due, "EHCP-ADVICE-6W", cast.caseworker),
+        "educational_advice": (cast.school, advice_due, "EHCP-ADVICE-6W", cast.senco),
+        "health_advice": (cast.health, advice_due, "EHCP-ADVICE-6W", cast.health_adviser),
+        "psychological_advice": (cast.ep, advice_due, "EHCP-ADVICE-6W", cast.psychologist),
+        "social_care_advice": (cast.social_care, advice_due, "EHCP-ADVICE-6W", cast.social_worker),
+        "decide_to_issue": (
+            cast.council,
+            when.received_on + 112 * DAY,
+            "EHCP-NOT-ISSUE-16W",
+            cast.caseworker,
+        ),
+        "issue_draft": (
+            cast.council,
+            when.received_on + 98 * DAY,
+            "EHCP-DRAFT-14W",
+            cast.caseworker,
+        ),
+        "record_comments": (
+            cast.council,
+            when.draft_on + 14 * DAY,
+            "EHCP-DRAFT-COMMENTS-15D",
+            cast.caseworker,
+        ),
+        "reply_to_consultation": (
+            cast.school,
+            consulted.sent_on + 14 * DAY,
+            "EHCP-CONSULT-15D",
+            cast.senco,
+        ),
+        "issue_final": (
+            cast.council,
+            when.received_on + 140 * DAY,
+            "EHCP-FINAL-20W",
+            cast.caseworker,
+        ),
+    }
+    human = CaseTask.objects.human().filter(case=case)
+    actual = {t.flow_task.name: (t.agency, t.due_on, t.rule_code, t.owner) for t in human}
+    assert actual == expected
+    assert all(t.status == STATUS.DONE for t in human)
+    # Advice and consultation steps point at the domain row they are about.
+    for advice in AdviceRequest.objects.filter(case=case):
+        assert (
+            CaseTask.objects.get(case=case, subject_id=advice.pk, rule_code="EHCP-ADVICE-6W").agency
+            == advice.agency
+        )
+    assert done_task(case, "reply_to_consultation").subject_id == consulted.pk
+    # Nobody was chased: every timer was cancelled when its step was done.
+    timers = CaseTask.objects.filter(case=case, flow_task_type="TIMER")
+    assert timers.count() == len(expected) - 2  # issue_draft and record_comments have no chaser
+    assert set(timers.values_list("status", flat=True)) == {STATUS.CANCELED}
+    assert [
+        h.history_change_reason for h in case.history.order_by("history_date", "history_id")
+    ] == [
+        "Request for assessment received",
+        "Decided to assess; advice requested",
+        "Decided to issue a plan",
+        "Draft plan issued",
+        "Comments on the draft recorded",
+        "Final plan issued",
+    ]
+
+
+def test_flow_ends_at_refused_when_assessment_is_refused(cast):
+    walk = CaseWalk(cast)
+    walk.receive()
+    assert_flow_agrees_with_case(walk)
+
+    walk.refuse_to_assess()
+
+    assert_flow_agrees_with_case(walk)
+    assert walk.case.status == CaseStatus.REFUSED
+    assert walk.case.processes.get().status == PROCESS.DONE
+    assert not AdviceRequest.objects.filter(case=walk.case).exists()
+    assert done_task(walk.case, "decide_to_assess").owner == cast.caseworker
+
+
+def test_flow_ends_at_not_issued_when_council_decides_not_to_issue(cast):
+    walk = CaseWalk(cast)
+    for step in [walk.receive, walk.consent, walk.decide_to_assess, walk.gather_advice]:
+        step()
+        assert_flow_agrees_with_case(walk)
+
+    walk.decide_to_issue(issue=False)
+
+    assert_flow_agrees_with_case(walk)
+    assert walk.case.status == CaseStatus.NOT_ISSUED
+    assert walk.case.closed_on == walk.when.issue_decided_on
+    assert walk.case.processes.get().status == PROCESS.DONE
+
+
+# -- the consent gate ----------------------------------------------------------------------------
+
+
+def test_decision_task_stays_open_when_consent_is_missing(cast, walk):
+    walk.receive()
+    task = walk.task("decide_to_assess")
+    before = db_state()
+
+    with pytest.raises(CaseRuleError) as info:
+        walk.decide_to_assess()
+
+    assert "Record consent for an EHC needs assessment that covers" in str(info.value)
+    assert db_state() == before
+    task.refresh_from_db()
+    assert (task.status, task.owner) == (STATUS.ASSIGNED, cast.caseworker)
+    assert not AdviceRequest.objects.exists()
+    assert walk.refresh().status == CaseStatus.REQUESTED
+    assert_flow_agrees_with_case(walk)
+
+
+def test_decision_goes_ahead_when_consent_is_recorded_after_a_refusal(cast, walk):
+    walk.receive()
+    with pytest.raises(CaseRuleError):
+        walk.decide_to_assess()
+
+    walk.consent()
+    walk.decide_to_assess()
+
+    assert walk.case.status == CaseStatus.ASSESSING
+    assert AdviceRequest.objects.filter(case=walk.case).count() == len(walk.advice)
+    assert_flow_agrees_with_case(walk)
+
+
+def test_decision_goes_ahead_without_consent_when_the_manager_overrides(cast, walk):
+    walk.receive()
+    with pytest.raises(CaseRuleError):
+        walk.decide_to_assess()
+
+    services.consent_override_record(
+        case=walk.case,
+        step=Step.REQUEST_ADVICE,
+        by=cast.manager,
+        justification="Safeguarding referral: the advice cannot wait for the family's consent.",
+    )
+    walk.decide_to_assess()
+
+    assert walk.case.status == CaseStatus.ASSESSING
+    override = ConsentOverride.objects.get(case=walk.case)
+    assert (override.step, override.authorised_by) == (Step.REQUEST_ADVICE, cast.manager)
+    assert override.history.get().history_user == cast.manager
+    assert not walk.case.child.consents.exists()
+    assert_flow_agrees_with_case(walk)
+
+
+# -- advice: one task per agency asked, joined before the decision to issue ----------------------
+
+
+def test_each_agency_asked_gets_one_advice_task_in_its_queue_when_assessment_is_decided(cast):
+    walk = CaseWalk(cast, advice=ALL_ADVICE)
+    walk.receive()
+    walk.consent()
+    walk.decide_to_assess()
+
+    tasks = list(walk.open_tasks())
+    assert len(tasks) == len(ALL_ADVICE)
+    for advice in AdviceRequest.objects.filter(case=walk.case):
+        task = walk.advice_task(advice.kind)
+        assert task.agency == advice.agency
+        assert task.due_on == advice.requested_on + 42 * DAY == advice.due_on
+        assert task.rule_code == deadlines.ADVICE.code
+        # The caseworker gathers the family's views; partner agencies claim from their queue.
+        expected = cast.caseworker if advice.kind == "PARENT_VIEWS" else None
+        assert task.owner == expected
+
+
+def test_decision_to_issue_waits_when_some_advice_is_outstanding(cast):
+    walk = CaseWalk(cast, advice=ALL_ADVICE)
+    walk.receive()
+    walk.consent()
+    walk.decide_to_assess()
+
+    *first, last = ALL_ADVICE
+    assert last == "SOCIAL_CARE"
+    for kind in first:
+        walk.submit_advice(kind)
+        assert "decide_to_issue" not in {t.flow_task.name for t in walk.open_tasks()}
+
+    assert [t.flow_task.name for t in walk.open_tasks()] == ["social_care_advice"]
+    join = CaseTask.objects.get(case=walk.case, flow_task_type="JOIN", status=STATUS.STARTED)
+    assert join.flow_task.name == "advice_gathered"
+
+    walk.submit_advice(last)
+
+    assert [t.flow_task.name for t in walk.open_tasks()] == ["decide_to_issue"]
+    join.refresh_from_db()
+    assert join.status == STATUS.DONE
+    assert walk.case.status == CaseStatus.ASSESSING

@@ -1,0 +1,86 @@
+"""`manage.py load_demo`: a fictional county SEN service with cases at every stage.
+
+Safe to run every time (`make run` does): if the demo data is already there it only prints the
+logins. Refuses unless settings.DEMO_DATA_ALLOWED is True (local and test settings).
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from workflows import demo
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"--today must be a date as YYYY-MM-DD, not {value!r}") from exc
+
+
+class Command(BaseCommand):
+    help = (
+        "Load demo agencies, people and cases at every stage of the EHC needs assessment, driven "
+        "through the real services and workflow. Does nothing if the demo data is already loaded."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--children", type=int, default=40, help="Children, one case each (default 40)")
+        parser.add_argument("--seed", type=int, default=2014, help="Random seed for names and dates")
+        parser.add_argument("--today", type=_date, default=None, help="Date to load as of (default: today)")
+
+    def handle(self, *args, children=40, seed=2014, today=None, **options):
+        if not getattr(settings, "DEMO_DATA_ALLOWED", False):
+            raise CommandError(
+                "Demo data is not allowed with these settings (DEMO_DATA_ALLOWED is False); "
+                "refusing to load fictional cases into this database."
+            )
+        if children < 1:
+            raise CommandError("--children must be at least 1")
+        if demo.demo_data_loaded():
+            self.stdout.write("Demo data already loaded.")
+            self._logins()
+            return
+
+        verbose = options.get("verbosity", 1) >= 1
+
+        def progress(done, seconds):
+            if verbose and children >= 500:
+                self.stdout.write(f"  {done} of {children} cases ({seconds:.0f} s)")
+
+        try:
+            result = demo.load_demo(children=children, seed=seed, today=today, progress=progress)
+        except demo.DemoError as exc:
+            raise CommandError(str(exc)) from exc
+
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {result.cases} cases, {result.users} people and {result.agencies} agencies "
+                f"in {result.seconds:.1f} s ({result.cases / result.seconds:.1f} cases/s)."
+            )
+        )
+        self.stdout.write("Cases by status:")
+        for status, label in demo.CaseStatus.choices:
+            self.stdout.write(f"  {label:<30} {result.by_status.get(status, 0):>6}")
+        if not result.timestamps_historical:
+            self.stdout.write(
+                "Note: time-machine is not installed, so task and history timestamps are today's; "
+                "the statutory and due dates are right."
+            )
+        self._logins()
+        extra = result.users - len(demo.DEMO_USERS)
+        if extra:
+            self.stdout.write(
+                f"Plus {extra} more staff (caseworker2.., psychologist2.., health2.., socialcare2.., "
+                f"sensory1, senco2..) with the same password."
+            )
+
+    def _logins(self):
+        rows = [("Username", "Role", "Agency", "Password"), *demo.demo_logins()]
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        self.stdout.write("Demo logins:")
+        for n, row in enumerate(rows):
+            self.stdout.write("  " + "  ".join(value.ljust(width) for value, width in zip(row, widths)).rstrip())
+            if n == 0:
+                self.stdout.write("  " + "  ".join("-" * width for width in widths))
