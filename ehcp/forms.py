@@ -33,7 +33,7 @@ class GovForm(forms.Form):
 
 def date_field(label: str, *, required: bool = True, help_text: str = "") -> DateInputField:
     field = DateInputField(label=label, required=required, help_text=help_text or "For example, 27 3 2026")
-    field.error_messages["required"] = f"Enter {label[0].lower()}{label[1:]}"
+    field.error_messages["required"] = f"Enter the {label[0].lower()}{label[1:]}"
     field.error_messages["incomplete"] = f"{label} must include a day, month and year"
     return field
 

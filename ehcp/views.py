@@ -45,6 +45,11 @@ def manager_required(view):
     return wrapper
 
 
+def posted_data(request):
+    """Form data for a POST (even an empty one, which must show its errors), None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def _without_page(params) -> str:
     params = params.copy()
     params.pop("page", None)
@@ -110,34 +115,40 @@ def _case_for_officer(request, public_id):
     return case
 
 
+def _case_form(request, case, form, *, perform, success: str, title: str, button: str, lead: str = ""):
+    """The shape every case form shares: a valid form calls one service; a refused rule shows its
+    message in the error summary and changes nothing; success returns to the case page."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(form.cleaned_data)
+        except services.CaseRuleError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("ehcp:case-detail", public_id=case.public_id)
+    return render(
+        request,
+        "ehcp/form_page.html",
+        {"case": case, "form": form, "title": title, "button": button, "lead": lead},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @council_officer_required
 def consent_new(request, public_id):
     case = _case_for_officer(request, public_id)
-    form = forms.ConsentForm(request.POST or None)
+    form = forms.ConsentForm(posted_data(request))
     if request.method == "GET":
         form.initial["agencies"] = list(case.advice_requests.values_list("agency_id", flat=True)) or [case.council_id]
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.consent_record(
-                child=case.child,
-                case=case,
-                purpose=data["purpose"],
-                agencies=data["agencies"],
-                given_by=data["given_by"],
-                given_by_name=data["given_by_name"],
-                given_on=data["given_on"],
-                method=data["method"],
-                notes=data["notes"],
-                by=request.user,
-            )
-        except services.CaseRuleError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, "Consent recorded")
-            return redirect("ehcp:case-detail", public_id=case.public_id)
-    return render(request, "ehcp/form_page.html", {"case": case, "form": form, "title": "Record consent", "button": "Record consent"})
+    return _case_form(
+        request,
+        case,
+        form,
+        perform=lambda data: services.consent_record(child=case.child, case=case, by=request.user, **data),
+        success="Consent recorded",
+        title="Record consent",
+        button="Record consent",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -145,24 +156,15 @@ def consent_new(request, public_id):
 def consent_withdraw(request, public_id, consent_id):
     case = _case_for_officer(request, public_id)
     consent = get_object_or_404(ConsentRecord, public_id=consent_id, child=case.child)
-    form = forms.ConsentWithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_withdraw(
-                consent=consent,
-                withdrawn_on=form.cleaned_data["withdrawn_on"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-        except services.CaseRuleError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, "Withdrawal of consent recorded")
-            return redirect("ehcp:case-detail", public_id=case.public_id)
-    return render(
+    return _case_form(
         request,
-        "ehcp/form_page.html",
-        {"case": case, "form": form, "title": "Record that consent was withdrawn", "lead": str(consent), "button": "Record withdrawal"},
+        case,
+        forms.ConsentWithdrawForm(posted_data(request)),
+        perform=lambda data: services.consent_withdraw(consent=consent, by=request.user, **data),
+        success="Withdrawal of consent recorded",
+        title="Record that consent was withdrawn",
+        button="Record withdrawal",
+        lead=str(consent),
     )
 
 
@@ -170,31 +172,17 @@ def consent_withdraw(request, public_id, consent_id):
 @council_officer_required
 def consent_override(request, public_id):
     case = _case_for_officer(request, public_id)
-    form = forms.ConsentOverrideForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.consent_override_record(
-                case=case,
-                step=Step.REQUEST_ADVICE,
-                justification=form.cleaned_data["justification"],
-                legal_condition=form.cleaned_data["legal_condition"],
-                by=request.user,
-            )
-        except services.CaseRuleError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, "Decision to request advice without consent recorded")
-            return redirect("ehcp:case-detail", public_id=case.public_id)
-    return render(
+    return _case_form(
         request,
-        "ehcp/form_page.html",
-        {
-            "case": case,
-            "form": form,
-            "title": "Request advice without consent",
-            "lead": "Only an SEN manager can record this. It is shown on the case to everyone who works on it.",
-            "button": "Record the decision",
-        },
+        case,
+        forms.ConsentOverrideForm(posted_data(request)),
+        perform=lambda data: services.consent_override_record(
+            case=case, step=Step.REQUEST_ADVICE, by=request.user, **data
+        ),
+        success="Decision to request advice without consent recorded",
+        title="Request advice without consent",
+        button="Record the decision",
+        lead="Only an SEN manager can record this. It is shown on the case to everyone who works on it.",
     )
 
 
@@ -202,37 +190,15 @@ def consent_override(request, public_id):
 @council_officer_required
 def exception_new(request, public_id):
     case = _case_for_officer(request, public_id)
-    form = forms.ExceptionForm(request.POST or None, case=case)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.exception_record(
-                case=case,
-                period_code=data["period_code"],
-                limb=data["limb"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                evidence=data["evidence"],
-                reasoning=data["reasoning"],
-                family_told_on=data["family_told_on"],
-                advice_request=data["advice_request"],
-                by=request.user,
-            )
-        except services.CaseRuleError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, "Exception recorded. The statutory date does not change.")
-            return redirect("ehcp:case-detail", public_id=case.public_id)
-    return render(
+    return _case_form(
         request,
-        "ehcp/form_page.html",
-        {
-            "case": case,
-            "form": form,
-            "title": "Record an exception to a time limit",
-            "lead": "An exception does not stop the clock: the council must still act as soon as practicable.",
-            "button": "Record the exception",
-        },
+        case,
+        forms.ExceptionForm(posted_data(request), case=case),
+        perform=lambda data: services.exception_record(case=case, by=request.user, **data),
+        success="Exception recorded. The statutory date does not change.",
+        title="Record an exception to a time limit",
+        button="Record the exception",
+        lead="An exception does not stop the clock: the council must still act as soon as practicable.",
     )
 
 

@@ -18,7 +18,7 @@ from ehcp.forms import RequestForm
 from ehcp.rules import deadlines
 from ehcp.selectors import case_get_for_user
 from ehcp.services import CaseRuleError, ChildDetails, ParentDetails
-from ehcp.views import council_officer_required
+from ehcp.views import posted_data, council_officer_required
 
 from . import selectors, services
 from .steps import step_for
@@ -188,7 +188,7 @@ def request_new(request):
         .distinct()
         .order_by("first_name", "last_name")
     )
-    form = RequestForm(request.POST or None, caseworkers=caseworkers, initial={"caseworker": request.user.pk})
+    form = RequestForm(posted_data(request), caseworkers=caseworkers, initial={"caseworker": request.user.pk})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
