@@ -17,3 +17,6 @@ STORAGES = {
 }
 if "DATABASE_URL" not in os.environ:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+# No persistent connections in tests: the live server's request threads must not hold the test
+# database open when pytest-django drops it.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
