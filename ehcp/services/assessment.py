@@ -17,7 +17,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from agencies.access import actor_for
 from agencies.models import Agency, AgencyKind
 
-from .models import (
+from ..models import (
     ADVICE_AGENCY_KIND,
     AdviceKind,
     AdviceRequest,
@@ -31,9 +31,9 @@ from .models import (
     SettingConsultation,
     StatutoryException,
 )
-from .rules import consent as consent_rules
-from .rules import deadlines
-from .rules.exceptions import validate_exception
+from ..rules import consent as consent_rules
+from ..rules import deadlines
+from ..rules.exceptions import validate_exception
 
 
 class CaseRuleError(Exception):

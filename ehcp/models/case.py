@@ -16,8 +16,8 @@ from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
 
-from .rules import consent as consent_rules
-from .rules import deadlines
+from ..rules import consent as consent_rules
+from ..rules import deadlines
 
 
 class Need(models.TextChoices):
