@@ -7,13 +7,14 @@ case): never from anything the browser sends.
 
 from dataclasses import dataclass
 
-from .models import COUNCIL_CASEWORK_ROLES, MANAGER_ROLES, AgencyKind, Membership, Role
+from .models import COUNCIL_CASEWORK_ROLES, MANAGER_ROLES, AgencyKind, DataAccessRule, DataType, Membership, Role
 
 
 @dataclass(frozen=True)
 class Actor:
     user_id: int
     memberships: tuple[tuple[int, str, str], ...]  # (agency_id, agency_kind, role)
+    whereabouts_agency_ids: frozenset[int] = frozenset()  # memberships with the explicit permission
 
     @property
     def agency_ids(self) -> frozenset[int]:
@@ -43,6 +44,10 @@ class Actor:
         return bool(self.council_agency_ids)
 
     @property
+    def is_ig_lead(self) -> bool:
+        return self.has_role(Role.IG_LEAD)
+
+    @property
     def is_manager(self) -> bool:
         return self.has_role(*MANAGER_ROLES)
 
@@ -65,12 +70,29 @@ def actor_for(user) -> Actor:
     cached = getattr(user, "_send_actor", None)
     if cached is not None:
         return cached
-    rows = (
+    rows = list(
         Membership.objects.active()
         .filter(user_id=user.pk)
-        .values_list("agency_id", "agency__kind", "role")
+        .values_list("agency_id", "agency__kind", "role", "may_see_protected_whereabouts")
         .order_by("agency_id", "role")
     )
-    actor = Actor(user_id=user.pk, memberships=tuple(rows))
+    actor = Actor(
+        user_id=user.pk,
+        memberships=tuple((agency, kind, role) for agency, kind, role, _ in rows),
+        whereabouts_agency_ids=frozenset(agency for agency, _, _, allowed in rows if allowed),
+    )
     user._send_actor = actor
     return actor
+
+
+def data_types_for(agency_kinds, purpose: str) -> frozenset[str]:
+    """What agencies of these kinds may see for a purpose, from the access table (one query)."""
+    kinds = set(agency_kinds)
+    if not kinds:
+        return frozenset()
+    return frozenset(
+        DataAccessRule.objects.filter(agency_kind__in=kinds, purpose=purpose).values_list("data_type", flat=True)
+    )
+
+
+ALL_DATA_TYPES = frozenset(DataType.values)

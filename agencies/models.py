@@ -32,6 +32,7 @@ class Role(models.TextChoices):
     PANEL_MEMBER = "PANEL_MEMBER", "Panel member"
     PANEL_CHAIR = "PANEL_CHAIR", "Panel chair"
     ADMINISTRATOR = "ADMINISTRATOR", "Administrator"
+    IG_LEAD = "IG_LEAD", "Information governance lead"
 
 
 # Roles that may run the council's statutory casework (decide, issue, record exceptions).
@@ -77,7 +78,11 @@ class MembershipQuerySet(models.QuerySet):
 
 
 class Membership(models.Model):
-    """A person working for an agency in a role. Revoking it takes effect on the next request."""
+    """A person working for an agency in a role. Revoking it takes effect on the next request.
+
+    Protected whereabouts (address, setting, contacts of a child at risk) are hidden from
+    everyone unless their membership carries the explicit permission (DM-02).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -85,6 +90,10 @@ class Membership(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(max_length=30, choices=Role.choices)
     is_active = models.BooleanField(default=True)
+    may_see_protected_whereabouts = models.BooleanField(
+        default=False,
+        help_text="Explicit permission to see the address, setting and contacts of a child whose whereabouts are protected.",
+    )
 
     objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()
@@ -96,3 +105,38 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} - {self.get_role_display()}, {self.agency}"
+
+
+class DataType(models.TextChoices):
+    """The kinds of information the information sharing agreement lets partners share (section 3)."""
+
+    IDENTITY = "IDENTITY", "Name and date of birth"
+    IDENTIFIERS = "IDENTIFIERS", "Identifiers (UPN, NHS number)"
+    CONTACT = "CONTACT", "Address and family contact details"
+    EDUCATION = "EDUCATION", "Education: setting, needs and the request"
+    HEALTH = "HEALTH", "Relevant health information"
+    SOCIAL_CARE = "SOCIAL_CARE", "Social care information"
+    SAFEGUARDING = "SAFEGUARDING", "Safeguarding concerns"
+    PLAN = "PLAN", "Statutory plans and advice"
+
+
+class DataAccessRule(models.Model):
+    """What an agency of a kind may see and receive for a purpose: the agreement as data (AC-04, DM-01).
+
+    Every page, document and export asks this table; nothing is shown or shared that no rule allows.
+    """
+
+    agency_kind = models.CharField(max_length=20, choices=AgencyKind.choices)
+    purpose = models.CharField(max_length=30)
+    data_type = models.CharField(max_length=20, choices=DataType.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agency_kind", "purpose", "data_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency_kind", "purpose", "data_type"], name="unique_data_access_rule"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_agency_kind_display()} may see {self.get_data_type_display().lower()} for {self.purpose}"

@@ -21,3 +21,4 @@ from .case import (  # noqa: F401
     CLOSED_STATUSES,
     ADVICE_AGENCY_KIND,
 )
+from .access import BreakGlassGrant, BreakGlassReason  # noqa: F401
