@@ -270,6 +270,6 @@ class StatutoryAssessmentFlow(Flow):
             kind="TASK_OVERDUE",
             agency=host.agency,
             user_id=host.owner_id,
-            link=f"/tasks/{host.pk}/",
+            link=f"/tasks/{host.public_id}/",
             key=f"chase:{host.pk}",
         )

@@ -5,6 +5,8 @@ sits in, the case it belongs to, and its statutory due date and rule: every queu
 overdue list is then one indexed query with no JSON digging.
 """
 
+import uuid
+
 from django.db import models
 from viewflow.workflow.models import AbstractProcess, AbstractTask
 from viewflow.workflow.status import STATUS
@@ -37,6 +39,8 @@ class CaseTaskQuerySet(models.QuerySet):
 class CaseTask(AbstractTask):
     """A step of casework in an agency's queue (or a flow-internal node: gateway, timer, end)."""
 
+    # Opaque id for URLs and e-mail links (DM-04): never the sequential primary key.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     process = models.ForeignKey(CaseProcess, on_delete=models.CASCADE, related_name="tasks")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks")
     agency = models.ForeignKey(

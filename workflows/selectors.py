@@ -55,12 +55,12 @@ def task_rows(tasks, *, today: date, warn_days: int = 5) -> list[TaskRow]:
     ]
 
 
-def task_get_for_user(*, task_id: int, user) -> CaseTask:
+def task_get_for_user(*, task_id, user) -> CaseTask:
     """A task the person holds, may claim or manage, or whose case their council holds; else 404."""
     task = (
         CaseTask.objects.human()
         .select_related("case", "case__child", "case__council", "agency", "owner", "process")
-        .filter(pk=task_id)
+        .filter(public_id=task_id)
         .first()
     )
     if task is None:

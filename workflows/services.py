@@ -106,7 +106,7 @@ def task_reassign(*, task: CaseTask, user, to_user) -> CaseTask:
         notification_queue(
             kind="TASK_ASSIGNED",
             user_id=to_user.pk,
-            link=f"/tasks/{task.pk}/",
+            link=f"/tasks/{task.public_id}/",
             key=f"assigned:{task.pk}:{to_user.pk}:{task.assigned.isoformat()}",
         )
 

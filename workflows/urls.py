@@ -7,8 +7,8 @@ app_name = "workflows"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("new-request/", views.request_new, name="request-new"),
-    path("<int:task_id>/", views.task_detail, name="task"),
-    path("<int:task_id>/claim/", views.task_claim, name="task-claim"),
-    path("<int:task_id>/release/", views.task_release, name="task-release"),
-    path("<int:task_id>/reassign/", views.task_reassign, name="task-reassign"),
+    path("<uuid:task_id>/", views.task_detail, name="task"),
+    path("<uuid:task_id>/claim/", views.task_claim, name="task-claim"),
+    path("<uuid:task_id>/release/", views.task_release, name="task-release"),
+    path("<uuid:task_id>/reassign/", views.task_reassign, name="task-reassign"),
 ]

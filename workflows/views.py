@@ -116,7 +116,7 @@ def task_detail(request, task_id):
                 form.add_error(None, message)
         except services.TaskConflict as conflict:
             messages.error(request, conflict.message)
-            return redirect("workflows:task", task_id=task.pk)
+            return redirect("workflows:task", task_id=task.public_id)
         else:
             messages.success(request, f"{task.flow_task.task_title}: done")
             if task.case.council_id in actor_for(request.user).council_agency_ids:
@@ -134,7 +134,7 @@ def _task_action(request, task_id, action, done_message):
         messages.error(request, conflict.message)
     else:
         messages.success(request, done_message)
-    return redirect("workflows:task", task_id=task.pk)
+    return redirect("workflows:task", task_id=task.public_id)
 
 
 @require_POST

@@ -177,7 +177,7 @@ def test_task_moves_when_the_manager_reassigns_it_to_someone_who_works_the_queue
     assert (note.recipient, note.email, note.link) == (
         colleague,
         colleague.email,
-        f"/tasks/{council_task.pk}/",
+        f"/tasks/{council_task.public_id}/",
     )
 
 

@@ -110,7 +110,7 @@ def test_whole_assessment_through_the_pages(client, people):
         as_user(client, people["caseworker"])  # sessions end after 12 hours
         decision = {"decision": "yes", **d(date(2026, 9, 21), "decided_on"), "ask_parent_views": "on",
                     "advice_health": people["health_agency"].pk, "advice_psychological": people["ep"].pk}
-        blocked = client.post(f"/tasks/{decide.pk}/", decision)
+        blocked = client.post(f"/tasks/{decide.public_id}/", decision)
         assert "Record consent for an EHC needs assessment that covers EP service, Health trust" in blocked.content.decode()
         assert not AdviceRequest.objects.exists() and Case.objects.get().status == CaseStatus.REQUESTED
 
@@ -120,7 +120,7 @@ def test_whole_assessment_through_the_pages(client, people):
              "given_by": "PARENT", "given_by_name": "Annabella Lovelace", **d(date(2026, 9, 15), "given_on"), "method": "WRITTEN"},
         )
         assert ConsentRecord.objects.count() == 1
-        response = client.post(f"/tasks/{decide.pk}/", decision)
+        response = client.post(f"/tasks/{decide.public_id}/", decision)
         assert response.status_code == 302
         assert Case.objects.get().status == CaseStatus.ASSESSING
         assert {a.kind: a.due_on for a in AdviceRequest.objects.all()} == {
@@ -131,33 +131,33 @@ def test_whole_assessment_through_the_pages(client, people):
             task = open_task(case, node)
             as_user(client, people[username])
             if task.owner_id is None:
-                assert client.post(f"/tasks/{task.pk}/claim/").status_code == 302
-            response = client.post(f"/tasks/{task.pk}/", {**d(date(2026, 10, 19), "received_on"), "summary": f"Advice from {username}"})
+                assert client.post(f"/tasks/{task.public_id}/claim/").status_code == 302
+            response = client.post(f"/tasks/{task.public_id}/", {**d(date(2026, 10, 19), "received_on"), "summary": f"Advice from {username}"})
             assert response.status_code == 302, response.content.decode()[:3000]
         assert AdviceRequest.objects.filter(received_on__isnull=True).count() == 0
 
         as_user(client, people["caseworker"])
         task = open_task(case, "decide_to_issue")
-        client.post(f"/tasks/{task.pk}/", {"decision": "yes", **d(date(2026, 10, 20), "decided_on")})
+        client.post(f"/tasks/{task.public_id}/", {"decision": "yes", **d(date(2026, 10, 20), "decided_on")})
         task = open_task(case, "issue_draft")
-        client.post(f"/tasks/{task.pk}/", d(date(2026, 10, 20), "issued_on"))
+        client.post(f"/tasks/{task.public_id}/", d(date(2026, 10, 20), "issued_on"))
         assert Case.objects.get().draft_comments_due_on == date(2026, 11, 3)
 
     with time_machine.travel(date(2026, 11, 4)):
         as_user(client, people["caseworker"])
         task = open_task(case, "record_comments")
-        response = client.post(f"/tasks/{task.pk}/", {"responded": "no", "setting": people["school"].pk, "requested_by_family": "on"})
+        response = client.post(f"/tasks/{task.public_id}/", {"responded": "no", "setting": people["school"].pk, "requested_by_family": "on"})
         assert response.status_code == 302, response.content.decode()[:3000]
         task = open_task(case, "reply_to_consultation")
         assert task.agency == people["school"] and task.due_on == date(2026, 11, 18)
         as_user(client, people["senco"])
-        client.post(f"/tasks/{task.pk}/claim/")
-        client.post(f"/tasks/{task.pk}/", {"response": "AGREES", **d(date(2026, 11, 4), "replied_on"), "notes": "We can meet the needs"})
+        client.post(f"/tasks/{task.public_id}/claim/")
+        client.post(f"/tasks/{task.public_id}/", {"response": "AGREES", **d(date(2026, 11, 4), "replied_on"), "notes": "We can meet the needs"})
 
     with time_machine.travel(date(2026, 11, 10)):
         as_user(client, people["caseworker"])
         task = open_task(case, "issue_final")
-        response = client.post(f"/tasks/{task.pk}/", {**d(date(2026, 11, 10), "issued_on"), "named_setting": people["school"].pk})
+        response = client.post(f"/tasks/{task.public_id}/", {**d(date(2026, 11, 10), "issued_on"), "named_setting": people["school"].pk})
         assert response.status_code == 302
         case = Case.objects.get()
         assert case.status == CaseStatus.FINAL_ISSUED and case.named_setting == people["school"]
@@ -170,9 +170,9 @@ def test_whole_assessment_through_the_pages(client, people):
 def test_refusal_through_the_page_ends_the_case_with_appeal_rights(client, people):
     case = record_request(client, people)
     task = open_task(case, "decide_to_assess")
-    missing_reason = client.post(f"/tasks/{task.pk}/", {"decision": "no", **d(date(2026, 9, 8), "decided_on")})
+    missing_reason = client.post(f"/tasks/{task.public_id}/", {"decision": "no", **d(date(2026, 9, 8), "decided_on")})
     assert "Enter the reasons for refusing to assess" in missing_reason.content.decode()
-    client.post(f"/tasks/{task.pk}/", {"decision": "no", **d(date(2026, 9, 8), "decided_on"), "reasons": "Needs met at SEN support"})
+    client.post(f"/tasks/{task.public_id}/", {"decision": "no", **d(date(2026, 9, 8), "decided_on"), "reasons": "Needs met at SEN support"})
     case.refresh_from_db()
     assert case.status == CaseStatus.REFUSED
     page = client.get(f"/cases/{case.public_id}/").content.decode()
@@ -185,14 +185,14 @@ def test_claim_conflict_and_queue_permissions_show_clear_messages(client, people
     case = record_request(client, people)
     as_user(client, people["manager"])
     task = open_task(case, "decide_to_assess")
-    response = client.post(f"/tasks/{task.pk}/claim/", follow=True)
+    response = client.post(f"/tasks/{task.public_id}/claim/", follow=True)
     assert "This task has already been claimed by Caseworker" in response.content.decode()
-    response = client.post(f"/tasks/{task.pk}/reassign/", {"user": people["manager"].pk}, follow=True)
+    response = client.post(f"/tasks/{task.public_id}/reassign/", {"user": people["manager"].pk}, follow=True)
     assert "Task given to Manager" in response.content.decode()
     task.refresh_from_db()
     assert task.owner == people["manager"]
     as_user(client, people["health"])
-    assert client.get(f"/tasks/{task.pk}/").status_code == 404
+    assert client.get(f"/tasks/{task.public_id}/").status_code == 404
 
 
 @time_machine.travel(date(2026, 9, 8))
@@ -201,8 +201,8 @@ def test_outsiders_see_nothing_and_roles_are_enforced(client, people):
     task = open_task(case, "decide_to_assess")
     as_user(client, people["outsider"])
     assert client.get(f"/cases/{case.public_id}/").status_code == 404
-    assert client.get(f"/tasks/{task.pk}/").status_code == 404
-    assert client.post(f"/tasks/{task.pk}/claim/").status_code == 404
+    assert client.get(f"/tasks/{task.public_id}/").status_code == 404
+    assert client.post(f"/tasks/{task.public_id}/claim/").status_code == 404
     assert client.get(f"/tasks/?case={case.public_id}").status_code == 404
     as_user(client, people["caseworker"])
     assert client.get("/cases/caseload/").status_code == 403

@@ -75,7 +75,7 @@ def test_chaser_is_queued_for_the_holder_when_a_claimed_step_is_overdue(cast, la
         cast.council,
     )
     assert (note.link, note.key, note.status) == (
-        f"/tasks/{task.pk}/",
+        f"/tasks/{task.public_id}/",
         f"chase:{task.pk}",
         NotificationStatus.PENDING,
     )
@@ -217,7 +217,7 @@ def test_chaser_is_emailed_without_the_childs_name_when_the_outbox_is_sent(cast,
     message = mail.outbox[0]
     assert message.to == [cast.health.email]
     assert message.subject == "A SEND casework task is overdue"
-    assert f"/tasks/{task.pk}/" in message.body
+    assert f"/tasks/{task.public_id}/" in message.body
     child = health_due.case.child
     for private in (
         child.first_name,
