@@ -9,8 +9,9 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from agencies.access import Actor, actor_for
+from agencies.access import actor_for
 
+from .access import CaseAccess, case_access, case_visible_to
 from .calendar import bank_holidays_around
 from .models import (
     OPEN_STATUSES,
@@ -26,35 +27,27 @@ from .rules import deadlines
 from .rules.deadlines import DeadlineStatus, deadline_status, is_non_working_day, previous_working_day
 
 
-def case_visible_to(actor: Actor) -> Q:
-    """The relationship that lets a person see a case: they work for the council that holds it,
-    or their agency was asked for advice, consulted, or is the child's setting."""
-    agency_ids = actor.agency_ids
-    if not agency_ids:
-        return Q(pk__in=[])
-    return (
-        Q(council_id__in=agency_ids)
-        | Q(Exists(AdviceRequest.objects.filter(case=OuterRef("pk"), agency_id__in=agency_ids)))
-        | Q(Exists(SettingConsultation.objects.filter(case=OuterRef("pk"), setting_id__in=agency_ids)))
-        | Q(child__current_setting_id__in=agency_ids)
-    )
-
-
 def case_list_for_user(user) -> QuerySet[Case]:
     return Case.objects.filter(case_visible_to(actor_for(user)))
 
 
-def case_get_for_user(*, public_id, user) -> Case:
-    """The case, if this person may see it; otherwise 404 (another agency's child does not exist)."""
+def case_get_with_access(*, public_id, user) -> tuple[Case, CaseAccess]:
+    """The case and how this person may see it; a 404 when they may not (another agency's
+    child does not exist for them)."""
     case = (
         case_list_for_user(user)
         .select_related("child", "child__current_setting", "council", "caseworker", "named_setting", "requested_setting")
         .filter(public_id=public_id)
         .first()
     )
-    if case is None:
+    access = case_access(actor_for(user), case) if case is not None else None
+    if access is None:
         raise Http404("No such case")
-    return case
+    return case, access
+
+
+def case_get_for_user(*, public_id, user) -> Case:
+    return case_get_with_access(public_id=public_id, user=user)[0]
 
 
 def case_with_details(case: Case) -> Case:
@@ -97,9 +90,20 @@ def _who(history: dict[str, str], reason: str) -> str:
     return history.get(reason, "")
 
 
-def case_timeline(case: Case, *, today: date, warn_days: int = 5) -> list[TimelineRow]:
+PROTECTED_SETTING = "a school or setting (whereabouts protected)"
+
+
+def agency_label(agency, *, whereabouts: bool) -> str:
+    """An agency's name, except a school or setting when the child's whereabouts are protected."""
+    if not whereabouts and agency.kind == "SCHOOL":
+        return PROTECTED_SETTING
+    return agency.name
+
+
+def case_timeline(case: Case, *, today: date, warn_days: int = 5, whereabouts: bool = True) -> list[TimelineRow]:
     """Every statutory step of the case: due date and its source, when it was done, on time or late,
-    and who did it. Expects `case_with_details(case)`."""
+    and who did it. Expects `case_with_details(case)`. Without `whereabouts`, schools and settings
+    are not named."""
     exceptions = {(e.period_code, e.advice_request_id) for e in case.exceptions.all()}
     history = {
         h.history_change_reason: (h.history_user.get_full_name() or h.history_user.username)
@@ -145,7 +149,7 @@ def case_timeline(case: Case, *, today: date, warn_days: int = 5) -> list[Timeli
         return rows
     for advice in case.advice_requests.all():
         row(
-            f"{advice.get_kind_display()}: {advice.agency.name}",
+            f"{advice.get_kind_display()}: {agency_label(advice.agency, whereabouts=whereabouts)}",
             deadlines.ADVICE,
             advice.due_on,
             advice.received_on,
@@ -195,7 +199,7 @@ def case_timeline(case: Case, *, today: date, warn_days: int = 5) -> list[Timeli
         )
     for consultation in case.consultations.all():
         row(
-            f"Consultation reply: {consultation.setting.name}",
+            f"Consultation reply: {agency_label(consultation.setting, whereabouts=whereabouts)}",
             deadlines.SETTING_CONSULTATION,
             consultation.reply_due_on,
             consultation.replied_on,

@@ -85,24 +85,30 @@ def case_list(request):
 @require_http_methods(["GET"])
 @login_required
 def case_detail(request, public_id):
-    case = selectors.case_get_for_user(public_id=public_id, user=request.user)
+    case, access = selectors.case_get_with_access(public_id=public_id, user=request.user)
     selectors.case_with_details(case)
     today = timezone.localdate()
     actor = actor_for(request.user)
+    council = access.relationship == "council"
     return render(
         request,
         "ehcp/case_detail.html",
         {
             "case": case,
             "child": case.child,
+            "access": access,
+            "shows": access.shows,
+            "council_view": council,
             "today": today,
             "age": case.child.age_on(today),
-            "timeline": selectors.case_timeline(case, today=today, warn_days=settings.DEADLINE_WARN_DAYS),
-            "appeal": selectors.case_appeal_rights(case),
-            "consents": case.child.consents.all(),
+            "timeline": selectors.case_timeline(
+                case, today=today, warn_days=settings.DEADLINE_WARN_DAYS, whereabouts=access.whereabouts
+            ),
+            "appeal": selectors.case_appeal_rights(case) if council else None,
+            "consents": case.child.consents.all() if council else (),
             "overrides": case.consent_overrides.all(),
-            "exceptions": case.exceptions.all(),
-            "may_edit": actor.is_council_officer and case.council_id in actor.council_agency_ids,
+            "exceptions": case.exceptions.all() if council else (),
+            "may_edit": council and actor.is_council_officer,
             "may_override": actor.may_override_consent(case.council_id) and case.status == CaseStatus.REQUESTED,
         },
     )

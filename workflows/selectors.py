@@ -9,6 +9,7 @@ from django.http import Http404
 from agencies.access import actor_for
 from agencies.models import QUEUE_ROLES
 from ehcp.rules import deadlines
+from ehcp.selectors import agency_label
 from ehcp.rules.deadlines import DeadlineStatus
 
 from .models import CaseTask
@@ -46,13 +47,23 @@ def tasks_of_case_for_user(case, user) -> QuerySet[CaseTask]:
 class TaskRow:
     task: CaseTask
     status: DeadlineStatus | None
+    queue_label: str
 
 
-def task_rows(tasks, *, today: date, warn_days: int = 5) -> list[TaskRow]:
-    return [
-        TaskRow(task, deadlines.deadline_status(task.due_on, today=today, warn_days=warn_days) if task.due_on else None)
-        for task in tasks
-    ]
+def task_rows(tasks, *, user, today: date, warn_days: int = 5) -> list[TaskRow]:
+    """Rows for a task list. A school's name is withheld where the child's whereabouts are
+    protected, unless the viewer works there or holds the whereabouts permission for the council."""
+    actor = actor_for(user)
+    rows = []
+    for task in tasks:
+        whereabouts = (
+            not task.case.child.protected_whereabouts
+            or task.agency_id in actor.agency_ids
+            or task.case.council_id in actor.whereabouts_agency_ids
+        )
+        status = deadlines.deadline_status(task.due_on, today=today, warn_days=warn_days) if task.due_on else None
+        rows.append(TaskRow(task, status, agency_label(task.agency, whereabouts=whereabouts)))
+    return rows
 
 
 def task_get_for_user(*, task_id, user) -> CaseTask:

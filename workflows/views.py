@@ -16,7 +16,8 @@ from agencies.models import Agency
 from ehcp import services as ehcp_services
 from ehcp.forms import RequestForm
 from ehcp.rules import deadlines
-from ehcp.selectors import case_get_for_user
+from ehcp.access import case_access
+from ehcp.selectors import agency_label, case_get_for_user
 from ehcp.services import CaseRuleError, ChildDetails, ParentDetails
 from ehcp.views import posted_data, council_officer_required
 
@@ -58,10 +59,10 @@ def inbox(request):
         except ValidationError as error:
             raise Http404("No such case") from error
         mine_qs, queue_qs = mine_qs.filter(case=case), queue_qs.filter(case=case)
-        others = selectors.task_rows(selectors.tasks_of_case_for_user(case, request.user), today=today, warn_days=warn)
-    mine = selectors.task_rows(mine_qs[:200], today=today, warn_days=warn)
+        others = selectors.task_rows(selectors.tasks_of_case_for_user(case, request.user), user=request.user, today=today, warn_days=warn)
+    mine = selectors.task_rows(mine_qs[:200], user=request.user, today=today, warn_days=warn)
     queue_page = Paginator(queue_qs, 50).get_page(request.GET.get("page"))
-    queue = selectors.task_rows(queue_page.object_list, today=today, warn_days=warn)
+    queue = selectors.task_rows(queue_page.object_list, user=request.user, today=today, warn_days=warn)
     return render(
         request,
         "workflows/inbox.html",
@@ -71,6 +72,9 @@ def inbox(request):
 
 def _task_context(request, task, form=None):
     actor = actor_for(request.user)
+    access = case_access(actor, task.case)
+    if access is None:  # membership revoked or relationship gone since the list was shown
+        raise Http404("No such task")
     step = step_for(task)
     holder = task.owner_id == request.user.pk
     may_act = task.is_open and holder and task.flow_task.can_execute(request.user, task)
@@ -91,7 +95,8 @@ def _task_context(request, task, form=None):
         "may_release": task.is_open and task.status == "ASSIGNED" and task.flow_task.can_unassign(request.user, task),
         "may_reassign": task.is_open and actor.can_manage_agency(task.agency_id),
         "reassign_to": services.users_who_work_queue(task) if task.is_open and actor.can_manage_agency(task.agency_id) else (),
-        "may_see_case": task.case.council_id in actor.council_agency_ids or actor.is_manager,
+        "shows": access.shows,
+        "queue_label": agency_label(task.agency, whereabouts=access.whereabouts or task.agency_id in actor.agency_ids),
     }
 
 
