@@ -1,0 +1,237 @@
+"""Every URL, as every demo role and as people from other agencies (AC-01 to AC-04, DM-02).
+
+The expected outcome of each route for each person is declared below; a route that is not
+declared fails the test, so a new page cannot ship without saying who may use it. Unique marker
+strings stand in for protected whereabouts and identifiers, and the test proves they never appear
+in a response to someone who may not see them.
+"""
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from agencies.models import Agency, AgencyKind, Membership, Role
+from ehcp import services
+from ehcp.models import Case
+from ehcp.services import AdviceToSeek, ChildDetails, ParentDetails
+from workflows import services as workflow_services
+from workflows.models import CaseTask
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 10, 1)
+WHEREABOUTS_MARKERS = ("WHEREABOUTS-ADDR-7741", "ZZ9 9ZQ", "WHEREABOUTS-PHONE-0700")
+# The child's school is a whereabouts fact on pages about the child (lists of all schools are not).
+SCHOOL_MARKER = "Marker Hill School"
+CHILD_PAGES = {"ehcp:case-detail", "workflows:task", "workflows:inbox"}
+NAME_MARKER = "Priyanka"  # the protected child's first name
+OTHER_NAME_MARKER = "Norberta"  # a child with no partner involvement yet
+
+COUNCIL_OFFICERS = {"caseworker", "manager"}
+PARTNERS = {"psychologist", "health", "socialcare", "senco"}
+EVERYONE = COUNCIL_OFFICERS | PARTNERS | {"panelmember", "panelchair", "admin", "iglead", "outsider", "other_health"}
+MANAGERS = {"manager", "admin"}
+
+# route name -> (method, who gets 200 (or 302 for a successful POST); everyone else is refused)
+EXPECTED = {
+    "home": ("GET", EVERYONE),
+    "login": ("GET", set()),  # signed-in people are sent on (302)
+    "logout": ("GET", set()),  # POST only
+    "workflows:inbox": ("GET", EVERYONE),
+    # the other council's caseworker records requests for their own council
+    "workflows:request-new": ("GET", COUNCIL_OFFICERS | {"outsider"}),
+    "workflows:task": ("GET", COUNCIL_OFFICERS | {"health"}),
+    "workflows:task-claim": ("POST", {"health"}),
+    "workflows:task-release": ("POST", {"health"}),  # the holder: health claimed it just before
+    # only a manager of the agency whose queue holds the task (the health trust has none here)
+    "workflows:task-reassign": ("POST", set()),
+    "ehcp:case-list": ("GET", COUNCIL_OFFICERS | {"admin", "outsider"}),
+    "ehcp:caseload": ("GET", MANAGERS),
+    "ehcp:calculator": ("GET", EVERYONE),
+    "ehcp:case-detail": ("GET", COUNCIL_OFFICERS | PARTNERS),
+    "ehcp:consent-new": ("GET", COUNCIL_OFFICERS),
+    "ehcp:consent-withdraw": ("GET", COUNCIL_OFFICERS),
+    "ehcp:consent-override": ("GET", COUNCIL_OFFICERS),
+    "ehcp:exception-new": ("GET", COUNCIL_OFFICERS),
+}
+PUBLIC = {"login"}
+# Who may see protected whereabouts: only the manager holds the explicit permission.
+WHEREABOUTS_ALLOWED = {"manager"}
+
+
+def all_routes():
+    def walk(patterns, prefix="", namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = ":".join(filter(None, [namespace, pattern.namespace])) if pattern.namespace else namespace
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+            elif isinstance(pattern, URLPattern):
+                name = ":".join(filter(None, [namespace, pattern.name or ""]))
+                yield prefix + str(pattern.pattern), name
+
+    return [(route, name) for route, name in walk(get_resolver().url_patterns) if not route.startswith("admin/")]
+
+
+@pytest.fixture
+def world():
+    User = get_user_model()
+    council = Agency.objects.create(name="Exampleshire SEN team", kind=AgencyKind.SEN_TEAM)
+    ep = Agency.objects.create(name="EP service", kind=AgencyKind.EP_SERVICE)
+    health = Agency.objects.create(name="Health trust", kind=AgencyKind.HEALTH)
+    social = Agency.objects.create(name="Children's social care", kind=AgencyKind.SOCIAL_CARE)
+    school = Agency.objects.create(name="Marker Hill School", kind=AgencyKind.SCHOOL)
+    other_council = Agency.objects.create(name="Otherton SEN team", kind=AgencyKind.SEN_TEAM)
+    other_trust = Agency.objects.create(name="Otherton trust", kind=AgencyKind.HEALTH)
+    people = {}
+
+    def person(username, agency, role, **flags):
+        user = User.objects.create_user(username, first_name=username.title(), is_staff=username == "admin",
+                                        is_superuser=username == "admin")
+        Membership.objects.create(user=user, agency=agency, role=role, **flags)
+        people[username] = user
+
+    person("caseworker", council, Role.CASEWORKER)
+    person("manager", council, Role.SEN_MANAGER, may_see_protected_whereabouts=True)
+    person("panelmember", council, Role.PANEL_MEMBER)
+    person("panelchair", council, Role.PANEL_CHAIR)
+    person("admin", council, Role.ADMINISTRATOR)
+    person("iglead", council, Role.IG_LEAD)
+    person("psychologist", ep, Role.EDUCATIONAL_PSYCHOLOGIST)
+    person("health", health, Role.HEALTH_ADVISER)
+    person("socialcare", social, Role.SOCIAL_CARE_ADVISER)
+    person("senco", school, Role.SENCO)
+    person("outsider", other_council, Role.CASEWORKER)
+    person("other_health", other_trust, Role.HEALTH_ADVISER)
+
+    caseworker = people["caseworker"]
+    case = workflow_services.assessment_request_receive(
+        council=council,
+        child_details=ChildDetails(
+            first_name=NAME_MARKER, last_name="Example", date_of_birth=date(2015, 3, 1), upn="A123456789012",
+            address="WHEREABOUTS-ADDR-7741 Hidden Lane", postcode="ZZ9 9ZQ", protected_whereabouts=True,
+            current_setting=school, primary_need="SEMH",
+        ),
+        parents=[ParentDetails(name="Parent Example", relationship="mother", phone="WHEREABOUTS-PHONE-0700")],
+        requested_by="PARENT", requester_name="Parent Example", received_on=date(2026, 9, 1),
+        reasons="Anxiety and attendance", caseworker=caseworker, by=caseworker, today=TODAY,
+    )
+    consent = services.consent_record(
+        child=case.child, case=case, purpose="STATUTORY_ASSESSMENT", agencies=[ep, health, social, school],
+        given_by="PARENT", given_by_name="Parent Example", given_on=date(2026, 9, 2), method="WRITTEN",
+        by=caseworker, today=TODAY,
+    )
+    task = CaseTask.objects.human().open().get(case=case)
+    workflow_services.task_complete(
+        task=task, user=caseworker,
+        perform=lambda c: services.case_assessment_decide(
+            case=c, assess=True, decided_on=date(2026, 9, 10),
+            advice=[AdviceToSeek("PSYCHOLOGICAL", ep), AdviceToSeek("HEALTH", health),
+                    AdviceToSeek("SOCIAL_CARE", social), AdviceToSeek("EDUCATIONAL", school)],
+            by=caseworker, today=TODAY,
+        ),
+    )
+    workflow_services.assessment_request_receive(
+        council=council,
+        child_details=ChildDetails(first_name=OTHER_NAME_MARKER, last_name="Example", date_of_birth=date(2014, 1, 1)),
+        requested_by="PARENT", requester_name="", received_on=date(2026, 9, 20), reasons="Speech",
+        caseworker=caseworker, by=caseworker, today=TODAY,
+    )
+    health_task = CaseTask.objects.get(case=case, agency=health, flow_task_type="HUMAN")
+    params = {"public_id": case.public_id, "task_id": health_task.public_id, "consent_id": consent.public_id}
+    return {"people": people, "case": case, "params": params, "health_task": health_task}
+
+
+def url_for(route: str, params: dict) -> str:
+    import re
+
+    def fill(match):
+        name = match.group(2)
+        assert name in params, f"No test value for <{match.group(1)}:{name}> in {route}: add one to the walk"
+        return str(params[name])
+
+    return "/" + re.sub(r"<(\w+):(\w+)>", fill, route)
+
+
+def test_every_route_is_declared():
+    """Deny by default: a route nobody has declared access for fails here (AC-01)."""
+    undeclared = sorted(name for _, name in all_routes() if name not in EXPECTED)
+    assert undeclared == []
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, world):
+    for route, name in all_routes():
+        if name in PUBLIC:
+            continue
+        method, _ = EXPECTED[name]
+        response = getattr(client, method.lower())(url_for(route, world["params"]))
+        assert response.status_code in (302, 405), (name, response.status_code)
+        if response.status_code == 302:
+            assert response["Location"].startswith("/sign-in/"), name
+
+
+@pytest.mark.parametrize("username", sorted(EVERYONE))
+@time_machine.travel(TODAY)
+def test_each_person_gets_exactly_what_the_access_table_allows(client, world, username):
+    user = world["people"][username]
+    client.force_login(user)
+    problems = []
+    for route, name in all_routes():
+        method, allowed = EXPECTED[name]
+        url = url_for(route, world["params"])
+        data = {"user": world["people"]["health"].pk} if name == "workflows:task-reassign" else {}
+        before = CaseTask.objects.filter(owner__isnull=False).count()
+        response = getattr(client, method.lower())(url, data)
+        ok = response.status_code == 200 or (method == "POST" and response.status_code == 302)
+        if method == "POST" and name.startswith("workflows:task-") and response.status_code == 302:
+            # the action view redirects either way; success is whether anything changed
+            ok = CaseTask.objects.filter(owner__isnull=False).count() != before
+        if ok != (username in allowed):
+            problems.append((name, method, response.status_code))
+        if response.status_code == 200:
+            body = response.content.decode()
+            if username not in WHEREABOUTS_ALLOWED:
+                markers = WHEREABOUTS_MARKERS + ((SCHOOL_MARKER,) if name in CHILD_PAGES and username != "senco" else ())
+                leaked = [m for m in markers if m in body]
+                if leaked:
+                    problems.append((name, "leaks whereabouts", leaked))
+            if username not in COUNCIL_OFFICERS | PARTNERS | {"admin"} and NAME_MARKER in body:
+                problems.append((name, "shows a child they have no relationship to"))
+            if username in PARTNERS and OTHER_NAME_MARKER in body:
+                problems.append((name, "shows a child their agency has no task for"))
+        world["health_task"].refresh_from_db()
+    assert problems == [], f"{username}: {problems}"
+
+
+@time_machine.travel(TODAY)
+def test_forged_fields_are_ignored(client, world):
+    """Agency, owner and status come from the database, never from the request (AC-05, IN-04)."""
+    other = Agency.objects.get(name="Otherton SEN team")
+    client.force_login(world["people"]["caseworker"])
+    client.post(
+        "/tasks/new-request/",
+        {"first_name": "Forge", "last_name": "Test", "date_of_birth_0": "1", "date_of_birth_1": "1",
+         "date_of_birth_2": "2015", "requested_by": "PARENT", "received_on_0": "30", "received_on_1": "9",
+         "received_on_2": "2026", "reasons": "x", "council": other.pk, "status": "FINAL_ISSUED",
+         "final_plan_due_on": "2030-01-01"},
+    )
+    case = Case.objects.get(child__first_name="Forge")
+    assert case.council.name == "Exampleshire SEN team"
+    assert case.status == "REQUESTED" and case.final_plan_due_on == date(2027, 2, 17)
+    # A caseworker from another council is not a choice: the form refuses and nothing is saved.
+    response = client.post(
+        "/tasks/new-request/",
+        {"first_name": "Forge2", "last_name": "Test", "date_of_birth_0": "1", "date_of_birth_1": "1",
+         "date_of_birth_2": "2015", "requested_by": "PARENT", "received_on_0": "30", "received_on_1": "9",
+         "received_on_2": "2026", "reasons": "x", "caseworker": world["people"]["outsider"].pk},
+    )
+    assert "Select a valid choice" in response.content.decode()
+    assert not Case.objects.filter(child__first_name="Forge2").exists()
+
+    client.force_login(world["people"]["health"])
+    task = world["health_task"]
+    client.post(f"/tasks/{task.public_id}/claim/", {"owner": world["people"]["psychologist"].pk})
+    task.refresh_from_db()
+    assert task.owner == world["people"]["health"]
