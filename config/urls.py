@@ -4,10 +4,19 @@ from django.urls import include, path
 
 from workflows import views as workflow_views
 
+
+class SignOutView(auth_views.LogoutView):
+    """Sign out, and tell the browser to forget everything it kept for this site (DM-05)."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+        return response
+
 urlpatterns = [
     path("", workflow_views.home, name="home"),
     path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", SignOutView.as_view(), name="logout"),
     path("tasks/", include("workflows.urls")),
     path("cases/", include("ehcp.urls")),
     path("admin/", admin.site.urls),
