@@ -16,6 +16,8 @@ def navigation(request):
             links += [("Cases", "ehcp:case-list"), ("New request", "workflows:request-new")]
         if actor.is_manager:
             links.append(("Caseload", "ehcp:caseload"))
+        if actor.is_ig_lead:
+            links.append(("Information governance", "governance:index"))
         links.append(("Timeline calculator", "ehcp:calculator"))
         urls = [(label, reverse(name)) for label, name in links]
         # The most specific link that the page sits under is the active one.

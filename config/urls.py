@@ -19,5 +19,6 @@ urlpatterns = [
     path("sign-out/", SignOutView.as_view(), name="logout"),
     path("tasks/", include("workflows.urls")),
     path("cases/", include("ehcp.urls")),
+    path("governance/", include("ehcp.governance_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("<uuid:public_id>/consent/<uuid:consent_id>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
     path("<uuid:public_id>/consent-override/", views.consent_override, name="consent-override"),
     path("<uuid:public_id>/exceptions/new/", views.exception_new, name="exception-new"),
+    path("<uuid:public_id>/plan/", include("ehcp.plan_urls")),
 ]

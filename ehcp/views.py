@@ -15,6 +15,7 @@ from agencies.access import actor_for
 from agencies.models import Agency, AgencyKind
 
 from . import forms, selectors, services
+from .audit import audit_read, audited_view
 from .models import CaseStatus, ConsentRecord
 from .rules import deadlines
 from .rules.consent import Step
@@ -63,6 +64,7 @@ def _form_errors(form, error: services.CaseRuleError) -> None:
 
 @require_http_methods(["GET"])
 @council_officer_required
+@audited_view
 def case_list(request):
     mine = request.GET.get("show") != "all"
     cases = selectors.case_list_for_user(request.user).select_related("child", "caseworker").order_by(
@@ -75,6 +77,7 @@ def case_list(request):
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [(case, selectors.case_current_due(case)) for case in page.object_list]
+    audit_read(request, what="list", child_ids=[case.child_id for case in page.object_list])
     return render(
         request,
         "ehcp/case_list.html",
@@ -84,9 +87,11 @@ def case_list(request):
 
 @require_http_methods(["GET"])
 @login_required
+@audited_view
 def case_detail(request, public_id):
     case, access = selectors.case_get_with_access(public_id=public_id, user=request.user)
     selectors.case_with_details(case)
+    audit_read(request, what="case", case=case, access=access)
     today = timezone.localdate()
     actor = actor_for(request.user)
     council = access.relationship == "council"
@@ -132,6 +137,7 @@ def _case_form(request, case, form, *, perform, success: str, title: str, button
         else:
             messages.success(request, success)
             return redirect("ehcp:case-detail", public_id=case.public_id)
+    audit_read(request, what="case", case=case, data_types=["IDENTITY"])
     return render(
         request,
         "ehcp/form_page.html",
@@ -141,6 +147,7 @@ def _case_form(request, case, form, *, perform, success: str, title: str, button
 
 @require_http_methods(["GET", "POST"])
 @council_officer_required
+@audited_view
 def consent_new(request, public_id):
     case = _case_for_officer(request, public_id)
     form = forms.ConsentForm(posted_data(request))
@@ -159,6 +166,7 @@ def consent_new(request, public_id):
 
 @require_http_methods(["GET", "POST"])
 @council_officer_required
+@audited_view
 def consent_withdraw(request, public_id, consent_id):
     case = _case_for_officer(request, public_id)
     consent = get_object_or_404(ConsentRecord, public_id=consent_id, child=case.child)
@@ -176,6 +184,7 @@ def consent_withdraw(request, public_id, consent_id):
 
 @require_http_methods(["GET", "POST"])
 @council_officer_required
+@audited_view
 def consent_override(request, public_id):
     case = _case_for_officer(request, public_id)
     return _case_form(
@@ -194,6 +203,7 @@ def consent_override(request, public_id):
 
 @require_http_methods(["GET", "POST"])
 @council_officer_required
+@audited_view
 def exception_new(request, public_id):
     case = _case_for_officer(request, public_id)
     return _case_form(
@@ -210,6 +220,7 @@ def exception_new(request, public_id):
 
 @require_http_methods(["GET"])
 @manager_required
+@audited_view
 def caseload(request):
     today = timezone.localdate()
 
@@ -226,6 +237,7 @@ def caseload(request):
     cases = selectors.caseload(user=request.user, today=today, filters=filters)
     page = Paginator(cases, 100).get_page(request.GET.get("page"))
     rows = [(case, (case.final_plan_due_on - today).days) for case in page.object_list]
+    audit_read(request, what="list", child_ids=[case.child_id for case in page.object_list])
     from django.contrib.auth import get_user_model
 
     actor = actor_for(request.user)

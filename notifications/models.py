@@ -18,11 +18,19 @@ class NotificationStatus(models.TextChoices):
 class NotificationKind(models.TextChoices):
     TASK_OVERDUE = "TASK_OVERDUE", "A task is overdue"
     TASK_ASSIGNED = "TASK_ASSIGNED", "A task was assigned to you"
+    ADVICE_CHASED = "ADVICE_CHASED", "The council chased advice"
+    ADVICE_RETURNED = "ADVICE_RETURNED", "The council returned advice"
+    ADVICE_MORE_TIME = "ADVICE_MORE_TIME", "An adviser asked for more time"
+    ADVICE_MORE_TIME_DECIDED = "ADVICE_MORE_TIME_DECIDED", "The council decided a request for more time"
 
 
 SUBJECTS = {
     NotificationKind.TASK_OVERDUE: "A SEND casework task is overdue",
     NotificationKind.TASK_ASSIGNED: "A SEND casework task has been assigned to you",
+    NotificationKind.ADVICE_CHASED: "The council is waiting for advice for an EHC needs assessment",
+    NotificationKind.ADVICE_RETURNED: "The council has returned advice for you to change",
+    NotificationKind.ADVICE_MORE_TIME: "An adviser has asked for more time to give advice",
+    NotificationKind.ADVICE_MORE_TIME_DECIDED: "The council has decided your request for more time",
 }
 
 

@@ -1,9 +1,30 @@
 """Agencies and people by role, and the case walk. Factories and the walk live in factories.py."""
 
+import importlib
+
 import pytest
 
 from agencies.models import AgencyKind, Role
 from tests import factories
+
+_ACCESS_TABLE = importlib.import_module("agencies.migrations.0003_seed_data_access_rules")
+
+
+@pytest.fixture(autouse=True)
+def access_table(request):
+    """The access table is seeded by a data migration; a transactional test (live server,
+    concurrency) flushes the database afterwards, so put the rows back for every database test."""
+    if request.node.get_closest_marker("django_db") is None and "db" not in request.fixturenames:
+        return
+    from django.apps import apps
+
+    request.getfixturevalue("transactional_db" if _wants_transaction(request) else "db")
+    _ACCESS_TABLE.seed(apps, None)
+
+
+def _wants_transaction(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from ehcp import services as ehcp
 from ehcp.models import AdviceKind, AdviceRequest, Case, CaseStatus, Child, SettingConsultation
 from ehcp.rules import deadlines
 from workflows import services as wf
+from workflows.flows import ADVICE_STEPS
 from workflows.models import CaseTask
 
 User = get_user_model()
@@ -164,6 +165,32 @@ class Cast:
             self.social_care.pk: self.social_worker,
             self.school.pk: self.senco,
         }[agency.pk]
+
+
+# The flow node of each kind of advice (its review node is "<node>_review").
+ADVICE_NODE = {kind: name for name, kind, _title, _review in ADVICE_STEPS}
+
+
+def advice_entries(kind: str) -> list[ehcp.EntryInput]:
+    """Advice that can be submitted: a need, an outcome and quantified provision linked to both."""
+    need_section, provision_section = {
+        AdviceKind.HEALTH: ("C", "G"),
+        AdviceKind.SOCIAL_CARE: ("D", "H2"),
+    }.get(kind, ("B", "F"))
+    return [
+        ehcp.EntryInput("NEED", need_section, "Finds it hard to follow spoken instructions in class"),
+        ehcp.EntryInput("OUTCOME", "E", "By the end of Year 5, follows a two-step instruction without prompting"),
+        ehcp.EntryInput(
+            "PROVISION",
+            provision_section,
+            "Small-group language programme",
+            who="Speech and language therapist",
+            frequency_count=2,
+            frequency_period="WEEK",
+            session_minutes=30,
+            links=(0, 1),
+        ),
+    ]
 
 
 DEFAULT_ADVICE = (AdviceKind.PARENT_VIEWS, AdviceKind.HEALTH, AdviceKind.PSYCHOLOGICAL)
@@ -326,17 +353,48 @@ class CaseWalk:
         )
         return self.refresh()
 
-    def submit_advice(self, kind: str) -> Case:
+    def draft_advice(self, kind: str, entries=None) -> AdviceRequest:
+        """The adviser saves a draft (default: a need, an outcome and quantified provision)."""
+        on = self.when.advice_on
+        advice = self.advice_request(kind)
+        ehcp.advice_draft_save(
+            advice=advice,
+            entries=advice_entries(kind) if entries is None else entries,
+            by=self.cast.worker_for(advice.agency),
+            today=on,
+        )
+        return advice
+
+    def submit_advice(self, kind: str, *, accept: bool = True) -> Case:
+        """The adviser submits their advice (drafting it first if there is no draft) and, unless
+        `accept=False`, the caseworker accepts it. The family's views need no review."""
         on = self.when.advice_on
         advice = self.advice_request(kind)
         user = self.cast.worker_for(advice.agency)
-        self.complete(
-            self.advice_task(kind),
-            lambda case: ehcp.advice_submit(
-                advice=advice, received_on=on, summary=f"{kind} advice", by=user, today=on
-            ),
-            user=user,
-        )
+
+        def perform(case):
+            if not advice.entries.exists():
+                ehcp.advice_draft_save(advice=advice, entries=advice_entries(kind), by=user, today=on)
+            ehcp.advice_submit(advice=advice, received_on=on, by=user, today=on)
+
+        self.complete(self.advice_task(kind), perform, user=user)
+        if accept and kind != AdviceKind.PARENT_VIEWS:
+            self.review_advice(kind)
+        return self.refresh()
+
+    def review_advice(self, kind: str, *, accept: bool = True, reasons: str = "Say how often the therapy happens") -> Case:
+        """The caseworker accepts the submitted advice, or returns it with reasons."""
+        on = self.when.advice_on
+        advice = self.advice_request(kind)
+        by = self.cast.caseworker
+
+        def perform(case):
+            if accept:
+                ehcp.advice_accept(advice=advice, by=by, today=on)
+            else:
+                ehcp.advice_return(advice=advice, reasons=reasons, by=by, today=on)
+
+        self.complete(self.task(f"{ADVICE_NODE[kind]}_review"), perform, user=by)
         return self.refresh()
 
     def gather_advice(self) -> Case:
@@ -359,8 +417,14 @@ class CaseWalk:
         )
         return self.refresh()
 
+    def write_plan(self) -> Case:
+        """A short plan that passes the issue checks (one need, outcome and quantified provision)."""
+        ehcp.plan_fill_example(case=self.case, by=self.cast.caseworker)
+        return self.case
+
     def issue_draft(self) -> Case:
         on = self.when.draft_on
+        self.write_plan()
         self.complete(
             self.task("issue_draft"),
             lambda case: ehcp.plan_draft_issue(

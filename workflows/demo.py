@@ -43,12 +43,12 @@ from ehcp.models import (
     ConsentMethod,
     ConsultationResponse,
     Need,
-    ParentCarer,
     Requester,
     SettingConsultation,
 )
 from ehcp.rules import deadlines
 from ehcp.rules.consent import Purpose, Step
+from ehcp.services import plan as ehcp_plan
 
 from . import services as wf
 from .models import CaseTask
@@ -62,7 +62,7 @@ DEMO_PASSWORD = "send-demo-password"
 DOMAIN = "exampleshire.example"
 COUNCIL_NAME = "Exampleshire County Council SEN team"
 
-# The nine demo logins, one per role: (username, role, agency key, first name, last name).
+# The demo logins, one per role: (username, role, agency key, first name, last name).
 DEMO_USERS = (
     ("caseworker", Role.CASEWORKER, "council", "Priya", "Shah"),
     ("manager", Role.SEN_MANAGER, "council", "Gareth", "Lloyd"),
@@ -73,8 +73,10 @@ DEMO_USERS = (
     ("panelmember", Role.PANEL_MEMBER, "council", "Tom", "Hargreaves"),
     ("panelchair", Role.PANEL_CHAIR, "council", "Margaret", "Ellison"),
     ("admin", Role.ADMINISTRATOR, "council", "Sam", "Porter"),
+    ("iglead", Role.IG_LEAD, "council", "Ruth", "Adebayo"),
 )
 DEMO_USERNAMES = tuple(u[0] for u in DEMO_USERS)
+FINAL_USER = "admin"  # created last: its membership marks a finished load
 
 # A council caseworker holds about 200 cases.
 CASES_PER_CASEWORKER = 200
@@ -127,7 +129,11 @@ class School:
 
     @property
     def slug(self) -> str:
-        return "".join(c if c.isalnum() else "-" for c in self.name.lower()).strip("-").replace("--", "-")
+        return (
+            "".join(c if c.isalnum() else "-" for c in self.name.lower())
+            .strip("-")
+            .replace("--", "-")
+        )
 
 
 # The first school is the `senco` demo user's, and the current setting of many demo children.
@@ -144,12 +150,40 @@ NAMED_SCHOOLS = (
     School("Harwood Park High School", "143118", 11, 18),
 )
 TOWNS = (
-    "Ashcombe", "Barrowby", "Brinsford", "Castle Hadley", "Chalkwell", "Coldharbour", "Dunmere",
-    "East Wickham", "Eldersfield", "Fairholme", "Fenwick", "Great Marlow Cross", "Hadleigh Vale",
-    "Hollinsford", "Kings Norley", "Lower Haddon", "Marlcombe", "Netherby", "Northgate",
-    "Oakhurst", "Pelham", "Redbridge Green", "Saltmarsh", "Sandown Heath", "Shepley",
-    "Steeple Dunham", "Thornbury Cross", "Upper Wendle", "Wendlebury", "Westfield", "Whitmore",
-    "Wickford Magna", "Woodhatch", "Yarnley",
+    "Ashcombe",
+    "Barrowby",
+    "Brinsford",
+    "Castle Hadley",
+    "Chalkwell",
+    "Coldharbour",
+    "Dunmere",
+    "East Wickham",
+    "Eldersfield",
+    "Fairholme",
+    "Fenwick",
+    "Great Marlow Cross",
+    "Hadleigh Vale",
+    "Hollinsford",
+    "Kings Norley",
+    "Lower Haddon",
+    "Marlcombe",
+    "Netherby",
+    "Northgate",
+    "Oakhurst",
+    "Pelham",
+    "Redbridge Green",
+    "Saltmarsh",
+    "Sandown Heath",
+    "Shepley",
+    "Steeple Dunham",
+    "Thornbury Cross",
+    "Upper Wendle",
+    "Wendlebury",
+    "Westfield",
+    "Whitmore",
+    "Wickford Magna",
+    "Woodhatch",
+    "Yarnley",
 )
 SCHOOL_TYPES = (
     ("Primary School", 4, 11),
@@ -163,97 +197,491 @@ SCHOOL_TYPES = (
 )
 
 STREETS = (
-    "Acacia Avenue", "Albert Road", "Beech Grove", "Bramble Close", "Church Lane", "Coronation Street",
-    "Elm Drive", "Ferndale Road", "Gladstone Terrace", "Hawthorn Way", "High Street", "Kingfisher Court",
-    "Larch Close", "Manor Road", "Meadow View", "Mill Lane", "Nightingale Crescent", "Orchard Rise",
-    "Park Road", "Queen's Walk", "Rectory Lane", "Rosemary Gardens", "School Lane", "Station Road",
-    "Sycamore Road", "The Green", "Victoria Street", "Willow Bank", "Windsor Close", "Yew Tree Lane",
+    "Acacia Avenue",
+    "Albert Road",
+    "Beech Grove",
+    "Bramble Close",
+    "Church Lane",
+    "Coronation Street",
+    "Elm Drive",
+    "Ferndale Road",
+    "Gladstone Terrace",
+    "Hawthorn Way",
+    "High Street",
+    "Kingfisher Court",
+    "Larch Close",
+    "Manor Road",
+    "Meadow View",
+    "Mill Lane",
+    "Nightingale Crescent",
+    "Orchard Rise",
+    "Park Road",
+    "Queen's Walk",
+    "Rectory Lane",
+    "Rosemary Gardens",
+    "School Lane",
+    "Station Road",
+    "Sycamore Road",
+    "The Green",
+    "Victoria Street",
+    "Willow Bank",
+    "Windsor Close",
+    "Yew Tree Lane",
 )
 
 GIRLS = (
-    "Olivia", "Amelia", "Isla", "Ava", "Ivy", "Freya", "Lily", "Florence", "Mia", "Willow", "Rosie",
-    "Sophia", "Isabella", "Grace", "Daisy", "Sienna", "Poppy", "Elsie", "Emily", "Ella", "Evelyn",
-    "Phoebe", "Sofia", "Evie", "Charlotte", "Harper", "Millie", "Matilda", "Maya", "Ruby", "Aisha",
-    "Zara", "Maryam", "Amira", "Hana", "Leah", "Chloe", "Jessica", "Niamh", "Zofia", "Oliwia",
-    "Amara", "Priya", "Fatima", "Layla", "Ellie", "Erin", "Holly",
+    "Olivia",
+    "Amelia",
+    "Isla",
+    "Ava",
+    "Ivy",
+    "Freya",
+    "Lily",
+    "Florence",
+    "Mia",
+    "Willow",
+    "Rosie",
+    "Sophia",
+    "Isabella",
+    "Grace",
+    "Daisy",
+    "Sienna",
+    "Poppy",
+    "Elsie",
+    "Emily",
+    "Ella",
+    "Evelyn",
+    "Phoebe",
+    "Sofia",
+    "Evie",
+    "Charlotte",
+    "Harper",
+    "Millie",
+    "Matilda",
+    "Maya",
+    "Ruby",
+    "Aisha",
+    "Zara",
+    "Maryam",
+    "Amira",
+    "Hana",
+    "Leah",
+    "Chloe",
+    "Jessica",
+    "Niamh",
+    "Zofia",
+    "Oliwia",
+    "Amara",
+    "Priya",
+    "Fatima",
+    "Layla",
+    "Ellie",
+    "Erin",
+    "Holly",
 )
 BOYS = (
-    "Noah", "Muhammad", "Oliver", "George", "Leo", "Arthur", "Oscar", "Theodore", "Freddie",
-    "Archie", "Theo", "Henry", "Charlie", "Alfie", "Jack", "Thomas", "Jacob", "Finley", "Lucas",
-    "Isaac", "Tommy", "Harry", "Reuben", "Ethan", "Joshua", "Samuel", "Mason", "Louie", "Elijah",
-    "Ibrahim", "Yusuf", "Ayaan", "Kacper", "Jakub", "Kai", "Tyler", "Riley", "Dylan", "Owen",
-    "Callum", "Kieran", "Jayden", "Logan", "Rhys", "Ryan", "Liam",
+    "Noah",
+    "Muhammad",
+    "Oliver",
+    "George",
+    "Leo",
+    "Arthur",
+    "Oscar",
+    "Theodore",
+    "Freddie",
+    "Archie",
+    "Theo",
+    "Henry",
+    "Charlie",
+    "Alfie",
+    "Jack",
+    "Thomas",
+    "Jacob",
+    "Finley",
+    "Lucas",
+    "Isaac",
+    "Tommy",
+    "Harry",
+    "Reuben",
+    "Ethan",
+    "Joshua",
+    "Samuel",
+    "Mason",
+    "Louie",
+    "Elijah",
+    "Ibrahim",
+    "Yusuf",
+    "Ayaan",
+    "Kacper",
+    "Jakub",
+    "Kai",
+    "Tyler",
+    "Riley",
+    "Dylan",
+    "Owen",
+    "Callum",
+    "Kieran",
+    "Jayden",
+    "Logan",
+    "Rhys",
+    "Ryan",
+    "Liam",
 )
 ADULT_WOMEN = (
-    "Sarah", "Emma", "Laura", "Rebecca", "Gemma", "Hannah", "Kirsty", "Nicola", "Rachel", "Claire",
-    "Amy", "Louise", "Stacey", "Natalie", "Jodie", "Victoria", "Samantha", "Nadia", "Shabana",
-    "Agnieszka", "Funmi", "Chantelle", "Kelly", "Joanne", "Lisa", "Michelle",
+    "Sarah",
+    "Emma",
+    "Laura",
+    "Rebecca",
+    "Gemma",
+    "Hannah",
+    "Kirsty",
+    "Nicola",
+    "Rachel",
+    "Claire",
+    "Amy",
+    "Louise",
+    "Stacey",
+    "Natalie",
+    "Jodie",
+    "Victoria",
+    "Samantha",
+    "Nadia",
+    "Shabana",
+    "Agnieszka",
+    "Funmi",
+    "Chantelle",
+    "Kelly",
+    "Joanne",
+    "Lisa",
+    "Michelle",
 )
 ADULT_MEN = (
-    "James", "David", "Mark", "Paul", "Daniel", "Christopher", "Matthew", "Andrew", "Richard",
-    "Stephen", "Lee", "Craig", "Darren", "Imran", "Tariq", "Tomasz", "Kwame", "Gavin", "Neil",
-    "Simon", "Jason", "Wayne", "Adam", "Ben",
+    "James",
+    "David",
+    "Mark",
+    "Paul",
+    "Daniel",
+    "Christopher",
+    "Matthew",
+    "Andrew",
+    "Richard",
+    "Stephen",
+    "Lee",
+    "Craig",
+    "Darren",
+    "Imran",
+    "Tariq",
+    "Tomasz",
+    "Kwame",
+    "Gavin",
+    "Neil",
+    "Simon",
+    "Jason",
+    "Wayne",
+    "Adam",
+    "Ben",
 )
 SURNAMES = (
-    "Smith", "Jones", "Williams", "Taylor", "Brown", "Davies", "Evans", "Wilson", "Thomas", "Johnson",
-    "Roberts", "Robinson", "Thompson", "Wright", "Walker", "White", "Edwards", "Hughes", "Green", "Hall",
-    "Lewis", "Harris", "Clarke", "Patel", "Jackson", "Wood", "Turner", "Martin", "Cooper", "Hill",
-    "Ward", "Morris", "Moore", "Clark", "Lee", "King", "Baker", "Harrison", "Morgan", "Allen",
-    "James", "Scott", "Phillips", "Watson", "Davis", "Parker", "Price", "Bennett", "Young", "Griffiths",
-    "Mitchell", "Kelly", "Cook", "Carter", "Richardson", "Bailey", "Collins", "Bell", "Shaw", "Murphy",
-    "Miller", "Cox", "Richards", "Khan", "Marshall", "Anderson", "Simpson", "Ellis", "Adams", "Singh",
-    "Begum", "Wilkinson", "Foster", "Chapman", "Powell", "Webb", "Rogers", "Gray", "Mason", "Ali",
-    "Hussain", "Campbell", "Matthews", "Owen", "Palmer", "Holmes", "Mills", "Barnes", "Knight", "Lloyd",
-    "Butler", "Russell", "Barker", "Fisher", "Stevens", "Jenkins", "Murray", "Dixon", "Harvey",
-    "Nowak", "Kowalski", "Okafor", "Mensah", "Ahmed", "Rahman", "Kaur", "Sharma", "Nguyen", "Osei",
+    "Smith",
+    "Jones",
+    "Williams",
+    "Taylor",
+    "Brown",
+    "Davies",
+    "Evans",
+    "Wilson",
+    "Thomas",
+    "Johnson",
+    "Roberts",
+    "Robinson",
+    "Thompson",
+    "Wright",
+    "Walker",
+    "White",
+    "Edwards",
+    "Hughes",
+    "Green",
+    "Hall",
+    "Lewis",
+    "Harris",
+    "Clarke",
+    "Patel",
+    "Jackson",
+    "Wood",
+    "Turner",
+    "Martin",
+    "Cooper",
+    "Hill",
+    "Ward",
+    "Morris",
+    "Moore",
+    "Clark",
+    "Lee",
+    "King",
+    "Baker",
+    "Harrison",
+    "Morgan",
+    "Allen",
+    "James",
+    "Scott",
+    "Phillips",
+    "Watson",
+    "Davis",
+    "Parker",
+    "Price",
+    "Bennett",
+    "Young",
+    "Griffiths",
+    "Mitchell",
+    "Kelly",
+    "Cook",
+    "Carter",
+    "Richardson",
+    "Bailey",
+    "Collins",
+    "Bell",
+    "Shaw",
+    "Murphy",
+    "Miller",
+    "Cox",
+    "Richards",
+    "Khan",
+    "Marshall",
+    "Anderson",
+    "Simpson",
+    "Ellis",
+    "Adams",
+    "Singh",
+    "Begum",
+    "Wilkinson",
+    "Foster",
+    "Chapman",
+    "Powell",
+    "Webb",
+    "Rogers",
+    "Gray",
+    "Mason",
+    "Ali",
+    "Hussain",
+    "Campbell",
+    "Matthews",
+    "Owen",
+    "Palmer",
+    "Holmes",
+    "Mills",
+    "Barnes",
+    "Knight",
+    "Lloyd",
+    "Butler",
+    "Russell",
+    "Barker",
+    "Fisher",
+    "Stevens",
+    "Jenkins",
+    "Murray",
+    "Dixon",
+    "Harvey",
+    "Nowak",
+    "Kowalski",
+    "Okafor",
+    "Mensah",
+    "Ahmed",
+    "Rahman",
+    "Kaur",
+    "Sharma",
+    "Nguyen",
+    "Osei",
 )
 
 # SEN2 primary need for children with EHC plans, roughly as published (weights, not shares).
 NEED_WEIGHTS = {
-    Need.ASD: 33, Need.SLCN: 20, Need.SEMH: 14, Need.MLD: 9, Need.SLD: 6, Need.SPLD: 4, Need.PD: 3,
-    Need.OTH: 3, Need.HI: 2, Need.VI: 1, Need.PMLD: 1, Need.MSI: 0.5, Need.DS: 1,
+    Need.ASD: 33,
+    Need.SLCN: 20,
+    Need.SEMH: 14,
+    Need.MLD: 9,
+    Need.SLD: 6,
+    Need.SPLD: 4,
+    Need.PD: 3,
+    Need.OTH: 3,
+    Need.HI: 2,
+    Need.VI: 1,
+    Need.PMLD: 1,
+    Need.MSI: 0.5,
+    Need.DS: 1,
 }
 REASONS = {
-    Need.ASD: "{first} has a diagnosis of autism. {they} finds transitions and unstructured times very "
-    "hard, has daily meltdowns at home after school and is now refusing to attend some days.",
-    Need.SLCN: "{first} has a severe expressive and receptive language disorder. Speech and language "
-    "therapy reports say {they} understands only short instructions and is falling further behind.",
-    Need.SEMH: "{first} has been excluded for a fixed term twice this year. {they} has high anxiety and "
-    "has been referred to CAMHS; the school's SEN support has not been enough.",
-    Need.MLD: "{first} is working well below age-related expectations in all subjects despite two years "
-    "of SEN support and targeted interventions.",
-    Need.SLD: "{first} has global developmental delay and needs adult support for all learning and "
-    "self-care. The setting cannot meet these needs from its own resources.",
+    Need.ASD: "{first} has a diagnosis of autism. {they} finds transitions and unstructured "
+    "times very hard, has daily meltdowns at home after school and is now refusing to attend "
+    "some days.",
+    Need.SLCN: "{first} has a severe expressive and receptive language disorder. Speech and "
+    "language therapy reports say {they} understands only short instructions and is falling "
+    "further behind.",
+    Need.SEMH: "{first} has been excluded for a fixed term twice this year. {they} has high "
+    "anxiety and has been referred to CAMHS; the school's SEN support has not been enough.",
+    Need.MLD: "{first} is working well below age-related expectations in all subjects despite "
+    "two years of SEN support and targeted interventions.",
+    Need.SLD: "{first} has global developmental delay and needs adult support for all learning "
+    "and self-care. The setting cannot meet these needs from its own resources.",
     Need.SPLD: "{first} has severe dyslexia and dyscalculia; reading age is four years below "
     "chronological age and the gap is widening.",
     Need.PD: "{first} has cerebral palsy and uses a wheelchair; needs a physiotherapy programme, "
     "moving and handling plan and support with personal care.",
-    Need.OTH: "{first} has a rare genetic condition with fatigue and frequent hospital admissions; "
-    "attendance is below 70%.",
-    Need.HI: "{first} has a permanent bilateral hearing loss and wears hearing aids. {they} needs "
-    "radio aid support and a teacher of the deaf.",
-    Need.VI: "{first} has a severe visual impairment and needs materials in modified large print, "
-    "mobility training and specialist teaching.",
-    Need.PMLD: "{first} has profound and multiple learning difficulties, complex health needs and is "
-    "fed by gastrostomy.",
+    Need.OTH: "{first} has a rare genetic condition with fatigue and frequent hospital "
+    "admissions; attendance is below 70%.",
+    Need.HI: "{first} has a permanent bilateral hearing loss and wears hearing aids. {they} "
+    "needs radio aid support and a teacher of the deaf.",
+    Need.VI: "{first} has a severe visual impairment and needs materials in modified large "
+    "print, mobility training and specialist teaching.",
+    Need.PMLD: "{first} has profound and multiple learning difficulties, complex health needs "
+    "and is fed by gastrostomy.",
     Need.MSI: "{first} has a combined hearing and visual impairment and needs intervenor support.",
-    Need.DS: "{first} has Down syndrome with delayed speech and needs a differentiated curriculum "
-    "and support with self-help skills.",
+    Need.DS: "{first} has Down syndrome with delayed speech and needs a differentiated "
+    "curriculum and support with self-help skills.",
 }
-ADVICE_SUMMARIES = {
-    AdviceKind.PARENT_VIEWS: "The family's views: they describe {first}'s strengths (kind, funny, loves "
-    "music) and worries about friendships and falling behind; they would like support in class.",
-    AdviceKind.EDUCATIONAL: "Educational advice from the SENCo: attainment, attendance and the SEN "
-    "support provided over the last three terms, with outcomes and costed provision.",
-    AdviceKind.HEALTH: "Medical advice from the community paediatrician, with reports from speech and "
-    "language therapy and occupational therapy.",
-    AdviceKind.PSYCHOLOGICAL: "Psychological advice after observation in class and consultation with "
-    "parents and staff: cognitive profile, needs and recommended outcomes.",
-    AdviceKind.SOCIAL_CARE: "Social care advice: the family is known to early help; a short breaks "
-    "assessment is recommended.",
-    AdviceKind.OTHER: "Advice from the qualified teacher of the deaf / vision impairment: functional "
-    "assessment and recommended specialist equipment and teaching.",
+# What each adviser says about the child's primary need (section B), in a few words.
+NEED_PHRASES = {
+    Need.ASD: "finds changes of routine, noise and unstructured times very hard, and needs help "
+    "to understand what is happening next",
+    Need.SLCN: "understands only short, simple instructions and finds it hard to put ideas "
+    "into words",
+    Need.SEMH: "has high anxiety, finds it hard to manage strong feelings and has been "
+    "excluded for a fixed term",
+    Need.MLD: "is working well below the level expected for their age in reading, writing "
+    "and maths",
+    Need.SLD: "needs adult support for learning and for everyday self-care",
+    Need.SPLD: "has severe difficulties with reading, spelling and number despite good teaching",
+    Need.PD: "has limited mobility and needs help with moving around the school and with "
+    "personal care",
+    Need.OTH: "misses a lot of school through illness and tires quickly",
+    Need.HI: "has a permanent hearing loss and misses much of what is said in class",
+    Need.VI: "cannot read standard print or see the board without modified materials",
+    Need.PMLD: "has profound and multiple learning difficulties and complex health needs",
+    Need.MSI: "has both hearing and sight loss and needs an intervenor to access learning",
+    Need.DS: "has delayed speech and needs a differentiated curriculum and help with "
+    "self-help skills",
 }
+
+
+def advice_entries(kind: str, child: ehcp.ChildDetails) -> list:
+    """The structured advice an adviser writes: needs, outcomes and quantified provision, each in
+    the plan section it feeds. Provision links to the needs and outcomes before it."""
+    first = child.first_name
+    need = NEED_PHRASES.get(child.primary_need, "needs support with learning and communication")
+    E = ehcp.EntryInput
+    year = "Until the first annual review"
+    if kind == AdviceKind.PARENT_VIEWS:
+        return [
+            E(
+                "VIEWS",
+                "A",
+                f"{first} loves music, swimming and being outdoors, and is kind to "
+                "younger children. We want school to be somewhere they feel safe and happy.",
+            ),
+            E("NEED", "B", f"At home we see that {first} {need}."),
+            E(
+                "OUTCOME",
+                "E",
+                f"{first} will have at least one good friend and will enjoy going to school.",
+            ),
+        ]
+    if kind == AdviceKind.EDUCATIONAL:
+        return [
+            E("NEED", "B", f"In class {first} {need}."),
+            E(
+                "OUTCOME",
+                "E",
+                f"By the end of the year {first} will be able to complete short tasks "
+                "with only occasional adult help.",
+            ),
+            E(
+                "PROVISION",
+                "F",
+                "Small-group teaching of literacy and communication, planned by the SENCo",
+                who="Teaching assistant trained in the programme",
+                frequency_count=4,
+                frequency_period="WEEK",
+                session_minutes=30,
+                duration=year,
+                links=(0, 1),
+            ),
+        ]
+    if kind == AdviceKind.HEALTH:
+        return [
+            E("NEED", "C", f"{first} has poor sleep and sensory processing difficulties."),
+            E(
+                "PROVISION",
+                "G",
+                "Speech and language therapy programme, with targets shared with school",
+                who="Speech and language therapist",
+                frequency_count=1,
+                frequency_period="MONTH",
+                session_minutes=45,
+                duration="12 months",
+                links=(0,),
+            ),
+        ]
+    if kind == AdviceKind.PSYCHOLOGICAL:
+        return [
+            E(
+                "NEED",
+                "B",
+                f"Assessment shows {first} {need}; working memory and processing speed "
+                "are areas of difficulty.",
+            ),
+            E(
+                "OUTCOME",
+                "E",
+                f"{first} will use a visual timetable and agreed calming strategies "
+                "to manage changes during the school day.",
+            ),
+            E(
+                "PROVISION",
+                "F",
+                "A key adult to pre-teach vocabulary and rehearse changes of routine",
+                who="Key adult (teaching assistant)",
+                frequency_count=1,
+                frequency_period="DAY",
+                session_minutes=15,
+                duration=year,
+                links=(0, 1),
+            ),
+        ]
+    if kind == AdviceKind.SOCIAL_CARE:
+        return [
+            E(
+                "NEED",
+                "D",
+                f"{first}'s family need breaks from caring, and {first} has few chances "
+                "to take part in activities with other children.",
+            ),
+            E(
+                "PROVISION",
+                "H2",
+                "Short breaks at an inclusive youth club",
+                who="Short breaks provider",
+                frequency_count=2,
+                frequency_period="MONTH",
+                session_minutes=180,
+                duration="12 months",
+                links=(0,),
+            ),
+        ]
+    return [
+        E("NEED", "B", f"{first} {need}, and needs specialist teaching and equipment."),
+        E(
+            "PROVISION",
+            "F",
+            "Specialist teaching and advice to staff on equipment and adapted materials",
+            who="Qualified teacher of the deaf or of children with vision impairment",
+            frequency_count=1,
+            frequency_period="MONTH",
+            session_minutes=60,
+            duration=year,
+            links=(0,),
+        ),
+    ]
+
+
 ADVICE_STEP = {
     AdviceKind.PARENT_VIEWS: "parent_views",
     AdviceKind.EDUCATIONAL: "educational_advice",
@@ -297,10 +725,24 @@ FINAL_EXCEPTIONS = (
     ),
     (
         "10(4)(d)",
-        "E-mail from the parent: the family were abroad caring for a relative, with return tickets.",
+        "E-mail from the parent: the family were abroad caring for a relative, with return "
+        "tickets.",
         "The child was out of the area for more than 4 weeks, so the advice and the meeting on the "
         "draft could not happen within 20 weeks.",
     ),
+)
+
+
+DECISION_EXCEPTION = (
+    "Notes of calls with the parent: {first}'s mother was in hospital; she asked for the "
+    "consultation on the request to wait.",
+    "The council could not consult the parent before deciding (s.36(4)), so the 6-week time "
+    "limit could not be met.",
+)
+OVERRIDE_JUSTIFICATION = (
+    "The child is subject to a child protection plan and the parent with parental responsibility "
+    "cannot be contacted; advice is needed now to keep the child safe. Agreed at the strategy "
+    "meeting."
 )
 
 
@@ -387,6 +829,8 @@ class Scenario:
     demo_caseworker: bool = False  # held by the `caseworker` demo user
     pending: tuple[str, ...] = ()  # ASSESSING: advice still outstanding
     claimed: tuple[str, ...] = ()  # of the outstanding advice, claimed by the agency's demo user
+    submitted: tuple[str, ...] = ()  # of those, submitted and waiting for the caseworker's review
+    returned: tuple[str, ...] = ()  # of those, returned by the council to the adviser
 
 
 A = AdviceKind
@@ -401,7 +845,8 @@ PINNED = (
         first_school=True,
         demo_caseworker=True,
         pending=(A.EDUCATIONAL, A.HEALTH, A.PSYCHOLOGICAL, A.SOCIAL_CARE),
-        claimed=(A.PSYCHOLOGICAL,),
+        claimed=(A.PSYCHOLOGICAL, A.EDUCATIONAL),
+        submitted=(A.EDUCATIONAL,),
     ),
     Scenario("drafting", DRAFTING, 5, demo_caseworker=True),
     Scenario("draft-issued-comment-period-running", DRAFT_ISSUED, 3, demo_caseworker=True),
@@ -409,8 +854,22 @@ PINNED = (
     Scenario("final-issued-on-time", FINAL, 14),
     Scenario("refused", REFUSED, 10, demo_caseworker=True),
     Scenario("not-issued", NOT_ISSUED, 5),
-    Scenario("requested-awaiting-consent-overdue", REQUESTED, 2, consent=False, overdue=True, demo_caseworker=True),
-    Scenario("final-issued-late-exception", FINAL, 3, late_advice=True, late_final=True, final_exception=True),
+    Scenario(
+        "requested-awaiting-consent-overdue",
+        REQUESTED,
+        2,
+        consent=False,
+        overdue=True,
+        demo_caseworker=True,
+    ),
+    Scenario(
+        "final-issued-late-exception",
+        FINAL,
+        3,
+        late_advice=True,
+        late_final=True,
+        final_exception=True,
+    ),
     Scenario(
         "assessing-consent-override-advice-overdue",
         ASSESSING,
@@ -423,6 +882,7 @@ PINNED = (
         demo_caseworker=True,
         pending=(A.HEALTH, A.PSYCHOLOGICAL),
         claimed=(A.HEALTH,),
+        returned=(A.HEALTH,),
     ),
     Scenario("final-issued-late", FINAL, 8, late_advice=True, late_final=True),
     Scenario("requested-unallocated", REQUESTED, 1, allocated=False),
@@ -436,9 +896,25 @@ PINNED = (
         demo_caseworker=True,
         pending=(A.EDUCATIONAL, A.PSYCHOLOGICAL, A.SOCIAL_CARE),
         claimed=(A.EDUCATIONAL, A.SOCIAL_CARE),
+        submitted=(A.SOCIAL_CARE,),
+        returned=(A.EDUCATIONAL,),
     ),
-    Scenario("consulting-setting-replied", CONSULTING, 2.5, replied=True, first_school=True, demo_caseworker=True),
-    Scenario("draft-issued-no-comments", DRAFT_ISSUED, 1.5, no_comments=True, overdue=True, demo_caseworker=True),
+    Scenario(
+        "consulting-setting-replied",
+        CONSULTING,
+        2.5,
+        replied=True,
+        first_school=True,
+        demo_caseworker=True,
+    ),
+    Scenario(
+        "draft-issued-no-comments",
+        DRAFT_ISSUED,
+        1.5,
+        no_comments=True,
+        overdue=True,
+        demo_caseworker=True,
+    ),
     Scenario("assessing-all-advice-in", READY, 3, demo_caseworker=True),
     Scenario(
         "consulting-late-exception",
@@ -496,28 +972,29 @@ class ExceptionPlan:
 
 @dataclass
 class AdvicePlan:
+    """One piece of advice. Professional advice goes adviser -> council review (accept, or return
+    to the adviser); the family's views are recorded by the caseworker and need no review."""
+
     kind: str
     agency: Agency
-    received_on: date | None = None  # None: still outstanding
-    user: object = None  # who claims it (and submits it, if received)
+    state: str = "NEW"  # NEW (unclaimed), CLAIMED, WRITING, SUBMITTED, RETURNED or ACCEPTED
+    user: object = None  # the adviser who claims, writes and submits it
     claimed_on: date | None = None
+    submitted_on: date | None = None  # the council has it: reg 8(1) is measured on this date
+    returned_on: date | None = None  # the council sent it back with reasons
+    resubmitted_on: date | None = None
+    accepted_on: date | None = None
 
-
-@dataclass
-class ParentPlan:
-    name: str
-    relationship: str
-    has_parental_responsibility: bool
-    email: str
-    phone: str
-    address: str
+    @property
+    def received_on(self) -> date | None:
+        return self.resubmitted_on or self.submitted_on
 
 
 @dataclass
 class CasePlan:
     scenario: Scenario
     child: ehcp.ChildDetails
-    parents: list[ParentPlan]
+    parents: list[ehcp.ParentDetails]
     requested_by: str
     requester_name: str
     reasons: str
@@ -532,6 +1009,8 @@ class CasePlan:
     advice: list[AdvicePlan] = field(default_factory=list)
     issue_decided_on: date | None = None
     issue: bool = True
+    plan_started_on: date | None = None  # suggestions pre-filled from the advice
+    plan_written_on: date | None = None  # the caseworker writes the plan (B, E, F)
     draft_on: date | None = None
     comments_recorded_on: date | None = None
     comments_received_on: date | None = None
@@ -556,6 +1035,7 @@ class Cast:
     users: dict[str, object]  # username -> User
     caseworkers: list  # the `caseworker` demo user first
     staff: dict[int, list]  # agency id -> people who work its queue (demo user first)
+    encoded_password: str = ""
 
 
 def _pick_need(rng: random.Random) -> tuple[str, str]:
@@ -617,65 +1097,69 @@ class Planner:
         people = self.cast.staff[agency.pk]
         return people[0] if demo else self.rng.choice(people)
 
-    def _family(self, last_name: str, address: str, looked_after: bool) -> list[ParentPlan]:
+    def _family(self, last_name: str, looked_after: bool) -> list[ehcp.ParentDetails]:
+        """Parents and carers with contact details (they live with the child unless noted)."""
         rng = self.rng
+        Parent = ehcp.ParentDetails
         if looked_after:
-            first = rng.choice(ADULT_WOMEN)
-            surname = rng.choice(SURNAMES)
+            first, surname = rng.choice(ADULT_WOMEN), rng.choice(SURNAMES)
             return [
-                ParentPlan(
-                    f"{first} {surname}",
-                    "foster carer",
-                    False,
-                    f"{first.lower()}.{surname.lower()}@mail.example",
-                    make_mobile(rng),
-                    "",
+                Parent(
+                    name=f"{first} {surname}",
+                    relationship="foster carer",
+                    email=f"{first.lower()}.{surname.lower()}@mail.example",
+                    phone=make_mobile(rng),
+                    has_parental_responsibility=False,
                 )
             ]
         mother = rng.choice(ADULT_WOMEN)
         parents = [
-            ParentPlan(
-                f"{mother} {last_name}",
-                "mother",
-                True,
-                f"{mother.lower()}.{last_name.lower()}{rng.randint(1, 99)}@mail.example",
-                make_mobile(rng),
-                address,
+            Parent(
+                name=f"{mother} {last_name}",
+                relationship="mother",
+                email=f"{mother.lower()}.{last_name.lower()}{rng.randint(1, 99)}@mail.example",
+                phone=make_mobile(rng),
             )
         ]
         roll = rng.random()
         if roll < 0.55:
             father = rng.choice(ADULT_MEN)
             parents.append(
-                ParentPlan(
-                    f"{father} {last_name}",
-                    "father",
-                    True,
-                    f"{father[0].lower()}{last_name.lower()}{rng.randint(1, 99)}@mail.example",
-                    make_mobile(rng),
-                    address,
+                Parent(
+                    name=f"{father} {last_name}",
+                    relationship="father",
+                    email=f"{father[0]}{last_name}{rng.randint(1, 99)}@mail.example".lower(),
+                    phone=make_mobile(rng),
                 )
             )
         elif roll < 0.65:
             father, surname = rng.choice(ADULT_MEN), rng.choice(SURNAMES)
             parents.append(
-                ParentPlan(
-                    f"{father} {surname}",
-                    "father (lives apart)",
-                    True,
-                    f"{father.lower()}.{surname.lower()}@mail.example",
-                    make_mobile(rng),
-                    f"{rng.randint(1, 120)} {rng.choice(STREETS)}\n{rng.choice(TOWNS)}\nExampleshire\n"
-                    f"{make_postcode(rng)}",
+                Parent(
+                    name=f"{father} {surname}",
+                    relationship="father (lives apart)",
+                    email=f"{father.lower()}.{surname.lower()}@mail.example",
+                    phone=make_mobile(rng),
                 )
             )
         elif roll < 0.72:
             step = rng.choice(ADULT_MEN)
-            parents.append(ParentPlan(f"{step} {rng.choice(SURNAMES)}", "stepfather", False, "", make_mobile(rng), address))
+            parents.append(
+                Parent(
+                    name=f"{step} {rng.choice(SURNAMES)}",
+                    relationship="stepfather",
+                    phone=make_mobile(rng),
+                    has_parental_responsibility=False,
+                )
+            )
         elif roll < 0.76:
             gran = rng.choice(ADULT_WOMEN)
             parents.append(
-                ParentPlan(f"{gran} {last_name}", "grandmother (special guardian)", True, "", make_mobile(rng), address)
+                Parent(
+                    name=f"{gran} {last_name}",
+                    relationship="grandmother (special guardian)",
+                    phone=make_mobile(rng),
+                )
             )
         return parents
 
@@ -789,14 +1273,17 @@ class Planner:
             primary_need=primary,
             secondary_need=secondary,
         )
-        parents = self._family(last, f"{address}\n{postcode}", looked_after)
+        parents = self._family(last, looked_after)
         young_person = age_years >= 16
         if young_person and rng.random() < 0.4:
             requested_by, requester = Requester.YOUNG_PERSON, f"{first} {last}"
         elif setting is not None and rng.random() < 0.25:
             requested_by, requester = Requester.SETTING, f"SENCo, {setting[0].name}"
         elif looked_after or rng.random() < 0.04:
-            requested_by, requester = Requester.OTHER, "Health visitor, Exampleshire NHS Foundation Trust"
+            requested_by, requester = (
+                Requester.OTHER,
+                "Health visitor, Exampleshire NHS Foundation Trust",
+            )
         else:
             requested_by, requester = Requester.PARENT, parents[0].name
         they = "She" if girl else "He"
@@ -833,10 +1320,8 @@ class Planner:
                         "5(4)(c)",
                         starts,
                         ends if ends < today else None,
-                        "Notes of calls with the parent: {first}'s mother was in hospital; she asked "
-                        "for the consultation on the request to wait.".format(first=first),
-                        "The council could not consult the parent before deciding (s.36(4)), so the "
-                        "6-week time limit could not be met.",
+                        DECISION_EXCEPTION[0].format(first=first),
+                        DECISION_EXCEPTION[1],
                         min(today, on(deadlines.DECIDE_TO_ASSESS.days + rng.randint(0, 2))),
                     )
                 )
@@ -851,27 +1336,77 @@ class Planner:
         age = offsets["age"]
         outstanding = set()
         if stop == ASSESSING:
-            outstanding = set(scenario.pending) & set(kinds) if scenario.pending else {
-                k for k, off in offsets["advice"].items() if off >= age
-            }
+            outstanding = (
+                set(scenario.pending) & set(kinds)
+                if scenario.pending
+                else {k for k, off in offsets["advice"].items() if off >= age}
+            )
             if not outstanding:
                 outstanding = {max(kinds, key=lambda k: offsets["advice"][k])}
+        # Accepted advice must be in before the decision whether to issue.
+        accept_by = on(min(offsets["issue"], age)) if stop != ASSESSING else today
         for kind in kinds:
             agency = setting[1] if kind == A.EDUCATIONAL else cast.agencies[ADVICE_AGENCY_KEY[kind]]
             item = AdvicePlan(kind=kind, agency=agency)
+            reviewed = kind != A.PARENT_VIEWS
             if kind == A.PARENT_VIEWS:
                 item.user = plan.caseworker  # the council's own task, held by the caseworker
             if kind in outstanding:
-                claim = kind in scenario.claimed if scenario.pending else rng.random() < 0.5
-                if kind != A.PARENT_VIEWS and claim:
-                    item.user = self._staff(agency, demo=bool(scenario.pending))
-                if item.user is not None:
-                    item.claimed_on = min(today, plan.decided_on + timedelta(days=rng.randint(1, 10)))
+                if scenario.pending:
+                    claimed = kind in scenario.claimed
+                    state = "NEW"
+                    if claimed:
+                        state = (
+                            "SUBMITTED"
+                            if kind in scenario.submitted
+                            else "RETURNED"
+                            if kind in scenario.returned
+                            else "WRITING"
+                        )
+                else:
+                    claimed = kind == A.PARENT_VIEWS or rng.random() < 0.55
+                    state = "NEW"
+                    if claimed:
+                        options = (
+                            ["CLAIMED", "WRITING", "SUBMITTED", "RETURNED"]
+                            if reviewed
+                            else ["CLAIMED", "WRITING"]
+                        )
+                        state = rng.choices(options, weights=[2, 4, 3, 1][: len(options)])[0]
+                if claimed:
+                    if item.user is None:
+                        item.user = self._staff(agency, demo=bool(scenario.pending))
+                    item.claimed_on = min(
+                        today, plan.decided_on + timedelta(days=rng.randint(1, 10))
+                    )
+                    if state in ("SUBMITTED", "RETURNED"):
+                        item.submitted_on = min(
+                            today, item.claimed_on + timedelta(days=rng.randint(3, 25))
+                        )
+                    if state == "RETURNED":
+                        item.returned_on = min(
+                            today, item.submitted_on + timedelta(days=rng.randint(0, 3))
+                        )
+                item.state = state
             else:
-                item.received_on = on(min(offsets["advice"][kind], age - 1))
+                item.state = "ACCEPTED" if reviewed else "SUBMITTED"
+                received = on(min(offsets["advice"][kind], age - 1))
                 if item.user is None:
                     item.user = self._staff(agency)
-                item.claimed_on = item.received_on
+                if reviewed and rng.random() < 0.1 and (received - plan.decided_on).days >= 10:
+                    # Sent back once ("please quantify the provision"), then resubmitted.
+                    item.submitted_on = received - timedelta(days=rng.randint(6, 9))
+                    item.returned_on = item.submitted_on + timedelta(days=rng.randint(1, 3))
+                    item.resubmitted_on = received
+                else:
+                    item.submitted_on = received
+                item.claimed_on = max(
+                    plan.decided_on, item.submitted_on - timedelta(days=rng.randint(0, 10))
+                )
+                if reviewed:
+                    item.accepted_on = max(
+                        received, min(accept_by, received + timedelta(days=rng.randint(0, 3)))
+                    )
             plan.advice.append(item)
         if scenario.advice_exception:
             late = next((k for k in (A.PSYCHOLOGICAL, A.HEALTH) if k in kinds), None)
@@ -886,9 +1421,14 @@ class Planner:
                         ends if ends < today else None,
                         "E-mail from the parent: the family are staying with relatives outside the "
                         "area until the end of term.",
-                        "The educational psychologist could not observe {first} or meet the family "
-                        "within 6 weeks.".format(first=first),
-                        min(today, plan.decided_on + timedelta(days=deadlines.ADVICE.days + rng.randint(0, 3))),
+                        f"The educational psychologist could not observe {first} or meet the "
+                        "family "
+                        "within 6 weeks.",
+                        min(
+                            today,
+                            plan.decided_on
+                            + timedelta(days=deadlines.ADVICE.days + rng.randint(0, 3)),
+                        ),
                         advice_kind=late,
                     )
                 )
@@ -900,9 +1440,16 @@ class Planner:
             plan.issue = False
             return plan
         if stop == DRAFTING:
+            # Half the plans are written; the rest wait as suggestions pre-filled from the advice
+            # for the caseworker to accept. (Issued plans carry no suggestions left unaccepted.)
+            if rng.random() < 0.5:
+                plan.plan_written_on = min(today, on(offsets["issue"] + rng.randint(1, 3)))
+            else:
+                plan.plan_started_on = on(offsets["issue"])
             return plan
 
         plan.draft_on = on(offsets["draft"])
+        plan.plan_written_on = on(rng.randint(offsets["issue"], offsets["draft"]))
         if scenario.final_exception:
             limb, evidence, reasoning = rng.choice(FINAL_EXCEPTIONS)
             starts = on(rng.randint(70, 105))
@@ -929,11 +1476,18 @@ class Planner:
         if scenario.first_school:
             consult = setting[1]
         else:
-            consult = self._consultation_setting(setting, age_years, primary, plan.requested_by_family)
+            consult = self._consultation_setting(
+                setting, age_years, primary, plan.requested_by_family
+            )
         plan.setting_to_consult = consult
         if stop == CONSULTING and not scenario.replied:
             # The setting has not replied: the task waits in its queue, or its SENCo has claimed it.
-            if scenario.first_school and scenario.overdue or not scenario.first_school and rng.random() < 0.5:
+            if (
+                scenario.first_school
+                and scenario.overdue
+                or not scenario.first_school
+                and rng.random() < 0.5
+            ):
                 plan.reply_user = self._staff(consult, demo=True)
                 plan.reply_claimed_on = min(
                     today, plan.comments_recorded_on + timedelta(days=rng.randint(1, 5))
@@ -955,12 +1509,16 @@ class Planner:
         rng = self.rng
         schools = self.cast.schools
         next_age = max(age + 1, 2)
-        if setting is not None and setting[0].min_age <= next_age <= setting[0].max_age and not (
-            requested and rng.random() < 0.3
+        if (
+            setting is not None
+            and setting[0].min_age <= next_age <= setting[0].max_age
+            and not (requested and rng.random() < 0.3)
         ):
             return setting[1]
         if need in (Need.PMLD, Need.SLD, Need.MSI) or requested and rng.random() < 0.4:
-            special = [s for s in schools if s[0].special and s[0].min_age <= next_age <= s[0].max_age]
+            special = [
+                s for s in schools if s[0].special and s[0].min_age <= next_age <= s[0].max_age
+            ]
             if special:
                 return rng.choice(special)[1]
         fits = [s for s in schools if not s[0].special and s[0].min_age <= next_age <= s[0].max_age]
@@ -1033,15 +1591,11 @@ class Driver:
                 requester_name=plan.requester_name,
                 received_on=plan.received_on,
                 reasons=plan.reasons,
+                parents=plan.parents,
                 caseworker=cw,
                 by=by,
                 today=plan.received_on,
             )
-            for parent in plan.parents:
-                row = ParentCarer(child=case.child, **parent.__dict__)
-                row._change_reason = "Parent or carer recorded with the request"
-                row._history_user = by
-                row.save()
         advice_agencies = {item.agency.pk: item.agency for item in plan.advice}
         if plan.consent_on is not None:
             with self.clock.at(plan.consent_on):
@@ -1055,7 +1609,9 @@ class Driver:
                     given_by=plan.consent_by,
                     given_by_name=plan.consent_name,
                     given_on=plan.consent_on,
-                    method=ConsentMethod.WRITTEN if plan.consent_on.day % 3 else ConsentMethod.EMAIL,
+                    method=ConsentMethod.WRITTEN
+                    if plan.consent_on.day % 3
+                    else ConsentMethod.EMAIL,
                     by=by,
                     today=plan.consent_on,
                 )
@@ -1064,11 +1620,7 @@ class Driver:
                 ehcp.consent_override_record(
                     case=case,
                     step=Step.REQUEST_ADVICE,
-                    justification=(
-                        "The child is subject to a child protection plan and the parent with parental "
-                        "responsibility cannot be contacted; advice is needed now to keep the child safe. "
-                        "Agreed at the strategy meeting."
-                    ),
+                    justification=OVERRIDE_JUSTIFICATION,
                     by=self.manager,
                 )
         if plan.decided_on is None:
@@ -1096,25 +1648,7 @@ class Driver:
         tasks = self._open_tasks(case)
         requests = {a.kind: a for a in AdviceRequest.objects.filter(case=case)}
         for item in sorted(plan.advice, key=lambda i: (i.claimed_on or today, i.kind)):
-            task = tasks[ADVICE_STEP[item.kind]]
-            if item.received_on is not None:
-                request = requests[item.kind]
-                summary = ADVICE_SUMMARIES[item.kind].format(first=plan.child.first_name)
-                self._complete(
-                    task,
-                    item.user,
-                    item.received_on,
-                    lambda c, request=request, item=item, summary=summary: ehcp.advice_submit(
-                        advice=request,
-                        received_on=item.received_on,
-                        summary=summary,
-                        by=item.user,
-                        today=item.received_on,
-                    ),
-                )
-            elif item.user is not None and task.owner_id is None:
-                with self.clock.at(item.claimed_on):
-                    wf.task_claim(task=task, user=item.user)
+            self._advice(case, plan, item, tasks[ADVICE_STEP[item.kind]], requests[item.kind])
         if plan.issue_decided_on is None:
             return case
 
@@ -1134,7 +1668,16 @@ class Driver:
                 today=plan.issue_decided_on,
             ),
         )
-        if not plan.issue or plan.draft_on is None:
+        if not plan.issue:
+            return case
+        case.refresh_from_db()  # task_complete moved its own copy of the case on
+        if plan.plan_started_on is not None:
+            with self.clock.at(plan.plan_started_on):
+                ehcp_plan.plan_fill_from_advice(case=case, by=cw)
+        if plan.plan_written_on is not None:
+            with self.clock.at(plan.plan_written_on):
+                ehcp_plan.plan_fill_example(case=case, by=cw)
+        if plan.draft_on is None:
             return case
 
         task = self._open_tasks(case)["issue_draft"]
@@ -1142,7 +1685,9 @@ class Driver:
             task,
             cw,
             plan.draft_on,
-            lambda c: ehcp.plan_draft_issue(case=c, issued_on=plan.draft_on, by=cw, today=plan.draft_on),
+            lambda c: ehcp.plan_draft_issue(
+                case=c, issued_on=plan.draft_on, by=cw, today=plan.draft_on
+            ),
         )
         if plan.comments_recorded_on is None:
             return case
@@ -1151,7 +1696,8 @@ class Driver:
         if plan.comments_received_on is not None:
             summary = (
                 "The family agree with most of the draft; they ask for more detail in section F on "
-                "speech and language therapy" + (" and for a particular school." if plan.requested_by_family else ".")
+                "speech and language therapy"
+                + (" and for a particular school." if plan.requested_by_family else ".")
             )
         else:
             summary = ""
@@ -1214,9 +1760,66 @@ class Driver:
         )
         return case
 
+    def _advice(self, case, plan: CasePlan, item: AdvicePlan, task, request) -> None:
+        """Claim, write, submit and review one piece of advice, as far as the plan says."""
+        if item.user is None:
+            return  # waiting, unclaimed, in the agency's queue
+        adviser, cw = item.user, plan.caseworker
+        step = ADVICE_STEP[item.kind]
+        with self.clock.at(item.claimed_on):
+            if task.owner_id is None:
+                wf.task_claim(task=task, user=adviser)
+            if item.state == "CLAIMED":
+                return
+            ehcp.advice_draft_save(
+                advice=request,
+                entries=advice_entries(item.kind, plan.child),
+                by=adviser,
+                today=item.claimed_on,
+            )
+        if item.state == "WRITING":
+            return
+
+        def submit(on):
+            return lambda c: ehcp.advice_submit(
+                advice=request, by=adviser, received_on=on, today=on
+            )
+
+        self._complete(task, adviser, item.submitted_on, submit(item.submitted_on))
+        if item.kind == A.PARENT_VIEWS or item.state == "SUBMITTED":
+            return
+        review = self._open_tasks(case)[f"{step}_review"]
+        if item.returned_on is not None:
+            self._complete(
+                review,
+                cw,
+                item.returned_on,
+                lambda c: ehcp.advice_return(
+                    advice=request,
+                    reasons="Please say how often and for how long the provision is needed, and "
+                    "who gives it.",
+                    by=cw,
+                    today=item.returned_on,
+                ),
+            )
+            if item.state == "RETURNED":
+                return
+            task = self._open_tasks(case)[step]  # back with the adviser who submitted it
+            self._complete(task, adviser, item.resubmitted_on, submit(item.resubmitted_on))
+            review = self._open_tasks(case)[f"{step}_review"]
+        self._complete(
+            review,
+            cw,
+            item.accepted_on,
+            lambda c: ehcp.advice_accept(advice=request, by=cw, today=item.accepted_on),
+        )
+
     def _default_consent_agencies(self, plan: CasePlan) -> list[Agency]:
         """Consent given with the request, before the advice is chosen: the usual partners."""
-        agencies = [self.cast.council, *(self.cast.agencies[k] for k in ("health", "ep", "socialcare"))]
+        agencies = [
+            self.cast.council,
+            *(self.cast.agencies[k] for k in ("health", "ep", "socialcare")),
+        ]
         if plan.child.current_setting is not None:
             agencies.append(plan.child.current_setting)
         return agencies
@@ -1313,7 +1916,8 @@ def build_cast(*, children: int, seed: int) -> Cast:
         return user
 
     for username, role, key, first, last in DEMO_USERS:
-        add(username, role, agencies[key], first, last, superuser=role == Role.ADMINISTRATOR)
+        if username != FINAL_USER:
+            add(username, role, agencies[key], first, last)
 
     used = {(u[3], u[4]) for u in DEMO_USERS}
 
@@ -1351,14 +1955,33 @@ def build_cast(*, children: int, seed: int) -> Cast:
         users=users,
         caseworkers=caseworkers,
         staff=staff,
+        encoded_password=encoded,
     )
+
+
+def finish_cast(cast: Cast) -> None:
+    """The administrator (staff and superuser), last: its membership marks a finished load."""
+    username, role, key, first, last = next(u for u in DEMO_USERS if u[0] == FINAL_USER)
+    user = _user(username, first, last, cast.encoded_password, staff=True)
+    membership = Membership(user=user, agency=cast.agencies[key], role=role)
+    membership._change_reason = "Demo data"
+    membership.save()
+    cast.users[username] = user
 
 
 # -- the command's entry points ---------------------------------------------------------------
 
 
 def demo_data_loaded() -> bool:
-    return Agency.objects.filter(name=COUNCIL_NAME).exists()
+    """The load finished: the `admin` demo login is created last."""
+    return (
+        Agency.objects.filter(name=COUNCIL_NAME).exists()
+        and Membership.objects.filter(user__username=FINAL_USER, agency__name=COUNCIL_NAME).exists()
+    )
+
+
+def demo_load_unfinished() -> bool:
+    return Agency.objects.filter(name=COUNCIL_NAME).exists() and not demo_data_loaded()
 
 
 @dataclass
@@ -1386,18 +2009,36 @@ def load_demo(
     today = today or timezone.localdate()
     started = time.perf_counter()
     by_scenario: Counter = Counter()
+    if demo_data_loaded():
+        raise DemoError("Demo data already loaded")
+    if demo_load_unfinished():
+        raise DemoError(
+            "A previous load_demo stopped before it finished: load the demo into an empty database"
+        )
+    taken = sorted(
+        get_user_model()
+        .objects.filter(username__in=DEMO_USERNAMES)
+        .values_list("username", flat=True)
+    )
+    if taken:
+        raise DemoError(
+            f"A user called {taken[0]!r} already exists but the demo data is not loaded: "
+            "load the demo into an empty database"
+        )
     with transaction.atomic():
-        if demo_data_loaded():
-            raise DemoError("Demo data already loaded")
         cast = build_cast(children=children, seed=seed)
-        clock = Clock(seed)
-        driver = Driver(cast, clock, today)
-        planner = Planner(cast, seed=seed, today=today, children=children)
-        for done, plan in enumerate(planner.plans(), start=1):
-            driver.drive(plan)
-            by_scenario[plan.scenario.key] += 1
-            if progress is not None and (done % 500 == 0 or done == children):
-                progress(done, time.perf_counter() - started)
+    clock = Clock(seed)
+    driver = Driver(cast, clock, today)
+    planner = Planner(cast, seed=seed, today=today, children=children)
+    # Each step commits on its own, as it does in the app, so what runs after a commit (documents
+    # rendered, notifications sent) happens when it would in real use.
+    for done, plan in enumerate(planner.plans(), start=1):
+        driver.drive(plan)
+        by_scenario[plan.scenario.key] += 1
+        if progress is not None and (done % 500 == 0 or done == children):
+            progress(done, time.perf_counter() - started)
+    with transaction.atomic():
+        finish_cast(cast)
     counts = dict(Case.objects.values_list("status").annotate(n=Count("pk")).order_by())
     return LoadResult(
         seconds=time.perf_counter() - started,
@@ -1410,11 +2051,13 @@ def load_demo(
 
 
 def demo_logins() -> list[tuple[str, str, str, str]]:
-    """(username, role, agency, password) of the nine demo users, as loaded."""
+    """(username, role, agency, password) of the demo users, as loaded."""
     rows = []
     memberships = {
         m.user.username: m
-        for m in Membership.objects.select_related("user", "agency").filter(user__username__in=DEMO_USERNAMES)
+        for m in Membership.objects.select_related("user", "agency").filter(
+            user__username__in=DEMO_USERNAMES
+        )
     }
     for username in DEMO_USERNAMES:
         m = memberships.get(username)

@@ -18,7 +18,7 @@ from viewflow.workflow.nodes import End, Function, If, Join, Split, StartHandle,
 from agencies.access import actor_for
 from agencies.models import Agency
 from agencies.queues import may_manage_queue, may_work_queue
-from ehcp.models import AdviceKind, CaseStatus
+from ehcp.models import AdviceKind, AdviceStatus, CaseStatus
 from ehcp.rules import deadlines
 
 from .models import CaseProcess, CaseTask
@@ -111,9 +111,16 @@ def _council(activation, *, due_on: date | None, period: deadlines.StatutoryPeri
 
 
 def _advice_route(kind: AdviceKind):
+    """The agency asked for the advice; advice sent back by the council goes back to the person
+    who submitted it, if they still work that agency's queue."""
+
     def route(activation) -> Routing:
-        advice = activation.process.case.advice_requests.select_related("agency").get(kind=kind)
+        advice = activation.process.case.advice_requests.select_related("agency", "submitted_by").get(kind=kind)
         owner = activation.process.case.caseworker_id if kind == AdviceKind.PARENT_VIEWS else None
+        if advice.status == AdviceStatus.RETURNED and advice.submitted_by is not None:
+            submitter = advice.submitted_by
+            if submitter.is_active and may_work_queue(actor_for(submitter), advice.agency_id, advice.agency.kind):
+                owner = submitter.pk
         return Routing(
             agency=advice.agency,
             due_on=advice.due_on,
@@ -125,6 +132,24 @@ def _advice_route(kind: AdviceKind):
     return route
 
 
+def _advice_review_route(kind: AdviceKind):
+    """The council reviews each piece of advice: the case's caseworker, or the council's queue."""
+
+    def route(activation) -> Routing:
+        case = activation.process.case
+        advice = case.advice_requests.get(kind=kind)
+        return Routing(agency=case.council, due_on=None, rule_code="", owner_id=case.caseworker_id, subject_id=advice.pk)
+
+    return route
+
+
+def _advice_accepted(kind: AdviceKind):
+    def condition(activation) -> bool:
+        return activation.process.case.advice_requests.get(kind=kind).status == AdviceStatus.ACCEPTED
+
+    return condition
+
+
 def _advice_sought(kind: AdviceKind):
     def condition(activation) -> bool:
         return activation.process.case.advice_requests.filter(kind=kind).exists()
@@ -132,12 +157,35 @@ def _advice_sought(kind: AdviceKind):
     return condition
 
 
-def _advice_step(kind: AdviceKind, title: str) -> AgencyTask:
-    return (
-        AgencyTask(title=title, route=_advice_route(kind))
-        .OnTimeout(chase_at, this.chase, interrupting=False, title="Chase late advice")
-        .Next(this.advice_gathered)
+# The advice steps, per kind: (node name, kind, the adviser's task, the council's review task).
+# The family's views are recorded by the caseworker, so they need no review.
+ADVICE_STEPS = (
+    ("parent_views", AdviceKind.PARENT_VIEWS, "Record the family's views", None),
+    ("educational_advice", AdviceKind.EDUCATIONAL, "Give educational advice", "Review educational advice"),
+    ("health_advice", AdviceKind.HEALTH, "Give health advice", "Review health advice"),
+    ("psychological_advice", AdviceKind.PSYCHOLOGICAL, "Give psychological advice", "Review psychological advice"),
+    ("social_care_advice", AdviceKind.SOCIAL_CARE, "Give social care advice", "Review social care advice"),
+    ("other_advice", AdviceKind.OTHER, "Give advice", "Review advice"),
+)
+ADVICE_NODES = frozenset(name for name, *_ in ADVICE_STEPS)
+ADVICE_REVIEW_NODES = frozenset(f"{name}_review" for name, _, _, review in ADVICE_STEPS if review)
+
+
+def _advice_steps(name: str, kind: AdviceKind, title: str, review_title: str | None):
+    """One kind of advice: the adviser's task (in their agency's queue, chased when late; submitting
+    completes it), then the council's review: accepted advice goes on to the join, returned advice
+    goes back to the adviser's task.
+
+    Returns the nodes (adviser, review, gateway); without a review, (adviser, None, None)."""
+    adviser = AgencyTask(title=title, route=_advice_route(kind)).OnTimeout(
+        chase_at, this.chase, interrupting=False, title="Chase late advice"
     )
+    if review_title is None:
+        return adviser.Next(this.advice_gathered), None, None
+    adviser.Next(getattr(this, f"{name}_review"))
+    review = AgencyTask(title=review_title, route=_advice_review_route(kind)).Next(getattr(this, f"{name}_checked"))
+    checked = If(_advice_accepted(kind)).Then(this.advice_gathered).Else(getattr(this, name))
+    return adviser, review, checked
 
 
 class StatutoryAssessmentFlow(Flow):
@@ -171,12 +219,13 @@ class StatutoryAssessmentFlow(Flow):
         .Next(this.social_care_advice, case=_advice_sought(AdviceKind.SOCIAL_CARE))
         .Next(this.other_advice, case=_advice_sought(AdviceKind.OTHER))
     )
-    parent_views = _advice_step(AdviceKind.PARENT_VIEWS, "Record the family's views")
-    educational_advice = _advice_step(AdviceKind.EDUCATIONAL, "Give educational advice")
-    health_advice = _advice_step(AdviceKind.HEALTH, "Give health advice")
-    psychological_advice = _advice_step(AdviceKind.PSYCHOLOGICAL, "Give psychological advice")
-    social_care_advice = _advice_step(AdviceKind.SOCIAL_CARE, "Give social care advice")
-    other_advice = _advice_step(AdviceKind.OTHER, "Give advice")
+    # Each: the adviser's task -> "Review ... advice" (council) -> accepted? join : back to the adviser.
+    parent_views = _advice_steps(*ADVICE_STEPS[0])[0]
+    educational_advice, educational_advice_review, educational_advice_checked = _advice_steps(*ADVICE_STEPS[1])
+    health_advice, health_advice_review, health_advice_checked = _advice_steps(*ADVICE_STEPS[2])
+    psychological_advice, psychological_advice_review, psychological_advice_checked = _advice_steps(*ADVICE_STEPS[3])
+    social_care_advice, social_care_advice_review, social_care_advice_checked = _advice_steps(*ADVICE_STEPS[4])
+    other_advice, other_advice_review, other_advice_checked = _advice_steps(*ADVICE_STEPS[5])
     advice_gathered = Join().Next(this.decide_to_issue)
 
     decide_to_issue = (

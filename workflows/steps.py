@@ -8,9 +8,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms as django_forms
+from django.urls import reverse
 
+from agencies.access import actor_for
+from agencies.queues import may_work_queue
 from ehcp import forms, services
 from ehcp.models import AdviceRequest, Case, SettingConsultation
+from notifications.models import NotificationKind
+from notifications.services import notification_queue
+
+from . import advice_forms
+from .flows import ADVICE_NODES, ADVICE_REVIEW_NODES
 
 
 @dataclass(frozen=True)
@@ -19,6 +27,10 @@ class Step:
     perform: Callable[..., object]  # (case, task, cleaned_data, user, today) -> object
     button: str = "Save and continue"
     form_kwargs: Callable[[Case], dict] = lambda case: {}
+    # Steps done on their own pages (the advice editor, the advice review): the task page links
+    # there instead of showing the form. (task) -> URL.
+    page: Callable[..., str] | None = None
+    page_button: str = ""
 
 
 def _decide_to_assess(case, task, data, user, today):
@@ -34,10 +46,37 @@ def _decide_to_assess(case, task, data, user, today):
 
 
 def _advice(case, task, data, user, today):
+    """The adviser submits the structured advice they drafted (it then goes to the council's review)."""
     advice = AdviceRequest.objects.get(pk=task.subject_id, case=case)
-    return services.advice_submit(
-        advice=advice, received_on=data["received_on"], summary=data["summary"], by=user, today=today
+    return services.advice_submit(advice=advice, received_on=data.get("received_on"), by=user, today=today)
+
+
+def _review_advice(case, task, data, user, today):
+    """The council accepts the advice, or returns it to the adviser with the reasons."""
+    advice = AdviceRequest.objects.select_related("agency", "submitted_by").get(pk=task.subject_id, case=case)
+    if data["decision"]:
+        return services.advice_accept(advice=advice, by=user, today=today)
+    advice = services.advice_return(advice=advice, reasons=data["reasons"], by=user, today=today)
+    submitter = advice.submitted_by
+    still_there = submitter is not None and may_work_queue(actor_for(submitter), advice.agency_id, advice.agency.kind)
+    notification_queue(
+        kind=NotificationKind.ADVICE_RETURNED,
+        agency=advice.agency,
+        user_id=submitter.pk if still_there else None,
+        link=reverse("workflows:advice:detail", args=[advice.public_id]),
+        key=f"advice-returned:{advice.pk}:{advice.returned_at.isoformat()}",
     )
+    return advice
+
+
+def _advice_page(name: str):
+    def page(task) -> str:
+        advice_id = AdviceRequest.objects.filter(pk=task.subject_id, case_id=task.case_id).values_list(
+            "public_id", flat=True
+        ).get()
+        return reverse(f"workflows:advice:{name}", args=[advice_id])
+
+    return page
 
 
 def _decide_to_issue(case, task, data, user, today):
@@ -86,18 +125,26 @@ def _issue_final(case, task, data, user, today):
     )
 
 
-_ADVICE = Step(forms.AdviceForm, _advice, button="Submit advice")
+_ADVICE = Step(
+    advice_forms.AdviceSubmitForm, _advice, "Submit advice", page=_advice_page("edit"), page_button="Write your advice"
+)
+_REVIEW = Step(
+    advice_forms.AdviceReviewForm, _review_advice, "Save the decision", page=_advice_page("review"), page_button="Review the advice"
+)
 
 STEPS: dict[str, Step] = {
     "decide_to_assess": Step(
         forms.DecideToAssessForm, _decide_to_assess, "Record the decision", lambda case: {"case": case}
     ),
-    "parent_views": Step(forms.AdviceForm, _advice, button="Record the family's views"),
-    "educational_advice": _ADVICE,
-    "health_advice": _ADVICE,
-    "psychological_advice": _ADVICE,
-    "social_care_advice": _ADVICE,
-    "other_advice": _ADVICE,
+    "parent_views": Step(
+        advice_forms.FamilyViewsSubmitForm,
+        _advice,  # the council's own record: advice_submit accepts it, with no review
+        "Record the family's views",
+        page=_advice_page("edit"),
+        page_button="Record the family's views",
+    ),
+    **{name: _ADVICE for name in ADVICE_NODES if name != "parent_views"},
+    **{name: _REVIEW for name in ADVICE_REVIEW_NODES},
     "decide_to_issue": Step(forms.DecideToIssueForm, _decide_to_issue, "Record the decision"),
     "issue_draft": Step(forms.IssueDraftForm, _issue_draft, "Record that the draft was sent"),
     "record_comments": Step(forms.CommentsForm, _record_comments, "Record and send the consultation"),

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("<uuid:task_id>/claim/", views.task_claim, name="task-claim"),
     path("<uuid:task_id>/release/", views.task_release, name="task-release"),
     path("<uuid:task_id>/reassign/", views.task_reassign, name="task-reassign"),
+    path("advice/", include("workflows.advice_urls")),
 ]

@@ -17,6 +17,7 @@ from ehcp import services as ehcp_services
 from ehcp.forms import RequestForm
 from ehcp.rules import deadlines
 from ehcp.access import case_access
+from ehcp.audit import audit_read, audited_view
 from ehcp.selectors import agency_label, case_get_for_user
 from ehcp.services import CaseRuleError, ChildDetails, ParentDetails
 from ehcp.views import posted_data, council_officer_required
@@ -47,6 +48,7 @@ def home(request):
 
 @require_http_methods(["GET"])
 @login_required
+@audited_view
 def inbox(request):
     today = timezone.localdate()
     warn = settings.DEADLINE_WARN_DAYS
@@ -63,6 +65,7 @@ def inbox(request):
     mine = selectors.task_rows(mine_qs[:200], user=request.user, today=today, warn_days=warn)
     queue_page = Paginator(queue_qs, 50).get_page(request.GET.get("page"))
     queue = selectors.task_rows(queue_page.object_list, user=request.user, today=today, warn_days=warn)
+    audit_read(request, what="list", child_ids=sorted({row.task.case.child_id for row in (*mine, *queue, *others)}))
     return render(
         request,
         "workflows/inbox.html",
@@ -75,10 +78,13 @@ def _task_context(request, task, form=None):
     access = case_access(actor, task.case)
     if access is None:  # membership revoked or relationship gone since the list was shown
         raise Http404("No such task")
+    audit_read(request, what="task", case=task.case, access=access)
     step = step_for(task)
     holder = task.owner_id == request.user.pk
     may_act = task.is_open and holder and task.flow_task.can_execute(request.user, task)
-    if form is None and may_act:
+    # Advice and its review are done on their own pages (workflows.advice_views).
+    page_url = step.page(task) if step.page else None
+    if form is None and may_act and page_url is None:
         form = step.form_class(**step.form_kwargs(task.case))
     today = timezone.localdate()
     return {
@@ -91,6 +97,8 @@ def _task_context(request, task, form=None):
         else None,
         "form": form if may_act else None,
         "button": step.button,
+        "page_url": page_url,
+        "page_button": step.page_button if may_act else "",
         "may_claim": task.is_open and task.flow_task.can_assign(request.user, task),
         "may_release": task.is_open and task.status == "ASSIGNED" and task.flow_task.can_unassign(request.user, task),
         "may_reassign": task.is_open and actor.can_manage_agency(task.agency_id),
@@ -102,11 +110,14 @@ def _task_context(request, task, form=None):
 
 @require_http_methods(["GET", "POST"])
 @login_required
+@audited_view
 def task_detail(request, task_id):
     task = selectors.task_get_for_user(task_id=task_id, user=request.user)
     if request.method == "GET":
         return render(request, "workflows/task_detail.html", _task_context(request, task))
     step = step_for(task)
+    if step.page:  # advice is written, checked and submitted on its own pages
+        return redirect(step.page(task))
     form = step.form_class(request.POST, **step.form_kwargs(task.case))
     if form.is_valid():
         data = dict(form.cleaned_data, _form=form)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ehcp.middleware.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -140,18 +141,27 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "send-casework@localho
 
 # The council running the service: shown in page headers and letters.
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Exampleshire County Council")
+# The council's logo on plans and letters (an SVG or PNG file). Issued documents are stored on
+# the "default" storage in STORAGES (MEDIA_ROOT, or S3-compatible storage when that is configured).
+COUNCIL_LOGO = os.environ.get("COUNCIL_LOGO", str(BASE_DIR / "templates" / "pdf" / "council-logo.svg"))
 SERVICE_NAME = "SEND casework"
 # AGPL-3.0 section 13: users of the service are offered its source code.
 SOURCE_CODE_URL = os.environ.get("SOURCE_CODE_URL", "")
 # Days before a statutory date at which work counts as "due soon".
 DEADLINE_WARN_DAYS = int(os.environ.get("DEADLINE_WARN_DAYS", "5"))
+# Information governance: the agreement every disclosure cites, and how long break-glass access lasts.
+ISA_REFERENCE = os.environ.get("ISA_REFERENCE", "SEND Information Sharing Agreement v3 (2021)")
+BREAK_GLASS_MINUTES = int(os.environ.get("BREAK_GLASS_MINUTES", "60"))
+# Files attached to advice (IN-07): the largest file, and how many files one piece of advice may have.
+ADVICE_ATTACHMENT_MAX_BYTES = int(os.environ.get("ADVICE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+ADVICE_ATTACHMENTS_MAX = int(os.environ.get("ADVICE_ATTACHMENTS_MAX", "10"))
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 

@@ -255,7 +255,8 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         return self.advice_requests.exists()
 
     def has_all_advice(self) -> bool:
-        return not self.advice_requests.filter(received_on__isnull=True).exists()
+        """Every piece of advice is in and accepted by the council (as the flow's join requires)."""
+        return not self.advice_requests.exclude(status=AdviceRequest.Status.ACCEPTED).exists()
 
     def has_consulted_a_setting(self) -> bool:
         return self.consultations.exists()
@@ -454,6 +455,28 @@ class AdviceRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    class Status(models.TextChoices):
+        """Where the advice is: being written, with the council, accepted, or sent back."""
+
+        DRAFT = "DRAFT", "Not submitted yet"
+        SUBMITTED = "SUBMITTED", "Submitted, waiting for the council's review"
+        ACCEPTED = "ACCEPTED", "Accepted by the council"
+        RETURNED = "RETURNED", "Returned to the adviser"
+
+    # The advice portal (ehcp.services.advice): structured entries, attachments and review.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    draft_saved_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    returned_reason = models.TextField(blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+
     history = HistoricalRecords()
 
     class Meta:
@@ -464,6 +487,11 @@ class AdviceRequest(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} from {self.agency}"
+
+    @property
+    def is_editable(self) -> bool:
+        """The adviser may still change it: not yet submitted, or sent back by the council."""
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
 
 class ConsultationResponse(models.TextChoices):

@@ -309,6 +309,9 @@ def case_assessment_decide(
                     due_on=deadlines.due_on(deadlines.ADVICE, decided_on),
                 )
             _transition(case, "decide_to_assess", on=decided_on)
+            from .governance import case_pack_share_with_advisers  # each partner's case pack, logged
+
+            case_pack_share_with_advisers(case=case, by=by, today=decided_on)  # as the consent gate
             reason = "Decided to assess; advice requested"
         else:
             if not reasons.strip():
@@ -316,25 +319,14 @@ def case_assessment_decide(
             _transition(case, "refuse_to_assess", on=decided_on, reasons=reasons)
             reason = "Decided not to assess"
         _save(case, reason, by)
+        if not assess:
+            from .plan import DocumentKind, letter_queue
+
+            letter_queue(case=case, kind=DocumentKind.REFUSAL_LETTER, issued_on=decided_on, by=by)
     return case
 
 
-def advice_submit(
-    *, advice: AdviceRequest, received_on: date, summary: str, by, today: date | None = None
-) -> AdviceRequest:
-    """An agency's advice is received by the council (reg 8(1): within 6 weeks of the request)."""
-    today = today or timezone.localdate()
-    if advice.received_on is not None:
-        raise CaseRuleError("This advice has already been submitted")
-    _check_date(received_on, today=today, not_before=advice.requested_on, what="the advice was given")
-    if not summary.strip():
-        raise CaseRuleError("Enter the advice")
-    with transaction.atomic():
-        advice.received_on = received_on
-        advice.summary = summary
-        advice.submitted_by = by
-        _save(advice, "Advice submitted", by)
-    return advice
+# advice_submit (structured advice, reg 8(1)) lives with the rest of the advice portal in advice.py.
 
 
 # -- decision whether to issue, draft, comments, consultation, final ----------------------
@@ -356,16 +348,29 @@ def case_issue_decide(
             _transition(case, "decide_not_to_issue", on=decided_on, reasons=reasons)
             reason = "Decided not to issue a plan"
         _save(case, reason, by)
+        if not issue:
+            from .plan import DocumentKind, letter_queue
+
+            letter_queue(case=case, kind=DocumentKind.NOT_ISSUING_LETTER, issued_on=decided_on, by=by)
     return case
 
 
 def plan_draft_issue(*, case: Case, issued_on: date, by, today: date | None = None) -> Case:
-    """Send the draft plan. The family has 15 days, beginning with the day it is served (reg 13(1))."""
+    """Send the draft plan. The family has 15 days, beginning with the day it is served (reg 13(1)).
+
+    The plan must pass the draft checks (ehcp.rules.plan_checks); the draft is frozen as a new
+    document version and rendered, with its covering letter, after the commit."""
+    from .plan import Stage, plan_issue_content, plan_issue_documents
+
     today = today or timezone.localdate()
+    if case.status != CaseStatus.DRAFTING:
+        raise CaseRuleError(transition_refusal_message(case, "issue_draft"))
     _check_date(issued_on, today=today, not_before=case.issue_decided_on, what="the draft was issued")
     with transaction.atomic():
+        content = plan_issue_content(case=case, stage=Stage.DRAFT, issued_on=issued_on)
         _transition(case, "issue_draft", on=issued_on)
         _save(case, "Draft plan issued", by)
+        plan_issue_documents(case=case, stage=Stage.DRAFT, content=content, issued_on=issued_on, by=by)
     return case
 
 
@@ -414,6 +419,9 @@ def draft_comments_record(
             reply_due_on=deadlines.due_on(deadlines.SETTING_CONSULTATION, today),
         )
         _save(consultation, "Setting consulted about being named", by)
+        from .governance import draft_plan_share_with_setting  # the draft plan, logged
+
+        draft_plan_share_with_setting(case=case, setting=setting_to_consult, by=by, today=today)
     return consultation
 
 
@@ -443,7 +451,12 @@ def consultation_reply_record(
 def plan_final_issue(
     *, case: Case, issued_on: date, named_setting: Agency, by, today: date | None = None
 ) -> Case:
-    """Issue the final EHC plan, naming the setting in section I (due by week 20, reg 13(2))."""
+    """Issue the final EHC plan, naming the setting in section I (due by week 20, reg 13(2)).
+
+    The plan must pass the final checks; it is frozen as a new document version and rendered,
+    with its covering letter, after the commit."""
+    from .plan import Stage, plan_issue_content, plan_issue_documents
+
     today = today or timezone.localdate()
     if case.status != CaseStatus.CONSULTING:
         raise CaseRuleError(transition_refusal_message(case, "issue_final"))
@@ -458,8 +471,12 @@ def plan_final_issue(
     if not case.consultations.filter(setting=named_setting).exists():
         raise CaseRuleError(f"Consult {named_setting.name} before naming it in the final plan")
     with transaction.atomic():
+        content = plan_issue_content(
+            case=case, stage=Stage.FINAL, issued_on=issued_on, named_setting=named_setting
+        )
         _transition(case, "issue_final", on=issued_on, named_setting=named_setting)
         _save(case, "Final plan issued", by)
+        plan_issue_documents(case=case, stage=Stage.FINAL, content=content, issued_on=issued_on, by=by)
     return case
 
 

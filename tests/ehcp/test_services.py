@@ -29,6 +29,7 @@ from tests.factories import (
     AgencyFactory,
     CaseWalk,
     ChildFactory,
+    advice_entries,
     db_state,
     member,
     request_kwargs,
@@ -472,6 +473,7 @@ def assessing(cast, requested):
 
 def test_advice_is_refused_when_already_submitted(cast, assessing):
     advice = AdviceRequest.objects.get(case=assessing)
+    services.advice_draft_save(advice=advice, entries=advice_entries(advice.kind), by=cast.health_adviser)
     services.advice_submit(
         advice=advice,
         received_on=RECEIVED + 20 * DAY,
@@ -503,7 +505,7 @@ def test_advice_is_refused_when_dated_before_it_was_requested(cast, assessing):
 
 def test_advice_is_refused_when_it_is_empty(cast, assessing):
     advice = AdviceRequest.objects.get(case=assessing)
-    with refused("Enter the advice"):
+    with refused("Add at least one need"):
         services.advice_submit(
             advice=advice,
             received_on=RECEIVED + 20 * DAY,
@@ -526,6 +528,7 @@ def test_decision_to_issue_is_refused_when_advice_is_outstanding(cast, assessing
 
 def test_decision_not_to_issue_is_refused_when_no_reasons_are_given(cast, assessing):
     advice = AdviceRequest.objects.get(case=assessing)
+    services.advice_draft_save(advice=advice, entries=advice_entries(advice.kind), by=cast.health_adviser)
     services.advice_submit(
         advice=advice,
         received_on=RECEIVED + 20 * DAY,

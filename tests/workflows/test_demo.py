@@ -21,12 +21,18 @@ from viewflow.workflow.status import PROCESS
 from agencies.models import Agency, AgencyKind, Membership, Role
 from ehcp.models import (
     OPEN_STATUSES,
+    AdviceKind,
     AdviceRequest,
+    AdviceStatus,
     Case,
     CaseStatus,
     Child,
     ConsentOverride,
+    DocumentKind,
+    DocumentRender,
     ParentCarer,
+    PlanDocument,
+    RenderStatus,
     StatutoryException,
 )
 from ehcp.rules import deadlines
@@ -43,7 +49,15 @@ ADVICE_STEPS = {step: kind for kind, step in demo.ADVICE_STEP.items()}
 def load(*args: str) -> str:
     out = StringIO()
     call_command(
-        "load_demo", "--children", str(CHILDREN), "--seed", "7", "--today", TODAY.isoformat(), *args, stdout=out
+        "load_demo",
+        "--children",
+        str(CHILDREN),
+        "--seed",
+        "7",
+        "--today",
+        TODAY.isoformat(),
+        *args,
+        stdout=out,
     )
     return out.getvalue()
 
@@ -53,10 +67,14 @@ def loaded():
     return load()
 
 
+def demo_flow():
+    from workflows.flows import StatutoryAssessmentFlow
+
+    return StatutoryAssessmentFlow
+
+
 def open_steps(case) -> Counter:
-    return Counter(
-        t.flow_task.name for t in CaseTask.objects.human().open().filter(case=case)
-    )
+    return Counter(t.flow_task.name for t in CaseTask.objects.human().open().filter(case=case))
 
 
 def expected_open_steps(case) -> Counter:
@@ -64,10 +82,14 @@ def expected_open_steps(case) -> Counter:
     if case.status == CaseStatus.REQUESTED:
         return Counter(["decide_to_assess"])
     if case.status == CaseStatus.ASSESSING:
-        outstanding = case.advice_requests.filter(received_on__isnull=True)
-        if outstanding.exists():
-            return Counter(demo.ADVICE_STEP[a.kind] for a in outstanding)
-        return Counter(["decide_to_issue"])
+        steps = Counter()
+        for advice in case.advice_requests.all():
+            step = demo.ADVICE_STEP[advice.kind]
+            if advice.status in (AdviceStatus.DRAFT, AdviceStatus.RETURNED):
+                steps[step] += 1  # with the adviser
+            elif advice.status == AdviceStatus.SUBMITTED and advice.kind != AdviceKind.PARENT_VIEWS:
+                steps[f"{step}_review"] += 1  # with the council
+        return steps or Counter(["decide_to_issue"])
     if case.status == CaseStatus.DRAFTING:
         return Counter(["issue_draft"])
     if case.status == CaseStatus.DRAFT_ISSUED:
@@ -79,12 +101,27 @@ def expected_open_steps(case) -> Counter:
     return Counter()
 
 
-def test_creates_the_nine_demo_users_with_the_demo_password(loaded):
-    users = {u.username: u for u in get_user_model().objects.filter(username__in=demo.DEMO_USERNAMES)}
-    assert set(users) == set(demo.DEMO_USERNAMES) == {
-        "caseworker", "manager", "psychologist", "health", "socialcare", "senco", "panelmember",
-        "panelchair", "admin",
+def test_creates_one_demo_user_per_role_with_the_demo_password(loaded):
+    users = {
+        u.username: u for u in get_user_model().objects.filter(username__in=demo.DEMO_USERNAMES)
     }
+    assert (
+        set(users)
+        == set(demo.DEMO_USERNAMES)
+        >= {
+            "caseworker",
+            "manager",
+            "psychologist",
+            "health",
+            "socialcare",
+            "senco",
+            "panelmember",
+            "panelchair",
+            "admin",
+        }
+    )
+    # A new role needs a demo login too (add it to demo.DEMO_USERS).
+    assert {role for _u, role, *_ in demo.DEMO_USERS} == set(Role)
     for username, role, _key, _first, _last in demo.DEMO_USERS:
         user = users[username]
         assert user.has_usable_password()
@@ -97,16 +134,26 @@ def test_creates_the_nine_demo_users_with_the_demo_password(loaded):
     assert Membership.objects.get(user=users["senco"]).agency.name == demo.NAMED_SCHOOLS[0].name
     for username in ("caseworker", "manager", "panelmember", "panelchair", "admin"):
         assert Membership.objects.get(user=users[username]).agency.kind == AgencyKind.SEN_TEAM
-    assert "send-demo-password" in loaded and "caseworker" in loaded and "panelchair" in loaded
+    for username in demo.DEMO_USERNAMES:
+        assert f"\n  {username} " in loaded
+    assert "send-demo-password" in loaded
 
 
 def test_creates_the_agencies_with_shared_mailboxes(loaded):
     kinds = Counter(Agency.objects.values_list("kind", flat=True))
-    for kind in (AgencyKind.SEN_TEAM, AgencyKind.EP_SERVICE, AgencyKind.HEALTH, AgencyKind.SOCIAL_CARE, AgencyKind.OTHER):
+    for kind in (
+        AgencyKind.SEN_TEAM,
+        AgencyKind.EP_SERVICE,
+        AgencyKind.HEALTH,
+        AgencyKind.SOCIAL_CARE,
+        AgencyKind.OTHER,
+    ):
         assert kinds[kind] == 1
     assert kinds[AgencyKind.SCHOOL] >= 8
     assert not Agency.objects.filter(email="").exists()
-    assert all(email.endswith(".example") for email in Agency.objects.values_list("email", flat=True))
+    assert all(
+        email.endswith(".example") for email in Agency.objects.values_list("email", flat=True)
+    )
     urns = list(Agency.objects.filter(kind=AgencyKind.SCHOOL).values_list("urn", flat=True))
     assert all(len(urn) == 6 and urn.isdigit() for urn in urns) and len(set(urns)) == len(urns)
 
@@ -139,11 +186,18 @@ def test_open_tasks_carry_the_statutory_due_dates_and_queues(loaded):
             assert advice.kind == ADVICE_STEPS[name] and advice.received_on is None
             assert task.due_on == advice.due_on == advice.requested_on + timedelta(days=42)
             assert task.agency_id == advice.agency_id
+        elif name.endswith("_review"):
+            advice = AdviceRequest.objects.get(pk=task.subject_id, case=case)
+            assert advice.status == AdviceStatus.SUBMITTED and advice.received_on is not None
+            assert task.agency == case.council and task.owner_id == case.caseworker_id
         elif name == "issue_final":
             assert task.due_on == case.final_plan_due_on
         elif name == "reply_to_consultation":
             consultation = case.consultations.get(pk=task.subject_id)
-            assert task.agency_id == consultation.setting_id and task.due_on == consultation.reply_due_on
+            assert (
+                task.agency_id == consultation.setting_id
+                and task.due_on == consultation.reply_due_on
+            )
         if task.owner_id is not None:
             assert task.status == "ASSIGNED"
 
@@ -154,20 +208,71 @@ def test_dates_are_statutory_and_not_in_the_future(loaded):
         assert TODAY - timedelta(weeks=34) <= received <= TODAY
         assert case.decision_to_assess_due_on == received + timedelta(days=42)
         assert case.final_plan_due_on == received + timedelta(days=140)
-        for value in (case.assessment_decided_on, case.issue_decided_on, case.draft_issued_on, case.final_issued_on):
+        for value in (
+            case.assessment_decided_on,
+            case.issue_decided_on,
+            case.draft_issued_on,
+            case.final_issued_on,
+        ):
             assert value is None or received <= value <= TODAY
     # Late and on-time final plans, late ones with and without a recorded exception.
     final = Case.objects.filter(status=CaseStatus.FINAL_ISSUED)
     on_time = [c for c in final if c.final_issued_on <= c.final_plan_due_on]
     late = [c for c in final if c.final_issued_on > c.final_plan_due_on]
     assert on_time and late
-    excepted = {c.pk for c in late if c.exceptions.filter(period_code=deadlines.FINAL_PLAN.code).exists()}
+    excepted = {
+        c.pk for c in late if c.exceptions.filter(period_code=deadlines.FINAL_PLAN.code).exists()
+    }
     assert excepted and excepted != {c.pk for c in late}
-    assert StatutoryException.objects.filter(period_code=deadlines.ADVICE.code, limb="8(2)(b)").exists()
+    assert StatutoryException.objects.filter(
+        period_code=deadlines.ADVICE.code, limb="8(2)(b)"
+    ).exists()
     override = ConsentOverride.objects.get()
     assert override.authorised_by.username == "manager"
     assert override.case.status != CaseStatus.REQUESTED
     assert not override.case.child.consents.exists()
+
+
+@pytest.mark.django_db(transaction=True)  # tests/conftest.py re-seeds the access table after a flush
+def test_decisions_and_plans_are_issued_as_documents():
+    """The services queue letters and plans, rendered after each step commits (as in the app), so
+    the setting consulted is sent the draft plan issued before. Real commits: transaction=True."""
+    load()
+    kinds = {
+        CaseStatus.REFUSED: {DocumentKind.REFUSAL_LETTER},
+        CaseStatus.NOT_ISSUED: {DocumentKind.NOT_ISSUING_LETTER},
+        CaseStatus.FINAL_ISSUED: {
+            DocumentKind.DRAFT_PLAN,
+            DocumentKind.DRAFT_LETTER,
+            DocumentKind.FINAL_PLAN,
+            DocumentKind.FINAL_LETTER,
+        },
+    }
+    for case in Case.objects.all():
+        documents = set(PlanDocument.objects.filter(case=case).values_list("kind", flat=True))
+        assert kinds.get(case.status, set()) <= documents, case.reference
+        for document in PlanDocument.objects.filter(case=case):
+            assert document.issued_on <= TODAY
+    # The setting consulted was sent the draft plan that had been issued.
+    for case in Case.objects.filter(status=CaseStatus.FINAL_ISSUED):
+        disclosure = case.disclosures.filter(recipient=case.named_setting).latest("shared_at", "pk")
+        draft = PlanDocument.objects.get(case=case, kind=DocumentKind.DRAFT_PLAN)
+        assert str(draft.public_id) in disclosure.document_ids
+
+
+def test_advice_is_written_submitted_and_reviewed(loaded):
+    statuses = Counter(AdviceRequest.objects.values_list("status", flat=True))
+    assert statuses[AdviceStatus.ACCEPTED] and statuses[AdviceStatus.SUBMITTED]
+    assert statuses[AdviceStatus.DRAFT] and statuses[AdviceStatus.RETURNED]
+    assert not DocumentRender.objects.exclude(
+        status=RenderStatus.PENDING
+    ).exists()  # no commit in this test
+    for advice in AdviceRequest.objects.exclude(status=AdviceStatus.DRAFT):
+        assert advice.entries.filter(kind="NEED").exists() or advice.kind == AdviceKind.PARENT_VIEWS
+        if advice.status == AdviceStatus.ACCEPTED:
+            assert advice.accepted_by.username.startswith("caseworker")
+    returned = AdviceRequest.objects.get(status=AdviceStatus.RETURNED)
+    assert returned.returned_reason and returned.received_on is None
 
 
 def test_requests_with_and_without_consent_and_some_overdue(loaded):
@@ -202,6 +307,9 @@ def test_children_and_families_look_real(loaded):
         assert child.primary_need
         assert child.parents.exists()
     assert ParentCarer.objects.exclude(phone="").filter(phone__startswith="07700 900").exists()
+    assert ParentCarer.history.filter(history_change_reason="Parent or carer recorded").count() == (
+        ParentCarer.objects.count()
+    )
     school = Agency.objects.get(name=demo.NAMED_SCHOOLS[0].name)
     assert Child.objects.filter(current_setting=school).count() >= 3
 
@@ -233,7 +341,11 @@ def test_running_twice_does_not_duplicate(loaded):
 
 def test_same_seed_gives_the_same_data():
     def names():
-        return list(Child.objects.order_by("pk").values_list("first_name", "last_name", "date_of_birth", "nhs_number"))
+        return list(
+            Child.objects.order_by("pk").values_list(
+                "first_name", "last_name", "date_of_birth", "nhs_number"
+            )
+        )
 
     with transaction.atomic():
         load()
@@ -249,6 +361,12 @@ def test_refuses_when_demo_data_is_not_allowed():
     with pytest.raises(CommandError, match="DEMO_DATA_ALLOWED"):
         load()
     assert not Case.objects.exists() and not Agency.objects.exists()
+
+
+def test_refuses_to_finish_a_load_that_stopped_half_way():
+    Agency.objects.create(name=demo.COUNCIL_NAME, kind=AgencyKind.SEN_TEAM)
+    with pytest.raises(CommandError, match="did not finish|stopped before it finished"):
+        load()
 
 
 def test_refuses_a_database_with_a_user_called_like_a_demo_user():
@@ -275,19 +393,17 @@ def test_identifiers():
         assert len(upn) == 13 and upn[0] in demo.UPN_LETTERS and upn[1:].isdigit()
 
 
-def demo_flow():
-    from workflows.flows import StatutoryAssessmentFlow
-
-    return StatutoryAssessmentFlow
-
-
 def test_roles_cover_every_queue(loaded):
     """Each kind of agency's queue has someone with the demo password who can work it."""
     from agencies.models import QUEUE_ROLES
 
     for agency in Agency.objects.all():
         roles = QUEUE_ROLES[agency.kind]
-        if agency.kind == AgencyKind.SCHOOL and not agency.pupils.exists() and not agency.tasks.exists():
+        if (
+            agency.kind == AgencyKind.SCHOOL
+            and not agency.pupils.exists()
+            and not agency.tasks.exists()
+        ):
             continue
         assert Membership.objects.filter(agency=agency, role__in=roles).exists(), agency.name
     assert Role.SENCO in QUEUE_ROLES[AgencyKind.SCHOOL]

@@ -29,10 +29,12 @@ ADVICE_STEPS = {
     "social_care_advice",
     "other_advice",
 }
+# The council reviews each piece of advice from a partner agency (the family's views need none).
+REVIEW_STEPS = {f"{step}_review" for step in ADVICE_STEPS - {"parent_views"}}
 # The human steps that may be open while the case has each status.
 OPEN_STEPS = {
     CaseStatus.REQUESTED: {"decide_to_assess"},
-    CaseStatus.ASSESSING: ADVICE_STEPS | {"decide_to_issue"},
+    CaseStatus.ASSESSING: ADVICE_STEPS | REVIEW_STEPS | {"decide_to_issue"},
     CaseStatus.DRAFTING: {"issue_draft"},
     CaseStatus.DRAFT_ISSUED: {"record_comments"},
     CaseStatus.CONSULTING: {"reply_to_consultation", "issue_final"},
@@ -110,6 +112,11 @@ def test_final_plan_is_issued_when_case_is_assessed_and_a_plan_is_issued(cast):
         "health_advice": (cast.health, advice_due, "EHCP-ADVICE-6W", cast.health_adviser),
         "psychological_advice": (cast.ep, advice_due, "EHCP-ADVICE-6W", cast.psychologist),
         "social_care_advice": (cast.social_care, advice_due, "EHCP-ADVICE-6W", cast.social_worker),
+        # The caseworker reviews (and here accepts) each piece of partner advice: no statutory date.
+        "educational_advice_review": (cast.council, None, "", cast.caseworker),
+        "health_advice_review": (cast.council, None, "", cast.caseworker),
+        "psychological_advice_review": (cast.council, None, "", cast.caseworker),
+        "social_care_advice_review": (cast.council, None, "", cast.caseworker),
         "decide_to_issue": (
             cast.council,
             when.received_on + 112 * DAY,
@@ -154,7 +161,8 @@ def test_final_plan_is_issued_when_case_is_assessed_and_a_plan_is_issued(cast):
     assert done_task(case, "reply_to_consultation").subject_id == consulted.pk
     # Nobody was chased: every timer was cancelled when its step was done.
     timers = CaseTask.objects.filter(case=case, flow_task_type="TIMER")
-    assert timers.count() == len(expected) - 2  # issue_draft and record_comments have no chaser
+    # issue_draft, record_comments and the advice reviews have no chaser
+    assert timers.count() == len(expected) - 2 - len(REVIEW_STEPS & set(expected))
     assert set(timers.values_list("status", flat=True)) == {STATUS.CANCELED}
     assert [
         h.history_change_reason for h in case.history.order_by("history_date", "history_id")

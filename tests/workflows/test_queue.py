@@ -9,7 +9,7 @@ from agencies.models import Agency, Role
 from ehcp import services
 from ehcp.models import AdviceRequest, CaseStatus
 from notifications.models import Notification
-from tests.factories import CaseWalk, db_state, member
+from tests.factories import CaseWalk, advice_entries, db_state, member
 from workflows.services import TaskConflict, task_claim, task_complete, task_reassign, task_release
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +46,7 @@ def submit_health_advice(task, user):
     on = advice.requested_on
 
     def perform(case):
+        services.advice_draft_save(advice=advice, entries=advice_entries(advice.kind), by=user, today=on)
         services.advice_submit(advice=advice, received_on=on, summary="Advice", by=user, today=on)
 
     return task_complete(task=task, user=user, perform=perform)

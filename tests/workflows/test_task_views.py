@@ -11,7 +11,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 
 from agencies.models import Agency, AgencyKind, Membership, Role
-from ehcp.models import AdviceRequest, Case, CaseStatus, ConsentRecord
+from ehcp.models import AdviceRequest, Case, CaseStatus, ConsentRecord, PlanNeed, PlanOutcome
 from workflows.models import CaseTask
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,23 @@ def as_user(client, user):
 
 def open_task(case, name):
     return CaseTask.objects.get(case=case, flow_task_type="HUMAN", status__in=["NEW", "ASSIGNED"], flow_task=f"workflows/flows.StatutoryAssessmentFlow.{name}")
+
+
+def write_plan(client, case):
+    """The plan through its pages: a need, an outcome, and quantified provision for both."""
+    plan = f"/cases/{case.public_id}/plan/"
+    assert client.post(f"{plan}needs/new/", {"section": "B", "text": "Finds reading and spelling hard", "need_code": "SPLD"}).status_code == 302
+    need = PlanNeed.objects.get(plan__case=case)
+    assert client.post(f"{plan}outcomes/new/", {"text": "Reads a short book independently", "needs": [need.pk]}).status_code == 302
+    outcome = PlanOutcome.objects.get(plan__case=case)
+    response = client.post(
+        f"{plan}provisions/new/",
+        {"section": "F", "what": "Small-group phonics", "who": "Trained teaching assistant", "frequency_count": "4",
+         "frequency_period": "WEEK", "session_minutes": "20", **d(date(2027, 7, 16), "ends_on"),
+         "needs": [need.pk], "outcomes": [outcome.pk]},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "Every check is met" in client.get(plan).content.decode()
 
 
 def record_request(client, people, received=date(2026, 9, 7)):
@@ -127,19 +144,35 @@ def test_whole_assessment_through_the_pages(client, people):
             "PARENT_VIEWS": date(2026, 11, 2), "HEALTH": date(2026, 11, 2), "PSYCHOLOGICAL": date(2026, 11, 2)}
 
     with time_machine.travel(date(2026, 10, 20)):
+        # Each adviser claims their task, writes a need in the advice editor and submits it.
         for username, node in (("health", "health_advice"), ("psychologist", "psychological_advice"), ("caseworker", "parent_views")):
             task = open_task(case, node)
             as_user(client, people[username])
             if task.owner_id is None:
                 assert client.post(f"/tasks/{task.public_id}/claim/").status_code == 302
-            response = client.post(f"/tasks/{task.public_id}/", {**d(date(2026, 10, 19), "received_on"), "summary": f"Advice from {username}"})
+            advice = AdviceRequest.objects.get(pk=task.subject_id)
+            editor = f"/tasks/advice/{advice.public_id}"
+            response = client.post(f"{editor}/entries/new/need/", {"plan_section": "B", "text": f"A need seen by {username}"})
+            assert response.status_code == 302, response.content.decode()[:3000]
+            views_given = d(date(2026, 10, 19), "received_on") if node == "parent_views" else {}
+            response = client.post(f"{editor}/check/", views_given)
+            assert response.status_code == 302, response.content.decode()[:3000]
+        # The caseworker reviews and accepts the partner agencies' advice.
+        as_user(client, people["caseworker"])
+        for node in ("health_advice_review", "psychological_advice_review"):
+            advice = AdviceRequest.objects.get(pk=open_task(case, node).subject_id)
+            response = client.post(f"/tasks/advice/{advice.public_id}/review/", {"decision": "accept"})
             assert response.status_code == 302, response.content.decode()[:3000]
         assert AdviceRequest.objects.filter(received_on__isnull=True).count() == 0
+        assert set(AdviceRequest.objects.values_list("status", flat=True)) == {"ACCEPTED"}
 
         as_user(client, people["caseworker"])
         task = open_task(case, "decide_to_issue")
         client.post(f"/tasks/{task.public_id}/", {"decision": "yes", **d(date(2026, 10, 20), "decided_on")})
         task = open_task(case, "issue_draft")
+        blocked = client.post(f"/tasks/{task.public_id}/", d(date(2026, 10, 20), "issued_on"))
+        assert "The draft cannot be issued: Section B lists" in blocked.content.decode()
+        write_plan(client, case)
         client.post(f"/tasks/{task.public_id}/", d(date(2026, 10, 20), "issued_on"))
         assert Case.objects.get().draft_comments_due_on == date(2026, 11, 3)
 

@@ -2,6 +2,10 @@
 
 Safe to run every time (`make run` does): if the demo data is already there it only prints the
 logins. Refuses unless settings.DEMO_DATA_ALLOWED is True (local and test settings).
+
+Each step commits on its own, as in the app, so issued plans and letters are rendered after each
+step when CELERY_TASK_ALWAYS_EAGER is on (the local default). For large loads set it to 0: the
+documents then wait for the worker (or `manage.py render_documents`).
 """
 
 from datetime import date
@@ -26,9 +30,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--children", type=int, default=40, help="Children, one case each (default 40)")
-        parser.add_argument("--seed", type=int, default=2014, help="Random seed for names and dates")
-        parser.add_argument("--today", type=_date, default=None, help="Date to load as of (default: today)")
+        parser.add_argument(
+            "--children", type=int, default=40, help="Children, one case each (default 40)"
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2014, help="Random seed for names and dates"
+        )
+        parser.add_argument(
+            "--today", type=_date, default=None, help="Date to load as of (default: today)"
+        )
 
     def handle(self, *args, children=40, seed=2014, today=None, **options):
         if not getattr(settings, "DEMO_DATA_ALLOWED", False):
@@ -44,6 +54,12 @@ class Command(BaseCommand):
             return
 
         verbose = options.get("verbosity", 1) >= 1
+        if verbose and children >= 500 and getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
+            self.stdout.write(
+                "Issued plans and letters are rendered in-process after each step (about 0.1-0.3 s "
+                "each). Set CELERY_TASK_ALWAYS_EAGER=0 to leave them for the worker or "
+                "`manage.py render_documents`."
+            )
 
         def progress(done, seconds):
             if verbose and children >= 500:
@@ -56,7 +72,8 @@ class Command(BaseCommand):
 
         self.stdout.write(
             self.style.SUCCESS(
-                f"Loaded {result.cases} cases, {result.users} people and {result.agencies} agencies "
+                f"Loaded {result.cases} cases, {result.users} people and {result.agencies} "
+                "agencies "
                 f"in {result.seconds:.1f} s ({result.cases / result.seconds:.1f} cases/s)."
             )
         )
@@ -72,7 +89,8 @@ class Command(BaseCommand):
         extra = result.users - len(demo.DEMO_USERS)
         if extra:
             self.stdout.write(
-                f"Plus {extra} more staff (caseworker2.., psychologist2.., health2.., socialcare2.., "
+                f"Plus {extra} more staff (caseworker2.., psychologist2.., health2.., "
+                "socialcare2.., "
                 f"sensory1, senco2..) with the same password."
             )
 
@@ -81,6 +99,11 @@ class Command(BaseCommand):
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
         self.stdout.write("Demo logins:")
         for n, row in enumerate(rows):
-            self.stdout.write("  " + "  ".join(value.ljust(width) for value, width in zip(row, widths)).rstrip())
+            self.stdout.write(
+                "  "
+                + "  ".join(
+                    value.ljust(width) for value, width in zip(row, widths, strict=True)
+                ).rstrip()
+            )
             if n == 0:
                 self.stdout.write("  " + "  ".join("-" * width for width in widths))

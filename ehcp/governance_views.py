@@ -1,0 +1,261 @@
+"""Information governance pages.
+
+The information governance (IG) lead's pages: access reports (AU-06), the break-glass review
+queue (AC-07) and the security incident register (AU-08). Everyone else gets a 403. Reports are
+chosen in POSTed forms, so no case reference or name ever appears in a URL (DM-04), and running
+one writes an access event.
+
+The break-glass request page is for anyone signed in.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from agencies.access import actor_for
+
+from . import governance_forms as forms
+from . import governance_selectors as selectors
+from .audit import audit_read, request_context
+from .models import AccessWhat, BreakGlassGrant, NotifyDecision, SecurityIncident
+from .rules import incidents as incident_rules
+from .services import governance as services
+from .services.assessment import CaseRuleError
+
+
+def ig_lead_required(view):
+    """Only the information governance lead."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not actor_for(request.user).is_ig_lead:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def posted_data(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _form_errors(form, error: CaseRuleError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+@require_http_methods(["GET"])
+@ig_lead_required
+def index(request):
+    return render(
+        request,
+        "governance/index.html",
+        {
+            "unreviewed": selectors.break_glass_review_queue().count(),
+            "undecided": SecurityIncident.objects.filter(decision=NotifyDecision.PENDING).count(),
+        },
+    )
+
+
+# -- access reports (AU-06) ---------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@ig_lead_required
+def access_by_child(request):
+    form = forms.ChildAccessReportForm(posted_data(request))
+    context = {"form": form, "events": None}
+    if request.method == "POST" and form.is_valid():
+        start, end = form.period()
+        case = form.case
+        with transaction.atomic():
+            events = list(selectors.access_events_for_child(case.child, start=start, end=end))
+            audit_read(request, what=AccessWhat.REPORT, case=case, data_types=["IDENTITY"])
+        context.update(events=events, case=case, child=case.child, start=start, end=end)
+    return render(request, "governance/access_by_child.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@ig_lead_required
+def access_by_person(request):
+    form = forms.PersonAccessReportForm(posted_data(request))
+    context = {"form": form, "events": None}
+    if request.method == "POST" and form.is_valid():
+        start, end = form.period()
+        person = form.cleaned_data["person"]
+        with transaction.atomic():
+            events = list(selectors.access_events_by_user(person, start=start, end=end))
+            listed = selectors.children_listed(events)
+            shown = {event.child_id for event in events if event.child_id} | set(listed)
+            audit_read(request, what=AccessWhat.REPORT, child_ids=shown, data_types=["IDENTITY"] if shown else [])
+        rows = [(event, [listed[pk] for pk in event.child_ids if pk in listed]) for event in events]
+        context.update(rows=rows, events=events, person=person, start=start, end=end)
+    return render(request, "governance/access_by_person.html", context)
+
+
+# -- break-glass: the review queue (AC-07) -------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+@ig_lead_required
+def break_glass_queue(request):
+    return render(request, "governance/break_glass_queue.html", {"grants": list(selectors.break_glass_review_queue())})
+
+
+@require_http_methods(["GET", "POST"])
+@ig_lead_required
+def break_glass_review(request, public_id):
+    grant = get_object_or_404(BreakGlassGrant.objects.select_related("case", "user", "reviewed_by"), public_id=public_id)
+    form = forms.BreakGlassReviewForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.break_glass_review(grant=grant, by=request.user, **form.cleaned_data)
+        except CaseRuleError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"Review of emergency access to {grant.case.reference} recorded")
+            return redirect("governance:break-glass-queue")
+    events = grant.access_events.select_related("case").order_by("occurred_at", "pk")
+    return render(request, "governance/break_glass_review.html", {"grant": grant, "form": form, "events": events})
+
+
+# -- break-glass: asking for access (anyone signed in) -------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def break_glass_request(request):
+    form = forms.BreakGlassRequestForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.break_glass_request(
+                case_reference=form.cleaned_data["case_reference"],
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                justification=form.cleaned_data["justification"],
+                **request_context(request),
+            )
+        except CaseRuleError as error:
+            _form_errors(form, error)
+        else:
+            until = timezone.localtime(grant.expires_at)
+            messages.success(request, f"You have emergency access to {grant.case.reference} until {until:%H:%M}")
+            return redirect("ehcp:case-detail", public_id=grant.case.public_id)
+    return render(request, "governance/break_glass_request.html", {"form": form})
+
+
+# -- the security incident register (AU-08) ------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+@ig_lead_required
+def incident_list(request):
+    now = timezone.now()
+    incidents = [
+        (incident, incident_rules.hours_until_deadline(incident.aware_at, now))
+        for incident in selectors.incident_list()
+    ]
+    return render(request, "governance/incident_list.html", {"incidents": incidents})
+
+
+@require_http_methods(["GET", "POST"])
+@ig_lead_required
+def incident_new(request):
+    form = forms.IncidentForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            incident = services.incident_record(
+                kind=data["kind"],
+                description=data["description"],
+                aware_at=data["aware_at"],
+                affected_children=data["affected_children"],
+                partners_to_notify=data["partners_to_notify"],
+                actions=data["actions"],
+                by=request.user,
+            )
+        except CaseRuleError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"Incident {incident.reference} recorded")
+            return redirect("governance:incident-detail", public_id=incident.public_id)
+    return render(
+        request,
+        "governance/form_page.html",
+        {
+            "form": form,
+            "title": "Record a security incident",
+            "button": "Record the incident",
+            "back": "governance:incident-list",
+        },
+    )
+
+
+@require_http_methods(["GET"])
+@ig_lead_required
+def incident_detail(request, public_id):
+    incident = get_object_or_404(
+        SecurityIncident.objects.select_related("recorded_by", "decided_by").prefetch_related(
+            "affected_children__cases", "partners_to_notify"
+        ),
+        public_id=public_id,
+    )
+    children = list(incident.affected_children.all())
+    with transaction.atomic():
+        if children:
+            audit_read(request, what=AccessWhat.REPORT, child_ids=[c.pk for c in children], data_types=["IDENTITY"])
+    return render(
+        request,
+        "governance/incident_detail.html",
+        {
+            "incident": incident,
+            "children": [(child, child.cases.all()) for child in children],
+            "hours_left": incident_rules.hours_until_deadline(incident.aware_at, timezone.now()),
+            "rule": incident_rules.ICO_NOTIFICATION,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@ig_lead_required
+def incident_decision(request, public_id):
+    incident = get_object_or_404(SecurityIncident, public_id=public_id)
+    form = forms.IncidentDecisionForm(posted_data(request))
+    if request.method == "GET":
+        form.initial.update(decision=incident.decision, reasons=incident.decision_reasons, actions=incident.actions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.incident_decision_record(
+                incident=incident,
+                decision=data["decision"],
+                reasons=data["reasons"],
+                notified_ico_at=data["notified_ico_at"],
+                actions=data["actions"],
+                by=request.user,
+            )
+        except CaseRuleError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"Decision on {incident.reference} recorded")
+            return redirect("governance:incident-detail", public_id=incident.public_id)
+    due = timezone.localtime(incident.ico_deadline)
+    return render(
+        request,
+        "governance/form_page.html",
+        {
+            "form": form,
+            "title": f"Decide whether to report {incident.reference} to the ICO",
+            "button": "Record the decision",
+            "back": "governance:incident-list",
+            "lead": f"Report it by {due:%-d %B %Y at %H:%M}, unless it is unlikely to result in a risk "
+            "to people's rights and freedoms.",
+        },
+    )

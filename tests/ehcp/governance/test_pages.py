@@ -1,0 +1,287 @@
+"""The information governance pages (AU-06, AC-07, AU-08): IG lead only, reports chosen by POST,
+each report run audited, results in a fixed number of queries; the break-glass request page for
+everyone signed in."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from ehcp import services
+from ehcp.audit import access_event_write
+from ehcp.models import AccessEvent, AppendOnlyError, BreakGlassGrant, SecurityIncident
+from tests import factories
+from tests.workflows.test_task_views import d
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.make_aware(datetime(2027, 3, 10, 14, 0))
+IG_ROUTES = [
+    "/governance/",
+    "/governance/access/child/",
+    "/governance/access/person/",
+    "/governance/break-glass/review/",
+    "/governance/incidents/",
+    "/governance/incidents/new/",
+]
+
+
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("path", IG_ROUTES)
+def test_ig_pages_are_for_the_ig_lead_only(client, cast, ig_lead, path):
+    assert client.get(path).status_code == 302  # anonymous: to sign in
+    for user in (cast.caseworker, cast.manager, cast.health_adviser, cast.senco, cast.outsider):
+        assert signed_in(client, user).get(path).status_code == 403
+        assert signed_in(client, user).post(path, {}).status_code in (403, 405)
+    assert signed_in(client, ig_lead).get(path).status_code == 200
+
+
+def test_ig_object_pages_are_for_the_ig_lead_only(client, cast, ig_lead, other_health, requested_case):
+    grant = services.break_glass_request(
+        case_reference=requested_case.reference, user=other_health, reason="COVER",
+        justification="Covering for a colleague on leave this week", request_id="r1",
+    )
+    incident = services.incident_record(
+        kind="C", description="Letter sent to the wrong address", aware_at=NOW, by=ig_lead, now=NOW
+    )
+    paths = [
+        f"/governance/break-glass/review/{grant.public_id}/",
+        f"/governance/incidents/{incident.public_id}/",
+        f"/governance/incidents/{incident.public_id}/decision/",
+    ]
+    for path in paths:
+        assert signed_in(client, cast.manager).get(path).status_code == 403
+        assert signed_in(client, other_health).get(path).status_code == 403
+        assert signed_in(client, ig_lead).get(path).status_code == 200
+
+
+# -- access reports (AU-06) ---------------------------------------------------------------------
+
+
+def seed(user, case, when, what="case", **kwargs):
+    with time_machine.travel(when):
+        return access_event_write(user=user, what=what, case=case, request_id="seed", **kwargs)
+
+
+def report_child(client, reference, start=date(2027, 3, 1), end=date(2027, 3, 31)):
+    return client.post(
+        "/governance/access/child/", {"case_reference": reference, **d(start, "from_date"), **d(end, "to_date")}
+    )
+
+
+def test_who_accessed_this_child_returns_exactly_the_seeded_set_and_is_audited(client, cast, ig_lead, requested_case):
+    other = factories.CaseFactory(council=cast.council)
+    inside = [
+        seed(cast.caseworker, requested_case, NOW),
+        seed(cast.health_adviser, requested_case, NOW + timedelta(days=1), what="document"),
+        seed(cast.senco, None, NOW + timedelta(days=2), what="list", child_ids=[other.child_id, requested_case.child_id]),
+    ]
+    seed(cast.psychologist, requested_case, timezone.make_aware(datetime(2027, 4, 1, 0, 1)))  # after the period
+    seed(cast.manager, other, NOW)  # another child
+    seed(cast.social_worker, None, NOW, what="list", child_ids=[other.child_id])  # a list without this child
+
+    response = report_child(signed_in(client, ig_lead), requested_case.reference.lower())
+
+    assert response.status_code == 200
+    assert [e.pk for e in response.context["events"]] == [e.pk for e in inside]
+    page = response.content.decode()
+    for user in (cast.caseworker, cast.health_adviser, cast.senco):
+        assert user.get_full_name() in page
+    for user in (cast.psychologist, cast.manager, cast.social_worker):
+        assert user.get_full_name() not in page
+    run = AccessEvent.objects.get(what="report")
+    assert (run.user, run.relationship, run.child, run.case) == (ig_lead, "ig", requested_case.child, requested_case)
+
+
+def test_report_runs_in_the_same_number_of_queries_however_many_events(client, cast, ig_lead, requested_case):
+    signed_in(client, ig_lead)
+    seed(cast.caseworker, requested_case, NOW)
+    report_child(client, requested_case.reference)  # warm up (sessions, content types)
+    with CaptureQueriesContext(connection) as few:
+        report_child(client, requested_case.reference)
+    for n in range(30):
+        seed(cast.caseworker if n % 2 else cast.health_adviser, requested_case, NOW + timedelta(minutes=n))
+    with CaptureQueriesContext(connection) as many:
+        response = report_child(client, requested_case.reference)
+    assert len(response.context["events"]) > 30
+    assert len(many) == len(few)
+
+
+def test_unknown_reference_shows_an_error_and_runs_no_report(client, ig_lead, cast):
+    response = report_child(signed_in(client, ig_lead), "EHC999999")
+    assert "No case with that reference" in response.content.decode()
+    assert response.context["events"] is None
+    assert not AccessEvent.objects.exists()
+
+
+def test_report_choices_never_go_in_the_url(client, ig_lead):
+    response = signed_in(client, ig_lead).get("/governance/access/child/?case_reference=EHC000001")
+    assert response.status_code == 200 and response.context["events"] is None
+    assert 'method="post"' in response.content.decode()
+
+
+def test_what_did_this_person_access_returns_exactly_their_events_and_is_audited(client, cast, ig_lead, requested_case):
+    mine = [
+        seed(cast.health_adviser, requested_case, NOW),
+        seed(cast.health_adviser, None, NOW + timedelta(hours=1), what="list", child_ids=[requested_case.child_id]),
+    ]
+    seed(cast.caseworker, requested_case, NOW)
+    seed(cast.health_adviser, requested_case, NOW - timedelta(days=30))
+
+    response = signed_in(client, ig_lead).post(
+        "/governance/access/person/",
+        {"person": cast.health_adviser.pk, **d(date(2027, 3, 1), "from_date"), **d(date(2027, 3, 31), "to_date")},
+    )
+
+    assert [e.pk for e in response.context["events"]] == [e.pk for e in mine]
+    assert requested_case.child.full_name in response.content.decode()
+    run = AccessEvent.objects.get(what="report")
+    assert run.child_ids == [requested_case.child_id] and run.relationship == "ig"
+
+
+def test_end_date_before_start_date_is_refused(client, ig_lead, requested_case):
+    response = report_child(signed_in(client, ig_lead), requested_case.reference, date(2027, 3, 31), date(2027, 3, 1))
+    assert "The end date must be the same as or after the start date" in response.content.decode()
+
+
+# -- break-glass: asking for access and the review queue ------------------------------------------
+
+
+def ask(client, reference, justification="Child presented at A&E; need the care plan now", reason="URGENT_CARE"):
+    return client.post(
+        "/governance/break-glass/", {"case_reference": reference, "reason": reason, "justification": justification}
+    )
+
+
+def test_anyone_signed_in_can_ask_for_emergency_access_and_is_sent_to_the_case(client, cast, other_health, requested_case):
+    assert client.get("/governance/break-glass/").status_code == 302  # sign in first
+    signed_in(client, other_health)
+    assert client.get("/governance/break-glass/").status_code == 200
+
+    response = ask(client, requested_case.reference, )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/cases/{requested_case.public_id}/"
+    grant = BreakGlassGrant.objects.get()
+    event = AccessEvent.objects.get()
+    assert (event.what, event.severity, event.break_glass) == ("break-glass", "HIGH", grant)
+    assert event.request_id == response["X-Request-ID"]
+
+
+@pytest.mark.parametrize("reference", ["EHC999999", "the Quillfeather child"])
+def test_unknown_reference_gets_the_same_message_as_another_councils_case(client, cast, requested_case, reference):
+    unknown = ask(signed_in(client, cast.outsider), reference).content.decode()
+    elsewhere = ask(client, requested_case.reference).content.decode()
+    assert "No case with that reference" in unknown and "No case with that reference" in elsewhere
+    assert not BreakGlassGrant.objects.exists()
+
+
+def test_short_justification_is_refused_on_the_page(client, other_health, requested_case):
+    response = ask(signed_in(client, other_health), requested_case.reference, justification="urgent")
+    assert "at least 20 characters" in response.content.decode()
+    assert not BreakGlassGrant.objects.exists()
+
+
+def test_review_queue_lists_unreviewed_access_and_a_review_takes_it_off(client, cast, ig_lead, other_health, requested_case):
+    ask(signed_in(client, other_health), requested_case.reference)
+    grant = BreakGlassGrant.objects.get()
+    signed_in(client, ig_lead)
+    assert requested_case.reference in client.get("/governance/break-glass/review/").content.decode()
+
+    missing_notes = client.post(f"/governance/break-glass/review/{grant.public_id}/", {"outcome": "INAPPROPRIATE"})
+    assert "Enter what was wrong" in missing_notes.content.decode()
+
+    done = client.post(
+        f"/governance/break-glass/review/{grant.public_id}/", {"outcome": "APPROPRIATE", "notes": "Confirmed with A&E"}
+    )
+    assert done.status_code == 302
+    grant.refresh_from_db()
+    assert grant.review_outcome == "APPROPRIATE" and grant.reviewed_by == ig_lead
+    assert "no emergency access waiting" in client.get("/governance/break-glass/review/").content.decode()
+
+
+# -- the security incident register (AU-08) -------------------------------------------------------
+
+
+@time_machine.travel(NOW)
+def test_incident_is_recorded_with_its_ico_deadline_72_hours_after_awareness(client, cast, ig_lead, requested_case):
+    response = signed_in(client, ig_lead).post(
+        "/governance/incidents/new/",
+        {
+            "kind": "C",
+            "description": "Advice emailed to the wrong school",
+            **d(date(2027, 3, 9), "aware_on"),
+            "aware_time": "16:45",
+            "case_references": f"{requested_case.reference}, ",
+            "partners_to_notify": [cast.school.pk],
+            "actions": "Recall requested",
+        },
+    )
+    assert response.status_code == 302
+    incident = SecurityIncident.objects.get()
+    aware = timezone.make_aware(datetime(2027, 3, 9, 16, 45))
+    assert incident.aware_at == aware and incident.ico_deadline == aware + timedelta(hours=72)
+    assert list(incident.affected_children.all()) == [requested_case.child]
+    assert list(incident.partners_to_notify.all()) == [cast.school]
+    assert incident.decision == "PENDING" and incident.recorded_by == ig_lead
+
+    detail = client.get(f"/governance/incidents/{incident.public_id}/")
+    assert "12 Mar 2027 16:45" in detail.content.decode()
+    assert AccessEvent.objects.filter(what="report", child_ids=[requested_case.child_id]).count() == 1
+
+
+@time_machine.travel(NOW)
+def test_not_notifying_without_reasons_is_refused_and_with_reasons_recorded(client, ig_lead):
+    incident = services.incident_record(kind="A", description="Service down for two hours", aware_at=NOW, by=ig_lead)
+    signed_in(client, ig_lead)
+    url = f"/governance/incidents/{incident.public_id}/decision/"
+
+    refused = client.post(url, {"decision": "NOT_NOTIFY", "reasons": ""})
+    assert "Explain why the breach does not need to be reported" in refused.content.decode()
+    incident.refresh_from_db()
+    assert incident.decision == "PENDING"
+
+    assert client.post(url, {"decision": "NOT_NOTIFY", "reasons": "No personal data affected"}).status_code == 302
+    incident.refresh_from_db()
+    assert incident.decision == "NOT_NOTIFY" and incident.decided_by == ig_lead
+    assert incident.history.count() == 2
+
+
+def test_incident_records_cannot_be_deleted(ig_lead):
+    incident = services.incident_record(
+        kind="I", description="Wrong date of birth imported", aware_at=NOW, by=ig_lead, now=NOW
+    )
+    with pytest.raises(AppendOnlyError):
+        incident.delete()
+    with pytest.raises(AppendOnlyError):
+        SecurityIncident.objects.all().delete()
+    assert SecurityIncident.objects.count() == 1
+
+
+def test_only_the_ig_lead_records_incidents(cast):
+    with pytest.raises(services.CaseRuleError, match="Only the information governance lead"):
+        services.incident_record(kind="C", description="Lost laptop", aware_at=NOW, by=cast.manager)
+
+
+def test_case_page_opens_through_break_glass_without_protected_whereabouts(client, cast, other_health, requested_case):
+    child = requested_case.child
+    child.protected_whereabouts = True
+    child.save()
+    signed_in(client, other_health)
+    assert client.get(f"/cases/{requested_case.public_id}/").status_code == 404  # no relationship yet
+
+    response = ask(client, requested_case.reference, )
+    page = client.get(response["Location"])
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert requested_case.reference in body
+    for marker in (child.address, child.postcode, "rowena@example.org", cast.school.name):
+        assert marker not in body
