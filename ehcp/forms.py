@@ -273,16 +273,6 @@ class DecideToAssessForm(GovForm):
         return wanted
 
 
-class AdviceForm(GovForm):
-    received_on = date_field("Date the advice was given")
-    summary = forms.CharField(
-        label="Advice",
-        help_text="The child's needs, the outcomes sought, and the provision needed: what, who, how often.",
-        widget=forms.Textarea(attrs={"rows": 10}),
-        error_messages={"required": "Enter the advice"},
-    )
-
-
 class DecideToIssueForm(GovForm):
     decision = forms.TypedChoiceField(
         label="Will the council issue an EHC plan?",
