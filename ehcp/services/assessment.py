@@ -89,7 +89,7 @@ def transition_refusal_message(case: Case, verb: str) -> str:
             names = dict(Agency.objects.filter(pk__in=missing.agency_ids).values_list("pk", "name"))
             return consent_rules.gate_message(missing, names)
     if verb in {"decide_to_issue", "decide_not_to_issue"} and case.status == CaseStatus.ASSESSING:
-        return "All the advice must be received before you decide whether to issue a plan"
+        return "All the advice must be received and accepted before you decide whether to issue a plan"
     if verb == "issue_final" and case.status == CaseStatus.CONSULTING:
         return "Consult a school or setting before you issue the final plan"
     return f"This case is at the stage \u201c{case.get_status_display()}\u201d, so this step cannot be taken now"
