@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from ehcp.services.plan import document_render_pending
 from notifications.services import notification_send_pending
 
 from .timers import fire_due_timers
@@ -9,4 +10,8 @@ from .timers import fire_due_timers
 
 @shared_task
 def workflow_tick() -> dict:
-    return {"timers_fired": fire_due_timers(), "notifications_sent": notification_send_pending()}
+    return {
+        "timers_fired": fire_due_timers(),
+        "notifications_sent": notification_send_pending(),
+        "documents_rendered": document_render_pending(),
+    }

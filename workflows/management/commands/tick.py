@@ -2,12 +2,13 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from ehcp.services.plan import document_render_pending
 from notifications.services import notification_send_pending
 from workflows.timers import fire_due_timers
 
 
 class Command(BaseCommand):
-    help = "Fire due workflow timers (chasers) and send queued notifications; --loop repeats."
+    help = "Fire due workflow timers (chasers), send queued notifications and render waiting documents; --loop repeats."
 
     def add_arguments(self, parser):
         parser.add_argument("--loop", action="store_true", help="Keep running, once a minute")
@@ -17,8 +18,9 @@ class Command(BaseCommand):
         while True:
             fired = fire_due_timers()
             sent = notification_send_pending()
-            if fired or sent or not loop:
-                self.stdout.write(f"Timers fired: {fired}; notifications sent: {sent}")
+            rendered = document_render_pending()
+            if fired or sent or rendered or not loop:
+                self.stdout.write(f"Timers fired: {fired}; notifications sent: {sent}; documents rendered: {rendered}")
             if not loop:
                 return
             time.sleep(interval)
