@@ -233,7 +233,8 @@ def test_dates_are_statutory_and_not_in_the_future(loaded):
     assert not override.case.child.consents.exists()
 
 
-@pytest.mark.django_db(transaction=True)  # tests/conftest.py re-seeds the access table after a flush
+# tests/conftest.py re-seeds the access table after the flush.
+@pytest.mark.django_db(transaction=True)
 def test_decisions_and_plans_are_issued_as_documents():
     """The services queue letters and plans, rendered after each step commits (as in the app), so
     the setting consulted is sent the draft plan issued before. Real commits: transaction=True."""
