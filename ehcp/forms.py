@@ -23,12 +23,16 @@ from .rules import deadlines
 class GovForm(forms.Form):
     """A form rendered with GOV.UK Design System markup; the template provides <form> and button."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.label_size = "s"
-        self.helper.legend_size = "s"
+    @property
+    def helper(self) -> FormHelper:
+        """Built when the template renders the form, so that fields a subclass adds in its
+        ``__init__`` are in the layout too (a field the page does not draw is a field nobody can
+        fill in)."""
+        helper = FormHelper(self)
+        helper.form_tag = False
+        helper.label_size = "s"
+        helper.legend_size = "s"
+        return helper
 
 
 def date_field(label: str, *, required: bool = True, help_text: str = "") -> DateInputField:
