@@ -24,6 +24,7 @@ from django.utils.safestring import mark_safe
 
 from .models import DocumentKind
 from .plan_selectors import SECTION_TITLES
+from .rules.plan_dates import govuk_dates
 
 PLAN_TEMPLATE = "pdf/plan.html"
 LETTER_TEMPLATES = {
@@ -130,7 +131,7 @@ def plan_context(content: dict, *, draft: bool, version: int | None = None, bran
         "titles": SECTION_TITLES,
         "views": sections["A"]["views"],
         "need_sections": [("B", sections["B"]), ("C", sections["C"]), ("D", sections["D"])],
-        "outcomes": sections["E"],
+        "outcomes": [{**row, "by_when": govuk_dates(row.get("by_when") or "")} for row in sections["E"]],
         "provision_sections": [
             (code, [_provision_row(row) for row in sections[code]]) for code in ("F", "G", "H1", "H2")
         ],
