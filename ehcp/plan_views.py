@@ -23,7 +23,7 @@ from agencies.models import AgencyKind
 
 from . import plan_forms, plan_selectors, selectors, services
 from .audit import audit_read, audited_view
-from .models import CaseStatus, DocumentKind, PlanDocument, PlanEntryStatus, PlanNeed, PlanOutcome, PlanProvision
+from .models import AdviceRequest, CaseStatus, DocumentKind, PlanDocument, PlanEntryStatus, PlanNeed, PlanOutcome, PlanProvision
 from .rules.plan_checks import Stage
 from .views import _case_for_officer, _form_errors, council_officer_required, posted_data
 
@@ -143,12 +143,13 @@ def plan_overview(request, public_id):
             "content": content,
             "sections": content["sections"],
             "titles": plan_selectors.SECTION_TITLES,
-            "suggestions": plan_selectors.plan_suggestions(plan) if plan else {},
+            "suggestions": plan_selectors.plan_suggestions(plan, whereabouts=access.whereabouts) if plan else {},
             "checks": checks,
             "checks_passed": all(result.passed for result in checks),
             "stage": stage,
             "editable": case.status in services.plan.EDITABLE_STATUSES,
             "has_advice": any(a.received_on for a in advice),
+            "has_accepted_advice": any(a.status == AdviceRequest.Status.ACCEPTED for a in advice),
             "documents": plan_selectors.case_documents(case),
         },
     )
@@ -164,9 +165,17 @@ def plan_details(request, public_id):
     except _Refused:
         return _overview(case)
     form = plan_forms.PlanDetailsForm(posted_data(request))
-    if request.method == "GET" and plan is not None:
-        form.initial = {"views": plan.views, "placement_type": plan.placement_type, "personal_budget": plan.personal_budget}
-    family = [a for a in plan_selectors.case_advice(case) if a.kind == "PARENT_VIEWS" and a.received_on]
+    family = plan_selectors.accepted_family_views(case)
+    lead = ""
+    if request.method == "GET":
+        if plan is not None:
+            form.initial = {"views": plan.views, "placement_type": plan.placement_type, "personal_budget": plan.personal_budget}
+        if not form.initial.get("views"):
+            # Section A starts from the family's views as the council recorded them; the
+            # caseworker changes it as they need before saving.
+            form.initial["views"] = "\n\n".join(filter(None, map(plan_selectors.family_views_text, family)))
+            if form.initial["views"]:
+                lead = "Section A is filled in from the family's views. Change it as you need, then save."
     return _plan_form(
         request,
         case,
@@ -175,6 +184,7 @@ def plan_details(request, public_id):
         success="Sections A, I and J saved",
         title="Sections A, I and J",
         button="Save",
+        lead=lead,
         advice=family,
     )
 
@@ -184,18 +194,23 @@ def plan_details(request, public_id):
 @audited_view
 def plan_suggest(request, public_id):
     case = _case_for_officer(request, public_id)
+    before = plan_selectors.plan_for_case(case)
+    had_views = bool(before and before.views.strip())
     try:
         count = services.plan_fill_from_advice(case=case, by=request.user)
     except services.CaseRuleError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(
-            request,
-            f"{count} suggestion{'s' if count != 1 else ''} made from the advice. Accept, change or drop each one."
+        text = (
+            f"{count} suggestion{'s' if count != 1 else ''} made from the accepted advice. "
+            "Accept, change or drop each one."
             if count
-            else "No new suggestions: everything in the advice has already been suggested.",
+            else "No new suggestions: everything in the accepted advice has already been suggested."
         )
+        if not had_views and plan_selectors.plan_for_case(case).views.strip():
+            text += " Section A is filled in from the family's views: check it and change it as you need."
+        messages.success(request, text)
     return _overview(case)
 
 

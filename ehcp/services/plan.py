@@ -52,7 +52,9 @@ from ..models import (
 )
 from ..models.plan import document_path, need_history, outcome_history, provision_history
 from ..plan_selectors import (
+    accepted_family_views,
     case_advice,
+    family_views_text,
     next_plan_version,
     plan_content,
     plan_facts,
@@ -518,22 +520,6 @@ def _summary_suggestions(advice, plan, need_section, provision_section, seen, or
     made["links"] = {id(p): made["need"] + made["outcome"] for p in made["provision"]}
     _outcomes_by_when(made)
     return made
-
-
-def family_views_text(advice: AdviceRequest) -> str:
-    """Section A's words from the family's views: their views, interests and aspirations as they
-    wrote them (each entry a paragraph), or the whole of their advice if it has no such entry."""
-    views = [" ".join(e.text.split()) for e in advice.entries.all() if e.kind == "VIEWS" and e.text.strip()]
-    return "\n\n".join(views) if views else advice.summary.strip()
-
-
-def accepted_family_views(case: Case) -> list[AdviceRequest]:
-    """The family's views the council has recorded (accepted), with their entries."""
-    return list(
-        AdviceRequest.objects.filter(
-            case=case, kind=AdviceKind.PARENT_VIEWS, status=AdviceRequest.Status.ACCEPTED
-        ).prefetch_related("entries")
-    )
 
 
 def suggestion_dates(case: Case, today: date) -> _Dates:

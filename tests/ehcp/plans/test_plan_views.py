@@ -229,3 +229,53 @@ def test_opening_the_editor_changes_nothing_until_something_is_saved(client, dra
     for name in ("details", "need-new", "outcome-new", "provision-new", "overview", "history", "compare"):
         assert client.get(url(name, drafting.case)).status_code == 200, name
     assert not Plan.objects.exists()
+
+
+def _sources(page: str) -> list[str]:
+    import re
+
+    return [" ".join(cell.split()) for cell in re.findall(r'data-test="source">(.*?)</td>', page, re.S)]
+
+
+def test_each_suggestion_says_which_advice_agency_and_adviser_it_came_from(client, cast):
+    from ehcp.models import CaseStatus
+    from tests.factories import ALL_ADVICE, CaseWalk
+
+    walk = CaseWalk(cast, advice=ALL_ADVICE).to(CaseStatus.DRAFTING)
+    case = walk.case
+    client.force_login(cast.caseworker)
+    assert client.post(url("suggest", case)).status_code == 302
+    sources = _sources(client.get(url("overview", case)).content.decode())
+    health = cast.health_adviser.get_full_name() or cast.health_adviser.username
+    senco = cast.senco.get_full_name() or cast.senco.username
+    assert f"Medical advice from {cast.health.name} ({health})" in sources
+    assert f"Educational advice from {cast.school.name} ({senco})" in sources
+    assert len(sources) == PlanNeed.objects.filter(status="SUGGESTED").count() + PlanOutcome.objects.filter(
+        status="SUGGESTED"
+    ).count() + PlanProvision.objects.filter(status="SUGGESTED").count()
+
+    # A protected child's school is not named, nor its adviser, to a caseworker who may not see
+    # the child's whereabouts.
+    type(case.child).objects.filter(pk=case.child_id).update(protected_whereabouts=True)
+    sources = _sources(client.get(url("overview", case)).content.decode())
+    assert "Educational advice from a school or setting (whereabouts protected)" in sources
+    assert not any(cast.school.name in s or senco in s for s in sources)
+    assert f"Medical advice from {cast.health.name} ({health})" in sources
+
+
+def test_section_a_starts_from_the_familys_views_and_stays_editable(client, drafting, cast):
+    from ehcp.models import Plan
+
+    case = drafting.case
+    family = drafting.advice_request("PARENT_VIEWS")
+    expected = " ".join(family.summary.split()[:4])
+    client.force_login(cast.caseworker)
+    page = client.get(url("details", case)).content.decode()
+    assert "Section A is filled in from the family&#x27;s views" in page
+    assert expected in page.split('name="views"')[1].split("</textarea>")[0]
+    assert not Plan.objects.exists()  # shown, not saved, until the caseworker saves
+    response = client.post(url("details", case), {"views": "My own words", "placement_type": "", "personal_budget": ""})
+    assert response.status_code == 302
+    assert Plan.objects.get().views == "My own words"
+    page = client.get(url("details", case)).content.decode()
+    assert "My own words" in page and "Section A is filled in" not in page
