@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from agencies.access import actor_for
 from agencies.models import AgencyKind
 
-from . import plan_forms, plan_selectors, selectors, services
+from . import documents, plan_forms, plan_selectors, selectors, services
 from .audit import audit_read, audited_view
 from .models import AdviceRequest, CaseStatus, DocumentKind, PlanDocument, PlanEntryStatus, PlanNeed, PlanOutcome, PlanProvision
 from .rules.plan_checks import Stage
@@ -474,6 +474,41 @@ def plan_compare(request, public_id):
             "sections": plan_selectors.plan_compare(_mask_setting(left[1], access), _mask_setting(right[1], access)),
         },
     )
+
+
+# -- preview before issuing ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+@council_officer_required
+@audited_view
+def plan_preview(request, public_id):
+    """The working copy as the PDF it would be issued as now (a draft before the draft is issued,
+    then the final plan), marked PREVIEW. Rendered for the request: never stored, never frozen,
+    never a `PlanDocument`. The council's SEN team only, and recorded as a read of the plan."""
+    case, access = _officer_case(request, public_id)
+    plan = plan_selectors.plan_for_case(case)
+    if plan is not None:
+        plan_selectors.plan_with_entries(plan)
+    stage = Stage.FINAL if case.status in FINAL_STAGE_STATUSES else Stage.DRAFT
+    kind = DocumentKind.FINAL_PLAN if stage == Stage.FINAL else DocumentKind.DRAFT_PLAN
+    content = plan_selectors.plan_content(
+        plan,
+        case=case,
+        advice=plan_selectors.case_advice(case),
+        plan_date=timezone.localdate(),
+        named_setting=_presumed_setting(case) if stage == Stage.FINAL else None,
+        stage=kind.value,
+    )
+    content = _mask_setting(content, access)
+    data = documents.render_plan_preview(content)
+    audit_read(request, what="document", case=case, access=access)
+    response = HttpResponse(data, content_type="application/pdf")
+    name = "final-plan" if stage == Stage.FINAL else "draft-plan"
+    response["Content-Disposition"] = f'inline; filename="{case.reference}-{name}-preview.pdf"'
+    response["Content-Length"] = str(len(data))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # -- documents ---------------------------------------------------------------------------------------

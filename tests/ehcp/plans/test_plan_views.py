@@ -279,3 +279,46 @@ def test_section_a_starts_from_the_familys_views_and_stays_editable(client, draf
     assert Plan.objects.get().views == "My own words"
     page = client.get(url("details", case)).content.decode()
     assert "My own words" in page and "Section A is filled in" not in page
+
+
+def test_the_plan_is_previewed_as_a_pdf_marked_preview_and_nothing_is_stored(client, drafting, plan, cast):
+    from ehcp.models import AccessEvent, DocumentRender
+
+    from .conftest import flat, pdf_text
+
+    case = drafting.case
+    client.force_login(cast.health_adviser)  # a partner: the working copy is the council's
+    assert client.get(url("preview", case)).status_code == 403
+    client.force_login(cast.caseworker)
+    before = AccessEvent.objects.filter(case=case, what="document").count()
+    response = client.get(url("preview", case))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+    assert response["Content-Disposition"] == f'inline; filename="{case.reference}-draft-plan-preview.pdf"'
+    pages = pdf_text(response.content)
+    text = flat(" ".join(pages))
+    assert all("DRAFT PREVIEW" in page for page in pages)
+    assert "PREVIEW: this plan has not been issued." in text
+    assert "Preview of the draft EHC plan, not issued" in text
+    assert "Small-group teaching in literacy and communication" in text
+    assert "By the first annual review" in text
+    # Read-audited like the plan pages; never frozen or stored.
+    assert AccessEvent.objects.filter(case=case, what="document", user=cast.caseworker).count() == before + 1
+    assert not PlanDocument.objects.exists() and not DocumentRender.objects.exists()
+    # It shows the plan as it stands: a change is in the next preview.
+    services.plan_details_update(plan=plan, views="Loves trains", placement_type="", personal_budget="",
+                                 by=cast.caseworker)
+    assert "Loves trains" in flat(" ".join(pdf_text(client.get(url("preview", case)).content)))
+
+
+def test_the_issue_draft_task_links_to_the_plan_and_its_preview(client, drafting, cast):
+    from workflows.models import CaseTask
+
+    case = drafting.case
+    task = CaseTask.objects.human().open().get(case=case)
+    assert task.flow_task.name == "issue_draft"
+    client.force_login(cast.caseworker)
+    page = client.get(f"/tasks/{task.public_id}/").content.decode()
+    assert f'href="{url("overview", case)}">Check and change the plan</a>' in page
+    assert f'href="{url("preview", case)}">Preview the draft plan as it stands (PDF, not issued)</a>' in page
