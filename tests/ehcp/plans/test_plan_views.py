@@ -322,3 +322,31 @@ def test_the_issue_draft_task_links_to_the_plan_and_its_preview(client, drafting
     page = client.get(f"/tasks/{task.public_id}/").content.decode()
     assert f'href="{url("overview", case)}">Check and change the plan</a>' in page
     assert f'href="{url("preview", case)}">Preview the draft plan as it stands (PDF, not issued)</a>' in page
+
+
+def test_the_plan_page_reads_the_same_number_of_queries_however_many_suggestions(client, drafting, cast):
+    from ehcp.models import AdviceRequest, PlanEntryStatus
+
+    case = drafting.case
+    client.force_login(cast.caseworker)
+    services.plan_fill_from_advice(case=case, by=cast.caseworker)
+    plan = case.plan
+    advice = list(AdviceRequest.objects.filter(case=case))
+
+    def count():
+        client.get(url("overview", case))
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url("overview", case))
+        assert response.status_code == 200
+        return len(ctx)
+
+    def suggest(n):
+        for i in range(n):
+            for model, fields in ((PlanNeed, {"text": f"Need {i}"}), (PlanOutcome, {"text": f"Outcome {i}"}),
+                                  (PlanProvision, {"what": f"Provision {i}"})):
+                entry = model.objects.create(plan=plan, status=PlanEntryStatus.SUGGESTED, **fields)
+                entry.advice.set(advice[: 1 + i % len(advice)])
+
+    few = count()
+    suggest(15)
+    assert count() == few
