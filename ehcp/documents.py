@@ -113,7 +113,12 @@ def _provision_row(row: dict) -> dict:
 
 
 def plan_context(
-    content: dict, *, draft: bool, version: int | None = None, brand: dict | None = None, preview: bool = False
+    content: dict,
+    *,
+    draft: bool,
+    version: int | None = None,
+    brand: dict | None = None,
+    preview: bool = False,
 ) -> dict:
     """Everything `templates/pdf/plan.html` shows, from the frozen content. Pure. A `preview` is
     the working copy shown before it is issued: marked PREVIEW on every page, with no version."""

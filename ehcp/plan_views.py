@@ -143,7 +143,9 @@ def plan_overview(request, public_id):
             "content": content,
             "sections": content["sections"],
             "titles": plan_selectors.SECTION_TITLES,
-            "suggestions": plan_selectors.plan_suggestions(plan, whereabouts=access.whereabouts) if plan else {},
+            "suggestions": (
+                plan_selectors.plan_suggestions(plan, whereabouts=access.whereabouts) if plan else {}
+            ),
             "checks": checks,
             "checks_passed": all(result.passed for result in checks),
             "stage": stage,
@@ -169,7 +171,11 @@ def plan_details(request, public_id):
     lead = ""
     if request.method == "GET":
         if plan is not None:
-            form.initial = {"views": plan.views, "placement_type": plan.placement_type, "personal_budget": plan.personal_budget}
+            form.initial = {
+                "views": plan.views,
+                "placement_type": plan.placement_type,
+                "personal_budget": plan.personal_budget,
+            }
         if not form.initial.get("views"):
             # Section A starts from the family's views as the council recorded them; the
             # caseworker changes it as they need before saving.

@@ -108,7 +108,8 @@ def _named_date(text: str) -> date | None:
             return None
         year = int(year)
         try:
-            return date(year, month, int(day)) if day else date(year, month, calendar.monthrange(year, month)[1])
+            last = calendar.monthrange(year, month)[1]
+            return date(year, month, int(day)) if day else date(year, month, last)
         except ValueError:
             return None
     return None

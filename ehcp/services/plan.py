@@ -553,8 +553,9 @@ def plan_fill_from_advice(*, case: Case, by, today: date | None = None) -> int:
         for model in (PlanNeed, PlanOutcome, PlanProvision):
             seen |= set(model.objects.filter(plan=plan).exclude(source_key="").values_list("source_key", flat=True))
         orders = {model: _next_order(model.objects.filter(plan=plan)) for model in (PlanNeed, PlanOutcome, PlanProvision)}
+        accepted = AdviceRequest.Status.ACCEPTED
         advice_list = (
-            AdviceRequest.objects.filter(case=case, status=AdviceRequest.Status.ACCEPTED, received_on__isnull=False)
+            AdviceRequest.objects.filter(case=case, status=accepted, received_on__isnull=False)
             .exclude(kind=AdviceKind.PARENT_VIEWS)
             .prefetch_related("entries__links")
         )
