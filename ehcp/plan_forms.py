@@ -99,7 +99,12 @@ class OutcomeForm(_EntryForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the outcome"},
     )
-    by_when = forms.CharField(label="By when", max_length=200, required=False, help_text="For example, by the end of Year 6")
+    by_when = forms.CharField(
+        label="By when",
+        max_length=200,
+        required=False,
+        help_text="For example, by 31 July 2027, or by the end of Year 6",
+    )
     needs = _links(PlanNeed, "Which needs does it relate to?")
     advice = _links(AdviceRequest, "Which advice is it from?")
 

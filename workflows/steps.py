@@ -31,6 +31,9 @@ class Step:
     # there instead of showing the form. (task) -> URL.
     page: Callable[..., str] | None = None
     page_button: str = ""
+    # Pages the council's team uses to do the step (the plan editor, its preview): shown on the
+    # task page next to the form. (case) -> [(text, URL)].
+    links: Callable[[Case], list[tuple[str, str]]] | None = None
 
 
 def _decide_to_assess(case, task, data, user, today):
@@ -90,6 +93,16 @@ def _decide_to_issue(case, task, data, user, today):
     )
 
 
+def _plan_links(what: str):
+    def links(case) -> list[tuple[str, str]]:
+        return [
+            ("Check and change the plan", reverse("ehcp:plan:overview", args=[case.public_id])),
+            (f"Preview the {what} as it stands (PDF, not issued)", reverse("ehcp:plan:preview", args=[case.public_id])),
+        ]
+
+    return links
+
+
 def _issue_draft(case, task, data, user, today):
     return services.plan_draft_issue(case=case, issued_on=data["issued_on"], by=user, today=today)
 
@@ -146,11 +159,17 @@ STEPS: dict[str, Step] = {
     **{name: _ADVICE for name in ADVICE_NODES if name != "parent_views"},
     **{name: _REVIEW for name in ADVICE_REVIEW_NODES},
     "decide_to_issue": Step(forms.DecideToIssueForm, _decide_to_issue, "Record the decision"),
-    "issue_draft": Step(forms.IssueDraftForm, _issue_draft, "Record that the draft was sent"),
+    "issue_draft": Step(
+        forms.IssueDraftForm, _issue_draft, "Record that the draft was sent", links=_plan_links("draft plan")
+    ),
     "record_comments": Step(forms.CommentsForm, _record_comments, "Record and send the consultation"),
     "reply_to_consultation": Step(forms.ConsultationReplyForm, _reply_to_consultation, "Send the reply"),
     "issue_final": Step(
-        forms.IssueFinalForm, _issue_final, "Record that the final plan was issued", lambda case: {"case": case}
+        forms.IssueFinalForm,
+        _issue_final,
+        "Record that the final plan was issued",
+        lambda case: {"case": case},
+        links=_plan_links("final plan"),
     ),
 }
 

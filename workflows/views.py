@@ -99,6 +99,7 @@ def _task_context(request, task, form=None):
         "button": step.button,
         "page_url": page_url,
         "page_button": step.page_button if may_act else "",
+        "step_links": step.links(task.case) if step.links and task.case.council_id in actor.council_agency_ids else [],
         "may_claim": task.is_open and task.flow_task.can_assign(request.user, task),
         "may_release": task.is_open and task.status == "ASSIGNED" and task.flow_task.can_unassign(request.user, task),
         "may_reassign": task.is_open and actor.can_manage_agency(task.agency_id),

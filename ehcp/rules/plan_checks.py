@@ -11,6 +11,8 @@ responsible commissioning body, reg 12(2)); SEND Code of Practice 9.69 (provisio
 and specific and should normally be quantified"); the product's engine rule in send-rules.md 4.1
 (every B need has F provision; every F provision has what, how often, for how long, who, and an
 outcome link). The draft names no school or type of school (believed s.38(5) CFA; send-rules 1.2(f)).
+A check about the entries of a section fails when that section is empty (EMPTY_B, EMPTY_E, EMPTY_F):
+"every provision is quantified" is not met by a plan with no provision.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "CHECKS",
+    "EMPTY_B",
+    "EMPTY_E",
+    "EMPTY_F",
     "CheckResult",
     "NeedFact",
     "OutcomeFact",
@@ -168,6 +173,12 @@ CHECKS: tuple[PlanCheck, ...] = (
 )
 
 
+#: What an empty section lacks, as the checks that need it say so.
+EMPTY_B = "Section B has no special educational needs."
+EMPTY_E = "Section E has no outcomes."
+EMPTY_F = "Section F has no provision."
+
+
 def _short(text: str, limit: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -208,8 +219,18 @@ def plan_checks(facts: PlanFacts, stage: Stage) -> list[CheckResult]:
     need_keys = {n.key for n in facts.needs}
 
     problems: dict[str, list[str]] = {check.code: [] for check in CHECKS}
+    # A check about entries is met only when there are entries to check: an empty section fails
+    # every check that needs it, saying what is missing (never "passed" for want of content).
     if not section_b:
         problems[B_LISTED.code].append("Add at least one need to section B.")
+        problems[B_HAS_F.code].append(EMPTY_B)
+    if not section_f:
+        if section_b:
+            problems[B_HAS_F.code].append(EMPTY_F)
+        problems[F_QUANTIFIED.code].append(EMPTY_F)
+        problems[F_LINKED.code].append(EMPTY_F)
+    if not facts.outcomes:
+        problems[E_HAS_PROVISION.code].append(EMPTY_E)
     for need in section_b:
         if need.key not in needs_with_f:
             problems[B_HAS_F.code].append(f"\u201c{_short(need.text)}\u201d has no provision in section F.")

@@ -72,6 +72,7 @@ EXPECTED = {
     "ehcp:plan:entry-remove": ("GET", COUNCIL_OFFICERS),
     "ehcp:plan:history": ("GET", COUNCIL_OFFICERS),
     "ehcp:plan:compare": ("GET", COUNCIL_OFFICERS),
+    "ehcp:plan:preview": ("GET", COUNCIL_OFFICERS),  # a PDF of the working copy, not stored
     # Documents of the refused case: nobody outside the council has a relationship to it.
     "ehcp:plan:documents": ("GET", COUNCIL_OFFICERS),
     "ehcp:plan:document-download": ("GET", COUNCIL_OFFICERS),
