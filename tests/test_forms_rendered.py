@@ -148,7 +148,7 @@ def test_the_check_finds_a_field_that_is_not_drawn():
 
 
 @time_machine.travel(TODAY)
-def test_every_form_page_draws_exactly_the_fields_its_forms_declare(client, world):
+def test_every_form_page_draws_exactly_the_fields_its_forms_declare(client, world):  # noqa: F811
     problems, checked = [], set()
     for route, name in all_routes():
         method, allowed = EXPECTED[name]
