@@ -7,7 +7,7 @@ changes the records and leaves a history reason. Nothing here knows about the wo
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -35,7 +35,7 @@ from ..models import (
     StatutoryException,
 )
 from ..rules import consent as consent_rules
-from ..rules import deadlines
+from ..rules import deadlines, identifiers
 from ..rules.exceptions import validate_exception
 
 
@@ -147,6 +147,23 @@ class ParentDetails:
     has_parental_responsibility: bool = True
 
 
+def _checked_identifiers(details: ChildDetails) -> ChildDetails:
+    """The child's NHS number, UPN and postcode in their stored form, or every problem at once."""
+    checked, errors = {}, []
+    for name, normalise in (
+        ("upn", identifiers.normalise_upn),
+        ("nhs_number", identifiers.normalise_nhs_number),
+        ("postcode", identifiers.normalise_postcode),
+    ):
+        try:
+            checked[name] = normalise(getattr(details, name))
+        except identifiers.IdentifierError as exc:
+            errors.append(str(exc))
+    if errors:
+        raise CaseRuleError(*errors)
+    return replace(details, **checked)
+
+
 def case_request_receive(
     *,
     council: Agency,
@@ -173,6 +190,8 @@ def case_request_receive(
         raise CaseRuleError("The date of birth must be before the date the request was received")
     if consent_rules.age_on(date_of_birth, received_on) >= 25:
         raise CaseRuleError("EHC plans are for children and young people up to the age of 25")
+    if child is None:
+        child_details = _checked_identifiers(child_details)
     with transaction.atomic():
         if child is None:
             child = Child(**child_details.__dict__)

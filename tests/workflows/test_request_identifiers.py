@@ -41,3 +41,28 @@ def test_identifiers_that_are_not_real_are_refused_and_nothing_is_saved(client, 
     assert "Enter a real postcode, like SW1A 1AA" in page
     assert 'value="943 476 5918"' in page  # what they typed stays on the page to correct
     assert not Case.objects.exists()
+
+
+def test_the_service_itself_refuses_identifiers_that_are_not_real(cast):
+    """Whoever calls it (the page, the demo, an import), the service checks the identifiers."""
+    from ehcp import services
+    from tests.factories import request_kwargs
+
+    details = services.ChildDetails(
+        first_name="Ada", last_name="Lovelace", date_of_birth=date(2016, 5, 1), nhs_number="9434765918",
+        upn="A123456789012", postcode="not a postcode",
+    )
+    with pytest.raises(services.CaseRuleError) as refused:
+        services.case_request_receive(**request_kwargs(cast, child_details=details))
+    assert refused.value.messages == [
+        "Enter a real NHS number: check the digits you have typed",
+        "Enter a real postcode, like SW1A 1AA",
+    ]
+    assert not Case.objects.exists()
+
+    ok = services.ChildDetails(
+        first_name="Ada", last_name="Lovelace", date_of_birth=date(2016, 5, 1), nhs_number="943 476 5919",
+        upn="a123456789012", postcode="sw1a 1aa",
+    )
+    child = services.case_request_receive(**request_kwargs(cast, child_details=ok)).child
+    assert (child.nhs_number, child.upn, child.postcode) == ("9434765919", "A123456789012", "SW1A 1AA")
