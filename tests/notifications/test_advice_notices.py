@@ -5,7 +5,7 @@ agency's mailbox, when advice is requested; to the case's caseworker when advice
 to the adviser when it is returned. The messages carry no personal data (DM-03).
 """
 
-from datetime import date
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
@@ -105,7 +105,7 @@ def test_with_no_caseworker_submitted_advice_goes_to_the_councils_queue(walk, ma
 # -- the pages -----------------------------------------------------------------------------------
 
 
-@time_machine.travel(date(2026, 3, 12), tick=False)
+@time_machine.travel(datetime(2026, 3, 12, 16, 26, tzinfo=UTC), tick=False)
 def test_notices_page_lists_only_my_notices_and_opening_one_marks_it_read(client, walk, health_adviser, psychologist):
     walk.receive()
     walk.consent()
@@ -120,7 +120,7 @@ def test_notices_page_lists_only_my_notices_and_opening_one_marks_it_read(client
     assert f"/notifications/{mine.public_id}/" in page
     assert f"/notifications/{theirs.public_id}/" not in page
     assert "The council has asked for advice for an EHC needs assessment" in page
-    assert "12 March 2026 at 12:00am" in page and ">New<" in page
+    assert "12 March 2026 at 4:26pm" in page and ">New<" in page
     assert "Zephyrine" not in page
 
     opened = client.get(f"/notifications/{mine.public_id}/")
@@ -139,3 +139,23 @@ def test_notices_page_lists_only_my_notices_and_opening_one_marks_it_read(client
 def test_notices_page_needs_sign_in(client):
     response = client.get("/notifications/")
     assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+
+
+def test_notices_page_costs_the_same_queries_with_one_notice_or_sixty(client, caseworker):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        client.force_login(caseworker)
+        client.get("/notifications/")
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/notifications/").status_code == 200
+        return len(ctx)
+
+    Notice.objects.create(recipient=caseworker, kind=NotificationKind.ADVICE_SUBMITTED, link="/", key="n0")
+    one = queries()
+    Notice.objects.bulk_create(
+        Notice(recipient=caseworker, kind=NotificationKind.ADVICE_SUBMITTED, link="/", key=f"n{n}")
+        for n in range(1, 60)
+    )
+    assert queries() == one
