@@ -125,6 +125,8 @@ def test_notices_page_lists_only_my_notices_and_opening_one_marks_it_read(client
 
     opened = client.get(f"/notifications/{mine.public_id}/")
     assert opened.status_code == 302 and opened["Location"] == mine.link
+    task_page = client.get(mine.link)  # the advice page, which leads the adviser to the task
+    assert task_page.status_code == 200 and "Go to the task" in task_page.content.decode()
     mine.refresh_from_db()
     assert mine.read_at is not None
     assert "app-count" not in client.get("/").content.decode()
