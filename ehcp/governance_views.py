@@ -23,6 +23,7 @@ from agencies.access import actor_for
 from . import governance_forms as forms
 from . import governance_selectors as selectors
 from .audit import audit_read, request_context
+from .formats import govuk_datetime, govuk_time
 from .models import AccessWhat, BreakGlassGrant, NotifyDecision, SecurityIncident
 from .rules import incidents as incident_rules
 from .services import governance as services
@@ -145,8 +146,8 @@ def break_glass_request(request):
         except CaseRuleError as error:
             _form_errors(form, error)
         else:
-            until = timezone.localtime(grant.expires_at)
-            messages.success(request, f"You have emergency access to {grant.case.reference} until {until:%H:%M}")
+            until = govuk_time(grant.expires_at)
+            messages.success(request, f"You have emergency access to {grant.case.reference} until {until}")
             return redirect("ehcp:case-detail", public_id=grant.case.public_id)
     return render(request, "governance/break_glass_request.html", {"form": form})
 
@@ -255,7 +256,7 @@ def incident_decision(request, public_id):
             "title": f"Decide whether to report {incident.reference} to the ICO",
             "button": "Record the decision",
             "back": "governance:incident-list",
-            "lead": f"Report it by {due:%-d %B %Y at %H:%M}, unless it is unlikely to result in a risk "
+            "lead": f"Report it by {govuk_datetime(due)}, unless it is unlikely to result in a risk "
             "to people's rights and freedoms.",
         },
     )

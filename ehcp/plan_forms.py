@@ -40,6 +40,11 @@ class _EntryForm(GovForm):
         if "outcomes" in self.fields:
             self.fields["outcomes"].queryset = plan.outcomes.filter(status__in=LIVE) if plan else self.fields["outcomes"].queryset.none()
             self.fields["outcomes"].label_from_instance = lambda o: _short(o.text)
+        # A list with nothing to choose is not offered: the page could not draw it, so the
+        # server does not accept it either (no advice received yet, no needs written yet).
+        for name in ("advice", "needs", "outcomes"):
+            if name in self.fields and not self.fields[name].queryset.exists():
+                del self.fields[name]
 
 
 def _links(model, label: str) -> forms.ModelMultipleChoiceField:

@@ -10,12 +10,8 @@ from dataclasses import dataclass
 from django import forms as django_forms
 from django.urls import reverse
 
-from agencies.access import actor_for
-from agencies.queues import may_work_queue
 from ehcp import forms, services
 from ehcp.models import AdviceRequest, Case, SettingConsultation
-from notifications.models import NotificationKind
-from notifications.services import notification_queue
 
 from . import advice_forms
 from .flows import ADVICE_NODES, ADVICE_REVIEW_NODES
@@ -59,17 +55,8 @@ def _review_advice(case, task, data, user, today):
     advice = AdviceRequest.objects.select_related("agency", "submitted_by").get(pk=task.subject_id, case=case)
     if data["decision"]:
         return services.advice_accept(advice=advice, by=user, today=today)
-    advice = services.advice_return(advice=advice, reasons=data["reasons"], by=user, today=today)
-    submitter = advice.submitted_by
-    still_there = submitter is not None and may_work_queue(actor_for(submitter), advice.agency_id, advice.agency.kind)
-    notification_queue(
-        kind=NotificationKind.ADVICE_RETURNED,
-        agency=advice.agency,
-        user_id=submitter.pk if still_there else None,
-        link=reverse("workflows:advice:detail", args=[advice.public_id]),
-        key=f"advice-returned:{advice.pk}:{advice.returned_at.isoformat()}",
-    )
-    return advice
+    # advice_return tells the adviser (or their agency's mailbox) that the advice is asked again.
+    return services.advice_return(advice=advice, reasons=data["reasons"], by=user, today=today)
 
 
 def _advice_page(name: str):

@@ -8,11 +8,18 @@ caseworker's words. The same results are shown on the plan page and refuse the i
 
 Sources: SEND Regulations 2014 reg 12 (sections A-K, each separately identified; G agreed by the
 responsible commissioning body, reg 12(2)); SEND Code of Practice 9.69 (provision in F "detailed
-and specific and should normally be quantified"); the product's engine rule in send-rules.md 4.1
-(every B need has F provision; every F provision has what, how often, for how long, who, and an
-outcome link). The draft names no school or type of school (believed s.38(5) CFA; send-rules 1.2(f)).
-A check about the entries of a section fails when that section is empty (EMPTY_B, EMPTY_E, EMPTY_F):
-"every provision is quantified" is not met by a plan with no provision.
+and specific and should normally be quantified", and clear about how it supports the outcomes).
+The draft names no school or type of school (Children and Families Act 2014, s.38(5)).
+
+Each check's `source` is shown to caseworkers, so it cites the law or guidance only. Our own
+reading of it stays here, in comments: the links between B, E and F (every B need has F
+provision; every F provision has what, how often, for how long, who, and an outcome link) are
+the product's rule built on reg 12 and CoP 9.69 (SEND rules reference 4.1); the s.38(5) citation
+for an empty section I in the draft is our reading, not yet confirmed (SEND rules reference
+1.2(f)).
+
+A check about the entries of a section fails when that section is empty (EMPTY_B, EMPTY_E,
+EMPTY_F): "every provision is quantified" is not met by a plan with no provision.
 """
 
 from __future__ import annotations
@@ -135,17 +142,17 @@ F_QUANTIFIED = PlanCheck(
 F_LINKED = PlanCheck(
     "PLAN-F-LINKED",
     "Every provision in section F says which need it meets and which outcome it serves.",
-    f"{_COP}; send-rules.md 4.1 engine rule",
+    _COP,  # our linking rule, built on CoP 9.69 (see the module docstring)
 )
 E_HAS_PROVISION = PlanCheck(
     "PLAN-E-PROVISION",
     "Every outcome in section E is linked to provision.",
-    f"{_REG12}(1)(e); send-rules.md 4.1 engine rule",
+    f"{_REG12}(1)(e) and (f); {_COP}",  # our linking rule (see the module docstring)
 )
 I_EMPTY_IN_DRAFT = PlanCheck(
     "PLAN-I-DRAFT",
     "Section I is empty in a draft plan: no school, college or type of setting is named.",
-    "Children and Families Act 2014, s.38(5) (believed; send-rules.md 1.2(f))",
+    "Children and Families Act 2014, s.38(5)",  # our reading, to confirm (module docstring)
     frozenset({Stage.DRAFT}),
 )
 I_NAMED_IN_FINAL = PlanCheck(

@@ -26,6 +26,7 @@ from agencies.access import actor_for, data_types_for
 from agencies.models import Agency, AgencyKind, Membership
 
 from ..access import case_access
+from ..formats import govuk_time
 from ..models import (
     AccessWhat,
     AdviceKind,
@@ -398,8 +399,8 @@ def break_glass_request(
     with transaction.atomic():
         existing = case_access(actor, case, now=now)
         if existing is not None and existing.break_glass is not None:
-            until = timezone.localtime(existing.break_glass.expires_at)
-            raise CaseRuleError(f"You already have emergency access to {case.reference} until {until:%H:%M}")
+            until = govuk_time(existing.break_glass.expires_at)
+            raise CaseRuleError(f"You already have emergency access to {case.reference} until {until}")
         if existing is not None:
             raise CaseRuleError(f"You can already see {case.reference}: open it from your cases or tasks")
         grant = BreakGlassGrant.objects.create(

@@ -18,6 +18,7 @@ from agencies.models import Agency, AgencyKind, Membership, Role
 from ehcp import services
 from ehcp.models import BreakGlassGrant, Case, PlanDocument
 from ehcp.services import AdviceToSeek, ChildDetails, ParentDetails
+from notifications.models import Notice
 from workflows import services as workflow_services
 from workflows.models import CaseTask
 
@@ -104,7 +105,11 @@ EXPECTED = {
     "workflows:advice:more-time": ("GET", {"psychologist"}),
     "workflows:advice:review": ("GET", COUNCIL_OFFICERS),
     "workflows:advice:chase": ("POST", COUNCIL_OFFICERS),
+    # In-app notices: everyone has a list; a notice opens (302 to its page) for its recipient only.
+    "notifications:list": ("GET", EVERYONE),
+    "notifications:open": ("GET", {"psychologist"}),
 }
+OPENS_BY_REDIRECT = {"notifications:open"}  # a GET that succeeds with a redirect
 PUBLIC = {"login"}
 # Who may see protected whereabouts: only the manager holds the explicit permission.
 WHEREABOUTS_ALLOWED = {"manager"}
@@ -251,6 +256,8 @@ def world():
         "workflows:advice:entry-remove": {"entry_id": entry.public_id},
         "governance:incident-detail": {"public_id": incident.public_id},
         "governance:incident-decision": {"public_id": incident.public_id},
+        # the psychologist's notice that advice was asked of the EP service
+        "notifications:open": {"notice_id": Notice.objects.get(recipient=people["psychologist"]).public_id},
     }
     return {"people": people, "case": case, "params": params, "route_params": route_params, "health_task": health_task}
 
@@ -300,6 +307,8 @@ def test_each_person_gets_exactly_what_the_access_table_allows(client, world, us
         before = CaseTask.objects.filter(owner__isnull=False).count()
         response = getattr(client, method.lower())(url, data)
         ok = response.status_code == 200 or (method == "POST" and response.status_code == 302)
+        if name in OPENS_BY_REDIRECT:
+            ok = response.status_code == 302 and not response["Location"].startswith("/sign-in/")
         if method == "POST" and name.startswith("workflows:task-") and response.status_code == 302:
             # the action view redirects either way; success is whether anything changed
             ok = CaseTask.objects.filter(owner__isnull=False).count() != before
