@@ -140,3 +140,18 @@ class DataAccessRule(models.Model):
 
     def __str__(self):
         return f"{self.get_agency_kind_display()} may see {self.get_data_type_display().lower()} for {self.purpose}"
+
+
+class SignInSession(models.Model):
+    """Which server-side session belongs to whom, written at sign-in, so that disabling an account
+    or revoking a membership can end that person's live sessions at once (AC-06)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "signed_in_at"])]
+
+    def __str__(self):
+        return f"Session of {self.user} from {self.signed_in_at:%Y-%m-%d %H:%M}"
