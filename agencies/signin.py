@@ -11,12 +11,11 @@ import hashlib
 import logging
 from math import ceil
 
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.dispatch import receiver
 from django.shortcuts import render
-
-from axes.signals import user_locked_out
 
 logger = logging.getLogger("agencies.signin")
 

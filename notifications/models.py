@@ -22,6 +22,7 @@ class NotificationKind(models.TextChoices):
     ADVICE_RETURNED = "ADVICE_RETURNED", "The council returned advice"
     ADVICE_MORE_TIME = "ADVICE_MORE_TIME", "An adviser asked for more time"
     ADVICE_MORE_TIME_DECIDED = "ADVICE_MORE_TIME_DECIDED", "The council decided a request for more time"
+    BREAK_GLASS_GRANTED = "BREAK_GLASS_GRANTED", "Someone was given emergency access to a case"
 
 
 SUBJECTS = {
@@ -31,6 +32,7 @@ SUBJECTS = {
     NotificationKind.ADVICE_RETURNED: "The council has returned advice for you to change",
     NotificationKind.ADVICE_MORE_TIME: "An adviser has asked for more time to give advice",
     NotificationKind.ADVICE_MORE_TIME_DECIDED: "The council has decided your request for more time",
+    NotificationKind.BREAK_GLASS_GRANTED: "Emergency access to a SEND case needs your review",
 }
 
 

@@ -121,6 +121,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "agencies.signin.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # no start-up banner; lockouts are still logged
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -172,6 +173,10 @@ DEADLINE_WARN_DAYS = int(os.environ.get("DEADLINE_WARN_DAYS", "5"))
 # Information governance: the agreement every disclosure cites, and how long break-glass access lasts.
 ISA_REFERENCE = os.environ.get("ISA_REFERENCE", "SEND Information Sharing Agreement v3 (2021)")
 BREAK_GLASS_MINUTES = int(os.environ.get("BREAK_GLASS_MINUTES", "60"))
+# Break-glass rate limit (AC-07): per person, in any rolling period of BREAK_GLASS_LIMIT_HOURS.
+BREAK_GLASS_MAX_GRANTS = int(os.environ.get("BREAK_GLASS_MAX_GRANTS", "3"))
+BREAK_GLASS_MAX_FAILED_ATTEMPTS = int(os.environ.get("BREAK_GLASS_MAX_FAILED_ATTEMPTS", "3"))
+BREAK_GLASS_LIMIT_HOURS = int(os.environ.get("BREAK_GLASS_LIMIT_HOURS", "24"))
 # Files attached to advice (IN-07): the largest file, and how many files one piece of advice may have.
 ADVICE_ATTACHMENT_MAX_BYTES = int(os.environ.get("ADVICE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 ADVICE_ATTACHMENTS_MAX = int(os.environ.get("ADVICE_ATTACHMENTS_MAX", "10"))
