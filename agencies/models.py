@@ -213,6 +213,7 @@ class SharingAgreement(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
                 name="agreement_ends_after_it_starts",
+                violation_error_message="The end date must be the same as or after the start date",
             ),
         ]
 

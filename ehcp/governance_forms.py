@@ -117,7 +117,10 @@ class BreakGlassRequestForm(GovForm):
         label="Case reference",
         max_length=20,
         help_text="For example, EHC000123",
-        error_messages={"required": "Enter the case reference", "max_length": NO_SUCH_CASE},
+        error_messages={
+            "required": "Enter the case reference",
+            "max_length": "Enter the case reference as it is shown on the case, for example EHC000123",
+        },
     )
     date_of_birth = date_field("Child's date of birth", help_text="For example, 14 5 2018")
     child_identifier = forms.CharField(

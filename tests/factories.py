@@ -75,7 +75,7 @@ def member(agency: Agency, role: str, **user_fields) -> User:
 def agreement(council: Agency, parties, *, starts_on=date(2021, 6, 3), ends_on=None, review_on=None):
     """An information sharing agreement of `council` with `parties`, in force from `starts_on`."""
     made = SharingAgreement.objects.create(
-        reference=f"{council.name} SEND ISA from {starts_on:%Y-%m-%d}",
+        reference=f"{council.name} SEND ISA no. {SharingAgreement.objects.count() + 1}",
         council=council,
         starts_on=starts_on,
         review_on=review_on,
