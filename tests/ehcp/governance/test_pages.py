@@ -329,3 +329,11 @@ def test_case_page_opens_through_break_glass_without_protected_whereabouts(clien
     assert requested_case.reference in body
     for marker in (child.address, child.postcode, "rowena@example.org", cast.school.name):
         assert marker not in body
+
+
+def test_the_start_page_offers_emergency_access_only_to_those_who_may_use_it(client, cast, other_health, ig_lead):
+    link = "/governance/break-glass/"
+    assert link in signed_in(client, other_health).get("/").content.decode()
+    assert link in signed_in(client, cast.psychologist).get("/").content.decode()
+    for person in (cast.caseworker, cast.senco, cast.outsider, ig_lead):
+        assert link not in signed_in(client, person).get("/").content.decode()
