@@ -10,6 +10,7 @@ names (`agencies.models.BREAK_GLASS_ROLES`, parties to an agreement in force); a
 403 that says so.
 """
 
+from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
@@ -129,7 +130,21 @@ def break_glass_review(request, public_id):
     return render(request, "governance/break_glass_review.html", {"grant": grant, "form": form, "events": events})
 
 
-# -- break-glass: asking for access (anyone signed in) -------------------------------------------
+REFUSALS_DAYS = 30
+
+
+@require_http_methods(["GET"])
+@ig_lead_required
+def break_glass_attempts(request):
+    """Who has been refused emergency access in the last 30 days, and how often (AC-07)."""
+    since = timezone.now() - timedelta(days=REFUSALS_DAYS)
+    rows = selectors.break_glass_refusals_by_person(since=since)
+    return render(
+        request, "governance/break_glass_attempts.html", {"rows": rows, "days": REFUSALS_DAYS}
+    )
+
+
+# -- break-glass: asking for access (the roles and agencies the agreement names) -----------------
 
 
 @require_http_methods(["GET", "POST"])

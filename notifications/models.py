@@ -23,6 +23,7 @@ class NotificationKind(models.TextChoices):
     ADVICE_MORE_TIME = "ADVICE_MORE_TIME", "An adviser asked for more time"
     ADVICE_MORE_TIME_DECIDED = "ADVICE_MORE_TIME_DECIDED", "The council decided a request for more time"
     BREAK_GLASS_GRANTED = "BREAK_GLASS_GRANTED", "Someone was given emergency access to a case"
+    BREAK_GLASS_STOPPED = "BREAK_GLASS_STOPPED", "Someone was stopped after failed emergency access attempts"
 
 
 SUBJECTS = {
@@ -33,6 +34,7 @@ SUBJECTS = {
     NotificationKind.ADVICE_MORE_TIME: "An adviser has asked for more time to give advice",
     NotificationKind.ADVICE_MORE_TIME_DECIDED: "The council has decided your request for more time",
     NotificationKind.BREAK_GLASS_GRANTED: "Emergency access to a SEND case needs your review",
+    NotificationKind.BREAK_GLASS_STOPPED: "Repeated failed requests for emergency access to SEND cases",
 }
 
 

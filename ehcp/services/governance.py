@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from agencies import agreements
 from agencies.access import actor_for, data_types_for
-from agencies.models import Agency, Membership, Role
+from agencies.models import Agency, Membership, Role, SharingAgreement
 
 from ..access import case_access
 from ..models import (
@@ -435,18 +435,42 @@ def break_glass_alert(*, grant: BreakGlassGrant) -> None:
 
     link = reverse("governance:break-glass-review", kwargs={"public_id": grant.public_id})
     key = f"break-glass:{grant.public_id}"
-    ig_leads = list(
-        Membership.objects.active()
-        .filter(agency_id=grant.case.council_id, role=Role.IG_LEAD)
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
-        .distinct()
-    )
+    ig_leads = _ig_lead_ids([grant.case.council_id])
     council = grant.case.council
     for user_id in ig_leads or [None]:
         notification_queue(
             kind=NotificationKind.BREAK_GLASS_GRANTED, agency=council, user_id=user_id, link=link, key=key
         )
+
+
+def _ig_lead_ids(council_ids) -> list[int]:
+    return list(
+        Membership.objects.active()
+        .filter(agency_id__in=council_ids, role=Role.IG_LEAD)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def break_glass_stopped_alert(*, attempt: BreakGlassAttempt, actor, today: date) -> None:
+    """Tell the IG leads at once when someone is stopped for too many failed attempts: the
+    councils whose agreements their agencies are parties to, and the council of the case the
+    reference pointed at. No personal details, only a link to the attempts page."""
+    from notifications.models import NotificationKind
+    from notifications.services import notification_queue
+
+    councils = set(
+        SharingAgreement.objects.in_force(today)
+        .filter(parties__in=actor.agency_ids)
+        .values_list("council_id", flat=True)
+    )
+    if attempt.case is not None:
+        councils.add(attempt.case.council_id)
+    link = reverse("governance:break-glass-attempts")
+    key = f"break-glass-stopped:{attempt.pk}"
+    for user_id in _ig_lead_ids(councils):
+        notification_queue(kind=NotificationKind.BREAK_GLASS_STOPPED, user_id=user_id, link=link, key=key)
 
 
 def break_glass_request(
@@ -497,12 +521,17 @@ def break_glass_request(
             pass  # nothing was tried yet: the form is not complete
         else:
             since = now - timedelta(hours=settings.BREAK_GLASS_LIMIT_HOURS)
-            recent = BreakGlassAttempt.objects.filter(user=user, attempted_at__gt=since)
+            recent = list(
+                BreakGlassAttempt.objects.filter(
+                    user=user,
+                    attempted_at__gt=since,
+                    outcome__in=[BreakGlassOutcome.GRANTED, BreakGlassOutcome.NOT_MATCHED],
+                ).values_list("outcome", "attempted_at")
+            )
+            failures_at = [at for outcome, at in recent if outcome == BreakGlassOutcome.NOT_MATCHED]
             reached = break_glass_rules.limit_reached(
-                grants_at=recent.filter(outcome=BreakGlassOutcome.GRANTED).values_list("attempted_at", flat=True),
-                failures_at=recent.filter(outcome=BreakGlassOutcome.NOT_MATCHED).values_list(
-                    "attempted_at", flat=True
-                ),
+                grants_at=[at for outcome, at in recent if outcome == BreakGlassOutcome.GRANTED],
+                failures_at=failures_at,
                 limit=break_glass_limit(),
                 now=now,
             )
@@ -511,8 +540,10 @@ def break_glass_request(
                 _attempt_record(outcome=BreakGlassOutcome.LIMITED, case=case, **context)
                 refusal = BreakGlassRefused(BreakGlassOutcome.LIMITED, _limit_message(reached))
             elif not _identifies(actor, case, today, date_of_birth, child_identifier):
-                _attempt_record(outcome=BreakGlassOutcome.NOT_MATCHED, case=case, **context)
+                attempt = _attempt_record(outcome=BreakGlassOutcome.NOT_MATCHED, case=case, **context)
                 refusal = BreakGlassRefused(BreakGlassOutcome.NOT_MATCHED, break_glass_rules.NO_MATCH)
+                if len(failures_at) + 1 == settings.BREAK_GLASS_MAX_FAILED_ATTEMPTS:
+                    break_glass_stopped_alert(attempt=attempt, actor=actor, today=today)
             else:
                 existing = case_access(actor, case, now=now)
                 if existing is not None and existing.break_glass is not None:

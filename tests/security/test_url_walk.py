@@ -85,6 +85,7 @@ EXPECTED = {
     "governance:access-by-person": ("GET", {"iglead"}),
     "governance:break-glass-request": ("GET", BREAK_GLASS),
     "governance:break-glass-queue": ("GET", {"iglead"}),
+    "governance:break-glass-attempts": ("GET", {"iglead"}),
     "governance:break-glass-review": ("GET", {"iglead"}),
     "governance:incident-list": ("GET", {"iglead"}),
     "governance:incident-new": ("GET", {"iglead"}),

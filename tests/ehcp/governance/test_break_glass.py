@@ -286,9 +286,21 @@ def test_with_no_ig_lead_the_councils_mailbox_is_alerted(cast, other_health, req
     assert alert.recipient is None and alert.email == cast.council.email
 
 
-def test_refused_attempts_alert_nobody(cast, other_health, requested_case, ig_lead):
-    refused(other_health, requested_case.reference, child_identifier="Smith")
+def test_a_refused_attempt_alerts_nobody_until_the_person_is_stopped(cast, other_health, requested_case, ig_lead):
+    elsewhere = factories.member(cast.outsider.memberships.get().agency, Role.IG_LEAD, username="iglead_south")
+    for n in range(2):
+        refused(other_health, requested_case.reference, child_identifier="Smith", now=NOW + timedelta(minutes=n))
     assert not Notification.objects.exists()
+
+    refused(other_health, requested_case.reference, child_identifier="Smith", now=NOW + timedelta(minutes=2))
+    alert = Notification.objects.get()
+    assert (alert.kind, alert.recipient, alert.link) == (
+        "BREAK_GLASS_STOPPED", ig_lead, "/governance/break-glass/refused/"
+    )
+    assert alert.recipient != elsewhere
+    # Further refusals while stopped do not alert again.
+    refused(other_health, requested_case.reference, now=NOW + timedelta(minutes=3))
+    assert Notification.objects.count() == 1
 
 
 # -- the rest of the request and the review ---------------------------------------------------------

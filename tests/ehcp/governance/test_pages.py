@@ -25,6 +25,7 @@ IG_ROUTES = [
     "/governance/access/child/",
     "/governance/access/person/",
     "/governance/break-glass/review/",
+    "/governance/break-glass/refused/",
     "/governance/incidents/",
     "/governance/incidents/new/",
 ]
@@ -337,3 +338,25 @@ def test_the_start_page_offers_emergency_access_only_to_those_who_may_use_it(cli
     assert link in signed_in(client, cast.psychologist).get("/").content.decode()
     for person in (cast.caseworker, cast.senco, cast.outsider, ig_lead):
         assert link not in signed_in(client, person).get("/").content.decode()
+
+
+def test_the_ig_lead_sees_who_was_refused_in_a_fixed_number_of_queries(
+    client, cast, ig_lead, other_health, agreement, django_assert_max_num_queries
+):
+    signed_in(client, ig_lead)
+    with CaptureQueriesContext(connection) as empty:
+        assert "Nobody has been refused" in client.get("/governance/break-glass/refused/").content.decode()
+    case = factories.CaseFactory(council=cast.council)
+    for _ in range(4):
+        ask(signed_in(client, other_health), case.reference, identifier="Smith")
+    for n in range(3):
+        ask(signed_in(client, factories.member(cast.school, Role.SENCO, username=f"senco{n}")), case.reference)
+
+    signed_in(client, ig_lead)
+    with CaptureQueriesContext(connection) as full:
+        page = client.get("/governance/break-glass/refused/").content.decode()
+    assert len(full.captured_queries) == len(empty.captured_queries)
+    assert "(other_health)" in page and "(senco0)" in page and "(senco2)" in page
+    row = page[page.index("(other_health)"):]
+    cells = [c.split(">")[-1] for c in row.split("</td>")[1:4]]
+    assert cells == ["3", "0", "1"]
