@@ -33,7 +33,13 @@ class SharingAgreementAdmin(SimpleHistoryAdmin):
     Only parties to an agreement in force may use break-glass on the council's cases (AC-07)."""
 
     list_display = [
-        "reference", "council", "starts_on", "review_on", "ends_on", "in_force_today", "review_is_due"
+        "reference",
+        "council",
+        "starts_on",
+        "review_on",
+        "ends_on",
+        "in_force_today",
+        "review_is_due",
     ]
     list_filter = ["council"]
     search_fields = ["reference", "parties__name"]
@@ -41,7 +47,8 @@ class SharingAgreementAdmin(SimpleHistoryAdmin):
 
     @admin.display(boolean=True, description="In force today")
     def in_force_today(self, obj):
-        return agreement_rules.in_force(starts_on=obj.starts_on, ends_on=obj.ends_on, today=timezone.localdate())
+        today = timezone.localdate()
+        return agreement_rules.in_force(starts_on=obj.starts_on, ends_on=obj.ends_on, today=today)
 
     @admin.display(boolean=True, description="Review overdue")
     def review_is_due(self, obj):

@@ -14,12 +14,12 @@ def party_agency_ids(*, today: date, council_id: int | None = None) -> frozenset
     agreements = SharingAgreement.objects.in_force(today)
     if council_id is not None:
         agreements = agreements.filter(council_id=council_id)
-    return frozenset(
-        agreements.filter(parties__isnull=False).values_list("parties__id", flat=True)
-    )
+    return frozenset(agreements.filter(parties__isnull=False).values_list("parties__id", flat=True))
 
 
-def break_glass_agency_ids(actor: Actor, *, today: date, council_id: int | None = None) -> frozenset[int]:
+def break_glass_agency_ids(
+    actor: Actor, *, today: date, council_id: int | None = None
+) -> frozenset[int]:
     """The person's agencies through which they may use break-glass (on a case of that council,
     if given): an allowed role, at a party to an agreement in force. No query when they hold no
     allowed role."""

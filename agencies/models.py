@@ -211,7 +211,8 @@ class SharingAgreement(models.Model):
         ordering = ["council__name", "-starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
                 name="agreement_ends_after_it_starts",
                 violation_error_message="The end date must be the same as or after the start date",
             ),

@@ -103,4 +103,3 @@ def end_sessions_of_deactivated_agency(sender, instance, raw=False, **kwargs):
     if getattr(instance, "_send_deactivated", False):
         user_ids = Membership.objects.filter(agency=instance).values_list("user_id", flat=True)
         sessions_end_for(list(user_ids))
-

@@ -38,8 +38,14 @@ def lockout_response(request, original_response=None, credentials=None):
     """The sign-in page, refused with 429 Too Many Requests and one GOV.UK-style error."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")
     form = AuthenticationForm(request, initial={"username": username[:150]})
-    context = {"form": form, "locked_out_message": lockout_message(), "next": request.POST.get("next", "")}
-    return render(request, "registration/login.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
+    context = {
+        "form": form,
+        "locked_out_message": lockout_message(),
+        "next": request.POST.get("next", ""),
+    }
+    return render(
+        request, "registration/login.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
+    )
 
 
 def _pseudonym(username: str) -> str:

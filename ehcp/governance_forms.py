@@ -119,7 +119,7 @@ class BreakGlassRequestForm(GovForm):
         help_text="For example, EHC000123",
         error_messages={
             "required": "Enter the case reference",
-            "max_length": "Enter the case reference as it is shown on the case, for example EHC000123",
+            "max_length": "Enter the case reference as it is shown, for example EHC000123",
         },
     )
     date_of_birth = date_field("Child's date of birth", help_text="For example, 14 5 2018")

@@ -86,7 +86,11 @@ def incident_list() -> QuerySet[SecurityIncident]:
 def break_glass_refusals_by_person(*, since: datetime) -> list[dict]:
     """Refused requests for emergency access since `since`, one row per person with how many of
     each kind and the first and last time, most recent first (one query; rows are people)."""
-    refused = [BreakGlassOutcome.NOT_MATCHED, BreakGlassOutcome.NOT_ALLOWED, BreakGlassOutcome.LIMITED]
+    refused = [
+        BreakGlassOutcome.NOT_MATCHED,
+        BreakGlassOutcome.NOT_ALLOWED,
+        BreakGlassOutcome.LIMITED,
+    ]
     return list(
         BreakGlassAttempt.objects.filter(attempted_at__gte=since, outcome__in=refused)
         .values("user_id", "user__username", "user__first_name", "user__last_name")

@@ -1971,7 +1971,11 @@ def agreement_seed(cast: Cast, today: date) -> SharingAgreement:
     )
     agreement._change_reason = "Demo data"
     agreement.save()
-    parties = [a for key, a in cast.agencies.items() if key != "council" and not key.startswith("school:")]
+    parties = [
+        agency
+        for key, agency in cast.agencies.items()
+        if key != "council" and not key.startswith("school:")
+    ]
     agreement.parties.set(parties + [agency for _school, agency in cast.schools])
     return agreement
 

@@ -44,7 +44,9 @@ def home(request):
             "is_council_officer": actor.is_council_officer,
             "is_manager": actor.is_manager,
             # Only the roles and agencies the sharing agreement names may use break-glass (AC-07).
-            "may_break_glass": bool(agreements.break_glass_agency_ids(actor, today=timezone.localdate())),
+            "may_break_glass": bool(
+                agreements.break_glass_agency_ids(actor, today=timezone.localdate())
+            ),
         },
     )
 

@@ -84,7 +84,7 @@ def limit_reached(
             return LimitReached(reason=reason, retry_at=now + limit.period)
         recent = sorted(t for t in times if since < t <= now)
         if len(recent) >= most:
-            # The attempt that would be allowed again is the one that pushes the count under the limit.
+            # They may try again once enough of the counted events have left the period.
             oldest_that_counts = recent[len(recent) - most]
             return LimitReached(reason=reason, retry_at=oldest_that_counts + limit.period)
     return None

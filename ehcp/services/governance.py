@@ -388,14 +388,15 @@ def _limit_message(reached: break_glass_rules.LimitReached) -> str:
             f"again after {when}, or ask the council's information governance lead"
         )
     return (
-        f"You have entered details that did not match a case {settings.BREAK_GLASS_MAX_FAILED_ATTEMPTS} "
-        f"times in the last {settings.BREAK_GLASS_LIMIT_HOURS} hours. You can try again after {when}, "
+        "You have entered details that did not match a case "
+        f"{settings.BREAK_GLASS_MAX_FAILED_ATTEMPTS} times in the last "
+        f"{settings.BREAK_GLASS_LIMIT_HOURS} hours. You can try again after {when}, "
         "or ask the council's SEN team"
     )
 
 
 class BreakGlassRefused(CaseRuleError):
-    """Emergency access refused; `outcome` says why, for the page (a 403 when not allowed at all)."""
+    """Emergency access refused; `outcome` says why (the page gives a 403 for NOT_ALLOWED)."""
 
     def __init__(self, outcome: str, *messages: str):
         super().__init__(*messages)
@@ -439,7 +440,11 @@ def break_glass_alert(*, grant: BreakGlassGrant) -> None:
     council = grant.case.council
     for user_id in ig_leads or [None]:
         notification_queue(
-            kind=NotificationKind.BREAK_GLASS_GRANTED, agency=council, user_id=user_id, link=link, key=key
+            kind=NotificationKind.BREAK_GLASS_GRANTED,
+            agency=council,
+            user_id=user_id,
+            link=link,
+            key=key,
         )
 
 
@@ -470,7 +475,9 @@ def break_glass_stopped_alert(*, attempt: BreakGlassAttempt, actor, today: date)
     link = reverse("governance:break-glass-attempts")
     key = f"break-glass-stopped:{attempt.pk}"
     for user_id in _ig_lead_ids(councils):
-        notification_queue(kind=NotificationKind.BREAK_GLASS_STOPPED, user_id=user_id, link=link, key=key)
+        notification_queue(
+            kind=NotificationKind.BREAK_GLASS_STOPPED, user_id=user_id, link=link, key=key
+        )
 
 
 def break_glass_request(
@@ -540,8 +547,9 @@ def break_glass_request(
                 _attempt_record(outcome=BreakGlassOutcome.LIMITED, case=case, **context)
                 refusal = BreakGlassRefused(BreakGlassOutcome.LIMITED, _limit_message(reached))
             elif not _identifies(actor, case, today, date_of_birth, child_identifier):
-                attempt = _attempt_record(outcome=BreakGlassOutcome.NOT_MATCHED, case=case, **context)
-                refusal = BreakGlassRefused(BreakGlassOutcome.NOT_MATCHED, break_glass_rules.NO_MATCH)
+                outcome = BreakGlassOutcome.NOT_MATCHED
+                attempt = _attempt_record(outcome=outcome, case=case, **context)
+                refusal = BreakGlassRefused(outcome, break_glass_rules.NO_MATCH)
                 if len(failures_at) + 1 == settings.BREAK_GLASS_MAX_FAILED_ATTEMPTS:
                     break_glass_stopped_alert(attempt=attempt, actor=actor, today=today)
             else:

@@ -39,7 +39,10 @@ def is_sent_to_sign_in(browser) -> bool:
 def test_sign_in_records_whose_session_it_is_and_sign_out_forgets_it(person):
     browser = signed_in(person)
     key = browser.session.session_key
-    assert SignInSession.objects.get().session_key == key and SignInSession.objects.get().user == person
+    assert (
+        SignInSession.objects.get().session_key == key
+        and SignInSession.objects.get().user == person
+    )
     browser.post("/sign-out/")
     assert not SignInSession.objects.exists()
 
@@ -89,7 +92,9 @@ def test_deactivating_an_agency_ends_its_members_sessions(person, council):
 def test_disabling_an_account_in_the_admin_ends_its_sessions(person, council):
     from django.contrib.auth import get_user_model
 
-    admin = get_user_model().objects.create_superuser("root", "root@example.org", "a-long-admin-password")
+    admin = get_user_model().objects.create_superuser(
+        "root", "root@example.org", "a-long-admin-password"
+    )
     browser = signed_in(person)
     admin_browser = Client()
     admin_browser.force_login(admin)
@@ -98,8 +103,14 @@ def test_disabling_an_account_in_the_admin_ends_its_sessions(person, council):
     form = page.context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None}
     data.update(
-        {"username": person.username, "is_active": "", "date_joined_0": "2027-01-01",
-         "date_joined_1": "09:00:00", "groups": [], "user_permissions": []}
+        {
+            "username": person.username,
+            "is_active": "",
+            "date_joined_0": "2027-01-01",
+            "date_joined_1": "09:00:00",
+            "groups": [],
+            "user_permissions": [],
+        }
     )
     data = {k: v for k, v in data.items() if k not in ("password", "last_login", "is_active")}
     response = admin_browser.post(f"/admin/auth/user/{person.pk}/change/", data)

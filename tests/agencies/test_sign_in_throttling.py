@@ -83,7 +83,9 @@ def test_the_lock_is_on_the_username_from_that_address_only(client, person):
 def test_known_and_unknown_usernames_get_the_same_pages(client, person):
     def page(response):
         body = response.content.decode()
-        return response.status_code, body.replace("jo.bloggs", "NAME").replace("no.such.person", "NAME")
+        return response.status_code, body.replace("jo.bloggs", "NAME").replace(
+            "no.such.person", "NAME"
+        )
 
     def csrf_free(pair):
         import re

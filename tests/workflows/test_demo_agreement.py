@@ -22,7 +22,9 @@ def test_the_demo_agreement_names_every_partner_and_is_in_force():
     agreement = SharingAgreement.objects.get()
     assert agreement.council == cast.council
     parties = set(agreement.parties.all())
-    assert parties == {a for a in cast.agencies.values() if a != cast.council} | {a for _, a in cast.schools}
+    assert parties == {a for a in cast.agencies.values() if a != cast.council} | {
+        a for _, a in cast.schools
+    }
     assert agreement.review_on == date(2027, 4, 1) and agreement.ends_on is None
     assert SharingAgreement.objects.in_force(TODAY).get() == agreement
     assert agreement.history.earliest().history_change_reason == "Demo data"

@@ -56,16 +56,26 @@ def nothing_granted():
     return not BreakGlassGrant.objects.exists() and not AccessEvent.objects.exists()
 
 
-def test_grant_lasts_the_configured_time_and_writes_one_high_severity_event(cast, other_health, requested_case):
+def test_grant_lasts_the_configured_time_and_writes_one_high_severity_event(
+    cast, other_health, requested_case
+):
     grant = request(other_health, requested_case.reference.lower())
 
     assert grant.expires_at == NOW + timedelta(minutes=60)
     event = AccessEvent.objects.get()
-    assert (event.what, event.severity, event.relationship) == ("break-glass", "HIGH", "break-glass")
-    assert event.break_glass == grant and event.case == requested_case and event.user == other_health
+    assert (event.what, event.severity, event.relationship) == (
+        "break-glass",
+        "HIGH",
+        "break-glass",
+    )
+    assert (
+        event.break_glass == grant and event.case == requested_case and event.user == other_health
+    )
     assert event.request_id == "req-bg-1" and event.ip == "198.51.100.7"
     assert "HEALTH" in event.data_types and "SOCIAL_CARE" not in event.data_types
-    assert BreakGlassGrant.objects.filter(reviewed_at__isnull=True).get() == grant  # in the review queue
+    assert (
+        BreakGlassGrant.objects.filter(reviewed_at__isnull=True).get() == grant
+    )  # in the review queue
     attempt = BreakGlassAttempt.objects.get()
     assert (attempt.outcome, attempt.grant, attempt.case) == ("GRANTED", grant, requested_case)
 
@@ -74,7 +84,10 @@ def test_grant_lasts_the_configured_time_and_writes_one_high_severity_event(cast
 def test_access_ends_when_the_grant_expires(cast, other_health, requested_case):
     request(other_health, requested_case.reference)
     actor = actor_for(other_health)
-    assert case_access(actor, requested_case, now=NOW + timedelta(minutes=14)).relationship == "break-glass"
+    assert (
+        case_access(actor, requested_case, now=NOW + timedelta(minutes=14)).relationship
+        == "break-glass"
+    )
     assert case_access(actor, requested_case, now=NOW + timedelta(minutes=15)) is None
     with time_machine.travel(NOW + timedelta(minutes=16)):
         assert case_access(actor, requested_case) is None
@@ -101,7 +114,14 @@ def test_break_glass_never_shows_protected_whereabouts(cast, other_health, reque
 
 @pytest.mark.parametrize(
     "role",
-    [Role.CASEWORKER, Role.SEN_MANAGER, Role.PANEL_MEMBER, Role.PANEL_CHAIR, Role.ADMINISTRATOR, Role.IG_LEAD],
+    [
+        Role.CASEWORKER,
+        Role.SEN_MANAGER,
+        Role.PANEL_MEMBER,
+        Role.PANEL_CHAIR,
+        Role.ADMINISTRATOR,
+        Role.IG_LEAD,
+    ],
 )
 def test_council_roles_cannot_break_glass(cast, agreement, requested_case, role):
     person = factories.member(cast.council, role)
@@ -118,7 +138,9 @@ def test_a_schools_senco_cannot_break_glass_even_at_a_party_school(cast, agreeme
     assert nothing_granted()
 
 
-def test_an_agency_outside_the_agreement_gets_nothing_whatever_details_it_has(cast, agreement, requested_case):
+def test_an_agency_outside_the_agreement_gets_nothing_whatever_details_it_has(
+    cast, agreement, requested_case
+):
     """The probe in the issue: a member of an agency that never signed the agreement."""
     clinic = factories.AgencyFactory(kind=AgencyKind.HEALTH, name="Private Therapy Clinic")
     probe = factories.member(clinic, Role.HEALTH_ADVISER)
@@ -137,7 +159,9 @@ def test_an_agency_outside_the_agreement_gets_nothing_whatever_details_it_has(ca
         (date(2027, 3, 10), None, True),  # its first day
     ],
 )
-def test_only_an_agreement_in_force_lets_its_parties_break_glass(cast, requested_case, starts_on, ends_on, allowed):
+def test_only_an_agreement_in_force_lets_its_parties_break_glass(
+    cast, requested_case, starts_on, ends_on, allowed
+):
     trust = factories.AgencyFactory(kind=AgencyKind.HEALTH, name="Westshire Mental Health Trust")
     factories.agreement(cast.council, [trust], starts_on=starts_on, ends_on=ends_on)
     adviser = factories.member(trust, Role.HEALTH_ADVISER)
@@ -148,7 +172,9 @@ def test_only_an_agreement_in_force_lets_its_parties_break_glass(cast, requested
         assert nothing_granted()
 
 
-def test_a_party_to_another_councils_agreement_only_is_told_the_details_do_not_match(cast, requested_case):
+def test_a_party_to_another_councils_agreement_only_is_told_the_details_do_not_match(
+    cast, requested_case
+):
     southshire = factories.AgencyFactory(kind=AgencyKind.SEN_TEAM, name="Southshire SEN team")
     trust = factories.AgencyFactory(kind=AgencyKind.HEALTH, name="Southshire Trust")
     factories.agreement(southshire, [trust])
@@ -186,11 +212,16 @@ def test_any_wrong_detail_gets_one_message_and_counts_as_a_failed_attempt(
     assert attempt.request_id == "req-bg-1" and attempt.ip == "198.51.100.7"
 
 
-@pytest.mark.parametrize("identifier", ["quillfeather", "  QUILLFEATHER ", "9434765919", "943 476 5919"])
+@pytest.mark.parametrize(
+    "identifier", ["quillfeather", "  QUILLFEATHER ", "9434765919", "943 476 5919"]
+)
 def test_the_last_name_in_any_case_or_the_nhs_number_identifies_the_child(
     cast, other_health, requested_case, identifier
 ):
-    assert request(other_health, requested_case.reference, child_identifier=identifier).case == requested_case
+    assert (
+        request(other_health, requested_case.reference, child_identifier=identifier).case
+        == requested_case
+    )
 
 
 def test_a_failed_attempt_keeps_the_reference_typed_but_none_of_the_childs_details(
@@ -212,20 +243,30 @@ def test_sequential_references_are_stopped_after_the_failure_limit(cast, other_h
     outcomes = []
     for n, case in enumerate(cases):
         try:
-            request(other_health, case.reference, child_identifier="Smith", now=NOW + timedelta(minutes=n))
+            request(
+                other_health,
+                case.reference,
+                child_identifier="Smith",
+                now=NOW + timedelta(minutes=n),
+            )
         except BreakGlassRefused as error:
             outcomes.append(error.outcome)
     assert outcomes == ["NOT_MATCHED"] * 3 + ["LIMITED"] * 4
     assert nothing_granted()
     # Now even the right details are refused until the period has passed.
-    error = refused(other_health, cases[0].reference, child_identifier=SURNAME, now=NOW + timedelta(hours=1))
+    error = refused(
+        other_health, cases[0].reference, child_identifier=SURNAME, now=NOW + timedelta(hours=1)
+    )
     assert error.outcome == "LIMITED"
     assert error.messages == [
         "You have entered details that did not match a case 3 times in the last 24 hours. "
         "You can try again after 14:00 on 11 March 2027, or ask the council's SEN team"
     ]
     later = NOW + timedelta(hours=24, minutes=1)
-    assert request(other_health, cases[0].reference, child_identifier=SURNAME, now=later).case == cases[0]
+    assert (
+        request(other_health, cases[0].reference, child_identifier=SURNAME, now=later).case
+        == cases[0]
+    )
 
 
 def test_grants_are_limited_per_person_in_a_rolling_period(cast, other_health):
@@ -241,11 +282,16 @@ def test_grants_are_limited_per_person_in_a_rolling_period(cast, other_health):
     assert request(other_health, cases[3].reference, now=NOW + timedelta(hours=24, seconds=1))
 
 
-@override_settings(BREAK_GLASS_MAX_FAILED_ATTEMPTS=1, BREAK_GLASS_MAX_GRANTS=1, BREAK_GLASS_LIMIT_HOURS=2)
+@override_settings(
+    BREAK_GLASS_MAX_FAILED_ATTEMPTS=1, BREAK_GLASS_MAX_GRANTS=1, BREAK_GLASS_LIMIT_HOURS=2
+)
 def test_the_limits_come_from_the_settings(cast, other_health, requested_case):
     other = factories.CaseFactory(council=cast.council)
     refused(other_health, other.reference, child_identifier="Smith")
-    assert refused(other_health, requested_case.reference, now=NOW + timedelta(minutes=1)).outcome == "LIMITED"
+    assert (
+        refused(other_health, requested_case.reference, now=NOW + timedelta(minutes=1)).outcome
+        == "LIMITED"
+    )
     assert request(other_health, requested_case.reference, now=NOW + timedelta(hours=2, seconds=1))
 
 
@@ -264,7 +310,9 @@ def test_every_ig_lead_of_the_council_is_alerted_at_once_without_personal_detail
     cast, other_health, requested_case, ig_lead, django_capture_on_commit_callbacks
 ):
     second = factories.member(cast.council, Role.IG_LEAD, username="iglead2")
-    elsewhere = factories.member(cast.outsider.memberships.get().agency, Role.IG_LEAD, username="iglead_south")
+    elsewhere = factories.member(
+        cast.outsider.memberships.get().agency, Role.IG_LEAD, username="iglead_south"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         grant = request(other_health, requested_case.reference)
 
@@ -286,16 +334,32 @@ def test_with_no_ig_lead_the_councils_mailbox_is_alerted(cast, other_health, req
     assert alert.recipient is None and alert.email == cast.council.email
 
 
-def test_a_refused_attempt_alerts_nobody_until_the_person_is_stopped(cast, other_health, requested_case, ig_lead):
-    elsewhere = factories.member(cast.outsider.memberships.get().agency, Role.IG_LEAD, username="iglead_south")
+def test_a_refused_attempt_alerts_nobody_until_the_person_is_stopped(
+    cast, other_health, requested_case, ig_lead
+):
+    elsewhere = factories.member(
+        cast.outsider.memberships.get().agency, Role.IG_LEAD, username="iglead_south"
+    )
     for n in range(2):
-        refused(other_health, requested_case.reference, child_identifier="Smith", now=NOW + timedelta(minutes=n))
+        refused(
+            other_health,
+            requested_case.reference,
+            child_identifier="Smith",
+            now=NOW + timedelta(minutes=n),
+        )
     assert not Notification.objects.exists()
 
-    refused(other_health, requested_case.reference, child_identifier="Smith", now=NOW + timedelta(minutes=2))
+    refused(
+        other_health,
+        requested_case.reference,
+        child_identifier="Smith",
+        now=NOW + timedelta(minutes=2),
+    )
     alert = Notification.objects.get()
     assert (alert.kind, alert.recipient, alert.link) == (
-        "BREAK_GLASS_STOPPED", ig_lead, "/governance/break-glass/refused/"
+        "BREAK_GLASS_STOPPED",
+        ig_lead,
+        "/governance/break-glass/refused/",
     )
     assert alert.recipient != elsewhere
     # Further refusals while stopped do not alert again.
@@ -303,14 +367,18 @@ def test_a_refused_attempt_alerts_nobody_until_the_person_is_stopped(cast, other
     assert Notification.objects.count() == 1
 
 
-# -- the rest of the request and the review ---------------------------------------------------------
+# -- the rest of the request and the review ------------------------------------------------------
 
 
-def test_someone_who_can_already_see_the_case_is_told_to_open_it(cast, other_health, draft_issued_case):
+def test_someone_who_can_already_see_the_case_is_told_to_open_it(
+    cast, other_health, draft_issued_case
+):
     # The health trust was asked for advice on this case: its adviser already sees it.
     with pytest.raises(CaseRuleError, match="You can already see"):
         request(cast.health_adviser, draft_issued_case.reference)
-    request(other_health, draft_issued_case.reference)  # a second grant while the first is live is refused
+    request(
+        other_health, draft_issued_case.reference
+    )  # a second grant while the first is live is refused
     with pytest.raises(CaseRuleError, match="already have emergency access"):
         request(other_health, draft_issued_case.reference, now=NOW + timedelta(minutes=5))
     assert BreakGlassGrant.objects.count() == 1
@@ -324,34 +392,50 @@ def test_someone_who_can_already_see_the_case_is_told_to_open_it(cast, other_hea
         ({"reason": "CURIOSITY"}, "Select why you need access"),
     ],
 )
-def test_grant_is_refused_without_a_reason_code_and_justification(cast, other_health, requested_case, overrides, message):
+def test_grant_is_refused_without_a_reason_code_and_justification(
+    cast, other_health, requested_case, overrides, message
+):
     with pytest.raises(CaseRuleError, match=message):
         request(other_health, requested_case.reference, **overrides)
     assert nothing_granted()
     assert not BreakGlassAttempt.objects.exists()  # an incomplete form is not an attempt
 
 
-def test_review_is_recorded_once_by_an_ig_lead_who_is_not_the_grantee(cast, ig_lead, other_health, requested_case):
+def test_review_is_recorded_once_by_an_ig_lead_who_is_not_the_grantee(
+    cast, ig_lead, other_health, requested_case
+):
     grant = request(other_health, requested_case.reference)
     with pytest.raises(CaseRuleError, match="Only the information governance lead"):
         services.break_glass_review(grant=grant, outcome="APPROPRIATE", notes="", by=cast.manager)
     with pytest.raises(CaseRuleError, match="Enter what was wrong"):
         services.break_glass_review(grant=grant, outcome="INAPPROPRIATE", notes="", by=ig_lead)
 
-    services.break_glass_review(grant=grant, outcome="APPROPRIATE", notes="A&E confirmed", by=ig_lead, now=NOW)
+    services.break_glass_review(
+        grant=grant, outcome="APPROPRIATE", notes="A&E confirmed", by=ig_lead, now=NOW
+    )
 
     grant.refresh_from_db()
-    assert (grant.review_outcome, grant.reviewed_by, grant.reviewed_at) == ("APPROPRIATE", ig_lead, NOW)
+    assert (grant.review_outcome, grant.reviewed_by, grant.reviewed_at) == (
+        "APPROPRIATE",
+        ig_lead,
+        NOW,
+    )
     with pytest.raises(CaseRuleError, match="already been reviewed"):
-        services.break_glass_review(grant=grant, outcome="INAPPROPRIATE", notes="Second thoughts", by=ig_lead)
+        services.break_glass_review(
+            grant=grant, outcome="INAPPROPRIATE", notes="Second thoughts", by=ig_lead
+        )
 
 
 def test_ig_lead_cannot_review_their_own_emergency_access(cast, ig_lead, requested_case):
     # An IG lead cannot break glass now; a grant from before (or from another role) still
     # cannot be reviewed by its holder.
     grant = BreakGlassGrant.objects.create(
-        case=requested_case, user=ig_lead, reason="COVER", justification=JUSTIFICATION,
-        granted_at=NOW, expires_at=NOW + timedelta(hours=1),
+        case=requested_case,
+        user=ig_lead,
+        reason="COVER",
+        justification=JUSTIFICATION,
+        granted_at=NOW,
+        expires_at=NOW + timedelta(hours=1),
     )
     with pytest.raises(CaseRuleError, match="cannot review your own"):
         services.break_glass_review(grant=grant, outcome="APPROPRIATE", notes="", by=ig_lead)
