@@ -24,6 +24,7 @@ class NotificationKind(models.TextChoices):
     ADVICE_MORE_TIME_DECIDED = "ADVICE_MORE_TIME_DECIDED", "The council decided a request for more time"
     BREAK_GLASS_GRANTED = "BREAK_GLASS_GRANTED", "Someone was given emergency access to a case"
     BREAK_GLASS_STOPPED = "BREAK_GLASS_STOPPED", "Someone was stopped after failed emergency access attempts"
+    SIGN_IN_LOCKED_OUT = "SIGN_IN_LOCKED_OUT", "Sign-in to the account was locked after wrong passwords"
 
 
 SUBJECTS = {
@@ -35,6 +36,7 @@ SUBJECTS = {
     NotificationKind.ADVICE_MORE_TIME_DECIDED: "The council has decided your request for more time",
     NotificationKind.BREAK_GLASS_GRANTED: "Emergency access to a SEND case needs your review",
     NotificationKind.BREAK_GLASS_STOPPED: "Repeated failed requests for emergency access to SEND cases",
+    NotificationKind.SIGN_IN_LOCKED_OUT: "Someone has entered the wrong password for your SEND casework account",
 }
 
 

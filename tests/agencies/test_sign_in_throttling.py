@@ -120,3 +120,22 @@ def test_a_lockout_is_logged_without_the_username(client, person, caplog):
 def test_force_login_used_by_the_tests_is_not_affected(client, person):
     client.force_login(person)
     assert client.get("/").status_code == 200
+
+
+@time_machine.travel(START, tick=False)
+def test_the_account_owner_is_alerted_once_per_lockout_and_an_unknown_name_alerts_nobody(
+    client, person
+):
+    from notifications.models import Notification
+
+    fail(client, "no.such.person", settings.AXES_FAILURE_LIMIT + 2)
+    assert not Notification.objects.exists()
+
+    fail(client, "jo.bloggs", settings.AXES_FAILURE_LIMIT + 2)  # more attempts while locked out
+    alert = Notification.objects.get()
+    assert (alert.kind, alert.recipient, alert.email) == ("SIGN_IN_LOCKED_OUT", person, person.email)
+    assert alert.link == "/sign-in/" and "jo.bloggs" not in alert.key
+
+    with time_machine.travel(START + timedelta(minutes=16)):  # locked out again, later
+        fail(client, "jo.bloggs", settings.AXES_FAILURE_LIMIT)
+    assert Notification.objects.filter(recipient=person).count() == 2
