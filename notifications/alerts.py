@@ -7,14 +7,13 @@ unknown username alerts nobody, and the page the person at the keyboard sees is 
 way (agencies/signin.py).
 """
 
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-
-from axes.signals import user_locked_out
 
 from .models import NotificationKind
 from .services import notification_queue

@@ -10,10 +10,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from agencies.models import AgencyKind, Role
 from ehcp import services
 from ehcp.audit import access_event_write
-from agencies.models import AgencyKind, Role
-from ehcp.models import AccessEvent, AppendOnlyError, BreakGlassAttempt, BreakGlassGrant, SecurityIncident
+from ehcp.models import (
+    AccessEvent,
+    AppendOnlyError,
+    BreakGlassAttempt,
+    BreakGlassGrant,
+    SecurityIncident,
+)
 from tests import factories
 from tests.workflows.test_task_views import d
 
