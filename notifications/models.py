@@ -26,6 +26,9 @@ class NotificationKind(models.TextChoices):
     ADVICE_MORE_TIME_DECIDED = "ADVICE_MORE_TIME_DECIDED", "The council decided a request for more time"
     ADVICE_REQUESTED = "ADVICE_REQUESTED", "The council asked for advice"
     ADVICE_SUBMITTED = "ADVICE_SUBMITTED", "Advice was submitted"
+    BREAK_GLASS_GRANTED = "BREAK_GLASS_GRANTED", "Someone was given emergency access to a case"
+    BREAK_GLASS_STOPPED = "BREAK_GLASS_STOPPED", "Someone was stopped after failed emergency access attempts"
+    SIGN_IN_LOCKED_OUT = "SIGN_IN_LOCKED_OUT", "Sign-in to the account was locked after wrong passwords"
 
 
 SUBJECTS = {
@@ -37,6 +40,9 @@ SUBJECTS = {
     NotificationKind.ADVICE_MORE_TIME_DECIDED: "The council has decided your request for more time",
     NotificationKind.ADVICE_REQUESTED: "The council has asked for advice for an EHC needs assessment",
     NotificationKind.ADVICE_SUBMITTED: "Advice for an EHC needs assessment has been submitted",
+    NotificationKind.BREAK_GLASS_GRANTED: "Emergency access to a SEND case needs your review",
+    NotificationKind.BREAK_GLASS_STOPPED: "Repeated failed requests for emergency access to SEND cases",
+    NotificationKind.SIGN_IN_LOCKED_OUT: "Someone has entered the wrong password for your SEND casework account",
 }
 
 

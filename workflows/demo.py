@@ -32,7 +32,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from agencies.models import Agency, AgencyKind, Membership, Role
+from agencies.models import Agency, AgencyKind, Membership, Role, SharingAgreement
 from ehcp import services as ehcp
 from ehcp.models import (
     AdviceKind,
@@ -1945,6 +1945,27 @@ def build_cast(*, children: int, seed: int) -> Cast:
     )
 
 
+def agreement_seed(cast: Cast, today: date) -> SharingAgreement:
+    """The council's information sharing agreement (LB-06), signed by every demo partner agency:
+    in force since version 3 was agreed, reviewed every April. Only its parties' advisers may use
+    break-glass (AC-07). Edit it in the Django admin."""
+    agreement = SharingAgreement(
+        reference=settings.ISA_REFERENCE or "SEND Information Sharing Agreement",
+        council=cast.council,
+        starts_on=date(2021, 6, 3),
+        review_on=date(today.year + (today.month >= 4), 4, 1),
+    )
+    agreement._change_reason = "Demo data"
+    agreement.save()
+    parties = [
+        agency
+        for key, agency in cast.agencies.items()
+        if key != "council" and not key.startswith("school:")
+    ]
+    agreement.parties.set(parties + [agency for _school, agency in cast.schools])
+    return agreement
+
+
 def finish_cast(cast: Cast) -> None:
     """The administrator (staff and superuser), last: its membership marks a finished load."""
     username, role, key, first, last = next(u for u in DEMO_USERS if u[0] == FINAL_USER)
@@ -2013,6 +2034,7 @@ def load_demo(
         )
     with transaction.atomic():
         cast = build_cast(children=children, seed=seed)
+        agreement_seed(cast, today)
     clock = Clock(seed)
     driver = Driver(cast, clock, today)
     planner = Planner(cast, seed=seed, today=today, children=children)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from agencies import agreements
 from agencies.access import actor_for
 from agencies.models import Agency
 from ehcp import services as ehcp_services
@@ -42,6 +43,10 @@ def home(request):
             "queue_task_count": selectors.tasks_in_my_queues(request.user).count(),
             "is_council_officer": actor.is_council_officer,
             "is_manager": actor.is_manager,
+            # Only the roles and agencies the sharing agreement names may use break-glass (AC-07).
+            "may_break_glass": bool(
+                agreements.break_glass_agency_ids(actor, today=timezone.localdate())
+            ),
         },
     )
 
