@@ -260,7 +260,7 @@ def test_sequential_references_are_stopped_after_the_failure_limit(cast, other_h
     assert error.outcome == "LIMITED"
     assert error.messages == [
         "You have entered details that did not match a case 3 times in the last 24 hours. "
-        "You can try again after 14:00 on 11 March 2027, or ask the council's SEN team"
+        "You can try again after 11 March 2027 at 2pm, or ask the council's SEN team"
     ]
     later = NOW + timedelta(hours=24, minutes=1)
     assert (
@@ -276,7 +276,7 @@ def test_grants_are_limited_per_person_in_a_rolling_period(cast, other_health):
     error = refused(other_health, cases[3].reference, now=NOW + timedelta(hours=3))
     assert error.outcome == "LIMITED"
     assert "You have had emergency access 3 times in the last 24 hours" in error.messages[0]
-    assert "after 14:00 on 11 March 2027" in error.messages[0]
+    assert "after 11 March 2027 at 2pm" in error.messages[0]
     assert BreakGlassGrant.objects.count() == 3
     # The first grant leaves the rolling period a day after it was given.
     assert request(other_health, cases[3].reference, now=NOW + timedelta(hours=24, seconds=1))
