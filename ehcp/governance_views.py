@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from agencies.access import actor_for
 
+from . import display
 from . import governance_forms as forms
 from . import governance_selectors as selectors
 from .audit import audit_read, request_context
@@ -146,7 +147,7 @@ def break_glass_request(request):
             _form_errors(form, error)
         else:
             until = timezone.localtime(grant.expires_at)
-            messages.success(request, f"You have emergency access to {grant.case.reference} until {until:%H:%M}")
+            messages.success(request, f"You have emergency access to {grant.case.reference} until {display.clock(until)}")
             return redirect("ehcp:case-detail", public_id=grant.case.public_id)
     return render(request, "governance/break_glass_request.html", {"form": form})
 
@@ -255,7 +256,7 @@ def incident_decision(request, public_id):
             "title": f"Decide whether to report {incident.reference} to the ICO",
             "button": "Record the decision",
             "back": "governance:incident-list",
-            "lead": f"Report it by {due:%-d %B %Y at %H:%M}, unless it is unlikely to result in a risk "
+            "lead": f"Report it by {display.date_and_time(due, 'j F Y')}, unless it is unlikely to result in a risk "
             "to people's rights and freedoms.",
         },
     )

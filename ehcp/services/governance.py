@@ -25,6 +25,7 @@ from django.utils import timezone
 from agencies.access import actor_for, data_types_for
 from agencies.models import Agency, AgencyKind, Membership
 
+from .. import display
 from ..access import case_access
 from ..models import (
     AccessWhat,
@@ -399,7 +400,7 @@ def break_glass_request(
         existing = case_access(actor, case, now=now)
         if existing is not None and existing.break_glass is not None:
             until = timezone.localtime(existing.break_glass.expires_at)
-            raise CaseRuleError(f"You already have emergency access to {case.reference} until {until:%H:%M}")
+            raise CaseRuleError(f"You already have emergency access to {case.reference} until {display.clock(until)}")
         if existing is not None:
             raise CaseRuleError(f"You can already see {case.reference}: open it from your cases or tasks")
         grant = BreakGlassGrant.objects.create(

@@ -233,7 +233,7 @@ def test_incident_is_recorded_with_its_ico_deadline_72_hours_after_awareness(cli
     assert incident.decision == "PENDING" and incident.recorded_by == ig_lead
 
     detail = client.get(f"/governance/incidents/{incident.public_id}/")
-    assert "12 Mar 2027 16:45" in detail.content.decode()
+    assert "12 Mar 2027, 4:45pm" in detail.content.decode()
     assert AccessEvent.objects.filter(what="report", child_ids=[requested_case.child_id]).count() == 1
 
 
