@@ -1,0 +1,28 @@
+"""The flows' process and task rows in the support site: read-only and audited, like the
+casework records (ehcp/admin.py). Support staff use them to see where a case's flow is stuck:
+which step is open, whose queue it is in, and when a timer is due."""
+
+from django.contrib import admin
+
+from agencies.models import DataType
+from ehcp.admin import ByCaseReference, SupportRecordAdmin
+
+from .models import CaseProcess, CaseTask
+
+
+@admin.register(CaseProcess)
+class CaseProcessAdmin(ByCaseReference, SupportRecordAdmin):
+    data_types = (DataType.IDENTITY,)
+    list_display = ["case", "flow_class", "status", "created", "finished"]
+    list_select_related = ["case", "case__child"]
+    list_filter = ["status", "flow_class"]
+    search_fields = ["case__child__last_name"]
+
+
+@admin.register(CaseTask)
+class CaseTaskAdmin(ByCaseReference, SupportRecordAdmin):
+    data_types = (DataType.IDENTITY,)
+    list_display = ["case", "flow_task", "flow_task_type", "status", "agency", "owner", "due_on", "scheduled"]
+    list_select_related = ["case", "case__child", "agency", "owner"]
+    list_filter = ["status", "flow_task_type", "agency__kind"]
+    search_fields = ["case__child__last_name", "owner__username", "agency__name"]
