@@ -2,6 +2,7 @@
 each report run audited, results in a fixed number of queries; the break-glass request page for
 everyone signed in."""
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ehcp import services
+from ehcp import display, services
 from ehcp.audit import access_event_write
 from ehcp.models import AccessEvent, AppendOnlyError, BreakGlassGrant, SecurityIncident
 from tests import factories
@@ -285,3 +286,13 @@ def test_case_page_opens_through_break_glass_without_protected_whereabouts(clien
     assert requested_case.reference in body
     for marker in (child.address, child.postcode, "rowena@example.org", cast.school.name):
         assert marker not in body
+
+
+def test_emergency_access_says_until_when_in_words(client, other_health, requested_case):
+    signed_in(client, other_health)
+    page = client.get(ask(client, requested_case.reference)["Location"]).content.decode()
+    grant = BreakGlassGrant.objects.get()
+    until = timezone.localtime(grant.expires_at)
+    expected = display.clock(until)
+    assert f"You have emergency access to {requested_case.reference} until {expected}" in page
+    assert re.fullmatch(r"(1[0-2]|[1-9]):[0-5]\d(am|pm)|midday|midnight", expected)
