@@ -6,12 +6,15 @@ in the service's time zone (settings.TIME_ZONE).
 - `clock(value)`: "4:26am", "12:05pm", "midday", "midnight".
 - `date_and_time(value)`: "30 Nov 2026, 4:26am".
 - `days_to_due(days)`: "17 days late", "1 day late", "Due today", "1 day left", "3 days left".
+- `role_labels(codes)`: "SEND caseworker, Administrator" for stored role codes.
 """
 
 from datetime import datetime, time
 
 from django.utils import timezone
 from django.utils.dateformat import format as date_format_
+
+from agencies.models import Role
 
 
 def _local(value):
@@ -53,3 +56,9 @@ def days_to_due(days) -> str:
     count = abs(days)
     unit = "day" if count == 1 else "days"
     return f"{count} {unit} {'late' if days < 0 else 'left'}"
+
+
+def role_labels(codes) -> str:
+    """Stored role codes (an access event's roles) as their names: "SEND caseworker, SEN manager"."""
+    labels = dict(Role.choices)
+    return ", ".join(labels.get(code, code) for code in codes or ())

@@ -4,6 +4,7 @@
     {{ event.occurred_at|when:"j F Y" }}  30 November 2026, 4:26am
     {{ grant.expires_at|clock }}          4:26am
     {{ days|days_to_due }}                17 days late / Due today / 3 days left
+    {{ event.roles|role_labels }}         SEND caseworker, SEN manager
 """
 
 from django import template
@@ -26,3 +27,8 @@ def when(value, date_format: str = "j M Y") -> str:
 @register.filter
 def days_to_due(days) -> str:
     return display.days_to_due(days)
+
+
+@register.filter
+def role_labels(codes) -> str:
+    return display.role_labels(codes)

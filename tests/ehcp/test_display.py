@@ -46,3 +46,9 @@ def test_the_template_filters():
     assert template.render(Context({"at": at, "late": -17, "none": None})) == (
         "30 Nov 2026, 4:26am | 4:26am | 17 days late | Not yet"
     )
+
+
+def test_role_codes_read_as_their_names():
+    assert display.role_labels(["CASEWORKER", "SEN_MANAGER"]) == "SEND caseworker, SEN manager"
+    assert display.role_labels(["IG_LEAD", "RETIRED_ROLE"]) == "Information governance lead, RETIRED_ROLE"
+    assert display.role_labels([]) == ""

@@ -97,6 +97,7 @@ def test_who_accessed_this_child_returns_exactly_the_seeded_set_and_is_audited(c
         assert user.get_full_name() in page
     for user in (cast.psychologist, cast.manager, cast.social_worker):
         assert user.get_full_name() not in page
+    assert "SEND caseworker" in page and "CASEWORKER" not in page  # roles by name, not code
     run = AccessEvent.objects.get(what="report")
     assert (run.user, run.relationship, run.child, run.case) == (ig_lead, "ig", requested_case.child, requested_case)
 
