@@ -9,7 +9,7 @@
 import pytest
 
 from ehcp import services
-from ehcp.models import CaseStatus, PlanEntryStatus, PlanNeed
+from ehcp.models import Case, CaseStatus, Child, PlanEntryStatus, PlanNeed
 from tests.e2e.test_caseworker_journey import browser_page  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -92,4 +92,35 @@ def test_a_300_character_word_does_not_push_the_plan_buttons_off_screen(
         if viewport is PHONE:  # the table scrolls in its region on a phone
             target.scroll_into_view_if_needed()
         assert within_viewport(page, target), control
+    assert not page_scrolls_sideways(page)
+
+
+def test_no_casework_page_scrolls_sideways_on_a_phone_even_with_long_words(
+    live_server, browser_page, walk, cast, manager  # noqa: F811
+):
+    case = walk.to(CaseStatus.DRAFTING).case
+    services.plan_fill_example(case=case, by=cast.caseworker)
+    Case.objects.filter(pk=case.pk).update(request_reasons=f"Reasons: {LONG_WORD}", requester_name=LONG_WORD[:200])
+    Child.objects.filter(pk=case.child_id).update(last_name=LONG_WORD[:100])
+    page = browser_page
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, cast.caseworker)
+    paths = [
+        "/",
+        "/tasks/",
+        "/cases/",
+        f"/cases/{case.public_id}/",
+        f"/cases/{case.public_id}/plan/",
+        f"/cases/{case.public_id}/plan/history/",
+        "/cases/timeline-calculator/?received_on_0=12&received_on_1=1&received_on_2=2026",
+    ]
+    for path in paths:
+        page.goto(f"{live_server.url}{path}")
+        assert page.locator("main").count() == 1, path
+        assert not page_scrolls_sideways(page), path
+        # Every table sits in its own scrollable, named region.
+        assert page.locator("table").count() == page.locator(".app-table-scroll[role=region] > table").count(), path
+    page.context.clear_cookies()
+    sign_in(page, live_server, manager)
+    page.goto(f"{live_server.url}/cases/caseload/")
     assert not page_scrolls_sideways(page)
