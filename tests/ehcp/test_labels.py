@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from tests import factories
+from workflows.services import task_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -23,3 +24,17 @@ def test_the_caseload_says_how_late_or_how_long_is_left(client, council, manager
     assert "Due today" in page and "3 days left" in page
     assert ">-17<" not in page
     assert all(case.reference in page for case in (late, due, left))
+
+
+def test_the_advice_says_when_the_draft_was_last_saved_as_4_26pm(client, cast, walk):
+    # 15:26 UTC on 20 April 2027 is 4:26pm in London (BST).
+    with time_machine.travel(datetime(2027, 4, 20, 15, 26, tzinfo=dt_timezone.utc), tick=False):
+        walk.to("ASSESSING")
+        advice = walk.advice_request("HEALTH")
+        task_claim(task=walk.advice_task("HEALTH"), user=cast.health_adviser)
+        client.force_login(cast.health_adviser)
+        assert client.post(f"/tasks/advice/{advice.public_id}/edit/").status_code == 302
+        page = client.get(f"/tasks/advice/{advice.public_id}/edit/").content.decode()
+    assert "Draft last saved" in page
+    assert "20 April 2027, 4:26pm" in page
+    assert "p.m." not in page
