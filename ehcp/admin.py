@@ -14,9 +14,10 @@ from functools import reduce
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db import transaction
+from django.utils.text import capfirst
 
 from agencies.access import actor_for
-from agencies.models import DataType, Role
+from agencies.models import AgencyKind, DataType, Role
 
 from .audit import access_event_write, request_context
 from .models import (
@@ -51,8 +52,11 @@ def may_see_protected_whereabouts(user) -> bool:
 
 def _follow(obj, path: str):
     """obj.case.child for "case__child"; obj itself for ""."""
-    return reduce(lambda value, name: getattr(value, name, None) if value is not None else None,
-                  [p for p in path.split("__") if p], obj)
+    return reduce(
+        lambda value, name: getattr(value, name, None) if value is not None else None,
+        [p for p in path.split("__") if p],
+        obj,
+    )
 
 
 class SupportRecordAdmin(admin.ModelAdmin):
@@ -66,7 +70,14 @@ class SupportRecordAdmin(admin.ModelAdmin):
     child_path = "case__child"
     case_path: str | None = "case"
     whereabouts_fields: tuple[str, ...] = ()
+    # Fields naming an agency that is sometimes the child's school: hidden only when it is one.
+    school_fields: tuple[str, ...] = ()
+    # The record's name (its __str__) may name the school: replaced when whereabouts are hidden.
+    name_may_show_setting = False
     never_shown: tuple[str, ...] = ()
+    # Links to advice requests (FK or M2M): shown by kind and case, since an advice request's
+    # own name says which agency gave it (for educational advice, the child's school).
+    advice_fields: tuple[str, ...] = ()
     data_types: tuple[str, ...] = (DataType.IDENTITY, DataType.EDUCATION)
     list_per_page = 50
     actions = None
@@ -99,17 +110,41 @@ class SupportRecordAdmin(admin.ModelAdmin):
 
     def hidden_fields(self, request, obj) -> tuple[str, ...]:
         """The whereabouts fields to leave out of this record's page."""
-        return self.whereabouts_fields if self.whereabouts_hidden(request, obj) else ()
+        if not self.whereabouts_hidden(request, obj):
+            return ()
+        schools = tuple(
+            name
+            for name in self.school_fields
+            if getattr(getattr(obj, name, None), "kind", None) == AgencyKind.SCHOOL
+        )
+        return self.whereabouts_fields + schools
+
+    def record_name(self, request, obj):
+        """What the page calls the record: its own name, unless that could name a protected
+        child's school (then its kind, number and case)."""
+        if not (self.name_may_show_setting and self.whereabouts_hidden(request, obj)):
+            return obj
+        case = _follow(obj, self.case_path) if self.case_path is not None else None
+        label = f"{capfirst(self.model._meta.verbose_name)} {obj.pk}"
+        return _Named(obj.pk, f"{label} on {case.reference}" if case is not None else label)
 
     def get_fields(self, request, obj=None):
         hidden = set(self.never_shown) | set(self.hidden_fields(request, obj))
         return [
-            field.name
+            f"{field.name}_by_kind" if field.name in self.advice_fields else field.name
             for field in self.model._meta.get_fields()
             if (field.concrete or field.many_to_many)
             and not field.auto_created
             and field.name not in hidden
         ]
+
+    @admin.display(description="Advice request")
+    def advice_request_by_kind(self, obj):
+        return _advice_label(obj.advice_request) if obj.advice_request_id else "–"
+
+    @admin.display(description="Advice")
+    def advice_by_kind(self, obj):
+        return ", ".join(_advice_label(advice) for advice in obj.advice.all()) or "–"
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)
@@ -149,7 +184,9 @@ class SupportRecordAdmin(admin.ModelAdmin):
             if changelist is not None and 200 <= response.status_code < 300:
                 pks = [obj.pk for obj in changelist.result_list]
                 child_field = self.child_path or "pk"
-                child_ids = self.model._default_manager.filter(pk__in=pks).values_list(child_field, flat=True)
+                child_ids = self.model._default_manager.filter(pk__in=pks).values_list(
+                    child_field, flat=True
+                )
                 self._audit(
                     request,
                     what=AccessWhat.LIST,
@@ -162,6 +199,8 @@ class SupportRecordAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             self._audit_record(request, obj)
+            context["original"] = self.record_name(request, obj)
+            context["subtitle"] = str(context["original"])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -173,9 +212,16 @@ class SupportRecordAdmin(admin.ModelAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         with transaction.atomic():
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None:
+                name = self.record_name(request, obj)
+                extra_context = {
+                    **(extra_context or {}),
+                    "object": name,
+                    "title": f"Change history: {name}",
+                }
             response = super().history_view(request, object_id, extra_context)
             if 200 <= response.status_code < 300:
-                obj = self.get_object(request, unquote(object_id))
                 if obj is not None:
                     self._audit(
                         request,
@@ -187,6 +233,21 @@ class SupportRecordAdmin(admin.ModelAdmin):
                 if hasattr(response, "render"):
                     response.render()
             return response
+
+
+def _advice_label(advice) -> str:
+    return f"{advice.get_kind_display()} on {advice.case.reference}"
+
+
+class _Named:
+    """Stands in for a record in the page's title and breadcrumbs: its key and a safe name."""
+
+    def __init__(self, pk, name: str):
+        self.pk = pk
+        self.name = name
+
+    def __str__(self):
+        return self.name
 
 
 def case_reference_search(queryset, term: str, path: str):
@@ -237,7 +298,13 @@ class ChildAdmin(SupportRecordAdmin):
     case_path = None
     whereabouts_fields = ("address", "postcode", "current_setting")
     data_types = (DataType.IDENTITY, DataType.IDENTIFIERS, DataType.EDUCATION)
-    list_display = ["__str__", "date_of_birth", "primary_need", "protected_whereabouts", "created_at"]
+    list_display = [
+        "__str__",
+        "date_of_birth",
+        "primary_need",
+        "protected_whereabouts",
+        "created_at",
+    ]
     list_filter = ["protected_whereabouts", "primary_need"]
     search_fields = ["first_name", "last_name", "upn", "nhs_number"]
 
@@ -280,8 +347,17 @@ class CaseAdmin(ByCaseReference, SupportRecordAdmin):
 class ConsentRecordAdmin(SupportRecordAdmin):
     child_path = "child"
     case_path = "case"
+    whereabouts_fields = ("agencies",)  # the agencies consented to include the school
     data_types = (DataType.IDENTITY,)
-    list_display = ["child", "purpose", "given_by", "given_on", "method", "withdrawn_on", "recorded_by"]
+    list_display = [
+        "child",
+        "purpose",
+        "given_by",
+        "given_on",
+        "method",
+        "withdrawn_on",
+        "recorded_by",
+    ]
     list_select_related = ["child", "recorded_by"]
     list_filter = ["purpose", "given_by", "method"]
     search_fields = ["child__first_name", "child__last_name", "given_by_name"]
@@ -298,7 +374,9 @@ class ConsentOverrideAdmin(ByCaseReference, SupportRecordAdmin):
 
 @admin.register(AdviceRequest)
 class AdviceRequestAdmin(ByCaseReference, SupportRecordAdmin):
-    whereabouts_fields = ("agency",)
+    # A school asked for educational advice is the child's setting: whereabouts.
+    school_fields = ("agency",)
+    name_may_show_setting = True  # "Educational advice from <school>"
     data_types = (DataType.IDENTITY, DataType.PLAN)
     list_select_related = ["case", "case__child", "agency"]
     list_filter = ["kind", "status", "agency__kind"]
@@ -315,28 +393,29 @@ class AdviceRequestAdmin(ByCaseReference, SupportRecordAdmin):
             "received_on",
         ]
 
-    def hidden_fields(self, request, obj):
-        # A school asked for educational advice is the child's setting: whereabouts.
-        if obj is not None and obj.agency.kind == "SCHOOL" and self.whereabouts_hidden(request, obj):
-            return ("agency",)
-        return ()
 
 
 @admin.register(AdviceEntry)
 class AdviceEntryAdmin(ByCaseReference, SupportRecordAdmin):
     child_path = "advice_request__case__child"
     case_path = "advice_request__case"
+    advice_fields = ("advice_request",)
     case_search_path = "advice_request__case_id"
     data_types = (DataType.IDENTITY, DataType.PLAN)
-    list_display = ["__str__", "advice_request", "kind", "plan_section", "updated_at"]
+    list_display = ["__str__", "advice_kind", "kind", "plan_section", "updated_at"]
     list_select_related = ["advice_request", "advice_request__agency", "advice_request__case"]
     list_filter = ["kind", "plan_section"]
     search_fields = ["advice_request__case__child__last_name"]
+
+    @admin.display(description="Advice")
+    def advice_kind(self, obj):
+        return f"{obj.advice_request.get_kind_display()} on {obj.advice_request.case.reference}"
 
 
 @admin.register(SettingConsultation)
 class SettingConsultationAdmin(ByCaseReference, SupportRecordAdmin):
     whereabouts_fields = ("setting",)
+    name_may_show_setting = True  # "Consultation with <school>"
     list_select_related = ["case", "case__child", "setting"]
     list_filter = ["response"]
     search_fields = ["case__child__last_name"]
@@ -354,6 +433,7 @@ class SettingConsultationAdmin(ByCaseReference, SupportRecordAdmin):
 
 @admin.register(StatutoryException)
 class StatutoryExceptionAdmin(ByCaseReference, SupportRecordAdmin):
+    advice_fields = ("advice_request",)
     list_display = ["case", "period_code", "limb", "starts_on", "ends_on", "recorded_by"]
     list_select_related = ["case", "case__child", "recorded_by"]
     list_filter = ["limb", "period_code"]
@@ -371,6 +451,7 @@ class PlanAdmin(ByCaseReference, SupportRecordAdmin):
 class PlanEntryAdmin(ByCaseReference, SupportRecordAdmin):
     child_path = "plan__case__child"
     case_path = "plan__case"
+    advice_fields = ("advice",)
     case_search_path = "plan__case_id"
     data_types = (DataType.IDENTITY, DataType.PLAN)
     list_display = ["__str__", "plan", "section", "status", "updated_at"]

@@ -59,6 +59,6 @@ def days_to_due(days) -> str:
 
 
 def role_labels(codes) -> str:
-    """Stored role codes (an access event's roles) as their names: "SEND caseworker, SEN manager"."""
+    """Stored role codes (an access event's roles) as names: "SEND caseworker, SEN manager"."""
     labels = dict(Role.choices)
     return ", ".join(labels.get(code, code) for code in codes or ())

@@ -9,7 +9,15 @@ from django.contrib import admin
 from django.urls import reverse
 
 from agencies.models import Agency, DataAccessRule, Membership, Role
-from ehcp.models import AccessEvent, AccessRelationship, AccessWhat, Case, CaseStatus, Child, ParentCarer
+from ehcp.models import (
+    AccessEvent,
+    AccessRelationship,
+    AccessWhat,
+    Case,
+    CaseStatus,
+    Child,
+    ParentCarer,
+)
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -19,9 +27,14 @@ DOMAIN_APPS = ("ehcp", "workflows")
 
 
 def _admin_user(council, *, whereabouts=False, **fields):
-    user = factories.UserFactory(username=fields.pop("username", "supportadmin"), is_staff=True, **fields)
+    user = factories.UserFactory(
+        username=fields.pop("username", "supportadmin"), is_staff=True, **fields
+    )
     Membership.objects.create(
-        user=user, agency=council, role=Role.ADMINISTRATOR, may_see_protected_whereabouts=whereabouts
+        user=user,
+        agency=council,
+        role=Role.ADMINISTRATOR,
+        may_see_protected_whereabouts=whereabouts,
     )
     return user
 
@@ -31,18 +44,25 @@ def support_admin(council):
     return _admin_user(council)
 
 
-@pytest.fixture
-def final_case(walk):
-    """A case walked to the final plan: every kind of domain record exists."""
-    case = walk.to(CaseStatus.FINAL_ISSUED).case
+def _protect(case):
+    """Give the case's child protected whereabouts, an address and a parent's contacts."""
     Child.objects.filter(pk=case.child_id).update(
         protected_whereabouts=True, address=WHEREABOUTS, postcode="ZZ9 9ZZ"
     )
     ParentCarer.objects.create(
-        child=case.child, name="Pat Parent", relationship="mother", address=WHEREABOUTS,
+        child=case.child,
+        name="Pat Parent",
+        relationship="mother",
+        address=WHEREABOUTS,
         email="hidden@family.example.org",
     )
     return Case.objects.get(pk=case.pk)
+
+
+@pytest.fixture
+def final_case(walk):
+    """A case walked to the final plan: every kind of domain record exists."""
+    return _protect(walk.to(CaseStatus.FINAL_ISSUED).case)
 
 
 def _domain_models():
@@ -76,7 +96,9 @@ def test_every_casework_model_is_registered():
     assert {Agency, Membership, DataAccessRule} <= set(admin.site._registry)
 
 
-def test_an_administrator_reads_every_record_and_each_read_is_audited(client, final_case, support_admin):
+def test_an_administrator_reads_every_record_and_each_read_is_audited(
+    client, final_case, support_admin
+):
     client.force_login(support_admin)
     assert client.get(reverse("admin:index")).status_code == 200
     read = set()
@@ -102,7 +124,9 @@ def test_an_administrator_reads_every_record_and_each_read_is_audited(client, fi
         events = list(AccessEvent.objects.order_by("pk")[before:])
         assert len(events) == 1, model
         assert events[0].child_id == final_case.child_id and events[0].what == AccessWhat.CASE
-        assert events[0].user == support_admin and events[0].relationship == AccessRelationship.SUPPORT
+        assert (
+            events[0].user == support_admin and events[0].relationship == AccessRelationship.SUPPORT
+        )
 
         # Nothing can be added, changed or deleted, and a refused attempt records nothing.
         before = AccessEvent.objects.count()
@@ -112,46 +136,77 @@ def test_an_administrator_reads_every_record_and_each_read_is_audited(client, fi
         assert client.post(delete, {"post": "yes"}).status_code == 403, model
         assert model._default_manager.filter(pk=obj.pk).exists()
         assert AccessEvent.objects.count() == before
-    assert {"Child", "Case", "ConsentRecord", "AdviceRequest", "Plan", "PlanNeed", "DocumentRender",
-            "SettingConsultation", "CaseTask", "CaseProcess", "ParentCarer"} <= read
+    assert {
+        "Child",
+        "Case",
+        "ConsentRecord",
+        "AdviceRequest",
+        "Plan",
+        "PlanNeed",
+        "DocumentRender",
+        "SettingConsultation",
+        "CaseTask",
+        "CaseProcess",
+        "ParentCarer",
+    } <= read
 
 
 def test_the_case_search_finds_a_reference(client, final_case, support_admin):
     client.force_login(support_admin)
-    page = client.get(reverse("admin:ehcp_case_changelist"), {"q": final_case.reference}).content.decode()
+    page = client.get(
+        reverse("admin:ehcp_case_changelist"), {"q": final_case.reference}
+    ).content.decode()
     assert final_case.reference in page and "1 case" in page
 
 
-def test_protected_whereabouts_are_hidden_without_the_permission(client, final_case, council, support_admin):
-    child = final_case.child
-    parent = child.parents.first()
+def _every_page_of(client, case):
+    """Every list, record and history page of the support site that touches this case."""
+    for model in _domain_models():
+        changelist, _ = _urls(model)
+        yield changelist, client.get(changelist).content.decode()
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        for obj in model._default_manager.order_by("pk"):
+            for view in ("change", "history"):
+                url = reverse(f"{name}_{view}", args=[obj.pk])
+                yield url, client.get(url).content.decode()
+
+
+def test_protected_whereabouts_are_hidden_without_the_permission(
+    client, cast, council, support_admin
+):
+    walk = factories.CaseWalk(cast, advice=(*factories.DEFAULT_ADVICE, "EDUCATIONAL"))
+    case = _protect(walk.to(CaseStatus.FINAL_ISSUED).case)
+    school = case.named_setting.name
+    assert case.advice_requests.filter(agency=cast.school).exists()
     client.force_login(support_admin)
-    pages = [
-        client.get(reverse("admin:ehcp_child_change", args=[child.pk])).content.decode(),
-        client.get(reverse("admin:ehcp_parentcarer_change", args=[parent.pk])).content.decode(),
-        client.get(reverse("admin:ehcp_case_change", args=[final_case.pk])).content.decode(),
-        client.get(reverse("admin:ehcp_settingconsultation_changelist")).content.decode(),
-        client.get(reverse("admin:ehcp_child_changelist"), {"q": "ZZ9"}).content.decode(),
-    ]
-    school = final_case.named_setting.name
-    for page in pages:
-        assert WHEREABOUTS not in page and "ZZ9 9ZZ" not in page and school not in page
-    assert child.full_name in pages[0]
+    leaks = []
+    for url, page in _every_page_of(client, case):
+        for secret in (WHEREABOUTS, "ZZ9 9ZZ", school, "hidden@family.example.org"):
+            if secret in page:
+                leaks.append((url, secret))
+    assert not leaks
+    search = client.get(reverse("admin:ehcp_child_changelist"), {"q": "ZZ9"}).content.decode()
+    assert "0 children" in search  # whereabouts are not searchable
+    page = client.get(reverse("admin:ehcp_child_change", args=[case.child_id])).content.decode()
+    assert case.child.full_name in page
     # The record page's event does not claim contact details were shown.
-    event = AccessEvent.objects.filter(child=child, what=AccessWhat.CASE).order_by("pk").first()
+    event = AccessEvent.objects.filter(child=case.child, what=AccessWhat.CASE, case=None).first()
     assert "CONTACT" not in event.data_types
 
     allowed = _admin_user(council, whereabouts=True, username="whereaboutsadmin")
     client.force_login(allowed)
-    page = client.get(reverse("admin:ehcp_child_change", args=[child.pk])).content.decode()
+    page = client.get(reverse("admin:ehcp_child_change", args=[case.child_id])).content.decode()
     assert WHEREABOUTS in page and "ZZ9 9ZZ" in page
-    page = client.get(reverse("admin:ehcp_case_change", args=[final_case.pk])).content.decode()
+    page = client.get(reverse("admin:ehcp_case_change", args=[case.pk])).content.decode()
     assert school in page
-    assert "CONTACT" in AccessEvent.objects.filter(user=allowed, what=AccessWhat.CASE, case=None).get().data_types
+    events = AccessEvent.objects.filter(user=allowed, what=AccessWhat.CASE, case=None)
+    assert "CONTACT" in events.get().data_types
 
 
 @pytest.mark.parametrize("kind", ["staff_only", "superuser_only", "revoked", "admin_not_staff"])
-def test_only_staff_who_are_administrators_may_use_the_site(client, final_case, council, caseworker, kind):
+def test_only_staff_who_are_administrators_may_use_the_site(
+    client, final_case, council, caseworker, kind
+):
     if kind == "staff_only":  # staff, but a caseworker rather than an administrator
         caseworker.is_staff = True
         caseworker.save()
@@ -174,7 +229,9 @@ def test_only_staff_who_are_administrators_may_use_the_site(client, final_case, 
         reverse("admin:agencies_membership_changelist"),
     ]:
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login")), url
+        assert response.status_code == 302 and response["Location"].startswith(
+            reverse("admin:login")
+        ), url
     assert AccessEvent.objects.count() == before
 
 
@@ -185,7 +242,9 @@ def test_the_index_lists_records_and_configuration_for_an_administrator(client, 
         assert label in page
 
 
-def test_configuration_is_editable_and_the_change_is_recorded(client, council, support_admin, caseworker):
+def test_configuration_is_editable_and_the_change_is_recorded(
+    client, council, support_admin, caseworker
+):
     client.force_login(support_admin)
     membership = Membership.objects.get(user=caseworker)
     url = reverse("admin:agencies_membership_change", args=[membership.pk])
@@ -205,4 +264,7 @@ def test_configuration_is_editable_and_the_change_is_recorded(client, council, s
     assert client.post(delete, {"post": "yes"}).status_code == 403
     # The access table can be changed (it is the agreement as data).
     rule = DataAccessRule.objects.first()
-    assert client.get(reverse("admin:agencies_dataaccessrule_change", args=[rule.pk])).status_code == 200
+    assert (
+        client.get(reverse("admin:agencies_dataaccessrule_change", args=[rule.pk])).status_code
+        == 200
+    )

@@ -5,7 +5,7 @@ which step is open, whose queue it is in, and when a timer is due."""
 from django.contrib import admin
 
 from agencies.models import DataType
-from ehcp.admin import ByCaseReference, SupportRecordAdmin
+from ehcp.admin import ByCaseReference, SupportRecordAdmin, setting_column
 
 from .models import CaseProcess, CaseTask
 
@@ -22,7 +22,20 @@ class CaseProcessAdmin(ByCaseReference, SupportRecordAdmin):
 @admin.register(CaseTask)
 class CaseTaskAdmin(ByCaseReference, SupportRecordAdmin):
     data_types = (DataType.IDENTITY,)
-    list_display = ["case", "flow_task", "flow_task_type", "status", "agency", "owner", "due_on", "scheduled"]
+    school_fields = ("agency",)  # a school's queue (educational advice, consultation)
     list_select_related = ["case", "case__child", "agency", "owner"]
     list_filter = ["status", "flow_task_type", "agency__kind"]
-    search_fields = ["case__child__last_name", "owner__username", "agency__name"]
+    # Not by agency name: that would say which children a protected child's school holds.
+    search_fields = ["case__child__last_name", "owner__username"]
+
+    def get_list_display(self, request):
+        return [
+            "case",
+            "flow_task",
+            "flow_task_type",
+            "status",
+            setting_column("agency", "Queue")(self, request),
+            "owner",
+            "due_on",
+            "scheduled",
+        ]

@@ -1,10 +1,10 @@
 """{% load send_display %}: times, dates with times and due days in the service's words.
 
-    {{ event.occurred_at|when }}          30 Nov 2026, 4:26am
-    {{ event.occurred_at|when:"j F Y" }}  30 November 2026, 4:26am
-    {{ grant.expires_at|clock }}          4:26am
-    {{ days|days_to_due }}                17 days late / Due today / 3 days left
-    {{ event.roles|role_labels }}         SEND caseworker, SEN manager
+{{ event.occurred_at|when }}          30 Nov 2026, 4:26am
+{{ event.occurred_at|when:"j F Y" }}  30 November 2026, 4:26am
+{{ grant.expires_at|clock }}          4:26am
+{{ days|days_to_due }}                17 days late / Due today / 3 days left
+{{ event.roles|role_labels }}         SEND caseworker, SEN manager
 """
 
 from django import template

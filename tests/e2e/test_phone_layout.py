@@ -66,13 +66,21 @@ def test_the_inbox_works_at_375px(live_server, browser_page, walk, cast):  # noq
     assert not page_scrolls_sideways(page)
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, PHONE], ids=["desktop", "phone"]
+)
 def test_a_300_character_word_does_not_push_the_plan_buttons_off_screen(
-    live_server, browser_page, walk, cast, viewport  # noqa: F811
+    live_server,
+    browser_page,  # noqa: F811 (the fixture imported above)
+    walk,
+    cast,
+    viewport,
 ):
     case = walk.to(CaseStatus.DRAFTING).case
     plan = services.plan_fill_example(case=case, by=cast.caseworker)
-    PlanNeed.objects.create(plan=plan, section="B", text=LONG_WORD, status=PlanEntryStatus.SUGGESTED)
+    PlanNeed.objects.create(
+        plan=plan, section="B", text=LONG_WORD, status=PlanEntryStatus.SUGGESTED
+    )
     page = browser_page
     page.set_viewport_size(viewport)
     sign_in(page, live_server, cast.caseworker)
@@ -96,11 +104,17 @@ def test_a_300_character_word_does_not_push_the_plan_buttons_off_screen(
 
 
 def test_no_casework_page_scrolls_sideways_on_a_phone_even_with_long_words(
-    live_server, browser_page, walk, cast, manager  # noqa: F811
+    live_server,
+    browser_page,  # noqa: F811 (the fixture imported above)
+    walk,
+    cast,
+    manager,
 ):
     case = walk.to(CaseStatus.DRAFTING).case
     services.plan_fill_example(case=case, by=cast.caseworker)
-    Case.objects.filter(pk=case.pk).update(request_reasons=f"Reasons: {LONG_WORD}", requester_name=LONG_WORD[:200])
+    Case.objects.filter(pk=case.pk).update(
+        request_reasons=f"Reasons: {LONG_WORD}", requester_name=LONG_WORD[:200]
+    )
     Child.objects.filter(pk=case.child_id).update(last_name=LONG_WORD[:100])
     page = browser_page
     page.set_viewport_size(PHONE)
@@ -119,7 +133,10 @@ def test_no_casework_page_scrolls_sideways_on_a_phone_even_with_long_words(
         assert page.locator("main").count() == 1, path
         assert not page_scrolls_sideways(page), path
         # Every table sits in its own scrollable, named region.
-        assert page.locator("table").count() == page.locator(".app-table-scroll[role=region] > table").count(), path
+        assert (
+            page.locator("table").count()
+            == page.locator(".app-table-scroll[role=region] > table").count()
+        ), path
     page.context.clear_cookies()
     sign_in(page, live_server, manager)
     page.goto(f"{live_server.url}/cases/caseload/")

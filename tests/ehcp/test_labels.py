@@ -1,6 +1,6 @@
 """Pages speak in words: due days ("17 days late"), times ("4:26am") and role names as written."""
 
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -13,10 +13,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_caseload_says_how_late_or_how_long_is_left(client, council, manager):
-    today = datetime(2027, 3, 1, 9, 0, tzinfo=dt_timezone.utc)
-    late = factories.CaseFactory(council=council, final_plan_due_on=today.date() - timedelta(days=17))
+    today = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
+    late = factories.CaseFactory(
+        council=council, final_plan_due_on=today.date() - timedelta(days=17)
+    )
     due = factories.CaseFactory(council=council, final_plan_due_on=today.date())
-    left = factories.CaseFactory(council=council, final_plan_due_on=today.date() + timedelta(days=3))
+    left = factories.CaseFactory(
+        council=council, final_plan_due_on=today.date() + timedelta(days=3)
+    )
     with time_machine.travel(today, tick=False):
         client.force_login(manager)
         page = client.get(reverse("ehcp:caseload")).content.decode()
@@ -28,7 +32,7 @@ def test_the_caseload_says_how_late_or_how_long_is_left(client, council, manager
 
 def test_the_advice_says_when_the_draft_was_last_saved_as_4_26pm(client, cast, walk):
     # 15:26 UTC on 20 April 2027 is 4:26pm in London (BST).
-    with time_machine.travel(datetime(2027, 4, 20, 15, 26, tzinfo=dt_timezone.utc), tick=False):
+    with time_machine.travel(datetime(2027, 4, 20, 15, 26, tzinfo=UTC), tick=False):
         walk.to("ASSESSING")
         advice = walk.advice_request("HEALTH")
         task_claim(task=walk.advice_task("HEALTH"), user=cast.health_adviser)

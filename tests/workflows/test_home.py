@@ -10,16 +10,52 @@ pytestmark = pytest.mark.django_db
 
 # role -> (kind of agency, phrases the start page must show, phrases it must not)
 ROLES = {
-    Role.CASEWORKER: (AgencyKind.SEN_TEAM, ["SEND caseworker, ", "Your cases", "Record a request"], ["Caseload", "Support site"]),
-    Role.SEN_MANAGER: (AgencyKind.SEN_TEAM, ["SEN manager, ", "Your cases", "Caseload and the 20-week dates"], ["Support site"]),
-    Role.EDUCATIONAL_PSYCHOLOGIST: (AgencyKind.EP_SERVICE, ["Educational psychologist, ", "Advice asked of your agency"], ["Your cases"]),
-    Role.HEALTH_ADVISER: (AgencyKind.HEALTH, ["Health adviser, ", "Advice asked of your agency"], ["Your cases"]),
-    Role.SOCIAL_CARE_ADVISER: (AgencyKind.SOCIAL_CARE, ["Social care adviser, ", "Advice asked of your agency"], ["Your cases"]),
+    Role.CASEWORKER: (
+        AgencyKind.SEN_TEAM,
+        ["SEND caseworker, ", "Your cases", "Record a request"],
+        ["Caseload", "Support site"],
+    ),
+    Role.SEN_MANAGER: (
+        AgencyKind.SEN_TEAM,
+        ["SEN manager, ", "Your cases", "Caseload and the 20-week dates"],
+        ["Support site"],
+    ),
+    Role.EDUCATIONAL_PSYCHOLOGIST: (
+        AgencyKind.EP_SERVICE,
+        ["Educational psychologist, ", "Advice asked of your agency"],
+        ["Your cases"],
+    ),
+    Role.HEALTH_ADVISER: (
+        AgencyKind.HEALTH,
+        ["Health adviser, ", "Advice asked of your agency"],
+        ["Your cases"],
+    ),
+    Role.SOCIAL_CARE_ADVISER: (
+        AgencyKind.SOCIAL_CARE,
+        ["Social care adviser, ", "Advice asked of your agency"],
+        ["Your cases"],
+    ),
     Role.SENCO: (AgencyKind.SCHOOL, ["SENCo, ", "Advice asked of your agency"], ["Your cases"]),
-    Role.PANEL_MEMBER: (AgencyKind.OTHER, ["Panel member, ", "Joint Agency Panel", "not in this service yet"], ["Your cases", "Advice asked"]),
-    Role.PANEL_CHAIR: (AgencyKind.OTHER, ["Panel chair, ", "Joint Agency Panel", "will appear on this page"], ["Your cases", "Advice asked"]),
-    Role.IG_LEAD: (AgencyKind.SEN_TEAM, ["Information governance lead, ", "Access reports"], ["Your cases", "Joint Agency Panel"]),
-    Role.ADMINISTRATOR: (AgencyKind.SEN_TEAM, ["Administrator, ", "Caseload and the 20-week dates", "cannot open the support site"], ["Joint Agency Panel"]),
+    Role.PANEL_MEMBER: (
+        AgencyKind.OTHER,
+        ["Panel member, ", "Joint Agency Panel", "not in this service yet"],
+        ["Your cases", "Advice asked"],
+    ),
+    Role.PANEL_CHAIR: (
+        AgencyKind.OTHER,
+        ["Panel chair, ", "Joint Agency Panel", "will appear on this page"],
+        ["Your cases", "Advice asked"],
+    ),
+    Role.IG_LEAD: (
+        AgencyKind.SEN_TEAM,
+        ["Information governance lead, ", "Access reports"],
+        ["Your cases", "Joint Agency Panel"],
+    ),
+    Role.ADMINISTRATOR: (
+        AgencyKind.SEN_TEAM,
+        ["Administrator, ", "Caseload and the 20-week dates", "cannot open the support site"],
+        ["Joint Agency Panel"],
+    ),
 }
 
 

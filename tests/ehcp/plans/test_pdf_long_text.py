@@ -45,7 +45,9 @@ def test_a_300_character_word_stays_within_the_page(plan):
             if "xxxxxxxx" in text.text:
                 pieces += 1
             if text.position_x + text.width > right:
-                overflowing.append((round(text.position_x + text.width), round(right), text.text[:30]))
+                overflowing.append(
+                    (round(text.position_x + text.width), round(right), text.text[:30])
+                )
     assert not overflowing
     assert pieces >= 3 * 4  # each of the three long words is broken over several lines
 
