@@ -394,7 +394,6 @@ class AdviceRequestAdmin(ByCaseReference, SupportRecordAdmin):
         ]
 
 
-
 @admin.register(AdviceEntry)
 class AdviceEntryAdmin(ByCaseReference, SupportRecordAdmin):
     child_path = "advice_request__case__child"
