@@ -263,6 +263,8 @@ def test_configuration_is_editable_and_the_change_is_recorded(
     delete = reverse("admin:agencies_membership_delete", args=[membership.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
     # The access table can be changed (it is the agreement as data).
+    agency_page = client.get(reverse("admin:agencies_agency_change", args=[council.pk]))
+    assert agency_page.status_code == 200 and caseworker.username in agency_page.content.decode()
     rule = DataAccessRule.objects.first()
     assert (
         client.get(reverse("admin:agencies_dataaccessrule_change", args=[rule.pk])).status_code
