@@ -6,6 +6,8 @@ The URL walk (tests/security/test_url_walk.py) leaves out admin/ routes; they ar
 
 import pytest
 from django.contrib import admin
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies.models import Agency, DataAccessRule, Membership, Role
@@ -270,3 +272,21 @@ def test_configuration_is_editable_and_the_change_is_recorded(
         client.get(reverse("admin:agencies_dataaccessrule_change", args=[rule.pk])).status_code
         == 200
     )
+
+
+def test_each_list_reads_the_same_number_of_queries_however_many_rows(client, cast, support_admin):
+    def counts():
+        result = {}
+        for model in _domain_models():
+            changelist, _ = _urls(model)
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(changelist).status_code == 200
+            result[model.__name__] = len(queries)
+        return result
+
+    client.force_login(support_admin)
+    _protect(factories.CaseWalk(cast).to(CaseStatus.FINAL_ISSUED).case)
+    one = counts()
+    walk = factories.CaseWalk(cast, advice=(*factories.DEFAULT_ADVICE, "EDUCATIONAL"))
+    _protect(walk.to(CaseStatus.FINAL_ISSUED).case)
+    assert counts() == one
