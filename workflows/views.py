@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies import agreements
 from agencies.access import actor_for
-from agencies.models import Agency
+from agencies.models import Agency, Role
 from ehcp import services as ehcp_services
 from ehcp.forms import RequestForm
 from ehcp.rules import deadlines
@@ -27,6 +27,13 @@ from . import selectors, services
 from .steps import step_for
 
 PERIODS = {p.code: p for p in deadlines.ALL_PERIODS}
+# Roles that write advice for an assessment through the advice portal.
+ADVISER_ROLES = (
+    Role.EDUCATIONAL_PSYCHOLOGIST,
+    Role.HEALTH_ADVISER,
+    Role.SOCIAL_CARE_ADVISER,
+    Role.SENCO,
+)
 
 
 @require_http_methods(["GET"])
@@ -47,6 +54,10 @@ def home(request):
             "may_break_glass": bool(
                 agreements.break_glass_agency_ids(actor, today=timezone.localdate())
             ),
+            "is_adviser": actor.has_role(*ADVISER_ROLES),
+            "is_ig_lead": actor.is_ig_lead,
+            "is_panel": actor.has_role(Role.PANEL_MEMBER, Role.PANEL_CHAIR),
+            "is_administrator": actor.has_role(Role.ADMINISTRATOR),
         },
     )
 
