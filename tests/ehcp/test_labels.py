@@ -40,5 +40,5 @@ def test_the_advice_says_when_the_draft_was_last_saved_as_4_26pm(client, cast, w
         assert client.post(f"/tasks/advice/{advice.public_id}/edit/").status_code == 302
         page = client.get(f"/tasks/advice/{advice.public_id}/edit/").content.decode()
     assert "Draft last saved" in page
-    assert "20 April 2027, 4:26pm" in page
+    assert "20 April 2027 at 4:26pm" in page
     assert "p.m." not in page
