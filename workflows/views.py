@@ -6,7 +6,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +17,7 @@ from ehcp.forms import RequestForm
 from ehcp.rules import deadlines
 from ehcp.access import case_access
 from ehcp.audit import audit_read, audited_view
+from ehcp.pagination import keyset_page
 from ehcp.selectors import agency_label, case_get_for_user
 from ehcp.services import CaseRuleError, ChildDetails, ParentDetails
 from ehcp.views import posted_data, council_officer_required
@@ -62,14 +62,23 @@ def inbox(request):
             raise Http404("No such case") from error
         mine_qs, queue_qs = mine_qs.filter(case=case), queue_qs.filter(case=case)
         others = selectors.task_rows(selectors.tasks_of_case_for_user(case, request.user), user=request.user, today=today, warn_days=warn)
-    mine = selectors.task_rows(mine_qs[:200], user=request.user, today=today, warn_days=warn)
-    queue_page = Paginator(queue_qs, 50).get_page(request.GET.get("page"))
-    queue = selectors.task_rows(queue_page.object_list, user=request.user, today=today, warn_days=warn)
+    # Every task is reachable: each list is paged by (due date, id) and shows its total.
+    mine_page = keyset_page(mine_qs, params=request.GET, key="due_on", prefix="mine_")
+    mine = selectors.task_rows(mine_page.rows, user=request.user, today=today, warn_days=warn)
+    queue_page = keyset_page(queue_qs, params=request.GET, key="due_on", prefix="queue_")
+    queue = selectors.task_rows(queue_page.rows, user=request.user, today=today, warn_days=warn)
     audit_read(request, what="list", child_ids=sorted({row.task.case.child_id for row in (*mine, *queue, *others)}))
     return render(
         request,
         "workflows/inbox.html",
-        {"mine": mine, "queue": queue, "queue_page": queue_page, "case": case, "others": others},
+        {
+            "mine": mine,
+            "mine_page": mine_page,
+            "queue": queue,
+            "queue_page": queue_page,
+            "case": case,
+            "others": others,
+        },
     )
 
 
