@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.access import actor_for
 from agencies.models import Agency
+from agencies.queues import works_partner_queue
 from ehcp import services as ehcp_services
 from ehcp.forms import RequestForm
 from ehcp.rules import deadlines
@@ -42,6 +43,7 @@ def home(request):
             "queue_task_count": selectors.tasks_in_my_queues(request.user).count(),
             "is_council_officer": actor.is_council_officer,
             "is_manager": actor.is_manager,
+            "is_adviser": works_partner_queue(actor),
         },
     )
 
