@@ -19,6 +19,7 @@ def navigation(request):
             links += [("Cases", "ehcp:case-list"), ("New request", "workflows:request-new")]
         if actor.is_manager:
             links.append(("Caseload", "ehcp:caseload"))
+            links.append(("Team tasks", "workflows:team"))
         if actor.is_ig_lead:
             links.append(("Information governance", "governance:index"))
         links.append(("Timeline calculator", "ehcp:calculator"))

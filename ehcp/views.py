@@ -16,7 +16,7 @@ from agencies.models import Agency, AgencyKind
 
 from . import forms, selectors, services
 from .audit import audit_read, audited_view
-from .models import CaseStatus, ConsentRecord
+from .models import OPEN_STATUSES, CaseStatus, ConsentRecord
 from .rules import deadlines
 from .rules.consent import Step
 
@@ -115,6 +115,7 @@ def case_detail(request, public_id):
             "exceptions": case.exceptions.all() if council else (),
             "may_edit": council and actor.is_council_officer,
             "may_override": actor.may_override_consent(case.council_id) and case.status == CaseStatus.REQUESTED,
+            "may_change_caseworker": council and actor.can_manage_agency(case.council_id) and case.status in OPEN_STATUSES,
         },
     )
 

@@ -113,7 +113,6 @@ def _task_context(request, task, form=None):
         "may_claim": task.is_open and task.flow_task.can_assign(request.user, task),
         "may_release": task.is_open and task.status == "ASSIGNED" and task.flow_task.can_unassign(request.user, task),
         "may_reassign": task.is_open and actor.can_manage_agency(task.agency_id),
-        "reassign_to": services.users_who_work_queue(task) if task.is_open and actor.can_manage_agency(task.agency_id) else (),
         "shows": access.shows,
         "queue_label": agency_label(task.agency, whereabouts=access.whereabouts or task.agency_id in actor.agency_ids),
     }
@@ -180,22 +179,6 @@ def task_release(request, task_id):
         task_id,
         lambda task: services.task_release(task=task, user=request.user),
         "The task is back in the queue",
-    )
-
-
-@require_POST
-@login_required
-def task_reassign(request, task_id):
-    user_id = request.POST.get("user", "")
-    to_user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id.isdigit() else None
-    if to_user is None:
-        messages.error(request, "Select the person to give the task to")
-        return redirect("workflows:task", task_id=task_id)
-    return _task_action(
-        request,
-        task_id,
-        lambda task: services.task_reassign(task=task, user=request.user, to_user=to_user),
-        f"Task given to {to_user.get_full_name() or to_user.username}",
     )
 
 

@@ -48,7 +48,10 @@ EXPECTED = {
     "workflows:task-claim": ("POST", {"health"}),
     "workflows:task-release": ("POST", {"health"}),  # the holder: health claimed it just before
     # only a manager of the agency whose queue holds the task (the health trust has none here)
-    "workflows:task-reassign": ("POST", set()),
+    "workflows:task-reassign": ("GET", set()),
+    # Managers see their team's tasks; an SEN manager of the council changes a case's caseworker.
+    "workflows:team": ("GET", MANAGERS),
+    "workflows:case-caseworker": ("GET", {"manager"}),
     "ehcp:case-list": ("GET", COUNCIL_OFFICERS | {"admin", "outsider"}),
     "ehcp:caseload": ("GET", MANAGERS),
     "ehcp:calculator": ("GET", EVERYONE),
