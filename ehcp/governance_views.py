@@ -27,6 +27,7 @@ from . import governance_forms as forms
 from . import governance_selectors as selectors
 from .audit import access_event_write, audit_read, request_context
 from .models import AccessRelationship, AccessWhat, BreakGlassGrant, NotifyDecision, SecurityIncident
+from .pagination import keyset_page
 from .rules import incidents as incident_rules
 from .services import governance as services
 from .services.assessment import CaseRuleError
@@ -174,7 +175,8 @@ def access_by_person(request):
 @require_http_methods(["GET"])
 @ig_lead_required
 def break_glass_queue(request):
-    return render(request, "governance/break_glass_queue.html", {"grants": list(selectors.break_glass_review_queue())})
+    page = keyset_page(selectors.break_glass_review_queue(), params=request.GET, key="granted_at")
+    return render(request, "governance/break_glass_queue.html", {"grants": page.rows, "page": page})
 
 
 @require_http_methods(["GET", "POST"])
@@ -226,11 +228,9 @@ def break_glass_request(request):
 @ig_lead_required
 def incident_list(request):
     now = timezone.now()
-    incidents = [
-        (incident, incident_rules.hours_until_deadline(incident.aware_at, now))
-        for incident in selectors.incident_list()
-    ]
-    return render(request, "governance/incident_list.html", {"incidents": incidents})
+    page = keyset_page(selectors.incident_list(), params=request.GET, key="aware_at", descending=True)
+    incidents = [(incident, incident_rules.hours_until_deadline(incident.aware_at, now)) for incident in page.rows]
+    return render(request, "governance/incident_list.html", {"incidents": incidents, "page": page})
 
 
 @require_http_methods(["GET", "POST"])
