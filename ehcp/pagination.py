@@ -82,7 +82,9 @@ def _earlier(key: str, value, pk: int, descending: bool) -> Q:
     """Rows before (value, pk) in the list's order."""
     before, pk_before = ("gt", "gt") if descending else ("lt", "lt")
     if value is None:
-        return Q(**{f"{key}__isnull": False}) | Q(**{f"{key}__isnull": True, f"pk__{pk_before}": pk})
+        return Q(**{f"{key}__isnull": False}) | Q(
+            **{f"{key}__isnull": True, f"pk__{pk_before}": pk}
+        )
     return Q(**{f"{key}__{before}": value}) | Q(**{key: value, f"pk__{pk_before}": pk})
 
 
@@ -127,9 +129,9 @@ def keyset_page(
     more_before = more_after = False
     if before is not None:
         found = list(
-            queryset.filter(_earlier(key, *before, descending)).order_by(*_order(key, descending, reverse=True))[
-                : size + 1
-            ]
+            queryset.filter(_earlier(key, *before, descending)).order_by(
+                *_order(key, descending, reverse=True)
+            )[: size + 1]
         )
         if len(found) > size:
             rows, more_before, more_after = found[:size][::-1], True, True
@@ -144,12 +146,20 @@ def keyset_page(
         more_before = after is not None
         if after is not None and not rows:
             # Past the end (the rows moved on since the link was made): show the first page.
-            return keyset_page(queryset, params=_strip(params, prefix), key=key, descending=descending,
-                               size=size, prefix=prefix)
+            return keyset_page(
+                queryset,
+                params=_strip(params, prefix),
+                key=key,
+                descending=descending,
+                size=size,
+                prefix=prefix,
+            )
     first_index = 1
     if more_before and rows:
         first = rows[0]
-        first_index = queryset.filter(_earlier(key, getattr(first, key), first.pk, descending)).count() + 1
+        first_index = (
+            queryset.filter(_earlier(key, getattr(first, key), first.pk, descending)).count() + 1
+        )
         more_before = first_index > 1
     previous_query = next_query = None
     if more_before:
@@ -157,7 +167,11 @@ def keyset_page(
     if more_after:
         next_query = _query(params, prefix, after=_encode(getattr(rows[-1], key), rows[-1].pk))
     return KeysetPage(
-        rows=rows, total=total, first_index=first_index, previous_query=previous_query, next_query=next_query
+        rows=rows,
+        total=total,
+        first_index=first_index,
+        previous_query=previous_query,
+        next_query=next_query,
     )
 
 

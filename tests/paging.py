@@ -1,7 +1,9 @@
 """Walking a paged list the way a person does: follow Next to the end, then Previous back."""
 
 
-def walk_keyset(client, url: str, *, rows: str, key, page: str = "page", params: dict | None = None):
+def walk_keyset(
+    client, url: str, *, rows: str, key, page: str = "page", params: dict | None = None
+):
     """Follow the Next links of a keyset-paged list from its first page. Returns the keys of
     the rows in the order shown and the pages, after walking back to the start with Previous
     and checking each page shows the same rows both ways."""

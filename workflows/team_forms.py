@@ -52,8 +52,8 @@ class CaseworkerForm(GovForm):
     )
     reason = forms.CharField(
         label="Why is the case changing caseworker?",
-        help_text=f"For example, caseload balancing. Up to {CASEWORKER_REASON_MAX} characters; it is "
-        "recorded in the case's history.",
+        help_text=f"For example, caseload balancing. Up to {CASEWORKER_REASON_MAX} characters; "
+        "it is recorded in the case's history.",
         max_length=CASEWORKER_REASON_MAX,
         error_messages={
             "required": "Enter the reason for changing the caseworker",

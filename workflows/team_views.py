@@ -20,6 +20,7 @@ from ehcp.models import OPEN_STATUSES, Case
 from ehcp.pagination import keyset_page
 from ehcp.selectors import agency_label
 from ehcp.services import CaseRuleError
+from ehcp.services.casework import CASEWORKER_REASON_PREFIX as PREFIX
 from ehcp.services.casework import caseworkers_of
 
 from . import selectors, services
@@ -46,9 +47,14 @@ def team_tasks(request):
     holders = selectors.team_holders(request.user)
     if holder and holder not in {h.value for h in holders}:
         holder = ""  # someone who holds none of the team's tasks (or a hand-edited URL): show all
-    page = keyset_page(selectors.team_tasks(request.user, holder=holder), params=request.GET, key="due_on")
+    page = keyset_page(
+        selectors.team_tasks(request.user, holder=holder), params=request.GET, key="due_on"
+    )
     rows = selectors.task_rows(
-        page.rows, user=request.user, today=timezone.localdate(), warn_days=settings.DEADLINE_WARN_DAYS
+        page.rows,
+        user=request.user,
+        today=timezone.localdate(),
+        warn_days=settings.DEADLINE_WARN_DAYS,
     )
     audit_read(request, what="list", child_ids=sorted({row.task.case.child_id for row in rows}))
     return render(
@@ -87,11 +93,15 @@ def task_reassign(request, task_id):
     if request.method == "POST" and form.is_valid():
         to_user = form.cleaned_data["user"]
         try:
-            services.task_reassign(task=task, user=request.user, to_user=to_user, reason=form.cleaned_data["reason"])
+            services.task_reassign(
+                task=task, user=request.user, to_user=to_user, reason=form.cleaned_data["reason"]
+            )
         except services.TaskConflict as conflict:
             form.add_error(None, conflict.message)
         else:
-            messages.success(request, f"Task given to {to_user.get_full_name() or to_user.username}")
+            messages.success(
+                request, f"Task given to {to_user.get_full_name() or to_user.username}"
+            )
             return redirect(_next_url(request, back))
     audit_read(request, what="task", case=task.case, access=access, data_types=["IDENTITY"])
     return render(
@@ -103,7 +113,13 @@ def task_reassign(request, task_id):
             "button": "Give the task",
             "task": task,
             "case": task.case,
-            "queue_label": agency_label(task.agency, whereabouts=access.whereabouts or task.agency_id in actor.agency_ids),
+            "earlier": [
+                (r.at, r.by, r.from_user, r.to_user, r.reason)
+                for r in task.reassignments.select_related("by", "from_user", "to_user").order_by("at", "pk")
+            ],
+            "queue_label": agency_label(
+                task.agency, whereabouts=access.whereabouts or task.agency_id in actor.agency_ids
+            ),
             "next": _next_url(request, ""),
             "back": _next_url(request, back),
         },
@@ -114,7 +130,11 @@ def task_reassign(request, task_id):
 @login_required
 @audited_view
 def case_caseworker(request, case_id):
-    case = Case.objects.select_related("child", "council", "caseworker").filter(public_id=case_id).first()
+    case = (
+        Case.objects.select_related("child", "council", "caseworker")
+        .filter(public_id=case_id)
+        .first()
+    )
     actor = actor_for(request.user)
     access = case_access(actor, case) if case is not None else None
     if access is None or access.relationship != "council":
@@ -125,12 +145,17 @@ def case_caseworker(request, case_id):
     if case.status not in OPEN_STATUSES:
         messages.error(request, "This case is closed, so its caseworker cannot be changed")
         return redirect(back)
-    form = CaseworkerForm(request.POST if request.method == "POST" else None, people=caseworkers_of(case.council_id))
+    form = CaseworkerForm(
+        request.POST if request.method == "POST" else None, people=caseworkers_of(case.council_id)
+    )
     if request.method == "POST" and form.is_valid():
         caseworker = form.cleaned_data["caseworker"]
         try:
             moved = services.case_caseworker_change(
-                case=case, caseworker=caseworker, reason=form.cleaned_data["reason"], by=request.user
+                case=case,
+                caseworker=caseworker,
+                reason=form.cleaned_data["reason"],
+                by=request.user,
             )
         except CaseRuleError as error:
             for message in error.messages:
@@ -139,7 +164,11 @@ def case_caseworker(request, case_id):
             form.add_error(None, conflict.message)
         else:
             name = caseworker.get_full_name() or caseworker.username
-            tasks = f"; {len(moved)} open task{'s' if len(moved) != 1 else ''} moved to them" if moved else ""
+            tasks = (
+                f"; {len(moved)} open task{'s' if len(moved) != 1 else ''} moved to them"
+                if moved
+                else ""
+            )
             messages.success(request, f"{case.reference} is now with {name}{tasks}")
             return redirect(_next_url(request, back))
     audit_read(request, what="case", case=case, access=access, data_types=["IDENTITY"])
@@ -152,6 +181,12 @@ def case_caseworker(request, case_id):
             "button": "Change the caseworker",
             "case": case,
             "current": case.caseworker,
+            "earlier": [
+                (h.history_date, h.history_user, None, h.caseworker, h.history_change_reason[len(PREFIX) :])
+                for h in case.history.filter(history_change_reason__startswith=PREFIX)
+                .select_related("history_user", "caseworker")
+                .order_by("history_date", "history_id")
+            ],
             "next": _next_url(request, ""),
             "back": _next_url(request, back),
         },

@@ -17,10 +17,16 @@ def caseworkers_of(council_id: int):
     """People who may hold the council's cases: active caseworkers and SEN managers."""
     from django.contrib.auth import get_user_model
 
-    user_ids = Membership.objects.active().filter(
-        agency_id=council_id, role__in=COUNCIL_CASEWORK_ROLES
-    ).values_list("user_id", flat=True)
-    return get_user_model().objects.filter(pk__in=user_ids, is_active=True).order_by("first_name", "last_name")
+    user_ids = (
+        Membership.objects.active()
+        .filter(agency_id=council_id, role__in=COUNCIL_CASEWORK_ROLES)
+        .values_list("user_id", flat=True)
+    )
+    return (
+        get_user_model()
+        .objects.filter(pk__in=user_ids, is_active=True)
+        .order_by("first_name", "last_name")
+    )
 
 
 def case_caseworker_change(*, case: Case, caseworker, reason: str, by) -> Case:
@@ -37,8 +43,13 @@ def case_caseworker_change(*, case: Case, caseworker, reason: str, by) -> Case:
         case = Case.objects.select_for_update().select_related("child").get(pk=case.pk)
         if case.status not in OPEN_STATUSES:
             raise CaseRuleError("This case is closed, so its caseworker cannot be changed")
-        if caseworker is None or not caseworkers_of(case.council_id).filter(pk=caseworker.pk).exists():
-            raise CaseRuleError("Select a caseworker or SEN manager who works for the council that holds the case")
+        if (
+            caseworker is None
+            or not caseworkers_of(case.council_id).filter(pk=caseworker.pk).exists()
+        ):
+            raise CaseRuleError(
+                "Select a caseworker or SEN manager who works for the council that holds the case"
+            )
         if case.caseworker_id == caseworker.pk:
             name = caseworker.get_full_name() or caseworker.username
             raise CaseRuleError(f"{name} is already the caseworker for this case")

@@ -41,7 +41,9 @@ def test_every_one_of_your_cases_is_reachable(client, cast, many_cases):
 
 def test_all_the_councils_cases_page_with_the_filter_kept(client, cast, many_cases):
     client.force_login(cast.caseworker)
-    seen, pages = walk_keyset(client, "/cases/", rows="rows", key=lambda row: row[0].pk, params={"show": "all"})
+    seen, pages = walk_keyset(
+        client, "/cases/", rows="rows", key=lambda row: row[0].pk, params={"show": "all"}
+    )
     assert len(seen) == len(set(seen)) == 130
     assert all("show=all" in p.next_query for p in pages[:-1])
 
@@ -51,7 +53,10 @@ def test_every_case_in_the_caseload_is_reachable(client, cast, many_cases):
     client.force_login(cast.manager)
     seen, pages = walk_keyset(client, "/cases/caseload/", rows="rows", key=lambda row: row[0].pk)
     assert len(seen) == len(set(seen)) == 130
-    assert [(p.first_index, p.last_index, p.total) for p in pages] == [(1, 100, 130), (101, 130, 130)]
+    assert [(p.first_index, p.last_index, p.total) for p in pages] == [
+        (1, 100, 130),
+        (101, 130, 130),
+    ]
     body = client.get("/cases/caseload/").content.decode()
     assert "130 open cases" in body and "Showing 1 to 100 of 130 cases" in body
 
@@ -59,7 +64,10 @@ def test_every_case_in_the_caseload_is_reachable(client, cast, many_cases):
 def test_caseload_filters_are_kept_in_the_page_links(client, cast, many_cases):
     client.force_login(cast.manager)
     seen, pages = walk_keyset(
-        client, "/cases/caseload/", rows="rows", key=lambda row: row[0].pk,
+        client,
+        "/cases/caseload/",
+        rows="rows",
+        key=lambda row: row[0].pk,
         params={"caseworker": cast.caseworker.pk},
     )
     assert len(seen) == 75 and pages[0].total == 75

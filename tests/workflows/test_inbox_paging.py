@@ -13,7 +13,9 @@ from workflows.models import CaseTask
 pytestmark = pytest.mark.django_db
 
 
-def clone_tasks(task: CaseTask, count: int, *, owner=None, start=date(2026, 12, 1)) -> list[CaseTask]:
+def clone_tasks(
+    task: CaseTask, count: int, *, owner=None, start=date(2026, 12, 1)
+) -> list[CaseTask]:
     """`count` more open tasks like `task`: due dates repeat (ties broken by id), some have none."""
     clones = []
     for n in range(count):
@@ -58,7 +60,10 @@ def test_every_claimed_task_is_reachable_and_counted(client, cast, busy):
     client.force_login(cast.caseworker)
     seen, pages = walk_pages(client, "/tasks/", "mine")
     expected = list(
-        CaseTask.objects.human().open().filter(owner=cast.caseworker).values_list("public_id", flat=True)
+        CaseTask.objects.human()
+        .open()
+        .filter(owner=cast.caseworker)
+        .values_list("public_id", flat=True)
     )
     assert len(expected) == 124
     assert len(seen) == len(set(seen)) == 124
@@ -68,7 +73,7 @@ def test_every_claimed_task_is_reachable_and_counted(client, cast, busy):
     # soonest due first, tasks with no due date last
     dues = [CaseTask.objects.get(public_id=pk).due_on for pk in seen]
     dated = [d for d in dues if d is not None]
-    assert dated == sorted(dated) and dues[len(dated):] == [None] * (len(dues) - len(dated))
+    assert dated == sorted(dated) and dues[len(dated) :] == [None] * (len(dues) - len(dated))
     body = client.get(f"/tasks/?{pages[1].previous_query}").content.decode()
     assert "Showing 1 to 50 of 124 tasks" in body
     assert "Claimed by you (124)" in body
@@ -97,7 +102,10 @@ def test_the_two_lists_page_independently(client, cast, busy):
     assert response.context["mine_page"].first_index == 1  # the other list stays where it was
     both = parse_qs(mine_next) | parse_qs(queue_next)
     response = client.get("/tasks/", {k: v[0] for k, v in both.items()})
-    assert (response.context["mine_page"].first_index, response.context["queue_page"].first_index) == (51, 51)
+    assert (
+        response.context["mine_page"].first_index,
+        response.context["queue_page"].first_index,
+    ) == (51, 51)
 
 
 def test_a_hand_edited_cursor_shows_the_first_page(client, cast, busy):

@@ -30,7 +30,13 @@ def db_state():
 
 
 def open_tasks(case):
-    return CaseTask.objects.human().open().filter(case=case).select_related("agency", "owner").order_by("pk")
+    return (
+        CaseTask.objects.human()
+        .open()
+        .filter(case=case)
+        .select_related("agency", "owner")
+        .order_by("pk")
+    )
 
 
 # -- the team view -------------------------------------------------------------------------------
@@ -48,7 +54,11 @@ def test_manager_sees_every_open_task_of_the_council_queue_with_its_holder(clien
     assert len(rows) == response.context["page"].total == 6
     assert {row.task.agency for row in rows} == {cast.council}  # not the health or EP queues
     holders = {h.label: h.count for h in response.context["holders"]}
-    assert holders == {cast.caseworker.get_full_name() or cast.caseworker.username: 1, "Colin League": 3, "Not claimed": 2}
+    assert holders == {
+        cast.caseworker.get_full_name() or cast.caseworker.username: 1,
+        "Colin League": 3,
+        "Not claimed": 2,
+    }
     body = response.content.decode()
     assert "Colin League" in body and "Reassign" in body
 
@@ -72,7 +82,9 @@ def test_every_team_task_is_reachable_through_the_pages(client, cast, assessing)
         if page.next_query is None:
             break
         query = page.next_query
-    expected = set(CaseTask.objects.human().open().filter(agency=cast.council).values_list("pk", flat=True))
+    expected = set(
+        CaseTask.objects.human().open().filter(agency=cast.council).values_list("pk", flat=True)
+    )
     assert len(seen) == len(set(seen)) == len(expected) == 121
     assert set(seen) == expected
 
@@ -119,13 +131,25 @@ def test_reassigning_asks_a_reason_and_records_it(client, cast, assessing):
     assert "Select someone who works this queue" in not_in_queue.content.decode()
     assert db_state() == before
 
-    done = client.post(url, {"user": colleague.pk, "reason": "Covering annual leave", "next": "/tasks/team/?holder=none"})
+    done = client.post(
+        url,
+        {
+            "user": colleague.pk,
+            "reason": "Covering annual leave",
+            "next": "/tasks/team/?holder=none",
+        },
+    )
     assert done.status_code == 302 and done["Location"] == "/tasks/team/?holder=none"
     task.refresh_from_db()
     assert task.owner == colleague
     record = TaskReassignment.objects.get()
     assert (record.from_user, record.to_user, record.by, record.reason) == (
-        cast.caseworker, colleague, cast.manager, "Covering annual leave")
+        cast.caseworker,
+        colleague,
+        cast.manager,
+        "Covering annual leave",
+    )
+    assert "Covering annual leave" in client.get(url).content.decode()  # shown with the task
 
 
 def test_reassign_never_redirects_off_the_site(client, cast, assessing):
@@ -133,7 +157,8 @@ def test_reassign_never_redirects_off_the_site(client, cast, assessing):
     task = open_tasks(assessing.case).get(agency=cast.council)
     client.force_login(cast.manager)
     done = client.post(
-        f"/tasks/{task.public_id}/reassign/", {"user": colleague.pk, "reason": "Cover", "next": "https://evil.example/"}
+        f"/tasks/{task.public_id}/reassign/",
+        {"user": colleague.pk, "reason": "Cover", "next": "https://evil.example/"},
     )
     assert done["Location"] == f"/tasks/{task.public_id}/"
 
@@ -142,7 +167,12 @@ def test_a_caseworker_cannot_reassign(client, cast, assessing):
     task = open_tasks(assessing.case).get(agency=cast.council)
     client.force_login(cast.caseworker)
     assert client.get(f"/tasks/{task.public_id}/reassign/").status_code == 403
-    assert client.post(f"/tasks/{task.public_id}/reassign/", {"user": cast.manager.pk, "reason": "x"}).status_code == 403
+    assert (
+        client.post(
+            f"/tasks/{task.public_id}/reassign/", {"user": cast.manager.pk, "reason": "x"}
+        ).status_code
+        == 403
+    )
     task.refresh_from_db()
     assert task.owner == cast.caseworker
 
@@ -171,13 +201,22 @@ def test_changing_the_caseworker_records_why_and_the_council_tasks_follow(client
     assert case.caseworker == newcomer
     latest = case.history.order_by("-history_date", "-history_id").first()
     assert (latest.history_user, latest.history_change_reason, latest.caseworker_id) == (
-        cast.manager, "Caseworker changed: Caseload balancing", newcomer.pk)
+        cast.manager,
+        "Caseworker changed: Caseload balancing",
+        newcomer.pk,
+    )
     council_task.refresh_from_db()
     waiting.refresh_from_db()
     held_by_colleague.refresh_from_db()
-    assert (council_task.owner, waiting.owner, held_by_colleague.owner) == (newcomer, newcomer, colleague)
+    assert (council_task.owner, waiting.owner, held_by_colleague.owner) == (
+        newcomer,
+        newcomer,
+        colleague,
+    )
     assert waiting.status == STATUS.ASSIGNED
-    assert {t.pk: t.owner_id for t in open_tasks(case).exclude(agency=cast.council)} == partner_tasks
+    assert {
+        t.pk: t.owner_id for t in open_tasks(case).exclude(agency=cast.council)
+    } == partner_tasks
     records = TaskReassignment.objects.order_by("task_id")
     assert [(r.task_id, r.from_user_id, r.to_user, r.reason) for r in records] == [
         (council_task.pk, cast.caseworker.pk, newcomer, "Caseworker changed: Caseload balancing"),
@@ -185,24 +224,43 @@ def test_changing_the_caseworker_records_why_and_the_council_tasks_follow(client
     ]
     page = client.get(f"/cases/{case.public_id}/").content.decode()
     assert "Nia Newcomer" in page
+    form_page = client.get(f"/tasks/team/cases/{case.public_id}/caseworker/").content.decode()
+    assert "Caseload balancing" in form_page and "to Nia Newcomer" in form_page
     # the new caseworker now finds the task in their inbox
     client.force_login(newcomer)
-    assert council_task.public_id in [r.task.public_id for r in client.get("/tasks/").context["mine"]]
+    assert council_task.public_id in [
+        r.task.public_id for r in client.get("/tasks/").context["mine"]
+    ]
 
 
 @pytest.mark.parametrize(
     "data, message",
     [
         ({"reason": "Caseload balancing"}, "Select the new caseworker"),
-        ({"caseworker": "HEALTH", "reason": "Caseload balancing"}, "Select a caseworker or SEN manager who works"),
+        (
+            {"caseworker": "HEALTH", "reason": "Caseload balancing"},
+            "Select a caseworker or SEN manager who works",
+        ),
         ({"caseworker": "NEWCOMER", "reason": ""}, "Enter the reason for changing the caseworker"),
-        ({"caseworker": "NEWCOMER", "reason": "x" * 81}, "The reason must be 80 characters or fewer"),
-        ({"caseworker": "CASEWORKER", "reason": "Caseload balancing"}, "is already the caseworker for this case"),
+        (
+            {"caseworker": "NEWCOMER", "reason": "x" * 81},
+            "The reason must be 80 characters or fewer",
+        ),
+        (
+            {"caseworker": "CASEWORKER", "reason": "Caseload balancing"},
+            "is already the caseworker for this case",
+        ),
     ],
 )
-def test_a_bad_caseworker_change_shows_why_and_changes_nothing(client, cast, assessing, data, message):
+def test_a_bad_caseworker_change_shows_why_and_changes_nothing(
+    client, cast, assessing, data, message
+):
     newcomer = member(cast.council, Role.CASEWORKER)
-    people = {"HEALTH": cast.health_adviser.pk, "NEWCOMER": newcomer.pk, "CASEWORKER": cast.caseworker.pk}
+    people = {
+        "HEALTH": cast.health_adviser.pk,
+        "NEWCOMER": newcomer.pk,
+        "CASEWORKER": cast.caseworker.pk,
+    }
     data = {k: people.get(v, v) for k, v in data.items()}
     client.force_login(cast.manager)
     before = db_state()
@@ -216,11 +274,17 @@ def test_only_a_manager_of_the_council_changes_the_caseworker(client, cast, asse
     newcomer = member(cast.council, Role.CASEWORKER)
     before = db_state()
     client.force_login(cast.caseworker)
-    assert change(client, assessing.case, caseworker=newcomer.pk, reason="Because").status_code == 403
+    assert (
+        change(client, assessing.case, caseworker=newcomer.pk, reason="Because").status_code == 403
+    )
     client.force_login(cast.outsider)
-    assert change(client, assessing.case, caseworker=newcomer.pk, reason="Because").status_code == 404
+    assert (
+        change(client, assessing.case, caseworker=newcomer.pk, reason="Because").status_code == 404
+    )
     client.force_login(cast.health_adviser)
-    assert change(client, assessing.case, caseworker=newcomer.pk, reason="Because").status_code == 404
+    assert (
+        change(client, assessing.case, caseworker=newcomer.pk, reason="Because").status_code == 404
+    )
     assert db_state() == before
 
 

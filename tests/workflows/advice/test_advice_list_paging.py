@@ -19,12 +19,19 @@ def test_every_piece_of_advice_asked_of_the_agency_is_reachable(client, cast):
         on = factories.RECEIVED + timedelta(days=n // 4)  # four a day: ties broken by id
         asked.append(
             case.advice_requests.create(
-                kind="HEALTH", agency=cast.health, requested_on=on, due_on=deadlines.due_on(deadlines.ADVICE, on)
+                kind="HEALTH",
+                agency=cast.health,
+                requested_on=on,
+                due_on=deadlines.due_on(deadlines.ADVICE, on),
             )
         )
     other = factories.CaseFactory(council=cast.council)
-    other.advice_requests.create(kind="PSYCHOLOGICAL", agency=cast.ep, requested_on=factories.RECEIVED,
-                                 due_on=factories.RECEIVED + timedelta(weeks=6))
+    other.advice_requests.create(
+        kind="PSYCHOLOGICAL",
+        agency=cast.ep,
+        requested_on=factories.RECEIVED,
+        due_on=factories.RECEIVED + timedelta(weeks=6),
+    )
     client.force_login(cast.health_adviser)
     seen, pages = walk_keyset(client, "/tasks/advice/", rows="rows", key=lambda row: row[0].pk)
     assert len(seen) == len(set(seen)) == 70
