@@ -27,7 +27,7 @@ TODAY = date(2026, 10, 1)
 WHEREABOUTS_MARKERS = ("WHEREABOUTS-ADDR-7741", "ZZ9 9ZQ", "WHEREABOUTS-PHONE-0700")
 # The child's school is a whereabouts fact on pages about the child (lists of all schools are not).
 SCHOOL_MARKER = "Marker Hill School"
-CHILD_PAGES = {"ehcp:case-detail", "workflows:task", "workflows:inbox"}
+CHILD_PAGES = {"ehcp:case-detail", "workflows:task", "workflows:inbox", "workflows:team"}
 NAME_MARKER = "Priyanka"  # the protected child's first name
 OTHER_NAME_MARKER = "Norberta"  # a child with no partner involvement yet
 
