@@ -3,6 +3,7 @@ paged; reassigning needs a reason, which is recorded; an SEN manager changes a c
 caseworker with a reason (in the case's history) and the case's council tasks follow."""
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 from viewflow.workflow.status import STATUS
 
 from agencies.models import Role
@@ -11,6 +12,7 @@ from tests.factories import CaseWalk, member
 from tests.factories import db_state as factories_db_state
 from tests.workflows.test_inbox_paging import clone_tasks
 from workflows.models import CaseTask, TaskReassignment
+from workflows.services import task_reassign
 
 pytestmark = pytest.mark.django_db
 
@@ -305,3 +307,17 @@ def test_the_case_page_offers_the_change_to_managers_only(client, cast, assessin
     assert url in client.get("/cases/caseload/").content.decode()
     client.force_login(cast.caseworker)
     assert url not in client.get(f"/cases/{assessing.case.public_id}/").content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL only")
+def test_the_database_refuses_to_change_or_delete_a_reassignment(cast, assessing):
+    colleague = member(cast.council, Role.CASEWORKER)
+    task = open_tasks(assessing.case).get(agency=cast.council)
+    task_reassign(task=task, user=cast.manager, to_user=colleague, reason="Covering annual leave")
+    table = "workflows_taskreassignment"
+    for sql in (f"UPDATE {table} SET reason = 'x'", f"DELETE FROM {table}"):
+        with pytest.raises(DatabaseError, match="append-only"):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql)
+    assert TaskReassignment.objects.get().reason == "Covering annual leave"
