@@ -15,7 +15,7 @@ def test_partner_advisers_have_advice_in_the_menu_and_on_the_start_page(client, 
     response = client.get("/")
     assert "Advice" in nav_labels(response)
     body = response.content.decode()
-    assert 'href="/tasks/advice/"' in body and "Advice from your agency" in body
+    assert 'href="/tasks/advice/"' in body and "Advice asked of your agency" in body
     advice = client.get("/tasks/advice/")
     active = [item for item in advice.context["nav_items"] if item["active"]]
     assert [item["label"] for item in active] == ["Advice"]
@@ -26,4 +26,4 @@ def test_council_officers_do_not_get_the_advisers_menu_item(client, cast, who):
     client.force_login(getattr(cast, who))
     response = client.get("/")
     assert "Advice" not in nav_labels(response)
-    assert "Advice from your agency" not in response.content.decode()
+    assert "Advice asked of your agency" not in response.content.decode()

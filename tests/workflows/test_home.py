@@ -37,12 +37,12 @@ ROLES = {
     ),
     Role.SENCO: (AgencyKind.SCHOOL, ["SENCo, ", "Advice asked of your agency"], ["Your cases"]),
     Role.PANEL_MEMBER: (
-        AgencyKind.OTHER,
+        AgencyKind.SEN_TEAM,
         ["Panel member, ", "Joint Agency Panel", "not in this service yet"],
         ["Your cases", "Advice asked"],
     ),
     Role.PANEL_CHAIR: (
-        AgencyKind.OTHER,
+        AgencyKind.SEN_TEAM,
         ["Panel chair, ", "Joint Agency Panel", "will appear on this page"],
         ["Your cases", "Advice asked"],
     ),

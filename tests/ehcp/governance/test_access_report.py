@@ -43,11 +43,11 @@ def test_the_heading_names_the_last_day_asked_for_not_the_day_after(
 ):
     client.force_login(ig_lead)
     body = by_child(client, requested_case, date(2026, 11, 1), date(2026, 11, 30)).content.decode()
-    assert "1 Nov 2026 to 30 Nov 2026" in body and "1 Dec 2026" not in body
+    assert "1 November 2026 to 30 November 2026" in body and "1 Dec 2026" not in body
     body = by_person(
         client, cast.caseworker, date(2026, 11, 1), date(2026, 11, 30)
     ).content.decode()
-    assert "1 Nov 2026 to 30 Nov 2026" in body and "1 Dec 2026" not in body
+    assert "1 November 2026 to 30 November 2026" in body and "1 Dec 2026" not in body
 
 
 def test_one_sign_in_of_many_clicks_is_one_row_with_counts_times_and_labels(
