@@ -3,6 +3,9 @@
 - The council that holds the case (its caseworkers and SEN managers) sees everything.
 - A partner agency sees a case once it has (or had) a task on it: asked for advice, or consulted
   about being named. It sees the data types the access table allows its kind for the purpose.
+  Only members whose role works that agency's queue count (agencies.models.QUEUE_ROLES): the
+  council's panel members, IG lead and administrators are not partners because the family's views
+  were asked for through the council, and the council's own members relate only as officers.
 - Anyone else sees nothing (a 404), unless they hold an unexpired break-glass grant, which shows
   what their own agency kind may see, and never protected whereabouts.
 - Protected whereabouts (address, setting, family contacts) show only to someone whose membership
@@ -15,7 +18,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from agencies.access import ALL_DATA_TYPES, Actor, data_types_for
-from agencies.models import DataType
+from agencies.models import QUEUE_ROLES, DataType
 
 from .models import AdviceRequest, BreakGlassGrant, Case, SettingConsultation
 from .rules.consent import Purpose
@@ -23,9 +26,15 @@ from .rules.consent import Purpose
 NOTHING = frozenset()
 
 
+def queue_agency_ids(actor: Actor) -> frozenset[int]:
+    """The agencies whose queue this person works (their role does that agency's tasks): the only
+    memberships through which a task on a case makes them a partner on it (AC-02, AC-04)."""
+    return frozenset(a for a, kind, role in actor.memberships if role in QUEUE_ROLES.get(kind, ()))
+
+
 def case_visible_to(actor: Actor, *, now=None) -> Q:
     """The cases a person has a relationship to (or an unexpired break-glass grant for)."""
-    agency_ids = actor.agency_ids
+    agency_ids = queue_agency_ids(actor)
     if not actor.user_id:
         return Q(pk__in=[])
     now = now or timezone.now()
@@ -68,7 +77,9 @@ def case_access(actor: Actor, case: Case, *, now=None) -> CaseAccess | None:
         )
     related = _related_agencies(actor, case)
     if related:
-        kinds = {kind for agency, kind, _ in actor.memberships if agency in related}
+        kinds = {
+            kind for agency, kind, role in actor.memberships if agency in related and role in QUEUE_ROLES.get(kind, ())
+        }
         return CaseAccess(
             relationship="partner",
             data_types=data_types_for(kinds, Purpose.STATUTORY_ASSESSMENT),
@@ -90,7 +101,9 @@ def case_access(actor: Actor, case: Case, *, now=None) -> CaseAccess | None:
 
 
 def _related_agencies(actor: Actor, case: Case) -> set[int]:
-    agency_ids = actor.agency_ids
+    """The agencies, worked by this person in a queue role, that were asked for advice on the case
+    or consulted about it."""
+    agency_ids = queue_agency_ids(actor)
     if not agency_ids:
         return set()
     asked = {a.agency_id for a in case.advice_requests.all() if a.agency_id in agency_ids}

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from agencies.access import actor_for
+from agencies.models import Agency
 
 from .access import CaseAccess, case_access, case_visible_to
 from .calendar import bank_holidays_around
@@ -20,6 +21,7 @@ from .models import (
     CaseStatus,
     ConsentOverride,
     ConsentRecord,
+    Requester,
     SettingConsultation,
     StatutoryException,
 )
@@ -90,14 +92,69 @@ def _who(history: dict[str, str], reason: str) -> str:
     return history.get(reason, "")
 
 
-PROTECTED_SETTING = "a school or setting (whereabouts protected)"
+PROTECTED_SETTING = "a school or setting (name withheld: protected whereabouts)"
+CHILDS_SETTING = "the child's school or setting (name withheld: protected whereabouts)"
 
 
-def agency_label(agency, *, whereabouts: bool) -> str:
-    """An agency's name, except a school or setting when the child's whereabouts are protected."""
+def agency_label(agency, *, whereabouts: bool, child=None) -> str:
+    """An agency's name, except a school or setting when the child's whereabouts are protected
+    (the child's own school is called that, so the reader still knows whose advice it is)."""
     if not whereabouts and agency.kind == "SCHOOL":
+        if child is not None and agency.pk == child.current_setting_id:
+            return CHILDS_SETTING
         return PROTECTED_SETTING
     return agency.name
+
+
+def case_schools(case: Case, *, access: CaseAccess | None = None) -> dict[str, str]:
+    """The names of the schools and settings a case involves (the child's own, those asked for
+    advice or consulted, the one asked for and the one named), each with the words that stand in
+    for it where whereabouts are protected. With `access`, only those this viewer may not see
+    named (none when they may see whereabouts; never the school they work at). One query."""
+    if access is not None and access.whereabouts:
+        return {}
+    child = case.child
+    schools = Agency.objects.filter(kind="SCHOOL")
+    if access is not None:
+        schools = schools.exclude(pk__in=access.related_agency_ids)
+    schools = schools.filter(
+        Q(pk=child.current_setting_id)
+        | Q(pk__in=[pk for pk in (case.requested_setting_id, case.named_setting_id) if pk])
+        | Q(advice_requests__case=case)
+        | Q(consultations__case=case)
+    )
+    found = {agency.name: agency_label(agency, whereabouts=False, child=child) for agency in schools.distinct()}
+    # Longest first, so a name that contains another is replaced whole.
+    return dict(sorted(found.items(), key=lambda item: -len(item[0])))
+
+
+def withhold_names(value, names: dict[str, str]):
+    """`value` (text, or JSON-ready lists and dicts of it) with each name replaced by its stand-in.
+    Pure; used for free text (the requester, plan entries, advice summaries) and frozen content."""
+    if not names:
+        return value
+    if isinstance(value, str):
+        for name, stand_in in names.items():
+            value = value.replace(name, stand_in)
+        return value
+    if isinstance(value, list):
+        return [withhold_names(item, names) for item in value]
+    if isinstance(value, dict):
+        return {key: withhold_names(item, names) for key, item in value.items()}
+    return value
+
+
+def requester_label(case: Case, *, access: CaseAccess) -> str:
+    """Who asked for the assessment, as this viewer may see it. Where the child's whereabouts are
+    protected, a school's request names nobody ("SENCo, Hill School" says where the child is) and
+    any school's name in someone else's request is withheld."""
+    text = case.get_requested_by_display()
+    name = case.requester_name
+    if name and not access.whereabouts:
+        if case.requested_by == Requester.SETTING:
+            return f"{text} (name withheld: protected whereabouts)"
+        name = withhold_names(name, case_schools(case, access=access))
+    return f"{text}: {name}" if name else text
 
 
 def case_timeline(case: Case, *, today: date, warn_days: int = 5, whereabouts: bool = True) -> list[TimelineRow]:
