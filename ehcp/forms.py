@@ -442,4 +442,28 @@ class IssueFinalForm(GovForm):
         super().__init__(*args, **kwargs)
         if case is not None:
             self.fields["named_setting"].queryset = Agency.objects.filter(consultations__case=case).distinct()
+            if case.child.protected_whereabouts:
+                self._withhold_settings(case)
+
+    def _withhold_settings(self, case):
+        """A protected child's consulted settings, offered without their names or ids (each by
+        its consultation; the page does not know who reads it, so this holds for everyone)."""
+        from .selectors import agency_label
+
+        field = self.fields["named_setting"]
+        consultations = {
+            str(c.public_id): c for c in case.consultations.select_related("setting").order_by("sent_on", "pk")
+        }
+
+        def label(c):
+            reply = f", replied: {c.get_response_display().lower()}" if c.response else ", no reply yet"
+            name = agency_label(c.setting, whereabouts=False, child=case.child)
+            return f"{name[:1].upper()}{name[1:]}, consulted on {c.sent_on.day} {c.sent_on:%B %Y}{reply}"
+
+        self.fields["named_setting"] = forms.TypedChoiceField(
+            label=field.label,
+            choices=[("", "Select the setting")] + [(key, label(c)) for key, c in consultations.items()],
+            coerce=lambda key: consultations[key].setting,
+            error_messages={"required": "Select the setting to name", "invalid_choice": "Select the setting to name"},
+        )
 

@@ -337,6 +337,12 @@ def caseload(*, user, today: date, filters: CaseloadFilters) -> QuerySet[Case]:
             Q(Exists(AdviceRequest.objects.filter(case=OuterRef("pk"), agency_id=filters.agency_id)))
             | Q(Exists(SettingConsultation.objects.filter(case=OuterRef("pk"), setting_id=filters.agency_id)))
         )
+        # Filtering by a school would say which school a protected child is at (DM-02).
+        qs = qs.exclude(
+            Q(child__protected_whereabouts=True)
+            & ~Q(council_id__in=actor.whereabouts_agency_ids)
+            & Q(Exists(Agency.objects.filter(pk=filters.agency_id, kind="SCHOOL")))
+        )
     if filters.overdue:
         qs = qs.filter(
             Q(status=CaseStatus.REQUESTED, decision_to_assess_due_on__lt=today)

@@ -312,3 +312,34 @@ def test_a_consent_form_with_a_forged_agency_changes_nothing(client, cast):
     assert response.status_code == 200
     assert "Select the agencies the consent covers from the list" in response.content.decode()
     assert not ConsentRecord.objects.exists()
+
+
+def test_issuing_the_final_plan_offers_a_protected_childs_consulted_setting_without_its_name_or_id(cast):
+    from ehcp.forms import IssueFinalForm
+
+    walk = drive(protected_walk(cast), draft=True)
+    walk.record_comments()  # consults the child's school
+    consultation = walk.case.consultations.get()
+    form = IssueFinalForm(case=walk.case)
+    choices = dict(form.fields["named_setting"].choices)
+    assert str(cast.school.pk) not in choices
+    label = choices[str(consultation.public_id)]
+    assert label.startswith("The child's school or setting (name withheld: protected whereabouts), consulted on")
+    assert SCHOOL not in " ".join(choices.values())
+    posted = IssueFinalForm(
+        {**d(date(2027, 5, 20), "issued_on"), "named_setting": str(consultation.public_id)}, case=walk.case
+    )
+    assert posted.is_valid(), posted.errors
+    assert posted.cleaned_data["named_setting"] == cast.school
+    forged = IssueFinalForm({**d(date(2027, 5, 20), "issued_on"), "named_setting": str(cast.school.pk)}, case=walk.case)
+    assert not forged.is_valid() and forged.errors["named_setting"] == ["Select the setting to name"]
+
+
+@time_machine.travel(LATER)
+def test_filtering_the_caseload_by_a_school_does_not_reveal_a_protected_child(client, assessing, cast):
+    client.force_login(cast.manager)
+    url = f"/cases/caseload/?agency={cast.school.pk}"
+    assert "Zephyrine" not in client.get(url).content.decode()
+    assert "Zephyrine" in client.get(f"/cases/caseload/?agency={cast.health.pk}").content.decode()
+    Membership.objects.filter(user=cast.manager).update(may_see_protected_whereabouts=True)
+    assert "Zephyrine" in client.get(url).content.decode()
