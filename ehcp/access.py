@@ -78,7 +78,9 @@ def case_access(actor: Actor, case: Case, *, now=None) -> CaseAccess | None:
     related = _related_agencies(actor, case)
     if related:
         kinds = {
-            kind for agency, kind, role in actor.memberships if agency in related and role in QUEUE_ROLES.get(kind, ())
+            kind
+            for agency, kind, role in actor.memberships
+            if agency in related and role in QUEUE_ROLES.get(kind, ())
         }
         return CaseAccess(
             relationship="partner",

@@ -169,8 +169,12 @@ class ConsentForm(GovForm):
         kinds = list(AgencyKind.values)
 
         def order(agency):
-            first = 0 if self.setting and agency.pk == self.setting.pk else 1 if agency.pk == case.council_id else 2
-            return (first, kinds.index(agency.kind) if agency.kind in kinds else len(kinds), agency.name)
+            if self.setting and agency.pk == self.setting.pk:
+                first = 0
+            else:
+                first = 1 if agency.pk == case.council_id else 2
+            kind = kinds.index(agency.kind) if agency.kind in kinds else len(kinds)
+            return (first, kind, agency.name)
 
         rows = []  # (order, value, label)
         for agency in self.agencies.values():
@@ -191,8 +195,11 @@ class ConsentForm(GovForm):
         self.initial.setdefault("agencies", self.default_agencies(case))
 
     def default_agencies(self, case) -> list[str]:
-        """Ticked to start with: the child's school, the council and every agency asked for advice."""
-        ticked = [self.CHILDS_SETTING if self.hide_setting else str(self.setting.pk)] if self.setting else []
+        """Ticked to start with: the child's school, the council and every agency asked for
+        advice."""
+        ticked = []
+        if self.setting:
+            ticked = [self.CHILDS_SETTING if self.hide_setting else str(self.setting.pk)]
         asked = [str(pk) for pk in case.advice_requests.values_list("agency_id", flat=True)]
         if self.hide_setting:
             asked = [pk for pk in asked if pk != str(self.setting.pk)]
@@ -268,8 +275,9 @@ class ExceptionForm(GovForm):
 
         super().__init__(*args, **kwargs)
         self.fields["advice_request"].queryset = case.advice_requests.select_related("agency")
-        self.fields["advice_request"].label_from_instance = (
-            lambda a: f"{a.get_kind_display()} from {agency_label(a.agency, whereabouts=whereabouts, child=case.child)}"
+        self.fields["advice_request"].label_from_instance = lambda a: (
+            f"{a.get_kind_display()} from "
+            f"{agency_label(a.agency, whereabouts=whereabouts, child=case.child)}"
         )
 
 
@@ -452,18 +460,24 @@ class IssueFinalForm(GovForm):
 
         field = self.fields["named_setting"]
         consultations = {
-            str(c.public_id): c for c in case.consultations.select_related("setting").order_by("sent_on", "pk")
+            str(c.public_id): c
+            for c in case.consultations.select_related("setting").order_by("sent_on", "pk")
         }
 
         def label(c):
-            reply = f", replied: {c.get_response_display().lower()}" if c.response else ", no reply yet"
+            reply = ", no reply yet"
+            if c.response:
+                reply = f", replied: {c.get_response_display().lower()}"
             name = agency_label(c.setting, whereabouts=False, child=case.child)
-            return f"{name[:1].upper()}{name[1:]}, consulted on {c.sent_on.day} {c.sent_on:%B %Y}{reply}"
+            sent = f"{c.sent_on.day} {c.sent_on:%B %Y}"
+            return f"{name[:1].upper()}{name[1:]}, consulted on {sent}{reply}"
 
+        message = "Select the setting to name"
         self.fields["named_setting"] = forms.TypedChoiceField(
             label=field.label,
-            choices=[("", "Select the setting")] + [(key, label(c)) for key, c in consultations.items()],
+            choices=[("", "Select the setting")]
+            + [(key, label(c)) for key, c in consultations.items()],
             coerce=lambda key: consultations[key].setting,
-            error_messages={"required": "Select the setting to name", "invalid_choice": "Select the setting to name"},
+            error_messages={"required": message, "invalid_choice": message},
         )
 

@@ -357,18 +357,19 @@ def _entry_text(section: str, row: dict) -> str:
             how_often += f", {row['session_minutes']} minutes each time"
         parts.append(how_often)
         if row.get("starts_on") or row.get("ends_on"):
-            parts.append(
-                f"From {govuk_date(row.get('starts_on')) or 'now'} to {govuk_date(row.get('ends_on')) or 'not given'}"
-            )
+            starts = govuk_date(row.get("starts_on")) or "now"
+            parts.append(f"From {starts} to {govuk_date(row.get('ends_on')) or 'not given'}")
         if row.get("needs"):
             parts.append("Meets " + ", ".join(row["needs"]))
         if row.get("outcomes"):
             parts.append("Serves " + ", ".join(row["outcomes"]))
         if row.get("health_agreement"):
-            parts.append(f"Agreed by the health body on {govuk_date(row['health_agreement']['on'])}")
+            agreed = govuk_date(row["health_agreement"]["on"])
+            parts.append(f"Agreed by the health body on {agreed}")
         return " · ".join(parts)
     if section == "K":
-        return f"{row['title']} from {row['agency']}, received {govuk_date(row.get('received_on')) or 'not yet'}"
+        received = govuk_date(row.get("received_on")) or "not yet"
+        return f"{row['title']} from {row['agency']}, received {received}"
     return ""
 
 

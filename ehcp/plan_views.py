@@ -49,7 +49,8 @@ def _mask_setting(content: dict, access, case) -> dict:
         return content
     content = selectors.withhold_names(content, selectors.case_schools(case, access=access))
     placement = content["sections"]["I"]
-    if placement["name"] and placement["name"] not in (selectors.CHILDS_SETTING, selectors.PROTECTED_SETTING):
+    stand_ins = (selectors.CHILDS_SETTING, selectors.PROTECTED_SETTING)
+    if placement["name"] and placement["name"] not in stand_ins:
         sections = dict(content["sections"], I={**placement, "name": selectors.PROTECTED_SETTING})
         content = {**content, "sections": sections}
     return content
@@ -223,7 +224,9 @@ def _need_page(request, public_id, entry_id=None):
     except _Refused:
         return _overview(case)
     need = _entry(plan, "needs", entry_id) if entry_id else None
-    form = plan_forms.NeedForm(posted_data(request), plan=plan, case=case, whereabouts=access.whereabouts)
+    form = plan_forms.NeedForm(
+        posted_data(request), plan=plan, case=case, whereabouts=access.whereabouts
+    )
     if request.method == "GET" and need is not None:
         form.initial = {"section": need.section, "text": need.text, "need_code": need.need_code, "advice": list(need.advice.all())}
     return _plan_form(
@@ -245,7 +248,9 @@ def _outcome_page(request, public_id, entry_id=None):
     except _Refused:
         return _overview(case)
     outcome = _entry(plan, "outcomes", entry_id) if entry_id else None
-    form = plan_forms.OutcomeForm(posted_data(request), plan=plan, case=case, whereabouts=access.whereabouts)
+    form = plan_forms.OutcomeForm(
+        posted_data(request), plan=plan, case=case, whereabouts=access.whereabouts
+    )
     if request.method == "GET" and outcome is not None:
         form.initial = {
             "text": outcome.text,
@@ -272,7 +277,9 @@ def _provision_page(request, public_id, entry_id=None):
     except _Refused:
         return _overview(case)
     provision = _entry(plan, "provisions", entry_id) if entry_id else None
-    form = plan_forms.ProvisionForm(posted_data(request), plan=plan, case=case, whereabouts=access.whereabouts)
+    form = plan_forms.ProvisionForm(
+        posted_data(request), plan=plan, case=case, whereabouts=access.whereabouts
+    )
     if request.method == "GET" and provision is not None:
         form.initial = {
             name: getattr(provision, name)
@@ -424,7 +431,9 @@ def plan_history(request, public_id):
         {
             "case": case,
             "plan": plan,
-            "changes": plan_selectors.plan_changes(plan, whereabouts=access.whereabouts) if plan else [],
+            "changes": (
+                plan_selectors.plan_changes(plan, whereabouts=access.whereabouts) if plan else []
+            ),
             "versions": plan_selectors.plan_versions(case),
         },
     )
@@ -501,7 +510,11 @@ def plan_documents(request, public_id):
         "ehcp/plan/documents.html",
         {
             "case": case,
-            "documents": [d for d in plan_selectors.case_documents(case) if _may_download(d, case, access, withheld)],
+            "documents": [
+                d
+                for d in plan_selectors.case_documents(case)
+                if _may_download(d, case, access, withheld)
+            ],
             "pending": plan_selectors.case_pending_documents(case),
             "to_agree": to_agree,
             "may_edit": case.council_id in actor.council_agency_ids,

@@ -123,7 +123,7 @@ def case_schools(case: Case, *, access: CaseAccess | None = None) -> dict[str, s
         | Q(advice_requests__case=case)
         | Q(consultations__case=case)
     )
-    found = {agency.name: agency_label(agency, whereabouts=False, child=child) for agency in schools.distinct()}
+    found = {a.name: agency_label(a, whereabouts=False, child=child) for a in schools.distinct()}
     # Longest first, so a name that contains another is replaced whole.
     return dict(sorted(found.items(), key=lambda item: -len(item[0])))
 

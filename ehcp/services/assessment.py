@@ -89,8 +89,9 @@ def transition_refusal_message(case: Case, verb: str) -> str:
         if missing is not None:
             # The message does not know who reads it: a protected child's school is not named.
             child = case.child
+            whereabouts = not child.protected_whereabouts
             names = {
-                agency.pk: agency_label(agency, whereabouts=not child.protected_whereabouts, child=child)
+                agency.pk: agency_label(agency, whereabouts=whereabouts, child=child)
                 for agency in Agency.objects.filter(pk__in=missing.agency_ids)
             }
             return consent_rules.gate_message(missing, names)

@@ -54,8 +54,12 @@ def protected_walk(cast, *, protected=True):
     walk = factories.CaseWalk(cast, advice=factories.ALL_ADVICE)
     walk.receive(
         child_details=ChildDetails(
-            first_name="Zephyrine", last_name="Quillfeather", date_of_birth=factories.DATE_OF_BIRTH,
-            protected_whereabouts=protected, current_setting=cast.school, address="1 Hidden Lane",
+            first_name="Zephyrine",
+            last_name="Quillfeather",
+            date_of_birth=factories.DATE_OF_BIRTH,
+            protected_whereabouts=protected,
+            current_setting=cast.school,
+            address="1 Hidden Lane",
         ),
         requested_by="SETTING",
         requester_name=f"SENCo, {SCHOOL}",
@@ -84,7 +88,9 @@ def drafted(cast, django_capture_on_commit_callbacks):
 # -- item 3: access comes from roles, not from the council's own advice routing ------------------
 
 
-def test_the_councils_non_casework_roles_are_not_partners_on_a_case_with_the_familys_views(cast, council):
+def test_the_councils_non_casework_roles_are_not_partners_on_a_case_with_the_familys_views(
+    cast, council
+):
     walk = factories.CaseWalk(cast)  # asks for the family's views, addressed to the council
     walk.to("ASSESSING")
     case = walk.case
@@ -102,7 +108,9 @@ def test_the_councils_non_casework_roles_are_not_partners_on_a_case_with_the_fam
 def test_a_member_of_an_advising_agency_counts_only_in_a_role_that_works_its_queue(cast, ep):
     walk = factories.CaseWalk(cast)
     walk.to("ASSESSING")
-    administrator = factories.member(ep, Role.ADMINISTRATOR)  # works for the EP service, no EP queue
+    administrator = factories.member(
+        ep, Role.ADMINISTRATOR
+    )  # works for the EP service, no EP queue
     actor = actor_for(administrator)
     assert case_access(actor, walk.case) is None
     assert not Case.objects.filter(case_visible_to(actor), pk=walk.case.pk).exists()
@@ -127,13 +135,16 @@ def test_section_k_names_the_school_when_whereabouts_are_not_protected(cast):
     walk = drive(protected_walk(cast, protected=False))
     case = walk.case
     plan = services.plan_fill_example(case=case, by=cast.caseworker)
-    content = plan_content(plan_with_entries(plan), case=case, advice=case_advice(case), plan_date=LATER)
+    content = plan_content(
+        plan_with_entries(plan), case=case, advice=case_advice(case), plan_date=LATER
+    )
     assert [r["agency"] for r in content["sections"]["K"] if r["kind"] == "EDUCATIONAL"] == [SCHOOL]
 
 
 @time_machine.travel(LATER)
-def test_the_plan_page_shows_section_k_in_govuk_dates_without_the_school(client, drafted, cast,
-                                                                         manager_may_see_whereabouts):
+def test_the_plan_page_shows_section_k_in_govuk_dates_without_the_school(
+    client, drafted, cast, manager_may_see_whereabouts
+):
     case = drafted.case
     received = AdviceRequest.objects.get(case=case, kind="EDUCATIONAL").received_on
     for user in (cast.caseworker, cast.manager):
@@ -155,8 +166,13 @@ def test_a_version_frozen_with_the_school_is_masked_in_the_comparison_and_withhe
     for row in content["sections"]["K"]:
         if row["kind"] == "EDUCATIONAL":
             row["agency"] = SCHOOL  # as it was frozen before names were withheld
-    services.document_queue(case=case, kind=DocumentKind.DRAFT_PLAN, content=content, issued_on=LATER,
-                            by=cast.caseworker)
+    services.document_queue(
+        case=case,
+        kind=DocumentKind.DRAFT_PLAN,
+        content=content,
+        issued_on=LATER,
+        by=cast.caseworker,
+    )
     services.document_render_pending()
     draft = PlanDocument.objects.get(case=case, kind=DocumentKind.DRAFT_PLAN, version=2)
     assert SCHOOL in read_pdf(draft)
@@ -166,11 +182,17 @@ def test_a_version_frozen_with_the_school_is_masked_in_the_comparison_and_withhe
     assert "Section K" in compare and SCHOOL not in compare
     documents = client.get(f"/cases/{case.public_id}/plan/documents/").content.decode()
     assert str(draft.public_id) not in documents
-    assert client.get(f"/cases/{case.public_id}/plan/documents/{draft.public_id}/").status_code == 404
+    assert (
+        client.get(f"/cases/{case.public_id}/plan/documents/{draft.public_id}/").status_code == 404
+    )
     client.force_login(cast.psychologist)
-    assert client.get(f"/cases/{case.public_id}/plan/documents/{draft.public_id}/").status_code == 404
+    assert (
+        client.get(f"/cases/{case.public_id}/plan/documents/{draft.public_id}/").status_code == 404
+    )
     client.force_login(cast.manager)
-    assert client.get(f"/cases/{case.public_id}/plan/documents/{draft.public_id}/").status_code == 200
+    assert (
+        client.get(f"/cases/{case.public_id}/plan/documents/{draft.public_id}/").status_code == 200
+    )
 
 
 @time_machine.travel(LATER)
@@ -194,25 +216,35 @@ def assessing(cast):
 
 
 @time_machine.travel(LATER)
-def test_the_plan_forms_label_the_schools_advice_without_its_name(client, assessing, cast,
-                                                                  manager_may_see_whereabouts):
+def test_the_plan_forms_label_the_schools_advice_without_its_name(
+    client, assessing, cast, manager_may_see_whereabouts
+):
     case = assessing.case
     client.force_login(cast.caseworker)
     body = client.get(f"/cases/{case.public_id}/plan/needs/new/").content.decode()
-    assert "Educational advice from the child&#x27;s school or setting" in body and SCHOOL not in body
+    assert (
+        "Educational advice from the child&#x27;s school or setting" in body and SCHOOL not in body
+    )
     client.force_login(cast.manager)
-    assert f"Educational advice from {SCHOOL}" in client.get(f"/cases/{case.public_id}/plan/needs/new/").content.decode()
+    assert (
+        f"Educational advice from {SCHOOL}"
+        in client.get(f"/cases/{case.public_id}/plan/needs/new/").content.decode()
+    )
 
 
 @time_machine.travel(LATER)
-def test_requested_by_a_school_does_not_name_it_without_the_permission(client, assessing, cast,
-                                                                        manager_may_see_whereabouts):
+def test_requested_by_a_school_does_not_name_it_without_the_permission(
+    client, assessing, cast, manager_may_see_whereabouts
+):
     case = assessing.case
     client.force_login(cast.caseworker)
     body = client.get(f"/cases/{case.public_id}/").content.decode()
     assert "School or setting (name withheld: protected whereabouts)" in body and SCHOOL not in body
     client.force_login(cast.manager)
-    assert f"School or setting: SENCo, {SCHOOL}" in client.get(f"/cases/{case.public_id}/").content.decode()
+    assert (
+        f"School or setting: SENCo, {SCHOOL}"
+        in client.get(f"/cases/{case.public_id}/").content.decode()
+    )
 
 
 @time_machine.travel(LATER)
@@ -226,7 +258,11 @@ def test_the_exception_form_labels_the_schools_advice_without_its_name(client, a
 def test_the_consent_gate_message_does_not_name_a_protected_childs_school(cast):
     walk = protected_walk(cast)
     AdviceRequest.objects.create(
-        case=walk.case, kind="EDUCATIONAL", agency=cast.school, requested_on=date(2027, 3, 2), due_on=date(2027, 4, 13)
+        case=walk.case,
+        kind="EDUCATIONAL",
+        agency=cast.school,
+        requested_on=date(2027, 3, 2),
+        due_on=date(2027, 4, 13),
     )
     message = services.transition_refusal_message(walk.case, "decide_to_assess")
     assert "the child's school or setting" in message and SCHOOL not in message
@@ -243,7 +279,11 @@ def test_the_decision_to_assess_offers_a_protected_childs_school_without_its_nam
     assert SCHOOL not in labels[DecideToAssessForm.CHILDS_SETTING]
     assert labels[str(cast.school.pk)] == SCHOOL  # still in the list, unmarked
     posted = DecideToAssessForm(
-        {"decision": "yes", **d(date(2027, 3, 20), "decided_on"), "advice_educational": "childs-setting"},
+        {
+            "decision": "yes",
+            **d(date(2027, 3, 20), "decided_on"),
+            "advice_educational": "childs-setting",
+        },
         case=walk.case,
     )
     assert posted.is_valid(), posted.errors
@@ -257,7 +297,8 @@ def consent_choices(body: str) -> list[tuple[str, str, bool]]:
     """(value, label, ticked) of each agency checkbox, in page order."""
     found = []
     pattern = re.compile(
-        r'<input[^>]*name="agencies"[^>]*value="([^"]+)"([^>]*)>\s*<label[^>]*>\s*(.*?)\s*</label>', re.S
+        r'<input[^>]*name="agencies"[^>]*value="([^"]+)"([^>]*)>\s*<label[^>]*>\s*(.*?)\s*</label>',
+        re.S,
     )
     for value, rest, label in pattern.findall(body):
         found.append((value, " ".join(label.split()), "checked" in rest))
@@ -271,8 +312,14 @@ def test_the_consent_form_puts_the_childs_school_and_the_council_first_and_ticks
     walk = protected_walk(cast)
     other_school = Agency.objects.create(name="Aardvark Academy", kind=AgencyKind.SCHOOL)
     client.force_login(cast.manager)
-    choices = consent_choices(client.get(f"/cases/{walk.case.public_id}/consent/new/").content.decode())
-    assert choices[0] == (str(cast.school.pk), f"{SCHOOL} (the child&#x27;s school or setting)", True)
+    choices = consent_choices(
+        client.get(f"/cases/{walk.case.public_id}/consent/new/").content.decode()
+    )
+    assert choices[0] == (
+        str(cast.school.pk),
+        f"{SCHOOL} (the child&#x27;s school or setting)",
+        True,
+    )
     assert choices[1] == (str(council.pk), f"{council.name} (the council)", True)
     kinds = list(AgencyKind.values)
     rest = [Agency.objects.get(pk=int(value)) for value, _, _ in choices[2:]]
@@ -281,20 +328,30 @@ def test_the_consent_form_puts_the_childs_school_and_the_council_first_and_ticks
 
 
 @time_machine.travel(LATER)
-def test_without_the_permission_the_consent_form_does_not_name_or_identify_the_childs_school(client, cast):
+def test_without_the_permission_the_consent_form_does_not_name_or_identify_the_childs_school(
+    client, cast
+):
     walk = protected_walk(cast)
     client.force_login(cast.caseworker)
     url = f"/cases/{walk.case.public_id}/consent/new/"
     choices = consent_choices(client.get(url).content.decode())
     assert choices[0] == (
-        "childs-setting", "The child&#x27;s school or setting (name withheld: protected whereabouts)", True
+        "childs-setting",
+        "The child&#x27;s school or setting (name withheld: protected whereabouts)",
+        True,
     )
     # The school is still listed by name among the schools, unmarked and unticked.
     assert (str(cast.school.pk), SCHOOL, False) in choices
     response = client.post(
         url,
-        {"purpose": "STATUTORY_ASSESSMENT", "agencies": ["childs-setting"], "given_by": "PARENT",
-         "given_by_name": "Morwenna Quillfeather", **d(date(2027, 5, 30), "given_on"), "method": "WRITTEN"},
+        {
+            "purpose": "STATUTORY_ASSESSMENT",
+            "agencies": ["childs-setting"],
+            "given_by": "PARENT",
+            "given_by_name": "Morwenna Quillfeather",
+            **d(date(2027, 5, 30), "given_on"),
+            "method": "WRITTEN",
+        },
     )
     assert response.status_code == 302
     assert list(ConsentRecord.objects.get().agencies.all()) == [cast.school]
@@ -306,15 +363,23 @@ def test_a_consent_form_with_a_forged_agency_changes_nothing(client, cast):
     client.force_login(cast.caseworker)
     response = client.post(
         f"/cases/{walk.case.public_id}/consent/new/",
-        {"purpose": "STATUTORY_ASSESSMENT", "agencies": ["999999"], "given_by": "PARENT",
-         "given_by_name": "Morwenna Quillfeather", **d(date(2027, 5, 30), "given_on"), "method": "WRITTEN"},
+        {
+            "purpose": "STATUTORY_ASSESSMENT",
+            "agencies": ["999999"],
+            "given_by": "PARENT",
+            "given_by_name": "Morwenna Quillfeather",
+            **d(date(2027, 5, 30), "given_on"),
+            "method": "WRITTEN",
+        },
     )
     assert response.status_code == 200
     assert "Select the agencies the consent covers from the list" in response.content.decode()
     assert not ConsentRecord.objects.exists()
 
 
-def test_issuing_the_final_plan_offers_a_protected_childs_consulted_setting_without_its_name_or_id(cast):
+def test_issuing_the_final_plan_offers_a_protected_childs_consulted_setting_without_its_name_or_id(
+    cast,
+):
     from ehcp.forms import IssueFinalForm
 
     walk = drive(protected_walk(cast), draft=True)
@@ -324,19 +389,28 @@ def test_issuing_the_final_plan_offers_a_protected_childs_consulted_setting_with
     choices = dict(form.fields["named_setting"].choices)
     assert str(cast.school.pk) not in choices
     label = choices[str(consultation.public_id)]
-    assert label.startswith("The child's school or setting (name withheld: protected whereabouts), consulted on")
+    assert label.startswith(
+        "The child's school or setting (name withheld: protected whereabouts), consulted on"
+    )
     assert SCHOOL not in " ".join(choices.values())
     posted = IssueFinalForm(
-        {**d(date(2027, 5, 20), "issued_on"), "named_setting": str(consultation.public_id)}, case=walk.case
+        {**d(date(2027, 5, 20), "issued_on"), "named_setting": str(consultation.public_id)},
+        case=walk.case,
     )
     assert posted.is_valid(), posted.errors
     assert posted.cleaned_data["named_setting"] == cast.school
-    forged = IssueFinalForm({**d(date(2027, 5, 20), "issued_on"), "named_setting": str(cast.school.pk)}, case=walk.case)
-    assert not forged.is_valid() and forged.errors["named_setting"] == ["Select the setting to name"]
+    forged = IssueFinalForm(
+        {**d(date(2027, 5, 20), "issued_on"), "named_setting": str(cast.school.pk)}, case=walk.case
+    )
+    assert not forged.is_valid() and forged.errors["named_setting"] == [
+        "Select the setting to name"
+    ]
 
 
 @time_machine.travel(LATER)
-def test_filtering_the_caseload_by_a_school_does_not_reveal_a_protected_child(client, assessing, cast):
+def test_filtering_the_caseload_by_a_school_does_not_reveal_a_protected_child(
+    client, assessing, cast
+):
     client.force_login(cast.manager)
     url = f"/cases/caseload/?agency={cast.school.pk}"
     assert "Zephyrine" not in client.get(url).content.decode()

@@ -11,7 +11,6 @@ would be "partners" on the case if access came from that routing rather than fro
 """
 
 import io
-
 from datetime import date, datetime
 
 import pytest
@@ -252,7 +251,12 @@ def world():
     # The psychologist claims the EP advice task and drafts: an entry, an attachment, a request for time.
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from ehcp.services.advice import EntryInput, advice_entry_save, attachment_add, extension_request
+    from ehcp.services.advice import (
+        EntryInput,
+        advice_entry_save,
+        attachment_add,
+        extension_request,
+    )
 
     ep_advice = AdviceRequest.objects.get(case=case, kind="PSYCHOLOGICAL")
     ep_task = CaseTask.objects.get(case=case, agency=ep, flow_task_type="HUMAN")
