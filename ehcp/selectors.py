@@ -206,7 +206,8 @@ def case_timeline(case: Case, *, today: date, warn_days: int = 5, whereabouts: b
         return rows
     for advice in case.advice_requests.all():
         row(
-            f"{advice.get_kind_display()}: {agency_label(advice.agency, whereabouts=whereabouts)}",
+            f"{advice.get_kind_display()}: "
+            f"{agency_label(advice.agency, whereabouts=whereabouts, child=case.child)}",
             deadlines.ADVICE,
             advice.due_on,
             advice.received_on,
@@ -256,7 +257,8 @@ def case_timeline(case: Case, *, today: date, warn_days: int = 5, whereabouts: b
         )
     for consultation in case.consultations.all():
         row(
-            f"Consultation reply: {agency_label(consultation.setting, whereabouts=whereabouts)}",
+            "Consultation reply: "
+            f"{agency_label(consultation.setting, whereabouts=whereabouts, child=case.child)}",
             deadlines.SETTING_CONSULTATION,
             consultation.reply_due_on,
             consultation.replied_on,
