@@ -82,7 +82,6 @@ EXPECTED = {
     "ehcp:plan:entry-remove": ("GET", COUNCIL_OFFICERS),
     "ehcp:plan:history": ("GET", COUNCIL_OFFICERS),
     "ehcp:plan:compare": ("GET", COUNCIL_OFFICERS),
-    # Documents of the refused case: nobody outside the council has a relationship to it.
     # The draft plan of the second protected case: the council and its partners on that case;
     # never the council's panel, IG or administrative staff (they have no task on it).
     "ehcp:plan:documents": ("GET", COUNCIL_OFFICERS | PARTNERS),
@@ -251,12 +250,7 @@ def world():
     # The psychologist claims the EP advice task and drafts: an entry, an attachment, a request for time.
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from ehcp.services.advice import (
-        EntryInput,
-        advice_entry_save,
-        attachment_add,
-        extension_request,
-    )
+    from ehcp.services.advice import EntryInput, advice_entry_save, attachment_add, extension_request
 
     ep_advice = AdviceRequest.objects.get(case=case, kind="PSYCHOLOGICAL")
     ep_task = CaseTask.objects.get(case=case, agency=ep, flow_task_type="HUMAN")
@@ -381,6 +375,32 @@ def test_each_person_gets_exactly_what_the_access_table_allows(client, world, us
             if username in PARTNERS and OTHER_NAME_MARKER in body:
                 problems.append((name, "shows a child their agency has no task for"))
         world["health_task"].refresh_from_db()
+    assert problems == [], f"{username}: {problems}"
+
+
+@pytest.mark.parametrize("username", sorted(EVERYONE))
+@time_machine.travel(TODAY)
+def test_every_issued_document_as_every_person(client, world, username):
+    """Every plan and letter in the world (the draft plan and its letter of the protected child,
+    the refusal letter of the other child): who may download it, and no whereabouts in the PDF."""
+    client.force_login(world["people"][username])
+    may = {
+        world["drafted"].pk: COUNCIL_OFFICERS | PARTNERS,  # partners on the case; not the panel
+        world["letter"].case_id: COUNCIL_OFFICERS,  # refused: no partner was ever involved
+    }
+    documents = PlanDocument.objects.select_related("case").order_by("pk")
+    assert {d.kind for d in documents} == {"DRAFT_PLAN", "DRAFT_LETTER", "REFUSAL_LETTER"}
+    problems = []
+    for document in documents:
+        url = f"/cases/{document.case.public_id}/plan/documents/{document.public_id}/"
+        response = client.get(url)
+        if (response.status_code == 200) != (username in may[document.case_id]):
+            problems.append((document.kind, response.status_code))
+        if response.status_code == 200:
+            assert response["Content-Type"] == "application/pdf"
+            leaked = leaked_whereabouts(pdf_text(response), username, about_child=True)
+            if leaked:
+                problems.append((document.kind, "PDF leaks whereabouts", leaked))
     assert problems == [], f"{username}: {problems}"
 
 
