@@ -173,7 +173,7 @@ def world():
             current_setting=school, primary_need="SEMH",
         ),
         parents=[ParentDetails(name="Parent Example", relationship="mother", phone="WHEREABOUTS-PHONE-0700")],
-        requested_by="PARENT", requester_name="Parent Example", received_on=date(2026, 9, 1),
+        requested_by="SETTING", requester_name=f"SENCo, {SCHOOL_MARKER}", received_on=date(2026, 9, 1),
         reasons="Anxiety and attendance", caseworker=caseworker, by=caseworker, today=TODAY,
     )
     consent = services.consent_record(
@@ -375,6 +375,26 @@ def test_each_person_gets_exactly_what_the_access_table_allows(client, world, us
             if username in PARTNERS and OTHER_NAME_MARKER in body:
                 problems.append((name, "shows a child their agency has no task for"))
         world["health_task"].refresh_from_db()
+    assert problems == [], f"{username}: {problems}"
+
+
+@pytest.mark.parametrize("username", sorted(EVERYONE))
+@time_machine.travel(TODAY)
+def test_the_pages_of_a_case_with_a_draft_plan_hide_whereabouts(client, world, username):
+    """The case's own pages again, for the protected child whose draft is issued (advice from the
+    school received, so section K, the comparison and the plan forms have a school to name)."""
+    client.force_login(world["people"][username])
+    drafted = world["drafted"]
+    problems = []
+    for route, name in all_routes():
+        method, _ = EXPECTED[name]
+        if method != "GET" or "<uuid:public_id>" not in route or name in NOT_CHILD_PAGES:
+            continue
+        response = client.get(url_for(route, {**params_for(world, name), "public_id": drafted.public_id}))
+        if response.status_code == 200 and response["Content-Type"].startswith("text/"):
+            leaked = leaked_whereabouts(response.content.decode(), username, about_child=True)
+            if leaked:
+                problems.append((name, leaked))
     assert problems == [], f"{username}: {problems}"
 
 
