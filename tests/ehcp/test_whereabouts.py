@@ -417,3 +417,41 @@ def test_filtering_the_caseload_by_a_school_does_not_reveal_a_protected_child(
     assert "Zephyrine" in client.get(f"/cases/caseload/?agency={cast.health.pk}").content.decode()
     Membership.objects.filter(user=cast.manager).update(may_see_protected_whereabouts=True)
     assert "Zephyrine" in client.get(url).content.decode()
+
+
+def test_withhold_names_replaces_every_name_in_nested_content_and_longest_first():
+    from ehcp.selectors import withhold_names
+
+    names = {"Hill School Annexe": "a school", "Hill School": "the child's school"}
+    content = {
+        "a": ["At Hill School Annexe and Hill School", {"b": "Hill School"}],
+        "n": 3,
+        "none": None,
+    }
+    assert withhold_names(content, names) == {
+        "a": ["At a school and the child's school", {"b": "the child's school"}],
+        "n": 3,
+        "none": None,
+    }
+    assert withhold_names(content, {}) is content
+
+
+@time_machine.travel(LATER)
+def test_the_plan_history_does_not_name_the_school_without_the_permission(
+    client, assessing, cast, manager_may_see_whereabouts
+):
+    case = assessing.case
+    plan = services.plan_get_or_create(case=case, by=cast.caseworker)
+    educational = AdviceRequest.objects.get(case=case, kind="EDUCATIONAL")
+    services.need_save(
+        plan=plan,
+        section="B",
+        text=f"Needs a quiet room at {SCHOOL}",
+        advice=[educational],
+        by=cast.caseworker,
+    )
+    client.force_login(cast.caseworker)
+    body = client.get(f"/cases/{case.public_id}/plan/history/").content.decode()
+    assert "Needs a quiet room at" in body and SCHOOL not in body
+    client.force_login(cast.manager)
+    assert SCHOOL in client.get(f"/cases/{case.public_id}/plan/history/").content.decode()
