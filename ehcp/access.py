@@ -3,9 +3,6 @@
 - The council that holds the case (its caseworkers and SEN managers) sees everything.
 - A partner agency sees a case once it has (or had) a task on it: asked for advice, or consulted
   about being named. It sees the data types the access table allows its kind for the purpose.
-  Only members whose role works that agency's queue count (agencies.models.QUEUE_ROLES): the
-  council's panel members, IG lead and administrators are not partners because the family's views
-  were asked for through the council, and the council's own members relate only as officers.
 - Anyone else sees nothing (a 404), unless they hold an unexpired break-glass grant, which shows
   what their own agency kind may see, and never protected whereabouts.
 - Protected whereabouts (address, setting, family contacts) show only to someone whose membership
@@ -28,7 +25,9 @@ NOTHING = frozenset()
 
 def queue_agency_ids(actor: Actor) -> frozenset[int]:
     """The agencies whose queue this person works (their role does that agency's tasks): the only
-    memberships through which a task on a case makes them a partner on it (AC-02, AC-04)."""
+    memberships through which a task on a case makes them a partner on it (AC-02, AC-04). So the
+    council's panel members, IG lead and administrators are not partners because the family's
+    views were asked for through the council; the council's own officers relate as the council."""
     return frozenset(a for a, kind, role in actor.memberships if role in QUEUE_ROLES.get(kind, ()))
 
 
