@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from agencies.access import ALL_DATA_TYPES, Actor, data_types_for
-from agencies.models import BREAK_GLASS_ROLES, DataType
+from agencies.models import BREAK_GLASS_ROLES, QUEUE_ROLES, DataType
 
 from .models import AdviceRequest, BreakGlassGrant, Case, SettingConsultation
 from .rules.consent import Purpose
@@ -23,9 +23,17 @@ from .rules.consent import Purpose
 NOTHING = frozenset()
 
 
+def queue_agency_ids(actor: Actor) -> frozenset[int]:
+    """The agencies whose queue this person works (their role does that agency's tasks): the only
+    memberships through which a task on a case makes them a partner on it (AC-02, AC-04). So the
+    council's panel members, IG lead and administrators are not partners because the family's
+    views were asked for through the council; the council's own officers relate as the council."""
+    return frozenset(a for a, kind, role in actor.memberships if role in QUEUE_ROLES.get(kind, ()))
+
+
 def case_visible_to(actor: Actor, *, now=None) -> Q:
     """The cases a person has a relationship to (or an unexpired break-glass grant for)."""
-    agency_ids = actor.agency_ids
+    agency_ids = queue_agency_ids(actor)
     if not actor.user_id:
         return Q(pk__in=[])
     now = now or timezone.now()
@@ -68,7 +76,11 @@ def case_access(actor: Actor, case: Case, *, now=None) -> CaseAccess | None:
         )
     related = _related_agencies(actor, case)
     if related:
-        kinds = {kind for agency, kind, _ in actor.memberships if agency in related}
+        kinds = {
+            kind
+            for agency, kind, role in actor.memberships
+            if agency in related and role in QUEUE_ROLES.get(kind, ())
+        }
         return CaseAccess(
             relationship="partner",
             data_types=data_types_for(kinds, Purpose.STATUTORY_ASSESSMENT),
@@ -92,7 +104,9 @@ def case_access(actor: Actor, case: Case, *, now=None) -> CaseAccess | None:
 
 
 def _related_agencies(actor: Actor, case: Case) -> set[int]:
-    agency_ids = actor.agency_ids
+    """The agencies, worked by this person in a queue role, that were asked for advice on the case
+    or consulted about it."""
+    agency_ids = queue_agency_ids(actor)
     if not agency_ids:
         return set()
     asked = {a.agency_id for a in case.advice_requests.all() if a.agency_id in agency_ids}

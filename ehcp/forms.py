@@ -42,6 +42,9 @@ def date_field(label: str, *, required: bool = True, help_text: str = "") -> Dat
     return field
 
 
+CHILDS_SETTING_WITHHELD = "The child's school or setting (name withheld: protected whereabouts)"
+
+
 def agencies_of(kind: str):
     return Agency.objects.filter(kind=kind, is_active=True).order_by("name")
 
@@ -133,11 +136,14 @@ class ConsentForm(GovForm):
         initial=consent_rules.Purpose.STATUTORY_ASSESSMENT.value,
         error_messages={"required": "Select what the consent is for"},
     )
-    agencies = forms.ModelMultipleChoiceField(
-        queryset=Agency.objects.none(),
+    agencies = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
         label="Agencies the consent covers",
-        error_messages={"required": "Select the agencies the consent covers"},
+        help_text="The child's school and the council first, then the others by kind.",
+        error_messages={
+            "required": "Select the agencies the consent covers",
+            "invalid_choice": "Select the agencies the consent covers from the list",
+        },
     )
     given_by = forms.ChoiceField(
         label="Who gave consent?",
@@ -161,9 +167,69 @@ class ConsentForm(GovForm):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    # The choice that stands for the child's school when its name may not be shown.
+    CHILDS_SETTING = "childs-setting"
+
+    def __init__(self, *args, case, whereabouts: bool, **kwargs):
+        """Agencies in the order a caseworker looks for them: the child's own school and the
+        council first, then the others grouped by kind. Without `whereabouts` (CaseAccess) the
+        child's school is offered as "The child's school or setting" under a value that is not
+        its id, and stays in the list of schools too, so the list gives nothing away (DM-02)."""
         super().__init__(*args, **kwargs)
-        self.fields["agencies"].queryset = Agency.objects.filter(is_active=True).order_by("kind", "name")
+        setting = case.child.current_setting if case.child.current_setting_id else None
+        self.setting = setting if setting is not None and setting.is_active else None
+        self.hide_setting = self.setting is not None and not whereabouts
+        self.agencies = {a.pk: a for a in Agency.objects.filter(is_active=True)}
+        kinds = list(AgencyKind.values)
+
+        def order(agency):
+            if self.setting and agency.pk == self.setting.pk:
+                first = 0
+            else:
+                first = 1 if agency.pk == case.council_id else 2
+            kind = kinds.index(agency.kind) if agency.kind in kinds else len(kinds)
+            return (first, kind, agency.name)
+
+        rows = []  # (order, value, label)
+        for agency in self.agencies.values():
+            label = agency.name
+            if self.setting and agency.pk == self.setting.pk:
+                if self.hide_setting:
+                    rows.append((order(agency), self.CHILDS_SETTING, CHILDS_SETTING_WITHHELD))
+                    # The school by name too, in its place among the others and unmarked, so the
+                    # list of schools is the same for every child (either choice records it).
+                    rows.append(((2,) + order(agency)[1:], str(agency.pk), agency.name))
+                    continue
+                label = f"{agency.name} (the child's school or setting)"
+            elif agency.pk == case.council_id:
+                label = f"{agency.name} (the council)"
+            rows.append((order(agency), str(agency.pk), label))
+        choices = [(value, label) for _, value, label in sorted(rows)]
+        self.fields["agencies"].choices = choices
+        self.initial.setdefault("agencies", self.default_agencies(case))
+
+    def default_agencies(self, case) -> list[str]:
+        """Ticked to start with: the child's school, the council and every agency asked for
+        advice."""
+        ticked = []
+        if self.setting:
+            ticked = [self.CHILDS_SETTING if self.hide_setting else str(self.setting.pk)]
+        asked = [str(pk) for pk in case.advice_requests.values_list("agency_id", flat=True)]
+        if self.hide_setting:
+            asked = [pk for pk in asked if pk != str(self.setting.pk)]
+        return list(dict.fromkeys(ticked + [str(case.council_id)] + asked))
+
+    def clean_agencies(self):
+        chosen = []
+        for value in self.cleaned_data["agencies"]:
+            agency = self.setting if value == self.CHILDS_SETTING else self.agencies.get(_pk(value))
+            if agency is not None and agency not in chosen:
+                chosen.append(agency)
+        return chosen
+
+
+def _pk(value: str) -> int | None:
+    return int(value) if str(value).isdigit() else None
 
 
 class ConsentWithdrawForm(GovForm):
@@ -218,9 +284,15 @@ class ExceptionForm(GovForm):
     )
     family_told_on = date_field("Date the family was told", required=False)
 
-    def __init__(self, *args, case, **kwargs):
+    def __init__(self, *args, case, whereabouts: bool, **kwargs):
+        from .selectors import agency_label
+
         super().__init__(*args, **kwargs)
         self.fields["advice_request"].queryset = case.advice_requests.select_related("agency")
+        self.fields["advice_request"].label_from_instance = lambda a: (
+            f"{a.get_kind_display()} from "
+            f"{agency_label(a.agency, whereabouts=whereabouts, child=case.child)}"
+        )
 
 
 class CalculatorForm(GovForm):
@@ -268,6 +340,29 @@ class DecideToAssessForm(GovForm):
             )
         if case is not None and case.child.current_setting_id:
             self.fields["advice_educational"].initial = case.child.current_setting_id
+            if case.child.protected_whereabouts:
+                self._withhold_setting(case.child.current_setting)
+
+    # The choice that stands for the child's school when its name may not be shown.
+    CHILDS_SETTING = "childs-setting"
+
+    def _withhold_setting(self, setting):
+        """A protected child's school is offered, and chosen to start with, without its name or
+        id; it stays in the list by name too, so the list of schools gives nothing away (DM-02).
+        The page does not know who reads it, so this holds for everyone."""
+        field = self.fields["advice_educational"]
+        schools = list(field.queryset)
+        self.fields["advice_educational"] = forms.TypedChoiceField(
+            label=field.label,
+            choices=[("", field.empty_label), (self.CHILDS_SETTING, CHILDS_SETTING_WITHHELD)]
+            + [(str(s.pk), s.name) for s in schools],
+            coerce=lambda value: setting if value == self.CHILDS_SETTING else next(
+                s for s in schools if str(s.pk) == value
+            ),
+            empty_value=None,
+            required=False,
+            initial=self.CHILDS_SETTING,
+        )
 
     def clean(self):
         data = super().clean()
@@ -369,4 +464,34 @@ class IssueFinalForm(GovForm):
         super().__init__(*args, **kwargs)
         if case is not None:
             self.fields["named_setting"].queryset = Agency.objects.filter(consultations__case=case).distinct()
+            if case.child.protected_whereabouts:
+                self._withhold_settings(case)
+
+    def _withhold_settings(self, case):
+        """A protected child's consulted settings, offered without their names or ids (each by
+        its consultation; the page does not know who reads it, so this holds for everyone)."""
+        from .selectors import agency_label
+
+        field = self.fields["named_setting"]
+        consultations = {
+            str(c.public_id): c
+            for c in case.consultations.select_related("setting").order_by("sent_on", "pk")
+        }
+
+        def label(c):
+            reply = ", no reply yet"
+            if c.response:
+                reply = f", replied: {c.get_response_display().lower()}"
+            name = agency_label(c.setting, whereabouts=False, child=case.child)
+            sent = f"{c.sent_on.day} {c.sent_on:%B %Y}"
+            return f"{name[:1].upper()}{name[1:]}, consulted on {sent}{reply}"
+
+        message = "Select the setting to name"
+        self.fields["named_setting"] = forms.TypedChoiceField(
+            label=field.label,
+            choices=[("", "Select the setting")]
+            + [(key, label(c)) for key, c in consultations.items()],
+            coerce=lambda key: consultations[key].setting,
+            error_messages={"required": message, "invalid_choice": message},
+        )
 

@@ -14,6 +14,7 @@ from .models import (
     PlanOutcome,
     ProvisionSection,
 )
+from .selectors import agency_label
 
 LIVE = (PlanEntryStatus.SUGGESTED, PlanEntryStatus.ACCEPTED)
 
@@ -26,13 +27,15 @@ def _short(text: str, limit: int = 90) -> str:
 class _EntryForm(GovForm):
     """Choices of needs, outcomes and advice come from this plan and this case only."""
 
-    def __init__(self, *args, plan, case, **kwargs):
+    def __init__(self, *args, plan, case, whereabouts: bool, **kwargs):
+        """`whereabouts`: the viewer may see the protected child's school named (CaseAccess)."""
         super().__init__(*args, **kwargs)
         self.plan = plan
         if "advice" in self.fields:
             self.fields["advice"].queryset = case.advice_requests.filter(received_on__isnull=False).select_related("agency")
             self.fields["advice"].label_from_instance = (
-                lambda a: f"{a.get_kind_display().split(' (')[0]} from {a.agency.name}"
+                lambda a: f"{a.get_kind_display().split(' (')[0]} from "
+                f"{agency_label(a.agency, whereabouts=whereabouts, child=case.child)}"
             )
         if "needs" in self.fields:
             self.fields["needs"].queryset = plan.needs.filter(status__in=LIVE) if plan else self.fields["needs"].queryset.none()

@@ -34,7 +34,7 @@ from .models import (
 from .rules import plan_checks
 from .rules.plan_checks import CheckResult, PlanFacts, Stage
 from .rules.plan_dates import format_date
-from .selectors import agency_label
+from .selectors import agency_label, case_schools, withhold_names
 
 CONTENT_SCHEMA = 1
 
@@ -60,6 +60,14 @@ SECTION_ORDER = list(SECTION_TITLES)
 
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def govuk_date(value: str | None) -> str:
+    """An ISO date from the content in the GOV.UK style ("12 March 2026"); "" for none."""
+    if not value:
+        return ""
+    day = date.fromisoformat(value)
+    return f"{day.day} {day:%B %Y}"
 
 
 def _name(user) -> str:
@@ -119,8 +127,9 @@ def accepted_family_views(case: Case) -> list[AdviceRequest]:
 # -- content -------------------------------------------------------------------------------------
 
 
-def _advice_label(advice: AdviceRequest) -> str:
-    return f"{advice.get_kind_display().split(' (')[0]}: {advice.agency.name}"
+def _advice_label(advice: AdviceRequest, *, whereabouts: bool = True) -> str:
+    agency = agency_label(advice.agency, whereabouts=whereabouts, child=advice.case.child)
+    return f"{advice.get_kind_display().split(' (')[0]}: {agency}"
 
 
 def plan_content(
@@ -133,8 +142,15 @@ def plan_content(
     stage: str = "WORKING",
 ) -> dict:
     """The plan's accepted content as JSON-ready data (dates as ISO strings). Expects
-    `plan_with_entries(plan)`. A draft never names a setting in section I."""
+    `plan_with_entries(plan)`. A draft never names a setting in section I.
+
+    Where the child's whereabouts are protected, the content names no school or setting except
+    the one a final plan must name in section I (and the final plan and its letter go only to
+    people allowed to see whereabouts): section K says "the child's school or setting", and the
+    name of any school the case involves is withheld from the free text too. So what is frozen
+    and rendered is the same for every reader (DM-02), and comparisons stay like for like."""
     child = case.child
+    protected = child.protected_whereabouts
     needs = [n for n in plan.needs.all() if n.is_in_plan] if plan else []
     outcomes = [o for o in plan.outcomes.all() if o.is_in_plan] if plan else []
     provisions = [p for p in plan.provisions.all() if p.is_in_plan] if plan else []
@@ -220,7 +236,7 @@ def plan_content(
             "ref": advice_refs[a.pk],
             "kind": a.kind,
             "title": a.get_kind_display(),
-            "agency": a.agency.name,
+            "agency": agency_label(a.agency, whereabouts=not protected, child=child),
             "requested_on": _iso(a.requested_on),
             "received_on": _iso(a.received_on),
             "summary": a.summary,
@@ -228,6 +244,9 @@ def plan_content(
         for a in advice
         if a.received_on
     ]
+    if protected:
+        placement = sections.pop("I")
+        sections = {**withhold_names(sections, case_schools(case)), "I": placement}
     return {
         "schema": CONTENT_SCHEMA,
         "stage": stage,
@@ -408,16 +427,19 @@ def _entry_text(section: str, row: dict) -> str:
             how_often += f", {row['session_minutes']} minutes each time"
         parts.append(how_often)
         if row.get("starts_on") or row.get("ends_on"):
-            parts.append(f"From {row.get('starts_on') or 'now'} to {row.get('ends_on') or 'not given'}")
+            starts = govuk_date(row.get("starts_on")) or "now"
+            parts.append(f"From {starts} to {govuk_date(row.get('ends_on')) or 'not given'}")
         if row.get("needs"):
             parts.append("Meets " + ", ".join(row["needs"]))
         if row.get("outcomes"):
             parts.append("Serves " + ", ".join(row["outcomes"]))
         if row.get("health_agreement"):
-            parts.append(f"Agreed by the health body on {row['health_agreement']['on']}")
+            agreed = govuk_date(row["health_agreement"]["on"])
+            parts.append(f"Agreed by the health body on {agreed}")
         return " · ".join(parts)
     if section == "K":
-        return f"{row['title']} from {row['agency']}, received {row.get('received_on') or 'not yet'}"
+        received = govuk_date(row.get("received_on")) or "not yet"
+        return f"{row['title']} from {row['agency']}, received {received}"
     return ""
 
 
@@ -523,16 +545,16 @@ def _display(value, lookups: dict) -> str:
     return str(value)
 
 
-def plan_changes(plan: Plan, *, limit: int | None = None) -> list[PlanChange]:
+def plan_changes(plan: Plan, *, limit: int | None = None, whereabouts: bool = True) -> list[PlanChange]:
     """Every change to the plan and its entries, newest first: who, when, and each field's old
-    and new value (links shown by name)."""
+    and new value (links shown by name). Without `whereabouts`, no school's name is shown."""
     lookups: dict[tuple[str, int], str] = {}
     for need in PlanNeed.objects.filter(plan=plan):
         lookups[("planneed", need.pk)] = need.text[:60]
     for outcome in PlanOutcome.objects.filter(plan=plan):
         lookups[("planoutcome", outcome.pk)] = outcome.text[:60]
     for advice in plan.case.advice_requests.select_related("agency"):
-        lookups[("advicerequest", advice.pk)] = _advice_label(advice)
+        lookups[("advicerequest", advice.pk)] = _advice_label(advice, whereabouts=whereabouts)
 
     sources = [
         ("Plan", Plan.history.filter(id=plan.pk)),
@@ -576,4 +598,21 @@ def plan_changes(plan: Plan, *, limit: int | None = None) -> list[PlanChange]:
                 )
             )
     changes.sort(key=lambda c: c.when, reverse=True)
-    return changes[:limit]
+    changes = changes[:limit]
+    if not whereabouts:
+        names = case_schools(plan.case)
+        changes = [
+            PlanChange(
+                when=c.when,
+                who=c.who,
+                what=withhold_names(c.what, names),
+                action=c.action,
+                reason=withhold_names(c.reason, names),
+                changes=tuple(
+                    FieldChange(f.field, withhold_names(f.old, names), withhold_names(f.new, names))
+                    for f in c.changes
+                ),
+            )
+            for c in changes
+        ]
+    return changes

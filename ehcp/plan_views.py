@@ -42,20 +42,35 @@ def _officer_case(request, public_id):
     return case, access
 
 
-def _mask_setting(content: dict, access) -> dict:
-    """Section I without the setting's name for someone who may not see protected whereabouts."""
-    if access.whereabouts or not content["sections"]["I"]["name"]:
+def _mask_setting(content: dict, access, case) -> dict:
+    """The content as this viewer may see it: without the whereabouts permission, no school of
+    the case is named (section I of a final plan, and versions frozen before names were withheld
+    from the content of a protected child)."""
+    if access.whereabouts:
         return content
-    sections = dict(content["sections"], I={**content["sections"]["I"], "name": selectors.PROTECTED_SETTING})
-    return {**content, "sections": sections}
+    content = selectors.withhold_names(content, selectors.case_schools(case, access=access))
+    placement = content["sections"]["I"]
+    stand_ins = (selectors.CHILDS_SETTING, selectors.PROTECTED_SETTING)
+    if placement["name"] and placement["name"] not in stand_ins:
+        sections = dict(content["sections"], I={**placement, "name": selectors.PROTECTED_SETTING})
+        content = {**content, "sections": sections}
+    return content
 
 
-def _may_download(document, case, access) -> bool:
+def _names_withheld(content, names: dict[str, str]) -> bool:
+    return bool(names) and selectors.withhold_names(content, names) != content
+
+
+def _may_download(document, case, access, names: dict[str, str]) -> bool:
     """Statutory plans and letters are the PLAN data type of the sharing agreement; a final plan
-    and its letter name the setting, so they are withheld where whereabouts are protected."""
+    and its letter name the setting, so they are withheld where whereabouts are protected, as is
+    any document whose frozen content names a school this viewer may not see (`names`, from
+    `selectors.case_schools(case, access=access)`: documents issued before names were withheld)."""
     if not access.sees("PLAN"):
         return False
-    return not (document.kind in NAMES_SETTING and not access.whereabouts)
+    if document.kind in NAMES_SETTING and not access.whereabouts:
+        return False
+    return not _names_withheld(document.content, names)
 
 
 def _overview(case):
@@ -130,7 +145,7 @@ def plan_overview(request, public_id):
     stage = Stage.FINAL if case.status in FINAL_STAGE_STATUSES else Stage.DRAFT
     setting = _presumed_setting(case) if stage == Stage.FINAL else None
     content = plan_selectors.plan_content(plan, case=case, advice=advice, plan_date=today, named_setting=setting)
-    content = _mask_setting(content, access)
+    content = _mask_setting(content, access, case)
     checks = plan_selectors.plan_check_results(
         plan, case=case, advice=advice, stage=stage, plan_date=today, named_setting=setting
     )
@@ -225,13 +240,15 @@ def plan_suggest(request, public_id):
 
 
 def _need_page(request, public_id, entry_id=None):
-    case = _case_for_officer(request, public_id)
+    case, access = _officer_case(request, public_id)
     try:
         plan = _plan(request, case)
     except _Refused:
         return _overview(case)
     need = _entry(plan, "needs", entry_id) if entry_id else None
-    form = plan_forms.NeedForm(posted_data(request), plan=plan, case=case)
+    form = plan_forms.NeedForm(
+        posted_data(request), plan=plan, case=case, whereabouts=access.whereabouts
+    )
     if request.method == "GET" and need is not None:
         form.initial = {"section": need.section, "text": need.text, "need_code": need.need_code, "advice": list(need.advice.all())}
     return _plan_form(
@@ -247,13 +264,15 @@ def _need_page(request, public_id, entry_id=None):
 
 
 def _outcome_page(request, public_id, entry_id=None):
-    case = _case_for_officer(request, public_id)
+    case, access = _officer_case(request, public_id)
     try:
         plan = _plan(request, case)
     except _Refused:
         return _overview(case)
     outcome = _entry(plan, "outcomes", entry_id) if entry_id else None
-    form = plan_forms.OutcomeForm(posted_data(request), plan=plan, case=case)
+    form = plan_forms.OutcomeForm(
+        posted_data(request), plan=plan, case=case, whereabouts=access.whereabouts
+    )
     if request.method == "GET" and outcome is not None:
         form.initial = {
             "text": outcome.text,
@@ -274,13 +293,15 @@ def _outcome_page(request, public_id, entry_id=None):
 
 
 def _provision_page(request, public_id, entry_id=None):
-    case = _case_for_officer(request, public_id)
+    case, access = _officer_case(request, public_id)
     try:
         plan = _plan(request, case)
     except _Refused:
         return _overview(case)
     provision = _entry(plan, "provisions", entry_id) if entry_id else None
-    form = plan_forms.ProvisionForm(posted_data(request), plan=plan, case=case)
+    form = plan_forms.ProvisionForm(
+        posted_data(request), plan=plan, case=case, whereabouts=access.whereabouts
+    )
     if request.method == "GET" and provision is not None:
         form.initial = {
             name: getattr(provision, name)
@@ -423,11 +444,13 @@ def provision_agree(request, public_id, entry_id):
 @council_officer_required
 @audited_view
 def plan_history(request, public_id):
-    case = _case_for_officer(request, public_id)
+    case, access = _officer_case(request, public_id)
     plan = plan_selectors.plan_for_case(case)
     audit_read(request, what="case", case=case, data_types=["IDENTITY", "PLAN"])
     # Every change is reachable: newest first, a page at a time (the diffs are worked out in Python).
-    changes = Paginator(plan_selectors.plan_changes(plan) if plan else [], 50).get_page(request.GET.get("page"))
+    changes = Paginator(
+        plan_selectors.plan_changes(plan, whereabouts=access.whereabouts) if plan else [], 50
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "ehcp/plan/history.html",
@@ -480,7 +503,9 @@ def plan_compare(request, public_id):
             "right_key": right_key,
             "left_label": left[0],
             "right_label": right[0],
-            "sections": plan_selectors.plan_compare(_mask_setting(left[1], access), _mask_setting(right[1], access)),
+            "sections": plan_selectors.plan_compare(
+                _mask_setting(left[1], access, case), _mask_setting(right[1], access, case)
+            ),
         },
     )
 
@@ -537,13 +562,18 @@ def plan_documents(request, public_id):
         to_agree = list(
             PlanProvision.objects.filter(plan__case=case, section="G", status=PlanEntryStatus.ACCEPTED).order_by("order", "pk")
         )
+    withheld = selectors.case_schools(case, access=access)
     audit_read(request, what="list", case=case, access=access)
     return render(
         request,
         "ehcp/plan/documents.html",
         {
             "case": case,
-            "documents": [d for d in plan_selectors.case_documents(case) if _may_download(d, case, access)],
+            "documents": [
+                d
+                for d in plan_selectors.case_documents(case)
+                if _may_download(d, case, access, withheld)
+            ],
             "pending": plan_selectors.case_pending_documents(case),
             "to_agree": to_agree,
             "may_edit": case.council_id in actor.council_agency_ids,
@@ -557,7 +587,7 @@ def plan_documents(request, public_id):
 def document_download(request, public_id, document_id):
     case, access = selectors.case_get_with_access(public_id=public_id, user=request.user)
     document = get_object_or_404(PlanDocument.objects.select_related("case"), public_id=document_id, case=case)
-    if not _may_download(document, case, access):
+    if not _may_download(document, case, access, selectors.case_schools(case, access=access)):
         raise Http404("No such document")
     try:
         data = services.document_open(document=document, by=request.user)

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from agencies.access import actor_for
+from agencies.models import Agency
 
 from .access import CaseAccess, case_access, case_visible_to
 from .calendar import bank_holidays_around
@@ -20,6 +21,7 @@ from .models import (
     CaseStatus,
     ConsentOverride,
     ConsentRecord,
+    Requester,
     SettingConsultation,
     StatutoryException,
 )
@@ -90,14 +92,69 @@ def _who(history: dict[str, str], reason: str) -> str:
     return history.get(reason, "")
 
 
-PROTECTED_SETTING = "a school or setting (whereabouts protected)"
+PROTECTED_SETTING = "a school or setting (name withheld: protected whereabouts)"
+CHILDS_SETTING = "the child's school or setting (name withheld: protected whereabouts)"
 
 
-def agency_label(agency, *, whereabouts: bool) -> str:
-    """An agency's name, except a school or setting when the child's whereabouts are protected."""
+def agency_label(agency, *, whereabouts: bool, child=None) -> str:
+    """An agency's name, except a school or setting when the child's whereabouts are protected
+    (the child's own school is called that, so the reader still knows whose advice it is)."""
     if not whereabouts and agency.kind == "SCHOOL":
+        if child is not None and agency.pk == child.current_setting_id:
+            return CHILDS_SETTING
         return PROTECTED_SETTING
     return agency.name
+
+
+def case_schools(case: Case, *, access: CaseAccess | None = None) -> dict[str, str]:
+    """The names of the schools and settings a case involves (the child's own, those asked for
+    advice or consulted, the one asked for and the one named), each with the words that stand in
+    for it where whereabouts are protected. With `access`, only those this viewer may not see
+    named (none when they may see whereabouts; never the school they work at). One query."""
+    if access is not None and access.whereabouts:
+        return {}
+    child = case.child
+    schools = Agency.objects.filter(kind="SCHOOL")
+    if access is not None:
+        schools = schools.exclude(pk__in=access.related_agency_ids)
+    schools = schools.filter(
+        Q(pk=child.current_setting_id)
+        | Q(pk__in=[pk for pk in (case.requested_setting_id, case.named_setting_id) if pk])
+        | Q(advice_requests__case=case)
+        | Q(consultations__case=case)
+    )
+    found = {a.name: agency_label(a, whereabouts=False, child=child) for a in schools.distinct()}
+    # Longest first, so a name that contains another is replaced whole.
+    return dict(sorted(found.items(), key=lambda item: -len(item[0])))
+
+
+def withhold_names(value, names: dict[str, str]):
+    """`value` (text, or JSON-ready lists and dicts of it) with each name replaced by its stand-in.
+    Pure; used for free text (the requester, plan entries, advice summaries) and frozen content."""
+    if not names:
+        return value
+    if isinstance(value, str):
+        for name, stand_in in names.items():
+            value = value.replace(name, stand_in)
+        return value
+    if isinstance(value, list):
+        return [withhold_names(item, names) for item in value]
+    if isinstance(value, dict):
+        return {key: withhold_names(item, names) for key, item in value.items()}
+    return value
+
+
+def requester_label(case: Case, *, access: CaseAccess) -> str:
+    """Who asked for the assessment, as this viewer may see it. Where the child's whereabouts are
+    protected, a school's request names nobody ("SENCo, Hill School" says where the child is) and
+    any school's name in someone else's request is withheld."""
+    text = case.get_requested_by_display()
+    name = case.requester_name
+    if name and not access.whereabouts:
+        if case.requested_by == Requester.SETTING:
+            return f"{text} (name withheld: protected whereabouts)"
+        name = withhold_names(name, case_schools(case, access=access))
+    return f"{text}: {name}" if name else text
 
 
 def case_timeline(case: Case, *, today: date, warn_days: int = 5, whereabouts: bool = True) -> list[TimelineRow]:
@@ -153,7 +210,8 @@ def case_timeline(case: Case, *, today: date, warn_days: int = 5, whereabouts: b
         return _in_date_order(rows)
     for advice in case.advice_requests.all():
         row(
-            f"{advice.get_kind_display()}: {agency_label(advice.agency, whereabouts=whereabouts)}",
+            f"{advice.get_kind_display()}: "
+            f"{agency_label(advice.agency, whereabouts=whereabouts, child=case.child)}",
             deadlines.ADVICE,
             advice.due_on,
             advice.received_on,
@@ -203,7 +261,8 @@ def case_timeline(case: Case, *, today: date, warn_days: int = 5, whereabouts: b
         )
     for consultation in case.consultations.all():
         row(
-            f"Consultation reply: {agency_label(consultation.setting, whereabouts=whereabouts)}",
+            "Consultation reply: "
+            f"{agency_label(consultation.setting, whereabouts=whereabouts, child=case.child)}",
             deadlines.SETTING_CONSULTATION,
             consultation.reply_due_on,
             consultation.replied_on,
@@ -287,6 +346,12 @@ def caseload(*, user, today: date, filters: CaseloadFilters) -> QuerySet[Case]:
         qs = qs.filter(
             Q(Exists(AdviceRequest.objects.filter(case=OuterRef("pk"), agency_id=filters.agency_id)))
             | Q(Exists(SettingConsultation.objects.filter(case=OuterRef("pk"), setting_id=filters.agency_id)))
+        )
+        # Filtering by a school would say which school a protected child is at (DM-02).
+        qs = qs.exclude(
+            Q(child__protected_whereabouts=True)
+            & ~Q(council_id__in=actor.whereabouts_agency_ids)
+            & Q(Exists(Agency.objects.filter(pk=filters.agency_id, kind="SCHOOL")))
         )
     if filters.overdue:
         qs = qs.filter(

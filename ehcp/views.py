@@ -98,6 +98,7 @@ def case_detail(request, public_id):
             "access": access,
             "shows": access.shows,
             "council_view": council,
+            "requested_by": selectors.requester_label(case, access=access),
             "today": today,
             "age": case.child.age_on(today),
             "timeline": selectors.case_timeline(
@@ -144,10 +145,10 @@ def _case_form(request, case, form, *, perform, success: str, title: str, button
 @council_officer_required
 @audited_view
 def consent_new(request, public_id):
-    case = _case_for_officer(request, public_id)
-    form = forms.ConsentForm(posted_data(request))
-    if request.method == "GET":
-        form.initial["agencies"] = list(case.advice_requests.values_list("agency_id", flat=True)) or [case.council_id]
+    case, access = selectors.case_get_with_access(public_id=public_id, user=request.user)
+    if case.council_id not in actor_for(request.user).council_agency_ids:
+        raise PermissionDenied
+    form = forms.ConsentForm(posted_data(request), case=case, whereabouts=access.whereabouts)
     return _case_form(
         request,
         case,
@@ -200,11 +201,13 @@ def consent_override(request, public_id):
 @council_officer_required
 @audited_view
 def exception_new(request, public_id):
-    case = _case_for_officer(request, public_id)
+    case, access = selectors.case_get_with_access(public_id=public_id, user=request.user)
+    if case.council_id not in actor_for(request.user).council_agency_ids:
+        raise PermissionDenied
     return _case_form(
         request,
         case,
-        forms.ExceptionForm(posted_data(request), case=case),
+        forms.ExceptionForm(posted_data(request), case=case, whereabouts=access.whereabouts),
         perform=lambda data: services.exception_record(case=case, by=request.user, **data),
         success="Exception recorded. The statutory date does not change.",
         title="Record an exception to a time limit",

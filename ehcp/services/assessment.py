@@ -37,6 +37,7 @@ from ..models import (
 from ..rules import consent as consent_rules
 from ..rules import deadlines, identifiers
 from ..rules.exceptions import validate_exception
+from ..selectors import agency_label
 
 
 class CaseRuleError(Exception):
@@ -89,7 +90,13 @@ def transition_refusal_message(case: Case, verb: str) -> str:
             case.advice_requests.order_by("-requested_on").values_list("requested_on", flat=True)[0]
         )
         if missing is not None:
-            names = dict(Agency.objects.filter(pk__in=missing.agency_ids).values_list("pk", "name"))
+            # The message does not know who reads it: a protected child's school is not named.
+            child = case.child
+            whereabouts = not child.protected_whereabouts
+            names = {
+                agency.pk: agency_label(agency, whereabouts=whereabouts, child=child)
+                for agency in Agency.objects.filter(pk__in=missing.agency_ids)
+            }
             return consent_rules.gate_message(missing, names)
     if verb in {"decide_to_issue", "decide_not_to_issue"} and case.status == CaseStatus.ASSESSING:
         return "All the advice must be received and accepted before you decide whether to issue a plan"

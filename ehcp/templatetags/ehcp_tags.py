@@ -9,3 +9,11 @@ register = template.Library()
 def agency_label(agency, whereabouts: bool) -> str:
     """{{ agency|agency_label:shows.WHEREABOUTS }}: a school's name only when whereabouts may be shown."""
     return _agency_label(agency, whereabouts=bool(whereabouts))
+
+
+@register.filter
+def govuk_date(value) -> str:
+    """{{ row.received_on|govuk_date }}: an ISO date from frozen plan content as "12 March 2026"."""
+    from ehcp.plan_selectors import govuk_date as _govuk_date
+
+    return _govuk_date(value)

@@ -3,9 +3,14 @@
 The expected outcome of each route for each person is declared below; a route that is not
 declared fails the test, so a new page cannot ship without saying who may use it. Unique marker
 strings stand in for protected whereabouts and identifiers, and the test proves they never appear
-in a response to someone who may not see them.
+in a response to someone who may not see them: pages, and every PDF a person can download.
+
+The world asks for the family's views (advice addressed to the council itself) and issues a draft
+plan, so the council's non-casework roles (panel member, panel chair, IG lead, administrator)
+would be "partners" on the case if access came from that routing rather than from roles.
 """
 
+import io
 from datetime import date, datetime
 
 import pytest
@@ -16,9 +21,10 @@ from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Membership, Role, SharingAgreement
 from ehcp import services
-from ehcp.models import BreakGlassAttempt, BreakGlassGrant, Case, PlanDocument
+from ehcp.models import AdviceRequest, BreakGlassAttempt, BreakGlassGrant, Case, PlanDocument
 from ehcp.services import AdviceToSeek, ChildDetails, ParentDetails
 from notifications.models import Notice
+from tests import factories
 from workflows import services as workflow_services
 from workflows.models import CaseTask
 
@@ -26,9 +32,13 @@ pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 10, 1)
 WHEREABOUTS_MARKERS = ("WHEREABOUTS-ADDR-7741", "ZZ9 9ZQ", "WHEREABOUTS-PHONE-0700")
-# The child's school is a whereabouts fact on pages about the child (lists of all schools are not).
+# The child's school is a whereabouts fact on pages and documents about the child (lists of all
+# schools are not: the request form and the consent form list every school, unmarked).
 SCHOOL_MARKER = "Marker Hill School"
-CHILD_PAGES = {"ehcp:case-detail", "workflows:task", "workflows:inbox", "workflows:team"}
+NOT_CHILD_PAGES = {
+    "home", "login", "logout", "ehcp:calculator", "workflows:request-new", "ehcp:case-list", "ehcp:caseload",
+    "ehcp:consent-new", "governance:incident-new",
+}
 NAME_MARKER = "Priyanka"  # the protected child's first name
 OTHER_NAME_MARKER = "Norberta"  # a child with no partner involvement yet
 
@@ -81,9 +91,10 @@ EXPECTED = {
     "ehcp:plan:history": ("GET", COUNCIL_OFFICERS),
     "ehcp:plan:compare": ("GET", COUNCIL_OFFICERS),
     "ehcp:plan:preview": ("GET", COUNCIL_OFFICERS),  # a PDF of the working copy, not stored
-    # Documents of the refused case: nobody outside the council has a relationship to it.
-    "ehcp:plan:documents": ("GET", COUNCIL_OFFICERS),
-    "ehcp:plan:document-download": ("GET", COUNCIL_OFFICERS),
+    # The draft plan of the second protected case: the council and its partners on that case;
+    # never the council's panel, IG or administrative staff (they have no task on it).
+    "ehcp:plan:documents": ("GET", COUNCIL_OFFICERS | PARTNERS),
+    "ehcp:plan:document-download": ("GET", COUNCIL_OFFICERS | PARTNERS),
     # Information governance: the IG lead only; emergency access only as the agreement allows.
     "governance:index": ("GET", {"iglead"}),
     "governance:access-by-child": ("GET", {"iglead"}),
@@ -182,11 +193,11 @@ def world():
             current_setting=school, primary_need="SEMH",
         ),
         parents=[ParentDetails(name="Parent Example", relationship="mother", phone="WHEREABOUTS-PHONE-0700")],
-        requested_by="PARENT", requester_name="Parent Example", received_on=date(2026, 9, 1),
+        requested_by="SETTING", requester_name=f"SENCo, {SCHOOL_MARKER}", received_on=date(2026, 9, 1),
         reasons="Anxiety and attendance", caseworker=caseworker, by=caseworker, today=TODAY,
     )
     consent = services.consent_record(
-        child=case.child, case=case, purpose="STATUTORY_ASSESSMENT", agencies=[ep, health, social, school],
+        child=case.child, case=case, purpose="STATUTORY_ASSESSMENT", agencies=[council, ep, health, social, school],
         given_by="PARENT", given_by_name="Parent Example", given_on=date(2026, 9, 2), method="WRITTEN",
         by=caseworker, today=TODAY,
     )
@@ -195,11 +206,12 @@ def world():
         task=task, user=caseworker,
         perform=lambda c: services.case_assessment_decide(
             case=c, assess=True, decided_on=date(2026, 9, 10),
-            advice=[AdviceToSeek("PSYCHOLOGICAL", ep), AdviceToSeek("HEALTH", health),
+            advice=[AdviceToSeek("PARENT_VIEWS", council), AdviceToSeek("PSYCHOLOGICAL", ep), AdviceToSeek("HEALTH", health),
                     AdviceToSeek("SOCIAL_CARE", social), AdviceToSeek("EDUCATIONAL", school)],
             by=caseworker, today=TODAY,
         ),
     )
+    assert AdviceRequest.objects.get(case=case, kind="PARENT_VIEWS").agency == council
     other = workflow_services.assessment_request_receive(
         council=council,
         child_details=ChildDetails(first_name=OTHER_NAME_MARKER, last_name="Example", date_of_birth=date(2014, 1, 1)),
@@ -212,8 +224,30 @@ def world():
             case=c, assess=False, decided_on=TODAY, reasons="Needs met at SEN support", by=caseworker, today=TODAY
         ),
     )
+    # A second protected child, asked for by the school, at "draft plan issued": every kind of
+    # advice (the school's educational advice is in section K), a draft plan and its letter.
+    cast = factories.Cast(
+        council=council, health=health, ep=ep, social_care=social, school=school, caseworker=caseworker,
+        manager=people["manager"], health_adviser=people["health"], psychologist=people["psychologist"],
+        social_worker=people["socialcare"], senco=people["senco"], outsider=people["outsider"],
+    )
+    drafted = factories.CaseWalk(
+        cast, when=factories.Calendar(received_on=date(2026, 6, 1)), advice=factories.ALL_ADVICE
+    )
+    drafted.receive(
+        child_details=ChildDetails(
+            first_name=NAME_MARKER, last_name="Drafted", date_of_birth=date(2016, 4, 2), protected_whereabouts=True,
+            address="WHEREABOUTS-ADDR-7741 Other Lane", postcode="ZZ9 9ZQ", current_setting=school,
+        ),
+        parents=[ParentDetails(name="Parent Drafted", relationship="father", phone="WHEREABOUTS-PHONE-0700")],
+        requested_by="SETTING", requester_name=f"SENCo, {SCHOOL_MARKER}",
+    )
+    for step in (drafted.consent, drafted.decide_to_assess, drafted.gather_advice, drafted.decide_to_issue,
+                 drafted.issue_draft):
+        step()
     services.document_render_pending()
     letter = PlanDocument.objects.get(case=other)
+    draft_plan = PlanDocument.objects.get(case=drafted.case, kind="DRAFT_PLAN")
 
     case.refresh_from_db()
     plan = services.plan_get_or_create(case=case, by=caseworker)
@@ -236,7 +270,6 @@ def world():
     # The psychologist claims the EP advice task and drafts: an entry, an attachment, a request for time.
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from ehcp.models import AdviceRequest
     from ehcp.services.advice import EntryInput, advice_entry_save, attachment_add, extension_request
 
     ep_advice = AdviceRequest.objects.get(case=case, kind="PSYCHOLOGICAL")
@@ -262,8 +295,8 @@ def world():
         "ehcp:plan:outcome-edit": {"entry_id": outcome.public_id},
         "ehcp:plan:provision-edit": {"entry_id": provision.public_id},
         "ehcp:plan:provision-agree": {"entry_id": provision.public_id},
-        "ehcp:plan:documents": {"public_id": other.public_id},
-        "ehcp:plan:document-download": {"public_id": other.public_id, "document_id": letter.public_id},
+        "ehcp:plan:documents": {"public_id": drafted.case.public_id},
+        "ehcp:plan:document-download": {"public_id": drafted.case.public_id, "document_id": draft_plan.public_id},
         "governance:break-glass-review": {"public_id": grant.public_id},
         "workflows:advice:entry-new": {"kind": "need"},
         "workflows:advice:entry-edit": {"entry_id": entry.public_id},
@@ -274,7 +307,29 @@ def world():
         "notifications:open": {"notice_id": Notice.objects.get(recipient=people["psychologist"]).public_id},
     }
     return {"people": people, "case": case, "params": params, "route_params": route_params, "health_task": health_task,
-            "other": other}
+            "other": other, "drafted": drafted.case, "letter": letter}
+
+
+def pdf_text(response) -> str:
+    """The text of a downloaded PDF (an uploaded file that is not a real PDF: its bytes)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    try:
+        pages = PdfReader(io.BytesIO(data)).pages
+        return " ".join(" ".join((page.extract_text() or "").split()) for page in pages)
+    except PdfReadError:
+        return data.decode("latin-1")
+
+
+def leaked_whereabouts(text: str, username: str, *, about_child: bool) -> list[str]:
+    """The whereabouts markers in `text` that this person may not see (the SENCo works at the
+    child's school, so its name is no secret to them)."""
+    if username in WHEREABOUTS_ALLOWED:
+        return []
+    markers = WHEREABOUTS_MARKERS + ((SCHOOL_MARKER,) if about_child and username != "senco" else ())
+    return [m for m in markers if m in text]
 
 
 def params_for(world, name):
@@ -329,19 +384,67 @@ def test_each_person_gets_exactly_what_the_access_table_allows(client, world, us
             ok = CaseTask.objects.filter(owner__isnull=False).count() != before
         if ok != (username in allowed):
             problems.append((name, method, response.status_code))
+        if response.status_code == 200 and response["Content-Type"] == "application/pdf":
+            leaked = leaked_whereabouts(pdf_text(response), username, about_child=True)
+            if leaked:
+                problems.append((name, "PDF leaks whereabouts", leaked))
         if response.status_code == 200 and response["Content-Type"].startswith("text/"):
             body = response.content.decode()
-            if username not in WHEREABOUTS_ALLOWED:
-                markers = WHEREABOUTS_MARKERS + ((SCHOOL_MARKER,) if name in CHILD_PAGES and username != "senco" else ())
-                leaked = [m for m in markers if m in body]
-                if leaked:
-                    problems.append((name, "leaks whereabouts", leaked))
+            leaked = leaked_whereabouts(body, username, about_child=name not in NOT_CHILD_PAGES)
+            if leaked:
+                problems.append((name, "leaks whereabouts", leaked))
             ig_work = username == "iglead" and name.startswith("governance:")  # incidents name affected children
             if username not in COUNCIL_OFFICERS | PARTNERS | {"admin"} and NAME_MARKER in body and not ig_work:
                 problems.append((name, "shows a child they have no relationship to"))
             if username in PARTNERS and OTHER_NAME_MARKER in body:
                 problems.append((name, "shows a child their agency has no task for"))
         world["health_task"].refresh_from_db()
+    assert problems == [], f"{username}: {problems}"
+
+
+@pytest.mark.parametrize("username", sorted(EVERYONE))
+@time_machine.travel(TODAY)
+def test_the_pages_of_a_case_with_a_draft_plan_hide_whereabouts(client, world, username):
+    """The case's own pages again, for the protected child whose draft is issued (advice from the
+    school received, so section K, the comparison and the plan forms have a school to name)."""
+    client.force_login(world["people"][username])
+    drafted = world["drafted"]
+    problems = []
+    for route, name in all_routes():
+        method, _ = EXPECTED[name]
+        if method != "GET" or "<uuid:public_id>" not in route or name in NOT_CHILD_PAGES:
+            continue
+        response = client.get(url_for(route, {**params_for(world, name), "public_id": drafted.public_id}))
+        if response.status_code == 200 and response["Content-Type"].startswith("text/"):
+            leaked = leaked_whereabouts(response.content.decode(), username, about_child=True)
+            if leaked:
+                problems.append((name, leaked))
+    assert problems == [], f"{username}: {problems}"
+
+
+@pytest.mark.parametrize("username", sorted(EVERYONE))
+@time_machine.travel(TODAY)
+def test_every_issued_document_as_every_person(client, world, username):
+    """Every plan and letter in the world (the draft plan and its letter of the protected child,
+    the refusal letter of the other child): who may download it, and no whereabouts in the PDF."""
+    client.force_login(world["people"][username])
+    may = {
+        world["drafted"].pk: COUNCIL_OFFICERS | PARTNERS,  # partners on the case; not the panel
+        world["letter"].case_id: COUNCIL_OFFICERS,  # refused: no partner was ever involved
+    }
+    documents = PlanDocument.objects.select_related("case").order_by("pk")
+    assert {d.kind for d in documents} == {"DRAFT_PLAN", "DRAFT_LETTER", "REFUSAL_LETTER"}
+    problems = []
+    for document in documents:
+        url = f"/cases/{document.case.public_id}/plan/documents/{document.public_id}/"
+        response = client.get(url)
+        if (response.status_code == 200) != (username in may[document.case_id]):
+            problems.append((document.kind, response.status_code))
+        if response.status_code == 200:
+            assert response["Content-Type"] == "application/pdf"
+            leaked = leaked_whereabouts(pdf_text(response), username, about_child=True)
+            if leaked:
+                problems.append((document.kind, "PDF leaks whereabouts", leaked))
     assert problems == [], f"{username}: {problems}"
 
 
