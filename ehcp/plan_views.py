@@ -534,7 +534,7 @@ def plan_preview(request, public_id):
         named_setting=_presumed_setting(case) if stage == Stage.FINAL else None,
         stage=kind.value,
     )
-    content = _mask_setting(content, access)
+    content = _mask_setting(content, access, case)
     data = documents.render_plan_preview(content)
     audit_read(request, what="document", case=case, access=access)
     response = HttpResponse(data, content_type="application/pdf")

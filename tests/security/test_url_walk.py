@@ -304,7 +304,7 @@ def world():
         "governance:incident-detail": {"public_id": incident.public_id},
         "governance:incident-decision": {"public_id": incident.public_id},
         # the psychologist's notice that advice was asked of the EP service
-        "notifications:open": {"notice_id": Notice.objects.get(recipient=people["psychologist"]).public_id},
+        "notifications:open": {"notice_id": Notice.objects.filter(recipient=people["psychologist"]).first().public_id},
     }
     return {"people": people, "case": case, "params": params, "route_params": route_params, "health_task": health_task,
             "other": other, "drafted": drafted.case, "letter": letter}

@@ -258,7 +258,7 @@ def test_each_suggestion_says_which_advice_agency_and_adviser_it_came_from(clien
     # the child's whereabouts.
     type(case.child).objects.filter(pk=case.child_id).update(protected_whereabouts=True)
     sources = _sources(client.get(url("overview", case)).content.decode())
-    assert "Educational advice from a school or setting (whereabouts protected)" in sources
+    assert "Educational advice from a school or setting (name withheld: protected whereabouts)" in sources
     assert not any(cast.school.name in s or senco in s for s in sources)
     assert f"Medical advice from {cast.health.name} ({health})" in sources
 
