@@ -176,7 +176,7 @@ def task_release(request, task_id):
 @login_required
 def task_reassign(request, task_id):
     user_id = request.POST.get("user", "")
-    to_user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id.isdigit() else None
+    to_user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id.isascii() and user_id.isdigit() else None
     if to_user is None:
         messages.error(request, "Select the person to give the task to")
         return redirect("workflows:task", task_id=task_id)
