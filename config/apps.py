@@ -15,4 +15,7 @@ class StaticFilesConfig(DjangoStaticFilesConfig):
     one folder is not collected; every other file, ours and viewflow's, is.
     """
 
-    ignore_patterns = [*DjangoStaticFilesConfig.ignore_patterns, "viewflow/fonts/roboto/node_modules/*"]
+    ignore_patterns = [
+        *DjangoStaticFilesConfig.ignore_patterns,
+        "viewflow/fonts/roboto/node_modules/*",
+    ]

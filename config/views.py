@@ -44,5 +44,7 @@ def server_error(request, template_name="500.html"):
     except TemplateDoesNotExist:
         return HttpResponseServerError(b"<h1>Server Error (500)</h1>", content_type="text/html")
     return HttpResponseServerError(
-        template.render({"reference": error_reference(request_id), "service_name": settings.SERVICE_NAME})
+        template.render(
+            {"reference": error_reference(request_id), "service_name": settings.SERVICE_NAME}
+        )
     )

@@ -69,8 +69,10 @@ class GovDateField(DateInputField):
             return None
         try:
             value = date(int(year), int(month), int(day))
-        except (ValueError, OverflowError) as error:  # 31 2 2026, month 13, year 99999999999999999999
-            raise forms.ValidationError(f"{self.name_in_messages} must be a real date", code="invalid") from error
+        except (ValueError, OverflowError) as error:  # 31 2 2026, month 13, a 30-digit year
+            raise forms.ValidationError(
+                f"{self.name_in_messages} must be a real date", code="invalid"
+            ) from error
         if value < EARLIEST_DATE:
             raise forms.ValidationError(
                 f"{self.name_in_messages} must be the same as or after {EARLIEST_DATE.day} "
@@ -87,7 +89,9 @@ class GovDateField(DateInputField):
 
 
 def date_field(label: str, *, required: bool = True, help_text: str = "") -> DateInputField:
-    field = GovDateField(label=label, required=required, help_text=help_text or "For example, 27 3 2026")
+    field = GovDateField(
+        label=label, required=required, help_text=help_text or "For example, 27 3 2026"
+    )
     field.error_messages["required"] = f"Enter the {label[0].lower()}{label[1:]}"
     field.error_messages["incomplete"] = f"{label} must include a day, month and year"
     return field
@@ -100,7 +104,8 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         key = self.to_field_name or "pk"
-        model_field = self.queryset.model._meta.pk if key == "pk" else self.queryset.model._meta.get_field(key)
+        meta = self.queryset.model._meta
+        model_field = meta.pk if key == "pk" else meta.get_field(key)
         ops = connections[self.queryset.db].ops
         internal_type = model_field.get_internal_type()
         if internal_type in ops.integer_field_ranges:
@@ -112,7 +117,9 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                 number = int(text)
                 if (low is not None and number < low) or (high is not None and number > high):
                     raise forms.ValidationError(
-                        self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": item},
                     )
         return super()._check_values(value)
 
@@ -295,9 +302,14 @@ class CaseloadFilterForm(forms.Form):
     (a stale link, an edited URL, a number too big for the database) is shown as an error and
     that filter is not applied; the others still are."""
 
-    status = forms.ChoiceField(required=False, error_messages={"invalid_choice": "Select a stage from the list"})
+    status = forms.ChoiceField(
+        required=False, error_messages={"invalid_choice": "Select a stage from the list"}
+    )
     agency = forms.TypedChoiceField(
-        coerce=int, empty_value=None, required=False, error_messages={"invalid_choice": "Select an agency from the list"}
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Select an agency from the list"},
     )
     caseworker = forms.TypedChoiceField(
         coerce=int,
@@ -312,7 +324,10 @@ class CaseloadFilterForm(forms.Form):
         against them without another query."""
         super().__init__(data, auto_id="f-%s")
         self.fields["status"].choices = [("", "All open stages"), *statuses]
-        self.fields["agency"].choices = [("", "Any agency"), *((str(a.pk), a.name) for a in agencies)]
+        self.fields["agency"].choices = [
+            ("", "Any agency"),
+            *((str(a.pk), a.name) for a in agencies),
+        ]
         self.fields["caseworker"].choices = [
             ("", "Anyone"),
             *((str(u.pk), u.get_full_name() or u.username) for u in caseworkers),

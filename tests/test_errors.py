@@ -49,19 +49,24 @@ def test_server_error_page_gives_the_reference_in_the_log_line(client, caplog, f
     page = response.content.decode()
     reference = response["X-Request-ID"][:8]
     assert len(response["X-Request-ID"]) == 32
-    assert f'Give them this reference: <strong class="app-error-reference">{reference}</strong>' in page
+    assert (
+        f'Give them this reference: <strong class="app-error-reference">{reference}</strong>'
+        in page
+    )
     assert "something broke" not in page and "RuntimeError" not in page
     [line] = request_lines(caplog)
     assert line.getMessage() == f"Internal Server Error: /test-boom/ (reference {reference})"
     assert line.exc_info is not None  # the traceback is kept for a real error
-    assert f"(reference {reference})" in caplog.text and "RuntimeError: something broke" in caplog.text
+    assert (
+        f"(reference {reference})" in caplog.text and "RuntimeError: something broke" in caplog.text
+    )
 
 
 def test_server_error_reference_is_a_proxys_request_id_in_full(client, caplog, failing_urls):
     client.raise_request_exception = False
     with caplog.at_level(logging.INFO):
         response = client.get("/test-boom/", HTTP_X_REQUEST_ID="lb-7f3a-0001")
-    assert "<strong class=\"app-error-reference\">lb-7f3a-0001</strong>" in response.content.decode()
+    assert '<strong class="app-error-reference">lb-7f3a-0001</strong>' in response.content.decode()
     [line] = request_lines(caplog)
     assert line.getMessage().endswith("(reference lb-7f3a-0001)")
 
@@ -90,7 +95,9 @@ def test_permission_denied_logs_one_line_without_a_traceback(client, caplog, cas
 def test_permission_denied_from_any_view_has_no_traceback(client, caplog, failing_urls):
     with caplog.at_level(logging.INFO):
         assert client.get("/test-denied/").status_code == 403
-    assert [line.getMessage() for line in request_lines(caplog)] == ["Forbidden (Permission denied): /test-denied/"]
+    assert [line.getMessage() for line in request_lines(caplog)] == [
+        "Forbidden (Permission denied): /test-denied/"
+    ]
     assert "Traceback" not in caplog.text
 
 
@@ -109,7 +116,9 @@ def test_the_console_handler_has_the_filter_too():
 
     [console] = [h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler]
     assert any(isinstance(f, RequestErrorFilter) for f in console.filters)
-    record = logging.LogRecord("django.security.DisallowedHost", logging.ERROR, __file__, 1, "Bad host", (), None)
+    record = logging.LogRecord(
+        "django.security.DisallowedHost", logging.ERROR, __file__, 1, "Bad host", (), None
+    )
     record.status_code = 400
     try:
         raise ValueError("x")

@@ -18,7 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_email_links_follow_site_url(settings, site_url):
     settings.SITE_URL = site_url
     Notification.objects.create(
-        kind=NotificationKind.TASK_ASSIGNED, email="someone@example.org", link="/tasks/abc/", key="k1"
+        kind=NotificationKind.TASK_ASSIGNED,
+        email="someone@example.org",
+        link="/tasks/abc/",
+        key="k1",
     )
     assert notification_send_pending() == 1
     [message] = mail.outbox
@@ -48,4 +51,7 @@ def test_make_run_sets_site_url_from_host_and_port():
 
 def test_make_run_keeps_a_site_url_that_is_already_set():
     out = make_dry_run("PORT=8123", SITE_URL="https://send.example.gov.uk")
-    assert "SITE_URL=https://send.example.gov.uk /nonexistent-venv/bin/python manage.py load_demo" in out
+    assert (
+        "SITE_URL=https://send.example.gov.uk /nonexistent-venv/bin/python manage.py load_demo"
+        in out
+    )

@@ -36,7 +36,9 @@ def missing_references(files: dict[str, object]) -> list[str]:
         for _, url in _URL.findall(css):
             if url.startswith(("data:", "#", "/", "http:", "https:", "//")):
                 continue
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), url.split("?")[0].split("#")[0]))
+            target = posixpath.normpath(
+                posixpath.join(posixpath.dirname(path), url.split("?")[0].split("#")[0])
+            )
             if target not in files:
                 problems.append(f"{path} -> {url}")
     return problems

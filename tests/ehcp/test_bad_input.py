@@ -5,6 +5,7 @@ them; numbers too big for the database overflowed in SQLite; digits that are not
 passed ``str.isdigit()`` and then failed ``int()``.
 """
 
+# ruff: noqa: F811 (the `people` fixture is imported and used as an argument)
 from datetime import date
 
 import pytest
@@ -49,7 +50,11 @@ def every_date_field():
 
 def test_every_date_field_module_is_searched():
     modules = {param.values[0].__module__ for param in every_date_field()}
-    assert {ehcp.forms.__name__, ehcp.plan_forms.__name__, ehcp.governance_forms.__name__} <= modules
+    assert {
+        ehcp.forms.__name__,
+        ehcp.plan_forms.__name__,
+        ehcp.governance_forms.__name__,
+    } <= modules
     assert workflows.advice_forms.__name__ in modules
 
 
@@ -82,7 +87,9 @@ def test_optional_in_a_label_is_left_out_of_the_message():
 @pytest.mark.django_db
 def test_calculator_with_a_received_date_of_9999_12_31_shows_a_message(client, caseworker):
     client.force_login(caseworker)
-    page = get(client, "/cases/timeline-calculator/?received_on_0=31&received_on_1=12&received_on_2=9999")
+    page = get(
+        client, "/cases/timeline-calculator/?received_on_0=31&received_on_1=12&received_on_2=9999"
+    )
     assert "There is a problem" in page
     assert "Date the request was received must be the same as or before 31 December 2099" in page
 
@@ -101,21 +108,32 @@ def test_calculator_with_an_advice_date_of_9999_12_31_shows_a_message(client, ca
 @pytest.mark.django_db
 def test_calculator_still_works_for_a_good_date(client, caseworker):
     client.force_login(caseworker)
-    page = get(client, "/cases/timeline-calculator/?received_on_0=12&received_on_1=1&received_on_2=2026")
+    page = get(
+        client, "/cases/timeline-calculator/?received_on_0=12&received_on_1=1&received_on_2=2026"
+    )
     assert "There is a problem" not in page and "1 June 2026" in page
 
 
 @pytest.mark.django_db
 @time_machine.travel(date(2026, 9, 8))
-def test_request_received_on_9999_12_31_shows_a_message_and_records_nothing(client, people):  # noqa: F811
+def test_request_received_on_9999_12_31_shows_a_message_and_records_nothing(client, people):
     client.raise_request_exception = False
     response = as_user(client, people["caseworker"]).post(
         "/tasks/new-request/",
-        {"first_name": "A", "last_name": "B", **d(date(2016, 5, 1), "date_of_birth"), "requested_by": "PARENT",
-         **d(date(9999, 12, 31), "received_on"), "reasons": "x"},
+        {
+            "first_name": "A",
+            "last_name": "B",
+            **d(date(2016, 5, 1), "date_of_birth"),
+            "requested_by": "PARENT",
+            **d(date(9999, 12, 31), "received_on"),
+            "reasons": "x",
+        },
     )
     assert response.status_code == 200
-    assert "Date the request was received must be the same as or before 31 December 2099" in response.content.decode()
+    assert (
+        "Date the request was received must be the same as or before 31 December 2099"
+        in response.content.decode()
+    )
     assert not Case.objects.exists()
 
 
@@ -145,17 +163,21 @@ def test_statutory_dates_command_with_9999_12_31_is_a_one_line_error():
         ("status=NOT_A_STAGE", "Select a stage from the list"),
     ],
 )
-def test_caseload_with_a_bad_filter_shows_a_message_and_the_other_filters(client, people, query, message):  # noqa: F811
+def test_caseload_with_a_bad_filter_shows_a_message_and_the_other_filters(
+    client, people, query, message
+):
     with time_machine.travel(date(2026, 9, 8)):
         record_request(client, people)
     as_user(client, people["manager"])
     page = get(client, f"/cases/caseload/?{query}&overdue=1")
     assert "<title>Error: Caseload" in page and "There is a problem" in page and message in page
-    assert 'id="f-overdue" name="overdue" type="checkbox" value="1" checked' in page  # still applied
+    assert (
+        'id="f-overdue" name="overdue" type="checkbox" value="1" checked' in page
+    )  # still applied
 
 
 @pytest.mark.django_db
-def test_caseload_filters_still_work(client, people):  # noqa: F811
+def test_caseload_filters_still_work(client, people):
     with time_machine.travel(date(2026, 9, 8)):
         record_request(client, people)
     as_user(client, people["manager"])
@@ -167,16 +189,25 @@ def test_caseload_filters_still_work(client, people):  # noqa: F811
 
 @pytest.mark.django_db
 @time_machine.travel(date(2026, 9, 8))
-def test_consent_for_an_agency_number_too_big_for_the_database_shows_a_message(client, people):  # noqa: F811
+def test_consent_for_an_agency_number_too_big_for_the_database_shows_a_message(client, people):
     case = record_request(client, people)
     client.raise_request_exception = False
     response = client.post(
         f"/cases/{case.public_id}/consent/new/",
-        {"purpose": "STATUTORY_ASSESSMENT", "agencies": [HUGE], "given_by": "PARENT",
-         "given_by_name": "Annabella Lovelace", **d(date(2026, 9, 7), "given_on"), "method": "EMAIL"},
+        {
+            "purpose": "STATUTORY_ASSESSMENT",
+            "agencies": [HUGE],
+            "given_by": "PARENT",
+            "given_by_name": "Annabella Lovelace",
+            **d(date(2026, 9, 7), "given_on"),
+            "method": "EMAIL",
+        },
     )
     assert response.status_code == 200
-    assert f"Select a valid choice. {HUGE} is not one of the available choices." in response.content.decode()
+    assert (
+        f"Select a valid choice. {HUGE} is not one of the available choices."
+        in response.content.decode()
+    )
     assert not ConsentRecord.objects.exists()
 
 
@@ -192,7 +223,7 @@ def test_a_plain_django_multiple_choice_field_on_a_gov_form_cannot_overflow():
 
 @pytest.mark.django_db
 @time_machine.travel(date(2026, 9, 8))
-def test_reassign_to_a_person_given_as_a_superscript_digit_shows_a_message(client, people):  # noqa: F811
+def test_reassign_to_a_person_given_as_a_superscript_digit_shows_a_message(client, people):
     case = record_request(client, people)
     as_user(client, people["manager"])
     task = open_task(case, "decide_to_assess")

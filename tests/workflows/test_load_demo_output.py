@@ -19,7 +19,15 @@ TODAY = date(2026, 11, 28)
 def load(*args: str, children: int = 3) -> str:
     out = StringIO()
     call_command(
-        "load_demo", "--children", str(children), "--seed", "7", "--today", TODAY.isoformat(), *args, stdout=out
+        "load_demo",
+        "--children",
+        str(children),
+        "--seed",
+        "7",
+        "--today",
+        TODAY.isoformat(),
+        *args,
+        stdout=out,
     )
     return out.getvalue()
 
@@ -27,9 +35,16 @@ def load(*args: str, children: int = 3) -> str:
 def test_progress_is_shown_while_loading_and_the_logins_come_last(settings):
     settings.SITE_URL = "http://127.0.0.1:8123"
     lines = load(children=3).splitlines()
-    assert lines[0] == "Loading the demo data: 3 children, each with a case driven through the workflow."
+    assert (
+        lines[0]
+        == "Loading the demo data: 3 children, each with a case driven through the workflow."
+    )
     assert lines[1].startswith("  Agencies and people created (") and lines[1].endswith(" s)")
-    assert [line.split(" (")[0] for line in lines[2:5]] == ["  1 of 3 cases", "  2 of 3 cases", "  3 of 3 cases"]
+    assert [line.split(" (")[0] for line in lines[2:5]] == [
+        "  1 of 3 cases",
+        "  2 of 3 cases",
+        "  3 of 3 cases",
+    ]
     logins = lines.index("Demo logins:")
     assert lines[logins + 1].split() == ["Username", "Role", "Agency", "Password"]
     assert lines[-1] == "Sign in at http://127.0.0.1:8123/sign-in/"
@@ -46,7 +61,10 @@ def test_progress_is_shown_for_every_tenth_of_the_children():
 def test_emails_waiting_to_go_are_printed_before_the_logins(settings, capsys):
     load(children=1)
     Notification.objects.create(
-        kind=NotificationKind.TASK_OVERDUE, email="caseworker@example.org", link="/tasks/", key="waiting"
+        kind=NotificationKind.TASK_OVERDUE,
+        email="caseworker@example.org",
+        link="/tasks/",
+        key="waiting",
     )
     settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
     call_command("load_demo", stdout=sys.stdout)  # already loaded: the e-mail, then the logins
@@ -60,5 +78,7 @@ def test_emails_waiting_to_go_are_printed_before_the_logins(settings, capsys):
 
 def test_quiet_load_prints_no_progress():
     out = StringIO()
-    call_command("load_demo", "--children", "2", "--today", TODAY.isoformat(), "--verbosity", "0", stdout=out)
+    call_command(
+        "load_demo", "--children", "2", "--today", TODAY.isoformat(), "--verbosity", "0", stdout=out
+    )
     assert " of 2 cases" not in out.getvalue() and "Loading the demo data" not in out.getvalue()
