@@ -72,6 +72,8 @@ def test_emails_waiting_to_go_are_printed_before_the_logins(settings, capsys):
     assert "Demo data already loaded." in out
     assert "Subject: A SEND casework task is overdue" in out
     assert out.index("Subject: A SEND casework task is overdue") < out.index("Demo logins:")
+    summary = next(line for line in out.splitlines() if line.startswith("Chasers fired: "))
+    assert int(summary.split("e-mails sent: ")[1].rstrip(".")) >= 1
     assert out.rstrip().splitlines()[-1].startswith("Sign in at ")
     assert Notification.objects.get(key="waiting").status == NotificationStatus.SENT
 

@@ -20,6 +20,7 @@ from datetime import date
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from notifications.models import Notification, NotificationStatus
 from notifications.services import notification_send_pending
 from workflows import demo
 from workflows.timers import fire_due_timers
@@ -126,10 +127,11 @@ class Command(BaseCommand):
         chasers that are due, then send every e-mail waiting to go. Done here so that those
         e-mails are printed before the logins. With --today the data is as of another day than
         the worker's clock, so the chasers are left to the worker."""
-        fired = 0 if today_given else fire_due_timers()
-        sent = 0
-        while batch := notification_send_pending():
-            sent += batch
+        already_sent = Notification.objects.filter(status=NotificationStatus.SENT).count()
+        fired = 0 if today_given else fire_due_timers()  # sends their e-mails as each commits
+        while notification_send_pending():
+            pass
+        sent = Notification.objects.filter(status=NotificationStatus.SENT).count() - already_sent
         sys.stdout.flush()  # the console e-mail backend writes to sys.stdout
         if verbose and (fired or sent):
             self._say(f"Chasers fired: {fired}; e-mails sent: {sent}.")
