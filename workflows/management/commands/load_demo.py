@@ -1,7 +1,7 @@
 """`manage.py load_demo`: a fictional county SEN service with cases at every stage.
 
-Safe to run every time (`make run` does): if the demo data is already there it only prints the
-logins. Refuses unless settings.DEMO_DATA_ALLOWED is True (local and test settings).
+Safe to run every time (`make run` does): if the demo data is already there it loads nothing
+more. Refuses unless settings.DEMO_DATA_ALLOWED is True (local and test settings).
 
 It shows its progress (a line for every tenth of the children, with the time taken), then does
 what the background worker would do at once (fires the chasers that are due and sends the
