@@ -19,12 +19,14 @@ STAMP := $(VENV)/.installed
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address links in e-mails point at: the server `make run` starts, unless SITE_URL is set.
+SITE_URL ?= http://$(HOST):$(PORT)
 # `make test-postgres` runs the suite on this database (pytest-django creates test_<name>).
 PG_URL ?= postgres://postgres@127.0.0.1:5432/send_ci
 # Extra pytest arguments, e.g. make test PYTEST_ARGS="-k consent -x"
 PYTEST_ARGS ?=
 
-LOCAL := DJANGO_SETTINGS_MODULE=config.settings.local
+LOCAL := DJANGO_SETTINGS_MODULE=config.settings.local SITE_URL=$(SITE_URL)
 TEST := DJANGO_SETTINGS_MODULE=config.settings.test
 
 .PHONY: help install run serve test test-postgres clean distclean

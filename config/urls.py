@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config import views as project_views
 from workflows import views as workflow_views
 
 
@@ -22,4 +23,7 @@ urlpatterns = [
     path("governance/", include("ehcp.governance_urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", project_views.favicon, name="favicon"),
 ]
+
+handler500 = "config.views.server_error"

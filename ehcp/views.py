@@ -220,40 +220,40 @@ def exception_new(request, public_id):
 @manager_required
 @audited_view
 def caseload(request):
-    today = timezone.localdate()
-
-    def int_or_none(name):
-        value = request.GET.get(name, "")
-        return int(value) if value.isdigit() else None
-
-    filters = selectors.CaseloadFilters(
-        status=request.GET.get("status", "") if request.GET.get("status") in CaseStatus.values else "",
-        agency_id=int_or_none("agency"),
-        caseworker_id=int_or_none("caseworker"),
-        overdue=request.GET.get("overdue") == "1",
-    )
-    cases = selectors.caseload(user=request.user, today=today, filters=filters)
-    page = keyset_page(cases, params=request.GET, key="final_plan_due_on", size=100)
-    rows = [(case, (case.final_plan_due_on - today).days) for case in page.rows]
-    audit_read(request, what="list", child_ids=[case.child_id for case in page.rows])
     from django.contrib.auth import get_user_model
 
+    today = timezone.localdate()
     actor = actor_for(request.user)
-    caseworkers = (
+    caseworkers = list(
         get_user_model()
         .objects.filter(memberships__agency_id__in=actor.agency_ids, memberships__role__in=["CASEWORKER", "SEN_MANAGER"])
         .distinct()
         .order_by("first_name", "last_name")
     )
+    agencies = list(Agency.objects.exclude(kind=AgencyKind.SEN_TEAM).order_by("kind", "name"))
+    statuses = [(s.value, s.label) for s in CaseStatus if s.value in {x.value for x in selectors.OPEN_STATUSES}]
+    form = forms.CaseloadFilterForm(request.GET, statuses=statuses, agencies=agencies, caseworkers=caseworkers)
+    chosen = form.valid_filters()
+    filters = selectors.CaseloadFilters(
+        status=chosen["status"],
+        agency_id=chosen["agency"],
+        caseworker_id=chosen["caseworker"],
+        overdue=chosen["overdue"],
+    )
+    cases = selectors.caseload(user=request.user, today=today, filters=filters)
+    page = keyset_page(cases, params=request.GET, key="final_plan_due_on", size=100)
+    rows = [(case, (case.final_plan_due_on - today).days) for case in page.rows]
+    audit_read(request, what="list", child_ids=[case.child_id for case in page.rows])
     return render(
         request,
         "ehcp/caseload.html",
         {
             "page": page,
             "rows": rows,
+            "form": form,
             "filters": filters,
-            "statuses": [(s.value, s.label) for s in CaseStatus if s.value in {x.value for x in selectors.OPEN_STATUSES}],
-            "agencies": Agency.objects.exclude(kind=AgencyKind.SEN_TEAM).order_by("kind", "name"),
+            "statuses": statuses,
+            "agencies": agencies,
             "caseworkers": caseworkers,
             "today": today,
         },

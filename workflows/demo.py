@@ -2008,7 +2008,12 @@ class LoadResult:
 def load_demo(
     *, children: int = 40, seed: int = 2014, today: date | None = None, progress=None
 ) -> LoadResult:
-    """Load the demo data in one transaction: all of it, or nothing."""
+    """Load the demo data in one transaction: all of it, or nothing.
+
+    ``progress(done, seconds)``, if given, is called once the agencies and people exist
+    (``done`` = 0) and after each child's case (``done`` = 1 .. ``children``), with the seconds
+    since the start; the caller decides how often to show it.
+    """
     if not getattr(settings, "DEMO_DATA_ALLOWED", False):
         raise DemoError("Demo data is not allowed here (settings.DEMO_DATA_ALLOWED is False)")
     if children < 1:
@@ -2035,6 +2040,8 @@ def load_demo(
     with transaction.atomic():
         cast = build_cast(children=children, seed=seed)
         agreement_seed(cast, today)
+    if progress is not None:
+        progress(0, time.perf_counter() - started)
     clock = Clock(seed)
     driver = Driver(cast, clock, today)
     planner = Planner(cast, seed=seed, today=today, children=children)
@@ -2043,7 +2050,7 @@ def load_demo(
     for done, plan in enumerate(planner.plans(), start=1):
         driver.drive(plan)
         by_scenario[plan.scenario.key] += 1
-        if progress is not None and (done % 500 == 0 or done == children):
+        if progress is not None:
             progress(done, time.perf_counter() - started)
     with transaction.atomic():
         finish_cast(cast)

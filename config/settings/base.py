@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "config.apps.StaticFilesConfig",  # django.contrib.staticfiles (see config/apps.py)
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_forms_gds",
@@ -185,9 +185,16 @@ ADVICE_ATTACHMENTS_MAX = int(os.environ.get("ADVICE_ATTACHMENTS_MAX", "10"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Refused requests (403, 404) log one line, not a traceback; a server error's line carries
+    # the reference its error page showed (config/log_filters.py).
+    "filters": {"request_errors": {"()": "config.log_filters.RequestErrorFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_errors"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "django.request": {"filters": ["request_errors"]},
+    },
 }
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 

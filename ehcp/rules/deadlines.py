@@ -481,8 +481,16 @@ def due_on(period: StatutoryPeriod, start: date) -> date:
 
     Adds ``period.months`` calendar months, then ``period.days`` calendar days. The date is
     never moved for weekends or bank holidays.
+
+    Raises ``ValueError`` if the date would fall outside the calendar (a start near 9999-12-31).
     """
-    return add_months(start, period.months) + timedelta(days=period.days)
+    try:
+        return add_months(start, period.months) + timedelta(days=period.days)
+    except (OverflowError, ValueError) as error:
+        raise ValueError(
+            f"The statutory date cannot be worked out from {format_date(start)}: "
+            "it would fall outside the calendar (1 January 1 to 31 December 9999)"
+        ) from error
 
 
 def is_non_working_day(d: date, bank_holidays: frozenset[date] = frozenset()) -> bool:

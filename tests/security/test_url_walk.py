@@ -56,6 +56,7 @@ EXPECTED = {
     "home": ("GET", EVERYONE),
     "login": ("GET", set()),  # signed-in people are sent on (302)
     "logout": ("GET", set()),  # POST only
+    "favicon": ("GET", EVERYONE),  # /favicon.ico, signed in or not
     "workflows:inbox": ("GET", EVERYONE),
     # the other council's caseworker records requests for their own council
     "workflows:request-new": ("GET", COUNCIL_OFFICERS | {"outsider"}),
@@ -129,7 +130,7 @@ EXPECTED = {
     "notifications:open": ("GET", {"psychologist"}),
 }
 OPENS_BY_REDIRECT = {"notifications:open"}  # a GET that succeeds with a redirect
-PUBLIC = {"login"}
+PUBLIC = {"login", "favicon"}
 # Who may see protected whereabouts: only the manager holds the explicit permission.
 WHEREABOUTS_ALLOWED = {"manager"}
 

@@ -1,19 +1,29 @@
 """`manage.py load_demo`: a fictional county SEN service with cases at every stage.
 
-Safe to run every time (`make run` does): if the demo data is already there it only prints the
-logins. Refuses unless settings.DEMO_DATA_ALLOWED is True (local and test settings).
+Safe to run every time (`make run` does): if the demo data is already there it loads nothing
+more. Refuses unless settings.DEMO_DATA_ALLOWED is True (local and test settings).
+
+It shows its progress (a line for every tenth of the children, with the time taken), then does
+what the background worker would do at once (fires the chasers that are due and sends the
+e-mails waiting to go; the console e-mail backend prints them), so that the demo logins are the
+last thing it prints and are not scrolled away by e-mails when the server starts.
 
 Each step commits on its own, as in the app, so issued plans and letters are rendered after each
 step when CELERY_TASK_ALWAYS_EAGER is on (the local default). For large loads set it to 0: the
 documents then wait for the worker (or `manage.py render_documents`).
 """
 
+import math
+import sys
 from datetime import date
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from notifications.models import Notification, NotificationStatus
+from notifications.services import notification_send_pending
 from workflows import demo
+from workflows.timers import fire_due_timers
 
 
 def _date(value: str) -> date:
@@ -48,28 +58,41 @@ class Command(BaseCommand):
             )
         if children < 1:
             raise CommandError("--children must be at least 1")
+        verbose = options.get("verbosity", 1) >= 1
         if demo.demo_data_loaded():
             self.stdout.write("Demo data already loaded.")
+            self._background_work(today_given=today is not None, verbose=verbose)
             self._logins()
             return
 
-        verbose = options.get("verbosity", 1) >= 1
         if verbose and children >= 500 and getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
             self.stdout.write(
                 "Issued plans and letters are rendered in-process after each step (about 0.1-0.3 s "
                 "each). Set CELERY_TASK_ALWAYS_EAGER=0 to leave them for the worker or "
                 "`manage.py render_documents`."
             )
+        if verbose:
+            self._say(
+                f"Loading the demo data: {children} children, each with a case driven through "
+                "the workflow."
+            )
+        # A line for every tenth of the children (at most every 500).
+        every = max(1, min(500, math.ceil(children / 10)))
 
         def progress(done, seconds):
-            if verbose and children >= 500:
-                self.stdout.write(f"  {done} of {children} cases ({seconds:.0f} s)")
+            if not verbose:
+                return
+            if done == 0:
+                self._say(f"  Agencies and people created ({seconds:.0f} s)")
+            elif done % every == 0 or done == children:
+                self._say(f"  {done} of {children} cases ({seconds:.0f} s)")
 
         try:
             result = demo.load_demo(children=children, seed=seed, today=today, progress=progress)
         except demo.DemoError as exc:
             raise CommandError(str(exc)) from exc
 
+        self._background_work(today_given=today is not None, verbose=verbose)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {result.cases} cases, {result.users} people and {result.agencies} "
@@ -85,18 +108,39 @@ class Command(BaseCommand):
                 "Note: time-machine is not installed, so task and history timestamps are today's; "
                 "the statutory and due dates are right."
             )
-        self._logins()
         extra = result.users - len(demo.DEMO_USERS)
         if extra:
             self.stdout.write(
                 f"Plus {extra} more staff (caseworker2.., psychologist2.., health2.., "
                 "socialcare2.., "
-                f"sensory1, senco2..) with the same password."
+                f"sensory1, senco2..) with the same password as the logins below."
             )
+        self._logins()
+
+    def _say(self, line: str) -> None:
+        """A progress line, shown at once (stdout may be a pipe, as under `make run`)."""
+        self.stdout.write(line)
+        self.stdout.flush()
+
+    def _background_work(self, *, today_given: bool, verbose: bool) -> None:
+        """What the background worker (`manage.py tick`) would do as soon as it starts: fire the
+        chasers that are due, then send every e-mail waiting to go. Done here so that those
+        e-mails are printed before the logins. With --today the data is as of another day than
+        the worker's clock, so the chasers are left to the worker."""
+        already_sent = Notification.objects.filter(status=NotificationStatus.SENT).count()
+        fired = 0 if today_given else fire_due_timers()  # sends their e-mails as each commits
+        while notification_send_pending():
+            pass
+        sent = Notification.objects.filter(status=NotificationStatus.SENT).count() - already_sent
+        sys.stdout.flush()  # the console e-mail backend writes to sys.stdout
+        if verbose and (fired or sent):
+            self._say(f"Chasers fired: {fired}; e-mails sent: {sent}.")
 
     def _logins(self):
+        """The logins table, and where to sign in: the last thing the command prints."""
         rows = [("Username", "Role", "Agency", "Password"), *demo.demo_logins()]
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        self.stdout.write("")
         self.stdout.write("Demo logins:")
         for n, row in enumerate(rows):
             self.stdout.write(
@@ -107,3 +151,4 @@ class Command(BaseCommand):
             )
             if n == 0:
                 self.stdout.write("  " + "  ".join("-" * width for width in widths))
+        self.stdout.write(f"Sign in at {settings.SITE_URL.rstrip('/')}/sign-in/")
