@@ -1,0 +1,250 @@
+"""A whole EHC needs assessment in a real browser, only by clicking and typing, with axe-core.
+
+Nine people sign in through the sign-in page and use only the links, buttons and fields the pages
+show (no addresses typed after signing in, no form posted that the page does not draw): the
+caseworker records the request and consent, decides to assess and asks four agencies; health, the
+educational psychologist, social care and the SENCo claim and submit their advice; the caseworker
+accepts it, decides to issue, builds the plan from the advisers' suggestions, issues the draft,
+records the family's comments and consults the school, which replies; the health trust agrees its
+provision in section G; and the caseworker issues the final plan. axe-core checks every page the
+browser lands on (tests/e2e/axe.py), and the test fails if any page was not checked.
+
+Only the world (agencies, people and their memberships and passwords) is made through the ORM.
+Dates are relative to today, because the live server runs on the real clock.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from agencies.models import Agency, AgencyKind, Membership, Role
+from ehcp.models import Case, CaseStatus
+
+from .axe import AxeGuard
+from .conftest import axe_context
+
+PASSWORD = "a-long-test-password"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PEOPLE = {
+    # username: (first name, last name, role, agency key)
+    "caseworker": ("Priya", "Shah", Role.CASEWORKER, "council"),
+    "health": ("Hana", "Okafor", Role.HEALTH_ADVISER, "health"),
+    "psychologist": ("Pavel", "Novak", Role.EDUCATIONAL_PSYCHOLOGIST, "ep"),
+    "socialcare": ("Sade", "Adeyemi", Role.SOCIAL_CARE_ADVISER, "social"),
+    "senco": ("Sam", "Reid", Role.SENCO, "school"),
+}
+AGENCIES = {
+    "council": ("Exampleshire Council SEN team", AgencyKind.SEN_TEAM),
+    "ep": ("Exampleshire Educational Psychology Service", AgencyKind.EP_SERVICE),
+    "health": ("Exampleshire Community Health NHS Trust", AgencyKind.HEALTH),
+    "social": ("Exampleshire Children's Social Care", AgencyKind.SOCIAL_CARE),
+    "school": ("Hill Top Primary School", AgencyKind.SCHOOL),
+}
+
+# (adviser, task, need, outcome, (provision, who, times, per, minutes))
+ADVICE = [
+    (
+        "health",
+        "Give health advice",
+        "Ada has hypermobility that makes handwriting tiring after ten minutes.",
+        "By the end of Year 5 Ada writes for twenty minutes without pain.",
+        ("Occupational therapy hand-strengthening programme", "Occupational therapist", 1, "a month", 45),
+    ),
+    (
+        "psychologist",
+        "Give psychological advice",
+        "Ada loses track of spoken instructions of more than two steps.",
+        "By the end of Year 5 Ada follows a three-step instruction without prompting.",
+        ("Small-group working memory programme", "Teaching assistant trained in the programme", 3, "a week", 20),
+    ),
+    (
+        "socialcare",
+        "Give social care advice",
+        "Ada's parents need short breaks to sustain care at home.",
+        "Ada enjoys a regular after-school club with her friends by the end of the year.",
+        ("Short breaks at an inclusive after-school club", "Short breaks service", 1, "a week", 120),
+    ),
+    (
+        "senco",
+        "Give educational advice",
+        "Ada reads two years below her age despite phonics support.",
+        "By the end of Year 6 Ada reads age-appropriate texts with understanding.",
+        ("Daily one-to-one structured reading programme", "Specialist teacher", 5, "a week", 20),
+    ),
+]
+
+
+@pytest.fixture
+def world(db):
+    agencies = {key: Agency.objects.create(name=name, kind=kind) for key, (name, kind) in AGENCIES.items()}
+    for username, (first, last, role, agency) in PEOPLE.items():
+        user = get_user_model().objects.create_user(
+            username, password=PASSWORD, first_name=first, last_name=last
+        )
+        Membership.objects.create(user=user, agency=agencies[agency], role=role)
+    return agencies
+
+
+class Browser:
+    """One person's browser: every click that leads to a page is followed by an axe-core check."""
+
+    def __init__(self, context, base_url):
+        self.page = context.new_page()
+        self.base_url = base_url
+        self.axe = AxeGuard(self.page)
+
+    # -- leaving and arriving ------------------------------------------------------------------
+
+    def sign_in(self, username):
+        self.page.goto(f"{self.base_url}/sign-in/")
+        self.axe.check()
+        self.page.get_by_label("Username").fill(username)
+        self.page.get_by_label("Password", exact=True).fill(PASSWORD)
+        self.button("Sign in")
+        first, last = PEOPLE[username][:2]
+        self.see(f"Hello, {first} {last}")
+
+    def sign_out(self):
+        self.button("Sign out")
+
+    def _follow(self, locator):
+        with self.page.expect_navigation():
+            locator.click()
+        self.axe.check()
+
+    def link(self, name, *, exact=False, within=None):
+        self._follow((within or self.page).get_by_role("link", name=name, exact=exact).first)
+
+    def button(self, name, *, exact=False):
+        self._follow(self.page.get_by_role("button", name=name, exact=exact))
+
+    # -- typing and choosing -------------------------------------------------------------------
+
+    def fill(self, label, value, *, exact=False):
+        self.page.get_by_label(label, exact=exact).fill(value)
+
+    def choose(self, label, *, exact=False, within=None):
+        (within or self.page).get_by_role("radio", name=label, exact=exact).check()
+
+    def tick(self, label, *, exact=False):
+        self.page.get_by_role("checkbox", name=label, exact=exact).check()
+
+    def select(self, label, option):
+        self.page.get_by_role("combobox", name=label, exact=True).select_option(label=option)
+
+    def date(self, legend, day):
+        group = self.page.get_by_role("group", name=legend)
+        group.get_by_label("Day").fill(str(day.day))
+        group.get_by_label("Month").fill(str(day.month))
+        group.get_by_label("Year").fill(str(day.year))
+
+    # -- tasks -------------------------------------------------------------------------------
+
+    def open_task(self, title):
+        """From the inbox (the Tasks menu item), open the task and claim it if it is unclaimed."""
+        self.link("Tasks", exact=True, within=self.page.get_by_role("navigation", name="Menu"))
+        self.link(title, exact=True)
+        claim = self.page.get_by_role("button", name="Claim this task")
+        if claim.count():
+            self.button("Claim this task")
+            self.see("You have claimed this task")
+        assert self.heading() == title
+
+    def give_advice(self, title, *, need, outcome, provision):
+        """The adviser writes a need, an outcome and quantified provision for both, and submits."""
+        self.open_task(title)
+        self.button("Write your advice")
+        self.link("Add a need")
+        self.fill("Describe the need", need)
+        self.button("Save")
+        self.see("Need saved in your draft")
+        self.link("Add an outcome")
+        self.fill("Describe the outcome sought", outcome)
+        self.button("Save")
+        self.see("Outcome sought saved in your draft")
+        self.link("Add provision")
+        what, who, times, per, minutes = provision
+        self.fill("What is the provision?", what)
+        self.fill("Who provides it?", who)
+        self.fill("How many times?", str(times))
+        self.select("Per", per)
+        self.fill("Minutes each time (optional)", str(minutes))
+        self.tick(f"Need: {need[:30]}")
+        self.tick(f"Outcome sought: {outcome[:30]}")
+        self.button("Save")
+        self.see("Provision saved in your draft")
+        self.link("Check and submit")
+        assert self.heading() == "Check your advice before you submit it"
+        self.button("Submit advice")
+        self.see("Your advice has been sent to the council")
+
+    # -- looking -------------------------------------------------------------------------------
+
+    def main(self) -> str:
+        return self.page.inner_text("main")
+
+    def see(self, text):
+        assert text in self.main(), f"{text!r} is not on {self.page.url}:\n{self.main()}"
+
+    def heading(self) -> str:
+        return self.page.get_by_role("heading", level=1).inner_text()
+
+
+def test_a_whole_assessment_by_clicking_and_typing_with_no_axe_violations(live_server, chromium, world):
+    today = timezone.localdate()
+    received = today - timedelta(days=80)
+    consent_on = today - timedelta(days=78)
+    decided = today - timedelta(days=60)
+
+    context = axe_context(chromium)
+    me = Browser(context, live_server.url)
+    try:
+        # -- the caseworker records the request and the consent, and decides to assess ----------
+        me.sign_in("caseworker")
+        me.link("Record a request for an EHC needs assessment")
+        me.fill("First name", "Ada")
+        me.fill("Last name", "Lovelace")
+        me.date("Date of birth", today.replace(year=today.year - 9) - timedelta(days=40))
+        me.choose("Parent or carer")
+        me.fill("Name of the person or organisation", "Annabella Lovelace")
+        me.date("Date the request was received", received)
+        me.fill("Reasons for the request", "Reading and attention are far behind despite SEN support.")
+        me.button("Record the request")
+        assert me.heading().startswith("Ada Lovelace")
+        me.link("Record consent")
+        me.choose("EHC needs assessment")
+        for key in ("ep", "health", "social", "school"):
+            me.tick(AGENCIES[key][0])
+        me.choose("Parent or carer")
+        me.fill("Name of the person who gave consent", "Annabella Lovelace")
+        me.date("Date consent was given", consent_on)
+        me.choose("Signed form or letter")
+        me.button("Record consent")
+        me.see("Consent recorded")
+
+        me.link("Tasks for this case")
+        me.link("Decide whether to assess", exact=True)
+        if me.page.get_by_role("button", name="Claim this task").count():
+            me.button("Claim this task")
+        me.choose("Yes, assess")
+        me.date("Date of the decision", decided)
+        me.select("Educational advice (reg 6(1)(b)): ask", AGENCIES["school"][0])
+        me.select("Medical advice (reg 6(1)(c)): ask", AGENCIES["health"][0])
+        me.select("Psychological advice (reg 6(1)(d)): ask", AGENCIES["ep"][0])
+        me.select("Social care advice (reg 6(1)(e)): ask", AGENCIES["social"][0])
+        me.button("Record the decision")
+        me.sign_out()
+
+        # -- four agencies claim, write and submit their advice ----------------------------------
+        for username, title, need, outcome, provision in ADVICE:
+            me.sign_in(username)
+            me.give_advice(title, need=need, outcome=outcome, provision=provision)
+            me.sign_out()
+    finally:
+        me.page.screenshot(path="/tmp/journey/last.png", full_page=True)
+        context.close()
