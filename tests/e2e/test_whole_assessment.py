@@ -46,6 +46,7 @@ AGENCIES = {
     "school": ("Hill Top Primary School", AgencyKind.SCHOOL),
 }
 
+FAMILY_VIEWS = "Ada loves drawing and horses. She wants to read stories to her little brother."
 # (adviser, task, need, outcome, (provision, who, times, per, minutes))
 ADVICE = [
     (
@@ -200,6 +201,8 @@ def test_a_whole_assessment_by_clicking_and_typing_with_no_axe_violations(live_s
     received = today - timedelta(days=80)
     consent_on = today - timedelta(days=78)
     decided = today - timedelta(days=60)
+    views_on = today - timedelta(days=50)
+    issue_decided = today - timedelta(days=30)
 
     context = axe_context(chromium)
     me = Browser(context, live_server.url)
@@ -245,6 +248,29 @@ def test_a_whole_assessment_by_clicking_and_typing_with_no_axe_violations(live_s
             me.sign_in(username)
             me.give_advice(title, need=need, outcome=outcome, provision=provision)
             me.sign_out()
+
+        # -- the caseworker records the family's views, accepts the advice, decides to issue ----
+        me.sign_in("caseworker")
+        me.open_task("Record the family's views")
+        me.button("Record the family's views")
+        me.link("Add the family's views")
+        me.fill("The family's views, interests and aspirations", FAMILY_VIEWS)
+        me.button("Save")
+        me.see("saved in your draft")
+        me.link("Check and submit")
+        me.date("Date the family gave their views", views_on)
+        me.button("Record the family's views")
+        for _adviser, title, need, _outcome, _provision in ADVICE:
+            me.open_task(title.replace("Give", "Review"))
+            me.button("Review the advice")
+            me.see(need)
+            me.choose("Yes, accept it")
+            me.button("Save the decision")
+            me.see("Advice accepted")
+        me.open_task("Decide whether to issue a plan")
+        me.choose("Yes, issue a plan")
+        me.date("Date of the decision", issue_decided)
+        me.button("Record the decision")
     finally:
         me.page.screenshot(path="/tmp/journey/last.png", full_page=True)
         context.close()
