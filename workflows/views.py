@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.access import actor_for
 from agencies.models import Agency
+from ehcp import plan_selectors
 from ehcp import services as ehcp_services
 from ehcp.forms import RequestForm
 from ehcp.rules import deadlines
@@ -33,6 +34,10 @@ PERIODS = {p.code: p for p in deadlines.ALL_PERIODS}
 def home(request):
     """A start page for each role: what is waiting for you, and where your work lives."""
     actor = actor_for(request.user)
+    health_agreements = plan_selectors.cases_awaiting_health_agreement(actor)
+    if health_agreements:
+        child_ids = sorted({case.child_id for case in health_agreements})
+        audit_read(request, what="list", child_ids=child_ids)
     return render(
         request,
         "home.html",
@@ -42,6 +47,8 @@ def home(request):
             "queue_task_count": selectors.tasks_in_my_queues(request.user).count(),
             "is_council_officer": actor.is_council_officer,
             "is_manager": actor.is_manager,
+            # Section G of a plan waits for the health body that gave the medical advice.
+            "health_agreements": health_agreements,
         },
     )
 
