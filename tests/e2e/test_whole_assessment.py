@@ -205,9 +205,11 @@ def test_a_whole_assessment_by_clicking_and_typing_with_no_axe_violations(live_s
     decided = today - timedelta(days=30)
     views_on = today - timedelta(days=5)
     issue_decided = today
+    review_on = today + timedelta(days=365)
 
     context = axe_context(chromium)
     me = Browser(context, live_server.url)
+    pages_checked = me.axe.pages
     try:
         # -- the caseworker records the request and the consent, and decides to assess ----------
         me.sign_in("caseworker")
@@ -283,7 +285,81 @@ def test_a_whole_assessment_by_clicking_and_typing_with_no_axe_violations(live_s
         assert suggested >= 12, me.main()  # a need, an outcome and provision from each adviser
         while accept.count():
             me._follow(accept.first)
-        me.page.screenshot(path="/tmp/journey/plan.png", full_page=True)
+        me.see("No suggestions are waiting")
+        me.link("Sections A, I and J")
+        me.fill("Section A: views, interests and aspirations", FAMILY_VIEWS)
+        me.button("Save")
+        for ref in ("F1", "F2"):  # the advisers said how often, not for how long
+            me.link(f"Change provision {ref}", exact=True)
+            me.date("End or review date", review_on)
+            me.button("Save")
+        checks = me.page.locator("[data-check]")
+        failing = me.page.locator("[data-check][data-passed=no]")
+        assert failing.count() == 1 and "agreed by the health body" in failing.inner_text(), me.main()
+        assert checks.count() > 1
+        me.sign_out()
+
+        # -- the health trust agrees its provision in section G ----------------------------------
+        me.sign_in("health")
+        me.see("Health provision for your agreement")
+        me.link("Ada Lovelace")
+        me.link("Agree")
+        me.date("Date the health body agreed it", today)
+        me.button("Agree this provision")
+        me.see("Agreed")
+        me.sign_out()
+
+        # -- the caseworker issues the draft and records the family's comments -------------------
+        me.sign_in("caseworker")
+        me.open_task("Issue the draft plan")
+        me.date("Date the draft plan was sent", today)
+        me.button("Record that the draft was sent")
+        me.open_task("Record comments on the draft and consult a setting")
+        me.choose("Yes", exact=True)
+        me.date("Date the comments were received", today)
+        me.fill("Summary of the comments", "The family agree with the draft and ask for Hill Top.")
+        me.select("School or setting to consult", AGENCIES["school"][0])
+        me.tick("The family asked for this setting")
+        me.button("Record and send the consultation")
+        me.sign_out()
+
+        # -- the school replies to the consultation ---------------------------------------------
+        me.sign_in("senco")
+        me.open_task("Reply to the consultation")
+        me.choose("The setting can meet the child's needs")
+        me.date("Date of the reply", today)
+        me.fill("Reasons and comments", "We can meet Ada's needs with the provision in section F.")
+        me.button("Send the reply")
+        me.sign_out()
+
+        # -- the caseworker issues the final plan -----------------------------------------------
+        me.sign_in("caseworker")
+        me.open_task("Issue the final plan")
+        me.date("Date the final plan was issued", today)
+        me.select("School or setting named in section I", AGENCIES["school"][0])
+        me.button("Record that the final plan was issued")
+        assert me.heading() == "Ada Lovelace"
+        me.see("Final plan issued")
+        me.see("Setting named in the final plan")
+        me.link("Issued plans and letters")
+        me.see("Issued plans and letters")
+        me.axe.assert_all_checked()
     finally:
-        me.page.screenshot(path="/tmp/journey/last.png", full_page=True)
         context.close()
+
+    # What the pages did, as the service recorded it.
+    case = Case.objects.select_related("child").get(child__last_name="Lovelace")
+    assert case.status == CaseStatus.FINAL_ISSUED
+    assert case.final_issued_on == today and case.draft_issued_on == today
+    assert case.named_setting == world["school"]
+    assert {a.kind: a.status for a in case.advice_requests.all()} == dict.fromkeys(
+        ("PARENT_VIEWS", "EDUCATIONAL", "HEALTH", "PSYCHOLOGICAL", "SOCIAL_CARE"), "ACCEPTED"
+    )
+    health = case.plan.provisions.get(section="G")
+    assert health.health_agreed_by.username == "health"
+    assert health.health_agreement_source == "HEALTH_BODY"
+    assert case.plan.provisions.filter(status="ACCEPTED").count() == 4
+    reasons = set(case.history.values_list("history_change_reason", flat=True))
+    assert {"Draft plan issued", "Comments on the draft recorded"} <= reasons
+    # Every page the browser landed on was checked: sign-in pages, forms, error-free results.
+    assert len(pages_checked) >= 90, len(pages_checked)
