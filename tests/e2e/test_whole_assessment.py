@@ -54,21 +54,24 @@ ADVICE = [
         "Give health advice",
         "Ada has hypermobility that makes handwriting tiring after ten minutes.",
         "By the end of Year 5 Ada writes for twenty minutes without pain.",
-        ("Occupational therapy hand-strengthening programme", "Occupational therapist", 1, "a month", 45),
+        ("Occupational therapy hand-strengthening programme", "Occupational therapist", 1,
+         "a month", 45),
     ),
     (
         "psychologist",
         "Give psychological advice",
         "Ada loses track of spoken instructions of more than two steps.",
         "By the end of Year 5 Ada follows a three-step instruction without prompting.",
-        ("Small-group working memory programme", "Teaching assistant trained in the programme", 3, "a week", 20),
+        ("Small-group working memory programme", "Teaching assistant trained in the programme", 3,
+         "a week", 20),
     ),
     (
         "socialcare",
         "Give social care advice",
         "Ada's parents need short breaks to sustain care at home.",
         "Ada enjoys a regular after-school club with her friends by the end of the year.",
-        ("Short breaks at an inclusive after-school club", "Short breaks service", 1, "a week", 120),
+        ("Short breaks at an inclusive after-school club", "Short breaks service", 1, "a week",
+         120),
     ),
     (
         "senco",
@@ -82,7 +85,9 @@ ADVICE = [
 
 @pytest.fixture
 def world(db):
-    agencies = {key: Agency.objects.create(name=name, kind=kind) for key, (name, kind) in AGENCIES.items()}
+    agencies = {
+        key: Agency.objects.create(name=name, kind=kind) for key, (name, kind) in AGENCIES.items()
+    }
     for username, (first, last, role, agency) in PEOPLE.items():
         user = get_user_model().objects.create_user(
             username, password=PASSWORD, first_name=first, last_name=last
@@ -196,7 +201,9 @@ class Browser:
         return self.page.get_by_role("heading", level=1).inner_text()
 
 
-def test_a_whole_assessment_by_clicking_and_typing_with_no_axe_violations(live_server, chromium, world):
+def test_a_whole_assessment_by_clicking_and_typing_with_no_axe_violations(
+    live_server, chromium, world
+):
     today = timezone.localdate()
     # On time: the decision within 6 weeks, the advice within 6 weeks of being asked; the
     # family's comments come back on the day the draft is sent, so the final plan can follow.
@@ -214,13 +221,16 @@ def test_a_whole_assessment_by_clicking_and_typing_with_no_axe_violations(live_s
         # -- the caseworker records the request and the consent, and decides to assess ----------
         me.sign_in("caseworker")
         me.link("Record a request for an EHC needs assessment")
+        me.button("Record the request")  # nothing filled in: the error summary is checked too
+        assert me.page.title().startswith("Error:")
+        me.see("Enter the last name")
         me.fill("First name", "Ada")
         me.fill("Last name", "Lovelace")
         me.date("Date of birth", today.replace(year=today.year - 9) - timedelta(days=40))
         me.choose("Parent or carer")
         me.fill("Name of the person or organisation", "Annabella Lovelace")
         me.date("Date the request was received", received)
-        me.fill("Reasons for the request", "Reading and attention are far behind despite SEN support.")
+        me.fill("Reasons for the request", "Reading and attention are far behind despite support.")
         me.button("Record the request")
         assert me.heading().startswith("Ada Lovelace")
         me.link("Record consent")
@@ -295,7 +305,8 @@ def test_a_whole_assessment_by_clicking_and_typing_with_no_axe_violations(live_s
             me.button("Save")
         checks = me.page.locator("[data-check]")
         failing = me.page.locator("[data-check][data-passed=no]")
-        assert failing.count() == 1 and "agreed by the health body" in failing.inner_text(), me.main()
+        assert failing.count() == 1, me.main()
+        assert "agreed by the health body" in failing.inner_text()
         assert checks.count() > 1
         me.sign_out()
 
@@ -335,6 +346,11 @@ def test_a_whole_assessment_by_clicking_and_typing_with_no_axe_violations(live_s
         # -- the caseworker issues the final plan -----------------------------------------------
         me.sign_in("caseworker")
         me.open_task("Issue the final plan")
+        me.date("Date the final plan was issued", today + timedelta(days=1))
+        me.select("School or setting named in section I", AGENCIES["school"][0])
+        me.button("Record that the final plan was issued")
+        me.see("must be today or in the past")  # refused: nothing issued
+        assert Case.objects.get(child__last_name="Lovelace").status == CaseStatus.CONSULTING
         me.date("Date the final plan was issued", today)
         me.select("School or setting named in section I", AGENCIES["school"][0])
         me.button("Record that the final plan was issued")
