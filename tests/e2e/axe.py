@@ -52,27 +52,28 @@ def assert_accessible(page) -> None:
 
 
 class AxeGuard:
-    """Checks the current page with axe and remembers which navigations have been checked."""
+    """Checks the current page with axe and makes sure no page goes unchecked.
+
+    Every top-level navigation is noted; `check()` runs axe on the page the browser is on and
+    fails if more than one page was reached since the last check (a page was skipped), and
+    `assert_all_checked()` fails if the last page reached was never checked."""
 
     def __init__(self, page):
         self.page = page
-        self.navigations = 0
-        self.checked = 0
+        self.pending: list[str] = []
         self.pages: list[str] = []
         page.on("framenavigated", self._navigated)
 
     def _navigated(self, frame):
-        if frame == self.page.main_frame:
-            self.navigations += 1
+        if frame == self.page.main_frame and frame.url != "about:blank":
+            self.pending.append(frame.url)
 
     def check(self) -> None:
         self.page.wait_for_load_state("load")
+        skipped, self.pending = self.pending[:-1], []
+        assert not skipped, f"page(s) reached without an axe check: {skipped}"
         assert_accessible(self.page)
-        self.checked = self.navigations
         self.pages.append(self.page.url)
 
     def assert_all_checked(self) -> None:
-        assert self.checked == self.navigations, (
-            f"{self.navigations - self.checked} page(s) were visited after the last axe check "
-            f"(last checked: {self.pages[-1:] or 'none'}, now on {self.page.url})"
-        )
+        assert not self.pending, f"page(s) reached after the last axe check: {self.pending}"

@@ -42,7 +42,6 @@ def world(walk, council):
     ]
     return {
         "caseworker": (walk.cast.caseworker, [
-            reverse("home"),
             reverse("workflows:inbox"),
             reverse("ehcp:case-list"),
             *case_pages,
@@ -58,7 +57,6 @@ def world(walk, council):
             reverse("workflows:advice:review", args=[health.public_id]),
         ]),
         "psychologist": (walk.cast.psychologist, [
-            reverse("home"),
             reverse("workflows:inbox"),
             reverse("ehcp:case-detail", args=[case.public_id]),
             reverse("ehcp:calculator"),
@@ -70,13 +68,11 @@ def world(walk, council):
             reverse("workflows:advice:detail", args=[psych.public_id]),
         ]),
         "health": (walk.cast.health_adviser, [
-            reverse("home"),
             reverse("workflows:inbox"),
             reverse("workflows:advice:list"),
             reverse("workflows:advice:detail", args=[health.public_id]),
         ]),
         "iglead": (iglead, [
-            reverse("home"),
             reverse("governance:index"),
             reverse("governance:access-by-child"),
             reverse("governance:break-glass-queue"),
@@ -97,6 +93,7 @@ def test_main_pages_have_no_axe_violations(live_server, chromium, world, who):
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
+    guard.check()  # the start page the sign-in leads to
     problems = []
     for path in paths:
         response = page.goto(f"{live_server.url}{path}")
@@ -105,6 +102,7 @@ def test_main_pages_have_no_axe_violations(live_server, chromium, world, who):
             guard.check()
         except AccessibilityViolations as error:
             problems.append(str(error))
+    guard.assert_all_checked()
     context.close()
     assert not problems, "\n\n".join(problems)
 
@@ -137,3 +135,24 @@ def test_describe_lists_each_rule_and_its_elements():
         "  - region [moderate]: All page content should be contained by landmarks",
         "      .govuk-back-link",
     ]
+
+
+def test_the_guard_fails_when_a_page_was_reached_without_a_check(chromium):
+    page = axe_context(chromium).new_page()
+    guard = AxeGuard(page)
+    ok = (
+        '<html lang="en"><head><title>{0}</title></head>'
+        "<body><main><h1>{0}</h1></main></body></html>"
+    )
+    page.goto("data:text/html," + ok.format("One"))
+    guard.check()
+    page.goto("data:text/html," + ok.format("Two"))
+    guard.check()
+    guard.assert_all_checked()
+    page.goto("data:text/html," + ok.format("Three"))
+    with pytest.raises(AssertionError, match="after the last axe check"):
+        guard.assert_all_checked()
+    page.goto("data:text/html," + ok.format("Four"))
+    with pytest.raises(AssertionError, match="reached without an axe check"):
+        guard.check()
+    assert len(guard.pages) == 2

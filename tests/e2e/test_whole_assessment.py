@@ -303,11 +303,9 @@ def test_a_whole_assessment_by_clicking_and_typing_with_no_axe_violations(
             me.link(f"Change provision {ref}", exact=True)
             me.date("End or review date", review_on)
             me.button("Save")
-        checks = me.page.locator("[data-check]")
-        failing = me.page.locator("[data-check][data-passed=no]")
-        assert failing.count() == 1, me.main()
-        assert "agreed by the health body" in failing.inner_text()
-        assert checks.count() > 1
+        # Only the health body's agreement to section G is missing now.
+        me.see("has not been agreed by the health body")
+        assert "does not say" not in me.main() and "has no provision" not in me.main()
         me.sign_out()
 
         # -- the health trust agrees its provision in section G ----------------------------------

@@ -11,7 +11,7 @@ import pytest
 from agencies.access import actor_for
 from agencies.models import AgencyKind, Role
 from ehcp import plan_selectors, services
-from ehcp.models import Case, CaseStatus, PlanProvision
+from ehcp.models import AccessEvent, Case, CaseStatus, PlanProvision
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +42,9 @@ def test_the_health_adviser_sees_the_case_and_follows_the_link_to_agree(client, 
     assert section is not None
     link = f'href="/cases/{case.public_id}/plan/documents/"'
     assert link in section and case.child.full_name in section and "(1 to agree)" in section
+    # Listing the child on the start page is a read of their record: it is in the audit.
+    event = AccessEvent.objects.filter(user=drafting.cast.health_adviser, what="list").latest("pk")
+    assert event.child_ids == [case.child_id]
 
     documents = client.get(f"/cases/{case.public_id}/plan/documents/").content.decode()
     agree = f"/cases/{case.public_id}/plan/provisions/{provision.public_id}/health-agreement/"
