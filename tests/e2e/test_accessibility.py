@@ -1,4 +1,4 @@
-"""axe-core over the main pages, as a caseworker, as partners and as the IG lead.
+"""axe-core over the main pages, as a caseworker, partners, a manager and the IG lead.
 
 The world is built through the real services (tests/factories.CaseWalk); the pages are opened by
 address, signed in through the sign-in page. Any axe-core violation on any page fails the test
@@ -72,16 +72,24 @@ def world(walk, council):
             reverse("workflows:advice:list"),
             reverse("workflows:advice:detail", args=[health.public_id]),
         ]),
+        "manager": (walk.cast.manager, [
+            reverse("ehcp:caseload"),
+            reverse("ehcp:caseload") + "?overdue=1",
+            reverse("ehcp:exception-new", args=[case.public_id]),
+            reverse("governance:break-glass-request"),
+        ]),
         "iglead": (iglead, [
             reverse("governance:index"),
             reverse("governance:access-by-child"),
             reverse("governance:break-glass-queue"),
             reverse("governance:incident-list"),
+            reverse("governance:incident-new"),
+            reverse("governance:access-by-person"),
         ]),
     }
 
 
-@pytest.mark.parametrize("who", ["caseworker", "psychologist", "health", "iglead"])
+@pytest.mark.parametrize("who", ["caseworker", "psychologist", "health", "manager", "iglead"])
 def test_main_pages_have_no_axe_violations(live_server, chromium, world, who):
     user, paths = world[who]
     context = axe_context(chromium)
