@@ -41,6 +41,20 @@ COUNCIL_CASEWORK_ROLES = frozenset({Role.CASEWORKER, Role.SEN_MANAGER})
 MANAGER_ROLES = frozenset({Role.SEN_MANAGER, Role.ADMINISTRATOR})
 
 
+# Who may use emergency (break-glass) access to a case outside their relationship to it (AC-07).
+# The information sharing agreement lets its partners' practitioners share without the usual
+# route when a child is at risk or has an urgent health or care need (section 4.2), so only the
+# partners' professional advisers may: the educational psychologist, the health adviser and the
+# social care adviser. Not the council's caseworkers and SEN managers (they already see every
+# case of their council), not its panel members or administrators (no care role), not the IG
+# lead (who reviews every use and must not review their own), and not schools' SENCos (schools
+# receive information under the statutory consultation, not as parties to emergency sharing).
+# Their agency must also be a party to an agreement in force with the council (SharingAgreement).
+BREAK_GLASS_ROLES = frozenset(
+    {Role.EDUCATIONAL_PSYCHOLOGIST, Role.HEALTH_ADVISER, Role.SOCIAL_CARE_ADVISER}
+)
+
+
 # Who may claim and complete the tasks in each kind of agency's queue.
 QUEUE_ROLES = {
     AgencyKind.SEN_TEAM: frozenset({Role.CASEWORKER, Role.SEN_MANAGER}),
@@ -140,3 +154,84 @@ class DataAccessRule(models.Model):
 
     def __str__(self):
         return f"{self.get_agency_kind_display()} may see {self.get_data_type_display().lower()} for {self.purpose}"
+
+
+class SharingAgreementQuerySet(models.QuerySet):
+    def in_force(self, today):
+        """Agreements in force on `today`: started, and not yet ended (the end date is the last
+        day). The same test as `agencies.rules.agreements.in_force`, done in the database."""
+        return self.filter(starts_on__lte=today).filter(
+            models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=today)
+        )
+
+
+class SharingAgreement(models.Model):
+    """An information sharing agreement between a council and its partner agencies (LB-06).
+
+    Only an agency that is a party to an agreement in force with the council that holds a case
+    may use emergency (break-glass) access to it (AC-07). An agreement that has ended, or has not
+    started, gives its parties nothing. Edit it in the Django admin when a new version is signed,
+    a partner joins or leaves, or the review date moves; every change is kept in its history.
+    """
+
+    reference = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text="The agreement's name and version, for example "
+        "\"SEND Information Sharing Agreement v3 (2021)\".",
+    )
+    council = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="sharing_agreements_held",
+        limit_choices_to={"kind": AgencyKind.SEN_TEAM},
+        help_text="The council SEN team whose cases the agreement covers.",
+    )
+    parties = models.ManyToManyField(
+        Agency,
+        related_name="sharing_agreements",
+        blank=True,
+        help_text="The partner agencies that signed the agreement.",
+    )
+    starts_on = models.DateField("Starts on", help_text="The first day the agreement is in force.")
+    review_on = models.DateField(
+        "Review by", null=True, blank=True, help_text="When the agreement must next be reviewed."
+    )
+    ends_on = models.DateField(
+        "Ends on",
+        null=True,
+        blank=True,
+        help_text="The last day the agreement is in force. Leave blank while it has no end date.",
+    )
+
+    objects = SharingAgreementQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[parties])
+
+    class Meta:
+        ordering = ["council__name", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="agreement_ends_after_it_starts",
+                violation_error_message="The end date must be the same as or after the start date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class SignInSession(models.Model):
+    """Which server-side session belongs to whom, written at sign-in, so that disabling an account
+    or revoking a membership can end that person's live sessions at once (AC-06)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "signed_in_at"])]
+
+    def __str__(self):
+        return f"Session of {self.user} from {self.signed_in_at:%Y-%m-%d %H:%M}"

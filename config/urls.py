@@ -20,5 +20,6 @@ urlpatterns = [
     path("tasks/", include("workflows.urls")),
     path("cases/", include("ehcp.urls")),
     path("governance/", include("ehcp.governance_urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from agencies.access import ALL_DATA_TYPES, Actor, data_types_for
-from agencies.models import DataType
+from agencies.models import BREAK_GLASS_ROLES, DataType
 
 from .models import AdviceRequest, BreakGlassGrant, Case, SettingConsultation
 from .rules.consent import Purpose
@@ -78,7 +78,9 @@ def case_access(actor: Actor, case: Case, *, now=None) -> CaseAccess | None:
     now = now or timezone.now()
     grant = BreakGlassGrant.objects.active(now).filter(case=case, user_id=actor.user_id).first()
     if grant is not None:
-        kinds = {kind for _, kind, _ in actor.memberships}
+        # What the roles that may break glass may see: not what another membership of theirs
+        # (a school's SENCo, say) would.
+        kinds = {kind for _, kind, role in actor.memberships if role in BREAK_GLASS_ROLES}
         return CaseAccess(
             relationship="break-glass",
             data_types=data_types_for(kinds, Purpose.STATUTORY_ASSESSMENT),

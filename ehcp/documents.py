@@ -24,6 +24,7 @@ from django.utils.safestring import mark_safe
 
 from .models import DocumentKind
 from .plan_selectors import SECTION_TITLES
+from .rules.plan_dates import govuk_dates
 
 PLAN_TEMPLATE = "pdf/plan.html"
 LETTER_TEMPLATES = {
@@ -76,6 +77,10 @@ _WATERMARK_SVG = (
     'font-weight="bold" fill="#d4351c" fill-opacity="0.10" transform="rotate(-40 300 300)">DRAFT</text></svg>'
 )
 WATERMARK = "data:image/svg+xml;base64," + base64.b64encode(_WATERMARK_SVG.encode()).decode()
+# A preview (the working copy, not issued) says PREVIEW across every page instead.
+PREVIEW_WATERMARK = "data:image/svg+xml;base64," + base64.b64encode(
+    _WATERMARK_SVG.replace('font-size="150"', 'font-size="110"').replace(">DRAFT<", ">PREVIEW<").encode()
+).decode()
 
 
 def branding() -> dict:
@@ -107,30 +112,44 @@ def _provision_row(row: dict) -> dict:
     }
 
 
-def plan_context(content: dict, *, draft: bool, version: int | None = None, brand: dict | None = None) -> dict:
-    """Everything `templates/pdf/plan.html` shows, from the frozen content. Pure."""
+def plan_context(
+    content: dict,
+    *,
+    draft: bool,
+    version: int | None = None,
+    brand: dict | None = None,
+    preview: bool = False,
+) -> dict:
+    """Everything `templates/pdf/plan.html` shows, from the frozen content. Pure. A `preview` is
+    the working copy shown before it is issued: marked PREVIEW on every page, with no version."""
     brand = brand if brand is not None else branding()
     sections = content["sections"]
     child = content["child"]
     plan_date = _date(content["plan_date"])
     kind = "Draft EHC plan" if draft else "EHC plan"
+    if preview:
+        kind = f"Preview of the {kind[0].lower()}{kind[1:]}, not issued"
+        brand = {**brand, "watermark": PREVIEW_WATERMARK}
     header = f"{child['name']} · {kind} · {format_date(plan_date)}"
+    title = f"{'Draft education' if draft else 'Education'}, health and care plan for {child['name']}"
+    marker = " ".join(filter(None, ["DRAFT" if draft else "", "PREVIEW" if preview else ""]))
     return {
         **brand,
         "draft": draft,
-        "title": f"{'Draft education' if draft else 'Education'}, health and care plan for {child['name']}",
+        "preview": preview,
+        "title": f"Preview: {title}" if preview else title,
         "running_header": css_string(header),
-        "running_draft": css_string("DRAFT" if draft else ""),
+        "running_draft": css_string(marker),
         "child_name": child["name"],
         "first_name": child["first_name"],
         "date_of_birth": _date(child["date_of_birth"]),
         "reference": content["case"]["reference"],
         "plan_date": plan_date,
-        "version": version,
+        "version": None if preview else version,
         "titles": SECTION_TITLES,
         "views": sections["A"]["views"],
         "need_sections": [("B", sections["B"]), ("C", sections["C"]), ("D", sections["D"])],
-        "outcomes": sections["E"],
+        "outcomes": [{**row, "by_when": govuk_dates(row.get("by_when") or "")} for row in sections["E"]],
         "provision_sections": [
             (code, [_provision_row(row) for row in sections[code]]) for code in ("F", "G", "H1", "H2")
         ],
@@ -212,6 +231,13 @@ def render_pdf(html: str) -> bytes:
 
 def render_document(kind: str, content: dict, *, version: int | None = None) -> bytes:
     return render_pdf(render_html(kind, content, version=version))
+
+
+def render_plan_preview(content: dict) -> bytes:
+    """The working copy of a plan as the PDF it would be issued as, marked PREVIEW: for checking
+    before the issue. Never stored, never a `PlanDocument`."""
+    context = plan_context(content, draft=content["stage"] == DocumentKind.DRAFT_PLAN, preview=True)
+    return render_pdf(render_to_string(PLAN_TEMPLATE, context))
 
 
 def sha256(data: bytes) -> str:

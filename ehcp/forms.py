@@ -17,7 +17,7 @@ from .models import (
     Requester,
 )
 from .rules import consent as consent_rules
-from .rules import deadlines
+from .rules import deadlines, identifiers
 
 
 class GovForm(forms.Form):
@@ -50,15 +50,14 @@ class RequestForm(GovForm):
     first_name = forms.CharField(max_length=100, error_messages={"required": "Enter the first name"})
     last_name = forms.CharField(max_length=100, error_messages={"required": "Enter the last name"})
     date_of_birth = date_field("Date of birth")
-    upn = forms.CharField(label="Unique pupil number (UPN)", max_length=13, required=False)
-    nhs_number = forms.RegexField(
-        label="NHS number",
-        regex=r"^\d{10}$",
-        required=False,
-        error_messages={"invalid": "Enter an NHS number with 10 digits"},
+    upn = forms.CharField(
+        label="Unique pupil number (UPN)", max_length=20, required=False, help_text="For example, A123456789012"
+    )
+    nhs_number = forms.CharField(
+        label="NHS number", max_length=20, required=False, help_text="For example, 943 476 5919"
     )
     address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    postcode = forms.CharField(max_length=10, required=False)
+    postcode = forms.CharField(max_length=12, required=False)
     protected_whereabouts = forms.BooleanField(
         label="Whereabouts must be protected (for example, a court order or a refuge)", required=False
     )
@@ -100,6 +99,21 @@ class RequestForm(GovForm):
         self.fields["current_setting"].queryset = agencies_of(AgencyKind.SCHOOL)
         self.fields["caseworker"].queryset = caseworkers
         self.fields["caseworker"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def _identifier(self, name: str, normalise) -> str:
+        try:
+            return normalise(self.cleaned_data.get(name, ""))
+        except identifiers.IdentifierError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_upn(self) -> str:
+        return self._identifier("upn", identifiers.normalise_upn)
+
+    def clean_nhs_number(self) -> str:
+        return self._identifier("nhs_number", identifiers.normalise_nhs_number)
+
+    def clean_postcode(self) -> str:
+        return self._identifier("postcode", identifiers.normalise_postcode)
 
     def clean(self):
         data = super().clean()

@@ -110,11 +110,24 @@ class BreakGlassReviewForm(GovForm):
 
 
 class BreakGlassRequestForm(GovForm):
+    """Who the child is, by more than the case reference (AC-07): the reference, the child's
+    date of birth, and their last name or NHS number. All must match, or nothing is granted."""
+
     case_reference = forms.CharField(
         label="Case reference",
         max_length=20,
         help_text="For example, EHC000123",
-        error_messages={"required": "Enter the case reference", "max_length": NO_SUCH_CASE},
+        error_messages={
+            "required": "Enter the case reference",
+            "max_length": "Enter the case reference as it is shown, for example EHC000123",
+        },
+    )
+    date_of_birth = date_field("Child's date of birth", help_text="For example, 14 5 2018")
+    child_identifier = forms.CharField(
+        label="Child's last name or NHS number",
+        max_length=100,
+        help_text="Enter either one. The NHS number has 10 digits.",
+        error_messages={"required": "Enter the child's last name or NHS number"},
     )
     reason = forms.ChoiceField(
         label="Why do you need access now?",

@@ -5,10 +5,19 @@ import json
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import BooleanField, Count, Max, Min, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-from .models import AccessEvent, AccessWhat, BreakGlassGrant, Child, Disclosure, SecurityIncident
+from .models import (
+    AccessEvent,
+    AccessWhat,
+    BreakGlassAttempt,
+    BreakGlassGrant,
+    BreakGlassOutcome,
+    Child,
+    Disclosure,
+    SecurityIncident,
+)
 
 
 def _json_list_contains(table: str, column: str, value) -> RawSQL:
@@ -72,3 +81,25 @@ def break_glass_review_queue() -> QuerySet[BreakGlassGrant]:
 
 def incident_list() -> QuerySet[SecurityIncident]:
     return SecurityIncident.objects.select_related("recorded_by", "decided_by").order_by("-aware_at", "-pk")
+
+
+def break_glass_refusals_by_person(*, since: datetime) -> list[dict]:
+    """Refused requests for emergency access since `since`, one row per person with how many of
+    each kind and the first and last time, most recent first (one query; rows are people)."""
+    refused = [
+        BreakGlassOutcome.NOT_MATCHED,
+        BreakGlassOutcome.NOT_ALLOWED,
+        BreakGlassOutcome.LIMITED,
+    ]
+    return list(
+        BreakGlassAttempt.objects.filter(attempted_at__gte=since, outcome__in=refused)
+        .values("user_id", "user__username", "user__first_name", "user__last_name")
+        .annotate(
+            not_matched=Count("pk", filter=Q(outcome=BreakGlassOutcome.NOT_MATCHED)),
+            not_allowed=Count("pk", filter=Q(outcome=BreakGlassOutcome.NOT_ALLOWED)),
+            limited=Count("pk", filter=Q(outcome=BreakGlassOutcome.LIMITED)),
+            first_at=Min("attempted_at"),
+            last_at=Max("attempted_at"),
+        )
+        .order_by("-last_at", "user_id")
+    )

@@ -5,9 +5,12 @@ queue (AC-07) and the security incident register (AU-08). Everyone else gets a 4
 chosen in POSTed forms, so no case reference or name ever appears in a URL (DM-04), and running
 one writes an access event.
 
-The break-glass request page is for anyone signed in.
+The break-glass request page is for the roles and agencies the information sharing agreement
+names (`agencies.models.BREAK_GLASS_ROLES`, parties to an agreement in force); anyone else gets a
+403 that says so.
 """
 
+from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
@@ -18,12 +21,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from agencies import agreements
 from agencies.access import actor_for
 
 from . import governance_forms as forms
 from . import governance_selectors as selectors
 from .audit import audit_read, request_context
-from .models import AccessWhat, BreakGlassGrant, NotifyDecision, SecurityIncident
+from .formats import govuk_datetime, govuk_time
+from .models import AccessWhat, BreakGlassGrant, BreakGlassOutcome, NotifyDecision, SecurityIncident
 from .rules import incidents as incident_rules
 from .services import governance as services
 from .services.assessment import CaseRuleError
@@ -126,29 +131,64 @@ def break_glass_review(request, public_id):
     return render(request, "governance/break_glass_review.html", {"grant": grant, "form": form, "events": events})
 
 
-# -- break-glass: asking for access (anyone signed in) -------------------------------------------
+REFUSALS_DAYS = 30
+
+
+@require_http_methods(["GET"])
+@ig_lead_required
+def break_glass_attempts(request):
+    """Who has been refused emergency access in the last 30 days, and how often (AC-07)."""
+    since = timezone.now() - timedelta(days=REFUSALS_DAYS)
+    rows = selectors.break_glass_refusals_by_person(since=since)
+    return render(
+        request, "governance/break_glass_attempts.html", {"rows": rows, "days": REFUSALS_DAYS}
+    )
+
+
+# -- break-glass: asking for access (the roles and agencies the agreement names) -----------------
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def break_glass_request(request):
+    """Only the roles and agencies the information sharing agreement names may ask (AC-07);
+    anyone else is told so, with a 403, and a POST from them is recorded as a refused attempt."""
+    may_ask = agreements.break_glass_agency_ids(actor_for(request.user), today=timezone.localdate())
+    if not may_ask and request.method == "GET":
+        return _break_glass_unavailable(request)
     form = forms.BreakGlassRequestForm(posted_data(request))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and (form.is_valid() or not may_ask):
+        data = form.cleaned_data
         try:
             grant = services.break_glass_request(
-                case_reference=form.cleaned_data["case_reference"],
+                case_reference=data.get("case_reference", ""),
+                date_of_birth=data.get("date_of_birth"),
+                child_identifier=data.get("child_identifier", ""),
                 user=request.user,
-                reason=form.cleaned_data["reason"],
-                justification=form.cleaned_data["justification"],
+                reason=data.get("reason", ""),
+                justification=data.get("justification", ""),
                 **request_context(request),
             )
+        except services.BreakGlassRefused as error:
+            if error.outcome == BreakGlassOutcome.NOT_ALLOWED:
+                return _break_glass_unavailable(request)
+            _form_errors(form, error)
         except CaseRuleError as error:
             _form_errors(form, error)
         else:
-            until = timezone.localtime(grant.expires_at)
-            messages.success(request, f"You have emergency access to {grant.case.reference} until {until:%H:%M}")
+            until = govuk_time(grant.expires_at)
+            messages.success(request, f"You have emergency access to {grant.case.reference} until {until}")
             return redirect("ehcp:case-detail", public_id=grant.case.public_id)
     return render(request, "governance/break_glass_request.html", {"form": form})
+
+
+def _break_glass_unavailable(request):
+    return render(
+        request,
+        "governance/break_glass_unavailable.html",
+        {"message": services.NOT_ALLOWED},
+        status=403,
+    )
 
 
 # -- the security incident register (AU-08) ------------------------------------------------------
@@ -255,7 +295,7 @@ def incident_decision(request, public_id):
             "title": f"Decide whether to report {incident.reference} to the ICO",
             "button": "Record the decision",
             "back": "governance:incident-list",
-            "lead": f"Report it by {due:%-d %B %Y at %H:%M}, unless it is unlikely to result in a risk "
+            "lead": f"Report it by {govuk_datetime(due)}, unless it is unlikely to result in a risk "
             "to people's rights and freedoms.",
         },
     )

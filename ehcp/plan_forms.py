@@ -40,6 +40,11 @@ class _EntryForm(GovForm):
         if "outcomes" in self.fields:
             self.fields["outcomes"].queryset = plan.outcomes.filter(status__in=LIVE) if plan else self.fields["outcomes"].queryset.none()
             self.fields["outcomes"].label_from_instance = lambda o: _short(o.text)
+        # A list with nothing to choose is not offered: the page could not draw it, so the
+        # server does not accept it either (no advice received yet, no needs written yet).
+        for name in ("advice", "needs", "outcomes"):
+            if name in self.fields and not self.fields[name].queryset.exists():
+                del self.fields[name]
 
 
 def _links(model, label: str) -> forms.ModelMultipleChoiceField:
@@ -99,7 +104,12 @@ class OutcomeForm(_EntryForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the outcome"},
     )
-    by_when = forms.CharField(label="By when", max_length=200, required=False, help_text="For example, by the end of Year 6")
+    by_when = forms.CharField(
+        label="By when",
+        max_length=200,
+        required=False,
+        help_text="For example, by 31 July 2027, or by the end of Year 6",
+    )
     needs = _links(PlanNeed, "Which needs does it relate to?")
     advice = _links(AdviceRequest, "Which advice is it from?")
 

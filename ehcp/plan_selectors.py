@@ -37,6 +37,8 @@ from .models import (
 )
 from .rules import plan_checks
 from .rules.plan_checks import CheckResult, PlanFacts, Stage
+from .rules.plan_dates import format_date
+from .selectors import agency_label
 
 CONTENT_SCHEMA = 1
 
@@ -79,7 +81,7 @@ def plan_for_case(case: Case) -> Plan | None:
 
 def plan_with_entries(plan: Plan) -> Plan:
     """Prefetch every entry and link the plan page and the content need (a fixed number of queries)."""
-    advice = AdviceRequest.objects.select_related("agency")
+    advice = AdviceRequest.objects.select_related("agency", "submitted_by")
     prefetch_related_objects(
         [plan],
         Prefetch("needs", queryset=PlanNeed.objects.prefetch_related(Prefetch("advice", queryset=advice))),
@@ -100,6 +102,22 @@ def plan_with_entries(plan: Plan) -> Plan:
 def case_advice(case: Case) -> list[AdviceRequest]:
     """The advice gathered for the case (section K), in the order it was asked for."""
     return list(case.advice_requests.select_related("agency").order_by("kind", "pk"))
+
+
+def family_views_text(advice: AdviceRequest) -> str:
+    """Section A's words from the family's views: their views, interests and aspirations as they
+    wrote them (each entry a paragraph), or the whole of their advice if it has no such entry."""
+    views = [" ".join(e.text.split()) for e in advice.entries.all() if e.kind == "VIEWS" and e.text.strip()]
+    return "\n\n".join(views) if views else advice.summary.strip()
+
+
+def accepted_family_views(case: Case) -> list[AdviceRequest]:
+    """The family's views the council has recorded (accepted), with their entries."""
+    return list(
+        AdviceRequest.objects.filter(
+            case=case, kind=AdviceKind.PARENT_VIEWS, status=AdviceRequest.Status.ACCEPTED
+        ).prefetch_related("entries")
+    )
 
 
 # -- content -------------------------------------------------------------------------------------
@@ -271,12 +289,64 @@ def plan_check_results(plan: Plan | None, *, case: Case, advice, stage: Stage, p
     return plan_checks.plan_checks(plan_facts(content, placement_type_in_draft=placement_type), stage)
 
 
-def plan_suggestions(plan: Plan) -> dict[str, list]:
-    """Entries pre-filled from the advice that the caseworker has not yet accepted or dropped."""
+def advice_source(advice: AdviceRequest, *, whereabouts: bool) -> str:
+    """Where a suggestion came from: the kind of advice, the agency and the adviser who submitted
+    it ("Health advice from Exampleshire ICB (Dr Ada Byrne)"). A school or setting is not named,
+    nor its adviser, for someone who may not see a protected child's whereabouts."""
+    agency = agency_label(advice.agency, whereabouts=whereabouts)
+    text = f"{advice.get_kind_display().split(' (')[0]} from {agency}"
+    if advice.submitted_by is not None and agency == advice.agency.name:
+        text += f" ({_name(advice.submitted_by)})"
+    return text
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """An entry pre-filled from the advice, with the advice it came from."""
+
+    entry: PlanNeed | PlanOutcome | PlanProvision
+    sources: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return getattr(self.entry, "what", None) or self.entry.text
+
+    @property
+    def details(self) -> list[str]:
+        """What the suggestion says besides its text: who, how often, when (GOV.UK dates)."""
+        entry, parts = self.entry, []
+        if isinstance(entry, PlanOutcome) and entry.by_when:
+            parts.append(f"By when: {entry.by_when}")
+        if isinstance(entry, PlanProvision):
+            if entry.who:
+                parts.append(f"Who: {entry.who}")
+            how_often = entry.frequency_text
+            if entry.session_minutes:
+                how_often = ", ".join(filter(None, [how_often, f"{entry.session_minutes} minutes each time"]))
+            if how_often:
+                parts.append(how_often[:1].upper() + how_often[1:])
+            if entry.starts_on and entry.ends_on:
+                parts.append(f"From {format_date(entry.starts_on)} to {format_date(entry.ends_on)}")
+            elif entry.ends_on:
+                parts.append(f"Until {format_date(entry.ends_on)}")
+        return parts
+
+
+def plan_suggestions(plan: Plan, *, whereabouts: bool = False) -> dict[str, list[Suggestion]]:
+    """Entries pre-filled from the advice that the caseworker has not yet accepted or dropped,
+    each with its source. Expects `plan_with_entries(plan)` (no further queries)."""
+
+    def rows(entries) -> list[Suggestion]:
+        return [
+            Suggestion(e, tuple(advice_source(a, whereabouts=whereabouts) for a in e.advice.all()))
+            for e in entries
+            if e.is_suggestion
+        ]
+
     return {
-        "needs": [n for n in plan.needs.all() if n.is_suggestion],
-        "outcomes": [o for o in plan.outcomes.all() if o.is_suggestion],
-        "provisions": [p for p in plan.provisions.all() if p.is_suggestion],
+        "needs": rows(plan.needs.all()),
+        "outcomes": rows(plan.outcomes.all()),
+        "provisions": rows(plan.provisions.all()),
     }
 
 

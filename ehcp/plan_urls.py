@@ -21,6 +21,7 @@ urlpatterns = [
     path("<str:kind>/<uuid:entry_id>/remove/", views.entry_remove, name="entry-remove"),
     path("history/", views.plan_history, name="history"),
     path("compare/", views.plan_compare, name="compare"),
+    path("preview/", views.plan_preview, name="preview"),
     path("documents/", views.plan_documents, name="documents"),
     path("documents/<uuid:document_id>/", views.document_download, name="document-download"),
 ]

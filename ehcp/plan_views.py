@@ -21,9 +21,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from agencies.access import actor_for
 from agencies.models import AgencyKind
 
-from . import plan_forms, plan_selectors, selectors, services
+from . import documents, plan_forms, plan_selectors, selectors, services
 from .audit import audit_read, audited_view
-from .models import CaseStatus, DocumentKind, PlanDocument, PlanEntryStatus, PlanNeed, PlanOutcome, PlanProvision
+from .models import AdviceRequest, CaseStatus, DocumentKind, PlanDocument, PlanEntryStatus, PlanNeed, PlanOutcome, PlanProvision
 from .rules.plan_checks import Stage
 from .views import _case_for_officer, _form_errors, council_officer_required, posted_data
 
@@ -143,12 +143,15 @@ def plan_overview(request, public_id):
             "content": content,
             "sections": content["sections"],
             "titles": plan_selectors.SECTION_TITLES,
-            "suggestions": plan_selectors.plan_suggestions(plan) if plan else {},
+            "suggestions": (
+                plan_selectors.plan_suggestions(plan, whereabouts=access.whereabouts) if plan else {}
+            ),
             "checks": checks,
             "checks_passed": all(result.passed for result in checks),
             "stage": stage,
             "editable": case.status in services.plan.EDITABLE_STATUSES,
             "has_advice": any(a.received_on for a in advice),
+            "has_accepted_advice": any(a.status == AdviceRequest.Status.ACCEPTED for a in advice),
             "documents": plan_selectors.case_documents(case),
         },
     )
@@ -164,9 +167,21 @@ def plan_details(request, public_id):
     except _Refused:
         return _overview(case)
     form = plan_forms.PlanDetailsForm(posted_data(request))
-    if request.method == "GET" and plan is not None:
-        form.initial = {"views": plan.views, "placement_type": plan.placement_type, "personal_budget": plan.personal_budget}
-    family = [a for a in plan_selectors.case_advice(case) if a.kind == "PARENT_VIEWS" and a.received_on]
+    family = plan_selectors.accepted_family_views(case)
+    lead = ""
+    if request.method == "GET":
+        if plan is not None:
+            form.initial = {
+                "views": plan.views,
+                "placement_type": plan.placement_type,
+                "personal_budget": plan.personal_budget,
+            }
+        if not form.initial.get("views"):
+            # Section A starts from the family's views as the council recorded them; the
+            # caseworker changes it as they need before saving.
+            form.initial["views"] = "\n\n".join(filter(None, map(plan_selectors.family_views_text, family)))
+            if form.initial["views"]:
+                lead = "Section A is filled in from the family's views. Change it as you need, then save."
     return _plan_form(
         request,
         case,
@@ -175,6 +190,7 @@ def plan_details(request, public_id):
         success="Sections A, I and J saved",
         title="Sections A, I and J",
         button="Save",
+        lead=lead,
         advice=family,
     )
 
@@ -184,18 +200,23 @@ def plan_details(request, public_id):
 @audited_view
 def plan_suggest(request, public_id):
     case = _case_for_officer(request, public_id)
+    before = plan_selectors.plan_for_case(case)
+    had_views = bool(before and before.views.strip())
     try:
         count = services.plan_fill_from_advice(case=case, by=request.user)
     except services.CaseRuleError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(
-            request,
-            f"{count} suggestion{'s' if count != 1 else ''} made from the advice. Accept, change or drop each one."
+        text = (
+            f"{count} suggestion{'s' if count != 1 else ''} made from the accepted advice. "
+            "Accept, change or drop each one."
             if count
-            else "No new suggestions: everything in the advice has already been suggested.",
+            else "No new suggestions: everything in the accepted advice has already been suggested."
         )
+        if not had_views and plan_selectors.plan_for_case(case).views.strip():
+            text += " Section A is filled in from the family's views: check it and change it as you need."
+        messages.success(request, text)
     return _overview(case)
 
 
@@ -459,6 +480,41 @@ def plan_compare(request, public_id):
             "sections": plan_selectors.plan_compare(_mask_setting(left[1], access), _mask_setting(right[1], access)),
         },
     )
+
+
+# -- preview before issuing ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+@council_officer_required
+@audited_view
+def plan_preview(request, public_id):
+    """The working copy as the PDF it would be issued as now (a draft before the draft is issued,
+    then the final plan), marked PREVIEW. Rendered for the request: never stored, never frozen,
+    never a `PlanDocument`. The council's SEN team only, and recorded as a read of the plan."""
+    case, access = _officer_case(request, public_id)
+    plan = plan_selectors.plan_for_case(case)
+    if plan is not None:
+        plan_selectors.plan_with_entries(plan)
+    stage = Stage.FINAL if case.status in FINAL_STAGE_STATUSES else Stage.DRAFT
+    kind = DocumentKind.FINAL_PLAN if stage == Stage.FINAL else DocumentKind.DRAFT_PLAN
+    content = plan_selectors.plan_content(
+        plan,
+        case=case,
+        advice=plan_selectors.case_advice(case),
+        plan_date=timezone.localdate(),
+        named_setting=_presumed_setting(case) if stage == Stage.FINAL else None,
+        stage=kind.value,
+    )
+    content = _mask_setting(content, access)
+    data = documents.render_plan_preview(content)
+    audit_read(request, what="document", case=case, access=access)
+    response = HttpResponse(data, content_type="application/pdf")
+    name = "final-plan" if stage == Stage.FINAL else "draft-plan"
+    response["Content-Disposition"] = f'inline; filename="{case.reference}-{name}-preview.pdf"'
+    response["Content-Length"] = str(len(data))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # -- documents ---------------------------------------------------------------------------------------

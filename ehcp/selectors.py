@@ -103,7 +103,11 @@ def agency_label(agency, *, whereabouts: bool) -> str:
 def case_timeline(case: Case, *, today: date, warn_days: int = 5, whereabouts: bool = True) -> list[TimelineRow]:
     """Every statutory step of the case: due date and its source, when it was done, on time or late,
     and who did it. Expects `case_with_details(case)`. Without `whereabouts`, schools and settings
-    are not named."""
+    are not named.
+
+    The rows are in date order: a step that is done by the day it was done, a step still to do by
+    the day it is due (steps on the same day keep the order of the process). Listing them in
+    process order put the week-16 date for a decision not to issue above the week-14 draft."""
     exceptions = {(e.period_code, e.advice_request_id) for e in case.exceptions.all()}
     history = {
         h.history_change_reason: (h.history_user.get_full_name() or h.history_user.username)
@@ -146,7 +150,7 @@ def case_timeline(case: Case, *, today: date, warn_days: int = 5, whereabouts: b
         note="Refused to assess" if refused else "",
     )
     if refused:
-        return rows
+        return _in_date_order(rows)
     for advice in case.advice_requests.all():
         row(
             f"{advice.get_kind_display()}: {agency_label(advice.agency, whereabouts=whereabouts)}",
@@ -179,7 +183,7 @@ def case_timeline(case: Case, *, today: date, warn_days: int = 5, whereabouts: b
             )
         )
     if not_issued:
-        return rows
+        return _in_date_order(rows)
     row(
         "Draft plan sent (recommended by week 14)",
         deadlines.DRAFT_RECOMMENDED,
@@ -213,7 +217,11 @@ def case_timeline(case: Case, *, today: date, warn_days: int = 5, whereabouts: b
         case.final_issued_on,
         by=_who(history, "Final plan issued"),
     )
-    return rows
+    return _in_date_order(rows)
+
+
+def _in_date_order(rows: list[TimelineRow]) -> list[TimelineRow]:
+    return sorted(rows, key=lambda row: row.done_on or row.due_on or date.max)
 
 
 @dataclass(frozen=True)

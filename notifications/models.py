@@ -2,6 +2,8 @@
 it, and delivered after the commit by the sender. Notifications carry no names or health details,
 only a link to sign in and see (DM-03)."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -22,6 +24,11 @@ class NotificationKind(models.TextChoices):
     ADVICE_RETURNED = "ADVICE_RETURNED", "The council returned advice"
     ADVICE_MORE_TIME = "ADVICE_MORE_TIME", "An adviser asked for more time"
     ADVICE_MORE_TIME_DECIDED = "ADVICE_MORE_TIME_DECIDED", "The council decided a request for more time"
+    ADVICE_REQUESTED = "ADVICE_REQUESTED", "The council asked for advice"
+    ADVICE_SUBMITTED = "ADVICE_SUBMITTED", "Advice was submitted"
+    BREAK_GLASS_GRANTED = "BREAK_GLASS_GRANTED", "Someone was given emergency access to a case"
+    BREAK_GLASS_STOPPED = "BREAK_GLASS_STOPPED", "Someone was stopped after failed emergency access attempts"
+    SIGN_IN_LOCKED_OUT = "SIGN_IN_LOCKED_OUT", "Sign-in to the account was locked after wrong passwords"
 
 
 SUBJECTS = {
@@ -31,6 +38,11 @@ SUBJECTS = {
     NotificationKind.ADVICE_RETURNED: "The council has returned advice for you to change",
     NotificationKind.ADVICE_MORE_TIME: "An adviser has asked for more time to give advice",
     NotificationKind.ADVICE_MORE_TIME_DECIDED: "The council has decided your request for more time",
+    NotificationKind.ADVICE_REQUESTED: "The council has asked for advice for an EHC needs assessment",
+    NotificationKind.ADVICE_SUBMITTED: "Advice for an EHC needs assessment has been submitted",
+    NotificationKind.BREAK_GLASS_GRANTED: "Emergency access to a SEND case needs your review",
+    NotificationKind.BREAK_GLASS_STOPPED: "Repeated failed requests for emergency access to SEND cases",
+    NotificationKind.SIGN_IN_LOCKED_OUT: "Someone has entered the wrong password for your SEND casework account",
 }
 
 
@@ -62,3 +74,38 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.email}"
+
+
+class Notice(models.Model):
+    """An in-app notice: the same event as an e-mail, shown to one person when they sign in.
+
+    Like the e-mail, it says only what happened and links to the page where the work is (DM-03):
+    the text is the kind's subject, never a name. A person sees only their own notices; opening
+    one marks it read."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    link = models.CharField(max_length=200)
+    # Idempotency, as for e-mails: one event gives one notice per person.
+    key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "recipient"], name="unique_notice_per_person"),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.recipient}"
+
+    @property
+    def text(self) -> str:
+        return SUBJECTS[self.kind]
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

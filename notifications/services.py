@@ -9,7 +9,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import SUBJECTS, Notification, NotificationStatus
+from agencies.models import QUEUE_ROLES, Membership
+
+from .models import SUBJECTS, Notice, Notification, NotificationStatus
 
 logger = logging.getLogger(__name__)
 
@@ -27,10 +29,13 @@ def _recipients(*, agency, user_id) -> list[tuple[int | None, str]]:
     return []
 
 
-def notification_queue(*, kind: str, agency=None, user_id=None, link: str, key: str) -> list[Notification]:
-    """Write outbox rows (idempotent by key and address) and send them once the transaction commits."""
-    queued = []
-    for recipient_id, email in _recipients(agency=agency, user_id=user_id):
+def _queue_rows(*, kind, agency, recipients, notice_user_ids, link: str, key: str) -> list[Notification]:
+    """Write the e-mails (one per address) and the in-app notices (one per person)."""
+    queued, seen = [], set()
+    for recipient_id, email in recipients:
+        if not email or email.lower() in seen:
+            continue
+        seen.add(email.lower())
         try:
             with transaction.atomic():
                 queued.append(
@@ -40,9 +45,72 @@ def notification_queue(*, kind: str, agency=None, user_id=None, link: str, key: 
                 )
         except IntegrityError:
             continue  # already queued for this event
+    notices = [Notice(recipient_id=pk, kind=kind, link=link, key=key) for pk in dict.fromkeys(notice_user_ids)]
+    Notice.objects.bulk_create(notices, ignore_conflicts=True)  # one notice per person per event
     if queued:
         transaction.on_commit(notification_send_pending)
     return queued
+
+
+def notification_queue(*, kind: str, agency=None, user_id=None, link: str, key: str) -> list[Notification]:
+    """Write outbox rows (idempotent by key and address) and send them once the transaction commits.
+
+    The person (if any) also gets an in-app notice."""
+    active = user_id and get_user_model().objects.filter(pk=user_id, is_active=True).exists()
+    return _queue_rows(
+        kind=kind,
+        agency=agency,
+        recipients=_recipients(agency=agency, user_id=user_id),
+        notice_user_ids=[user_id] if active else [],
+        link=link,
+        key=key,
+    )
+
+
+def notification_queue_to_agency(*, kind: str, agency, link: str, key: str) -> list[Notification]:
+    """Tell an agency's queue: everyone active who works it (an e-mail if they have an address,
+    and an in-app notice), and the agency's shared mailbox if it has one."""
+    roles = QUEUE_ROLES.get(agency.kind, frozenset())
+    people = list(
+        Membership.objects.active()
+        .filter(agency=agency, role__in=roles)
+        .order_by("user_id")
+        .values_list("user_id", "user__email")
+        .distinct()
+    )
+    recipients = [(user_id, email) for user_id, email in people if email]
+    if agency.email:
+        recipients.append((None, agency.email))
+    return _queue_rows(
+        kind=kind,
+        agency=agency,
+        recipients=recipients,
+        notice_user_ids=[user_id for user_id, _ in people],
+        link=link,
+        key=key,
+    )
+
+
+# -- in-app notices -------------------------------------------------------------------------------
+
+
+def notices_for(user):
+    """The person's own notices, newest first."""
+    return Notice.objects.filter(recipient=user)
+
+
+def notice_unread_count(user) -> int:
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notice_open(*, notice: Notice, user) -> Notice:
+    """The person opens their notice: it is marked read (the first time only)."""
+    if notice.recipient_id != user.pk:
+        raise PermissionError("A person can open only their own notices")
+    if notice.read_at is None:
+        Notice.objects.filter(pk=notice.pk, read_at__isnull=True).update(read_at=timezone.now())
+        notice.refresh_from_db(fields=["read_at"])
+    return notice
 
 
 def notification_send_pending(limit: int = 100) -> int:

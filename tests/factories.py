@@ -16,7 +16,7 @@ import factory
 from django.apps import apps
 from django.contrib.auth import get_user_model
 
-from agencies.models import Agency, AgencyKind, Membership, Role
+from agencies.models import Agency, AgencyKind, Membership, Role, SharingAgreement
 from ehcp import services as ehcp
 from ehcp.models import AdviceKind, AdviceRequest, Case, CaseStatus, Child, SettingConsultation
 from ehcp.rules import deadlines
@@ -70,6 +70,19 @@ def member(agency: Agency, role: str, **user_fields) -> User:
     user = UserFactory(**user_fields)
     MembershipFactory(user=user, agency=agency, role=role)
     return user
+
+
+def agreement(council: Agency, parties, *, starts_on=date(2021, 6, 3), ends_on=None, review_on=None):
+    """An information sharing agreement of `council` with `parties`, in force from `starts_on`."""
+    made = SharingAgreement.objects.create(
+        reference=f"{council.name} SEND ISA no. {SharingAgreement.objects.count() + 1}",
+        council=council,
+        starts_on=starts_on,
+        review_on=review_on,
+        ends_on=ends_on,
+    )
+    made.parties.set(parties)
+    return made
 
 
 # -- children and cases ------------------------------------------------------------------------

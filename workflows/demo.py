@@ -32,7 +32,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from agencies.models import Agency, AgencyKind, Membership, Role
+from agencies.models import Agency, AgencyKind, Membership, Role, SharingAgreement
 from ehcp import services as ehcp
 from ehcp.models import (
     AdviceKind,
@@ -46,7 +46,7 @@ from ehcp.models import (
     Requester,
     SettingConsultation,
 )
-from ehcp.rules import deadlines
+from ehcp.rules import deadlines, identifiers
 from ehcp.rules.consent import Purpose, Step
 from ehcp.services import plan as ehcp_plan
 
@@ -748,30 +748,16 @@ OVERRIDE_JUSTIFICATION = (
 
 # -- identifiers ----------------------------------------------------------------------------
 
-UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # 23 letters: no I, O or S
-
-
-def upn_check_letter(digits12: str) -> str:
-    """The DfE UPN check letter: weights 2..13 on characters 2..13, modulo 23."""
-    total = sum(int(d) * w for d, w in zip(digits12, range(2, 14), strict=True))
-    return UPN_LETTERS[total % 23]
+# The check letter and check digit are the same functions the forms validate with.
+UPN_LETTERS = identifiers.UPN_LETTERS
+upn_check_letter = identifiers.upn_check_letter
+nhs_check_digit = identifiers.nhs_check_digit
 
 
 def make_upn(rng: random.Random, admission_year: int) -> str:
     # LA number 999 (no real authority), a school number, the year of allocation, a serial.
     digits = f"999{rng.randint(2000, 7999):04d}{admission_year % 100:02d}{rng.randint(0, 999):03d}"
     return upn_check_letter(digits) + digits
-
-
-def nhs_check_digit(digits9: str) -> int | None:
-    """Modulus 11 check digit, or None when the number would be invalid (check digit 10)."""
-    total = sum(int(d) * w for d, w in zip(digits9, range(10, 1, -1), strict=True))
-    check = 11 - total % 11
-    if check == 11:
-        return 0
-    if check == 10:
-        return None
-    return check
 
 
 def make_nhs_number(rng: random.Random) -> str:
@@ -1959,6 +1945,27 @@ def build_cast(*, children: int, seed: int) -> Cast:
     )
 
 
+def agreement_seed(cast: Cast, today: date) -> SharingAgreement:
+    """The council's information sharing agreement (LB-06), signed by every demo partner agency:
+    in force since version 3 was agreed, reviewed every April. Only its parties' advisers may use
+    break-glass (AC-07). Edit it in the Django admin."""
+    agreement = SharingAgreement(
+        reference=settings.ISA_REFERENCE or "SEND Information Sharing Agreement",
+        council=cast.council,
+        starts_on=date(2021, 6, 3),
+        review_on=date(today.year + (today.month >= 4), 4, 1),
+    )
+    agreement._change_reason = "Demo data"
+    agreement.save()
+    parties = [
+        agency
+        for key, agency in cast.agencies.items()
+        if key != "council" and not key.startswith("school:")
+    ]
+    agreement.parties.set(parties + [agency for _school, agency in cast.schools])
+    return agreement
+
+
 def finish_cast(cast: Cast) -> None:
     """The administrator (staff and superuser), last: its membership marks a finished load."""
     username, role, key, first, last = next(u for u in DEMO_USERS if u[0] == FINAL_USER)
@@ -2027,6 +2034,7 @@ def load_demo(
         )
     with transaction.atomic():
         cast = build_cast(children=children, seed=seed)
+        agreement_seed(cast, today)
     clock = Clock(seed)
     driver = Driver(cast, clock, today)
     planner = Planner(cast, seed=seed, today=today, children=children)

@@ -10,12 +10,8 @@ from dataclasses import dataclass
 from django import forms as django_forms
 from django.urls import reverse
 
-from agencies.access import actor_for
-from agencies.queues import may_work_queue
 from ehcp import forms, services
 from ehcp.models import AdviceRequest, Case, SettingConsultation
-from notifications.models import NotificationKind
-from notifications.services import notification_queue
 
 from . import advice_forms
 from .flows import ADVICE_NODES, ADVICE_REVIEW_NODES
@@ -31,6 +27,9 @@ class Step:
     # there instead of showing the form. (task) -> URL.
     page: Callable[..., str] | None = None
     page_button: str = ""
+    # Pages the council's team uses to do the step (the plan editor, its preview): shown on the
+    # task page next to the form. (case) -> [(text, URL)].
+    links: Callable[[Case], list[tuple[str, str]]] | None = None
 
 
 def _decide_to_assess(case, task, data, user, today):
@@ -56,17 +55,8 @@ def _review_advice(case, task, data, user, today):
     advice = AdviceRequest.objects.select_related("agency", "submitted_by").get(pk=task.subject_id, case=case)
     if data["decision"]:
         return services.advice_accept(advice=advice, by=user, today=today)
-    advice = services.advice_return(advice=advice, reasons=data["reasons"], by=user, today=today)
-    submitter = advice.submitted_by
-    still_there = submitter is not None and may_work_queue(actor_for(submitter), advice.agency_id, advice.agency.kind)
-    notification_queue(
-        kind=NotificationKind.ADVICE_RETURNED,
-        agency=advice.agency,
-        user_id=submitter.pk if still_there else None,
-        link=reverse("workflows:advice:detail", args=[advice.public_id]),
-        key=f"advice-returned:{advice.pk}:{advice.returned_at.isoformat()}",
-    )
-    return advice
+    # advice_return tells the adviser (or their agency's mailbox) that the advice is asked again.
+    return services.advice_return(advice=advice, reasons=data["reasons"], by=user, today=today)
 
 
 def _advice_page(name: str):
@@ -88,6 +78,16 @@ def _decide_to_issue(case, task, data, user, today):
         by=user,
         today=today,
     )
+
+
+def _plan_links(what: str):
+    def links(case) -> list[tuple[str, str]]:
+        return [
+            ("Check and change the plan", reverse("ehcp:plan:overview", args=[case.public_id])),
+            (f"Preview the {what} as it stands (PDF, not issued)", reverse("ehcp:plan:preview", args=[case.public_id])),
+        ]
+
+    return links
 
 
 def _issue_draft(case, task, data, user, today):
@@ -146,11 +146,17 @@ STEPS: dict[str, Step] = {
     **{name: _ADVICE for name in ADVICE_NODES if name != "parent_views"},
     **{name: _REVIEW for name in ADVICE_REVIEW_NODES},
     "decide_to_issue": Step(forms.DecideToIssueForm, _decide_to_issue, "Record the decision"),
-    "issue_draft": Step(forms.IssueDraftForm, _issue_draft, "Record that the draft was sent"),
+    "issue_draft": Step(
+        forms.IssueDraftForm, _issue_draft, "Record that the draft was sent", links=_plan_links("draft plan")
+    ),
     "record_comments": Step(forms.CommentsForm, _record_comments, "Record and send the consultation"),
     "reply_to_consultation": Step(forms.ConsultationReplyForm, _reply_to_consultation, "Send the reply"),
     "issue_final": Step(
-        forms.IssueFinalForm, _issue_final, "Record that the final plan was issued", lambda case: {"case": case}
+        forms.IssueFinalForm,
+        _issue_final,
+        "Record that the final plan was issued",
+        lambda case: {"case": case},
+        links=_plan_links("final plan"),
     ),
 }
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from agencies import agreements
 from agencies.access import actor_for
 from agencies.models import Agency
 from ehcp import plan_selectors
@@ -49,6 +50,10 @@ def home(request):
             "is_manager": actor.is_manager,
             # Section G of a plan waits for the health body that gave the medical advice.
             "health_agreements": health_agreements,
+            # Only the roles and agencies the sharing agreement names may use break-glass (AC-07).
+            "may_break_glass": bool(
+                agreements.break_glass_agency_ids(actor, today=timezone.localdate())
+            ),
         },
     )
 
@@ -106,6 +111,7 @@ def _task_context(request, task, form=None):
         "button": step.button,
         "page_url": page_url,
         "page_button": step.page_button if may_act else "",
+        "step_links": step.links(task.case) if step.links and task.case.council_id in actor.council_agency_ids else [],
         "may_claim": task.is_open and task.flow_task.can_assign(request.user, task),
         "may_release": task.is_open and task.status == "ASSIGNED" and task.flow_task.can_unassign(request.user, task),
         "may_reassign": task.is_open and actor.can_manage_agency(task.agency_id),

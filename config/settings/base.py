@@ -4,6 +4,7 @@ Every variable read here is listed in docs/configuration.md.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "simple_history",
+    "axes",
     "viewflow",
     "viewflow.workflow",
     "agencies",
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "agencies.middleware.NoStoreMiddleware",
     "agencies.middleware.SecurityHeadersMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page (AS-04).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -76,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "agencies.context_processors.navigation",
+                "notifications.context_processors.notices",
             ],
         },
     },
@@ -101,6 +106,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
+
+# Sign-in throttling (AS-04): django-axes refuses a username from an IP address after
+# SIGN_IN_FAILURE_LIMIT wrong passwords, for SIGN_IN_COOLOFF_MINUTES. The same page shows
+# whether or not the account exists; every lockout is logged (agencies/signin.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGN_IN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The cool-off runs from the lockout: trying again while locked out does not restart it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "agencies.signin.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False  # no start-up banner; lockouts are still logged
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -152,6 +174,10 @@ DEADLINE_WARN_DAYS = int(os.environ.get("DEADLINE_WARN_DAYS", "5"))
 # Information governance: the agreement every disclosure cites, and how long break-glass access lasts.
 ISA_REFERENCE = os.environ.get("ISA_REFERENCE", "SEND Information Sharing Agreement v3 (2021)")
 BREAK_GLASS_MINUTES = int(os.environ.get("BREAK_GLASS_MINUTES", "60"))
+# Break-glass rate limit (AC-07): per person, in any rolling period of BREAK_GLASS_LIMIT_HOURS.
+BREAK_GLASS_MAX_GRANTS = int(os.environ.get("BREAK_GLASS_MAX_GRANTS", "3"))
+BREAK_GLASS_MAX_FAILED_ATTEMPTS = int(os.environ.get("BREAK_GLASS_MAX_FAILED_ATTEMPTS", "3"))
+BREAK_GLASS_LIMIT_HOURS = int(os.environ.get("BREAK_GLASS_LIMIT_HOURS", "24"))
 # Files attached to advice (IN-07): the largest file, and how many files one piece of advice may have.
 ADVICE_ATTACHMENT_MAX_BYTES = int(os.environ.get("ADVICE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 ADVICE_ATTACHMENTS_MAX = int(os.environ.get("ADVICE_ATTACHMENTS_MAX", "10"))

@@ -48,3 +48,37 @@ class BreakGlassGrant(models.Model):
 
     def __str__(self):
         return f"Break-glass access to {self.case.reference} by {self.user}"
+
+
+class BreakGlassOutcome(models.TextChoices):
+    GRANTED = "GRANTED", "Access granted"
+    NOT_MATCHED = "NOT_MATCHED", "Refused: the details did not match a case they may ask for"
+    NOT_ALLOWED = "NOT_ALLOWED", "Refused: their role or agency may not use emergency access"
+    LIMITED = "LIMITED", "Refused: too many requests"
+
+
+class BreakGlassAttempt(models.Model):
+    """Every request for emergency access, granted or refused (AC-07). Failed attempts count
+    towards the rate limit and show the IG lead who has been probing for cases. It holds what
+    the person typed as the reference, never the child's details they entered."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    attempted_at = models.DateTimeField()
+    outcome = models.CharField(max_length=20, choices=BreakGlassOutcome.choices)
+    reference_entered = models.CharField(max_length=20, blank=True)
+    # The case the reference points at, if any, even when the other details did not match.
+    case = models.ForeignKey(
+        "ehcp.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    grant = models.OneToOneField(
+        BreakGlassGrant, null=True, blank=True, on_delete=models.PROTECT, related_name="attempt"
+    )
+    request_id = models.CharField(max_length=64, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-attempted_at"]
+        indexes = [models.Index(fields=["user", "outcome", "attempted_at"])]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} ({self.user}, {self.attempted_at:%Y-%m-%d %H:%M})"

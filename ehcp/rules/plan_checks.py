@@ -8,9 +8,18 @@ caseworker's words. The same results are shown on the plan page and refuse the i
 
 Sources: SEND Regulations 2014 reg 12 (sections A-K, each separately identified; G agreed by the
 responsible commissioning body, reg 12(2)); SEND Code of Practice 9.69 (provision in F "detailed
-and specific and should normally be quantified"); the product's engine rule in send-rules.md 4.1
-(every B need has F provision; every F provision has what, how often, for how long, who, and an
-outcome link). The draft names no school or type of school (believed s.38(5) CFA; send-rules 1.2(f)).
+and specific and should normally be quantified", and clear about how it supports the outcomes).
+The draft names no school or type of school (Children and Families Act 2014, s.38(5)).
+
+Each check's `source` is shown to caseworkers, so it cites the law or guidance only. Our own
+reading of it stays here, in comments: the links between B, E and F (every B need has F
+provision; every F provision has what, how often, for how long, who, and an outcome link) are
+the product's rule built on reg 12 and CoP 9.69 (SEND rules reference 4.1); the s.38(5) citation
+for an empty section I in the draft is our reading, not yet confirmed (SEND rules reference
+1.2(f)).
+
+A check about the entries of a section fails when that section is empty (EMPTY_B, EMPTY_E,
+EMPTY_F): "every provision is quantified" is not met by a plan with no provision.
 """
 
 from __future__ import annotations
@@ -20,6 +29,9 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "CHECKS",
+    "EMPTY_B",
+    "EMPTY_E",
+    "EMPTY_F",
     "CheckResult",
     "NeedFact",
     "OutcomeFact",
@@ -130,17 +142,17 @@ F_QUANTIFIED = PlanCheck(
 F_LINKED = PlanCheck(
     "PLAN-F-LINKED",
     "Every provision in section F says which need it meets and which outcome it serves.",
-    f"{_COP}; send-rules.md 4.1 engine rule",
+    _COP,  # our linking rule, built on CoP 9.69 (see the module docstring)
 )
 E_HAS_PROVISION = PlanCheck(
     "PLAN-E-PROVISION",
     "Every outcome in section E is linked to provision.",
-    f"{_REG12}(1)(e); send-rules.md 4.1 engine rule",
+    f"{_REG12}(1)(e) and (f); {_COP}",  # our linking rule (see the module docstring)
 )
 I_EMPTY_IN_DRAFT = PlanCheck(
     "PLAN-I-DRAFT",
     "Section I is empty in a draft plan: no school, college or type of setting is named.",
-    "Children and Families Act 2014, s.38(5) (believed; send-rules.md 1.2(f))",
+    "Children and Families Act 2014, s.38(5)",  # our reading, to confirm (module docstring)
     frozenset({Stage.DRAFT}),
 )
 I_NAMED_IN_FINAL = PlanCheck(
@@ -166,6 +178,12 @@ CHECKS: tuple[PlanCheck, ...] = (
     I_EMPTY_IN_DRAFT,
     I_NAMED_IN_FINAL,
 )
+
+
+#: What an empty section lacks, as the checks that need it say so.
+EMPTY_B = "Section B has no special educational needs."
+EMPTY_E = "Section E has no outcomes."
+EMPTY_F = "Section F has no provision."
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -208,8 +226,18 @@ def plan_checks(facts: PlanFacts, stage: Stage) -> list[CheckResult]:
     need_keys = {n.key for n in facts.needs}
 
     problems: dict[str, list[str]] = {check.code: [] for check in CHECKS}
+    # A check about entries is met only when there are entries to check: an empty section fails
+    # every check that needs it, saying what is missing (never "passed" for want of content).
     if not section_b:
         problems[B_LISTED.code].append("Add at least one need to section B.")
+        problems[B_HAS_F.code].append(EMPTY_B)
+    if not section_f:
+        if section_b:
+            problems[B_HAS_F.code].append(EMPTY_F)
+        problems[F_QUANTIFIED.code].append(EMPTY_F)
+        problems[F_LINKED.code].append(EMPTY_F)
+    if not facts.outcomes:
+        problems[E_HAS_PROVISION.code].append(EMPTY_E)
     for need in section_b:
         if need.key not in needs_with_f:
             problems[B_HAS_F.code].append(f"\u201c{_short(need.text)}\u201d has no provision in section F.")

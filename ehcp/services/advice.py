@@ -33,6 +33,8 @@ from django.utils.text import get_valid_filename
 
 from agencies.access import actor_for
 from agencies.queues import may_work_queue
+from notifications.models import NotificationKind
+from notifications.services import notification_queue, notification_queue_to_agency
 
 from ..models import (
     AdviceAttachment,
@@ -47,7 +49,7 @@ from ..models import (
 from ..rules import advice as rules
 from ..rules import deadlines
 from ..rules.exceptions import validate_exception
-from .assessment import CaseRuleError, _check_date, _save, exception_record
+from .assessment import CaseRuleError, _check_date, _save, advice_page_link, exception_record
 
 # -- who may act -----------------------------------------------------------------------------
 
@@ -460,7 +462,24 @@ def advice_submit(
             advice.accepted_at = advice.submitted_at
             reason = "Family's views recorded"
         _save(advice, reason, by)
+        if advice.kind != AdviceKind.PARENT_VIEWS:
+            _advice_submitted_notify(advice)
     return advice
+
+
+def _advice_submitted_notify(advice: AdviceRequest) -> None:
+    """Tell the case's caseworker that advice is in for them to review (or, with no caseworker,
+    the council's queue). The message names no one (DM-03)."""
+    case = advice.case
+    key = f"advice-submitted:{advice.pk}:{advice.submitted_at.isoformat()}"
+    if case.caseworker_id:
+        notification_queue(
+            kind=NotificationKind.ADVICE_SUBMITTED, user_id=case.caseworker_id, link=advice_page_link(advice), key=key
+        )
+    else:
+        notification_queue_to_agency(
+            kind=NotificationKind.ADVICE_SUBMITTED, agency=case.council, link=advice_page_link(advice), key=key
+        )
 
 
 def advice_accept(*, advice: AdviceRequest, by, today: date | None = None) -> AdviceRequest:
@@ -495,6 +514,19 @@ def advice_return(*, advice: AdviceRequest, reasons: str, by, today: date | None
         advice.returned_at = timezone.now()
         advice.received_on = None
         _save(advice, "Advice returned to the adviser", by)
+        # Asked again: the person who submitted it if they still work the queue, or the
+        # agency's mailbox (DM-03: the message names no one).
+        submitter = advice.submitted_by
+        still_there = submitter is not None and may_work_queue(
+            actor_for(submitter), advice.agency_id, advice.agency.kind
+        )
+        notification_queue(
+            kind=NotificationKind.ADVICE_RETURNED,
+            agency=advice.agency,
+            user_id=submitter.pk if still_there else None,
+            link=advice_page_link(advice),
+            key=f"advice-returned:{advice.pk}:{advice.returned_at.isoformat()}",
+        )
     return advice
 
 

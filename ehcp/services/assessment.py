@@ -7,15 +7,18 @@ changes the records and leaves a history reason. Nothing here knows about the wo
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from agencies.access import actor_for
 from agencies.models import Agency, AgencyKind
+from notifications.models import NotificationKind
+from notifications.services import notification_queue_to_agency
 
 from ..models import (
     ADVICE_AGENCY_KIND,
@@ -32,7 +35,7 @@ from ..models import (
     StatutoryException,
 )
 from ..rules import consent as consent_rules
-from ..rules import deadlines
+from ..rules import deadlines, identifiers
 from ..rules.exceptions import validate_exception
 
 
@@ -95,6 +98,28 @@ def transition_refusal_message(case: Case, verb: str) -> str:
     return f"This case is at the stage \u201c{case.get_status_display()}\u201d, so this step cannot be taken now"
 
 
+# -- telling people -------------------------------------------------------------------------
+
+
+def advice_page_link(advice: AdviceRequest) -> str:
+    """The advice page: the adviser goes on from it to their task, the council to its review."""
+    return reverse("workflows:advice:detail", args=[advice.public_id])
+
+
+def advice_requested_notify(advice: AdviceRequest) -> None:
+    """Tell the agency's queue (everyone who works it, and its mailbox) that advice is asked of
+    them; call inside the transaction that asks. The family's views are the council's own
+    record, so nobody is told about those. The message names no one (DM-03)."""
+    if advice.kind == AdviceKind.PARENT_VIEWS:
+        return
+    notification_queue_to_agency(
+        kind=NotificationKind.ADVICE_REQUESTED,
+        agency=advice.agency,
+        link=advice_page_link(advice),
+        key=f"advice-requested:{advice.pk}",
+    )
+
+
 # -- the request --------------------------------------------------------------------------
 
 
@@ -120,6 +145,23 @@ class ParentDetails:
     email: str = ""
     phone: str = ""
     has_parental_responsibility: bool = True
+
+
+def _checked_identifiers(details: ChildDetails) -> ChildDetails:
+    """The child's NHS number, UPN and postcode in their stored form, or every problem at once."""
+    checked, errors = {}, []
+    for name, normalise in (
+        ("upn", identifiers.normalise_upn),
+        ("nhs_number", identifiers.normalise_nhs_number),
+        ("postcode", identifiers.normalise_postcode),
+    ):
+        try:
+            checked[name] = normalise(getattr(details, name))
+        except identifiers.IdentifierError as exc:
+            errors.append(str(exc))
+    if errors:
+        raise CaseRuleError(*errors)
+    return replace(details, **checked)
 
 
 def case_request_receive(
@@ -148,6 +190,8 @@ def case_request_receive(
         raise CaseRuleError("The date of birth must be before the date the request was received")
     if consent_rules.age_on(date_of_birth, received_on) >= 25:
         raise CaseRuleError("EHC plans are for children and young people up to the age of 25")
+    if child is None:
+        child_details = _checked_identifiers(child_details)
     with transaction.atomic():
         if child is None:
             child = Child(**child_details.__dict__)
@@ -289,6 +333,7 @@ def case_assessment_decide(
         raise CaseRuleError(transition_refusal_message(case, "decide_to_assess"))
     _check_date(decided_on, today=today, not_before=case.request_received_on, what="of the decision")
     advice = list(advice)
+    requested: list[AdviceRequest] = []
     with transaction.atomic():
         if assess:
             kinds = [item.kind for item in advice]
@@ -301,14 +346,18 @@ def case_assessment_decide(
                         f"{AdviceKind(item.kind).label} must come from a "
                         f"{AgencyKind(expected).label.lower()}"
                     )
-                AdviceRequest.objects.create(
-                    case=case,
-                    kind=item.kind,
-                    agency=item.agency,
-                    requested_on=decided_on,
-                    due_on=deadlines.due_on(deadlines.ADVICE, decided_on),
+                requested.append(
+                    AdviceRequest.objects.create(
+                        case=case,
+                        kind=item.kind,
+                        agency=item.agency,
+                        requested_on=decided_on,
+                        due_on=deadlines.due_on(deadlines.ADVICE, decided_on),
+                    )
                 )
             _transition(case, "decide_to_assess", on=decided_on)
+            for advice_request in requested:
+                advice_requested_notify(advice_request)
             from .governance import case_pack_share_with_advisers  # each partner's case pack, logged
 
             case_pack_share_with_advisers(case=case, by=by, today=decided_on)  # as the consent gate

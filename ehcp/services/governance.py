@@ -13,24 +13,31 @@
 Every refusal raises `CaseRuleError` with messages fit to show, and nothing is written.
 """
 
+import logging
 import re
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
+from agencies import agreements
 from agencies.access import actor_for, data_types_for
-from agencies.models import Agency, AgencyKind, Membership
+from agencies.models import Agency, Membership, Role, SharingAgreement
 
 from ..access import case_access
+from ..formats import govuk_datetime, govuk_time
 from ..models import (
     AccessWhat,
     AdviceKind,
     AdviceRequest,
+    BreakGlassAttempt,
     BreakGlassGrant,
+    BreakGlassOutcome,
     BreakGlassReason,
     Case,
     Channel,
@@ -43,6 +50,7 @@ from ..models import (
     PlanDocument,
     SecurityIncident,
 )
+from ..rules import break_glass as break_glass_rules
 from ..rules import consent as consent_rules
 from ..rules import disclosure as rules
 from ..rules import incidents as incident_rules
@@ -355,17 +363,128 @@ def case_by_reference(reference: str) -> Case | None:
     return Case.objects.select_related("child", "council").filter(pk=int(match.group(1))).first()
 
 
-def _may_break_glass(actor, case: Case) -> bool:
-    """Partners may break glass into any case; a council's own staff only into that council's
-    cases (another council's case is treated as if it did not exist)."""
-    council_ids = {a for a, kind, _ in actor.memberships if kind == AgencyKind.SEN_TEAM}
-    partner = any(kind != AgencyKind.SEN_TEAM for _, kind, _ in actor.memberships)
-    return partner or case.council_id in council_ids
+NOT_ALLOWED = (
+    "Your role or agency cannot use emergency access. Only educational psychologists, health "
+    "advisers and social care advisers of agencies that are parties to the council's information "
+    "sharing agreement can. Ask the council's SEN team for the information you need"
+)
+_attempt_log = logging.getLogger("ehcp.break_glass")
+
+
+def break_glass_limit() -> break_glass_rules.RateLimit:
+    return break_glass_rules.RateLimit(
+        grants=settings.BREAK_GLASS_MAX_GRANTS,
+        failures=settings.BREAK_GLASS_MAX_FAILED_ATTEMPTS,
+        period=timedelta(hours=settings.BREAK_GLASS_LIMIT_HOURS),
+    )
+
+
+def _limit_message(reached: break_glass_rules.LimitReached) -> str:
+    when = govuk_datetime(reached.retry_at)
+    if reached.reason == "grants":
+        return (
+            f"You have had emergency access {settings.BREAK_GLASS_MAX_GRANTS} times in the last "
+            f"{settings.BREAK_GLASS_LIMIT_HOURS} hours, which is the most allowed. You can ask "
+            f"again after {when}, or ask the council's information governance lead"
+        )
+    return (
+        "You have entered details that did not match a case "
+        f"{settings.BREAK_GLASS_MAX_FAILED_ATTEMPTS} times in the last "
+        f"{settings.BREAK_GLASS_LIMIT_HOURS} hours. You can try again after {when}, "
+        "or ask the council's SEN team"
+    )
+
+
+class BreakGlassRefused(CaseRuleError):
+    """Emergency access refused; `outcome` says why (the page gives a 403 for NOT_ALLOWED)."""
+
+    def __init__(self, outcome: str, *messages: str):
+        super().__init__(*messages)
+        self.outcome = outcome
+
+
+def _attempt_record(*, user, outcome, now, reference, case, request_id, ip, grant=None):
+    attempt = BreakGlassAttempt.objects.create(
+        user=user,
+        attempted_at=now,
+        outcome=outcome,
+        reference_entered=(reference or "").strip().upper()[:20],
+        case=case,
+        grant=grant,
+        request_id=request_id or "",
+        ip=ip,
+    )
+    log = _attempt_log.info if outcome == BreakGlassOutcome.GRANTED else _attempt_log.warning
+    log(
+        "Break-glass %s: user %s, case %s, request %s, from %s",
+        outcome,
+        user.pk,
+        case.reference if case is not None else "-",
+        request_id or "-",
+        ip or "unknown address",
+    )
+    return attempt
+
+
+def break_glass_alert(*, grant: BreakGlassGrant) -> None:
+    """Tell every information governance lead of the council that holds the case, at once, that
+    emergency access was granted (an outbox row in the caller's transaction, sent after commit;
+    no personal details, only a link to the review page). With no IG lead, the council's shared
+    mailbox is told instead."""
+    from notifications.models import NotificationKind
+    from notifications.services import notification_queue
+
+    link = reverse("governance:break-glass-review", kwargs={"public_id": grant.public_id})
+    key = f"break-glass:{grant.public_id}"
+    ig_leads = _ig_lead_ids([grant.case.council_id])
+    council = grant.case.council
+    for user_id in ig_leads or [None]:
+        notification_queue(
+            kind=NotificationKind.BREAK_GLASS_GRANTED,
+            agency=council,
+            user_id=user_id,
+            link=link,
+            key=key,
+        )
+
+
+def _ig_lead_ids(council_ids) -> list[int]:
+    return list(
+        Membership.objects.active()
+        .filter(agency_id__in=council_ids, role=Role.IG_LEAD)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def break_glass_stopped_alert(*, attempt: BreakGlassAttempt, actor, today: date) -> None:
+    """Tell the IG leads at once when someone is stopped for too many failed attempts: the
+    councils whose agreements their agencies are parties to, and the council of the case the
+    reference pointed at. No personal details, only a link to the attempts page."""
+    from notifications.models import NotificationKind
+    from notifications.services import notification_queue
+
+    councils = set(
+        SharingAgreement.objects.in_force(today)
+        .filter(parties__in=actor.agency_ids)
+        .values_list("council_id", flat=True)
+    )
+    if attempt.case is not None:
+        councils.add(attempt.case.council_id)
+    link = reverse("governance:break-glass-attempts")
+    key = f"break-glass-stopped:{attempt.pk}"
+    for user_id in _ig_lead_ids(councils):
+        notification_queue(
+            kind=NotificationKind.BREAK_GLASS_STOPPED, user_id=user_id, link=link, key=key
+        )
 
 
 def break_glass_request(
     *,
     case_reference: str,
+    date_of_birth: date | None,
+    child_identifier: str,
     user,
     reason: str,
     justification: str,
@@ -373,54 +492,124 @@ def break_glass_request(
     request_id: str,
     ip: str | None = None,
 ) -> BreakGlassGrant:
-    """Grant this person time-limited access to a case they have no relationship with.
+    """Grant this person time-limited access to a case they have no relationship with (AC-07).
 
-    Needs a reason code and a written justification; lasts BREAK_GLASS_MINUTES; writes a
-    high-severity access event and waits in the IG lead's review queue. Never shows protected
-    whereabouts (`ehcp.access.case_access`)."""
+    Only the roles in `agencies.models.BREAK_GLASS_ROLES`, through an agency that is a party to
+    an information sharing agreement in force with the council that holds the case. The person
+    must identify the child by more than the reference: the reference, the date of birth, and
+    the last name or NHS number, all matching; a mismatch gets one message whichever detail was
+    wrong, and counts as a failed attempt. At most BREAK_GLASS_MAX_GRANTS grants and
+    BREAK_GLASS_MAX_FAILED_ATTEMPTS failed attempts per person in any BREAK_GLASS_LIMIT_HOURS.
+
+    A grant needs a reason code and a written justification; lasts BREAK_GLASS_MINUTES; writes a
+    high-severity access event; alerts the council's IG leads at once, and waits in their review
+    queue. It never shows protected whereabouts (`ehcp.access.case_access`). Every attempt,
+    granted or refused, is recorded (`BreakGlassAttempt`) and logged."""
     from ..audit import access_event_write
 
     now = now or timezone.now()
+    today = timezone.localdate(now)
     actor = actor_for(user)
-    if not actor.memberships:
-        raise CaseRuleError("You need an active role in an agency to ask for access to a case")
     errors = []
     if reason not in BreakGlassReason.values:
         errors.append("Select why you need access")
     if len((justification or "").strip()) < BREAK_GLASS_MIN_JUSTIFICATION:
         errors.append(f"Explain why you need access now (at least {BREAK_GLASS_MIN_JUSTIFICATION} characters)")
-    case = case_by_reference(case_reference)
-    if case is None or not _may_break_glass(actor, case):
-        errors.insert(0, NO_SUCH_CASE)
-        raise CaseRuleError(*errors)
+    refusal = None
+    grant = None
+    with transaction.atomic():
+        # One request at a time per person, so two at once cannot both slip under the limit.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        context = dict(user=user, now=now, reference=case_reference, request_id=request_id, ip=ip)
+        if not agreements.break_glass_agency_ids(actor, today=today):
+            _attempt_record(outcome=BreakGlassOutcome.NOT_ALLOWED, case=None, **context)
+            refusal = BreakGlassRefused(BreakGlassOutcome.NOT_ALLOWED, NOT_ALLOWED)
+        elif errors:
+            pass  # nothing was tried yet: the form is not complete
+        else:
+            since = now - timedelta(hours=settings.BREAK_GLASS_LIMIT_HOURS)
+            recent = list(
+                BreakGlassAttempt.objects.filter(
+                    user=user,
+                    attempted_at__gt=since,
+                    outcome__in=[BreakGlassOutcome.GRANTED, BreakGlassOutcome.NOT_MATCHED],
+                ).values_list("outcome", "attempted_at")
+            )
+            failures_at = [at for outcome, at in recent if outcome == BreakGlassOutcome.NOT_MATCHED]
+            reached = break_glass_rules.limit_reached(
+                grants_at=[at for outcome, at in recent if outcome == BreakGlassOutcome.GRANTED],
+                failures_at=failures_at,
+                limit=break_glass_limit(),
+                now=now,
+            )
+            case = case_by_reference(case_reference)
+            if reached is not None:
+                _attempt_record(outcome=BreakGlassOutcome.LIMITED, case=case, **context)
+                refusal = BreakGlassRefused(BreakGlassOutcome.LIMITED, _limit_message(reached))
+            elif not _identifies(actor, case, today, date_of_birth, child_identifier):
+                outcome = BreakGlassOutcome.NOT_MATCHED
+                attempt = _attempt_record(outcome=outcome, case=case, **context)
+                refusal = BreakGlassRefused(outcome, break_glass_rules.NO_MATCH)
+                if len(failures_at) + 1 == settings.BREAK_GLASS_MAX_FAILED_ATTEMPTS:
+                    break_glass_stopped_alert(attempt=attempt, actor=actor, today=today)
+            else:
+                existing = case_access(actor, case, now=now)
+                if existing is not None and existing.break_glass is not None:
+                    until = govuk_time(existing.break_glass.expires_at)
+                    refusal = CaseRuleError(
+                        f"You already have emergency access to {case.reference} until {until}"
+                    )
+                elif existing is not None:
+                    refusal = CaseRuleError(
+                        f"You can already see {case.reference}: open it from your cases or tasks"
+                    )
+                else:
+                    grant = _grant(user, case, reason, justification, now, context)
+                    access = case_access(actor, case, now=now)
+                    access_event_write(
+                        user=user,
+                        what=AccessWhat.BREAK_GLASS,
+                        case=case,
+                        access=access,
+                        break_glass=grant,
+                        now=now,
+                        request_id=request_id,
+                        ip=ip,
+                    )
+                    break_glass_alert(grant=grant)
+    if refusal is not None:
+        raise refusal
     if errors:
         raise CaseRuleError(*errors)
-    with transaction.atomic():
-        existing = case_access(actor, case, now=now)
-        if existing is not None and existing.break_glass is not None:
-            until = timezone.localtime(existing.break_glass.expires_at)
-            raise CaseRuleError(f"You already have emergency access to {case.reference} until {until:%H:%M}")
-        if existing is not None:
-            raise CaseRuleError(f"You can already see {case.reference}: open it from your cases or tasks")
-        grant = BreakGlassGrant.objects.create(
-            case=case,
-            user=user,
-            reason=reason,
-            justification=justification.strip(),
-            granted_at=now,
-            expires_at=now + timedelta(minutes=settings.BREAK_GLASS_MINUTES),
-        )
-        access = case_access(actor, case, now=now)
-        access_event_write(
-            user=user,
-            what=AccessWhat.BREAK_GLASS,
-            case=case,
-            access=access,
-            break_glass=grant,
-            now=now,
-            request_id=request_id,
-            ip=ip,
-        )
+    return grant
+
+
+def _identifies(actor, case, today, date_of_birth, child_identifier) -> bool:
+    """The case exists, the person's agency is a party to an agreement in force with the council
+    that holds it, and the child's details match. One answer for all three, on purpose."""
+    if case is None:
+        return False
+    if not agreements.break_glass_agency_ids(actor, today=today, council_id=case.council_id):
+        return False
+    return break_glass_rules.identifies_child(
+        last_name=case.child.last_name,
+        date_of_birth=case.child.date_of_birth,
+        nhs_number=case.child.nhs_number,
+        given_date_of_birth=date_of_birth,
+        given_name_or_nhs_number=child_identifier,
+    )
+
+
+def _grant(user, case, reason, justification, now, context) -> BreakGlassGrant:
+    grant = BreakGlassGrant.objects.create(
+        case=case,
+        user=user,
+        reason=reason,
+        justification=justification.strip(),
+        granted_at=now,
+        expires_at=now + timedelta(minutes=settings.BREAK_GLASS_MINUTES),
+    )
+    _attempt_record(outcome=BreakGlassOutcome.GRANTED, case=case, grant=grant, **context)
     return grant
 
 

@@ -52,13 +52,15 @@ from ..models import (
 )
 from ..models.plan import document_path, need_history, outcome_history, provision_history
 from ..plan_selectors import (
+    accepted_family_views,
     case_advice,
+    family_views_text,
     next_plan_version,
     plan_content,
     plan_facts,
     plan_with_entries,
 )
-from ..rules import deadlines, plan_checks
+from ..rules import deadlines, plan_checks, plan_dates
 from ..rules.plan_checks import Stage
 from .assessment import CaseRuleError, _save
 
@@ -196,7 +198,7 @@ def outcome_save(
             reason = "Outcome added"
         else:
             reason = "Suggested outcome accepted with changes" if outcome.is_suggestion else "Outcome changed"
-        outcome.text, outcome.by_when = text.strip(), by_when.strip()
+        outcome.text, outcome.by_when = text.strip(), plan_dates.govuk_dates(" ".join(by_when.split()))
         outcome.status = PlanEntryStatus.ACCEPTED
         _save_entry(outcome, links={"needs": needs, "advice": advice}, reason=reason, by=by)
     return outcome
@@ -319,6 +321,8 @@ class Candidate:
     frequency_period: str = ""
     session_minutes: int | None = None
     who: str = ""
+    duration: str = ""
+    """The words that say how long the provision lasts ("for 12 weeks"), if any."""
 
 
 _LABELS = re.compile(r"^(needs?|outcomes?|provision|support)\s*[:\-]\s*", re.IGNORECASE)
@@ -398,7 +402,9 @@ def advice_candidates(text: str) -> list[Candidate]:
         if match := _WHO.search(sentence):
             who = match.group(1).strip()
             who = who[:1].upper() + who[1:]
-        candidates.append(Candidate("provision", sentence, count, period, minutes, who))
+        candidates.append(
+            Candidate("provision", sentence, count, period, minutes, who, plan_dates.find_duration(sentence))
+        )
     return candidates
 
 
@@ -408,7 +414,19 @@ _ADVICE_SECTIONS = {
 }
 
 
-def _structured_suggestions(advice, plan, need_section, provision_section, seen, orders) -> dict:
+@dataclass(frozen=True)
+class _Dates:
+    """When suggested provision starts (the final plan's due date, or today if that has
+    passed) and the first annual review after it: what the adviser's "for how long" counts from."""
+
+    starts_on: date
+    review_on: date
+
+    def period(self, duration: str) -> plan_dates.ProvisionPeriod | None:
+        return plan_dates.provision_period(duration, starts_on=self.starts_on, review_on=self.review_on)
+
+
+def _structured_suggestions(advice, plan, need_section, provision_section, seen, orders, dates) -> dict:
     """Suggestions from an adviser's structured entries (needs, outcomes, provision, and the
     needs and outcomes each provision is for), where the advice has them."""
     made = {"need": [], "outcome": [], "provision": []}
@@ -429,7 +447,10 @@ def _structured_suggestions(advice, plan, need_section, provision_section, seen,
             orders[PlanOutcome] += 1
         else:
             section = item.plan_section if item.plan_section in ("F", "G", "H1", "H2") else provision_section
-            what = f"{item.text} ({item.duration})" if getattr(item, "duration", "") else item.text
+            # "For how long" becomes the start and end (or review) dates where it can be read;
+            # otherwise the adviser's words stay with the provision for the caseworker to date.
+            period = dates.period(item.duration)
+            what = f"{item.text} ({item.duration})" if item.duration and period is None else item.text
             entry = PlanProvision(
                 section=section,
                 what=what,
@@ -437,6 +458,8 @@ def _structured_suggestions(advice, plan, need_section, provision_section, seen,
                 frequency_count=item.frequency_count,
                 frequency_period=item.frequency_period,
                 session_minutes=item.session_minutes,
+                starts_on=period.starts_on if period else None,
+                ends_on=period.ends_on if period else None,
                 order=orders[PlanProvision],
                 **common,
             )
@@ -447,10 +470,22 @@ def _structured_suggestions(advice, plan, need_section, provision_section, seen,
         made[bucket].append(entry)
     # Keyed by id(): unsaved model instances cannot be hashed.
     made["links"] = {id(by_entry[pk]): [by_entry[t] for t in targets if t in by_entry] for pk, targets in links.items()}
+    _outcomes_by_when(made)
     return made
 
 
-def _summary_suggestions(advice, plan, need_section, provision_section, seen, orders) -> dict:
+def _outcomes_by_when(made: dict) -> None:
+    """Each suggested outcome's "By when": from its own words, or when the provision for it ends."""
+    for outcome in made["outcome"]:
+        ends = [
+            p.ends_on
+            for p in made["provision"]
+            if p.ends_on and any(t is outcome for t in made["links"].get(id(p), []))
+        ]
+        outcome.by_when = plan_dates.outcome_by_when(outcome.text, ends_on=max(ends, default=None))
+
+
+def _summary_suggestions(advice, plan, need_section, provision_section, seen, orders, dates) -> dict:
     """Suggestions read from the advice's plain-text summary (`advice_candidates`)."""
     made = {"need": [], "outcome": [], "provision": []}
     for candidate in advice_candidates(advice.summary):
@@ -466,6 +501,7 @@ def _summary_suggestions(advice, plan, need_section, provision_section, seen, or
             entry = PlanOutcome(text=candidate.text, order=orders[PlanOutcome], **common)
             orders[PlanOutcome] += 1
         else:
+            period = dates.period(candidate.duration)
             entry = PlanProvision(
                 section=provision_section,
                 what=candidate.text,
@@ -473,6 +509,8 @@ def _summary_suggestions(advice, plan, need_section, provision_section, seen, or
                 frequency_count=candidate.frequency_count,
                 frequency_period=candidate.frequency_period,
                 session_minutes=candidate.session_minutes,
+                starts_on=period.starts_on if period else None,
+                ends_on=period.ends_on if period else None,
                 order=orders[PlanProvision],
                 **common,
             )
@@ -480,33 +518,51 @@ def _summary_suggestions(advice, plan, need_section, provision_section, seen, or
         made[candidate.kind].append(entry)
     # Provision read from the same advice is for the needs and outcomes read from it.
     made["links"] = {id(p): made["need"] + made["outcome"] for p in made["provision"]}
+    _outcomes_by_when(made)
     return made
 
 
-def plan_fill_from_advice(*, case: Case, by) -> int:
-    """Suggest needs, outcomes and provision from each piece of advice received (the family's
-    views go to section A by hand). Where the adviser wrote structured entries they are used as
-    they are, with their links; otherwise the advice text is read sentence by sentence
-    (`advice_candidates`). Suggestions are linked to their advice; the caseworker accepts, edits
-    or drops each one. Running it again adds only what is new. Returns how many were suggested."""
+def suggestion_dates(case: Case, today: date) -> _Dates:
+    """What the adviser's "for how long" counts from: the day the final plan is due (or today,
+    if that has passed), to the first annual review after it."""
+    starts_on = max(case.final_plan_due_on, today)
+    return _Dates(starts_on, deadlines.due_on(deadlines.REVIEW_COMPLETE, starts_on))
+
+
+def plan_fill_from_advice(*, case: Case, by, today: date | None = None) -> int:
+    """Suggest needs, outcomes and provision from each piece of advice the council has accepted
+    (advice submitted but not yet reviewed, or returned, is left out), and fill section A from
+    the family's views when it is empty. Where the adviser wrote structured entries they are
+    used as they are, with their links, and "for how long" becomes the provision's start and end
+    (or review) dates (ehcp.rules.plan_dates); otherwise the advice text is read sentence by
+    sentence (`advice_candidates`). Suggestions are linked to their advice; the caseworker
+    accepts, edits or drops each one, and section A stays editable. Running it again adds only
+    what is new. Returns how many entries were suggested."""
+    today = today or timezone.localdate()
     plan = plan_get_or_create(case=case, by=by)
     created = 0
+    dates = suggestion_dates(case, today)
     with transaction.atomic():
-        _lock(plan)
+        plan = _lock(plan)
+        if not plan.views.strip():
+            family = "\n\n".join(filter(None, (family_views_text(a) for a in accepted_family_views(case))))
+            if family:
+                plan.views = family
+                _save(plan, "Section A filled in from the family's views", by)
         seen = set()
         for model in (PlanNeed, PlanOutcome, PlanProvision):
             seen |= set(model.objects.filter(plan=plan).exclude(source_key="").values_list("source_key", flat=True))
         orders = {model: _next_order(model.objects.filter(plan=plan)) for model in (PlanNeed, PlanOutcome, PlanProvision)}
-        advice_list = AdviceRequest.objects.filter(case=case, received_on__isnull=False).exclude(
-            kind=AdviceKind.PARENT_VIEWS
+        accepted = AdviceRequest.Status.ACCEPTED
+        advice_list = (
+            AdviceRequest.objects.filter(case=case, status=accepted, received_on__isnull=False)
+            .exclude(kind=AdviceKind.PARENT_VIEWS)
+            .prefetch_related("entries__links")
         )
-        structured = hasattr(AdviceRequest, "entries")
-        if structured:
-            advice_list = advice_list.prefetch_related("entries__links")
         for advice in advice_list.order_by("kind", "pk"):
             need_section, provision_section = _ADVICE_SECTIONS.get(advice.kind, ("B", "F"))
-            args = (advice, plan, need_section, provision_section, seen, orders)
-            if structured and advice.entries.all():
+            args = (advice, plan, need_section, provision_section, seen, orders, dates)
+            if advice.entries.all():
                 made = _structured_suggestions(*args)
             else:
                 made = _summary_suggestions(*args)

@@ -77,9 +77,9 @@ def test_caseworker_records_request_and_consent_and_sees_due_dates(live_server, 
     decision_due = deadlines.due_on(deadlines.DECIDE_TO_ASSESS, received)
     final_due = deadlines.due_on(deadlines.FINAL_PLAN, received)
     assert "Decision whether to assess" in body
-    assert decision_due.strftime("%a %-d %b %Y") in body
+    assert decision_due.strftime("%-d %B %Y") in body
     assert "SEND Regulations 2014, regs 4(1) and 5(1)" in body
-    assert final_due.strftime("%a %-d %b %Y") in body
+    assert final_due.strftime("%-d %B %Y") in body
     assert "No consent has been recorded" in body
 
     page.click("a:has-text('Record consent')")

@@ -29,7 +29,7 @@ def test_consent_withdrawal_is_recorded_and_the_record_kept(client, people):  # 
     assert response.status_code == 302
     consent.refresh_from_db()
     assert consent.withdrawn_on == date(2026, 9, 8) and consent.withdrawn_by == people["caseworker"]
-    assert "Withdrawn 8 Sep 2026" in client.get(f"/cases/{case.public_id}/").content.decode()
+    assert "Withdrawn 8 September 2026" in client.get(f"/cases/{case.public_id}/").content.decode()
 
 
 @time_machine.travel(date(2026, 9, 8))

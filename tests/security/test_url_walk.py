@@ -14,10 +14,11 @@ from django.contrib.auth import get_user_model
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from agencies.models import Agency, AgencyKind, Membership, Role
+from agencies.models import Agency, AgencyKind, Membership, Role, SharingAgreement
 from ehcp import services
-from ehcp.models import BreakGlassGrant, Case, PlanDocument
+from ehcp.models import BreakGlassAttempt, BreakGlassGrant, Case, PlanDocument
 from ehcp.services import AdviceToSeek, ChildDetails, ParentDetails
+from notifications.models import Notice
 from workflows import services as workflow_services
 from workflows.models import CaseTask
 
@@ -33,7 +34,11 @@ OTHER_NAME_MARKER = "Norberta"  # a child with no partner involvement yet
 
 COUNCIL_OFFICERS = {"caseworker", "manager"}
 PARTNERS = {"psychologist", "health", "socialcare", "senco"}
-EVERYONE = COUNCIL_OFFICERS | PARTNERS | {"panelmember", "panelchair", "admin", "iglead", "outsider", "other_health"}
+# non_party: a health adviser of a clinic that is not a party to the information sharing agreement.
+EVERYONE = COUNCIL_OFFICERS | PARTNERS | {"panelmember", "panelchair", "admin", "iglead", "outsider", "other_health",
+                                          "non_party"}
+# Break-glass: only partner advisers at agencies that are parties to the council's agreement (AC-07).
+BREAK_GLASS = {"psychologist", "health", "socialcare"}
 MANAGERS = {"manager", "admin"}
 
 # route name -> (method, who gets 200 (or 302 for a successful POST); everyone else is refused)
@@ -72,15 +77,17 @@ EXPECTED = {
     "ehcp:plan:entry-remove": ("GET", COUNCIL_OFFICERS),
     "ehcp:plan:history": ("GET", COUNCIL_OFFICERS),
     "ehcp:plan:compare": ("GET", COUNCIL_OFFICERS),
+    "ehcp:plan:preview": ("GET", COUNCIL_OFFICERS),  # a PDF of the working copy, not stored
     # Documents of the refused case: nobody outside the council has a relationship to it.
     "ehcp:plan:documents": ("GET", COUNCIL_OFFICERS),
     "ehcp:plan:document-download": ("GET", COUNCIL_OFFICERS),
-    # Information governance: the IG lead only; anyone may ask for emergency access.
+    # Information governance: the IG lead only; emergency access only as the agreement allows.
     "governance:index": ("GET", {"iglead"}),
     "governance:access-by-child": ("GET", {"iglead"}),
     "governance:access-by-person": ("GET", {"iglead"}),
-    "governance:break-glass-request": ("GET", EVERYONE),
+    "governance:break-glass-request": ("GET", BREAK_GLASS),
     "governance:break-glass-queue": ("GET", {"iglead"}),
+    "governance:break-glass-attempts": ("GET", {"iglead"}),
     "governance:break-glass-review": ("GET", {"iglead"}),
     "governance:incident-list": ("GET", {"iglead"}),
     "governance:incident-new": ("GET", {"iglead"}),
@@ -103,7 +110,11 @@ EXPECTED = {
     "workflows:advice:more-time": ("GET", {"psychologist"}),
     "workflows:advice:review": ("GET", COUNCIL_OFFICERS),
     "workflows:advice:chase": ("POST", COUNCIL_OFFICERS),
+    # In-app notices: everyone has a list; a notice opens (302 to its page) for its recipient only.
+    "notifications:list": ("GET", EVERYONE),
+    "notifications:open": ("GET", {"psychologist"}),
 }
+OPENS_BY_REDIRECT = {"notifications:open"}  # a GET that succeeds with a redirect
 PUBLIC = {"login"}
 # Who may see protected whereabouts: only the manager holds the explicit permission.
 WHEREABOUTS_ALLOWED = {"manager"}
@@ -132,6 +143,11 @@ def world():
     school = Agency.objects.create(name="Marker Hill School", kind=AgencyKind.SCHOOL)
     other_council = Agency.objects.create(name="Otherton SEN team", kind=AgencyKind.SEN_TEAM)
     other_trust = Agency.objects.create(name="Otherton trust", kind=AgencyKind.HEALTH)
+    clinic = Agency.objects.create(name="Unsigned Therapy Clinic", kind=AgencyKind.HEALTH)
+    agreement = SharingAgreement.objects.create(
+        reference="Exampleshire SEND ISA v3", council=council, starts_on=date(2021, 6, 3)
+    )
+    agreement.parties.set([ep, health, social, school])
     people = {}
 
     def person(username, agency, role, **flags):
@@ -152,6 +168,7 @@ def world():
     person("senco", school, Role.SENCO)
     person("outsider", other_council, Role.CASEWORKER)
     person("other_health", other_trust, Role.HEALTH_ADVISER)
+    person("non_party", clinic, Role.HEALTH_ADVISER)
 
     caseworker = people["caseworker"]
     case = workflow_services.assessment_request_receive(
@@ -250,8 +267,11 @@ def world():
         "workflows:advice:entry-remove": {"entry_id": entry.public_id},
         "governance:incident-detail": {"public_id": incident.public_id},
         "governance:incident-decision": {"public_id": incident.public_id},
+        # the psychologist's notice that advice was asked of the EP service
+        "notifications:open": {"notice_id": Notice.objects.get(recipient=people["psychologist"]).public_id},
     }
-    return {"people": people, "case": case, "params": params, "route_params": route_params, "health_task": health_task}
+    return {"people": people, "case": case, "params": params, "route_params": route_params, "health_task": health_task,
+            "other": other}
 
 
 def params_for(world, name):
@@ -299,6 +319,8 @@ def test_each_person_gets_exactly_what_the_access_table_allows(client, world, us
         before = CaseTask.objects.filter(owner__isnull=False).count()
         response = getattr(client, method.lower())(url, data)
         ok = response.status_code == 200 or (method == "POST" and response.status_code == 302)
+        if name in OPENS_BY_REDIRECT:
+            ok = response.status_code == 302 and not response["Location"].startswith("/sign-in/")
         if method == "POST" and name.startswith("workflows:task-") and response.status_code == 302:
             # the action view redirects either way; success is whether anything changed
             ok = CaseTask.objects.filter(owner__isnull=False).count() != before
@@ -350,3 +372,27 @@ def test_forged_fields_are_ignored(client, world):
     client.post(f"/tasks/{task.public_id}/claim/", {"owner": world["people"]["psychologist"].pk})
     task.refresh_from_db()
     assert task.owner == world["people"]["health"]
+
+
+@time_machine.travel(TODAY)
+def test_a_member_of_an_agency_outside_the_agreement_cannot_break_glass(client, world):
+    """The probe in issue 7 (AC-07): a partner outside the sharing agreement, with every detail of
+    the child right, gets a 403 and nothing else; a party's adviser with the same details gets in."""
+    other = world["other"]  # a child no partner has a task for
+    details = {"case_reference": other.reference, "date_of_birth_0": "1", "date_of_birth_1": "1",
+               "date_of_birth_2": "2014", "child_identifier": "Example", "reason": "SAFEGUARDING",
+               "justification": "Safeguarding referral received this morning, need the plan"}
+    client.force_login(world["people"]["non_party"])
+    for reference in (other.reference, world["case"].reference):
+        response = client.post("/governance/break-glass/", {**details, "case_reference": reference})
+        assert response.status_code == 403
+        assert "You cannot get emergency access to a case" in response.content.decode()
+    assert client.get(f"/cases/{other.public_id}/").status_code == 404
+    assert not BreakGlassGrant.objects.filter(user=world["people"]["non_party"]).exists()
+    assert BreakGlassAttempt.objects.filter(user=world["people"]["non_party"], outcome="NOT_ALLOWED").count() == 2
+
+    client.force_login(world["people"]["psychologist"])
+    assert client.get(f"/cases/{other.public_id}/").status_code == 404
+    response = client.post("/governance/break-glass/", details)
+    assert response.status_code == 302 and response["Location"] == f"/cases/{other.public_id}/"
+    assert client.get(f"/cases/{other.public_id}/").status_code == 200

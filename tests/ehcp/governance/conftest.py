@@ -22,9 +22,16 @@ def ig_lead(council):
 
 
 @pytest.fixture
-def other_health(db):
-    """A health adviser at a trust with no part in the case."""
+def agreement(cast):
+    """The council's information sharing agreement, in force, with its partner agencies."""
+    return factories.agreement(cast.council, [cast.health, cast.ep, cast.social_care, cast.school])
+
+
+@pytest.fixture
+def other_health(agreement):
+    """A health adviser at a trust that is a party to the agreement but has no part in the case."""
     trust = factories.AgencyFactory(kind=AgencyKind.HEALTH, name="Westshire Mental Health Trust")
+    agreement.parties.add(trust)
     return factories.member(trust, Role.HEALTH_ADVISER, username="other_health")
 
 

@@ -10,9 +10,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from agencies.models import AgencyKind, Role
 from ehcp import services
 from ehcp.audit import access_event_write
-from ehcp.models import AccessEvent, AppendOnlyError, BreakGlassGrant, SecurityIncident
+from ehcp.models import (
+    AccessEvent,
+    AppendOnlyError,
+    BreakGlassAttempt,
+    BreakGlassGrant,
+    SecurityIncident,
+)
 from tests import factories
 from tests.workflows.test_task_views import d
 
@@ -24,6 +31,7 @@ IG_ROUTES = [
     "/governance/access/child/",
     "/governance/access/person/",
     "/governance/break-glass/review/",
+    "/governance/break-glass/refused/",
     "/governance/incidents/",
     "/governance/incidents/new/",
 ]
@@ -45,7 +53,8 @@ def test_ig_pages_are_for_the_ig_lead_only(client, cast, ig_lead, path):
 
 def test_ig_object_pages_are_for_the_ig_lead_only(client, cast, ig_lead, other_health, requested_case):
     grant = services.break_glass_request(
-        case_reference=requested_case.reference, user=other_health, reason="COVER",
+        case_reference=requested_case.reference, date_of_birth=factories.DATE_OF_BIRTH,
+        child_identifier="Quillfeather", user=other_health, reason="COVER",
         justification="Covering for a colleague on leave this week", request_id="r1",
     )
     incident = services.incident_record(
@@ -154,18 +163,26 @@ def test_end_date_before_start_date_is_refused(client, ig_lead, requested_case):
 # -- break-glass: asking for access and the review queue ------------------------------------------
 
 
-def ask(client, reference, justification="Child presented at A&E; need the care plan now", reason="URGENT_CARE"):
+def ask(client, reference, justification="Child presented at A&E; need the care plan now", reason="URGENT_CARE",
+        identifier="Quillfeather", born=factories.DATE_OF_BIRTH):
     return client.post(
-        "/governance/break-glass/", {"case_reference": reference, "reason": reason, "justification": justification}
+        "/governance/break-glass/",
+        {"case_reference": reference, "reason": reason, "justification": justification,
+         "child_identifier": identifier, **d(born, "date_of_birth")},
     )
 
 
-def test_anyone_signed_in_can_ask_for_emergency_access_and_is_sent_to_the_case(client, cast, other_health, requested_case):
+def test_a_partner_adviser_can_ask_for_emergency_access_and_is_sent_to_the_case(
+    client, cast, other_health, requested_case
+):
     assert client.get("/governance/break-glass/").status_code == 302  # sign in first
     signed_in(client, other_health)
-    assert client.get("/governance/break-glass/").status_code == 200
+    page = client.get("/governance/break-glass/")
+    assert page.status_code == 200
+    assert 'name="date_of_birth_0"' in page.content.decode()
+    assert 'name="child_identifier"' in page.content.decode()
 
-    response = ask(client, requested_case.reference, )
+    response = ask(client, requested_case.reference)
 
     assert response.status_code == 302
     assert response["Location"] == f"/cases/{requested_case.public_id}/"
@@ -173,13 +190,47 @@ def test_anyone_signed_in_can_ask_for_emergency_access_and_is_sent_to_the_case(c
     event = AccessEvent.objects.get()
     assert (event.what, event.severity, event.break_glass) == ("break-glass", "HIGH", grant)
     assert event.request_id == response["X-Request-ID"]
+    assert BreakGlassAttempt.objects.get().request_id == response["X-Request-ID"]
 
 
-@pytest.mark.parametrize("reference", ["EHC999999", "the Quillfeather child"])
-def test_unknown_reference_gets_the_same_message_as_another_councils_case(client, cast, requested_case, reference):
-    unknown = ask(signed_in(client, cast.outsider), reference).content.decode()
-    elsewhere = ask(client, requested_case.reference).content.decode()
-    assert "No case with that reference" in unknown and "No case with that reference" in elsewhere
+@pytest.mark.parametrize("reference", ["EHC999999", "Quillfeather"])
+def test_unknown_reference_gets_the_same_message_as_a_wrong_date_of_birth(
+    client, cast, other_health, requested_case, reference
+):
+    signed_in(client, other_health)
+    unknown = ask(client, reference).content.decode()
+    wrong_dob = ask(client, requested_case.reference, born=date(2018, 5, 15)).content.decode()
+    message = "The case reference, date of birth and last name or NHS number do not match"
+    assert message in unknown and message in wrong_dob
+    assert not BreakGlassGrant.objects.exists()
+    assert BreakGlassAttempt.objects.filter(outcome="NOT_MATCHED").count() == 2
+
+
+@pytest.mark.parametrize("who", ["caseworker", "senco", "outsider", "ig_lead", "non_party"])
+def test_people_the_agreement_does_not_name_get_a_403_that_says_why(
+    client, cast, ig_lead, agreement, requested_case, who
+):
+    clinic = factories.AgencyFactory(kind=AgencyKind.HEALTH, name="Private Therapy Clinic")
+    people = {"ig_lead": ig_lead, "non_party": factories.member(clinic, Role.HEALTH_ADVISER)}
+    person = people.get(who) or getattr(cast, who)
+    signed_in(client, person)
+    page = client.get("/governance/break-glass/")
+    assert page.status_code == 403
+    assert "You cannot get emergency access to a case" in page.content.decode()
+    posted = ask(client, requested_case.reference)
+    assert posted.status_code == 403
+    assert not BreakGlassGrant.objects.exists() and not AccessEvent.objects.exists()
+    attempt = BreakGlassAttempt.objects.get()
+    assert (attempt.outcome, attempt.user) == ("NOT_ALLOWED", person)
+
+
+def test_the_rate_limit_is_explained_on_the_page(client, cast, other_health):
+    signed_in(client, other_health)
+    case = factories.CaseFactory(council=cast.council)
+    for _ in range(3):
+        ask(client, case.reference, identifier="Smith")
+    page = ask(client, case.reference).content.decode()
+    assert "You have entered details that did not match a case 3 times in the last 24 hours" in page
     assert not BreakGlassGrant.objects.exists()
 
 
@@ -233,7 +284,7 @@ def test_incident_is_recorded_with_its_ico_deadline_72_hours_after_awareness(cli
     assert incident.decision == "PENDING" and incident.recorded_by == ig_lead
 
     detail = client.get(f"/governance/incidents/{incident.public_id}/")
-    assert "12 Mar 2027 16:45" in detail.content.decode()
+    assert "12 March 2027 at 4:45pm" in detail.content.decode()
     assert AccessEvent.objects.filter(what="report", child_ids=[requested_case.child_id]).count() == 1
 
 
@@ -285,3 +336,33 @@ def test_case_page_opens_through_break_glass_without_protected_whereabouts(clien
     assert requested_case.reference in body
     for marker in (child.address, child.postcode, "rowena@example.org", cast.school.name):
         assert marker not in body
+
+
+def test_the_start_page_offers_emergency_access_only_to_those_who_may_use_it(client, cast, other_health, ig_lead):
+    link = "/governance/break-glass/"
+    assert link in signed_in(client, other_health).get("/").content.decode()
+    assert link in signed_in(client, cast.psychologist).get("/").content.decode()
+    for person in (cast.caseworker, cast.senco, cast.outsider, ig_lead):
+        assert link not in signed_in(client, person).get("/").content.decode()
+
+
+def test_the_ig_lead_sees_who_was_refused_in_a_fixed_number_of_queries(
+    client, cast, ig_lead, other_health, agreement, django_assert_max_num_queries
+):
+    signed_in(client, ig_lead)
+    with CaptureQueriesContext(connection) as empty:
+        assert "Nobody has been refused" in client.get("/governance/break-glass/refused/").content.decode()
+    case = factories.CaseFactory(council=cast.council)
+    for _ in range(4):
+        ask(signed_in(client, other_health), case.reference, identifier="Smith")
+    for n in range(3):
+        ask(signed_in(client, factories.member(cast.school, Role.SENCO, username=f"senco{n}")), case.reference)
+
+    signed_in(client, ig_lead)
+    with CaptureQueriesContext(connection) as full:
+        page = client.get("/governance/break-glass/refused/").content.decode()
+    assert len(full.captured_queries) == len(empty.captured_queries)
+    assert "(other_health)" in page and "(senco0)" in page and "(senco2)" in page
+    row = page[page.index("(other_health)"):]
+    cells = [c.split(">")[-1] for c in row.split("</td>")[1:4]]
+    assert cells == ["3", "0", "1"]

@@ -165,3 +165,55 @@ def test_branding_comes_from_settings_and_a_missing_logo_is_left_out(final_walk)
     assert "Northshire Council" in html and "<img" not in html
     assert re.search(r'<html lang="en-GB">', html)
     assert "<title>Draft education, health and care plan for Zephyrine Quillfeather</title>" in html
+
+
+def _content_with_outcomes(*by_when: str) -> dict:
+    outcomes = [
+        {"key": str(i), "ref": f"E{i}", "text": f"Outcome number {i}", "by_when": when, "needs": ["B1"], "advice": []}
+        for i, when in enumerate(by_when, 1)
+    ]
+    return {
+        "schema": 1, "stage": "DRAFT_PLAN", "case": {"reference": "EHC-1", "public_id": "x"},
+        "child": {"name": "Zephyrine Quillfeather", "first_name": "Zephyrine", "date_of_birth": "2016-03-04"},
+        "plan_date": "2027-01-15",
+        "sections": {
+            "A": {"views": ""}, "B": [{"key": "b", "ref": "B1", "text": "Reading", "need_code": "", "need_label": "",
+                                      "advice": []}],
+            "C": [], "D": [], "E": outcomes, "F": [], "G": [], "H1": [], "H2": [],
+            "I": {"type": "", "name": ""}, "J": {"text": ""}, "K": [],
+        },
+    }
+
+
+def test_section_e_says_by_when_in_the_pdf_with_dates_in_the_gov_uk_style():
+    content = _content_with_outcomes("By 2027-07-31", "by 01/09/2027", "By the end of Year 6", "")
+    context = documents.plan_context(content, draft=True, brand={"council_name": "C", "running_council": "",
+                                                                  "logo": "", "watermark": ""})
+    assert [o["by_when"] for o in context["outcomes"]] == [
+        "By 31 July 2027", "by 1 September 2027", "By the end of Year 6", ""
+    ]
+    text = flat(" ".join(pdf_text(documents.render_document(DocumentKind.DRAFT_PLAN, content))))
+    section_e = text[text.index("Section E: outcomes sought"):text.index("Section F:")]
+    assert "Ref Outcome By when Needs" in section_e
+    assert "E1 Outcome number 1 By 31 July 2027 B1" in section_e
+    assert "E2 Outcome number 2 by 1 September 2027 B1" in section_e
+    assert "E3 Outcome number 3 By the end of Year 6 B1" in section_e
+    assert "E4 Outcome number 4 Not given B1" in section_e  # never an empty cell
+
+
+def test_an_outcome_suggested_from_the_advice_says_by_when_in_the_plan_pdf(cast, drafting):
+    from ehcp import plan_selectors, services
+    from ehcp.models import PlanEntryStatus, PlanOutcome
+
+    case = drafting.case
+    services.plan_fill_from_advice(case=case, by=cast.caseworker, today=drafting.when.draft_on)
+    services.suggestions_accept_all(plan=case.plan, by=cast.caseworker)
+    outcomes = PlanOutcome.objects.filter(plan=case.plan, status=PlanEntryStatus.ACCEPTED)
+    assert outcomes and all(o.by_when == "By the end of Year 5" for o in outcomes)  # from the advice's words
+    content = plan_selectors.plan_content(
+        plan_selectors.plan_with_entries(case.plan), case=case, advice=plan_selectors.case_advice(case),
+        plan_date=drafting.when.draft_on, stage=DocumentKind.DRAFT_PLAN,
+    )
+    text = flat(" ".join(pdf_text(documents.render_document(DocumentKind.DRAFT_PLAN, content))))
+    section_e = text[text.index("Section E: outcomes sought"):text.index("Section F:")]
+    assert section_e.count("without prompting By the end of Year 5") == len(outcomes)  # the By when column

@@ -149,3 +149,48 @@ def test_advice_is_read_as_needs_outcomes_and_quantified_provision():
     assert (daily.frequency_count, daily.frequency_period, daily.session_minutes) == (1, "DAY", 15)
     assert candidates[4].text == "sensory processing"
     assert advice_candidates("Need: ok") == []  # too short to be a suggestion
+
+
+# -- an empty section fails every check that needs it ------------------------------------------
+
+
+def _result(facts: PlanFacts, code: str, stage: Stage = Stage.DRAFT):
+    return {r.check.code: r for r in plan_checks(facts, stage)}[code]
+
+
+@pytest.mark.parametrize("stage", [Stage.DRAFT, Stage.FINAL])
+def test_an_empty_plan_fails_every_check_that_needs_content(stage):
+    empty = replace(PlanFacts(), placement_named="Riverside Primary" if stage == Stage.FINAL else "")
+    results = {r.check.code: r for r in plan_checks(empty, stage)}
+    for code, missing in [
+        ("PLAN-B-LISTED", "Add at least one need to section B."),
+        ("PLAN-B-F", "Section B has no special educational needs."),
+        ("PLAN-F-QUANTIFIED", "Section F has no provision."),
+        ("PLAN-F-LINKED", "Section F has no provision."),
+        ("PLAN-E-PROVISION", "Section E has no outcomes."),
+    ]:
+        assert not results[code].passed, code
+        assert missing in results[code].problems, code
+        assert results[code].message.endswith(missing)
+    # Section G is optional (no health provision is a valid plan); section I is about the setting.
+    assert results["PLAN-G-AGREED"].passed
+
+
+def test_PLAN_F_QUANTIFIED_and_PLAN_F_LINKED_fail_when_section_f_is_empty():
+    only_g = replace(PROVISION, key="G1", section="G", health_agreed=True)
+    facts = replace(VALID, provisions=(only_g,))
+    for code in ("PLAN-F-QUANTIFIED", "PLAN-F-LINKED"):
+        assert _result(facts, code).problems == ("Section F has no provision.",)
+    problems = _result(facts, "PLAN-B-F").problems
+    assert problems[0] == "Section F has no provision."
+    assert "\u201cDifficulty with reading\u201d has no provision in section F." in problems
+
+
+def test_PLAN_E_PROVISION_fails_when_section_e_is_empty():
+    facts = replace(VALID, outcomes=(), provisions=(replace(PROVISION, outcome_keys=frozenset()),))
+    assert _result(facts, "PLAN-E-PROVISION").problems == ("Section E has no outcomes.",)
+
+
+def test_PLAN_B_F_fails_when_section_b_is_empty_even_with_provision():
+    facts = replace(VALID, needs=(NeedFact(key="C1", section="C", text="Hypermobility"),))
+    assert _result(facts, "PLAN-B-F").problems == ("Section B has no special educational needs.",)

@@ -329,3 +329,86 @@ def test_a_download_is_recorded_and_a_changed_file_is_refused(cast, drafting, pl
     with pytest.raises(services.DocumentIntegrityError):
         services.document_open(document=PlanDocument.objects.get(pk=draft.pk), by=senco)
     assert draft.downloads.count() == 1
+
+
+# -- pre-filling: accepted advice only, section A from the family's views, dates from "for how long"
+
+
+def test_suggestions_come_only_from_accepted_advice_with_section_a_and_dates_filled_in(walk, cast):
+    from ehcp.services import EntryInput
+
+    walk.to(CaseStatus.ASSESSING)
+    walk.draft_advice(
+        AdviceKind.PARENT_VIEWS,
+        entries=[
+            EntryInput("VIEWS", "A", "Zephyrine loves   drawing and wants to be a vet."),
+            EntryInput("VIEWS", "A", "We want her to feel safe at school."),
+            EntryInput("NEED", "B", "At home she cannot follow a list of jobs."),
+        ],
+    )
+    walk.submit_advice(AdviceKind.PARENT_VIEWS)  # the family's views are recorded as accepted
+    walk.draft_advice(
+        AdviceKind.HEALTH,
+        entries=[
+            EntryInput("NEED", "C", "Wakes most nights and is tired in class"),
+            EntryInput("OUTCOME", "E", "Sleeps through on most nights"),
+            EntryInput(
+                "PROVISION", "G", "Sleep programme with the family", who="Community nurse",
+                frequency_count=1, frequency_period="MONTH", session_minutes=45, duration="for 12 weeks",
+                links=(0, 1),
+            ),
+            EntryInput(
+                "PROVISION", "G", "Sensory diet advice to school", who="Occupational therapist",
+                frequency_count=1, frequency_period="TERM", session_minutes=60, duration="as long as it helps",
+                links=(0,),
+            ),
+        ],
+    )
+    walk.submit_advice(AdviceKind.HEALTH)  # accepted by the caseworker
+    walk.submit_advice(AdviceKind.PSYCHOLOGICAL, accept=False)  # submitted, not yet reviewed
+    case = walk.refresh()
+    psychology = walk.advice_request(AdviceKind.PSYCHOLOGICAL)
+    today = walk.when.advice_on
+
+    made = services.plan_fill_from_advice(case=case, by=cast.caseworker, today=today)
+
+    plan = case.plan
+    plan.refresh_from_db()
+    # Advice the council has not accepted suggests nothing.
+    assert made == 4
+    for model in (PlanNeed, PlanOutcome, PlanProvision):
+        assert not model.objects.filter(plan=plan, advice=psychology).exists()
+    # Section A: the family's views and interests, as they wrote them, one paragraph each.
+    assert plan.views == "Zephyrine loves drawing and wants to be a vet.\n\nWe want her to feel safe at school."
+    assert plan.history.first().history_change_reason == "Section A filled in from the family's views"
+    assert plan.history.first().history_user == cast.caseworker
+    # "For how long" becomes the provision's start and end dates, counted from the final plan's date.
+    starts = max(case.final_plan_due_on, today)
+    programme = PlanProvision.objects.get(plan=plan, what="Sleep programme with the family")
+    assert (programme.starts_on, programme.ends_on) == (starts, starts + timedelta(weeks=12))
+    # Words that are not a length of time are kept with the provision, undated.
+    sensory = PlanProvision.objects.get(plan=plan, what__startswith="Sensory diet")
+    assert sensory.what == "Sensory diet advice to school (as long as it helps)"
+    assert (sensory.starts_on, sensory.ends_on) == (None, None)
+    # The outcome the programme serves is to be met by the time the programme ends.
+    outcome = PlanOutcome.objects.get(plan=plan)
+    end = starts + timedelta(weeks=12)
+    assert outcome.by_when == f"By {end.day} {end:%B %Y}"
+
+    # Once the caseworker accepts the psychology advice, it is suggested too; section A, which
+    # the caseworker has since changed, is left as they wrote it.
+    services.plan_details_update(plan=plan, views="In her words: I like horses.", placement_type="",
+                                 personal_budget="", by=cast.caseworker)
+    walk.review_advice(AdviceKind.PSYCHOLOGICAL)
+    assert services.plan_fill_from_advice(case=case, by=cast.caseworker, today=today) == 3
+    assert PlanNeed.objects.filter(plan=plan, advice=psychology, status=PlanEntryStatus.SUGGESTED).exists()
+    plan.refresh_from_db()
+    assert plan.views == "In her words: I like horses."
+
+
+def test_returned_advice_suggests_nothing(walk, cast):
+    walk.to(CaseStatus.ASSESSING)
+    walk.submit_advice(AdviceKind.HEALTH, accept=False)
+    walk.review_advice(AdviceKind.HEALTH, accept=False)
+    assert services.plan_fill_from_advice(case=walk.case, by=cast.caseworker) == 0
+    assert not PlanProvision.objects.exists()

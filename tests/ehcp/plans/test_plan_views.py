@@ -229,3 +229,124 @@ def test_opening_the_editor_changes_nothing_until_something_is_saved(client, dra
     for name in ("details", "need-new", "outcome-new", "provision-new", "overview", "history", "compare"):
         assert client.get(url(name, drafting.case)).status_code == 200, name
     assert not Plan.objects.exists()
+
+
+def _sources(page: str) -> list[str]:
+    import re
+
+    return [" ".join(cell.split()) for cell in re.findall(r'data-test="source">(.*?)</td>', page, re.S)]
+
+
+def test_each_suggestion_says_which_advice_agency_and_adviser_it_came_from(client, cast):
+    from ehcp.models import CaseStatus
+    from tests.factories import ALL_ADVICE, CaseWalk
+
+    walk = CaseWalk(cast, advice=ALL_ADVICE).to(CaseStatus.DRAFTING)
+    case = walk.case
+    client.force_login(cast.caseworker)
+    assert client.post(url("suggest", case)).status_code == 302
+    sources = _sources(client.get(url("overview", case)).content.decode())
+    health = cast.health_adviser.get_full_name() or cast.health_adviser.username
+    senco = cast.senco.get_full_name() or cast.senco.username
+    assert f"Medical advice from {cast.health.name} ({health})" in sources
+    assert f"Educational advice from {cast.school.name} ({senco})" in sources
+    assert len(sources) == PlanNeed.objects.filter(status="SUGGESTED").count() + PlanOutcome.objects.filter(
+        status="SUGGESTED"
+    ).count() + PlanProvision.objects.filter(status="SUGGESTED").count()
+
+    # A protected child's school is not named, nor its adviser, to a caseworker who may not see
+    # the child's whereabouts.
+    type(case.child).objects.filter(pk=case.child_id).update(protected_whereabouts=True)
+    sources = _sources(client.get(url("overview", case)).content.decode())
+    assert "Educational advice from a school or setting (whereabouts protected)" in sources
+    assert not any(cast.school.name in s or senco in s for s in sources)
+    assert f"Medical advice from {cast.health.name} ({health})" in sources
+
+
+def test_section_a_starts_from_the_familys_views_and_stays_editable(client, drafting, cast):
+    from ehcp.models import Plan
+
+    case = drafting.case
+    family = drafting.advice_request("PARENT_VIEWS")
+    expected = " ".join(family.summary.split()[:4])
+    client.force_login(cast.caseworker)
+    page = client.get(url("details", case)).content.decode()
+    assert "Section A is filled in from the family&#x27;s views" in page
+    assert expected in page.split('name="views"')[1].split("</textarea>")[0]
+    assert not Plan.objects.exists()  # shown, not saved, until the caseworker saves
+    response = client.post(url("details", case), {"views": "My own words", "placement_type": "", "personal_budget": ""})
+    assert response.status_code == 302
+    assert Plan.objects.get().views == "My own words"
+    page = client.get(url("details", case)).content.decode()
+    assert "My own words" in page and "Section A is filled in" not in page
+
+
+def test_the_plan_is_previewed_as_a_pdf_marked_preview_and_nothing_is_stored(client, drafting, plan, cast):
+    from ehcp.models import AccessEvent, DocumentRender
+
+    from .conftest import flat, pdf_text
+
+    case = drafting.case
+    client.force_login(cast.health_adviser)  # a partner: the working copy is the council's
+    assert client.get(url("preview", case)).status_code == 403
+    client.force_login(cast.caseworker)
+    before = AccessEvent.objects.filter(case=case, what="document").count()
+    response = client.get(url("preview", case))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+    assert response["Content-Disposition"] == f'inline; filename="{case.reference}-draft-plan-preview.pdf"'
+    pages = pdf_text(response.content)
+    text = flat(" ".join(pages))
+    assert all("DRAFT PREVIEW" in page for page in pages)
+    assert "PREVIEW: this plan has not been issued." in text
+    assert "Preview of the draft EHC plan, not issued" in text
+    assert "Small-group teaching in literacy and communication" in text
+    assert "By the first annual review" in text
+    # Read-audited like the plan pages; never frozen or stored.
+    assert AccessEvent.objects.filter(case=case, what="document", user=cast.caseworker).count() == before + 1
+    assert not PlanDocument.objects.exists() and not DocumentRender.objects.exists()
+    # It shows the plan as it stands: a change is in the next preview.
+    services.plan_details_update(plan=plan, views="Loves trains", placement_type="", personal_budget="",
+                                 by=cast.caseworker)
+    assert "Loves trains" in flat(" ".join(pdf_text(client.get(url("preview", case)).content)))
+
+
+def test_the_issue_draft_task_links_to_the_plan_and_its_preview(client, drafting, cast):
+    from workflows.models import CaseTask
+
+    case = drafting.case
+    task = CaseTask.objects.human().open().get(case=case)
+    assert task.flow_task.name == "issue_draft"
+    client.force_login(cast.caseworker)
+    page = client.get(f"/tasks/{task.public_id}/").content.decode()
+    assert f'href="{url("overview", case)}">Check and change the plan</a>' in page
+    assert f'href="{url("preview", case)}">Preview the draft plan as it stands (PDF, not issued)</a>' in page
+
+
+def test_the_plan_page_reads_the_same_number_of_queries_however_many_suggestions(client, drafting, cast):
+    from ehcp.models import AdviceRequest, PlanEntryStatus
+
+    case = drafting.case
+    client.force_login(cast.caseworker)
+    services.plan_fill_from_advice(case=case, by=cast.caseworker)
+    plan = case.plan
+    advice = list(AdviceRequest.objects.filter(case=case))
+
+    def count():
+        client.get(url("overview", case))
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url("overview", case))
+        assert response.status_code == 200
+        return len(ctx)
+
+    def suggest(n):
+        for i in range(n):
+            for model, fields in ((PlanNeed, {"text": f"Need {i}"}), (PlanOutcome, {"text": f"Outcome {i}"}),
+                                  (PlanProvision, {"what": f"Provision {i}"})):
+                entry = model.objects.create(plan=plan, status=PlanEntryStatus.SUGGESTED, **fields)
+                entry.advice.set(advice[: 1 + i % len(advice)])
+
+    few = count()
+    suggest(15)
+    assert count() == few
