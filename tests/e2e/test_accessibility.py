@@ -76,7 +76,6 @@ def world(walk, council):
             reverse("ehcp:caseload"),
             reverse("ehcp:caseload") + "?overdue=1",
             reverse("ehcp:exception-new", args=[case.public_id]),
-            reverse("governance:break-glass-request"),
         ]),
         "iglead": (iglead, [
             reverse("governance:index"),
