@@ -1,13 +1,14 @@
 """A whole EHC needs assessment in a real browser, only by clicking and typing, with axe-core.
 
-Nine people sign in through the sign-in page and use only the links, buttons and fields the pages
-show (no addresses typed after signing in, no form posted that the page does not draw): the
+Five people sign in through the sign-in page and use only the links, buttons and fields the pages
+show (no address typed except the sign-in page, no form posted that the page does not draw): the
 caseworker records the request and consent, decides to assess and asks four agencies; health, the
-educational psychologist, social care and the SENCo claim and submit their advice; the caseworker
-accepts it, decides to issue, builds the plan from the advisers' suggestions, issues the draft,
-records the family's comments and consults the school, which replies; the health trust agrees its
-provision in section G; and the caseworker issues the final plan. axe-core checks every page the
-browser lands on (tests/e2e/axe.py), and the test fails if any page was not checked.
+educational psychologist, social care and the SENCo claim, write and submit their advice; the
+caseworker records the family's views, accepts the advice, decides to issue and builds the plan
+from the advisers' suggestions; the health trust agrees its provision in section G (from its start
+page); the caseworker issues the draft, records the family's comments and consults the school,
+which replies; and the caseworker issues the final plan. axe-core checks every page the browser
+lands on, error pages included (tests/e2e/axe.py), and the test fails if any page was not checked.
 
 Only the world (agencies, people and their memberships and passwords) is made through the ORM.
 Dates are relative to today, because the live server runs on the real clock.
