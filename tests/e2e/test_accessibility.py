@@ -55,6 +55,7 @@ def world(walk, council):
             reverse("workflows:advice:case", args=[case.public_id]),
             reverse("workflows:task", args=[review_task.public_id]),
             reverse("workflows:advice:review", args=[health.public_id]),
+            reverse("notifications:list"),
         ]),
         "psychologist": (walk.cast.psychologist, [
             reverse("workflows:inbox"),
@@ -69,6 +70,7 @@ def world(walk, council):
         ]),
         "health": (walk.cast.health_adviser, [
             reverse("workflows:inbox"),
+            reverse("notifications:list"),
             reverse("workflows:advice:list"),
             reverse("workflows:advice:detail", args=[health.public_id]),
         ]),
