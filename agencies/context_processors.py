@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from .access import actor_for
+from .queues import works_partner_queue
 
 
 def navigation(request):
@@ -12,10 +13,13 @@ def navigation(request):
         actor = actor_for(user)
         path = request.path
         links = [("Tasks", "workflows:inbox")]
+        if works_partner_queue(actor):
+            links.append(("Advice", "workflows:advice:list"))
         if actor.is_council_officer or actor.is_manager:
             links += [("Cases", "ehcp:case-list"), ("New request", "workflows:request-new")]
         if actor.is_manager:
             links.append(("Caseload", "ehcp:caseload"))
+            links.append(("Team tasks", "workflows:team"))
         if actor.is_ig_lead:
             links.append(("Information governance", "governance:index"))
         links.append(("Timeline calculator", "ehcp:calculator"))

@@ -2,14 +2,20 @@
 queue and the incident register. Each runs a fixed number of queries however many rows match."""
 
 import json
-from datetime import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.db import connection
 from django.db.models import BooleanField, Count, Max, Min, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from agencies.models import DataType, Role
 
 from .models import (
     AccessEvent,
+    AccessRelationship,
     AccessWhat,
     BreakGlassAttempt,
     BreakGlassGrant,
@@ -17,6 +23,7 @@ from .models import (
     Child,
     Disclosure,
     SecurityIncident,
+    Severity,
 )
 
 
@@ -39,7 +46,7 @@ def access_events_for_child(child: Child, *, start: datetime, end: datetime) -> 
     return (
         AccessEvent.objects.filter(occurred_at__gte=start, occurred_at__lt=end)
         .filter(Q(child=child) | Q(listed))
-        .select_related("user", "agency", "case", "break_glass")
+        .select_related("user", "agency", "case", "child", "break_glass")
         .order_by("occurred_at", "pk")
     )
 
@@ -103,3 +110,138 @@ def break_glass_refusals_by_person(*, since: datetime) -> list[dict]:
         )
         .order_by("-last_at", "user_id")
     )
+
+
+# -- the access report at real volume: grouped by person and day, with human labels -------------
+
+
+def _label(choices, code: str) -> str:
+    """The human label of a stored code; the code itself if it is no longer one of the choices."""
+    return dict(choices).get(code, code)
+
+
+def role_labels(codes) -> list[str]:
+    return [_label(Role.choices, code) for code in codes]
+
+
+def data_type_labels(codes) -> list[str]:
+    return [_label(DataType.choices, code) for code in codes]
+
+
+@dataclass
+class AccessDay:
+    """Everything one person saw on one (UK local) day, in one row of the report."""
+
+    user: object
+    day: date
+    count: int = 0
+    first_at: datetime | None = None
+    last_at: datetime | None = None
+    roles: set = field(default_factory=set)
+    agencies: dict = field(default_factory=dict)  # id -> name
+    what: Counter = field(default_factory=Counter)  # label -> count
+    relationships: set = field(default_factory=set)
+    data_types: set = field(default_factory=set)
+    cases: dict = field(default_factory=dict)  # reference -> child's name
+    listed: set = field(default_factory=set)  # child ids named by list pages
+    high: bool = False
+    break_glass_reasons: set = field(default_factory=set)
+
+    @property
+    def role_labels(self) -> list[str]:
+        return sorted(role_labels(self.roles))
+
+    @property
+    def data_type_labels(self) -> list[str]:
+        order = {code: n for n, code in enumerate(DataType.values)}
+        return data_type_labels(sorted(self.data_types, key=lambda code: order.get(code, len(order))))
+
+    @property
+    def relationship_labels(self) -> list[str]:
+        return sorted(_label(AccessRelationship.choices, code) for code in self.relationships)
+
+    @property
+    def what_summary(self) -> list[tuple[str, int]]:
+        return sorted(self.what.items())
+
+
+def access_by_person_and_day(events) -> list[AccessDay]:
+    """Group access events (with user, agency, case, child and break_glass selected) into one row
+    per person per local day, ordered by day and then by the first access that day."""
+    groups: dict[tuple[int, date], AccessDay] = {}
+    for event in events:
+        when = timezone.localtime(event.occurred_at)
+        row = groups.get((event.user_id, when.date()))
+        if row is None:
+            row = groups[(event.user_id, when.date())] = AccessDay(user=event.user, day=when.date())
+        row.count += 1
+        row.first_at = min(row.first_at or when, when)
+        row.last_at = max(row.last_at or when, when)
+        row.roles.update(event.roles)
+        if event.agency_id:
+            row.agencies[event.agency_id] = event.agency.name
+        row.what[event.get_what_display()] += 1
+        row.relationships.add(event.relationship)
+        row.data_types.update(event.data_types)
+        if event.case_id:
+            row.cases[event.case.reference] = event.child.full_name if event.child_id else ""
+        row.listed.update(event.child_ids)
+        row.high = row.high or event.severity == Severity.HIGH
+        if event.break_glass_id:
+            row.break_glass_reasons.add(event.break_glass.get_reason_display())
+    return sorted(groups.values(), key=lambda row: (row.day, row.first_at, row.user.pk))
+
+
+CSV_HEADER = [
+    "When (UK time)",
+    "Person",
+    "Username",
+    "Roles",
+    "Agency",
+    "What",
+    "Case reference",
+    "Child or young person",
+    "Children listed",
+    "Relationship",
+    "Information shown",
+    "Break-glass reason",
+    "Severity",
+    "Request id",
+    "IP address",
+]
+
+
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + text
+    return text
+
+
+def access_csv_rows(events, listed: dict):
+    """The ungrouped access events as CSV rows (header first), with human labels.
+    `listed` maps child id -> Child for the children named by list pages."""
+    yield CSV_HEADER
+    for event in events:
+        names = [listed[pk].full_name for pk in event.child_ids if pk in listed]
+        yield [
+            _cell(value)
+            for value in (
+                timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M:%S"),
+                event.user.get_full_name() or event.user.username,
+                event.user.username,
+                "; ".join(role_labels(event.roles)),
+                event.agency.name if event.agency_id else "",
+                event.get_what_display(),
+                event.case.reference if event.case_id else "",
+                event.child.full_name if event.child_id else "",
+                "; ".join(names),
+                event.get_relationship_display(),
+                "; ".join(data_type_labels(event.data_types)),
+                event.break_glass.get_reason_display() if event.break_glass_id else "",
+                event.get_severity_display(),
+                event.request_id,
+                event.ip or "",
+            )
+        ]

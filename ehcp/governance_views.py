@@ -10,13 +10,16 @@ names (`agencies.models.BREAK_GLASS_ROLES`, parties to an agreement in force); a
 403 that says so.
 """
 
+import csv
 from datetime import timedelta
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -26,9 +29,17 @@ from agencies.access import actor_for
 
 from . import governance_forms as forms
 from . import governance_selectors as selectors
-from .audit import audit_read, request_context
+from .audit import access_event_write, audit_read, request_context
 from .formats import govuk_datetime, govuk_time
-from .models import AccessWhat, BreakGlassGrant, BreakGlassOutcome, NotifyDecision, SecurityIncident
+from .models import (
+    AccessRelationship,
+    AccessWhat,
+    BreakGlassGrant,
+    BreakGlassOutcome,
+    NotifyDecision,
+    SecurityIncident,
+)
+from .pagination import keyset_page
 from .rules import incidents as incident_rules
 from .services import governance as services
 from .services.assessment import CaseRuleError
@@ -72,6 +83,54 @@ def index(request):
 # -- access reports (AU-06) ---------------------------------------------------------------------
 
 
+REPORT_PAGE_SIZE = 25
+_NOT_REPLAYED = {"csrfmiddlewaretoken", "page", "download"}
+
+
+def _replay(request) -> list[tuple[str, str]]:
+    """The report's choices, re-sent by the page buttons (reports are chosen by POST, DM-04)."""
+    return [(name, value) for name, values in request.POST.lists() if name not in _NOT_REPLAYED for value in values]
+
+
+def _audit_export(request, **kwargs) -> None:
+    """The download is itself recorded, as the IG lead's work (AU-06)."""
+    access_event_write(
+        user=request.user,
+        what=AccessWhat.EXPORT,
+        relationship=AccessRelationship.IG,
+        **kwargs,
+        **request_context(request),
+    )
+
+
+def _period_name(form) -> str:
+    return f"{form.cleaned_data['from_date']:%Y-%m-%d}-to-{form.cleaned_data['to_date']:%Y-%m-%d}"
+
+
+def _csv_download(rows, *, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response.write("\ufeff")  # so spreadsheet programs read the names as UTF-8
+    csv.writer(response).writerows(rows)
+    return response
+
+
+def _report_context(request, form, events, *, start, listed: dict, person_view: bool) -> dict:
+    days = selectors.access_by_person_and_day(events)
+    page = Paginator(days, REPORT_PAGE_SIZE).get_page(request.POST.get("page"))
+    rows = [(day, sorted(listed[pk].full_name for pk in day.listed if pk in listed)) for day in page.object_list]
+    return {
+        "events": events,
+        "page": page,
+        "rows": rows,
+        "start": start,
+        "last_day": form.cleaned_data["to_date"],
+        "replay": _replay(request),
+        "person_view": person_view,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @ig_lead_required
 def access_by_child(request):
@@ -80,10 +139,20 @@ def access_by_child(request):
     if request.method == "POST" and form.is_valid():
         start, end = form.period()
         case = form.case
+        download = "download" in request.POST
         with transaction.atomic():
             events = list(selectors.access_events_for_child(case.child, start=start, end=end))
+            # A list page is reported as having named this child; the others on it are not named.
+            listed = {case.child_id: case.child}
+            if download:
+                _audit_export(request, case=case, data_types=["IDENTITY"])
+                return _csv_download(
+                    selectors.access_csv_rows(events, listed),
+                    filename=f"access-to-a-childs-record-{_period_name(form)}.csv",
+                )
             audit_read(request, what=AccessWhat.REPORT, case=case, data_types=["IDENTITY"])
-        context.update(events=events, case=case, child=case.child, start=start, end=end)
+        context.update(_report_context(request, form, events, start=start, listed={}, person_view=False))
+        context.update(case=case, child=case.child)
     return render(request, "governance/access_by_child.html", context)
 
 
@@ -95,13 +164,20 @@ def access_by_person(request):
     if request.method == "POST" and form.is_valid():
         start, end = form.period()
         person = form.cleaned_data["person"]
+        download = "download" in request.POST
         with transaction.atomic():
             events = list(selectors.access_events_by_user(person, start=start, end=end))
             listed = selectors.children_listed(events)
             shown = {event.child_id for event in events if event.child_id} | set(listed)
+            if download:
+                _audit_export(request, child_ids=shown, data_types=["IDENTITY"] if shown else [])
+                return _csv_download(
+                    selectors.access_csv_rows(events, listed),
+                    filename=f"access-by-{person.username}-{_period_name(form)}.csv",
+                )
             audit_read(request, what=AccessWhat.REPORT, child_ids=shown, data_types=["IDENTITY"] if shown else [])
-        rows = [(event, [listed[pk] for pk in event.child_ids if pk in listed]) for event in events]
-        context.update(rows=rows, events=events, person=person, start=start, end=end)
+        context.update(_report_context(request, form, events, start=start, listed=listed, person_view=True))
+        context.update(person=person)
     return render(request, "governance/access_by_person.html", context)
 
 
@@ -111,7 +187,8 @@ def access_by_person(request):
 @require_http_methods(["GET"])
 @ig_lead_required
 def break_glass_queue(request):
-    return render(request, "governance/break_glass_queue.html", {"grants": list(selectors.break_glass_review_queue())})
+    page = keyset_page(selectors.break_glass_review_queue(), params=request.GET, key="granted_at")
+    return render(request, "governance/break_glass_queue.html", {"grants": page.rows, "page": page})
 
 
 @require_http_methods(["GET", "POST"])
@@ -198,11 +275,9 @@ def _break_glass_unavailable(request):
 @ig_lead_required
 def incident_list(request):
     now = timezone.now()
-    incidents = [
-        (incident, incident_rules.hours_until_deadline(incident.aware_at, now))
-        for incident in selectors.incident_list()
-    ]
-    return render(request, "governance/incident_list.html", {"incidents": incidents})
+    page = keyset_page(selectors.incident_list(), params=request.GET, key="aware_at", descending=True)
+    incidents = [(incident, incident_rules.hours_until_deadline(incident.aware_at, now)) for incident in page.rows]
+    return render(request, "governance/incident_list.html", {"incidents": incidents, "page": page})
 
 
 @require_http_methods(["GET", "POST"])

@@ -527,7 +527,7 @@ def _display(value, lookups: dict) -> str:
     return str(value)
 
 
-def plan_changes(plan: Plan, *, limit: int = 200) -> list[PlanChange]:
+def plan_changes(plan: Plan, *, limit: int | None = None) -> list[PlanChange]:
     """Every change to the plan and its entries, newest first: who, when, and each field's old
     and new value (links shown by name)."""
     lookups: dict[tuple[str, int], str] = {}

@@ -13,6 +13,7 @@ Who may do what:
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -425,13 +426,15 @@ def plan_history(request, public_id):
     case = _case_for_officer(request, public_id)
     plan = plan_selectors.plan_for_case(case)
     audit_read(request, what="case", case=case, data_types=["IDENTITY", "PLAN"])
+    # Every change is reachable: newest first, a page at a time (the diffs are worked out in Python).
+    changes = Paginator(plan_selectors.plan_changes(plan) if plan else [], 50).get_page(request.GET.get("page"))
     return render(
         request,
         "ehcp/plan/history.html",
         {
             "case": case,
             "plan": plan,
-            "changes": plan_selectors.plan_changes(plan) if plan else [],
+            "changes": changes,
             "versions": plan_selectors.plan_versions(case),
         },
     )

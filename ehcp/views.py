@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -16,7 +15,8 @@ from agencies.models import Agency, AgencyKind
 
 from . import forms, selectors, services
 from .audit import audit_read, audited_view
-from .models import CaseStatus, ConsentRecord
+from .pagination import keyset_page
+from .models import OPEN_STATUSES, CaseStatus, ConsentRecord
 from .rules import deadlines
 from .rules.consent import Step
 
@@ -51,12 +51,6 @@ def posted_data(request):
     return request.POST if request.method == "POST" else None
 
 
-def _without_page(params) -> str:
-    params = params.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 def _form_errors(form, error: services.CaseRuleError) -> None:
     for message in error.messages:
         form.add_error(None, message)
@@ -74,10 +68,10 @@ def case_list(request):
         cases = cases.filter(caseworker=request.user)
     if request.GET.get("closed") != "1":
         cases = cases.open()
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    page = keyset_page(cases, params=request.GET, key="final_plan_due_on")
     today = timezone.localdate()
-    rows = [(case, selectors.case_current_due(case)) for case in page.object_list]
-    audit_read(request, what="list", child_ids=[case.child_id for case in page.object_list])
+    rows = [(case, selectors.case_current_due(case)) for case in page.rows]
+    audit_read(request, what="list", child_ids=[case.child_id for case in page.rows])
     return render(
         request,
         "ehcp/case_list.html",
@@ -115,6 +109,7 @@ def case_detail(request, public_id):
             "exceptions": case.exceptions.all() if council else (),
             "may_edit": council and actor.is_council_officer,
             "may_override": actor.may_override_consent(case.council_id) and case.status == CaseStatus.REQUESTED,
+            "may_change_caseworker": council and actor.can_manage_agency(case.council_id) and case.status in OPEN_STATUSES,
         },
     )
 
@@ -235,9 +230,9 @@ def caseload(request):
         overdue=request.GET.get("overdue") == "1",
     )
     cases = selectors.caseload(user=request.user, today=today, filters=filters)
-    page = Paginator(cases, 100).get_page(request.GET.get("page"))
-    rows = [(case, (case.final_plan_due_on - today).days) for case in page.object_list]
-    audit_read(request, what="list", child_ids=[case.child_id for case in page.object_list])
+    page = keyset_page(cases, params=request.GET, key="final_plan_due_on", size=100)
+    rows = [(case, (case.final_plan_due_on - today).days) for case in page.rows]
+    audit_read(request, what="list", child_ids=[case.child_id for case in page.rows])
     from django.contrib.auth import get_user_model
 
     actor = actor_for(request.user)
@@ -258,7 +253,6 @@ def caseload(request):
             "agencies": Agency.objects.exclude(kind=AgencyKind.SEN_TEAM).order_by("kind", "name"),
             "caseworkers": caseworkers,
             "today": today,
-            "query": _without_page(request.GET),
         },
     )
 

@@ -92,6 +92,9 @@ def pages(world):
         ("case page", world["caseworker"], f"/cases/{case.public_id}/"),
         ("caseload", world["manager"], "/cases/caseload/"),
         ("caseload overdue", world["manager"], "/cases/caseload/?overdue=1"),
+        ("team tasks", world["manager"], "/tasks/team/"),
+        ("team tasks of one person", world["manager"], f"/tasks/team/?holder={world['caseworker'].pk}"),
+        ("advice list", world["health_user"], "/tasks/advice/"),
     ]
 
 

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
@@ -30,6 +29,7 @@ from agencies.access import actor_for
 from agencies.queues import may_work_queue
 from ehcp import services as ehcp_services
 from ehcp.access import case_access
+from ehcp.pagination import keyset_page
 from ehcp.models import (
     AdviceAttachment,
     AdviceEntry,
@@ -543,10 +543,13 @@ def agency_list(request):
     actor = actor_for(request.user)
     queue_agencies = [agency for agency, kind, role in actor.memberships if may_work_queue(actor, agency, kind)]
     advice = AdviceRequest.objects.filter(agency_id__in=queue_agencies).exclude(kind=AdviceKind.PARENT_VIEWS)
-    page = Paginator(
-        advice.select_related("case", "case__child", "agency").prefetch_related("exceptions").order_by("-requested_on", "pk"),
-        50,
-    ).get_page(request.GET.get("page"))
+    # Most recently asked first; every piece of advice reachable through the pages.
+    page = keyset_page(
+        advice.select_related("case", "case__child", "agency").prefetch_related("exceptions"),
+        params=request.GET,
+        key="requested_on",
+        descending=True,
+    )
     today = timezone.localdate()
     rows = [
         (
@@ -559,9 +562,9 @@ def agency_list(request):
                 warn_days=settings.DEADLINE_WARN_DAYS,
             ),
         )
-        for item in page.object_list
+        for item in page.rows
     ]
-    _audit_read(request, what="list", child_ids=[item.case.child_id for item in page.object_list])
+    _audit_read(request, what="list", child_ids=[item.case.child_id for item in page.rows])
     return render(request, "workflows/advice/list.html", {"page": page, "rows": rows})
 
 

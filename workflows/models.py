@@ -7,12 +7,14 @@ overdue list is then one indexed query with no JSON digging.
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from viewflow.workflow.models import AbstractProcess, AbstractTask
 from viewflow.workflow.status import STATUS
 
 from agencies.models import Agency
 from ehcp.models import Case
+from ehcp.models.governance import AppendOnlyModel
 
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -73,3 +75,28 @@ class CaseTask(AbstractTask):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_TASK_STATUSES
+
+
+class TaskReassignment(AppendOnlyModel):
+    """A manager gave a task to someone else: who, when, from whom, to whom and why.
+
+    Written under the flow's lock in the same transaction as the change, never changed after.
+    """
+
+    task = models.ForeignKey(CaseTask, on_delete=models.PROTECT, related_name="reassignments")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    at = models.DateTimeField()
+
+    class Meta(AppendOnlyModel.Meta):
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="task_reassignment_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"Task {self.task_id} reassigned by user {self.by_id} at {self.at:%Y-%m-%d %H:%M}"

@@ -3,11 +3,11 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from agencies.access import actor_for
-from agencies.models import QUEUE_ROLES
+from agencies.models import MANAGER_ROLES, QUEUE_ROLES
 from ehcp.rules import deadlines
 from ehcp.selectors import agency_label
 from ehcp.rules.deadlines import DeadlineStatus
@@ -84,3 +84,49 @@ def task_get_for_user(*, task_id, user) -> CaseTask:
     ):
         raise Http404("No such task")
     return task
+
+
+def managed_agency_ids(user) -> frozenset[int]:
+    """The agencies whose queues this person manages (SEN managers, administrators)."""
+    return actor_for(user).agency_ids_with_role(*MANAGER_ROLES)
+
+
+def team_tasks(user, *, holder: str = "") -> QuerySet[CaseTask]:
+    """Every open task in the queues this person manages, claimed or not; `holder` is a user id,
+    "none" for tasks nobody has claimed, or "" for all."""
+    qs = _open_human_tasks().filter(agency_id__in=managed_agency_ids(user))
+    if holder == "none":
+        qs = qs.filter(owner__isnull=True)
+    elif holder.isdigit():
+        qs = qs.filter(owner_id=int(holder))
+    return qs
+
+
+@dataclass(frozen=True)
+class Holder:
+    value: str  # the filter value: a user id or "none"
+    label: str
+    count: int
+
+
+def team_holders(user) -> list[Holder]:
+    """Who holds the team's open tasks and how many each (one query): the filter's choices."""
+    rows = (
+        CaseTask.objects.human()
+        .open()
+        .filter(agency_id__in=managed_agency_ids(user))
+        .values("owner", "owner__first_name", "owner__last_name", "owner__username")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    holders, unclaimed = [], 0
+    for row in rows:
+        if row["owner"] is None:
+            unclaimed = row["count"]
+            continue
+        name = f"{row['owner__first_name']} {row['owner__last_name']}".strip() or row["owner__username"]
+        holders.append(Holder(str(row["owner"]), name, row["count"]))
+    holders.sort(key=lambda h: h.label.lower())
+    if unclaimed:
+        holders.append(Holder("none", "Not claimed", unclaimed))
+    return holders

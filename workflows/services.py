@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
@@ -17,10 +18,11 @@ from agencies.access import actor_for
 from agencies.queues import may_work_queue
 from ehcp import services as ehcp_services
 from ehcp.models import Case
+from ehcp.services.casework import case_caseworker_change as ehcp_case_caseworker_change
 from notifications.services import notification_queue
 
 from .flows import StatutoryAssessmentFlow
-from .models import CaseTask
+from .models import CaseTask, TaskReassignment
 
 
 class TaskConflict(Exception):
@@ -85,9 +87,45 @@ def task_release(*, task: CaseTask, user) -> CaseTask:
     return _run(task, release)
 
 
-def task_reassign(*, task: CaseTask, user, to_user) -> CaseTask:
-    """A manager of the agency gives the task to another member who works its queue."""
+REASSIGN_REASON_MAX = 500
+
+
+def _clean_reason(reason: str, *, what: str, limit: int) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise TaskConflict(f"Enter the reason for {what}")
+    if len(reason) > limit:
+        raise TaskConflict(f"The reason must be {limit} characters or fewer")
+    return reason
+
+
+def _give(task: CaseTask, *, to_user, by, reason: str) -> None:
+    """Give an open task to `to_user`, under the flow's lock the caller holds; record who, when
+    and why, and tell the new holder."""
+    from_user_id = task.owner_id
+    activation = task.flow_task.activation_class(task)
+    if task.owner_id is None:
+        activation.assign(to_user)
+    else:
+        activation.reassign(to_user)
+    task.assigned = timezone.now()
+    task.save(update_fields=["assigned"])
+    TaskReassignment.objects.create(
+        task=task, from_user_id=from_user_id, to_user=to_user, by=by, reason=reason, at=task.assigned
+    )
+    notification_queue(
+        kind="TASK_ASSIGNED",
+        user_id=to_user.pk,
+        link=f"/tasks/{task.public_id}/",
+        key=f"assigned:{task.pk}:{to_user.pk}:{task.assigned.isoformat()}",
+    )
+
+
+def task_reassign(*, task: CaseTask, user, to_user, reason: str) -> CaseTask:
+    """A manager of the agency gives the task to another member who works its queue, with a
+    reason that is recorded (TaskReassignment)."""
     actor = actor_for(user)
+    reason = _clean_reason(reason, what="giving the task to someone else", limit=REASSIGN_REASON_MAX)
 
     def reassign(task):
         if not task.is_open:
@@ -96,21 +134,39 @@ def task_reassign(*, task: CaseTask, user, to_user) -> CaseTask:
             raise TaskConflict("Only a manager of this agency can reassign its tasks")
         if not may_work_queue(actor_for(to_user), task.agency_id, task.agency.kind):
             raise TaskConflict(f"{to_user.get_full_name() or to_user} does not work this queue")
-        activation = task.flow_task.activation_class(task)
-        if task.owner_id is None:
-            activation.assign(to_user)
-        else:
-            activation.reassign(to_user)
-        task.assigned = timezone.now()
-        task.save(update_fields=["assigned"])
-        notification_queue(
-            kind="TASK_ASSIGNED",
-            user_id=to_user.pk,
-            link=f"/tasks/{task.public_id}/",
-            key=f"assigned:{task.pk}:{to_user.pk}:{task.assigned.isoformat()}",
-        )
+        if task.owner_id == to_user.pk:
+            raise TaskConflict(f"{to_user.get_full_name() or to_user} already has this task")
+        _give(task, to_user=to_user, by=user, reason=reason)
 
     return _run(task, reassign)
+
+
+def case_caseworker_change(*, case: Case, caseworker, reason: str, by) -> list[CaseTask]:
+    """An SEN manager gives the case to another caseworker (recorded in the case's history with
+    the reason). The case's open tasks in the council's queue that the old caseworker held, or
+    that nobody held, follow the new caseworker, each recorded as a reassignment; tasks a manager
+    gave to someone else stay with them. All or nothing: if a task is locked, nothing changes."""
+    with transaction.atomic():
+        old_id = Case.objects.select_for_update().values_list("caseworker_id", flat=True).get(pk=case.pk)
+        case = ehcp_case_caseworker_change(case=case, caseworker=caseworker, reason=reason, by=by)
+        tasks = list(
+            CaseTask.objects.human()
+            .open()
+            .filter(case=case, agency_id=case.council_id)
+            .filter(Q(owner__isnull=True) | Q(owner_id=old_id))
+            .select_related("agency", "owner")
+            .order_by("pk")
+        )
+        moved = []
+        for task in tasks:
+
+            def follow(task):
+                if task.is_open and task.owner_id in (None, old_id):
+                    _give(task, to_user=caseworker, by=by, reason=f"Caseworker changed: {reason.strip()}")
+                    moved.append(task)
+
+            _run(task, follow)
+    return moved
 
 
 def task_complete(*, task: CaseTask, user, perform: Callable[[Case], object]) -> CaseTask:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import team_views, views
 
 app_name = "workflows"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("<uuid:task_id>/", views.task_detail, name="task"),
     path("<uuid:task_id>/claim/", views.task_claim, name="task-claim"),
     path("<uuid:task_id>/release/", views.task_release, name="task-release"),
-    path("<uuid:task_id>/reassign/", views.task_reassign, name="task-reassign"),
+    path("<uuid:task_id>/reassign/", team_views.task_reassign, name="task-reassign"),
+    path("team/", team_views.team_tasks, name="team"),
+    path("team/cases/<uuid:case_id>/caseworker/", team_views.case_caseworker, name="case-caseworker"),
     path("advice/", include("workflows.advice_urls")),
 ]

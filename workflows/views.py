@@ -6,28 +6,36 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies import agreements
 from agencies.access import actor_for
-from agencies.models import Agency
+from agencies.models import Agency, Role
+from agencies.queues import works_partner_queue
 from ehcp import plan_selectors
 from ehcp import services as ehcp_services
-from ehcp.forms import RequestForm
-from ehcp.rules import deadlines
 from ehcp.access import case_access
 from ehcp.audit import audit_read, audited_view
+from ehcp.forms import RequestForm
+from ehcp.pagination import keyset_page
+from ehcp.rules import deadlines
 from ehcp.selectors import agency_label, case_get_for_user
 from ehcp.services import CaseRuleError, ChildDetails, ParentDetails
-from ehcp.views import posted_data, council_officer_required
+from ehcp.views import council_officer_required, posted_data
 
 from . import selectors, services
 from .steps import step_for
 
 PERIODS = {p.code: p for p in deadlines.ALL_PERIODS}
+# Roles that write advice for an assessment through the advice portal.
+ADVISER_ROLES = (
+    Role.EDUCATIONAL_PSYCHOLOGIST,
+    Role.HEALTH_ADVISER,
+    Role.SOCIAL_CARE_ADVISER,
+    Role.SENCO,
+)
 
 
 @require_http_methods(["GET"])
@@ -54,6 +62,10 @@ def home(request):
             "may_break_glass": bool(
                 agreements.break_glass_agency_ids(actor, today=timezone.localdate())
             ),
+            "is_adviser": works_partner_queue(actor),
+            "is_ig_lead": actor.is_ig_lead,
+            "is_panel": actor.has_role(Role.PANEL_MEMBER, Role.PANEL_CHAIR),
+            "is_administrator": actor.has_role(Role.ADMINISTRATOR),
         },
     )
 
@@ -74,14 +86,23 @@ def inbox(request):
             raise Http404("No such case") from error
         mine_qs, queue_qs = mine_qs.filter(case=case), queue_qs.filter(case=case)
         others = selectors.task_rows(selectors.tasks_of_case_for_user(case, request.user), user=request.user, today=today, warn_days=warn)
-    mine = selectors.task_rows(mine_qs[:200], user=request.user, today=today, warn_days=warn)
-    queue_page = Paginator(queue_qs, 50).get_page(request.GET.get("page"))
-    queue = selectors.task_rows(queue_page.object_list, user=request.user, today=today, warn_days=warn)
+    # Every task is reachable: each list is paged by (due date, id) and shows its total.
+    mine_page = keyset_page(mine_qs, params=request.GET, key="due_on", prefix="mine_")
+    mine = selectors.task_rows(mine_page.rows, user=request.user, today=today, warn_days=warn)
+    queue_page = keyset_page(queue_qs, params=request.GET, key="due_on", prefix="queue_")
+    queue = selectors.task_rows(queue_page.rows, user=request.user, today=today, warn_days=warn)
     audit_read(request, what="list", child_ids=sorted({row.task.case.child_id for row in (*mine, *queue, *others)}))
     return render(
         request,
         "workflows/inbox.html",
-        {"mine": mine, "queue": queue, "queue_page": queue_page, "case": case, "others": others},
+        {
+            "mine": mine,
+            "mine_page": mine_page,
+            "queue": queue,
+            "queue_page": queue_page,
+            "case": case,
+            "others": others,
+        },
     )
 
 
@@ -115,7 +136,6 @@ def _task_context(request, task, form=None):
         "may_claim": task.is_open and task.flow_task.can_assign(request.user, task),
         "may_release": task.is_open and task.status == "ASSIGNED" and task.flow_task.can_unassign(request.user, task),
         "may_reassign": task.is_open and actor.can_manage_agency(task.agency_id),
-        "reassign_to": services.users_who_work_queue(task) if task.is_open and actor.can_manage_agency(task.agency_id) else (),
         "shows": access.shows,
         "queue_label": agency_label(task.agency, whereabouts=access.whereabouts or task.agency_id in actor.agency_ids),
     }
@@ -182,22 +202,6 @@ def task_release(request, task_id):
         task_id,
         lambda task: services.task_release(task=task, user=request.user),
         "The task is back in the queue",
-    )
-
-
-@require_POST
-@login_required
-def task_reassign(request, task_id):
-    user_id = request.POST.get("user", "")
-    to_user = get_user_model().objects.filter(pk=user_id, is_active=True).first() if user_id.isdigit() else None
-    if to_user is None:
-        messages.error(request, "Select the person to give the task to")
-        return redirect("workflows:task", task_id=task_id)
-    return _task_action(
-        request,
-        task_id,
-        lambda task: services.task_reassign(task=task, user=request.user, to_user=to_user),
-        f"Task given to {to_user.get_full_name() or to_user.username}",
     )
 
 

@@ -80,6 +80,7 @@ class AccessRelationship(models.TextChoices):
     PARTNER = "partner", "Partner agency working on the case"
     BREAK_GLASS = "break-glass", "Break-glass"
     IG = "ig", "Information governance"
+    SUPPORT = "support", "Support site (administrator)"
 
 
 class Severity(models.TextChoices):

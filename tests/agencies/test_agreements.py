@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 
 from agencies.access import actor_for
 from agencies.agreements import break_glass_agency_ids, party_agency_ids
-from agencies.models import BREAK_GLASS_ROLES, AgencyKind, Role, SharingAgreement
+from agencies.models import BREAK_GLASS_ROLES, AgencyKind, Membership, Role, SharingAgreement
 from agencies.rules import agreements as rules
 from tests import factories
 
@@ -100,6 +100,8 @@ def test_administrators_edit_agreements_in_the_admin_with_history(client):
     admin = get_user_model().objects.create_superuser(
         "root", "root@example.org", "a-long-admin-password"
     )
+    # The support site is for staff who are also the council's administrators.
+    Membership.objects.create(user=admin, agency=council, role=Role.ADMINISTRATOR)
     client.force_login(admin)
     assert client.get("/admin/agencies/sharingagreement/").status_code == 200
     response = client.post(

@@ -95,6 +95,8 @@ def test_disabling_an_account_in_the_admin_ends_its_sessions(person, council):
     admin = get_user_model().objects.create_superuser(
         "root", "root@example.org", "a-long-admin-password"
     )
+    # The support site is for staff who are also the council's administrators.
+    Membership.objects.create(user=admin, agency=council, role=Role.ADMINISTRATOR)
     browser = signed_in(person)
     admin_browser = Client()
     admin_browser.force_login(admin)

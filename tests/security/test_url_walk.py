@@ -28,7 +28,7 @@ TODAY = date(2026, 10, 1)
 WHEREABOUTS_MARKERS = ("WHEREABOUTS-ADDR-7741", "ZZ9 9ZQ", "WHEREABOUTS-PHONE-0700")
 # The child's school is a whereabouts fact on pages about the child (lists of all schools are not).
 SCHOOL_MARKER = "Marker Hill School"
-CHILD_PAGES = {"ehcp:case-detail", "workflows:task", "workflows:inbox"}
+CHILD_PAGES = {"ehcp:case-detail", "workflows:task", "workflows:inbox", "workflows:team"}
 NAME_MARKER = "Priyanka"  # the protected child's first name
 OTHER_NAME_MARKER = "Norberta"  # a child with no partner involvement yet
 
@@ -53,7 +53,10 @@ EXPECTED = {
     "workflows:task-claim": ("POST", {"health"}),
     "workflows:task-release": ("POST", {"health"}),  # the holder: health claimed it just before
     # only a manager of the agency whose queue holds the task (the health trust has none here)
-    "workflows:task-reassign": ("POST", set()),
+    "workflows:task-reassign": ("GET", set()),
+    # Managers see their team's tasks; an SEN manager of the council changes a case's caseworker.
+    "workflows:team": ("GET", MANAGERS),
+    "workflows:case-caseworker": ("GET", {"manager"}),
     "ehcp:case-list": ("GET", COUNCIL_OFFICERS | {"admin", "outsider"}),
     "ehcp:caseload": ("GET", MANAGERS),
     "ehcp:calculator": ("GET", EVERYONE),

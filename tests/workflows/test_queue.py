@@ -10,11 +10,13 @@ from ehcp import services
 from ehcp.models import AdviceRequest, CaseStatus
 from notifications.models import Notification
 from tests.factories import CaseWalk, advice_entries, db_state, member
+from workflows.models import TaskReassignment
 from workflows.services import TaskConflict, task_claim, task_complete, task_reassign, task_release
 
 pytestmark = pytest.mark.django_db
 
 User = get_user_model()
+REASON = "Covering annual leave"
 
 
 def fresh(user):
@@ -170,10 +172,14 @@ def test_task_moves_when_the_manager_reassigns_it_to_someone_who_works_the_queue
     task_claim(task=council_task, user=cast.caseworker)
     colleague = member(cast.council, Role.CASEWORKER)
 
-    task_reassign(task=council_task, user=cast.manager, to_user=colleague)
+    task_reassign(task=council_task, user=cast.manager, to_user=colleague, reason=REASON)
 
     council_task.refresh_from_db()
     assert (council_task.status, council_task.owner) == (STATUS.ASSIGNED, colleague)
+    record = TaskReassignment.objects.get(task=council_task)
+    assert (record.from_user, record.to_user, record.by, record.reason) == (
+        cast.caseworker, colleague, cast.manager, REASON
+    )
     note = Notification.objects.get(kind="TASK_ASSIGNED")
     assert (note.recipient, note.email, note.link) == (
         colleague,
@@ -183,7 +189,7 @@ def test_task_moves_when_the_manager_reassigns_it_to_someone_who_works_the_queue
 
 
 def test_unclaimed_task_is_assigned_when_the_manager_reassigns_it(cast, council_task):
-    task_reassign(task=council_task, user=cast.manager, to_user=cast.caseworker)
+    task_reassign(task=council_task, user=cast.manager, to_user=cast.caseworker, reason=REASON)
 
     council_task.refresh_from_db()
     assert (council_task.status, council_task.owner) == (STATUS.ASSIGNED, cast.caseworker)
@@ -194,9 +200,22 @@ def test_reassign_is_refused_when_the_new_holder_does_not_work_the_queue(cast, c
     before = db_state()
 
     with pytest.raises(TaskConflict, match="does not work this queue"):
-        task_reassign(task=council_task, user=cast.manager, to_user=cast.health_adviser)
+        task_reassign(task=council_task, user=cast.manager, to_user=cast.health_adviser, reason=REASON)
 
     assert db_state() == before
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "x" * 501])
+def test_reassign_is_refused_without_a_reason_and_nothing_changes(cast, council_task, reason):
+    task_claim(task=council_task, user=cast.caseworker)
+    colleague = member(cast.council, Role.CASEWORKER)
+    before = db_state()
+
+    with pytest.raises(TaskConflict, match="reason"):
+        task_reassign(task=council_task, user=cast.manager, to_user=colleague, reason=reason)
+
+    assert db_state() == before
+    assert not TaskReassignment.objects.exists()
 
 
 def test_reassign_is_refused_when_the_new_holders_membership_is_revoked(cast, council_task):
@@ -204,7 +223,7 @@ def test_reassign_is_refused_when_the_new_holders_membership_is_revoked(cast, co
     colleague.memberships.update(is_active=False)
 
     with pytest.raises(TaskConflict, match="does not work this queue"):
-        task_reassign(task=council_task, user=cast.manager, to_user=fresh(colleague))
+        task_reassign(task=council_task, user=cast.manager, to_user=fresh(colleague), reason=REASON)
 
 
 def test_reassign_is_refused_when_a_caseworker_reassigns(cast, council_task):
@@ -212,12 +231,12 @@ def test_reassign_is_refused_when_a_caseworker_reassigns(cast, council_task):
     colleague = member(cast.council, Role.CASEWORKER)
 
     with pytest.raises(TaskConflict, match="Only a manager of this agency can reassign its tasks"):
-        task_reassign(task=council_task, user=cast.caseworker, to_user=colleague)
+        task_reassign(task=council_task, user=cast.caseworker, to_user=colleague, reason=REASON)
 
 
 def test_reassign_is_refused_when_a_manager_of_another_council_reassigns(cast, council_task):
     with pytest.raises(TaskConflict, match="Only a manager of this agency can reassign its tasks"):
-        task_reassign(task=council_task, user=cast.outsider, to_user=cast.caseworker)
+        task_reassign(task=council_task, user=cast.outsider, to_user=cast.caseworker, reason=REASON)
 
 
 # -- completing ----------------------------------------------------------------------------------

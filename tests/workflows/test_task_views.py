@@ -220,7 +220,13 @@ def test_claim_conflict_and_queue_permissions_show_clear_messages(client, people
     task = open_task(case, "decide_to_assess")
     response = client.post(f"/tasks/{task.public_id}/claim/", follow=True)
     assert "This task has already been claimed by Caseworker" in response.content.decode()
-    response = client.post(f"/tasks/{task.public_id}/reassign/", {"user": people["manager"].pk}, follow=True)
+    response = client.post(f"/tasks/{task.public_id}/reassign/", {"user": people["manager"].pk})
+    assert "Enter the reason for giving the task to someone else" in response.content.decode()
+    task.refresh_from_db()
+    assert task.owner == people["caseworker"]
+    response = client.post(
+        f"/tasks/{task.public_id}/reassign/", {"user": people["manager"].pk, "reason": "Cover"}, follow=True
+    )
     assert "Task given to Manager" in response.content.decode()
     task.refresh_from_db()
     assert task.owner == people["manager"]

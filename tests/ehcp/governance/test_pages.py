@@ -2,6 +2,7 @@
 each report run audited, results in a fixed number of queries; the break-glass request page for
 everyone signed in."""
 
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from agencies.models import AgencyKind, Role
-from ehcp import services
+from ehcp import formats, services
 from ehcp.audit import access_event_write
 from ehcp.models import (
     AccessEvent,
@@ -105,6 +106,7 @@ def test_who_accessed_this_child_returns_exactly_the_seeded_set_and_is_audited(c
         assert user.get_full_name() in page
     for user in (cast.psychologist, cast.manager, cast.social_worker):
         assert user.get_full_name() not in page
+    assert "SEND caseworker" in page and "CASEWORKER" not in page  # roles by name, not code
     run = AccessEvent.objects.get(what="report")
     assert (run.user, run.relationship, run.child, run.case) == (ig_lead, "ig", requested_case.child, requested_case)
 
@@ -366,3 +368,12 @@ def test_the_ig_lead_sees_who_was_refused_in_a_fixed_number_of_queries(
     row = page[page.index("(other_health)"):]
     cells = [c.split(">")[-1] for c in row.split("</td>")[1:4]]
     assert cells == ["3", "0", "1"]
+
+
+def test_emergency_access_says_until_when_in_words(client, other_health, requested_case):
+    signed_in(client, other_health)
+    page = client.get(ask(client, requested_case.reference)["Location"]).content.decode()
+    grant = BreakGlassGrant.objects.get()
+    expected = formats.govuk_time(grant.expires_at)
+    assert f"You have emergency access to {requested_case.reference} until {expected}" in page
+    assert re.fullmatch(r"(1[0-2]|[1-9])(:[0-5]\d)?(am|pm)|midday|midnight", expected)

@@ -1,0 +1,182 @@
+"""Keyset pagination: every row of a long list is reachable, and the page says how many there are.
+
+A list ordered by (key, pk) is paged by remembering the last row shown ("after") or the first
+("before"), never by counting rows to skip, so a row is neither hidden nor shown twice when the
+list changes between two clicks (a task claimed, a case closed). Rows whose key is empty come
+last, on every database. Each page costs a fixed number of queries: the total, the rows, and
+(only on a later page) how many rows come before it.
+
+Several lists on one page each take a `prefix` ("mine", "queue") so their links do not clash;
+the other query parameters (filters) are kept in the links.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q, QuerySet
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class KeysetPage:
+    rows: list
+    total: int
+    first_index: int  # 1-based position of the first row in the whole list
+    previous_query: str | None  # the query string for the previous page, None on the first
+    next_query: str | None
+
+    @property
+    def last_index(self) -> int:
+        return self.first_index + len(self.rows) - 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.previous_query is not None or self.next_query is not None
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    def __bool__(self):
+        return bool(self.rows)
+
+
+def _encode(value, pk: int) -> str:
+    text = "" if value is None else value.isoformat()
+    return f"{text}_{pk}"
+
+
+def _decode(field, cursor: str):
+    """(value, pk) from a cursor, or None when it is not one of ours (a hand-edited URL)."""
+    text, sep, pk = (cursor or "").rpartition("_")
+    if not sep or not pk.isdigit():
+        return None
+    if text == "":
+        return None, int(pk)
+    try:
+        value = field.to_python(text)
+    except (ValidationError, ValueError, TypeError):
+        return None
+    if not isinstance(value, (date, datetime)):
+        return None
+    return value, int(pk)
+
+
+def _later(key: str, value, pk: int, descending: bool) -> Q:
+    """Rows after (value, pk) in the list's order (empty keys last)."""
+    beyond, pk_beyond = ("lt", "lt") if descending else ("gt", "gt")
+    if value is None:
+        return Q(**{f"{key}__isnull": True, f"pk__{pk_beyond}": pk})
+    return (
+        Q(**{f"{key}__{beyond}": value})
+        | Q(**{key: value, f"pk__{pk_beyond}": pk})
+        | Q(**{f"{key}__isnull": True})
+    )
+
+
+def _earlier(key: str, value, pk: int, descending: bool) -> Q:
+    """Rows before (value, pk) in the list's order."""
+    before, pk_before = ("gt", "gt") if descending else ("lt", "lt")
+    if value is None:
+        return Q(**{f"{key}__isnull": False}) | Q(
+            **{f"{key}__isnull": True, f"pk__{pk_before}": pk}
+        )
+    return Q(**{f"{key}__{before}": value}) | Q(**{key: value, f"pk__{pk_before}": pk})
+
+
+def _order(key, descending, reverse=False):
+    down = descending != reverse
+    # Empty keys come last in the list's order, so first when read backwards.
+    if down:
+        primary = F(key).desc(nulls_first=True) if reverse else F(key).desc(nulls_last=True)
+        return primary, "-pk"
+    primary = F(key).asc(nulls_first=True) if reverse else F(key).asc(nulls_last=True)
+    return primary, "pk"
+
+
+def _query(params, prefix: str, **values) -> str:
+    params = params.copy()
+    for name in ("after", "before"):
+        params.pop(f"{prefix}{name}", None)
+    for name, value in values.items():
+        params[f"{prefix}{name}"] = value
+    return params.urlencode()
+
+
+def keyset_page(
+    queryset: QuerySet,
+    *,
+    params,
+    key: str,
+    descending: bool = False,
+    size: int = PAGE_SIZE,
+    prefix: str = "",
+) -> KeysetPage:
+    """One page of `queryset` ordered by (`key`, pk), from the request's GET `params`.
+
+    `prefix` names this list's parameters (`<prefix>after`, `<prefix>before`); pass e.g.
+    "mine_" when a page shows two lists.
+    """
+    field = queryset.model._meta.get_field(key)
+    total = queryset.count()
+    after = _decode(field, params.get(f"{prefix}after", ""))
+    before = _decode(field, params.get(f"{prefix}before", "")) if after is None else None
+    rows: list = []
+    more_before = more_after = False
+    if before is not None:
+        found = list(
+            queryset.filter(_earlier(key, *before, descending)).order_by(
+                *_order(key, descending, reverse=True)
+            )[: size + 1]
+        )
+        if len(found) > size:
+            rows, more_before, more_after = found[:size][::-1], True, True
+        else:
+            before = None  # back at the start: show the first page in full
+    if before is None:
+        qs = queryset
+        if after is not None:
+            qs = qs.filter(_later(key, *after, descending))
+        found = list(qs.order_by(*_order(key, descending))[: size + 1])
+        rows, more_after = found[:size], len(found) > size
+        more_before = after is not None
+        if after is not None and not rows:
+            # Past the end (the rows moved on since the link was made): show the first page.
+            return keyset_page(
+                queryset,
+                params=_strip(params, prefix),
+                key=key,
+                descending=descending,
+                size=size,
+                prefix=prefix,
+            )
+    first_index = 1
+    if more_before and rows:
+        first = rows[0]
+        first_index = (
+            queryset.filter(_earlier(key, getattr(first, key), first.pk, descending)).count() + 1
+        )
+        more_before = first_index > 1
+    previous_query = next_query = None
+    if more_before:
+        previous_query = _query(params, prefix, before=_encode(getattr(rows[0], key), rows[0].pk))
+    if more_after:
+        next_query = _query(params, prefix, after=_encode(getattr(rows[-1], key), rows[-1].pk))
+    return KeysetPage(
+        rows=rows,
+        total=total,
+        first_index=first_index,
+        previous_query=previous_query,
+        next_query=next_query,
+    )
+
+
+def _strip(params, prefix):
+    params = params.copy()
+    for name in ("after", "before"):
+        params.pop(f"{prefix}{name}", None)
+    return params
