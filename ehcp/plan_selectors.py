@@ -14,7 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+
+from agencies.access import data_types_for
+from agencies.models import AgencyKind, DataType
 
 from .models import (
     PLAN_DOCUMENT_KINDS,
@@ -25,6 +28,7 @@ from .models import (
     NeedSection,
     Plan,
     PlanDocument,
+    PlanEntryStatus,
     PlanNeed,
     PlanOutcome,
     PlanProvision,
@@ -616,3 +620,36 @@ def plan_changes(plan: Plan, *, limit: int | None = None, whereabouts: bool = Tr
             for c in changes
         ]
     return changes
+
+
+def cases_awaiting_health_agreement(actor) -> list[Case]:
+    """Cases whose plan has health provision (section G) that this person's health agency must
+    still agree (reg 12(2)): the agency gave the case's medical advice, its kind may see plans
+    under the sharing agreement, the plan can still change, and accepted section G provision has
+    no agreement yet. Each case carries `provision_to_agree` (how many). At most two queries,
+    whatever the number of cases."""
+    from .rules.consent import Purpose
+    from .services.plan import EDITABLE_STATUSES
+
+    health_ids = [agency for agency, kind, _ in actor.memberships if kind == AgencyKind.HEALTH]
+    if not health_ids or DataType.PLAN not in data_types_for(
+        {AgencyKind.HEALTH}, Purpose.STATUTORY_ASSESSMENT
+    ):
+        return []
+    waiting = Q(
+        plan__provisions__section=ProvisionSection.G,
+        plan__provisions__status=PlanEntryStatus.ACCEPTED,
+        plan__provisions__health_agreed_on__isnull=True,
+    )
+    return list(
+        Case.objects.filter(
+            status__in=EDITABLE_STATUSES,
+            advice_requests__agency_id__in=health_ids,
+            advice_requests__kind=AdviceKind.HEALTH,
+        )
+        .distinct()
+        .annotate(provision_to_agree=Count("plan__provisions", filter=waiting, distinct=True))
+        .filter(provision_to_agree__gt=0)
+        .select_related("child")
+        .order_by("final_plan_due_on", "pk")
+    )

@@ -14,6 +14,7 @@ from agencies import agreements
 from agencies.access import actor_for
 from agencies.models import Agency, Role
 from agencies.queues import works_partner_queue
+from ehcp import plan_selectors
 from ehcp import services as ehcp_services
 from ehcp.access import case_access
 from ehcp.audit import audit_read, audited_view
@@ -42,6 +43,10 @@ ADVISER_ROLES = (
 def home(request):
     """A start page for each role: what is waiting for you, and where your work lives."""
     actor = actor_for(request.user)
+    health_agreements = plan_selectors.cases_awaiting_health_agreement(actor)
+    if health_agreements:
+        child_ids = sorted({case.child_id for case in health_agreements})
+        audit_read(request, what="list", child_ids=child_ids)
     return render(
         request,
         "home.html",
@@ -51,6 +56,8 @@ def home(request):
             "queue_task_count": selectors.tasks_in_my_queues(request.user).count(),
             "is_council_officer": actor.is_council_officer,
             "is_manager": actor.is_manager,
+            # Section G of a plan waits for the health body that gave the medical advice.
+            "health_agreements": health_agreements,
             # Only the roles and agencies the sharing agreement names may use break-glass (AC-07).
             "may_break_glass": bool(
                 agreements.break_glass_agency_ids(actor, today=timezone.localdate())

@@ -6,8 +6,6 @@ accepts it. Playwright drives Debian's Chromium (`/usr/bin/chromium`); without a
 is skipped with the reason.
 """
 
-import os
-import shutil
 from datetime import timedelta
 
 import pytest
@@ -21,7 +19,9 @@ from ehcp.services import AdviceToSeek, ChildDetails
 from workflows import services as workflow_services
 from workflows.models import CaseTask
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+from .axe import assert_accessible as check
+from .conftest import axe_context
+
 PASSWORD = "a-long-test-password"
 PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<< /Root 1 0 R >>\n%%EOF\n"
 
@@ -36,27 +36,8 @@ ADVISERS = {
 
 
 @pytest.fixture
-def browser(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        pytest.skip(f"No Chromium at {CHROMIUM}: install Debian's chromium package to run browser tests")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
+def browser(chromium):
+    return chromium
 
 
 @pytest.fixture
@@ -106,9 +87,9 @@ def world(db):
 
 
 def sign_in(browser, live_server, username):
-    page = browser.new_context().new_page()
-    page.set_default_timeout(15_000)
+    page = axe_context(browser).new_page()
     page.goto(f"{live_server.url}/sign-in/")
+    check(page)
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
@@ -128,8 +109,10 @@ def test_adviser_drafts_comes_back_and_submits_and_the_caseworker_accepts(live_s
     page.click(f"a:has-text('{title}')")
     page.click("button:has-text('Claim this task')")
     page.wait_for_selector("text=You have claimed this task")
+    check(page)
     page.click("a:has-text('Write your advice')")
     page.wait_for_selector("h1:has-text('%s')" % title)
+    check(page)
 
     # A need, an outcome and quantified provision linked to both, and a report.
     page.click("a:has-text('Add a need')")
@@ -150,13 +133,16 @@ def test_adviser_drafts_comes_back_and_submits_and_the_caseworker_accepts(live_s
     page.check("label:has-text('Outcome sought: By the end of Year 5')")
     page.click("button:has-text('Save')")
     page.wait_for_selector("text=Provision saved in your draft")
+    check(page)
     page.set_input_files("#id_files", files=[{"name": "assessment report.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     page.click("button:has-text('Upload')")
     page.wait_for_selector("text=Attached assessment_report.pdf")
+    check(page)
 
     # Save the draft and leave; nothing has reached the council yet.
     page.click("button:has-text('Save and come back later')")
     page.wait_for_selector("text=Your draft advice has been saved")
+    check(page)
     advice = AdviceRequest.objects.get(case=case, kind=advice_kind)
     assert advice.status == AdviceStatus.DRAFT and advice.entries.count() == 3 and advice.attachments.count() == 1
 
@@ -172,8 +158,10 @@ def test_adviser_drafts_comes_back_and_submits_and_the_caseworker_accepts(live_s
     # Check and submit.
     page.click("a:has-text('Check and submit')")
     page.wait_for_selector("h1:has-text('Check your advice before you submit it')")
+    check(page)
     page.click("button:has-text('Submit advice')")
     page.wait_for_selector("text=Your advice has been sent to the council")
+    check(page)
     submitted = page.inner_text("main")
     assert "What you submitted" in submitted and "Small-group working memory programme" in submitted
     advice.refresh_from_db()
@@ -187,6 +175,8 @@ def test_adviser_drafts_comes_back_and_submits_and_the_caseworker_accepts(live_s
     assert "Submitted" in advice_section
     page.click("a:has-text('See, chase and review all the advice')")
     page.click(f"#advice-{advice.public_id} a:has-text('Review')")
+    page.wait_for_selector("h2:has-text('Your decision')")
+    check(page)  # the review page: h1, then h2 before the advice's h3 headings
     review = page.inner_text("main")
     assert "Ada loses track of spoken instructions" in review
     assert "Teaching assistant trained in the programme" in review
@@ -194,5 +184,6 @@ def test_adviser_drafts_comes_back_and_submits_and_the_caseworker_accepts(live_s
     page.check("input[name=decision][value=accept]")
     page.click("button:has-text('Save the decision')")
     page.wait_for_selector("text=Advice accepted")
+    check(page)
     advice.refresh_from_db()
     assert advice.status == AdviceStatus.ACCEPTED and advice.accepted_by.username == "caseworker"

@@ -4,8 +4,6 @@ Playwright drives Debian's Chromium (`/usr/bin/chromium`; `playwright install` c
 browsers here). Without a browser the test is skipped with the reason.
 """
 
-import os
-import shutil
 from datetime import date, timedelta
 
 import pytest
@@ -16,36 +14,20 @@ from agencies.models import Agency, AgencyKind, Membership, Role
 from ehcp.models import Case
 from ehcp.rules import deadlines
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+from .axe import assert_accessible as check
+from .conftest import axe_context
+
 PASSWORD = "a-long-test-password"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
-    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
-        pytest.skip(f"No Chromium at {CHROMIUM}: install Debian's chromium package to run browser tests")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        page = browser.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
+def browser_page(chromium):
+    """A page in a context where axe-core can run (tests/e2e/axe.py): `check(page)`."""
+    context = axe_context(chromium)
+    yield context.new_page()
+    context.close()
 
 
 @pytest.fixture
@@ -72,12 +54,14 @@ def test_caseworker_records_request_and_consent_and_sees_due_dates(live_server, 
     received = today - timedelta(days=3)
 
     page.goto(f"{live_server.url}/sign-in/")
+    check(page)
     page.fill("#id_username", "caseworker")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
 
     page.goto(f"{live_server.url}/tasks/new-request/")
+    check(page)
     page.fill("#id_first_name", "Ada")
     page.fill("#id_last_name", "Lovelace")
     fill_date(page, "date_of_birth", date(today.year - 9, 6, 15))
@@ -88,6 +72,7 @@ def test_caseworker_records_request_and_consent_and_sees_due_dates(live_server, 
     page.click("button:has-text('Record the request')")
 
     page.wait_for_selector("h1:has-text('Ada Lovelace')")
+    check(page)
     body = page.inner_text("main")
     decision_due = deadlines.due_on(deadlines.DECIDE_TO_ASSESS, received)
     final_due = deadlines.due_on(deadlines.FINAL_PLAN, received)
@@ -98,6 +83,8 @@ def test_caseworker_records_request_and_consent_and_sees_due_dates(live_server, 
     assert "No consent has been recorded" in body
 
     page.click("a:has-text('Record consent')")
+    page.wait_for_selector("h1:has-text('Record consent')")
+    check(page)
     page.check("input[name=purpose][value=STATUTORY_ASSESSMENT]")
     page.check("label:has-text('Exampleshire NHS Trust')")
     page.check("input[name=given_by][value=PARENT]")
@@ -107,6 +94,7 @@ def test_caseworker_records_request_and_consent_and_sees_due_dates(live_server, 
     page.click("button:has-text('Record consent')")
 
     page.wait_for_selector("text=Consent recorded")
+    check(page)
     consent_row = page.inner_text("main")
     assert "EHC needs assessment" in consent_row
     assert "Exampleshire NHS Trust" in consent_row
@@ -119,16 +107,19 @@ def test_caseworker_records_request_and_consent_and_sees_due_dates(live_server, 
 def test_bad_input_shows_govuk_error_summary_and_saves_nothing(live_server, browser_page, caseworker):
     page = browser_page
     page.goto(f"{live_server.url}/sign-in/")
+    check(page)
     page.fill("#id_username", "caseworker")
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
 
     page.goto(f"{live_server.url}/tasks/new-request/")
+    check(page)
     page.fill("#id_first_name", "Ada")
     page.click("button:has-text('Record the request')")
     summary = page.inner_text(".govuk-error-summary")
     assert "There is a problem" in summary
     assert "Enter the last name" in summary
     assert page.title().startswith("Error:")
+    check(page)  # the error summary and the fields in error are accessible too
     assert not Case.objects.exists()
