@@ -29,11 +29,12 @@ PYTEST_ARGS ?=
 LOCAL := DJANGO_SETTINGS_MODULE=config.settings.local SITE_URL=$(SITE_URL)
 TEST := DJANGO_SETTINGS_MODULE=config.settings.test
 
-.PHONY: help install run serve test test-postgres clean distclean
+.PHONY: help install run serve test test-postgres lint format clean distclean
 
 help:
 	@echo "make run            install, migrate, load demo data, serve http://$(HOST):$(PORT)/ with the worker"
-	@echo "make test           install, makemigrations --check, manage.py check, pytest (SQLite in memory)"
+	@echo "make test           install, lint, makemigrations --check, manage.py check, pytest (SQLite in memory)"
+	@echo "make lint           ruff check and ruff format --check (make format fixes what it can)"
 	@echo "make serve          serve with the worker, without migrating or loading the demo data"
 	@echo "make test-postgres  the same suite on PostgreSQL (PG_URL=$(PG_URL))"
 	@echo "make install        create $(VENV) and install the project with its test extra"
@@ -75,10 +76,19 @@ run: install
 serve: install
 	@bash -c "$$SERVE"
 
-test: install
+test: install lint
 	$(TEST) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST) $(PY) manage.py check --fail-level WARNING
 	$(TEST) $(PY) -m pytest $(PYTEST_ARGS)
+
+# Lint is part of the build: `make test` runs it first. `make format` fixes what it can.
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
 
 test-postgres: install
 	$(TEST) DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)

@@ -34,7 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "config.apps.StaticFilesConfig",  # django.contrib.staticfiles (see config/apps.py)
+    "django.contrib.staticfiles",
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_forms_gds",

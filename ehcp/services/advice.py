@@ -190,7 +190,7 @@ def advice_draft_save(
         if entries is not None:
             entries = list(entries)
             problems = [problem for data in entries for problem in rules.entry_problems(data.as_fact())]
-            for position, data in enumerate(entries):
+            for data in entries:
                 for link in data.links:
                     if not 0 <= link < len(entries) or entries[link].kind not in (
                         AdviceEntryKind.NEED,

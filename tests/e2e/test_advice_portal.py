@@ -111,7 +111,7 @@ def test_adviser_drafts_comes_back_and_submits_and_the_caseworker_accepts(live_s
     page.wait_for_selector("text=You have claimed this task")
     check(page)
     page.click("a:has-text('Write your advice')")
-    page.wait_for_selector("h1:has-text('%s')" % title)
+    page.wait_for_selector(f"h1:has-text('{title}')")
     check(page)
 
     # A need, an outcome and quantified provision linked to both, and a report.
