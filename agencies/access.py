@@ -7,7 +7,15 @@ case): never from anything the browser sends.
 
 from dataclasses import dataclass
 
-from .models import COUNCIL_CASEWORK_ROLES, MANAGER_ROLES, AgencyKind, DataAccessRule, DataType, Membership, Role
+from .models import (
+    COUNCIL_CASEWORK_ROLES,
+    MANAGER_ROLES,
+    AgencyKind,
+    DataAccessRule,
+    DataType,
+    Membership,
+    Role,
+)
 
 
 @dataclass(frozen=True)
@@ -91,7 +99,9 @@ def data_types_for(agency_kinds, purpose: str) -> frozenset[str]:
     if not kinds:
         return frozenset()
     return frozenset(
-        DataAccessRule.objects.filter(agency_kind__in=kinds, purpose=purpose).values_list("data_type", flat=True)
+        DataAccessRule.objects.filter(agency_kind__in=kinds, purpose=purpose).values_list(
+            "data_type", flat=True
+        )
     )
 
 

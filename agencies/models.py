@@ -149,7 +149,9 @@ class DataAccessRule(models.Model):
     class Meta:
         ordering = ["agency_kind", "purpose", "data_type"]
         constraints = [
-            models.UniqueConstraint(fields=["agency_kind", "purpose", "data_type"], name="unique_data_access_rule"),
+            models.UniqueConstraint(
+                fields=["agency_kind", "purpose", "data_type"], name="unique_data_access_rule"
+            ),
         ]
 
     def __str__(self):
@@ -178,7 +180,7 @@ class SharingAgreement(models.Model):
         max_length=200,
         unique=True,
         help_text="The agreement's name and version, for example "
-        "\"SEND Information Sharing Agreement v3 (2021)\".",
+        '"SEND Information Sharing Agreement v3 (2021)".',
     )
     council = models.ForeignKey(
         Agency,

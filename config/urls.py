@@ -14,6 +14,7 @@ class SignOutView(auth_views.LogoutView):
         response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
         return response
 
+
 urlpatterns = [
     path("", workflow_views.home, name="home"),
     path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

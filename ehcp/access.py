@@ -40,8 +40,18 @@ def case_visible_to(actor: Actor, *, now=None) -> Q:
     return (
         Q(council_id__in=actor.council_agency_ids)
         | Q(Exists(AdviceRequest.objects.filter(case=OuterRef("pk"), agency_id__in=agency_ids)))
-        | Q(Exists(SettingConsultation.objects.filter(case=OuterRef("pk"), setting_id__in=agency_ids)))
-        | Q(Exists(BreakGlassGrant.objects.active(now).filter(case=OuterRef("pk"), user_id=actor.user_id)))
+        | Q(
+            Exists(
+                SettingConsultation.objects.filter(case=OuterRef("pk"), setting_id__in=agency_ids)
+            )
+        )
+        | Q(
+            Exists(
+                BreakGlassGrant.objects.active(now).filter(
+                    case=OuterRef("pk"), user_id=actor.user_id
+                )
+            )
+        )
     )
 
 
@@ -71,7 +81,8 @@ def case_access(actor: Actor, case: Case, *, now=None) -> CaseAccess | None:
         return CaseAccess(
             relationship="council",
             data_types=ALL_DATA_TYPES,
-            whereabouts=not case.child.protected_whereabouts or case.council_id in actor.whereabouts_agency_ids,
+            whereabouts=not case.child.protected_whereabouts
+            or case.council_id in actor.whereabouts_agency_ids,
             related_agency_ids=frozenset({case.council_id}),
         )
     related = _related_agencies(actor, case)
@@ -84,7 +95,8 @@ def case_access(actor: Actor, case: Case, *, now=None) -> CaseAccess | None:
         return CaseAccess(
             relationship="partner",
             data_types=data_types_for(kinds, Purpose.STATUTORY_ASSESSMENT),
-            whereabouts=not case.child.protected_whereabouts or bool(related & actor.whereabouts_agency_ids),
+            whereabouts=not case.child.protected_whereabouts
+            or bool(related & actor.whereabouts_agency_ids),
             related_agency_ids=frozenset(related),
         )
     now = now or timezone.now()

@@ -131,7 +131,9 @@ def request_context(request) -> dict:
     return {"request_id": request_id, "ip": _client_ip(request.META)}
 
 
-def audit_read(request, *, what, case=None, child=None, access=None, child_ids=None, data_types=None) -> AccessEvent:
+def audit_read(
+    request, *, what, case=None, child=None, access=None, child_ids=None, data_types=None
+) -> AccessEvent:
     """Record that the signed-in person is being shown (part of) a child's record.
 
     - what: "case", "task", "document", "list", "report", "export" or "print".
@@ -169,8 +171,13 @@ def audited_view(view):
         with transaction.atomic():
             before = getattr(request, "_access_events_written", 0)
             response = view(request, *args, **kwargs)
-            if 200 <= response.status_code < 300 and getattr(request, "_access_events_written", 0) == before:
-                raise AuditMissing(f"{view.__module__}.{view.__qualname__} showed a page without an access event")
+            if (
+                200 <= response.status_code < 300
+                and getattr(request, "_access_events_written", 0) == before
+            ):
+                raise AuditMissing(
+                    f"{view.__module__}.{view.__qualname__} showed a page without an access event"
+                )
         return response
 
     wrapper.audited = True

@@ -33,7 +33,13 @@ LETTER_TEMPLATES = {
     DocumentKind.DRAFT_LETTER: "pdf/letters/draft_cover.html",
     DocumentKind.FINAL_LETTER: "pdf/letters/final_cover.html",
 }
-FREQUENCY_WORDS = {"DAY": "a day", "WEEK": "a week", "MONTH": "a month", "TERM": "a term", "YEAR": "a year"}
+FREQUENCY_WORDS = {
+    "DAY": "a day",
+    "WEEK": "a week",
+    "MONTH": "a month",
+    "TERM": "a term",
+    "YEAR": "a year",
+}
 
 
 # -- small pure helpers ----------------------------------------------------------------------------
@@ -78,9 +84,14 @@ _WATERMARK_SVG = (
 )
 WATERMARK = "data:image/svg+xml;base64," + base64.b64encode(_WATERMARK_SVG.encode()).decode()
 # A preview (the working copy, not issued) says PREVIEW across every page instead.
-PREVIEW_WATERMARK = "data:image/svg+xml;base64," + base64.b64encode(
-    _WATERMARK_SVG.replace('font-size="150"', 'font-size="110"').replace(">DRAFT<", ">PREVIEW<").encode()
-).decode()
+PREVIEW_WATERMARK = (
+    "data:image/svg+xml;base64,"
+    + base64.b64encode(
+        _WATERMARK_SVG.replace('font-size="150"', 'font-size="110"')
+        .replace(">DRAFT<", ">PREVIEW<")
+        .encode()
+    ).decode()
+)
 
 
 def branding() -> dict:
@@ -107,7 +118,9 @@ def _provision_row(row: dict) -> dict:
         "starts_on": _date(row.get("starts_on")),
         "ends_on": _date(row.get("ends_on")),
         "agreement": (
-            {**row["health_agreement"], "on": _date(row["health_agreement"]["on"])} if row.get("health_agreement") else None
+            {**row["health_agreement"], "on": _date(row["health_agreement"]["on"])}
+            if row.get("health_agreement")
+            else None
         ),
     }
 
@@ -131,7 +144,9 @@ def plan_context(
         kind = f"Preview of the {kind[0].lower()}{kind[1:]}, not issued"
         brand = {**brand, "watermark": PREVIEW_WATERMARK}
     header = f"{child['name']} · {kind} · {format_date(plan_date)}"
-    title = f"{'Draft education' if draft else 'Education'}, health and care plan for {child['name']}"
+    title = (
+        f"{'Draft education' if draft else 'Education'}, health and care plan for {child['name']}"
+    )
     marker = " ".join(filter(None, ["DRAFT" if draft else "", "PREVIEW" if preview else ""]))
     return {
         **brand,
@@ -149,14 +164,21 @@ def plan_context(
         "titles": SECTION_TITLES,
         "views": sections["A"]["views"],
         "need_sections": [("B", sections["B"]), ("C", sections["C"]), ("D", sections["D"])],
-        "outcomes": [{**row, "by_when": govuk_dates(row.get("by_when") or "")} for row in sections["E"]],
+        "outcomes": [
+            {**row, "by_when": govuk_dates(row.get("by_when") or "")} for row in sections["E"]
+        ],
         "provision_sections": [
-            (code, [_provision_row(row) for row in sections[code]]) for code in ("F", "G", "H1", "H2")
+            (code, [_provision_row(row) for row in sections[code]])
+            for code in ("F", "G", "H1", "H2")
         ],
         "placement": sections["I"],
         "personal_budget": sections["J"]["text"],
         "advice": [
-            {**row, "requested_on": _date(row["requested_on"]), "received_on": _date(row["received_on"])}
+            {
+                **row,
+                "requested_on": _date(row["requested_on"]),
+                "received_on": _date(row["received_on"]),
+            }
             for row in sections["K"]
         ],
     }
@@ -184,14 +206,21 @@ def letter_context(kind: str, content: dict, *, brand: dict | None = None) -> di
         "kind": kind,
         "subject": subject,
         "title": f"{subject}: {content['child']['name']}",
-        "running_header": css_string(f"{content['child']['name']} · {content['reference']} · {format_date(letter_date)}"),
+        "running_header": css_string(
+            f"{content['child']['name']} · {content['reference']} · {format_date(letter_date)}"
+        ),
         "running_draft": css_string(""),
         "child_name": content["child"]["name"],
         "first_name": content["child"]["first_name"],
         "date_of_birth": _date(content["child"]["date_of_birth"]),
         "reference": content["reference"],
         "letter_date": letter_date,
-        "salutation": "Dear " + (" and ".join(recipients) if recipients else f"parent or carer of {content['child']['name']}"),
+        "salutation": "Dear "
+        + (
+            " and ".join(recipients)
+            if recipients
+            else f"parent or carer of {content['child']['name']}"
+        ),
         "recipients": recipients,
         "request_received_on": _date(content.get("request_received_on")),
         "reasons": content.get("reasons", ""),
@@ -211,7 +240,9 @@ def letter_context(kind: str, content: dict, *, brand: dict | None = None) -> di
 def document_context(kind: str, content: dict, *, version: int | None = None) -> tuple[str, dict]:
     """The template and context for a document kind."""
     if kind in (DocumentKind.DRAFT_PLAN, DocumentKind.FINAL_PLAN):
-        return PLAN_TEMPLATE, plan_context(content, draft=kind == DocumentKind.DRAFT_PLAN, version=version)
+        return PLAN_TEMPLATE, plan_context(
+            content, draft=kind == DocumentKind.DRAFT_PLAN, version=version
+        )
     return LETTER_TEMPLATES[DocumentKind(kind)], letter_context(kind, content)
 
 

@@ -132,11 +132,16 @@ def agencies_of(kind: str):
 
 
 class RequestForm(GovForm):
-    first_name = forms.CharField(max_length=100, error_messages={"required": "Enter the first name"})
+    first_name = forms.CharField(
+        max_length=100, error_messages={"required": "Enter the first name"}
+    )
     last_name = forms.CharField(max_length=100, error_messages={"required": "Enter the last name"})
     date_of_birth = date_field("Date of birth")
     upn = forms.CharField(
-        label="Unique pupil number (UPN)", max_length=20, required=False, help_text="For example, A123456789012"
+        label="Unique pupil number (UPN)",
+        max_length=20,
+        required=False,
+        help_text="For example, A123456789012",
     )
     nhs_number = forms.CharField(
         label="NHS number", max_length=20, required=False, help_text="For example, 943 476 5919"
@@ -144,30 +149,42 @@ class RequestForm(GovForm):
     address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     postcode = forms.CharField(max_length=12, required=False)
     protected_whereabouts = forms.BooleanField(
-        label="Whereabouts must be protected (for example, a court order or a refuge)", required=False
+        label="Whereabouts must be protected (for example, a court order or a refuge)",
+        required=False,
     )
     current_setting = forms.ModelChoiceField(
         queryset=Agency.objects.none(), required=False, label="Current school or setting"
     )
     primary_need = forms.ChoiceField(choices=[("", "Not yet known")] + Need.choices, required=False)
     secondary_need = forms.ChoiceField(choices=[("", "None")] + Need.choices, required=False)
-    parent_name = forms.CharField(label="Parent or carer's full name", max_length=200, required=False)
+    parent_name = forms.CharField(
+        label="Parent or carer's full name", max_length=200, required=False
+    )
     parent_relationship = forms.CharField(
-        label="Relationship to the child", max_length=60, required=False, help_text="For example, mother, father, foster carer"
+        label="Relationship to the child",
+        max_length=60,
+        required=False,
+        help_text="For example, mother, father, foster carer",
     )
     parent_email = forms.EmailField(
         label="Parent or carer's email address",
         required=False,
-        error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
     )
-    parent_phone = forms.CharField(label="Parent or carer's phone number", max_length=40, required=False)
+    parent_phone = forms.CharField(
+        label="Parent or carer's phone number", max_length=40, required=False
+    )
     requested_by = forms.ChoiceField(
         label="Who made the request?",
         choices=Requester.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select who made the request"},
     )
-    requester_name = forms.CharField(label="Name of the person or organisation", max_length=200, required=False)
+    requester_name = forms.CharField(
+        label="Name of the person or organisation", max_length=200, required=False
+    )
     received_on = date_field(
         "Date the request was received",
         help_text="The clock starts on the day the council received it, in any format. For example, 27 3 2026",
@@ -202,12 +219,14 @@ class RequestForm(GovForm):
 
     def clean(self):
         data = super().clean()
-        if (data.get("parent_email") or data.get("parent_phone") or data.get("parent_relationship")) and not data.get(
-            "parent_name"
-        ):
+        if (
+            data.get("parent_email") or data.get("parent_phone") or data.get("parent_relationship")
+        ) and not data.get("parent_name"):
             self.add_error("parent_name", "Enter the parent or carer's full name")
         if data.get("parent_name") and not data.get("parent_relationship"):
-            self.add_error("parent_relationship", "Enter the parent or carer's relationship to the child")
+            self.add_error(
+                "parent_relationship", "Enter the parent or carer's relationship to the child"
+            )
         return data
 
 
@@ -234,7 +253,8 @@ class ConsentForm(GovForm):
         error_messages={"required": "Select who gave consent"},
     )
     given_by_name = forms.CharField(
-        label="Name of the person who gave consent", error_messages={"required": "Enter the name of the person who gave consent"}
+        label="Name of the person who gave consent",
+        error_messages={"required": "Enter the name of the person who gave consent"},
     )
     given_on = date_field("Date consent was given")
     method = forms.ChoiceField(
@@ -340,7 +360,11 @@ class ConsentOverrideForm(GovForm):
 class ExceptionForm(GovForm):
     period_code = forms.ChoiceField(
         label="Which time limit?",
-        choices=[(p.code, p.name[0].upper() + p.name[1:]) for p in deadlines.ALL_PERIODS if p.exception_limbs],
+        choices=[
+            (p.code, p.name[0].upper() + p.name[1:])
+            for p in deadlines.ALL_PERIODS
+            if p.exception_limbs
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": "Select the time limit"},
     )
@@ -352,13 +376,18 @@ class ExceptionForm(GovForm):
     )
     limb = forms.ChoiceField(
         label="Which exception applies?",
-        choices=[(code, f"Reg {code}: {text}") for code, text in sorted(deadlines.EXCEPTION_LIMBS.items())],
+        choices=[
+            (code, f"Reg {code}: {text}")
+            for code, text in sorted(deadlines.EXCEPTION_LIMBS.items())
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": "Select the exception"},
     )
     starts_on = date_field("Date the circumstances began")
     ends_on = date_field("Date they ended (if they have)", required=False)
-    evidence = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Enter the evidence"})
+    evidence = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Enter the evidence"}
+    )
     reasoning = forms.CharField(
         label="Why did this make the time limit impractical to meet?",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -445,7 +474,9 @@ class DecideToAssessForm(GovForm):
         required=False,
     )
     ask_parent_views = forms.BooleanField(
-        label="Ask the parent or young person for their views (reg 6(1)(a))", required=False, initial=True
+        label="Ask the parent or young person for their views (reg 6(1)(a))",
+        required=False,
+        initial=True,
     )
 
     ADVICE_FIELDS = (
@@ -482,8 +513,10 @@ class DecideToAssessForm(GovForm):
             label=field.label,
             choices=[("", field.empty_label), (self.CHILDS_SETTING, CHILDS_SETTING_WITHHELD)]
             + [(str(s.pk), s.name) for s in schools],
-            coerce=lambda value: setting if value == self.CHILDS_SETTING else next(
-                s for s in schools if str(s.pk) == value
+            coerce=lambda value: (
+                setting
+                if value == self.CHILDS_SETTING
+                else next(s for s in schools if str(s.pk) == value)
             ),
             empty_value=None,
             required=False,
@@ -535,7 +568,9 @@ class DecideToIssueForm(GovForm):
 
 
 class IssueDraftForm(GovForm):
-    issued_on = date_field("Date the draft plan was sent", help_text="The family's 15 days begin on this day.")
+    issued_on = date_field(
+        "Date the draft plan was sent", help_text="The family's 15 days begin on this day."
+    )
 
 
 class CommentsForm(GovForm):
@@ -547,13 +582,17 @@ class CommentsForm(GovForm):
         error_messages={"required": "Select whether the family has commented"},
     )
     received_on = date_field("Date the comments were received", required=False)
-    summary = forms.CharField(label="Summary of the comments", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    summary = forms.CharField(
+        label="Summary of the comments", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
     setting = forms.ModelChoiceField(
         queryset=Agency.objects.none(),
         label="School or setting to consult",
         error_messages={"required": "Select the school or setting to consult"},
     )
-    requested_by_family = forms.BooleanField(label="The family asked for this setting", required=False)
+    requested_by_family = forms.BooleanField(
+        label="The family asked for this setting", required=False
+    )
     meeting_requested = forms.BooleanField(label="The family asked for a meeting", required=False)
 
     def __init__(self, *args, **kwargs):
@@ -575,7 +614,9 @@ class ConsultationReplyForm(GovForm):
         error_messages={"required": "Select the setting's answer"},
     )
     replied_on = date_field("Date of the reply")
-    notes = forms.CharField(label="Reasons and comments", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    notes = forms.CharField(
+        label="Reasons and comments", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
 
 
 class IssueFinalForm(GovForm):
@@ -589,7 +630,9 @@ class IssueFinalForm(GovForm):
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         if case is not None:
-            self.fields["named_setting"].queryset = Agency.objects.filter(consultations__case=case).distinct()
+            self.fields["named_setting"].queryset = Agency.objects.filter(
+                consultations__case=case
+            ).distinct()
             if case.child.protected_whereabouts:
                 self._withhold_settings(case)
 
@@ -620,4 +663,3 @@ class IssueFinalForm(GovForm):
             coerce=lambda key: consultations[key].setting,
             error_messages={"required": message, "invalid_choice": message},
         )
-

@@ -59,7 +59,9 @@ class DateRangeMixin:
     def period(self):
         """[start, end) as aware instants: from the start of the first day to the end of the last."""
         start = timezone.make_aware(datetime.combine(self.cleaned_data["from_date"], time.min))
-        end = timezone.make_aware(datetime.combine(self.cleaned_data["to_date"] + timedelta(days=1), time.min))
+        end = timezone.make_aware(
+            datetime.combine(self.cleaned_data["to_date"] + timedelta(days=1), time.min)
+        )
         return start, end
 
 
@@ -90,14 +92,21 @@ class PersonAccessReportForm(DateRangeMixin, GovForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = get_user_model().objects.order_by("last_name", "first_name", "username")
-        self.fields["person"].label_from_instance = lambda u: f"{u.get_full_name() or u.username} ({u.username})"
+        self.fields["person"].queryset = get_user_model().objects.order_by(
+            "last_name", "first_name", "username"
+        )
+        self.fields["person"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.username} ({u.username})"
+        )
 
 
 class BreakGlassReviewForm(GovForm):
     outcome = forms.ChoiceField(
         label="Was the access appropriate?",
-        choices=[("APPROPRIATE", "Yes, the access was appropriate"), ("INAPPROPRIATE", "No, the access was not appropriate")],
+        choices=[
+            ("APPROPRIATE", "Yes, the access was appropriate"),
+            ("INAPPROPRIATE", "No, the access was not appropriate"),
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether the access was appropriate"},
     )
@@ -191,7 +200,9 @@ class IncidentForm(GovForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partners_to_notify"].queryset = Agency.objects.filter(is_active=True).order_by("kind", "name")
+        self.fields["partners_to_notify"].queryset = Agency.objects.filter(is_active=True).order_by(
+            "kind", "name"
+        )
 
     def clean(self):
         data = super().clean()
@@ -222,7 +233,9 @@ class IncidentDecisionForm(GovForm):
     )
     notified_on = date_field("Date the ICO was told (if it has been)", required=False)
     notified_time = time_field("Time the ICO was told", required=False)
-    actions = forms.CharField(label="Actions taken", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    actions = forms.CharField(
+        label="Actions taken", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
 
     def clean(self):
         data = super().clean()

@@ -31,7 +31,11 @@ def _json_list_contains(table: str, column: str, value) -> RawSQL:
     """`column` (a JSON list) holds `value`: one indexed-friendly condition on PostgreSQL, a
     json_each scan on SQLite (whose JSONField has no `contains` lookup)."""
     if connection.vendor == "postgresql":
-        return RawSQL(f'"{table}"."{column}" @> %s::jsonb', (json.dumps([value]),), output_field=BooleanField())
+        return RawSQL(
+            f'"{table}"."{column}" @> %s::jsonb',
+            (json.dumps([value]),),
+            output_field=BooleanField(),
+        )
     return RawSQL(
         f'EXISTS (SELECT 1 FROM json_each("{table}"."{column}") AS item WHERE item.value = %s)',
         (value,),
@@ -39,7 +43,9 @@ def _json_list_contains(table: str, column: str, value) -> RawSQL:
     )
 
 
-def access_events_for_child(child: Child, *, start: datetime, end: datetime) -> QuerySet[AccessEvent]:
+def access_events_for_child(
+    child: Child, *, start: datetime, end: datetime
+) -> QuerySet[AccessEvent]:
     """Everyone who saw this child's record in [start, end): record pages, documents, reports,
     and the list pages that listed the child."""
     listed = _json_list_contains(AccessEvent._meta.db_table, "child_ids", child.pk)
@@ -87,7 +93,9 @@ def break_glass_review_queue() -> QuerySet[BreakGlassGrant]:
 
 
 def incident_list() -> QuerySet[SecurityIncident]:
-    return SecurityIncident.objects.select_related("recorded_by", "decided_by").order_by("-aware_at", "-pk")
+    return SecurityIncident.objects.select_related("recorded_by", "decided_by").order_by(
+        "-aware_at", "-pk"
+    )
 
 
 def break_glass_refusals_by_person(*, since: datetime) -> list[dict]:
@@ -154,7 +162,9 @@ class AccessDay:
     @property
     def data_type_labels(self) -> list[str]:
         order = {code: n for n, code in enumerate(DataType.values)}
-        return data_type_labels(sorted(self.data_types, key=lambda code: order.get(code, len(order))))
+        return data_type_labels(
+            sorted(self.data_types, key=lambda code: order.get(code, len(order)))
+        )
 
     @property
     def relationship_labels(self) -> list[str]:

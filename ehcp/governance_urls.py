@@ -11,7 +11,9 @@ urlpatterns = [
     path("break-glass/", views.break_glass_request, name="break-glass-request"),
     path("break-glass/review/", views.break_glass_queue, name="break-glass-queue"),
     path("break-glass/refused/", views.break_glass_attempts, name="break-glass-attempts"),
-    path("break-glass/review/<uuid:public_id>/", views.break_glass_review, name="break-glass-review"),
+    path(
+        "break-glass/review/<uuid:public_id>/", views.break_glass_review, name="break-glass-review"
+    ),
     path("incidents/", views.incident_list, name="incident-list"),
     path("incidents/new/", views.incident_new, name="incident-new"),
     path("incidents/<uuid:public_id>/", views.incident_detail, name="incident-detail"),

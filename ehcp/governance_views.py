@@ -89,7 +89,12 @@ _NOT_REPLAYED = {"csrfmiddlewaretoken", "page", "download"}
 
 def _replay(request) -> list[tuple[str, str]]:
     """The report's choices, re-sent by the page buttons (reports are chosen by POST, DM-04)."""
-    return [(name, value) for name, values in request.POST.lists() if name not in _NOT_REPLAYED for value in values]
+    return [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in _NOT_REPLAYED
+        for value in values
+    ]
 
 
 def _audit_export(request, **kwargs) -> None:
@@ -119,7 +124,10 @@ def _csv_download(rows, *, filename: str) -> HttpResponse:
 def _report_context(request, form, events, *, start, listed: dict, person_view: bool) -> dict:
     days = selectors.access_by_person_and_day(events)
     page = Paginator(days, REPORT_PAGE_SIZE).get_page(request.POST.get("page"))
-    rows = [(day, sorted(listed[pk].full_name for pk in day.listed if pk in listed)) for day in page.object_list]
+    rows = [
+        (day, sorted(listed[pk].full_name for pk in day.listed if pk in listed))
+        for day in page.object_list
+    ]
     return {
         "events": events,
         "page": page,
@@ -151,7 +159,9 @@ def access_by_child(request):
                     filename=f"access-to-a-childs-record-{_period_name(form)}.csv",
                 )
             audit_read(request, what=AccessWhat.REPORT, case=case, data_types=["IDENTITY"])
-        context.update(_report_context(request, form, events, start=start, listed={}, person_view=False))
+        context.update(
+            _report_context(request, form, events, start=start, listed={}, person_view=False)
+        )
         context.update(case=case, child=case.child)
     return render(request, "governance/access_by_child.html", context)
 
@@ -175,8 +185,15 @@ def access_by_person(request):
                     selectors.access_csv_rows(events, listed),
                     filename=f"access-by-{person.username}-{_period_name(form)}.csv",
                 )
-            audit_read(request, what=AccessWhat.REPORT, child_ids=shown, data_types=["IDENTITY"] if shown else [])
-        context.update(_report_context(request, form, events, start=start, listed=listed, person_view=True))
+            audit_read(
+                request,
+                what=AccessWhat.REPORT,
+                child_ids=shown,
+                data_types=["IDENTITY"] if shown else [],
+            )
+        context.update(
+            _report_context(request, form, events, start=start, listed=listed, person_view=True)
+        )
         context.update(person=person)
     return render(request, "governance/access_by_person.html", context)
 
@@ -194,7 +211,9 @@ def break_glass_queue(request):
 @require_http_methods(["GET", "POST"])
 @ig_lead_required
 def break_glass_review(request, public_id):
-    grant = get_object_or_404(BreakGlassGrant.objects.select_related("case", "user", "reviewed_by"), public_id=public_id)
+    grant = get_object_or_404(
+        BreakGlassGrant.objects.select_related("case", "user", "reviewed_by"), public_id=public_id
+    )
     form = forms.BreakGlassReviewForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,10 +221,16 @@ def break_glass_review(request, public_id):
         except CaseRuleError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, f"Review of emergency access to {grant.case.reference} recorded")
+            messages.success(
+                request, f"Review of emergency access to {grant.case.reference} recorded"
+            )
             return redirect("governance:break-glass-queue")
     events = grant.access_events.select_related("case").order_by("occurred_at", "pk")
-    return render(request, "governance/break_glass_review.html", {"grant": grant, "form": form, "events": events})
+    return render(
+        request,
+        "governance/break_glass_review.html",
+        {"grant": grant, "form": form, "events": events},
+    )
 
 
 REFUSALS_DAYS = 30
@@ -254,7 +279,9 @@ def break_glass_request(request):
             _form_errors(form, error)
         else:
             until = govuk_time(grant.expires_at)
-            messages.success(request, f"You have emergency access to {grant.case.reference} until {until}")
+            messages.success(
+                request, f"You have emergency access to {grant.case.reference} until {until}"
+            )
             return redirect("ehcp:case-detail", public_id=grant.case.public_id)
     return render(request, "governance/break_glass_request.html", {"form": form})
 
@@ -275,8 +302,13 @@ def _break_glass_unavailable(request):
 @ig_lead_required
 def incident_list(request):
     now = timezone.now()
-    page = keyset_page(selectors.incident_list(), params=request.GET, key="aware_at", descending=True)
-    incidents = [(incident, incident_rules.hours_until_deadline(incident.aware_at, now)) for incident in page.rows]
+    page = keyset_page(
+        selectors.incident_list(), params=request.GET, key="aware_at", descending=True
+    )
+    incidents = [
+        (incident, incident_rules.hours_until_deadline(incident.aware_at, now))
+        for incident in page.rows
+    ]
     return render(request, "governance/incident_list.html", {"incidents": incidents, "page": page})
 
 
@@ -325,7 +357,12 @@ def incident_detail(request, public_id):
     children = list(incident.affected_children.all())
     with transaction.atomic():
         if children:
-            audit_read(request, what=AccessWhat.REPORT, child_ids=[c.pk for c in children], data_types=["IDENTITY"])
+            audit_read(
+                request,
+                what=AccessWhat.REPORT,
+                child_ids=[c.pk for c in children],
+                data_types=["IDENTITY"],
+            )
     return render(
         request,
         "governance/incident_detail.html",
@@ -344,7 +381,9 @@ def incident_decision(request, public_id):
     incident = get_object_or_404(SecurityIncident, public_id=public_id)
     form = forms.IncidentDecisionForm(posted_data(request))
     if request.method == "GET":
-        form.initial.update(decision=incident.decision, reasons=incident.decision_reasons, actions=incident.actions)
+        form.initial.update(
+            decision=incident.decision, reasons=incident.decision_reasons, actions=incident.actions
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -32,16 +32,26 @@ class _EntryForm(GovForm):
         super().__init__(*args, **kwargs)
         self.plan = plan
         if "advice" in self.fields:
-            self.fields["advice"].queryset = case.advice_requests.filter(received_on__isnull=False).select_related("agency")
-            self.fields["advice"].label_from_instance = (
-                lambda a: f"{a.get_kind_display().split(' (')[0]} from "
+            self.fields["advice"].queryset = case.advice_requests.filter(
+                received_on__isnull=False
+            ).select_related("agency")
+            self.fields["advice"].label_from_instance = lambda a: (
+                f"{a.get_kind_display().split(' (')[0]} from "
                 f"{agency_label(a.agency, whereabouts=whereabouts, child=case.child)}"
             )
         if "needs" in self.fields:
-            self.fields["needs"].queryset = plan.needs.filter(status__in=LIVE) if plan else self.fields["needs"].queryset.none()
-            self.fields["needs"].label_from_instance = lambda n: f"Section {n.section}: {_short(n.text)}"
+            self.fields["needs"].queryset = (
+                plan.needs.filter(status__in=LIVE) if plan else self.fields["needs"].queryset.none()
+            )
+            self.fields["needs"].label_from_instance = lambda n: (
+                f"Section {n.section}: {_short(n.text)}"
+            )
         if "outcomes" in self.fields:
-            self.fields["outcomes"].queryset = plan.outcomes.filter(status__in=LIVE) if plan else self.fields["outcomes"].queryset.none()
+            self.fields["outcomes"].queryset = (
+                plan.outcomes.filter(status__in=LIVE)
+                if plan
+                else self.fields["outcomes"].queryset.none()
+            )
             self.fields["outcomes"].label_from_instance = lambda o: _short(o.text)
         # A list with nothing to choose is not offered: the page could not draw it, so the
         # server does not accept it either (no advice received yet, no needs written yet).
@@ -130,14 +140,20 @@ class ProvisionForm(_EntryForm):
         error_messages={"required": "Enter what the provision is"},
     )
     who = forms.CharField(
-        label="Who provides it?", max_length=200, required=False, help_text="A role or provider, with their qualification or training"
+        label="Who provides it?",
+        max_length=200,
+        required=False,
+        help_text="A role or provider, with their qualification or training",
     )
     frequency_count = forms.IntegerField(
         label="How many times",
         min_value=1,
         max_value=1000,
         required=False,
-        error_messages={"invalid": "Enter how many times as a number, like 3", "min_value": "How many times must be 1 or more"},
+        error_messages={
+            "invalid": "Enter how many times as a number, like 3",
+            "min_value": "How many times must be 1 or more",
+        },
     )
     frequency_period = forms.ChoiceField(
         label="Each", choices=[("", "Choose a period")] + FrequencyPeriod.choices, required=False
@@ -147,7 +163,10 @@ class ProvisionForm(_EntryForm):
         min_value=1,
         max_value=24 * 60,
         required=False,
-        error_messages={"invalid": "Enter the minutes as a number, like 30", "min_value": "Minutes must be 1 or more"},
+        error_messages={
+            "invalid": "Enter the minutes as a number, like 30",
+            "min_value": "Minutes must be 1 or more",
+        },
     )
     starts_on = date_field("Start date", required=False)
     ends_on = date_field("End or review date", required=False)

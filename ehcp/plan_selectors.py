@@ -92,10 +92,14 @@ def plan_with_entries(plan: Plan) -> Plan:
     advice = AdviceRequest.objects.select_related("agency", "submitted_by")
     prefetch_related_objects(
         [plan],
-        Prefetch("needs", queryset=PlanNeed.objects.prefetch_related(Prefetch("advice", queryset=advice))),
+        Prefetch(
+            "needs", queryset=PlanNeed.objects.prefetch_related(Prefetch("advice", queryset=advice))
+        ),
         Prefetch(
             "outcomes",
-            queryset=PlanOutcome.objects.prefetch_related("needs", Prefetch("advice", queryset=advice)),
+            queryset=PlanOutcome.objects.prefetch_related(
+                "needs", Prefetch("advice", queryset=advice)
+            ),
         ),
         Prefetch(
             "provisions",
@@ -115,7 +119,11 @@ def case_advice(case: Case) -> list[AdviceRequest]:
 def family_views_text(advice: AdviceRequest) -> str:
     """Section A's words from the family's views: their views, interests and aspirations as they
     wrote them (each entry a paragraph), or the whole of their advice if it has no such entry."""
-    views = [" ".join(e.text.split()) for e in advice.entries.all() if e.kind == "VIEWS" and e.text.strip()]
+    views = [
+        " ".join(e.text.split())
+        for e in advice.entries.all()
+        if e.kind == "VIEWS" and e.text.strip()
+    ]
     return "\n\n".join(views) if views else advice.summary.strip()
 
 
@@ -189,7 +197,9 @@ def plan_content(
                 "ref": ref,
                 "text": outcome.text,
                 "by_when": outcome.by_when,
-                "needs": [refs[("need", n.pk)] for n in outcome.needs.all() if ("need", n.pk) in refs],
+                "needs": [
+                    refs[("need", n.pk)] for n in outcome.needs.all() if ("need", n.pk) in refs
+                ],
                 "advice": [advice_refs[a.pk] for a in outcome.advice.all() if a.pk in advice_refs],
             }
         )
@@ -197,7 +207,11 @@ def plan_content(
     for section in PROVISION_SECTIONS:
         rows = []
         for provision in (p for p in provisions if p.section == section):
-            ref = f"{section}.{len(rows) + 1}" if section.startswith("H") else f"{section}{len(rows) + 1}"
+            ref = (
+                f"{section}.{len(rows) + 1}"
+                if section.startswith("H")
+                else f"{section}{len(rows) + 1}"
+            )
             agreement = None
             if provision.section == "G" and provision.health_agreed:
                 agreement = {
@@ -219,11 +233,19 @@ def plan_content(
                     "session_minutes": provision.session_minutes,
                     "starts_on": _iso(provision.starts_on),
                     "ends_on": _iso(provision.ends_on),
-                    "needs": [refs[("need", n.pk)] for n in provision.needs.all() if ("need", n.pk) in refs],
-                    "outcomes": [
-                        refs[("outcome", o.pk)] for o in provision.outcomes.all() if ("outcome", o.pk) in refs
+                    "needs": [
+                        refs[("need", n.pk)]
+                        for n in provision.needs.all()
+                        if ("need", n.pk) in refs
                     ],
-                    "advice": [advice_refs[a.pk] for a in provision.advice.all() if a.pk in advice_refs],
+                    "outcomes": [
+                        refs[("outcome", o.pk)]
+                        for o in provision.outcomes.all()
+                        if ("outcome", o.pk) in refs
+                    ],
+                    "advice": [
+                        advice_refs[a.pk] for a in provision.advice.all() if a.pk in advice_refs
+                    ],
                     "health_agreement": agreement,
                 }
             )
@@ -273,7 +295,9 @@ def plan_facts(content: dict, *, placement_type_in_draft: str = "") -> PlanFacts
         for section in NEED_SECTIONS
         for row in sections[section]
     )
-    outcomes = tuple(plan_checks.OutcomeFact(key=row["ref"], text=row["text"]) for row in sections["E"])
+    outcomes = tuple(
+        plan_checks.OutcomeFact(key=row["ref"], text=row["text"]) for row in sections["E"]
+    )
     provisions = tuple(
         plan_checks.ProvisionFact(
             key=row["ref"],
@@ -300,12 +324,18 @@ def plan_facts(content: dict, *, placement_type_in_draft: str = "") -> PlanFacts
     )
 
 
-def plan_check_results(plan: Plan | None, *, case: Case, advice, stage: Stage, plan_date: date, named_setting=None) -> list[CheckResult]:
+def plan_check_results(
+    plan: Plan | None, *, case: Case, advice, stage: Stage, plan_date: date, named_setting=None
+) -> list[CheckResult]:
     """The issue checks for `stage`, run over exactly the content that would be issued."""
     kind = "DRAFT_PLAN" if stage == Stage.DRAFT else "FINAL_PLAN"
-    content = plan_content(plan, case=case, advice=advice, plan_date=plan_date, named_setting=named_setting, stage=kind)
+    content = plan_content(
+        plan, case=case, advice=advice, plan_date=plan_date, named_setting=named_setting, stage=kind
+    )
     placement_type = plan.placement_type if (plan and stage == Stage.DRAFT) else ""
-    return plan_checks.plan_checks(plan_facts(content, placement_type_in_draft=placement_type), stage)
+    return plan_checks.plan_checks(
+        plan_facts(content, placement_type_in_draft=placement_type), stage
+    )
 
 
 def advice_source(advice: AdviceRequest, *, whereabouts: bool) -> str:
@@ -341,7 +371,9 @@ class Suggestion:
                 parts.append(f"Who: {entry.who}")
             how_often = entry.frequency_text
             if entry.session_minutes:
-                how_often = ", ".join(filter(None, [how_often, f"{entry.session_minutes} minutes each time"]))
+                how_often = ", ".join(
+                    filter(None, [how_often, f"{entry.session_minutes} minutes each time"])
+                )
             if how_often:
                 parts.append(how_often[:1].upper() + how_often[1:])
             if entry.starts_on and entry.ends_on:
@@ -531,7 +563,16 @@ class PlanChange:
     changes: tuple[FieldChange, ...]
 
 
-_HIDDEN_FIELDS = {"id", "public_id", "plan", "case", "created_at", "updated_at", "order", "source_key"}
+_HIDDEN_FIELDS = {
+    "id",
+    "public_id",
+    "plan",
+    "case",
+    "created_at",
+    "updated_at",
+    "order",
+    "source_key",
+}
 
 
 def _display(value, lookups: dict) -> str:
@@ -549,7 +590,9 @@ def _display(value, lookups: dict) -> str:
     return str(value)
 
 
-def plan_changes(plan: Plan, *, limit: int | None = None, whereabouts: bool = True) -> list[PlanChange]:
+def plan_changes(
+    plan: Plan, *, limit: int | None = None, whereabouts: bool = True
+) -> list[PlanChange]:
     """Every change to the plan and its entries, newest first: who, when, and each field's old
     and new value (links shown by name). Without `whereabouts`, no school's name is shown."""
     lookups: dict[tuple[str, int], str] = {}
@@ -569,7 +612,9 @@ def plan_changes(plan: Plan, *, limit: int | None = None, whereabouts: bool = Tr
     changes: list[PlanChange] = []
     for noun, queryset in sources:
         previous: dict[int, object] = {}
-        for record in queryset.select_related("history_user").order_by("history_date", "history_id"):
+        for record in queryset.select_related("history_user").order_by(
+            "history_date", "history_id"
+        ):
             before = previous.get(record.id)
             previous[record.id] = record
             model = record.instance_type
@@ -589,7 +634,11 @@ def plan_changes(plan: Plan, *, limit: int | None = None, whereabouts: bool = Tr
                     )
                 if not fields:
                     continue
-            label = getattr(record, "text", None) or getattr(record, "what", None) or "Sections A, I and J"
+            label = (
+                getattr(record, "text", None)
+                or getattr(record, "what", None)
+                or "Sections A, I and J"
+            )
             section = getattr(record, "section", "")
             changes.append(
                 PlanChange(

@@ -16,7 +16,11 @@ urlpatterns = [
     path("outcomes/<uuid:entry_id>/", views.outcome_edit, name="outcome-edit"),
     path("provisions/new/", views.provision_new, name="provision-new"),
     path("provisions/<uuid:entry_id>/", views.provision_edit, name="provision-edit"),
-    path("provisions/<uuid:entry_id>/health-agreement/", views.provision_agree, name="provision-agree"),
+    path(
+        "provisions/<uuid:entry_id>/health-agreement/",
+        views.provision_agree,
+        name="provision-agree",
+    ),
     path("<str:kind>/<uuid:entry_id>/accept/", views.entry_accept, name="entry-accept"),
     path("<str:kind>/<uuid:entry_id>/remove/", views.entry_remove, name="entry-remove"),
     path("history/", views.plan_history, name="history"),

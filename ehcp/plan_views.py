@@ -24,7 +24,16 @@ from agencies.models import AgencyKind
 
 from . import documents, plan_forms, plan_selectors, selectors, services
 from .audit import audit_read, audited_view
-from .models import AdviceRequest, CaseStatus, DocumentKind, PlanDocument, PlanEntryStatus, PlanNeed, PlanOutcome, PlanProvision
+from .models import (
+    AdviceRequest,
+    CaseStatus,
+    DocumentKind,
+    PlanDocument,
+    PlanEntryStatus,
+    PlanNeed,
+    PlanOutcome,
+    PlanProvision,
+)
 from .rules.plan_checks import Stage
 from .views import _case_for_officer, _form_errors, council_officer_required, posted_data
 
@@ -77,7 +86,18 @@ def _overview(case):
     return redirect("ehcp:plan:overview", public_id=case.public_id)
 
 
-def _plan_form(request, case, form, *, perform, success: str, title: str, button: str, lead: str = "", advice=None):
+def _plan_form(
+    request,
+    case,
+    form,
+    *,
+    perform,
+    success: str,
+    title: str,
+    button: str,
+    lead: str = "",
+    advice=None,
+):
     """`_case_form`'s shape for the plan: success returns to the plan page."""
     if request.method == "POST" and form.is_valid():
         try:
@@ -91,7 +111,14 @@ def _plan_form(request, case, form, *, perform, success: str, title: str, button
     return render(
         request,
         "ehcp/plan/form_page.html",
-        {"case": case, "form": form, "title": title, "button": button, "lead": lead, "advice": advice or []},
+        {
+            "case": case,
+            "form": form,
+            "title": title,
+            "button": button,
+            "lead": lead,
+            "advice": advice or [],
+        },
     )
 
 
@@ -118,7 +145,9 @@ def _entry(plan, kind: str, entry_id):
     model = ENTRY_MODELS.get(kind)
     if model is None or plan is None:
         raise Http404("No such entry")
-    return get_object_or_404(model.objects.select_related("plan__case"), public_id=entry_id, plan=plan)
+    return get_object_or_404(
+        model.objects.select_related("plan__case"), public_id=entry_id, plan=plan
+    )
 
 
 def _presumed_setting(case):
@@ -144,7 +173,9 @@ def plan_overview(request, public_id):
     today = timezone.localdate()
     stage = Stage.FINAL if case.status in FINAL_STAGE_STATUSES else Stage.DRAFT
     setting = _presumed_setting(case) if stage == Stage.FINAL else None
-    content = plan_selectors.plan_content(plan, case=case, advice=advice, plan_date=today, named_setting=setting)
+    content = plan_selectors.plan_content(
+        plan, case=case, advice=advice, plan_date=today, named_setting=setting
+    )
     content = _mask_setting(content, access, case)
     checks = plan_selectors.plan_check_results(
         plan, case=case, advice=advice, stage=stage, plan_date=today, named_setting=setting
@@ -160,7 +191,9 @@ def plan_overview(request, public_id):
             "sections": content["sections"],
             "titles": plan_selectors.SECTION_TITLES,
             "suggestions": (
-                plan_selectors.plan_suggestions(plan, whereabouts=access.whereabouts) if plan else {}
+                plan_selectors.plan_suggestions(plan, whereabouts=access.whereabouts)
+                if plan
+                else {}
             ),
             "checks": checks,
             "checks_passed": all(result.passed for result in checks),
@@ -195,7 +228,9 @@ def plan_details(request, public_id):
         if not form.initial.get("views"):
             # Section A starts from the family's views as the council recorded them; the
             # caseworker changes it as they need before saving.
-            form.initial["views"] = "\n\n".join(filter(None, map(plan_selectors.family_views_text, family)))
+            form.initial["views"] = "\n\n".join(
+                filter(None, map(plan_selectors.family_views_text, family))
+            )
             if form.initial["views"]:
                 lead = "Section A is filled in from the family's views. Change it as you need, then save."
     return _plan_form(
@@ -250,7 +285,12 @@ def _need_page(request, public_id, entry_id=None):
         posted_data(request), plan=plan, case=case, whereabouts=access.whereabouts
     )
     if request.method == "GET" and need is not None:
-        form.initial = {"section": need.section, "text": need.text, "need_code": need.need_code, "advice": list(need.advice.all())}
+        form.initial = {
+            "section": need.section,
+            "text": need.text,
+            "need_code": need.need_code,
+            "advice": list(need.advice.all()),
+        }
     return _plan_form(
         request,
         case,
@@ -284,11 +324,15 @@ def _outcome_page(request, public_id, entry_id=None):
         request,
         case,
         form,
-        perform=lambda data: services.outcome_save(plan=plan, outcome=outcome, by=request.user, **data),
+        perform=lambda data: services.outcome_save(
+            plan=plan, outcome=outcome, by=request.user, **data
+        ),
         success="Outcome saved" if outcome else "Outcome added",
         title="Change an outcome" if outcome else "Add an outcome",
         button="Save",
-        lead="Saving a suggestion accepts it into the plan." if outcome and outcome.is_suggestion else "",
+        lead="Saving a suggestion accepts it into the plan."
+        if outcome and outcome.is_suggestion
+        else "",
     )
 
 
@@ -306,11 +350,20 @@ def _provision_page(request, public_id, entry_id=None):
         form.initial = {
             name: getattr(provision, name)
             for name in (
-                "section", "what", "who", "frequency_count", "frequency_period", "session_minutes", "starts_on", "ends_on"
+                "section",
+                "what",
+                "who",
+                "frequency_count",
+                "frequency_period",
+                "session_minutes",
+                "starts_on",
+                "ends_on",
             )
         }
         form.initial.update(
-            needs=list(provision.needs.all()), outcomes=list(provision.outcomes.all()), advice=list(provision.advice.all())
+            needs=list(provision.needs.all()),
+            outcomes=list(provision.outcomes.all()),
+            advice=list(provision.advice.all()),
         )
     lead = "Provision in section F must say what, who, how often and for how long."
     if provision is not None and provision.health_agreed:
@@ -319,7 +372,9 @@ def _provision_page(request, public_id, entry_id=None):
         request,
         case,
         form,
-        perform=lambda data: services.provision_save(plan=plan, provision=provision, by=request.user, **data),
+        perform=lambda data: services.provision_save(
+            plan=plan, provision=provision, by=request.user, **data
+        ),
         success="Provision saved" if provision else "Provision added",
         title="Change provision" if provision else "Add provision",
         button="Save",
@@ -414,14 +469,18 @@ def provision_agree(request, public_id, entry_id):
     case = selectors.case_get_for_user(public_id=public_id, user=request.user)
     actor = actor_for(request.user)
     is_officer = case.council_id in actor.council_agency_ids
-    is_health = case.advice_requests.filter(agency__kind=AgencyKind.HEALTH, agency_id__in=actor.agency_ids).exists()
+    is_health = case.advice_requests.filter(
+        agency__kind=AgencyKind.HEALTH, agency_id__in=actor.agency_ids
+    ).exists()
     if not (is_officer or is_health):
         raise PermissionDenied
     provision = _entry(plan_selectors.plan_for_case(case), "provisions", entry_id)
     form = plan_forms.HealthAgreementForm(posted_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.provision_health_agree(provision=provision, by=request.user, **form.cleaned_data)
+            services.provision_health_agree(
+                provision=provision, by=request.user, **form.cleaned_data
+            )
         except services.CaseRuleError as error:
             _form_errors(form, error)
         else:
@@ -469,7 +528,11 @@ def _version_content(case, key: str, versions) -> tuple[str, dict] | None:
         if plan is not None:
             plan_selectors.plan_with_entries(plan)
         content = plan_selectors.plan_content(
-            plan, case=case, advice=plan_selectors.case_advice(case), plan_date=timezone.localdate(), named_setting=case.named_setting
+            plan,
+            case=case,
+            advice=plan_selectors.case_advice(case),
+            plan_date=timezone.localdate(),
+            named_setting=case.named_setting,
         )
         return "The working copy (not issued)", content
     for version in versions:
@@ -488,7 +551,10 @@ def plan_compare(request, public_id):
     default_left = versions[0].key if versions else "working"
     left_key = request.GET.get("a") or default_left
     right_key = request.GET.get("b") or "working"
-    left, right = _version_content(case, left_key, versions), _version_content(case, right_key, versions)
+    left, right = (
+        _version_content(case, left_key, versions),
+        _version_content(case, right_key, versions),
+    )
     if left is None or right is None:
         raise Http404("No such version")
     audit_read(request, what="case", case=case, access=access)
@@ -497,7 +563,8 @@ def plan_compare(request, public_id):
         "ehcp/plan/compare.html",
         {
             "case": case,
-            "choices": [(v.key, v.label) for v in versions] + [("working", "The working copy (not issued)")],
+            "choices": [(v.key, v.label) for v in versions]
+            + [("working", "The working copy (not issued)")],
             "keys": keys,
             "left_key": left_key,
             "right_key": right_key,
@@ -556,11 +623,17 @@ def plan_documents(request, public_id):
     if not access.sees("PLAN"):
         raise PermissionDenied
     actor = actor_for(request.user)
-    health_agencies = set(case.advice_requests.filter(agency__kind=AgencyKind.HEALTH).values_list("agency_id", flat=True))
+    health_agencies = set(
+        case.advice_requests.filter(agency__kind=AgencyKind.HEALTH).values_list(
+            "agency_id", flat=True
+        )
+    )
     to_agree = []
     if actor.agency_ids & health_agencies and case.status in services.plan.EDITABLE_STATUSES:
         to_agree = list(
-            PlanProvision.objects.filter(plan__case=case, section="G", status=PlanEntryStatus.ACCEPTED).order_by("order", "pk")
+            PlanProvision.objects.filter(
+                plan__case=case, section="G", status=PlanEntryStatus.ACCEPTED
+            ).order_by("order", "pk")
         )
     withheld = selectors.case_schools(case, access=access)
     audit_read(request, what="list", case=case, access=access)
@@ -586,7 +659,9 @@ def plan_documents(request, public_id):
 @audited_view
 def document_download(request, public_id, document_id):
     case, access = selectors.case_get_with_access(public_id=public_id, user=request.user)
-    document = get_object_or_404(PlanDocument.objects.select_related("case"), public_id=document_id, case=case)
+    document = get_object_or_404(
+        PlanDocument.objects.select_related("case"), public_id=document_id, case=case
+    )
     if not _may_download(document, case, access, selectors.case_schools(case, access=access)):
         raise Http404("No such document")
     try:

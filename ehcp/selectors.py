@@ -26,7 +26,12 @@ from .models import (
     StatutoryException,
 )
 from .rules import deadlines
-from .rules.deadlines import DeadlineStatus, deadline_status, is_non_working_day, previous_working_day
+from .rules.deadlines import (
+    DeadlineStatus,
+    deadline_status,
+    is_non_working_day,
+    previous_working_day,
+)
 
 
 def case_list_for_user(user) -> QuerySet[Case]:
@@ -38,7 +43,14 @@ def case_get_with_access(*, public_id, user) -> tuple[Case, CaseAccess]:
     child does not exist for them)."""
     case = (
         case_list_for_user(user)
-        .select_related("child", "child__current_setting", "council", "caseworker", "named_setting", "requested_setting")
+        .select_related(
+            "child",
+            "child__current_setting",
+            "council",
+            "caseworker",
+            "named_setting",
+            "requested_setting",
+        )
         .filter(public_id=public_id)
         .first()
     )
@@ -58,13 +70,26 @@ def case_with_details(case: Case) -> Case:
 
     prefetch_related_objects(
         [case],
-        Prefetch("advice_requests", queryset=AdviceRequest.objects.select_related("agency", "submitted_by")),
-        Prefetch("consultations", queryset=SettingConsultation.objects.select_related("setting", "replied_by")),
-        Prefetch("exceptions", queryset=StatutoryException.objects.select_related("recorded_by", "advice_request")),
-        Prefetch("consent_overrides", queryset=ConsentOverride.objects.select_related("authorised_by")),
+        Prefetch(
+            "advice_requests",
+            queryset=AdviceRequest.objects.select_related("agency", "submitted_by"),
+        ),
+        Prefetch(
+            "consultations",
+            queryset=SettingConsultation.objects.select_related("setting", "replied_by"),
+        ),
+        Prefetch(
+            "exceptions",
+            queryset=StatutoryException.objects.select_related("recorded_by", "advice_request"),
+        ),
+        Prefetch(
+            "consent_overrides", queryset=ConsentOverride.objects.select_related("authorised_by")
+        ),
         Prefetch(
             "child__consents",
-            queryset=ConsentRecord.objects.select_related("recorded_by", "withdrawn_by").prefetch_related("agencies"),
+            queryset=ConsentRecord.objects.select_related(
+                "recorded_by", "withdrawn_by"
+            ).prefetch_related("agencies"),
         ),
         "child__parents",
     )
@@ -157,7 +182,9 @@ def requester_label(case: Case, *, access: CaseAccess) -> str:
     return f"{text}: {name}" if name else text
 
 
-def case_timeline(case: Case, *, today: date, warn_days: int = 5, whereabouts: bool = True) -> list[TimelineRow]:
+def case_timeline(
+    case: Case, *, today: date, warn_days: int = 5, whereabouts: bool = True
+) -> list[TimelineRow]:
     """Every statutory step of the case: due date and its source, when it was done, on time or late,
     and who did it. Expects `case_with_details(case)`. Without `whereabouts`, schools and settings
     are not named.
@@ -168,7 +195,9 @@ def case_timeline(case: Case, *, today: date, warn_days: int = 5, whereabouts: b
     exceptions = {(e.period_code, e.advice_request_id) for e in case.exceptions.all()}
     history = {
         h.history_change_reason: (h.history_user.get_full_name() or h.history_user.username)
-        for h in case.history.select_related("history_user").exclude(history_user=None).order_by("history_date")
+        for h in case.history.select_related("history_user")
+        .exclude(history_user=None)
+        .order_by("history_date")
     }
     holidays = bank_holidays_around(case.request_received_on, case.final_plan_due_on)
     rows: list[TimelineRow] = []
@@ -176,7 +205,13 @@ def case_timeline(case: Case, *, today: date, warn_days: int = 5, whereabouts: b
     def row(label, period, due_on, done_on, *, by="", note="", subject=None, show_status=True):
         excepted = (period.code, subject) in exceptions
         status = (
-            deadline_status(due_on, today=today, done_on=done_on, exception_recorded=excepted, warn_days=warn_days)
+            deadline_status(
+                due_on,
+                today=today,
+                done_on=done_on,
+                exception_recorded=excepted,
+                warn_days=warn_days,
+            )
             if due_on and show_status
             else None
         )
@@ -203,7 +238,9 @@ def case_timeline(case: Case, *, today: date, warn_days: int = 5, whereabouts: b
         deadlines.DECIDE_TO_ASSESS,
         case.decision_to_assess_due_on,
         case.assessment_decided_on,
-        by=_who(history, "Decided not to assess" if refused else "Decided to assess; advice requested"),
+        by=_who(
+            history, "Decided not to assess" if refused else "Decided to assess; advice requested"
+        ),
         note="Refused to assess" if refused else "",
     )
     if refused:
@@ -215,7 +252,9 @@ def case_timeline(case: Case, *, today: date, warn_days: int = 5, whereabouts: b
             deadlines.ADVICE,
             advice.due_on,
             advice.received_on,
-            by=(advice.submitted_by.get_full_name() or advice.submitted_by.username) if advice.submitted_by else "",
+            by=(advice.submitted_by.get_full_name() or advice.submitted_by.username)
+            if advice.submitted_by
+            else "",
             subject=advice.pk,
         )
     not_issued = case.status == CaseStatus.NOT_ISSUED
@@ -256,7 +295,9 @@ def case_timeline(case: Case, *, today: date, warn_days: int = 5, whereabouts: b
             case.draft_comments_due_on,
             case.comments_received_on,
             by=_who(history, "Comments on the draft recorded"),
-            note="The family did not comment" if case.status not in (CaseStatus.DRAFT_ISSUED,) and not case.comments_received_on else "",
+            note="The family did not comment"
+            if case.status not in (CaseStatus.DRAFT_ISSUED,) and not case.comments_received_on
+            else "",
             show_status=False,
         )
     for consultation in case.consultations.all():
@@ -266,7 +307,9 @@ def case_timeline(case: Case, *, today: date, warn_days: int = 5, whereabouts: b
             deadlines.SETTING_CONSULTATION,
             consultation.reply_due_on,
             consultation.replied_on,
-            by=(consultation.replied_by.get_full_name() or consultation.replied_by.username) if consultation.replied_by else "",
+            by=(consultation.replied_by.get_full_name() or consultation.replied_by.username)
+            if consultation.replied_by
+            else "",
             note=consultation.get_response_display(),
         )
     row(
@@ -295,11 +338,17 @@ def case_appeal_rights(case: Case) -> AppealRights | None:
     """For a refusal to assess or a decision not to issue: when the family must contact the
     mediation adviser (reg 33) and appeal to the tribunal (r.20(1)(c)), counted from the letter."""
     if case.status == CaseStatus.REFUSED:
-        decision, sent_on = "the decision not to carry out an EHC needs assessment", case.assessment_decided_on
+        decision, sent_on = (
+            "the decision not to carry out an EHC needs assessment",
+            case.assessment_decided_on,
+        )
     elif case.status == CaseStatus.NOT_ISSUED:
         decision, sent_on = "the decision not to issue an EHC plan", case.issue_decided_on
     elif case.status == CaseStatus.FINAL_ISSUED:
-        decision, sent_on = "the contents of the final plan (sections B, F and I)", case.final_issued_on
+        decision, sent_on = (
+            "the contents of the final plan (sections B, F and I)",
+            case.final_issued_on,
+        )
     else:
         return None
     return AppealRights(
@@ -334,7 +383,10 @@ def caseload(*, user, today: date, filters: CaseloadFilters) -> QuerySet[Case]:
     actor = actor_for(user)
     qs = (
         Case.objects.open()
-        .filter(council_id__in=actor.council_agency_ids | actor.agency_ids_with_role("SEN_MANAGER", "ADMINISTRATOR"))
+        .filter(
+            council_id__in=actor.council_agency_ids
+            | actor.agency_ids_with_role("SEN_MANAGER", "ADMINISTRATOR")
+        )
         .select_related("child", "caseworker")
         .order_by("final_plan_due_on", "pk")
     )
@@ -344,8 +396,18 @@ def caseload(*, user, today: date, filters: CaseloadFilters) -> QuerySet[Case]:
         qs = qs.filter(caseworker_id=filters.caseworker_id)
     if filters.agency_id:
         qs = qs.filter(
-            Q(Exists(AdviceRequest.objects.filter(case=OuterRef("pk"), agency_id=filters.agency_id)))
-            | Q(Exists(SettingConsultation.objects.filter(case=OuterRef("pk"), setting_id=filters.agency_id)))
+            Q(
+                Exists(
+                    AdviceRequest.objects.filter(case=OuterRef("pk"), agency_id=filters.agency_id)
+                )
+            )
+            | Q(
+                Exists(
+                    SettingConsultation.objects.filter(
+                        case=OuterRef("pk"), setting_id=filters.agency_id
+                    )
+                )
+            )
         )
         # Filtering by a school would say which school a protected child is at (DM-02).
         qs = qs.exclude(
@@ -357,6 +419,12 @@ def caseload(*, user, today: date, filters: CaseloadFilters) -> QuerySet[Case]:
         qs = qs.filter(
             Q(status=CaseStatus.REQUESTED, decision_to_assess_due_on__lt=today)
             | Q(final_plan_due_on__lt=today)
-            | Q(Exists(AdviceRequest.objects.filter(case=OuterRef("pk"), received_on__isnull=True, due_on__lt=today)))
+            | Q(
+                Exists(
+                    AdviceRequest.objects.filter(
+                        case=OuterRef("pk"), received_on__isnull=True, due_on__lt=today
+                    )
+                )
+            )
         )
     return qs

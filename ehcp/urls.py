@@ -10,7 +10,11 @@ urlpatterns = [
     path("timeline-calculator/", views.calculator, name="calculator"),
     path("<uuid:public_id>/", views.case_detail, name="case-detail"),
     path("<uuid:public_id>/consent/new/", views.consent_new, name="consent-new"),
-    path("<uuid:public_id>/consent/<uuid:consent_id>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
+    path(
+        "<uuid:public_id>/consent/<uuid:consent_id>/withdraw/",
+        views.consent_withdraw,
+        name="consent-withdraw",
+    ),
     path("<uuid:public_id>/consent-override/", views.consent_override, name="consent-override"),
     path("<uuid:public_id>/exceptions/new/", views.exception_new, name="exception-new"),
     path("<uuid:public_id>/plan/", include("ehcp.plan_urls")),

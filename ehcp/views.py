@@ -15,8 +15,8 @@ from agencies.models import Agency, AgencyKind
 
 from . import forms, selectors, services
 from .audit import audit_read, audited_view
-from .pagination import keyset_page
 from .models import OPEN_STATUSES, CaseStatus, ConsentRecord
+from .pagination import keyset_page
 from .rules import deadlines
 from .rules.consent import Step
 
@@ -61,8 +61,10 @@ def _form_errors(form, error: services.CaseRuleError) -> None:
 @audited_view
 def case_list(request):
     mine = request.GET.get("show") != "all"
-    cases = selectors.case_list_for_user(request.user).select_related("child", "caseworker").order_by(
-        "final_plan_due_on", "pk"
+    cases = (
+        selectors.case_list_for_user(request.user)
+        .select_related("child", "caseworker")
+        .order_by("final_plan_due_on", "pk")
     )
     if mine:
         cases = cases.filter(caseworker=request.user)
@@ -102,15 +104,21 @@ def case_detail(request, public_id):
             "today": today,
             "age": case.child.age_on(today),
             "timeline": selectors.case_timeline(
-                case, today=today, warn_days=settings.DEADLINE_WARN_DAYS, whereabouts=access.whereabouts
+                case,
+                today=today,
+                warn_days=settings.DEADLINE_WARN_DAYS,
+                whereabouts=access.whereabouts,
             ),
             "appeal": selectors.case_appeal_rights(case) if council else None,
             "consents": case.child.consents.all() if council else (),
             "overrides": case.consent_overrides.all(),
             "exceptions": case.exceptions.all() if council else (),
             "may_edit": council and actor.is_council_officer,
-            "may_override": actor.may_override_consent(case.council_id) and case.status == CaseStatus.REQUESTED,
-            "may_change_caseworker": council and actor.can_manage_agency(case.council_id) and case.status in OPEN_STATUSES,
+            "may_override": actor.may_override_consent(case.council_id)
+            and case.status == CaseStatus.REQUESTED,
+            "may_change_caseworker": council
+            and actor.can_manage_agency(case.council_id)
+            and case.status in OPEN_STATUSES,
         },
     )
 
@@ -122,7 +130,9 @@ def _case_for_officer(request, public_id):
     return case
 
 
-def _case_form(request, case, form, *, perform, success: str, title: str, button: str, lead: str = ""):
+def _case_form(
+    request, case, form, *, perform, success: str, title: str, button: str, lead: str = ""
+):
     """The shape every case form shares: a valid form calls one service; a refused rule shows its
     message in the error summary and changes nothing; success returns to the case page."""
     if request.method == "POST" and form.is_valid():
@@ -153,7 +163,9 @@ def consent_new(request, public_id):
         request,
         case,
         form,
-        perform=lambda data: services.consent_record(child=case.child, case=case, by=request.user, **data),
+        perform=lambda data: services.consent_record(
+            child=case.child, case=case, by=request.user, **data
+        ),
         success="Consent recorded",
         title="Record consent",
         button="Record consent",
@@ -226,13 +238,22 @@ def caseload(request):
     actor = actor_for(request.user)
     caseworkers = list(
         get_user_model()
-        .objects.filter(memberships__agency_id__in=actor.agency_ids, memberships__role__in=["CASEWORKER", "SEN_MANAGER"])
+        .objects.filter(
+            memberships__agency_id__in=actor.agency_ids,
+            memberships__role__in=["CASEWORKER", "SEN_MANAGER"],
+        )
         .distinct()
         .order_by("first_name", "last_name")
     )
     agencies = list(Agency.objects.exclude(kind=AgencyKind.SEN_TEAM).order_by("kind", "name"))
-    statuses = [(s.value, s.label) for s in CaseStatus if s.value in {x.value for x in selectors.OPEN_STATUSES}]
-    form = forms.CaseloadFilterForm(request.GET, statuses=statuses, agencies=agencies, caseworkers=caseworkers)
+    statuses = [
+        (s.value, s.label)
+        for s in CaseStatus
+        if s.value in {x.value for x in selectors.OPEN_STATUSES}
+    ]
+    form = forms.CaseloadFilterForm(
+        request.GET, statuses=statuses, agencies=agencies, caseworkers=caseworkers
+    )
     chosen = form.valid_filters()
     filters = selectors.CaseloadFilters(
         status=chosen["status"],

@@ -23,12 +23,21 @@ class NotificationKind(models.TextChoices):
     ADVICE_CHASED = "ADVICE_CHASED", "The council chased advice"
     ADVICE_RETURNED = "ADVICE_RETURNED", "The council returned advice"
     ADVICE_MORE_TIME = "ADVICE_MORE_TIME", "An adviser asked for more time"
-    ADVICE_MORE_TIME_DECIDED = "ADVICE_MORE_TIME_DECIDED", "The council decided a request for more time"
+    ADVICE_MORE_TIME_DECIDED = (
+        "ADVICE_MORE_TIME_DECIDED",
+        "The council decided a request for more time",
+    )
     ADVICE_REQUESTED = "ADVICE_REQUESTED", "The council asked for advice"
     ADVICE_SUBMITTED = "ADVICE_SUBMITTED", "Advice was submitted"
     BREAK_GLASS_GRANTED = "BREAK_GLASS_GRANTED", "Someone was given emergency access to a case"
-    BREAK_GLASS_STOPPED = "BREAK_GLASS_STOPPED", "Someone was stopped after failed emergency access attempts"
-    SIGN_IN_LOCKED_OUT = "SIGN_IN_LOCKED_OUT", "Sign-in to the account was locked after wrong passwords"
+    BREAK_GLASS_STOPPED = (
+        "BREAK_GLASS_STOPPED",
+        "Someone was stopped after failed emergency access attempts",
+    )
+    SIGN_IN_LOCKED_OUT = (
+        "SIGN_IN_LOCKED_OUT",
+        "Sign-in to the account was locked after wrong passwords",
+    )
 
 
 SUBJECTS = {
@@ -52,7 +61,9 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     email = models.EmailField()
     link = models.CharField(max_length=200)
     # Idempotency: the same event never queues two messages to the same address.
@@ -68,7 +79,9 @@ class Notification(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["key", "email"], name="unique_notification_per_address"),
+            models.UniqueConstraint(
+                fields=["key", "email"], name="unique_notification_per_address"
+            ),
         ]
         indexes = [models.Index(fields=["status", "created_at"])]
 
@@ -84,7 +97,9 @@ class Notice(models.Model):
     one marks it read."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
     kind = models.CharField(max_length=30, choices=NotificationKind.choices)
     link = models.CharField(max_length=200)
     # Idempotency, as for e-mails: one event gives one notice per person.

@@ -21,7 +21,12 @@ MAX_ATTEMPTS = 5
 def _recipients(*, agency, user_id) -> list[tuple[int | None, str]]:
     """The person who holds the task if there is one, otherwise the agency's shared mailbox."""
     if user_id:
-        email = get_user_model().objects.filter(pk=user_id, is_active=True).values_list("email", flat=True).first()
+        email = (
+            get_user_model()
+            .objects.filter(pk=user_id, is_active=True)
+            .values_list("email", flat=True)
+            .first()
+        )
         if email:
             return [(user_id, email)]
     if agency is not None and agency.email:
@@ -29,7 +34,9 @@ def _recipients(*, agency, user_id) -> list[tuple[int | None, str]]:
     return []
 
 
-def _queue_rows(*, kind, agency, recipients, notice_user_ids, link: str, key: str) -> list[Notification]:
+def _queue_rows(
+    *, kind, agency, recipients, notice_user_ids, link: str, key: str
+) -> list[Notification]:
     """Write the e-mails (one per address) and the in-app notices (one per person)."""
     queued, seen = [], set()
     for recipient_id, email in recipients:
@@ -40,19 +47,29 @@ def _queue_rows(*, kind, agency, recipients, notice_user_ids, link: str, key: st
             with transaction.atomic():
                 queued.append(
                     Notification.objects.create(
-                        kind=kind, recipient_id=recipient_id, agency=agency, email=email, link=link, key=key
+                        kind=kind,
+                        recipient_id=recipient_id,
+                        agency=agency,
+                        email=email,
+                        link=link,
+                        key=key,
                     )
                 )
         except IntegrityError:
             continue  # already queued for this event
-    notices = [Notice(recipient_id=pk, kind=kind, link=link, key=key) for pk in dict.fromkeys(notice_user_ids)]
+    notices = [
+        Notice(recipient_id=pk, kind=kind, link=link, key=key)
+        for pk in dict.fromkeys(notice_user_ids)
+    ]
     Notice.objects.bulk_create(notices, ignore_conflicts=True)  # one notice per person per event
     if queued:
         transaction.on_commit(notification_send_pending)
     return queued
 
 
-def notification_queue(*, kind: str, agency=None, user_id=None, link: str, key: str) -> list[Notification]:
+def notification_queue(
+    *, kind: str, agency=None, user_id=None, link: str, key: str
+) -> list[Notification]:
     """Write outbox rows (idempotent by key and address) and send them once the transaction commits.
 
     The person (if any) also gets an in-app notice."""
@@ -138,9 +155,15 @@ def notification_send_pending(limit: int = 100) -> int:
             send_mail(SUBJECTS[notification.kind], body, None, [notification.email])
         except Exception as exc:  # the provider is outside our control: retry later
             logger.warning("Notification %s failed: %s", pk, type(exc).__name__)
-            status = NotificationStatus.FAILED if notification.attempts >= MAX_ATTEMPTS else NotificationStatus.PENDING
+            status = (
+                NotificationStatus.FAILED
+                if notification.attempts >= MAX_ATTEMPTS
+                else NotificationStatus.PENDING
+            )
             Notification.objects.filter(pk=pk).update(status=status, last_error=type(exc).__name__)
             continue
-        Notification.objects.filter(pk=pk).update(status=NotificationStatus.SENT, sent_at=timezone.now())
+        Notification.objects.filter(pk=pk).update(
+            status=NotificationStatus.SENT, sent_at=timezone.now()
+        )
         sent += 1
     return sent

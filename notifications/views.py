@@ -27,6 +27,8 @@ def notice_go(request, notice_id):
     if notice is None:
         raise Http404("No such notice")
     notice_open(notice=notice, user=request.user)
-    if not url_has_allowed_host_and_scheme(notice.link, allowed_hosts=None) or not notice.link.startswith("/"):
+    if not url_has_allowed_host_and_scheme(
+        notice.link, allowed_hosts=None
+    ) or not notice.link.startswith("/"):
         return redirect("notifications:list")
     return redirect(notice.link)

@@ -72,7 +72,9 @@ def member(agency: Agency, role: str, **user_fields) -> User:
     return user
 
 
-def agreement(council: Agency, parties, *, starts_on=date(2021, 6, 3), ends_on=None, review_on=None):
+def agreement(
+    council: Agency, parties, *, starts_on=date(2021, 6, 3), ends_on=None, review_on=None
+):
     """An information sharing agreement of `council` with `parties`, in force from `starts_on`."""
     made = SharingAgreement.objects.create(
         reference=f"{council.name} SEND ISA no. {SharingAgreement.objects.count() + 1}",
@@ -191,8 +193,12 @@ def advice_entries(kind: str) -> list[ehcp.EntryInput]:
         AdviceKind.SOCIAL_CARE: ("D", "H2"),
     }.get(kind, ("B", "F"))
     return [
-        ehcp.EntryInput("NEED", need_section, "Finds it hard to follow spoken instructions in class"),
-        ehcp.EntryInput("OUTCOME", "E", "By the end of Year 5, follows a two-step instruction without prompting"),
+        ehcp.EntryInput(
+            "NEED", need_section, "Finds it hard to follow spoken instructions in class"
+        ),
+        ehcp.EntryInput(
+            "OUTCOME", "E", "By the end of Year 5, follows a two-step instruction without prompting"
+        ),
         ehcp.EntryInput(
             "PROVISION",
             provision_section,
@@ -387,7 +393,9 @@ class CaseWalk:
 
         def perform(case):
             if not advice.entries.exists():
-                ehcp.advice_draft_save(advice=advice, entries=advice_entries(kind), by=user, today=on)
+                ehcp.advice_draft_save(
+                    advice=advice, entries=advice_entries(kind), by=user, today=on
+                )
             ehcp.advice_submit(advice=advice, received_on=on, by=user, today=on)
 
         self.complete(self.advice_task(kind), perform, user=user)
@@ -395,7 +403,9 @@ class CaseWalk:
             self.review_advice(kind)
         return self.refresh()
 
-    def review_advice(self, kind: str, *, accept: bool = True, reasons: str = "Say how often the therapy happens") -> Case:
+    def review_advice(
+        self, kind: str, *, accept: bool = True, reasons: str = "Say how often the therapy happens"
+    ) -> Case:
         """The caseworker accepts the submitted advice, or returns it with reasons."""
         on = self.when.advice_on
         advice = self.advice_request(kind)

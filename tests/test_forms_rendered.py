@@ -51,7 +51,12 @@ class _Controls(HTMLParser):
         attrs = dict(attrs)
         if tag not in {"input", "select", "textarea"} or not attrs.get("name"):
             return
-        if tag == "input" and attrs.get("type", "text").lower() in {"submit", "button", "image", "reset"}:
+        if tag == "input" and attrs.get("type", "text").lower() in {
+            "submit",
+            "button",
+            "image",
+            "reset",
+        }:
             return
         self.names.add(attrs["name"])
 
@@ -122,7 +127,9 @@ def mismatch(response, route_name: str = "") -> dict:
 
 class _Form(forms.Form):
     name = forms.CharField()
-    born = forms.MultiValueField(fields=[forms.IntegerField()] * 3, widget=forms.MultiWidget([forms.TextInput()] * 3))
+    born = forms.MultiValueField(
+        fields=[forms.IntegerField()] * 3, widget=forms.MultiWidget([forms.TextInput()] * 3)
+    )
 
 
 class _Response:
@@ -133,8 +140,10 @@ class _Response:
 
 def test_the_check_finds_a_field_that_is_not_drawn():
     form = _Form()
-    everything = '<input name="csrfmiddlewaretoken"><input name="name"><input name="born_0">' \
-                 '<input name="born_1"><input name="born_2"><button name="go">Save</button>'
+    everything = (
+        '<input name="csrfmiddlewaretoken"><input name="name"><input name="born_0">'
+        '<input name="born_1"><input name="born_2"><button name="go">Save</button>'
+    )
     assert mismatch(_Response(everything, form)) == {}
     missing_year = everything.replace('<input name="born_2">', "")
     assert mismatch(_Response(missing_year, form)) == {"declared but not drawn": ["born_2"]}
@@ -164,16 +173,31 @@ def test_every_form_page_draws_exactly_the_fields_its_forms_declare(client, worl
             found = mismatch(response, name)
             if found:
                 problems.append((name, username, found))
-    assert problems == [], '\n'.join(map(str, problems))
+    assert problems == [], "\n".join(map(str, problems))
     # The walk reached the form pages (a page that stops showing its form would drop out here).
     assert {
-        "workflows:request-new", "ehcp:consent-new", "ehcp:consent-withdraw", "ehcp:consent-override",
-        "ehcp:exception-new", "ehcp:plan:details", "ehcp:plan:need-new", "ehcp:plan:need-edit",
-        "ehcp:plan:outcome-new", "ehcp:plan:provision-new", "ehcp:plan:provision-edit",
-        "ehcp:plan:provision-agree", "ehcp:plan:entry-remove", "governance:break-glass-request",
-        "governance:incident-new", "governance:incident-decision", "governance:break-glass-review",
-        "workflows:advice:edit", "workflows:advice:entry-new", "workflows:advice:entry-edit",
-        "workflows:advice:more-time", "workflows:advice:extension",
+        "workflows:request-new",
+        "ehcp:consent-new",
+        "ehcp:consent-withdraw",
+        "ehcp:consent-override",
+        "ehcp:exception-new",
+        "ehcp:plan:details",
+        "ehcp:plan:need-new",
+        "ehcp:plan:need-edit",
+        "ehcp:plan:outcome-new",
+        "ehcp:plan:provision-new",
+        "ehcp:plan:provision-edit",
+        "ehcp:plan:provision-agree",
+        "ehcp:plan:entry-remove",
+        "governance:break-glass-request",
+        "governance:incident-new",
+        "governance:incident-decision",
+        "governance:break-glass-review",
+        "workflows:advice:edit",
+        "workflows:advice:entry-new",
+        "workflows:advice:entry-edit",
+        "workflows:advice:more-time",
+        "workflows:advice:extension",
     } <= checked, sorted(checked)
 
 
@@ -210,7 +234,9 @@ def _advice_pages(client, walk, kind, problems):
     if kind != AdviceKind.PARENT_VIEWS:  # the council records the family's views: no more time
         pages.append(("more-time", {}))
     for page, extra in pages:
-        response = client.get(reverse(f"workflows:advice:{page}", kwargs={"advice_id": advice.public_id, **extra}))
+        response = client.get(
+            reverse(f"workflows:advice:{page}", kwargs={"advice_id": advice.public_id, **extra})
+        )
         assert response.status_code in (200, 302), (kind, page, response.status_code)
         if response.status_code == 200:
             _check(response, f"{kind} advice {page}", problems, form_expected=page != "check")
@@ -220,7 +246,9 @@ def test_every_step_task_page_draws_exactly_the_fields_its_form_declares(client,
     cast, problems = walk.cast, []
     walk.receive()
     walk.consent()
-    _check(_task_page(client, walk, "decide_to_assess", cast.caseworker), "decide_to_assess", problems)
+    _check(
+        _task_page(client, walk, "decide_to_assess", cast.caseworker), "decide_to_assess", problems
+    )
     walk.decide_to_assess()
     for kind in walk.advice:
         _advice_pages(client, walk, kind, problems)
@@ -234,16 +262,20 @@ def test_every_step_task_page_draws_exactly_the_fields_its_form_declares(client,
     for kind in (AdviceKind.PARENT_VIEWS, AdviceKind.PSYCHOLOGICAL):
         walk.submit_advice(kind)
     assert walk.refresh().status == CaseStatus.ASSESSING
-    _check(_task_page(client, walk, "decide_to_issue", cast.caseworker), "decide_to_issue", problems)
+    _check(
+        _task_page(client, walk, "decide_to_issue", cast.caseworker), "decide_to_issue", problems
+    )
     walk.decide_to_issue()
     _check(_task_page(client, walk, "issue_draft", cast.caseworker), "issue_draft", problems)
     walk.issue_draft()
-    _check(_task_page(client, walk, "record_comments", cast.caseworker), "record_comments", problems)
+    _check(
+        _task_page(client, walk, "record_comments", cast.caseworker), "record_comments", problems
+    )
     walk.record_comments()
     assert SettingConsultation.objects.filter(case=walk.case).exists()
     reply = _task_page(client, walk, "reply_to_consultation", cast.senco)
     _check(reply, "reply_to_consultation", problems)
     walk.reply_to_consultation()
     _check(_task_page(client, walk, "issue_final", cast.caseworker), "issue_final", problems)
-    assert problems == [], '\n'.join(map(str, problems))
+    assert problems == [], "\n".join(map(str, problems))
     assert CaseTask.objects.filter(case=walk.case).exists()

@@ -25,8 +25,12 @@ TODAY = date(2026, 11, 2)
 @pytest.fixture
 def world():
     User = get_user_model()
-    council = Agency.objects.create(name="SEN team", kind=AgencyKind.SEN_TEAM, email="sen@example.org")
-    health = Agency.objects.create(name="Health trust", kind=AgencyKind.HEALTH, email="h@example.org")
+    council = Agency.objects.create(
+        name="SEN team", kind=AgencyKind.SEN_TEAM, email="sen@example.org"
+    )
+    health = Agency.objects.create(
+        name="Health trust", kind=AgencyKind.HEALTH, email="h@example.org"
+    )
     school = Agency.objects.create(name="School", kind=AgencyKind.SCHOOL)
     caseworker = User.objects.create_user("caseworker", first_name="Casey", last_name="Worker")
     manager = User.objects.create_user("manager", first_name="Mo", last_name="Manager")
@@ -34,7 +38,14 @@ def world():
     Membership.objects.create(user=caseworker, agency=council, role=Role.CASEWORKER)
     Membership.objects.create(user=manager, agency=council, role=Role.SEN_MANAGER)
     Membership.objects.create(user=adviser, agency=health, role=Role.HEALTH_ADVISER)
-    return {"council": council, "health": health, "school": school, "caseworker": caseworker, "manager": manager, "health_user": adviser}
+    return {
+        "council": council,
+        "health": health,
+        "school": school,
+        "caseworker": caseworker,
+        "manager": manager,
+        "health_user": adviser,
+    }
 
 
 def add_cases(world, count: int, start: int = 0) -> None:
@@ -44,7 +55,10 @@ def add_cases(world, count: int, start: int = 0) -> None:
         case = workflow_services.assessment_request_receive(
             council=council,
             child_details=ChildDetails(
-                first_name=f"Child{n}", last_name="Example", date_of_birth=date(2016, 1, 1), current_setting=world["school"]
+                first_name=f"Child{n}",
+                last_name="Example",
+                date_of_birth=date(2016, 1, 1),
+                current_setting=world["school"],
             ),
             requested_by="PARENT",
             requester_name="Parent",
@@ -55,8 +69,16 @@ def add_cases(world, count: int, start: int = 0) -> None:
             today=TODAY,
         )
         services.consent_record(
-            child=case.child, case=case, purpose="STATUTORY_ASSESSMENT", agencies=[health, council],
-            given_by="PARENT", given_by_name="Parent", given_on=received, method="WRITTEN", by=caseworker, today=TODAY,
+            child=case.child,
+            case=case,
+            purpose="STATUTORY_ASSESSMENT",
+            agencies=[health, council],
+            given_by="PARENT",
+            given_by_name="Parent",
+            given_on=received,
+            method="WRITTEN",
+            by=caseworker,
+            today=TODAY,
         )
         if n % 2:
             task = CaseTask.objects.human().open().get(case=case)
@@ -64,9 +86,12 @@ def add_cases(world, count: int, start: int = 0) -> None:
                 task=task,
                 user=caseworker,
                 perform=lambda c, received=received: services.case_assessment_decide(
-                    case=c, assess=True, decided_on=received + timedelta(days=5),
+                    case=c,
+                    assess=True,
+                    decided_on=received + timedelta(days=5),
                     advice=[AdviceToSeek("PARENT_VIEWS", council), AdviceToSeek("HEALTH", health)],
-                    by=caseworker, today=TODAY,
+                    by=caseworker,
+                    today=TODAY,
                 ),
             )
 
@@ -93,7 +118,11 @@ def pages(world):
         ("caseload", world["manager"], "/cases/caseload/"),
         ("caseload overdue", world["manager"], "/cases/caseload/?overdue=1"),
         ("team tasks", world["manager"], "/tasks/team/"),
-        ("team tasks of one person", world["manager"], f"/tasks/team/?holder={world['caseworker'].pk}"),
+        (
+            "team tasks of one person",
+            world["manager"],
+            f"/tasks/team/?holder={world['caseworker'].pk}",
+        ),
         ("advice list", world["health_user"], "/tasks/advice/"),
     ]
 

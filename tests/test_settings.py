@@ -109,7 +109,11 @@ def test_production_settings_refuse_a_missing_or_short_secret_key(secret_key):
 
 @pytest.mark.parametrize("missing", sorted(PRODUCTION_SERVICES))
 def test_production_settings_refuse_to_start_without_postgres_and_redis(missing):
-    env = {"ALLOWED_HOSTS": "send.example.gov.uk", "SECRET_KEY": random_secret(60), **PRODUCTION_SERVICES}
+    env = {
+        "ALLOWED_HOSTS": "send.example.gov.uk",
+        "SECRET_KEY": random_secret(60),
+        **PRODUCTION_SERVICES,
+    }
     del env[missing]
     result = run_manage("check", **env)
     assert result.returncode != 0

@@ -60,10 +60,22 @@ class AdviceReviewForm(GovForm):
 
 
 ENTRY_TEXT = {
-    "VIEWS": ("The family's views, interests and aspirations", "In their words where you can: what matters to them and what they hope for."),
-    "NEED": ("Describe the need", "What the child or young person finds hard, and how it affects their learning, health or daily life."),
-    "OUTCOME": ("Describe the outcome sought", "What the child or young person should be able to do, and by when. For example, by the end of Year 5."),
-    "PROVISION": ("What is the provision?", "Specific: what will be done and how. Say who provides it and how often below."),
+    "VIEWS": (
+        "The family's views, interests and aspirations",
+        "In their words where you can: what matters to them and what they hope for.",
+    ),
+    "NEED": (
+        "Describe the need",
+        "What the child or young person finds hard, and how it affects their learning, health or daily life.",
+    ),
+    "OUTCOME": (
+        "Describe the outcome sought",
+        "What the child or young person should be able to do, and by when. For example, by the end of Year 5.",
+    ),
+    "PROVISION": (
+        "What is the provision?",
+        "Specific: what will be done and how. Say who provides it and how often below.",
+    ),
 }
 ENTRY_REQUIRED = {
     "VIEWS": "Enter the family's views",
@@ -84,7 +96,9 @@ class EntryForm(GovForm):
         label, hint = ENTRY_TEXT[kind]
         if len(sections) > 1:
             self.fields["plan_section"] = forms.ChoiceField(
-                label="Which kind of provision is it?" if kind == "PROVISION" else "Which kind of need is it?",
+                label="Which kind of provision is it?"
+                if kind == "PROVISION"
+                else "Which kind of need is it?",
                 choices=[(code, SECTION_LABELS[code]) for code in sections],
                 widget=forms.RadioSelect,
                 initial=DEFAULT_SECTIONS.get(advice.kind, {}).get(kind, sections[0]),
@@ -117,7 +131,8 @@ class EntryForm(GovForm):
             )
             self.fields["frequency_period"] = forms.ChoiceField(
                 label="Per",
-                choices=[("", "Choose")] + [(code, text) for code, text in rules.FREQUENCY_PERIODS.items()],
+                choices=[("", "Choose")]
+                + [(code, text) for code, text in rules.FREQUENCY_PERIODS.items()],
                 required=False,
             )
             self.fields["session_minutes"] = forms.IntegerField(
@@ -138,7 +153,9 @@ class EntryForm(GovForm):
                 max_length=200,
                 required=False,
             )
-            linkable = advice.entries.filter(kind__in=[AdviceEntryKind.NEED, AdviceEntryKind.OUTCOME])
+            linkable = advice.entries.filter(
+                kind__in=[AdviceEntryKind.NEED, AdviceEntryKind.OUTCOME]
+            )
             if entry is not None:
                 linkable = linkable.exclude(pk=entry.pk)
             self.fields["links"] = forms.ModelMultipleChoiceField(
@@ -148,9 +165,19 @@ class EntryForm(GovForm):
                 required=False,
                 to_field_name="public_id",
             )
-            self.fields["links"].label_from_instance = lambda e: f"{e.get_kind_display()}: {e.text[:120]}"
+            self.fields["links"].label_from_instance = lambda e: (
+                f"{e.get_kind_display()}: {e.text[:120]}"
+            )
         if entry is not None and not self.is_bound:
-            for name in ("plan_section", "text", "who", "frequency_count", "frequency_period", "session_minutes", "duration"):
+            for name in (
+                "plan_section",
+                "text",
+                "who",
+                "frequency_count",
+                "frequency_period",
+                "session_minutes",
+                "duration",
+            ):
                 if name in self.fields:
                     self.initial[name] = getattr(entry, name)
             if "links" in self.fields:
@@ -158,9 +185,13 @@ class EntryForm(GovForm):
 
     def clean(self):
         data = super().clean()
-        if self.kind == "PROVISION" and bool(data.get("frequency_count")) != bool(data.get("frequency_period")):
+        if self.kind == "PROVISION" and bool(data.get("frequency_count")) != bool(
+            data.get("frequency_period")
+        ):
             if data.get("frequency_count"):
-                self.add_error("frequency_period", "Choose how often: a day, a week, a month, a term or a year")
+                self.add_error(
+                    "frequency_period", "Choose how often: a day, a week, a month, a term or a year"
+                )
             elif data.get("frequency_period"):
                 self.add_error("frequency_count", "Enter how many times")
         return data
@@ -188,7 +219,10 @@ class MultipleFileField(forms.FileField):
 class AttachmentForm(GovForm):
     files = MultipleFileField(
         label="Upload a file",
-        error_messages={"required": "Choose a file to upload", "empty": "The selected file is empty"},
+        error_messages={
+            "required": "Choose a file to upload",
+            "empty": "The selected file is empty",
+        },
     )
 
 
@@ -245,6 +279,13 @@ class ExtensionDecisionForm(GovForm):
         accept = data.get("decision")
         if accept is False and not (data.get("decision_reason") or "").strip():
             self.add_error("decision_reason", "Enter why more time is refused")
-        if accept and data.get("exception_limb") and not (data.get("decision_reason") or "").strip():
-            self.add_error("decision_reason", "Explain why the exception made the time limit impractical to meet")
+        if (
+            accept
+            and data.get("exception_limb")
+            and not (data.get("decision_reason") or "").strip()
+        ):
+            self.add_error(
+                "decision_reason",
+                "Explain why the exception made the time limit impractical to meet",
+            )
         return data

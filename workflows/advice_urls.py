@@ -15,9 +15,15 @@ urlpatterns = [
     path("<uuid:advice_id>/edit/", views.editor, name="edit"),
     path("<uuid:advice_id>/entries/new/<slug:kind>/", views.entry_new, name="entry-new"),
     path("<uuid:advice_id>/entries/<uuid:entry_id>/", views.entry_edit, name="entry-edit"),
-    path("<uuid:advice_id>/entries/<uuid:entry_id>/remove/", views.entry_remove, name="entry-remove"),
+    path(
+        "<uuid:advice_id>/entries/<uuid:entry_id>/remove/", views.entry_remove, name="entry-remove"
+    ),
     path("<uuid:advice_id>/attachments/", views.attachment_upload, name="upload"),
-    path("<uuid:advice_id>/attachments/<uuid:attachment_id>/remove/", views.attachment_remove, name="attachment-remove"),
+    path(
+        "<uuid:advice_id>/attachments/<uuid:attachment_id>/remove/",
+        views.attachment_remove,
+        name="attachment-remove",
+    ),
     path("<uuid:advice_id>/check/", views.check, name="check"),
     path("<uuid:advice_id>/more-time/", views.more_time, name="more-time"),
     path("<uuid:advice_id>/review/", views.review, name="review"),

@@ -29,7 +29,6 @@ from agencies.access import actor_for
 from agencies.queues import may_work_queue
 from ehcp import services as ehcp_services
 from ehcp.access import case_access
-from ehcp.pagination import keyset_page
 from ehcp.models import (
     AdviceAttachment,
     AdviceEntry,
@@ -41,6 +40,7 @@ from ehcp.models import (
     Case,
     ExtensionDecision,
 )
+from ehcp.pagination import keyset_page
 from ehcp.rules import advice as rules
 from ehcp.rules import deadlines
 from ehcp.rules.deadlines import DeadlineStatus
@@ -56,14 +56,21 @@ from .flows import ADVICE_NODES, ADVICE_REVIEW_NODES, CHASE_AT
 from .models import CaseTask
 from .steps import step_for
 
-ENTRY_KIND_SLUGS = {"views": "VIEWS", "need": "NEED", "outcome": "OUTCOME", "provision": "PROVISION"}
+ENTRY_KIND_SLUGS = {
+    "views": "VIEWS",
+    "need": "NEED",
+    "outcome": "OUTCOME",
+    "provision": "PROVISION",
+}
 SHOWN_TO_COUNCIL = (AdviceStatus.SUBMITTED, AdviceStatus.ACCEPTED)
 
 
 # -- access ------------------------------------------------------------------------------------
 
 
-def _audit_read(request, *, what: str, case: Case | None = None, access=None, child_ids=None) -> None:
+def _audit_read(
+    request, *, what: str, case: Case | None = None, access=None, child_ids=None
+) -> None:
     """AU-01: record that this person was shown (part of) a child's record. The read audit is
     ehcp.audit's (another engineer's); it is called here whenever it is there."""
     try:
@@ -97,7 +104,9 @@ class Seen:
 
     @property
     def agency_name(self) -> str:
-        return agency_label(self.advice.agency, whereabouts=self.access.whereabouts or self.is_adviser)
+        return agency_label(
+            self.advice.agency, whereabouts=self.access.whereabouts or self.is_adviser
+        )
 
 
 def _seen(user, advice: AdviceRequest | None) -> Seen:
@@ -116,7 +125,13 @@ def _seen(user, advice: AdviceRequest | None) -> Seen:
 def _advice_seen(request, advice_id) -> Seen:
     advice = (
         AdviceRequest.objects.select_related(
-            "case", "case__child", "case__council", "agency", "submitted_by", "accepted_by", "returned_by"
+            "case",
+            "case__child",
+            "case__council",
+            "agency",
+            "submitted_by",
+            "accepted_by",
+            "returned_by",
         )
         .filter(public_id=advice_id)
         .first()
@@ -204,7 +219,9 @@ class AdviceSheet:
     @property
     def problems(self) -> list[str]:
         """What stops the advice being submitted now (empty when it can be)."""
-        return rules.submission_problems(self.advice.kind, [entry.as_fact() for entry in self.entries])
+        return rules.submission_problems(
+            self.advice.kind, [entry.as_fact() for entry in self.entries]
+        )
 
     @property
     def is_missing(self) -> bool:
@@ -212,18 +229,24 @@ class AdviceSheet:
 
 
 def _prefetched(queryset):
-    return queryset.select_related("case", "case__child", "agency", "submitted_by", "accepted_by", "returned_by").prefetch_related(
+    return queryset.select_related(
+        "case", "case__child", "agency", "submitted_by", "accepted_by", "returned_by"
+    ).prefetch_related(
         Prefetch("entries", queryset=AdviceEntry.objects.prefetch_related("links")),
         Prefetch("attachments", queryset=AdviceAttachment.objects.order_by("uploaded_at", "pk")),
         Prefetch(
             "extension_requests",
-            queryset=AdviceExtensionRequest.objects.select_related("requested_by", "decided_by", "exception"),
+            queryset=AdviceExtensionRequest.objects.select_related(
+                "requested_by", "decided_by", "exception"
+            ),
         ),
         "exceptions",
     )
 
 
-def advice_sheets(advice_list, *, viewer: Seen | None = None, actor=None, access=None, today: date | None = None):
+def advice_sheets(
+    advice_list, *, viewer: Seen | None = None, actor=None, access=None, today: date | None = None
+):
     """Sheets for advice already fetched with `_prefetched`."""
     today = today or timezone.localdate()
     sheets = []
@@ -295,10 +318,16 @@ def editor(request, advice_id):
             for message in error.messages:
                 messages.error(request, message)
             return redirect("workflows:advice:edit", advice_id=seen.advice.public_id)
-        messages.success(request, "Your draft advice has been saved. You can come back to it from your tasks.")
+        messages.success(
+            request, "Your draft advice has been saved. You can come back to it from your tasks."
+        )
         return redirect("workflows:inbox")
     return _page(
-        request, "workflows/advice/editor.html", seen, task=task, upload_form=advice_forms.AttachmentForm()
+        request,
+        "workflows/advice/editor.html",
+        seen,
+        task=task,
+        upload_form=advice_forms.AttachmentForm(),
     )
 
 
@@ -329,11 +358,26 @@ def _entry_page(request, seen: Seen, task, kind: str, entry: AdviceEntry | None 
         else:
             noun = rules.ENTRY_KINDS[kind].lower()
             messages.success(request, f"{noun[0].upper()}{noun[1:]} saved in your draft")
-            return redirect(f"{reverse('workflows:advice:edit', args=[seen.advice.public_id])}#{kind.lower()}")
+            return redirect(
+                f"{reverse('workflows:advice:edit', args=[seen.advice.public_id])}#{kind.lower()}"
+            )
     verb = "Change" if entry else "Add"
-    titles = {"VIEWS": "the family's views", "NEED": "a need", "OUTCOME": "an outcome", "PROVISION": "provision"}
+    titles = {
+        "VIEWS": "the family's views",
+        "NEED": "a need",
+        "OUTCOME": "an outcome",
+        "PROVISION": "provision",
+    }
     title = f"{verb} {titles[kind] if not entry else titles[kind].split(' ', 1)[-1]}"
-    return _page(request, "workflows/advice/entry_form.html", seen, form=form, title=title, task=task, kind=kind)
+    return _page(
+        request,
+        "workflows/advice/entry_form.html",
+        seen,
+        form=form,
+        title=title,
+        task=task,
+        kind=kind,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -390,14 +434,18 @@ def attachment_upload(request, advice_id):
     form = advice_forms.AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            added = ehcp_services.attachment_add(advice=seen.advice, files=form.cleaned_data["files"], by=request.user)
+            added = ehcp_services.attachment_add(
+                advice=seen.advice, files=form.cleaned_data["files"], by=request.user
+            )
         except CaseRuleError as error:
             for message in error.messages:
                 form.add_error("files", message)
         else:
             names = ", ".join(a.original_name for a in added)
             messages.success(request, f"Attached {names}")
-            return redirect(f"{reverse('workflows:advice:edit', args=[seen.advice.public_id])}#attachments")
+            return redirect(
+                f"{reverse('workflows:advice:edit', args=[seen.advice.public_id])}#attachments"
+            )
     return _page(request, "workflows/advice/editor.html", seen, task=task, upload_form=form)
 
 
@@ -405,7 +453,9 @@ def attachment_upload(request, advice_id):
 @login_required
 def attachment_remove(request, advice_id, attachment_id):
     seen, task = _writer(request, advice_id)
-    attachment = AdviceAttachment.objects.filter(public_id=attachment_id, advice_request=seen.advice).first()
+    attachment = AdviceAttachment.objects.filter(
+        public_id=attachment_id, advice_request=seen.advice
+    ).first()
     if attachment is None:
         raise Http404("No such file")
     if task is None:
@@ -433,7 +483,9 @@ def check(request, advice_id):
         today = timezone.localdate()
         try:
             services.task_complete(
-                task=task, user=request.user, perform=lambda case: step.perform(case, task, data, request.user, today)
+                task=task,
+                user=request.user,
+                perform=lambda case: step.perform(case, task, data, request.user, today),
             )
         except CaseRuleError as error:
             for message in error.messages:
@@ -447,7 +499,9 @@ def check(request, advice_id):
             else:
                 messages.success(request, "Your advice has been sent to the council")
             return redirect("workflows:advice:detail", advice_id=seen.advice.public_id)
-    return _page(request, "workflows/advice/check.html", seen, task=task, form=form, button=step.button)
+    return _page(
+        request, "workflows/advice/check.html", seen, task=task, form=form, button=step.button
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -456,7 +510,10 @@ def more_time(request, advice_id):
     """The adviser asks the council for more time (the statutory date does not move)."""
     seen = _advice_seen(request, advice_id)
     advice = seen.advice
-    if not may_work_queue(seen.actor, advice.agency_id, advice.agency.kind) or advice.kind == AdviceKind.PARENT_VIEWS:
+    if (
+        not may_work_queue(seen.actor, advice.agency_id, advice.agency.kind)
+        or advice.kind == AdviceKind.PARENT_VIEWS
+    ):
         raise Http404("No such page")
     if not advice.is_editable:
         messages.error(request, "This advice has already been submitted")
@@ -478,7 +535,9 @@ def more_time(request, advice_id):
             for message in error.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, "You have asked for more time. The council will tell you its decision.")
+            messages.success(
+                request, "You have asked for more time. The council will tell you its decision."
+            )
             return redirect("workflows:advice:detail", advice_id=advice.public_id)
     return _page(request, "workflows/advice/more_time.html", seen, form=form)
 
@@ -513,7 +572,10 @@ def attachment_download(request, attachment_id):
     under its sanitised name, never rendered by the browser (IN-08)."""
     attachment = (
         AdviceAttachment.objects.select_related(
-            "advice_request", "advice_request__case", "advice_request__case__child", "advice_request__agency"
+            "advice_request",
+            "advice_request__case",
+            "advice_request__case__child",
+            "advice_request__agency",
         )
         .filter(public_id=attachment_id)
         .first()
@@ -541,8 +603,12 @@ def attachment_download(request, attachment_id):
 def agency_list(request):
     """The advice asked of the person's agencies: what they are writing and what they submitted."""
     actor = actor_for(request.user)
-    queue_agencies = [agency for agency, kind, role in actor.memberships if may_work_queue(actor, agency, kind)]
-    advice = AdviceRequest.objects.filter(agency_id__in=queue_agencies).exclude(kind=AdviceKind.PARENT_VIEWS)
+    queue_agencies = [
+        agency for agency, kind, role in actor.memberships if may_work_queue(actor, agency, kind)
+    ]
+    advice = AdviceRequest.objects.filter(agency_id__in=queue_agencies).exclude(
+        kind=AdviceKind.PARENT_VIEWS
+    )
     # Most recently asked first; every piece of advice reachable through the pages.
     page = keyset_page(
         advice.select_related("case", "case__child", "agency").prefetch_related("exceptions"),
@@ -572,7 +638,11 @@ def agency_list(request):
 
 
 def _council_case(request, case_id) -> tuple[Case, object, object]:
-    case = Case.objects.select_related("child", "council", "caseworker").filter(public_id=case_id).first()
+    case = (
+        Case.objects.select_related("child", "council", "caseworker")
+        .filter(public_id=case_id)
+        .first()
+    )
     if case is None:
         raise Http404("No such case")
     actor = actor_for(request.user)
@@ -590,11 +660,19 @@ def case_advice(request, case_id):
     advice = _prefetched(case.advice_requests.all()).order_by("kind")
     sheets = advice_sheets(advice, actor=actor, access=access)
     tasks = {}
-    for task in CaseTask.objects.human().open().filter(case=case, subject_id__isnull=False).select_related("owner"):
+    for task in (
+        CaseTask.objects.human()
+        .open()
+        .filter(case=case, subject_id__isnull=False)
+        .select_related("owner")
+    ):
         name = task.flow_task.name
         if name in ADVICE_NODES or name in ADVICE_REVIEW_NODES:
             tasks[(task.subject_id, name in ADVICE_REVIEW_NODES)] = task
-    rows = [(sheet, tasks.get((sheet.advice.pk, False)), tasks.get((sheet.advice.pk, True))) for sheet in sheets]
+    rows = [
+        (sheet, tasks.get((sheet.advice.pk, False)), tasks.get((sheet.advice.pk, True)))
+        for sheet in sheets
+    ]
     _audit_read(request, what="case", case=case, access=access)
     return render(
         request,
@@ -629,7 +707,10 @@ def chase(request, advice_id):
         messages.error(request, "This advice is not missing: there is nothing to chase")
         return redirect(back)
     advice_chase(advice=seen.advice, task=task, by=request.user, today=timezone.localdate())
-    messages.success(request, f"{seen.agency_name} has been chased for the {seen.advice.get_kind_display().split(' (')[0].lower()}")
+    messages.success(
+        request,
+        f"{seen.agency_name} has been chased for the {seen.advice.get_kind_display().split(' (')[0].lower()}",
+    )
     return redirect(back)
 
 
@@ -639,7 +720,9 @@ def _reschedule_chaser(advice: AdviceRequest, new_date: date) -> None:
     if task is None:
         return
     moment = timezone.make_aware(datetime.combine(new_date + timedelta(days=1), CHASE_AT))
-    CaseTask.objects.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED, previous=task).update(scheduled=moment)
+    CaseTask.objects.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED, previous=task).update(
+        scheduled=moment
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -662,7 +745,11 @@ def extension_decide(request, extension_id):
     if not extension.is_pending:
         messages.error(request, "This request for more time has already been decided")
         return redirect("workflows:advice:detail", advice_id=seen.advice.public_id)
-    initial = {"exception_limb": extension.limb, "starts_on": extension.starts_on, "ends_on": extension.ends_on}
+    initial = {
+        "exception_limb": extension.limb,
+        "starts_on": extension.starts_on,
+        "ends_on": extension.ends_on,
+    }
     form = advice_forms.ExtensionDecisionForm(posted_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -699,7 +786,9 @@ def extension_decide(request, extension_id):
                 done = "More time refused"
             messages.success(request, done)
             return redirect("workflows:advice:case", case_id=seen.advice.case.public_id)
-    return _page(request, "workflows/advice/extension_decide.html", seen, form=form, extension=extension)
+    return _page(
+        request, "workflows/advice/extension_decide.html", seen, form=form, extension=extension
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -721,7 +810,9 @@ def review(request, advice_id):
             today = timezone.localdate()
             try:
                 services.task_complete(
-                    task=task, user=request.user, perform=lambda case: step.perform(case, task, data, request.user, today)
+                    task=task,
+                    user=request.user,
+                    perform=lambda case: step.perform(case, task, data, request.user, today),
                 )
             except CaseRuleError as error:
                 for message in error.messages:

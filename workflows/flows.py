@@ -13,7 +13,16 @@ from django.utils import timezone
 from viewflow import this
 from viewflow.workflow import lock
 from viewflow.workflow.base import Flow
-from viewflow.workflow.nodes import End, Function, If, Join, Split, StartHandle, View, ViewActivation
+from viewflow.workflow.nodes import (
+    End,
+    Function,
+    If,
+    Join,
+    Split,
+    StartHandle,
+    View,
+    ViewActivation,
+)
 
 from agencies.access import actor_for
 from agencies.models import Agency
@@ -85,9 +94,8 @@ class AgencyTask(View):
         return may_work_queue(actor_for(user), task.agency_id, task.agency.kind)
 
     def can_execute(self, user, task):
-        return (
-            task.owner_id == user.pk
-            and may_work_queue(actor_for(user), task.agency_id, task.agency.kind)
+        return task.owner_id == user.pk and may_work_queue(
+            actor_for(user), task.agency_id, task.agency.kind
         )
 
     def can_unassign(self, user, task):
@@ -115,11 +123,15 @@ def _advice_route(kind: AdviceKind):
     who submitted it, if they still work that agency's queue."""
 
     def route(activation) -> Routing:
-        advice = activation.process.case.advice_requests.select_related("agency", "submitted_by").get(kind=kind)
+        advice = activation.process.case.advice_requests.select_related(
+            "agency", "submitted_by"
+        ).get(kind=kind)
         owner = activation.process.case.caseworker_id if kind == AdviceKind.PARENT_VIEWS else None
         if advice.status == AdviceStatus.RETURNED and advice.submitted_by is not None:
             submitter = advice.submitted_by
-            if submitter.is_active and may_work_queue(actor_for(submitter), advice.agency_id, advice.agency.kind):
+            if submitter.is_active and may_work_queue(
+                actor_for(submitter), advice.agency_id, advice.agency.kind
+            ):
                 owner = submitter.pk
         return Routing(
             agency=advice.agency,
@@ -138,14 +150,22 @@ def _advice_review_route(kind: AdviceKind):
     def route(activation) -> Routing:
         case = activation.process.case
         advice = case.advice_requests.get(kind=kind)
-        return Routing(agency=case.council, due_on=None, rule_code="", owner_id=case.caseworker_id, subject_id=advice.pk)
+        return Routing(
+            agency=case.council,
+            due_on=None,
+            rule_code="",
+            owner_id=case.caseworker_id,
+            subject_id=advice.pk,
+        )
 
     return route
 
 
 def _advice_accepted(kind: AdviceKind):
     def condition(activation) -> bool:
-        return activation.process.case.advice_requests.get(kind=kind).status == AdviceStatus.ACCEPTED
+        return (
+            activation.process.case.advice_requests.get(kind=kind).status == AdviceStatus.ACCEPTED
+        )
 
     return condition
 
@@ -161,10 +181,25 @@ def _advice_sought(kind: AdviceKind):
 # The family's views are recorded by the caseworker, so they need no review.
 ADVICE_STEPS = (
     ("parent_views", AdviceKind.PARENT_VIEWS, "Record the family's views", None),
-    ("educational_advice", AdviceKind.EDUCATIONAL, "Give educational advice", "Review educational advice"),
+    (
+        "educational_advice",
+        AdviceKind.EDUCATIONAL,
+        "Give educational advice",
+        "Review educational advice",
+    ),
     ("health_advice", AdviceKind.HEALTH, "Give health advice", "Review health advice"),
-    ("psychological_advice", AdviceKind.PSYCHOLOGICAL, "Give psychological advice", "Review psychological advice"),
-    ("social_care_advice", AdviceKind.SOCIAL_CARE, "Give social care advice", "Review social care advice"),
+    (
+        "psychological_advice",
+        AdviceKind.PSYCHOLOGICAL,
+        "Give psychological advice",
+        "Review psychological advice",
+    ),
+    (
+        "social_care_advice",
+        AdviceKind.SOCIAL_CARE,
+        "Give social care advice",
+        "Review social care advice",
+    ),
     ("other_advice", AdviceKind.OTHER, "Give advice", "Review advice"),
 )
 ADVICE_NODES = frozenset(name for name, *_ in ADVICE_STEPS)
@@ -183,7 +218,9 @@ def _advice_steps(name: str, kind: AdviceKind, title: str, review_title: str | N
     if review_title is None:
         return adviser.Next(this.advice_gathered), None, None
     adviser.Next(getattr(this, f"{name}_review"))
-    review = AgencyTask(title=review_title, route=_advice_review_route(kind)).Next(getattr(this, f"{name}_checked"))
+    review = AgencyTask(title=review_title, route=_advice_review_route(kind)).Next(
+        getattr(this, f"{name}_checked")
+    )
     checked = If(_advice_accepted(kind)).Then(this.advice_gathered).Else(getattr(this, name))
     return adviser, review, checked
 
@@ -221,10 +258,16 @@ class StatutoryAssessmentFlow(Flow):
     )
     # Each: the adviser's task -> "Review ... advice" (council) -> accepted? join : back to the adviser.
     parent_views = _advice_steps(*ADVICE_STEPS[0])[0]
-    educational_advice, educational_advice_review, educational_advice_checked = _advice_steps(*ADVICE_STEPS[1])
+    educational_advice, educational_advice_review, educational_advice_checked = _advice_steps(
+        *ADVICE_STEPS[1]
+    )
     health_advice, health_advice_review, health_advice_checked = _advice_steps(*ADVICE_STEPS[2])
-    psychological_advice, psychological_advice_review, psychological_advice_checked = _advice_steps(*ADVICE_STEPS[3])
-    social_care_advice, social_care_advice_review, social_care_advice_checked = _advice_steps(*ADVICE_STEPS[4])
+    psychological_advice, psychological_advice_review, psychological_advice_checked = _advice_steps(
+        *ADVICE_STEPS[3]
+    )
+    social_care_advice, social_care_advice_review, social_care_advice_checked = _advice_steps(
+        *ADVICE_STEPS[4]
+    )
     other_advice, other_advice_review, other_advice_checked = _advice_steps(*ADVICE_STEPS[5])
     advice_gathered = Join().Next(this.decide_to_issue)
 
@@ -271,12 +314,16 @@ class StatutoryAssessmentFlow(Flow):
 
     def route_decide_to_assess(self, activation) -> Routing:
         case = activation.process.case
-        return _council(activation, due_on=case.decision_to_assess_due_on, period=deadlines.DECIDE_TO_ASSESS)
+        return _council(
+            activation, due_on=case.decision_to_assess_due_on, period=deadlines.DECIDE_TO_ASSESS
+        )
 
     def route_decide_to_issue(self, activation) -> Routing:
         case = activation.process.case
         return _council(
-            activation, due_on=case.decision_not_to_issue_due_on, period=deadlines.DECISION_NOT_TO_ISSUE
+            activation,
+            due_on=case.decision_not_to_issue_due_on,
+            period=deadlines.DECISION_NOT_TO_ISSUE,
         )
 
     def route_issue_draft(self, activation) -> Routing:
@@ -286,7 +333,9 @@ class StatutoryAssessmentFlow(Flow):
 
     def route_record_comments(self, activation) -> Routing:
         case = activation.process.case
-        return _council(activation, due_on=case.draft_comments_due_on, period=deadlines.DRAFT_COMMENTS)
+        return _council(
+            activation, due_on=case.draft_comments_due_on, period=deadlines.DRAFT_COMMENTS
+        )
 
     def route_consultation(self, activation) -> Routing:
         consultation = activation.process.case.consultations.select_related("setting").latest("pk")

@@ -87,7 +87,9 @@ class TaskReassignment(AppendOnlyModel):
     from_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField()
     at = models.DateTimeField()
@@ -95,7 +97,9 @@ class TaskReassignment(AppendOnlyModel):
     class Meta(AppendOnlyModel.Meta):
         ordering = ["at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=~models.Q(reason=""), name="task_reassignment_has_reason"),
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="task_reassignment_has_reason"
+            ),
         ]
 
     def __str__(self):

@@ -9,8 +9,8 @@ from django.http import Http404
 from agencies.access import actor_for
 from agencies.models import MANAGER_ROLES, QUEUE_ROLES
 from ehcp.rules import deadlines
-from ehcp.selectors import agency_label
 from ehcp.rules.deadlines import DeadlineStatus
+from ehcp.selectors import agency_label
 
 from .models import CaseTask
 
@@ -33,7 +33,9 @@ def tasks_mine(user) -> QuerySet[CaseTask]:
 
 
 def tasks_in_my_queues(user) -> QuerySet[CaseTask]:
-    return _open_human_tasks().filter(owner__isnull=True, agency_id__in=queue_agency_ids(actor_for(user)))
+    return _open_human_tasks().filter(
+        owner__isnull=True, agency_id__in=queue_agency_ids(actor_for(user))
+    )
 
 
 def tasks_of_case_for_user(case, user) -> QuerySet[CaseTask]:
@@ -61,7 +63,11 @@ def task_rows(tasks, *, user, today: date, warn_days: int = 5) -> list[TaskRow]:
             or task.agency_id in actor.agency_ids
             or task.case.council_id in actor.whereabouts_agency_ids
         )
-        status = deadlines.deadline_status(task.due_on, today=today, warn_days=warn_days) if task.due_on else None
+        status = (
+            deadlines.deadline_status(task.due_on, today=today, warn_days=warn_days)
+            if task.due_on
+            else None
+        )
         rows.append(TaskRow(task, status, agency_label(task.agency, whereabouts=whereabouts)))
     return rows
 
@@ -124,7 +130,10 @@ def team_holders(user) -> list[Holder]:
         if row["owner"] is None:
             unclaimed = row["count"]
             continue
-        name = f"{row['owner__first_name']} {row['owner__last_name']}".strip() or row["owner__username"]
+        name = (
+            f"{row['owner__first_name']} {row['owner__last_name']}".strip()
+            or row["owner__username"]
+        )
         holders.append(Holder(str(row["owner"]), name, row["count"]))
     holders.sort(key=lambda h: h.label.lower())
     if unclaimed:

@@ -60,7 +60,9 @@ def task_claim(*, task: CaseTask, user) -> CaseTask:
         if not task.is_open:
             raise TaskConflict("This task has already been completed")
         if task.owner_id is not None:
-            raise TaskConflict(f"This task has already been claimed by {task.owner.get_full_name() or task.owner}")
+            raise TaskConflict(
+                f"This task has already been claimed by {task.owner.get_full_name() or task.owner}"
+            )
         if not task.flow_task.can_assign(user, task):
             raise TaskConflict("You cannot claim tasks from this queue")
         activation = task.flow_task.activation_class(task)
@@ -78,7 +80,9 @@ def task_release(*, task: CaseTask, user) -> CaseTask:
         if task.status != STATUS.ASSIGNED:
             raise TaskConflict("This task is not claimed by anyone")
         if not task.flow_task.can_unassign(user, task):
-            raise TaskConflict("Only the person who claimed this task, or a manager, can release it")
+            raise TaskConflict(
+                "Only the person who claimed this task, or a manager, can release it"
+            )
         activation = task.flow_task.activation_class(task)
         activation.unassign()
         task.assigned = None
@@ -111,7 +115,12 @@ def _give(task: CaseTask, *, to_user, by, reason: str) -> None:
     task.assigned = timezone.now()
     task.save(update_fields=["assigned"])
     TaskReassignment.objects.create(
-        task=task, from_user_id=from_user_id, to_user=to_user, by=by, reason=reason, at=task.assigned
+        task=task,
+        from_user_id=from_user_id,
+        to_user=to_user,
+        by=by,
+        reason=reason,
+        at=task.assigned,
     )
     notification_queue(
         kind="TASK_ASSIGNED",
@@ -125,7 +134,9 @@ def task_reassign(*, task: CaseTask, user, to_user, reason: str) -> CaseTask:
     """A manager of the agency gives the task to another member who works its queue, with a
     reason that is recorded (TaskReassignment)."""
     actor = actor_for(user)
-    reason = _clean_reason(reason, what="giving the task to someone else", limit=REASSIGN_REASON_MAX)
+    reason = _clean_reason(
+        reason, what="giving the task to someone else", limit=REASSIGN_REASON_MAX
+    )
 
     def reassign(task):
         if not task.is_open:
@@ -147,7 +158,9 @@ def case_caseworker_change(*, case: Case, caseworker, reason: str, by) -> list[C
     that nobody held, follow the new caseworker, each recorded as a reassignment; tasks a manager
     gave to someone else stay with them. All or nothing: if a task is locked, nothing changes."""
     with transaction.atomic():
-        old_id = Case.objects.select_for_update().values_list("caseworker_id", flat=True).get(pk=case.pk)
+        old_id = (
+            Case.objects.select_for_update().values_list("caseworker_id", flat=True).get(pk=case.pk)
+        )
         case = ehcp_case_caseworker_change(case=case, caseworker=caseworker, reason=reason, by=by)
         tasks = list(
             CaseTask.objects.human()
@@ -162,7 +175,12 @@ def case_caseworker_change(*, case: Case, caseworker, reason: str, by) -> list[C
 
             def follow(task):
                 if task.is_open and task.owner_id in (None, old_id):
-                    _give(task, to_user=caseworker, by=by, reason=f"Caseworker changed: {reason.strip()}")
+                    _give(
+                        task,
+                        to_user=caseworker,
+                        by=by,
+                        reason=f"Caseworker changed: {reason.strip()}",
+                    )
                     moved.append(task)
 
             _run(task, follow)

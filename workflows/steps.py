@@ -47,12 +47,16 @@ def _decide_to_assess(case, task, data, user, today):
 def _advice(case, task, data, user, today):
     """The adviser submits the structured advice they drafted (it then goes to the council's review)."""
     advice = AdviceRequest.objects.get(pk=task.subject_id, case=case)
-    return services.advice_submit(advice=advice, received_on=data.get("received_on"), by=user, today=today)
+    return services.advice_submit(
+        advice=advice, received_on=data.get("received_on"), by=user, today=today
+    )
 
 
 def _review_advice(case, task, data, user, today):
     """The council accepts the advice, or returns it to the adviser with the reasons."""
-    advice = AdviceRequest.objects.select_related("agency", "submitted_by").get(pk=task.subject_id, case=case)
+    advice = AdviceRequest.objects.select_related("agency", "submitted_by").get(
+        pk=task.subject_id, case=case
+    )
     if data["decision"]:
         return services.advice_accept(advice=advice, by=user, today=today)
     # advice_return tells the adviser (or their agency's mailbox) that the advice is asked again.
@@ -61,9 +65,11 @@ def _review_advice(case, task, data, user, today):
 
 def _advice_page(name: str):
     def page(task) -> str:
-        advice_id = AdviceRequest.objects.filter(pk=task.subject_id, case_id=task.case_id).values_list(
-            "public_id", flat=True
-        ).get()
+        advice_id = (
+            AdviceRequest.objects.filter(pk=task.subject_id, case_id=task.case_id)
+            .values_list("public_id", flat=True)
+            .get()
+        )
         return reverse(f"workflows:advice:{name}", args=[advice_id])
 
     return page
@@ -84,7 +90,10 @@ def _plan_links(what: str):
     def links(case) -> list[tuple[str, str]]:
         return [
             ("Check and change the plan", reverse("ehcp:plan:overview", args=[case.public_id])),
-            (f"Preview the {what} as it stands (PDF, not issued)", reverse("ehcp:plan:preview", args=[case.public_id])),
+            (
+                f"Preview the {what} as it stands (PDF, not issued)",
+                reverse("ehcp:plan:preview", args=[case.public_id]),
+            ),
         ]
 
     return links
@@ -121,20 +130,35 @@ def _reply_to_consultation(case, task, data, user, today):
 
 def _issue_final(case, task, data, user, today):
     return services.plan_final_issue(
-        case=case, issued_on=data["issued_on"], named_setting=data["named_setting"], by=user, today=today
+        case=case,
+        issued_on=data["issued_on"],
+        named_setting=data["named_setting"],
+        by=user,
+        today=today,
     )
 
 
 _ADVICE = Step(
-    advice_forms.AdviceSubmitForm, _advice, "Submit advice", page=_advice_page("edit"), page_button="Write your advice"
+    advice_forms.AdviceSubmitForm,
+    _advice,
+    "Submit advice",
+    page=_advice_page("edit"),
+    page_button="Write your advice",
 )
 _REVIEW = Step(
-    advice_forms.AdviceReviewForm, _review_advice, "Save the decision", page=_advice_page("review"), page_button="Review the advice"
+    advice_forms.AdviceReviewForm,
+    _review_advice,
+    "Save the decision",
+    page=_advice_page("review"),
+    page_button="Review the advice",
 )
 
 STEPS: dict[str, Step] = {
     "decide_to_assess": Step(
-        forms.DecideToAssessForm, _decide_to_assess, "Record the decision", lambda case: {"case": case}
+        forms.DecideToAssessForm,
+        _decide_to_assess,
+        "Record the decision",
+        lambda case: {"case": case},
     ),
     "parent_views": Step(
         advice_forms.FamilyViewsSubmitForm,
@@ -147,10 +171,17 @@ STEPS: dict[str, Step] = {
     **{name: _REVIEW for name in ADVICE_REVIEW_NODES},
     "decide_to_issue": Step(forms.DecideToIssueForm, _decide_to_issue, "Record the decision"),
     "issue_draft": Step(
-        forms.IssueDraftForm, _issue_draft, "Record that the draft was sent", links=_plan_links("draft plan")
+        forms.IssueDraftForm,
+        _issue_draft,
+        "Record that the draft was sent",
+        links=_plan_links("draft plan"),
     ),
-    "record_comments": Step(forms.CommentsForm, _record_comments, "Record and send the consultation"),
-    "reply_to_consultation": Step(forms.ConsultationReplyForm, _reply_to_consultation, "Send the reply"),
+    "record_comments": Step(
+        forms.CommentsForm, _record_comments, "Record and send the consultation"
+    ),
+    "reply_to_consultation": Step(
+        forms.ConsultationReplyForm, _reply_to_consultation, "Send the reply"
+    ),
     "issue_final": Step(
         forms.IssueFinalForm,
         _issue_final,

@@ -115,7 +115,9 @@ def task_reassign(request, task_id):
             "case": task.case,
             "earlier": [
                 (r.at, r.by, r.from_user, r.to_user, r.reason)
-                for r in task.reassignments.select_related("by", "from_user", "to_user").order_by("at", "pk")
+                for r in task.reassignments.select_related("by", "from_user", "to_user").order_by(
+                    "at", "pk"
+                )
             ],
             "queue_label": agency_label(
                 task.agency, whereabouts=access.whereabouts or task.agency_id in actor.agency_ids
@@ -182,7 +184,13 @@ def case_caseworker(request, case_id):
             "case": case,
             "current": case.caseworker,
             "earlier": [
-                (h.history_date, h.history_user, None, h.caseworker, h.history_change_reason[len(PREFIX) :])
+                (
+                    h.history_date,
+                    h.history_user,
+                    None,
+                    h.caseworker,
+                    h.history_change_reason[len(PREFIX) :],
+                )
                 for h in case.history.filter(history_change_reason__startswith=PREFIX)
                 .select_related("history_user", "caseworker")
                 .order_by("history_date", "history_id")

@@ -12,6 +12,8 @@ urlpatterns = [
     path("<uuid:task_id>/release/", views.task_release, name="task-release"),
     path("<uuid:task_id>/reassign/", team_views.task_reassign, name="task-reassign"),
     path("team/", team_views.team_tasks, name="team"),
-    path("team/cases/<uuid:case_id>/caseworker/", team_views.case_caseworker, name="case-caseworker"),
+    path(
+        "team/cases/<uuid:case_id>/caseworker/", team_views.case_caseworker, name="case-caseworker"
+    ),
     path("advice/", include("workflows.advice_urls")),
 ]

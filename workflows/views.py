@@ -85,13 +85,22 @@ def inbox(request):
         except ValidationError as error:
             raise Http404("No such case") from error
         mine_qs, queue_qs = mine_qs.filter(case=case), queue_qs.filter(case=case)
-        others = selectors.task_rows(selectors.tasks_of_case_for_user(case, request.user), user=request.user, today=today, warn_days=warn)
+        others = selectors.task_rows(
+            selectors.tasks_of_case_for_user(case, request.user),
+            user=request.user,
+            today=today,
+            warn_days=warn,
+        )
     # Every task is reachable: each list is paged by (due date, id) and shows its total.
     mine_page = keyset_page(mine_qs, params=request.GET, key="due_on", prefix="mine_")
     mine = selectors.task_rows(mine_page.rows, user=request.user, today=today, warn_days=warn)
     queue_page = keyset_page(queue_qs, params=request.GET, key="due_on", prefix="queue_")
     queue = selectors.task_rows(queue_page.rows, user=request.user, today=today, warn_days=warn)
-    audit_read(request, what="list", child_ids=sorted({row.task.case.child_id for row in (*mine, *queue, *others)}))
+    audit_read(
+        request,
+        what="list",
+        child_ids=sorted({row.task.case.child_id for row in (*mine, *queue, *others)}),
+    )
     return render(
         request,
         "workflows/inbox.html",
@@ -125,19 +134,27 @@ def _task_context(request, task, form=None):
         "case": task.case,
         "child": task.case.child,
         "period": PERIODS.get(task.rule_code),
-        "status": deadlines.deadline_status(task.due_on, today=today, done_on=task.finished and timezone.localdate(task.finished))
+        "status": deadlines.deadline_status(
+            task.due_on, today=today, done_on=task.finished and timezone.localdate(task.finished)
+        )
         if task.due_on
         else None,
         "form": form if may_act else None,
         "button": step.button,
         "page_url": page_url,
         "page_button": step.page_button if may_act else "",
-        "step_links": step.links(task.case) if step.links and task.case.council_id in actor.council_agency_ids else [],
+        "step_links": step.links(task.case)
+        if step.links and task.case.council_id in actor.council_agency_ids
+        else [],
         "may_claim": task.is_open and task.flow_task.can_assign(request.user, task),
-        "may_release": task.is_open and task.status == "ASSIGNED" and task.flow_task.can_unassign(request.user, task),
+        "may_release": task.is_open
+        and task.status == "ASSIGNED"
+        and task.flow_task.can_unassign(request.user, task),
         "may_reassign": task.is_open and actor.can_manage_agency(task.agency_id),
         "shows": access.shows,
-        "queue_label": agency_label(task.agency, whereabouts=access.whereabouts or task.agency_id in actor.agency_ids),
+        "queue_label": agency_label(
+            task.agency, whereabouts=access.whereabouts or task.agency_id in actor.agency_ids
+        ),
     }
 
 
@@ -158,7 +175,9 @@ def task_detail(request, task_id):
             services.task_complete(
                 task=task,
                 user=request.user,
-                perform=lambda case: step.perform(case, task, data, request.user, timezone.localdate()),
+                perform=lambda case: step.perform(
+                    case, task, data, request.user, timezone.localdate()
+                ),
             )
         except CaseRuleError as error:
             for message in error.messages:
@@ -172,7 +191,9 @@ def task_detail(request, task_id):
                 return redirect("ehcp:case-detail", public_id=task.case.public_id)
             return redirect("workflows:inbox")
     task.refresh_from_db()
-    return render(request, "workflows/task_detail.html", _task_context(request, task, form), status=200)
+    return render(
+        request, "workflows/task_detail.html", _task_context(request, task, form), status=200
+    )
 
 
 def _task_action(request, task_id, action, done_message):
@@ -190,7 +211,10 @@ def _task_action(request, task_id, action, done_message):
 @login_required
 def task_claim(request, task_id):
     return _task_action(
-        request, task_id, lambda task: services.task_claim(task=task, user=request.user), "You have claimed this task"
+        request,
+        task_id,
+        lambda task: services.task_claim(task=task, user=request.user),
+        "You have claimed this task",
     )
 
 
@@ -216,12 +240,16 @@ def request_new(request):
     caseworkers = (
         get_user_model()
         .objects.filter(
-            memberships__agency=council, memberships__role__in=["CASEWORKER", "SEN_MANAGER"], memberships__is_active=True
+            memberships__agency=council,
+            memberships__role__in=["CASEWORKER", "SEN_MANAGER"],
+            memberships__is_active=True,
         )
         .distinct()
         .order_by("first_name", "last_name")
     )
-    form = RequestForm(posted_data(request), caseworkers=caseworkers, initial={"caseworker": request.user.pk})
+    form = RequestForm(
+        posted_data(request), caseworkers=caseworkers, initial={"caseworker": request.user.pk}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -261,10 +289,17 @@ def request_new(request):
             for message in error.messages:
                 form.add_error(None, message)
         else:
-            messages.success(request, f"Request recorded as {case.reference}. Record consent before you request advice.")
+            messages.success(
+                request,
+                f"Request recorded as {case.reference}. Record consent before you request advice.",
+            )
             return redirect("ehcp:case-detail", public_id=case.public_id)
     return render(
         request,
         "ehcp/form_page.html",
-        {"form": form, "title": "Record a request for an EHC needs assessment", "button": "Record the request"},
+        {
+            "form": form,
+            "title": "Record a request for an EHC needs assessment",
+            "button": "Record the request",
+        },
     )

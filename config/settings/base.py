@@ -165,7 +165,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "send-casework@localho
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Exampleshire County Council")
 # The council's logo on plans and letters (an SVG or PNG file). Issued documents are stored on
 # the "default" storage in STORAGES (MEDIA_ROOT, or S3-compatible storage when that is configured).
-COUNCIL_LOGO = os.environ.get("COUNCIL_LOGO", str(BASE_DIR / "templates" / "pdf" / "council-logo.svg"))
+COUNCIL_LOGO = os.environ.get(
+    "COUNCIL_LOGO", str(BASE_DIR / "templates" / "pdf" / "council-logo.svg")
+)
 SERVICE_NAME = "SEND casework"
 # AGPL-3.0 section 13: users of the service are offered its source code.
 SOURCE_CODE_URL = os.environ.get("SOURCE_CODE_URL", "")
@@ -179,7 +181,9 @@ BREAK_GLASS_MAX_GRANTS = int(os.environ.get("BREAK_GLASS_MAX_GRANTS", "3"))
 BREAK_GLASS_MAX_FAILED_ATTEMPTS = int(os.environ.get("BREAK_GLASS_MAX_FAILED_ATTEMPTS", "3"))
 BREAK_GLASS_LIMIT_HOURS = int(os.environ.get("BREAK_GLASS_LIMIT_HOURS", "24"))
 # Files attached to advice (IN-07): the largest file, and how many files one piece of advice may have.
-ADVICE_ATTACHMENT_MAX_BYTES = int(os.environ.get("ADVICE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+ADVICE_ATTACHMENT_MAX_BYTES = int(
+    os.environ.get("ADVICE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
+)
 ADVICE_ATTACHMENTS_MAX = int(os.environ.get("ADVICE_ATTACHMENTS_MAX", "10"))
 
 LOGGING = {

@@ -17,7 +17,9 @@ DEMO_DATA_ALLOWED = False
 if not os.environ.get("DATABASE_URL"):
     raise ImproperlyConfigured("Set DATABASE_URL: production runs on PostgreSQL.")
 if not os.environ.get("CELERY_BROKER_URL"):
-    raise ImproperlyConfigured("Set CELERY_BROKER_URL: production runs background work on Celery with Redis.")
+    raise ImproperlyConfigured(
+        "Set CELERY_BROKER_URL: production runs background work on Celery with Redis."
+    )
 
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 

@@ -1,27 +1,63 @@
 """The EHC domain models, one module per part of the casework."""
 
+from .access import BreakGlassAttempt, BreakGlassGrant, BreakGlassOutcome, BreakGlassReason  # noqa: F401
+from .advice import (  # noqa: F401,E501
+    AdviceAttachment,
+    AdviceEntry,
+    AdviceEntryKind,
+    AdviceExtensionRequest,
+    AdviceStatus,
+    ExtensionDecision,
+)
 from .case import (  # noqa: F401
-    Need,
-    Child,
-    ParentCarer,
-    Requester,
-    CaseStatus,
-    CaseQuerySet,
-    Case,
-    ConsentMethod,
-    ConsentGiver,
-    ConsentRecord,
-    ConsentOverride,
+    ADVICE_AGENCY_KIND,
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
     AdviceKind,
     AdviceRequest,
+    Case,
+    CaseQuerySet,
+    CaseStatus,
+    Child,
+    ConsentGiver,
+    ConsentMethod,
+    ConsentOverride,
+    ConsentRecord,
     ConsultationResponse,
+    Need,
+    ParentCarer,
+    Requester,
     SettingConsultation,
     StatutoryException,
-    OPEN_STATUSES,
-    CLOSED_STATUSES,
-    ADVICE_AGENCY_KIND,
 )
-from .access import BreakGlassAttempt, BreakGlassGrant, BreakGlassOutcome, BreakGlassReason  # noqa: F401
-from .plan import ImmutableDocumentError, PlanEntryStatus, NeedSection, ProvisionSection, FrequencyPeriod, HealthAgreementSource, Plan, PlanNeed, PlanOutcome, PlanProvision, DocumentKind, PLAN_DOCUMENT_KINDS, PlanDocument, RenderStatus, DocumentRender, DocumentDownload  # noqa: F401,E501
-from .governance import AccessEvent, AccessWhat, AccessRelationship, AppendOnlyError, Channel, DecisionNotToShare, Disclosure, IncidentKind, NotifyDecision, SecurityIncident, Severity  # noqa: F401,E501
-from .advice import AdviceStatus, AdviceEntryKind, AdviceEntry, AdviceAttachment, ExtensionDecision, AdviceExtensionRequest  # noqa: F401,E501
+from .governance import (  # noqa: F401,E501
+    AccessEvent,
+    AccessRelationship,
+    AccessWhat,
+    AppendOnlyError,
+    Channel,
+    DecisionNotToShare,
+    Disclosure,
+    IncidentKind,
+    NotifyDecision,
+    SecurityIncident,
+    Severity,
+)
+from .plan import (  # noqa: F401,E501
+    PLAN_DOCUMENT_KINDS,
+    DocumentDownload,
+    DocumentKind,
+    DocumentRender,
+    FrequencyPeriod,
+    HealthAgreementSource,
+    ImmutableDocumentError,
+    NeedSection,
+    Plan,
+    PlanDocument,
+    PlanEntryStatus,
+    PlanNeed,
+    PlanOutcome,
+    PlanProvision,
+    ProvisionSection,
+    RenderStatus,
+)

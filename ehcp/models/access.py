@@ -23,8 +23,12 @@ class BreakGlassGrant(models.Model):
     reveals protected whereabouts, and waits in the information governance lead's review queue."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey("ehcp.Case", on_delete=models.PROTECT, related_name="break_glass_grants")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants")
+    case = models.ForeignKey(
+        "ehcp.Case", on_delete=models.PROTECT, related_name="break_glass_grants"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants"
+    )
     reason = models.CharField(max_length=20, choices=BreakGlassReason.choices)
     justification = models.TextField()
     granted_at = models.DateTimeField()
@@ -36,7 +40,10 @@ class BreakGlassGrant(models.Model):
     review_outcome = models.CharField(
         max_length=20,
         blank=True,
-        choices=[("APPROPRIATE", "Access was appropriate"), ("INAPPROPRIATE", "Access was not appropriate")],
+        choices=[
+            ("APPROPRIATE", "Access was appropriate"),
+            ("INAPPROPRIATE", "Access was not appropriate"),
+        ],
     )
     review_notes = models.TextField(blank=True)
 

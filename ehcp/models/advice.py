@@ -37,7 +37,9 @@ class AdviceEntry(models.Model):
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    advice_request = models.ForeignKey(AdviceRequest, on_delete=models.CASCADE, related_name="entries")
+    advice_request = models.ForeignKey(
+        AdviceRequest, on_delete=models.CASCADE, related_name="entries"
+    )
     kind = models.CharField(max_length=10, choices=AdviceEntryKind.choices)
     plan_section = models.CharField(max_length=2, choices=list(rules.PLAN_SECTIONS.items()))
     text = models.TextField()
@@ -48,7 +50,9 @@ class AdviceEntry(models.Model):
     )
     session_minutes = models.PositiveSmallIntegerField("Minutes each time", null=True, blank=True)
     duration = models.CharField("For how long", max_length=200, blank=True)
-    links = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="provided_by")
+    links = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="provided_by"
+    )
     order = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -94,13 +98,17 @@ class AdviceAttachment(models.Model):
     name is kept only as sanitised text for the download's file name."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    advice_request = models.ForeignKey(AdviceRequest, on_delete=models.CASCADE, related_name="attachments")
+    advice_request = models.ForeignKey(
+        AdviceRequest, on_delete=models.CASCADE, related_name="attachments"
+    )
     file = models.FileField(upload_to=attachment_path, max_length=100)
     original_name = models.CharField(max_length=100)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -118,7 +126,9 @@ class ExtensionDecision(models.TextChoices):
     REFUSED = "REFUSED", "More time refused"
 
 
-ADVICE_EXCEPTION_LIMBS = [(limb, f"Reg {limb}: {EXCEPTION_LIMBS[limb]}") for limb in rules.ADVICE_LIMBS]
+ADVICE_EXCEPTION_LIMBS = [
+    (limb, f"Reg {limb}: {EXCEPTION_LIMBS[limb]}") for limb in rules.ADVICE_LIMBS
+]
 
 
 class AdviceExtensionRequest(models.Model):
@@ -130,14 +140,18 @@ class AdviceExtensionRequest(models.Model):
     advice_request = models.ForeignKey(
         AdviceRequest, on_delete=models.CASCADE, related_name="extension_requests"
     )
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     requested_at = models.DateTimeField(auto_now_add=True)
     new_date = models.DateField("Date the advice will be ready")
     reason = models.TextField()
     limb = models.CharField(max_length=10, choices=ADVICE_EXCEPTION_LIMBS, blank=True)
     starts_on = models.DateField("Date the circumstances began", null=True, blank=True)
     ends_on = models.DateField("Date they ended", null=True, blank=True)
-    decision = models.CharField(max_length=10, choices=ExtensionDecision.choices, default=ExtensionDecision.PENDING)
+    decision = models.CharField(
+        max_length=10, choices=ExtensionDecision.choices, default=ExtensionDecision.PENDING
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

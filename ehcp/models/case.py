@@ -85,7 +85,9 @@ class Child(models.Model):
 class ParentCarer(models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="parents")
     name = models.CharField(max_length=200)
-    relationship = models.CharField(max_length=60, help_text="For example mother, father, foster carer")
+    relationship = models.CharField(
+        max_length=60, help_text="For example mother, father, foster carer"
+    )
     has_parental_responsibility = models.BooleanField(default=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
@@ -136,7 +138,10 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cases")
     council = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="cases", limit_choices_to={"kind": "SEN_TEAM"}
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        limit_choices_to={"kind": "SEN_TEAM"},
     )
     caseworker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -231,7 +236,11 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     def advice_agency_ids(self) -> set[int]:
         """Partner agencies the advice requests share information with (not the council itself)."""
-        return set(self.advice_requests.exclude(agency_id=self.council_id).values_list("agency_id", flat=True))
+        return set(
+            self.advice_requests.exclude(agency_id=self.council_id).values_list(
+                "agency_id", flat=True
+            )
+        )
 
     def has_consent_override(self, step: consent_rules.Step) -> bool:
         return self.consent_overrides.filter(step=step).exists()
@@ -372,8 +381,12 @@ class ConsentRecord(models.Model):
     given_by_name = models.CharField(max_length=200)
     given_on = models.DateField()
     method = models.CharField(max_length=20, choices=ConsentMethod.choices)
-    notes = models.TextField(blank=True, help_text="Capacity or competence, and anything else relevant")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    notes = models.TextField(
+        blank=True, help_text="Capacity or competence, and anything else relevant"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
     withdrawn_on = models.DateField(null=True, blank=True)
     withdrawal_reason = models.TextField(blank=True)
@@ -409,7 +422,9 @@ class ConsentOverride(models.Model):
         default="DPA 2018 Sch 1 para 18 (safeguarding of children and individuals at risk)",
     )
     justification = models.TextField()
-    authorised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     authorised_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -541,7 +556,9 @@ class StatutoryException(models.Model):
     evidence = models.TextField()
     reasoning = models.TextField(help_text="Why the exception made the time limit impractical")
     family_told_on = models.DateField(null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

@@ -94,18 +94,32 @@ class AccessEvent(AppendOnlyModel):
     Holds the data types shown, never their values. List pages record the children they listed.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_events")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_events"
+    )
     roles = models.JSONField(default=list, help_text="The person's roles at the time")
-    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    child = models.ForeignKey("ehcp.Child", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    case = models.ForeignKey("ehcp.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    child = models.ForeignKey(
+        "ehcp.Child", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey(
+        "ehcp.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     what = models.CharField(max_length=20, choices=AccessWhat.choices)
     data_types = models.JSONField(default=list, help_text="The data types shown (never the values)")
     relationship = models.CharField(max_length=20, choices=AccessRelationship.choices)
     break_glass = models.ForeignKey(
-        "ehcp.BreakGlassGrant", null=True, blank=True, on_delete=models.PROTECT, related_name="access_events"
+        "ehcp.BreakGlassGrant",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="access_events",
     )
-    child_ids = models.JSONField(default=list, blank=True, help_text="List pages: the children listed")
+    child_ids = models.JSONField(
+        default=list, blank=True, help_text="List pages: the children listed"
+    )
     severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.NORMAL)
     occurred_at = models.DateTimeField(db_index=True)
     request_id = models.CharField(max_length=64)
@@ -118,7 +132,9 @@ class AccessEvent(AppendOnlyModel):
             models.Index(fields=["user", "occurred_at"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=~models.Q(request_id=""), name="access_event_has_request_id"),
+            models.CheckConstraint(
+                condition=~models.Q(request_id=""), name="access_event_has_request_id"
+            ),
         ]
 
     def __str__(self):
@@ -157,11 +173,15 @@ class Disclosure(AppendOnlyModel):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey("ehcp.Case", on_delete=models.PROTECT, related_name="disclosures")
     child = models.ForeignKey("ehcp.Child", on_delete=models.PROTECT, related_name="disclosures")
-    recipient = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="disclosures_received")
+    recipient = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="disclosures_received"
+    )
     recipient_person = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    purpose = models.CharField(max_length=30, choices=[(p.value, p.label) for p in consent_rules.Purpose])
+    purpose = models.CharField(
+        max_length=30, choices=[(p.value, p.label) for p in consent_rules.Purpose]
+    )
     data_types = models.JSONField(help_text="DataType codes shared")
     fields = models.JSONField(help_text="The names of the fields actually sent")
     document_ids = models.JSONField(default=list, blank=True)
@@ -169,17 +189,31 @@ class Disclosure(AppendOnlyModel):
     art6_basis = models.CharField("UK GDPR Article 6 basis", max_length=120)
     statutory_power = models.CharField(max_length=200)
     art9_condition = models.CharField("UK GDPR Article 9 condition", max_length=120, blank=True)
-    dpa_schedule1_condition = models.CharField("DPA 2018 Schedule 1 condition", max_length=120, blank=True)
+    dpa_schedule1_condition = models.CharField(
+        "DPA 2018 Schedule 1 condition", max_length=120, blank=True
+    )
     isa_reference = models.CharField("Information sharing agreement", max_length=200)
     consent = models.ForeignKey(
-        "ehcp.ConsentRecord", null=True, blank=True, on_delete=models.PROTECT, related_name="disclosures"
+        "ehcp.ConsentRecord",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disclosures",
     )
     override = models.ForeignKey(
-        "ehcp.ConsentOverride", null=True, blank=True, on_delete=models.PROTECT, related_name="disclosures"
+        "ehcp.ConsentOverride",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disclosures",
     )
-    justification = models.TextField(blank=True, help_text="Why the share went ahead without consent")
+    justification = models.TextField(
+        blank=True, help_text="Why the share went ahead without consent"
+    )
     channel = models.CharField(max_length=20, choices=Channel.choices)
-    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     shared_at = models.DateTimeField(db_index=True)
 
     class Meta(AppendOnlyModel.Meta):
@@ -226,18 +260,25 @@ class DecisionNotToShare(AppendOnlyModel):
     """A recorded decision not to share information with an agency, and why (DfE golden rule 7)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey("ehcp.Case", on_delete=models.PROTECT, related_name="decisions_not_to_share")
+    case = models.ForeignKey(
+        "ehcp.Case", on_delete=models.PROTECT, related_name="decisions_not_to_share"
+    )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    purpose = models.CharField(max_length=30, choices=[(p.value, p.label) for p in consent_rules.Purpose])
+    purpose = models.CharField(
+        max_length=30, choices=[(p.value, p.label) for p in consent_rules.Purpose]
+    )
     reason = models.TextField()
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField()
 
     class Meta(AppendOnlyModel.Meta):
         ordering = ["decided_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(reason="") & ~models.Q(purpose=""), name="decision_not_to_share_has_reason"
+                condition=~models.Q(reason="") & ~models.Q(purpose=""),
+                name="decision_not_to_share_has_reason",
             ),
         ]
 
@@ -276,8 +317,12 @@ class SecurityIncident(models.Model):
     kind = models.CharField(max_length=1, choices=IncidentKind.choices)
     description = models.TextField()
     aware_at = models.DateTimeField(help_text="When the council became aware of it")
-    ico_deadline = models.DateTimeField(help_text="72 hours after becoming aware (ehcp.rules.incidents)")
-    decision = models.CharField(max_length=20, choices=NotifyDecision.choices, default=NotifyDecision.PENDING)
+    ico_deadline = models.DateTimeField(
+        help_text="72 hours after becoming aware (ehcp.rules.incidents)"
+    )
+    decision = models.CharField(
+        max_length=20, choices=NotifyDecision.choices, default=NotifyDecision.PENDING
+    )
     decision_reasons = models.TextField(blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -286,8 +331,12 @@ class SecurityIncident(models.Model):
     notified_ico_at = models.DateTimeField(null=True, blank=True)
     affected_children = models.ManyToManyField("ehcp.Child", blank=True, related_name="+")
     partners_to_notify = models.ManyToManyField(Agency, blank=True, related_name="+")
-    actions = models.TextField(blank=True, help_text="What was done to contain it and stop it happening again")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actions = models.TextField(
+        blank=True, help_text="What was done to contain it and stop it happening again"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField()
 
     objects = SecurityIncidentQuerySet.as_manager()
@@ -298,11 +347,13 @@ class SecurityIncident(models.Model):
         base_manager_name = "objects"
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(decision=incident_rules.NOT_NOTIFY) | ~models.Q(decision_reasons=""),
+                condition=~models.Q(decision=incident_rules.NOT_NOTIFY)
+                | ~models.Q(decision_reasons=""),
                 name="incident_not_notified_has_reasons",
             ),
             models.CheckConstraint(
-                condition=models.Q(notified_ico_at__isnull=True) | models.Q(decision=incident_rules.NOTIFY),
+                condition=models.Q(notified_ico_at__isnull=True)
+                | models.Q(decision=incident_rules.NOTIFY),
                 name="incident_notified_only_when_decided",
             ),
         ]

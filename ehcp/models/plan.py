@@ -69,9 +69,7 @@ class Plan(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="plan")
-    views = models.TextField(
-        "Section A: views, interests and aspirations", blank=True
-    )
+    views = models.TextField("Section A: views, interests and aspirations", blank=True)
     placement_type = models.CharField(
         "Section I: type of school or setting", max_length=200, blank=True
     )
@@ -89,7 +87,9 @@ class PlanEntry(models.Model):
     """What needs, outcomes and provision share: where they came from and whether they are in."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    status = models.CharField(max_length=12, choices=PlanEntryStatus.choices, default=PlanEntryStatus.ACCEPTED)
+    status = models.CharField(
+        max_length=12, choices=PlanEntryStatus.choices, default=PlanEntryStatus.ACCEPTED
+    )
     order = models.PositiveIntegerField(default=0)
     advice = models.ManyToManyField(AdviceRequest, blank=True, related_name="+")
     source_key = models.CharField(
@@ -136,7 +136,9 @@ class PlanNeed(PlanEntry):
 class PlanOutcome(PlanEntry):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="outcomes")
     text = models.TextField()
-    by_when = models.CharField(max_length=200, blank=True, help_text="For example, by the end of Year 6")
+    by_when = models.CharField(
+        max_length=200, blank=True, help_text="For example, by the end of Year 6"
+    )
     needs = models.ManyToManyField(PlanNeed, blank=True, related_name="outcomes")
 
     history = outcome_history
@@ -153,7 +155,9 @@ class PlanProvision(PlanEntry):
     the advice it came from. Health provision (G) also records the health body's agreement."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="provisions")
-    section = models.CharField(max_length=2, choices=ProvisionSection.choices, default=ProvisionSection.F)
+    section = models.CharField(
+        max_length=2, choices=ProvisionSection.choices, default=ProvisionSection.F
+    )
     what = models.TextField()
     who = models.CharField("Who provides it", max_length=200, blank=True)
     frequency_count = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -169,7 +173,9 @@ class PlanProvision(PlanEntry):
     health_agreed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    health_agreement_source = models.CharField(max_length=12, choices=HealthAgreementSource.choices, blank=True)
+    health_agreement_source = models.CharField(
+        max_length=12, choices=HealthAgreementSource.choices, blank=True
+    )
     health_agreement_note = models.TextField(blank=True)
 
     history = provision_history
@@ -188,7 +194,13 @@ class PlanProvision(PlanEntry):
     def frequency_text(self) -> str:
         if not self.frequency_count or not self.frequency_period:
             return ""
-        times = "once" if self.frequency_count == 1 else "twice" if self.frequency_count == 2 else f"{self.frequency_count} times"
+        times = (
+            "once"
+            if self.frequency_count == 1
+            else "twice"
+            if self.frequency_count == 2
+            else f"{self.frequency_count} times"
+        )
         return f"{times} {self.get_frequency_period_display()}"
 
 
@@ -233,7 +245,9 @@ class PlanDocument(models.Model):
     size = models.PositiveIntegerField()
     issued_on = models.DateField()
     issued_at = models.DateTimeField(help_text="When the content was frozen")
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     rendered_at = models.DateTimeField(auto_now_add=True)
 
     objects = PlanDocumentQuerySet.as_manager()
@@ -241,7 +255,9 @@ class PlanDocument(models.Model):
     class Meta:
         ordering = ["issued_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "kind", "version"], name="one_document_per_kind_version"),
+            models.UniqueConstraint(
+                fields=["case", "kind", "version"], name="one_document_per_kind_version"
+            ),
         ]
 
     def __str__(self):
@@ -249,7 +265,9 @@ class PlanDocument(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise ImmutableDocumentError("An issued document is never changed: issue a new version instead")
+            raise ImmutableDocumentError(
+                "An issued document is never changed: issue a new version instead"
+            )
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -282,9 +300,13 @@ class DocumentRender(models.Model):
     version = models.PositiveIntegerField()
     content = models.JSONField()
     issued_on = models.DateField()
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     requested_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=10, choices=RenderStatus.choices, default=RenderStatus.PENDING, db_index=True)
+    status = models.CharField(
+        max_length=10, choices=RenderStatus.choices, default=RenderStatus.PENDING, db_index=True
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     claimed_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
@@ -295,7 +317,9 @@ class DocumentRender(models.Model):
     class Meta:
         ordering = ["requested_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "kind", "version"], name="one_render_per_kind_version"),
+            models.UniqueConstraint(
+                fields=["case", "kind", "version"], name="one_render_per_kind_version"
+            ),
         ]
 
     def __str__(self):

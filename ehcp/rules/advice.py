@@ -105,7 +105,11 @@ class EntryFact:
 
 def is_quantified(entry: EntryFact) -> bool:
     """ADVICE-QUANTIFIED: provision says who provides it and how often (CoP 9.69)."""
-    return bool(entry.who.strip()) and bool(entry.frequency_count) and entry.frequency_period in FREQUENCY_PERIODS
+    return (
+        bool(entry.who.strip())
+        and bool(entry.frequency_count)
+        and entry.frequency_period in FREQUENCY_PERIODS
+    )
 
 
 def _short(text: str, limit: int = 50) -> str:
@@ -120,10 +124,14 @@ def entry_problems(entry: EntryFact) -> list[str]:
         return [f"{entry.kind!r} is not a kind of advice entry"]
     if entry.plan_section not in SECTIONS_BY_KIND[entry.kind]:
         sections = ", ".join(SECTIONS_BY_KIND[entry.kind])
-        problems.append(f"Choose the plan section ({sections}) this {ENTRY_KINDS[entry.kind].lower()} belongs in")
+        problems.append(
+            f"Choose the plan section ({sections}) this {ENTRY_KINDS[entry.kind].lower()} belongs in"
+        )
     if not entry.text.strip():
         problems.append(
-            "Enter what the provision is" if entry.kind == "PROVISION" else f"Enter the {ENTRY_KINDS[entry.kind].lower()}"
+            "Enter what the provision is"
+            if entry.kind == "PROVISION"
+            else f"Enter the {ENTRY_KINDS[entry.kind].lower()}"
         )
     if entry.kind != "PROVISION":
         return problems
@@ -214,7 +222,11 @@ def advice_deadline(
     late unless it was received by then; a recorded reg 8(2) exception shows as such. More time
     agreed with the adviser never moves the statutory date."""
     return deadline_status(
-        due_on, today=today, done_on=received_on, exception_recorded=exception_recorded, warn_days=warn_days
+        due_on,
+        today=today,
+        done_on=received_on,
+        exception_recorded=exception_recorded,
+        warn_days=warn_days,
     )
 
 

@@ -47,7 +47,12 @@ SPECIAL_CATEGORY = frozenset({"HEALTH", "SOCIAL_CARE", "SAFEGUARDING"})
 def case_pack_fields(data_types: Iterable[str], *, whereabouts_protected: bool) -> list[str]:
     """The fields sent for these data types, in a stable order."""
     wanted = set(data_types)
-    fields = [name for data_type, names in CASE_PACK_FIELDS.items() if data_type in wanted for name in names]
+    fields = [
+        name
+        for data_type, names in CASE_PACK_FIELDS.items()
+        if data_type in wanted
+        for name in names
+    ]
     if whereabouts_protected:
         fields = [name for name in fields if name not in WHEREABOUTS_FIELDS]
     return fields
@@ -58,7 +63,9 @@ def case_pack_fields(data_types: Iterable[str], *, whereabouts_protected: bool) 
 ART6_PUBLIC_TASK = "UK GDPR Art 6(1)(e) (public task)"
 ART9_SUBSTANTIAL_PUBLIC_INTEREST = "UK GDPR Art 9(2)(g) (substantial public interest)"
 SCH1_STATUTORY_PURPOSES = "DPA 2018 Sch 1 Part 2 para 6 (statutory and government purposes)"
-SCH1_SAFEGUARDING = "DPA 2018 Sch 1 Part 2 para 18 (safeguarding of children and individuals at risk)"
+SCH1_SAFEGUARDING = (
+    "DPA 2018 Sch 1 Part 2 para 18 (safeguarding of children and individuals at risk)"
+)
 
 # The power each purpose is exercised under (for the IG lead to confirm against the agreement).
 STATUTORY_POWER: dict[str, str] = {
@@ -108,7 +115,8 @@ def lawful_basis(*, special_category: bool, override_condition: str = "") -> Law
     return LawfulBasis(
         art6_basis=ART6_PUBLIC_TASK,
         art9_condition=ART9_SUBSTANTIAL_PUBLIC_INTEREST if special_category else "",
-        dpa_schedule1_condition=override_condition or (SCH1_STATUTORY_PURPOSES if special_category else ""),
+        dpa_schedule1_condition=override_condition
+        or (SCH1_STATUTORY_PURPOSES if special_category else ""),
     )
 
 
@@ -150,11 +158,17 @@ def share_errors(
     unknown = sorted(name for name in fields if name not in FIELD_DATA_TYPE)
     if unknown:
         errors.append("These fields cannot be shared: " + ", ".join(unknown))
-    stray = sorted(name for name in fields if name in FIELD_DATA_TYPE and FIELD_DATA_TYPE[name] not in data_types)
+    stray = sorted(
+        name
+        for name in fields
+        if name in FIELD_DATA_TYPE and FIELD_DATA_TYPE[name] not in data_types
+    )
     if stray:
         errors.append("These fields are not part of the information selected: " + ", ".join(stray))
     if whereabouts_protected and WHEREABOUTS_FIELDS.intersection(fields):
-        errors.append("This child's whereabouts are protected: the address, setting and contacts cannot be shared")
+        errors.append(
+            "This child's whereabouts are protected: the address, setting and contacts cannot be shared"
+        )
     if len(set(fields)) != len(fields):
         errors.append("Select each field once")
     return errors

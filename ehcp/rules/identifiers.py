@@ -38,7 +38,9 @@ def nhs_check_digit(first_nine: str) -> int | None:
     (the check digit would be 10). Weights 10 down to 2; 11 - (sum mod 11); 11 becomes 0."""
     if len(first_nine) != 9 or not first_nine.isdigit():
         raise ValueError("nhs_check_digit takes exactly 9 digits")
-    total = sum(int(digit) * weight for digit, weight in zip(first_nine, range(10, 1, -1), strict=True))
+    total = sum(
+        int(digit) * weight for digit, weight in zip(first_nine, range(10, 1, -1), strict=True)
+    )
     check = 11 - total % 11
     if check == 11:
         return 0

@@ -57,7 +57,10 @@ def decision_errors(
     """What is wrong with a notification decision (an empty list means it can be recorded)."""
     _aware(aware_at, "aware_at")
     _aware(now, "now")
-    aware_at, now = aware_at.astimezone(UTC), now.astimezone(UTC)  # compare instants, not wall clocks
+    aware_at, now = (
+        aware_at.astimezone(UTC),
+        now.astimezone(UTC),
+    )  # compare instants, not wall clocks
     errors = []
     if decision not in DECISIONS:
         errors.append("Select whether the breach will be reported to the ICO")
@@ -70,11 +73,15 @@ def decision_errors(
         if decision != NOTIFY:
             errors.append("Enter when the ICO was told only if the breach is being reported")
         elif notified_ico_at < aware_at:
-            errors.append("The date the ICO was told must be after the council became aware of the breach")
+            errors.append(
+                "The date the ICO was told must be after the council became aware of the breach"
+            )
         elif notified_ico_at > now:
             errors.append("The date the ICO was told must be now or in the past")
         elif notified_ico_at > ico_deadline(aware_at) and not reasons.strip():
-            errors.append("The ICO was told more than 72 hours after the council became aware: give the reasons for the delay")
+            errors.append(
+                "The ICO was told more than 72 hours after the council became aware: give the reasons for the delay"
+            )
     return errors
 
 

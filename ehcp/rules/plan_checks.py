@@ -221,7 +221,9 @@ def plan_checks(facts: PlanFacts, stage: Stage) -> list[CheckResult]:
     section_b = [n for n in facts.needs if n.section == "B"]
     section_f = [p for p in facts.provisions if p.section == "F"]
     needs_with_f = set().union(*(p.need_keys for p in section_f)) if section_f else set()
-    outcomes_with_provision = set().union(*(p.outcome_keys for p in facts.provisions)) if facts.provisions else set()
+    outcomes_with_provision = (
+        set().union(*(p.outcome_keys for p in facts.provisions)) if facts.provisions else set()
+    )
     outcome_keys = {o.key for o in facts.outcomes}
     need_keys = {n.key for n in facts.needs}
 
@@ -240,7 +242,9 @@ def plan_checks(facts: PlanFacts, stage: Stage) -> list[CheckResult]:
         problems[E_HAS_PROVISION.code].append(EMPTY_E)
     for need in section_b:
         if need.key not in needs_with_f:
-            problems[B_HAS_F.code].append(f"\u201c{_short(need.text)}\u201d has no provision in section F.")
+            problems[B_HAS_F.code].append(
+                f"\u201c{_short(need.text)}\u201d has no provision in section F."
+            )
     for provision in section_f:
         gaps = quantification_gaps(provision)
         if gaps:
@@ -258,7 +262,9 @@ def plan_checks(facts: PlanFacts, stage: Stage) -> list[CheckResult]:
             )
     for outcome in facts.outcomes:
         if outcome.key not in outcomes_with_provision:
-            problems[E_HAS_PROVISION.code].append(f"\u201c{_short(outcome.text)}\u201d is not linked to any provision.")
+            problems[E_HAS_PROVISION.code].append(
+                f"\u201c{_short(outcome.text)}\u201d is not linked to any provision."
+            )
     for provision in facts.provisions:
         if provision.section == "G" and not provision.health_agreed:
             problems[G_AGREED.code].append(

@@ -43,9 +43,24 @@ __all__ = [
 WEEKS_PER_TERM = 13
 
 _NUMBERS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "eighteen": 18, "twenty": 20, "twenty-four": 24, "half a": 0.5,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "eighteen": 18,
+    "twenty": 20,
+    "twenty-four": 24,
+    "half a": 0.5,
 }
 _UNIT = r"(day|week|month|term|year)s?"
 _NUMBER = rf"(\d+(?:\.\d+)?|{'|'.join(sorted(map(re.escape, _NUMBERS), key=len, reverse=True))})"
@@ -71,7 +86,9 @@ _UNTIL_DATE = re.compile(
     r"(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([a-z]+)\s+(\d{4})\b",
     re.IGNORECASE,
 )
-_UNTIL_NUMERIC = re.compile(r"^(?:until|till|to|up to|by)\s+(\d{1,2})/(\d{1,2})/(\d{4})\b", re.IGNORECASE)
+_UNTIL_NUMERIC = re.compile(
+    r"^(?:until|till|to|up to|by)\s+(\d{1,2})/(\d{1,2})/(\d{4})\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,9 @@ from .assessment import CaseRuleError, _check_date, _save, advice_page_link, exc
 def _check_adviser(advice: AdviceRequest, by) -> None:
     """Someone who works the queue of the agency the advice was asked of."""
     if not may_work_queue(actor_for(by), advice.agency_id, advice.agency.kind):
-        raise CaseRuleError(f"Only someone who works {advice.agency.name}'s queue can work on this advice")
+        raise CaseRuleError(
+            f"Only someone who works {advice.agency.name}'s queue can work on this advice"
+        )
 
 
 def _check_council(advice: AdviceRequest, by) -> None:
@@ -133,12 +135,20 @@ def _fill(entry: AdviceEntry, data: EntryInput) -> None:
 
 def _check_links(advice: AdviceRequest, links: Sequence[AdviceEntry]) -> None:
     for link in links:
-        if link.advice_request_id != advice.pk or link.kind not in (AdviceEntryKind.NEED, AdviceEntryKind.OUTCOME):
+        if link.advice_request_id != advice.pk or link.kind not in (
+            AdviceEntryKind.NEED,
+            AdviceEntryKind.OUTCOME,
+        ):
             raise CaseRuleError("Link provision only to the needs and outcomes in this advice")
 
 
 def advice_entry_save(
-    *, advice: AdviceRequest, data: EntryInput, entry: AdviceEntry | None = None, links: Iterable[AdviceEntry] = (), by
+    *,
+    advice: AdviceRequest,
+    data: EntryInput,
+    entry: AdviceEntry | None = None,
+    links: Iterable[AdviceEntry] = (),
+    by,
 ) -> AdviceEntry:
     """Add an entry to the adviser's draft, or change one. Provision may be linked to the needs
     and outcomes it is for. Nothing is sent to the council."""
@@ -189,14 +199,18 @@ def advice_draft_save(
         advice = _editable(advice, by)
         if entries is not None:
             entries = list(entries)
-            problems = [problem for data in entries for problem in rules.entry_problems(data.as_fact())]
+            problems = [
+                problem for data in entries for problem in rules.entry_problems(data.as_fact())
+            ]
             for data in entries:
                 for link in data.links:
                     if not 0 <= link < len(entries) or entries[link].kind not in (
                         AdviceEntryKind.NEED,
                         AdviceEntryKind.OUTCOME,
                     ):
-                        problems.append("Link provision only to the needs and outcomes in this advice")
+                        problems.append(
+                            "Link provision only to the needs and outcomes in this advice"
+                        )
             if problems:
                 raise CaseRuleError(*dict.fromkeys(problems))
             for old in advice.entries.all():
@@ -271,7 +285,10 @@ def _docx_problem(data: bytes) -> str | None:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
         return "type"
-    if len(members) > DOCX_MAX_MEMBERS or sum(m.file_size for m in members) > DOCX_MAX_UNPACKED_BYTES:
+    if (
+        len(members) > DOCX_MAX_MEMBERS
+        or sum(m.file_size for m in members) > DOCX_MAX_UNPACKED_BYTES
+    ):
         return "bomb"
     if any(m.compress_size and m.file_size / m.compress_size > DOCX_MAX_RATIO for m in members):
         return "bomb"
@@ -340,9 +357,13 @@ def check_upload(upload) -> CheckedFile:
     elif data.startswith(b"PK\x03\x04"):
         problem = _docx_problem(data)
         if problem == "bomb":
-            raise CaseRuleError(f"“{name}” is not a Word document we can accept: it unpacks to too much data")
+            raise CaseRuleError(
+                f"“{name}” is not a Word document we can accept: it unpacks to too much data"
+            )
         if problem == "macros":
-            raise CaseRuleError(f"“{name}” contains macros: save it as a Word document (.docx) without macros")
+            raise CaseRuleError(
+                f"“{name}” contains macros: save it as a Word document (.docx) without macros"
+            )
         if problem:
             raise CaseRuleError(f"“{name}” must be {allowed}")
         content_type = DOCX
@@ -354,7 +375,9 @@ def check_upload(upload) -> CheckedFile:
             f"“{name}” is a {TYPE_LABELS[content_type]}: its name must end in {' or '.join(ALLOWED_TYPES[content_type])}"
         )
     if content_type == PDF and PDF_ACTIVE_CONTENT.search(data):
-        raise CaseRuleError(f"“{name}” contains scripts or embedded files: save it as a plain PDF and try again")
+        raise CaseRuleError(
+            f"“{name}” contains scripts or embedded files: save it as a plain PDF and try again"
+        )
     if content_type in (PNG, JPEG):
         data = _reencode_image(data, content_type)
         if data is None:
@@ -441,7 +464,9 @@ def advice_submit(
         if not advice.is_editable:
             raise CaseRuleError("This advice has already been submitted")
         _check_adviser(advice, by)
-        _check_date(received_on, today=today, not_before=advice.requested_on, what="the advice was given")
+        _check_date(
+            received_on, today=today, not_before=advice.requested_on, what="the advice was given"
+        )
         entries = list(advice.entries.prefetch_related("links"))
         problems = rules.submission_problems(advice.kind, [entry.as_fact() for entry in entries])
         if problems:
@@ -474,11 +499,17 @@ def _advice_submitted_notify(advice: AdviceRequest) -> None:
     key = f"advice-submitted:{advice.pk}:{advice.submitted_at.isoformat()}"
     if case.caseworker_id:
         notification_queue(
-            kind=NotificationKind.ADVICE_SUBMITTED, user_id=case.caseworker_id, link=advice_page_link(advice), key=key
+            kind=NotificationKind.ADVICE_SUBMITTED,
+            user_id=case.caseworker_id,
+            link=advice_page_link(advice),
+            key=key,
         )
     else:
         notification_queue_to_agency(
-            kind=NotificationKind.ADVICE_SUBMITTED, agency=case.council, link=advice_page_link(advice), key=key
+            kind=NotificationKind.ADVICE_SUBMITTED,
+            agency=case.council,
+            link=advice_page_link(advice),
+            key=key,
         )
 
 
@@ -498,7 +529,9 @@ def advice_accept(*, advice: AdviceRequest, by, today: date | None = None) -> Ad
     return advice
 
 
-def advice_return(*, advice: AdviceRequest, reasons: str, by, today: date | None = None) -> AdviceRequest:
+def advice_return(
+    *, advice: AdviceRequest, reasons: str, by, today: date | None = None
+) -> AdviceRequest:
     """The council sends the advice back with the reasons. It is outstanding again: the reply to
     the request is the advice the council accepts, and the reg 8(1) date does not move."""
     if not (reasons or "").strip():
@@ -556,7 +589,9 @@ def extension_request(
         elif starts_on is None:
             errors.append("Enter the date the circumstances began")
         else:
-            errors += validate_exception(deadlines.ADVICE, limb, starts_on=starts_on, ends_on=ends_on)
+            errors += validate_exception(
+                deadlines.ADVICE, limb, starts_on=starts_on, ends_on=ends_on
+            )
             if starts_on > today:
                 errors.append("The date the circumstances began must be today or in the past")
     with transaction.atomic():
@@ -568,7 +603,9 @@ def extension_request(
         if new_date <= not_before:
             errors.insert(0, f"The new date must be after {not_before:%-d %B %Y}")
         if advice.extension_requests.filter(decision=ExtensionDecision.PENDING).exists():
-            errors.insert(0, "You have already asked for more time: wait for the council's decision")
+            errors.insert(
+                0, "You have already asked for more time: wait for the council's decision"
+            )
         if errors:
             raise CaseRuleError(*errors)
         extension = AdviceExtensionRequest(
@@ -583,7 +620,9 @@ def extension_request(
         try:
             _save(extension, "More time asked for", by)
         except IntegrityError as exc:
-            raise CaseRuleError("You have already asked for more time: wait for the council's decision") from exc
+            raise CaseRuleError(
+                "You have already asked for more time: wait for the council's decision"
+            ) from exc
     return extension
 
 
@@ -605,9 +644,11 @@ def extension_decide(
     today = today or timezone.localdate()
     decision_reason = (decision_reason or "").strip()
     with transaction.atomic():
-        extension = AdviceExtensionRequest.objects.select_for_update().select_related(
-            "advice_request", "advice_request__case"
-        ).get(pk=extension.pk)
+        extension = (
+            AdviceExtensionRequest.objects.select_for_update()
+            .select_related("advice_request", "advice_request__case")
+            .get(pk=extension.pk)
+        )
         advice = extension.advice_request
         _check_council(advice, by)
         if not extension.is_pending:

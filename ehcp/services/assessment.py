@@ -52,9 +52,7 @@ def _check_date(value: date, *, today: date, not_before: date | None = None, wha
     if value > today:
         raise CaseRuleError(f"The date {what} must be today or in the past")
     if not_before is not None and value < not_before:
-        raise CaseRuleError(
-            f"The date {what} must be on or after {not_before:%-d %B %Y}"
-        )
+        raise CaseRuleError(f"The date {what} must be on or after {not_before:%-d %B %Y}")
 
 
 def _save(instance, reason: str, by) -> None:
@@ -64,11 +62,15 @@ def _save(instance, reason: str, by) -> None:
         with transaction.atomic():
             instance.save()
     except ConcurrentTransition as exc:
-        raise CaseRuleError("Someone else changed this case at the same moment. Reload the page and try again.") from exc
+        raise CaseRuleError(
+            "Someone else changed this case at the same moment. Reload the page and try again."
+        ) from exc
     except IntegrityError as exc:
         # On a new case the only unique rule that can fail is one open request per child.
         if isinstance(instance, Case) and instance._state.adding:
-            raise CaseRuleError(f"{instance.child.full_name} already has an open request for assessment") from exc
+            raise CaseRuleError(
+                f"{instance.child.full_name} already has an open request for assessment"
+            ) from exc
         raise
 
 
@@ -99,7 +101,9 @@ def transition_refusal_message(case: Case, verb: str) -> str:
             }
             return consent_rules.gate_message(missing, names)
     if verb in {"decide_to_issue", "decide_not_to_issue"} and case.status == CaseStatus.ASSESSING:
-        return "All the advice must be received and accepted before you decide whether to issue a plan"
+        return (
+            "All the advice must be received and accepted before you decide whether to issue a plan"
+        )
     if verb == "issue_final" and case.status == CaseStatus.CONSULTING:
         return "Consult a school or setting before you issue the final plan"
     return f"This case is at the stage \u201c{case.get_status_display()}\u201d, so this step cannot be taken now"
@@ -279,7 +283,9 @@ def consent_withdraw(
     today = today or timezone.localdate()
     if consent.withdrawn_on is not None:
         raise CaseRuleError("This consent has already been withdrawn")
-    _check_date(withdrawn_on, today=today, not_before=consent.given_on, what="consent was withdrawn")
+    _check_date(
+        withdrawn_on, today=today, not_before=consent.given_on, what="consent was withdrawn"
+    )
     if not reason.strip():
         raise CaseRuleError("Enter how the withdrawal was made and anything the family said")
     with transaction.atomic():
@@ -304,7 +310,9 @@ def consent_override_record(
             "Explain why the step must go ahead without consent (at least 20 characters)"
         )
     with transaction.atomic():
-        override = ConsentOverride(case=case, step=step, justification=justification, authorised_by=by)
+        override = ConsentOverride(
+            case=case, step=step, justification=justification, authorised_by=by
+        )
         if legal_condition:
             override.legal_condition = legal_condition
         _save(override, "Consent gate overridden", by)
@@ -338,7 +346,9 @@ def case_assessment_decide(
     today = today or timezone.localdate()
     if case.status != CaseStatus.REQUESTED:
         raise CaseRuleError(transition_refusal_message(case, "decide_to_assess"))
-    _check_date(decided_on, today=today, not_before=case.request_received_on, what="of the decision")
+    _check_date(
+        decided_on, today=today, not_before=case.request_received_on, what="of the decision"
+    )
     advice = list(advice)
     requested: list[AdviceRequest] = []
     with transaction.atomic():
@@ -365,7 +375,9 @@ def case_assessment_decide(
             _transition(case, "decide_to_assess", on=decided_on)
             for advice_request in requested:
                 advice_requested_notify(advice_request)
-            from .governance import case_pack_share_with_advisers  # each partner's case pack, logged
+            from .governance import (
+                case_pack_share_with_advisers,  # each partner's case pack, logged
+            )
 
             case_pack_share_with_advisers(case=case, by=by, today=decided_on)  # as the consent gate
             reason = "Decided to assess; advice requested"
@@ -393,7 +405,9 @@ def case_issue_decide(
 ) -> Case:
     """Decide whether to issue an EHC plan. A decision not to issue is due by week 16 (reg 10)."""
     today = today or timezone.localdate()
-    _check_date(decided_on, today=today, not_before=case.assessment_decided_on, what="of the decision")
+    _check_date(
+        decided_on, today=today, not_before=case.assessment_decided_on, what="of the decision"
+    )
     with transaction.atomic():
         if issue:
             _transition(case, "decide_to_issue", on=decided_on)
@@ -407,7 +421,9 @@ def case_issue_decide(
         if not issue:
             from .plan import DocumentKind, letter_queue
 
-            letter_queue(case=case, kind=DocumentKind.NOT_ISSUING_LETTER, issued_on=decided_on, by=by)
+            letter_queue(
+                case=case, kind=DocumentKind.NOT_ISSUING_LETTER, issued_on=decided_on, by=by
+            )
     return case
 
 
@@ -421,12 +437,16 @@ def plan_draft_issue(*, case: Case, issued_on: date, by, today: date | None = No
     today = today or timezone.localdate()
     if case.status != CaseStatus.DRAFTING:
         raise CaseRuleError(transition_refusal_message(case, "issue_draft"))
-    _check_date(issued_on, today=today, not_before=case.issue_decided_on, what="the draft was issued")
+    _check_date(
+        issued_on, today=today, not_before=case.issue_decided_on, what="the draft was issued"
+    )
     with transaction.atomic():
         content = plan_issue_content(case=case, stage=Stage.DRAFT, issued_on=issued_on)
         _transition(case, "issue_draft", on=issued_on)
         _save(case, "Draft plan issued", by)
-        plan_issue_documents(case=case, stage=Stage.DRAFT, content=content, issued_on=issued_on, by=by)
+        plan_issue_documents(
+            case=case, stage=Stage.DRAFT, content=content, issued_on=issued_on, by=by
+        )
     return case
 
 
@@ -449,7 +469,9 @@ def draft_comments_record(
     if case.status != CaseStatus.DRAFT_ISSUED:
         raise CaseRuleError(transition_refusal_message(case, "record_comments"))
     if received_on is not None:
-        _check_date(received_on, today=today, not_before=case.draft_issued_on, what="of the comments")
+        _check_date(
+            received_on, today=today, not_before=case.draft_issued_on, what="of the comments"
+        )
     elif today <= case.draft_comments_due_on:
         raise CaseRuleError(
             "The family has until "
@@ -522,8 +544,14 @@ def plan_final_issue(
         not_before=max(d for d in (case.draft_issued_on, case.comments_received_on) if d),
         what="the final plan was issued",
     )
-    if case.draft_comments_due_on and issued_on <= case.draft_comments_due_on and not case.comments_received_on:
-        raise CaseRuleError("The final plan cannot be issued before the family's 15 days to comment have ended")
+    if (
+        case.draft_comments_due_on
+        and issued_on <= case.draft_comments_due_on
+        and not case.comments_received_on
+    ):
+        raise CaseRuleError(
+            "The final plan cannot be issued before the family's 15 days to comment have ended"
+        )
     if not case.consultations.filter(setting=named_setting).exists():
         raise CaseRuleError(f"Consult {named_setting.name} before naming it in the final plan")
     with transaction.atomic():
@@ -532,7 +560,9 @@ def plan_final_issue(
         )
         _transition(case, "issue_final", on=issued_on, named_setting=named_setting)
         _save(case, "Final plan issued", by)
-        plan_issue_documents(case=case, stage=Stage.FINAL, content=content, issued_on=issued_on, by=by)
+        plan_issue_documents(
+            case=case, stage=Stage.FINAL, content=content, issued_on=issued_on, by=by
+        )
     return case
 
 

@@ -104,7 +104,9 @@ def case_pack_values(case: Case, fields: Iterable[str]) -> dict:
     advice = {}
     if any(name in _ADVICE_FIELD_KIND for name in fields):
         advice = dict(
-            AdviceRequest.objects.filter(case=case, received_on__isnull=False).values_list("kind", "summary")
+            AdviceRequest.objects.filter(case=case, received_on__isnull=False).values_list(
+                "kind", "summary"
+            )
         )
     child = case.child
     payload = {}
@@ -120,13 +122,21 @@ def case_pack_values(case: Case, fields: Iterable[str]) -> dict:
     return payload
 
 
-def case_pack(case: Case, agency: Agency, purpose: str = consent_rules.Purpose.STATUTORY_ASSESSMENT):
+def case_pack(
+    case: Case, agency: Agency, purpose: str = consent_rules.Purpose.STATUTORY_ASSESSMENT
+):
     """What `agency` may be sent about this case for `purpose`: (data types, fields, values).
 
     Only fields with a value go: an agency is not told that a field is empty."""
     allowed = data_types_for([agency.kind], purpose)
-    candidates = rules.case_pack_fields(allowed, whereabouts_protected=case.child.protected_whereabouts)
-    values = {name: value for name, value in case_pack_values(case, candidates).items() if value not in ("", None, [])}
+    candidates = rules.case_pack_fields(
+        allowed, whereabouts_protected=case.child.protected_whereabouts
+    )
+    values = {
+        name: value
+        for name, value in case_pack_values(case, candidates).items()
+        if value not in ("", None, [])
+    }
     fields = [name for name in candidates if name in values]
     data_types = sorted({rules.FIELD_DATA_TYPE[name] for name in fields})
     return data_types, fields, values
@@ -137,19 +147,33 @@ def case_pack(case: Case, agency: Agency, purpose: str = consent_rules.Purpose.S
 _STEP_FOR_PURPOSE = {purpose: step for step, purpose in consent_rules.REQUIRED_PURPOSE.items()}
 
 
-def _consent_for_share(case: Case, recipient: Agency, purpose: str, on: date) -> ConsentRecord | None:
+def _consent_for_share(
+    case: Case, recipient: Agency, purpose: str, on: date
+) -> ConsentRecord | None:
     """The current consent of this purpose covering the recipient, or None."""
     facts = case.consent_facts()
     step = _STEP_FOR_PURPOSE.get(purpose)
     if step is not None:
-        covered = consent_rules.missing_consent(step, facts, agency_ids=[recipient.pk], on=on) is None
+        covered = (
+            consent_rules.missing_consent(step, facts, agency_ids=[recipient.pk], on=on) is None
+        )
     else:
-        covered = any(f.purpose == purpose and f.is_current(on) and recipient.pk in f.agency_ids for f in facts)
+        covered = any(
+            f.purpose == purpose and f.is_current(on) and recipient.pk in f.agency_ids
+            for f in facts
+        )
     if not covered:
         return None
-    records = ConsentRecord.objects.filter(
-        Q(case=case) | Q(case__isnull=True), child_id=case.child_id, purpose=purpose, agencies=recipient
-    ).order_by("-given_on", "-pk").prefetch_related("agencies")
+    records = (
+        ConsentRecord.objects.filter(
+            Q(case=case) | Q(case__isnull=True),
+            child_id=case.child_id,
+            purpose=purpose,
+            agencies=recipient,
+        )
+        .order_by("-given_on", "-pk")
+        .prefetch_related("agencies")
+    )
     return next((r for r in records if r.as_fact().is_current(on)), None)
 
 
@@ -206,9 +230,10 @@ def disclosure_record(
         errors.append("The council that holds the case is not a recipient: nothing is shared")
     if not recipient.is_active:
         errors.append(f"{recipient.name} is no longer a party to the information sharing agreement")
-    if recipient_person is not None and not Membership.objects.active().filter(
-        user=recipient_person, agency=recipient
-    ).exists():
+    if (
+        recipient_person is not None
+        and not Membership.objects.active().filter(user=recipient_person, agency=recipient).exists()
+    ):
         errors.append(f"Choose someone who works for {recipient.name}")
     if channel and channel not in Channel.values:
         errors.append("Select how the information is sent")
@@ -241,7 +266,9 @@ def disclosure_record(
             justification = override.justification
     basis = rules.lawful_basis(
         special_category=rules.is_special_category(data_types, document_count=len(documents)),
-        override_condition=(override.legal_condition or rules.SCH1_SAFEGUARDING) if override else "",
+        override_condition=(override.legal_condition or rules.SCH1_SAFEGUARDING)
+        if override
+        else "",
     )
     payload = case_pack_values(case, fields)
     shared_documents = [(str(d.public_id), d.sha256) for d in documents]
@@ -257,7 +284,9 @@ def disclosure_record(
             document_ids=[document_id for document_id, _ in shared_documents],
             content_sha256=rules.content_sha256(payload, shared_documents),
             art6_basis=basis.art6_basis,
-            statutory_power=duty.statutory_power if duty is not None else rules.STATUTORY_POWER[purpose],
+            statutory_power=duty.statutory_power
+            if duty is not None
+            else rules.STATUTORY_POWER[purpose],
             art9_condition=basis.art9_condition,
             dpa_schedule1_condition=basis.dpa_schedule1_condition,
             isa_reference=settings.ISA_REFERENCE,
@@ -320,16 +349,29 @@ def case_pack_share_with_advisers(*, case: Case, by, today: date | None = None) 
     return case_pack_share(case=case, recipients=agencies, by=by, today=today)
 
 
-def draft_plan_share_with_setting(*, case: Case, setting: Agency, by, today: date | None = None) -> list[Disclosure]:
+def draft_plan_share_with_setting(
+    *, case: Case, setting: Agency, by, today: date | None = None
+) -> list[Disclosure]:
     """Consulting a setting: it receives the draft plan (the latest issued draft, if rendered, and
     its case pack) under the statutory duty to consult, whatever the consent position."""
-    documents = list(PlanDocument.objects.filter(case=case, kind=DocumentKind.DRAFT_PLAN).order_by("-version")[:1])
+    documents = list(
+        PlanDocument.objects.filter(case=case, kind=DocumentKind.DRAFT_PLAN).order_by("-version")[
+            :1
+        ]
+    )
     return case_pack_share(
-        case=case, recipients=[setting], by=by, today=today, duty=rules.SETTING_CONSULTATION, documents=documents
+        case=case,
+        recipients=[setting],
+        by=by,
+        today=today,
+        duty=rules.SETTING_CONSULTATION,
+        documents=documents,
     )
 
 
-def decision_not_to_share_record(*, case: Case, agency: Agency, purpose: str, reason: str, by, now=None):
+def decision_not_to_share_record(
+    *, case: Case, agency: Agency, purpose: str, reason: str, by, now=None
+):
     """Record a decision not to share with an agency, and why. Nothing is shared."""
     now = now or timezone.now()
     _check_council_officer(case, by, "record a decision about sharing")
@@ -344,7 +386,12 @@ def decision_not_to_share_record(*, case: Case, agency: Agency, purpose: str, re
         raise CaseRuleError(*errors)
     with transaction.atomic():
         return DecisionNotToShare.objects.create(
-            case=case, agency=agency, purpose=purpose, reason=reason.strip(), decided_by=by, decided_at=now
+            case=case,
+            agency=agency,
+            purpose=purpose,
+            reason=reason.strip(),
+            decided_by=by,
+            decided_at=now,
         )
 
 
@@ -514,7 +561,9 @@ def break_glass_request(
     if reason not in BreakGlassReason.values:
         errors.append("Select why you need access")
     if len((justification or "").strip()) < BREAK_GLASS_MIN_JUSTIFICATION:
-        errors.append(f"Explain why you need access now (at least {BREAK_GLASS_MIN_JUSTIFICATION} characters)")
+        errors.append(
+            f"Explain why you need access now (at least {BREAK_GLASS_MIN_JUSTIFICATION} characters)"
+        )
     refusal = None
     grant = None
     with transaction.atomic():
@@ -616,7 +665,9 @@ def _grant(user, case, reason, justification, now, context) -> BreakGlassGrant:
 REVIEW_OUTCOMES = ("APPROPRIATE", "INAPPROPRIATE")
 
 
-def break_glass_review(*, grant: BreakGlassGrant, outcome: str, notes: str, by, now: datetime | None = None):
+def break_glass_review(
+    *, grant: BreakGlassGrant, outcome: str, notes: str, by, now: datetime | None = None
+):
     """The information governance lead decides whether a break-glass access was appropriate."""
     now = now or timezone.now()
     if not actor_for(by).is_ig_lead:

@@ -67,7 +67,12 @@ from .assessment import CaseRuleError, _save
 logger = logging.getLogger(__name__)
 
 #: The plan can be written while the case is assessed, drafted and consulted on.
-EDITABLE_STATUSES = (CaseStatus.ASSESSING, CaseStatus.DRAFTING, CaseStatus.DRAFT_ISSUED, CaseStatus.CONSULTING)
+EDITABLE_STATUSES = (
+    CaseStatus.ASSESSING,
+    CaseStatus.DRAFTING,
+    CaseStatus.DRAFT_ISSUED,
+    CaseStatus.CONSULTING,
+)
 MAX_RENDER_ATTEMPTS = 5
 STALE_RENDER = timedelta(minutes=15)
 
@@ -114,9 +119,15 @@ def _save_entry(entry, *, links: dict[str, list], reason: str, by) -> None:
 
 def _check_links(plan: Plan, *, needs=(), outcomes=(), advice=()) -> list[str]:
     errors = []
-    if any(n.plan_id != plan.pk or n.status in (PlanEntryStatus.DROPPED, PlanEntryStatus.REMOVED) for n in needs):
+    if any(
+        n.plan_id != plan.pk or n.status in (PlanEntryStatus.DROPPED, PlanEntryStatus.REMOVED)
+        for n in needs
+    ):
         errors.append("Choose needs from this plan")
-    if any(o.plan_id != plan.pk or o.status in (PlanEntryStatus.DROPPED, PlanEntryStatus.REMOVED) for o in outcomes):
+    if any(
+        o.plan_id != plan.pk or o.status in (PlanEntryStatus.DROPPED, PlanEntryStatus.REMOVED)
+        for o in outcomes
+    ):
         errors.append("Choose outcomes from this plan")
     if any(a.case_id != plan.case_id for a in advice):
         errors.append("Choose advice given for this case")
@@ -137,7 +148,9 @@ def plan_get_or_create(*, case: Case, by) -> Plan:
     return plan
 
 
-def plan_details_update(*, plan: Plan, views: str, placement_type: str, personal_budget: str, by) -> Plan:
+def plan_details_update(
+    *, plan: Plan, views: str, placement_type: str, personal_budget: str, by
+) -> Plan:
     """Sections A (views, interests and aspirations), I (type of setting) and J (personal budget)."""
     _check_editable(plan.case, by)
     with transaction.atomic():
@@ -157,7 +170,14 @@ def _next_order(queryset) -> int:
 
 
 def need_save(
-    *, plan: Plan, need: PlanNeed | None = None, section: str, text: str, need_code: str = "", advice=(), by
+    *,
+    plan: Plan,
+    need: PlanNeed | None = None,
+    section: str,
+    text: str,
+    need_code: str = "",
+    advice=(),
+    by,
 ) -> PlanNeed:
     """Add a need to section B, C or D, or change one (saving a suggestion accepts it)."""
     _check_editable(plan.case, by)
@@ -173,7 +193,9 @@ def need_save(
             need = PlanNeed(plan=plan, order=_next_order(plan.needs))
             reason = "Need added"
         else:
-            reason = "Suggested need accepted with changes" if need.is_suggestion else "Need changed"
+            reason = (
+                "Suggested need accepted with changes" if need.is_suggestion else "Need changed"
+            )
         need.section, need.text, need.need_code = section, text.strip(), need_code
         need.status = PlanEntryStatus.ACCEPTED
         _save_entry(need, links={"advice": advice}, reason=reason, by=by)
@@ -181,7 +203,14 @@ def need_save(
 
 
 def outcome_save(
-    *, plan: Plan, outcome: PlanOutcome | None = None, text: str, by_when: str = "", needs=(), advice=(), by
+    *,
+    plan: Plan,
+    outcome: PlanOutcome | None = None,
+    text: str,
+    by_when: str = "",
+    needs=(),
+    advice=(),
+    by,
 ) -> PlanOutcome:
     """Add an outcome to section E, or change one."""
     _check_editable(plan.case, by)
@@ -197,14 +226,30 @@ def outcome_save(
             outcome = PlanOutcome(plan=plan, order=_next_order(plan.outcomes))
             reason = "Outcome added"
         else:
-            reason = "Suggested outcome accepted with changes" if outcome.is_suggestion else "Outcome changed"
-        outcome.text, outcome.by_when = text.strip(), plan_dates.govuk_dates(" ".join(by_when.split()))
+            reason = (
+                "Suggested outcome accepted with changes"
+                if outcome.is_suggestion
+                else "Outcome changed"
+            )
+        outcome.text, outcome.by_when = (
+            text.strip(),
+            plan_dates.govuk_dates(" ".join(by_when.split())),
+        )
         outcome.status = PlanEntryStatus.ACCEPTED
         _save_entry(outcome, links={"needs": needs, "advice": advice}, reason=reason, by=by)
     return outcome
 
 
-_SUBSTANCE = ("section", "what", "who", "frequency_count", "frequency_period", "session_minutes", "starts_on", "ends_on")
+_SUBSTANCE = (
+    "section",
+    "what",
+    "who",
+    "frequency_count",
+    "frequency_period",
+    "session_minutes",
+    "starts_on",
+    "ends_on",
+)
 
 
 def provision_save(
@@ -232,7 +277,9 @@ def provision_save(
     if not what.strip():
         errors.append("Enter what the provision is")
     if bool(frequency_count) != bool(frequency_period):
-        errors.append("Enter how often: a number and a period (a day, a week, a month, a term or a year)")
+        errors.append(
+            "Enter how often: a number and a period (a day, a week, a month, a term or a year)"
+        )
     if starts_on and ends_on and ends_on < starts_on:
         errors.append("The end or review date must be after the start date")
     if errors:
@@ -253,7 +300,11 @@ def provision_save(
             provision = PlanProvision(plan=plan, order=_next_order(plan.provisions))
             reason = "Provision added"
         else:
-            reason = "Suggested provision accepted with changes" if provision.is_suggestion else "Provision changed"
+            reason = (
+                "Suggested provision accepted with changes"
+                if provision.is_suggestion
+                else "Provision changed"
+            )
             changed = any(getattr(provision, name) != values[name] for name in _SUBSTANCE)
             if provision.health_agreed and (changed or section != "G"):
                 provision.health_agreed_on = None
@@ -264,7 +315,12 @@ def provision_save(
         for name, value in values.items():
             setattr(provision, name, value)
         provision.status = PlanEntryStatus.ACCEPTED
-        _save_entry(provision, links={"needs": needs, "outcomes": outcomes, "advice": advice}, reason=reason, by=by)
+        _save_entry(
+            provision,
+            links={"needs": needs, "outcomes": outcomes, "advice": advice},
+            reason=reason,
+            by=by,
+        )
     return provision
 
 
@@ -333,10 +389,12 @@ _PROVISION = re.compile(
     re.IGNORECASE,
 )
 _OUTCOME = re.compile(
-    r"\b(will be able to|be able to|by the end of|outcome|aims? (is|to)|to achieve|target|so that)\b", re.IGNORECASE
+    r"\b(will be able to|be able to|by the end of|outcome|aims? (is|to)|to achieve|target|so that)\b",
+    re.IGNORECASE,
 )
 _FREQUENCY = re.compile(
-    r"\b(\d+|once|twice)\s*(?:x|times)?\s*(?:a|per|each|every)\s*(day|week|month|term|year)\b", re.IGNORECASE
+    r"\b(\d+|once|twice)\s*(?:x|times)?\s*(?:a|per|each|every)\s*(day|week|month|term|year)\b",
+    re.IGNORECASE,
 )
 _MINUTES = re.compile(r"\b(\d+)\s*-?\s*(?:min|mins|minute|minutes)\b", re.IGNORECASE)
 _HOURS = re.compile(r"\b(\d+(?:\.\d+)?)\s*-?\s*(?:hour|hours|hr|hrs)\b", re.IGNORECASE)
@@ -363,7 +421,7 @@ def advice_candidates(text: str) -> list[Candidate]:
             continue
         label = _LABELS.match(line)
         if label:
-            pieces.append((label.group(1).lower(), line[label.end():].strip()))
+            pieces.append((label.group(1).lower(), line[label.end() :].strip()))
         else:
             pieces.extend((None, s.strip()) for s in re.split(r"(?<=[.!?])\s+(?=[A-Z])", line))
     for label, sentence in pieces:
@@ -403,7 +461,15 @@ def advice_candidates(text: str) -> list[Candidate]:
             who = match.group(1).strip()
             who = who[:1].upper() + who[1:]
         candidates.append(
-            Candidate("provision", sentence, count, period, minutes, who, plan_dates.find_duration(sentence))
+            Candidate(
+                "provision",
+                sentence,
+                count,
+                period,
+                minutes,
+                who,
+                plan_dates.find_duration(sentence),
+            )
         )
     return candidates
 
@@ -423,10 +489,14 @@ class _Dates:
     review_on: date
 
     def period(self, duration: str) -> plan_dates.ProvisionPeriod | None:
-        return plan_dates.provision_period(duration, starts_on=self.starts_on, review_on=self.review_on)
+        return plan_dates.provision_period(
+            duration, starts_on=self.starts_on, review_on=self.review_on
+        )
 
 
-def _structured_suggestions(advice, plan, need_section, provision_section, seen, orders, dates) -> dict:
+def _structured_suggestions(
+    advice, plan, need_section, provision_section, seen, orders, dates
+) -> dict:
     """Suggestions from an adviser's structured entries (needs, outcomes, provision, and the
     needs and outcomes each provision is for), where the advice has them."""
     made = {"need": [], "outcome": [], "provision": []}
@@ -440,17 +510,29 @@ def _structured_suggestions(advice, plan, need_section, provision_section, seen,
         common = dict(plan=plan, status=PlanEntryStatus.SUGGESTED, source_key=key)
         if item.kind == "NEED":
             section = item.plan_section if item.plan_section in ("B", "C", "D") else need_section
-            entry, bucket = PlanNeed(section=section, text=item.text, order=orders[PlanNeed], **common), "need"
+            entry, bucket = (
+                PlanNeed(section=section, text=item.text, order=orders[PlanNeed], **common),
+                "need",
+            )
             orders[PlanNeed] += 1
         elif item.kind == "OUTCOME":
-            entry, bucket = PlanOutcome(text=item.text, order=orders[PlanOutcome], **common), "outcome"
+            entry, bucket = (
+                PlanOutcome(text=item.text, order=orders[PlanOutcome], **common),
+                "outcome",
+            )
             orders[PlanOutcome] += 1
         else:
-            section = item.plan_section if item.plan_section in ("F", "G", "H1", "H2") else provision_section
+            section = (
+                item.plan_section
+                if item.plan_section in ("F", "G", "H1", "H2")
+                else provision_section
+            )
             # "For how long" becomes the start and end (or review) dates where it can be read;
             # otherwise the adviser's words stay with the provision for the caseworker to date.
             period = dates.period(item.duration)
-            what = f"{item.text} ({item.duration})" if item.duration and period is None else item.text
+            what = (
+                f"{item.text} ({item.duration})" if item.duration and period is None else item.text
+            )
             entry = PlanProvision(
                 section=section,
                 what=what,
@@ -469,7 +551,10 @@ def _structured_suggestions(advice, plan, need_section, provision_section, seen,
         by_entry[item.pk] = entry
         made[bucket].append(entry)
     # Keyed by id(): unsaved model instances cannot be hashed.
-    made["links"] = {id(by_entry[pk]): [by_entry[t] for t in targets if t in by_entry] for pk, targets in links.items()}
+    made["links"] = {
+        id(by_entry[pk]): [by_entry[t] for t in targets if t in by_entry]
+        for pk, targets in links.items()
+    }
     _outcomes_by_when(made)
     return made
 
@@ -485,7 +570,9 @@ def _outcomes_by_when(made: dict) -> None:
         outcome.by_when = plan_dates.outcome_by_when(outcome.text, ends_on=max(ends, default=None))
 
 
-def _summary_suggestions(advice, plan, need_section, provision_section, seen, orders, dates) -> dict:
+def _summary_suggestions(
+    advice, plan, need_section, provision_section, seen, orders, dates
+) -> dict:
     """Suggestions read from the advice's plain-text summary (`advice_candidates`)."""
     made = {"need": [], "outcome": [], "provision": []}
     for candidate in advice_candidates(advice.summary):
@@ -495,7 +582,9 @@ def _summary_suggestions(advice, plan, need_section, provision_section, seen, or
         seen.add(key)
         common = dict(plan=plan, status=PlanEntryStatus.SUGGESTED, source_key=key)
         if candidate.kind == "need":
-            entry = PlanNeed(section=need_section, text=candidate.text, order=orders[PlanNeed], **common)
+            entry = PlanNeed(
+                section=need_section, text=candidate.text, order=orders[PlanNeed], **common
+            )
             orders[PlanNeed] += 1
         elif candidate.kind == "outcome":
             entry = PlanOutcome(text=candidate.text, order=orders[PlanOutcome], **common)
@@ -545,14 +634,23 @@ def plan_fill_from_advice(*, case: Case, by, today: date | None = None) -> int:
     with transaction.atomic():
         plan = _lock(plan)
         if not plan.views.strip():
-            family = "\n\n".join(filter(None, (family_views_text(a) for a in accepted_family_views(case))))
+            family = "\n\n".join(
+                filter(None, (family_views_text(a) for a in accepted_family_views(case)))
+            )
             if family:
                 plan.views = family
                 _save(plan, "Section A filled in from the family's views", by)
         seen = set()
         for model in (PlanNeed, PlanOutcome, PlanProvision):
-            seen |= set(model.objects.filter(plan=plan).exclude(source_key="").values_list("source_key", flat=True))
-        orders = {model: _next_order(model.objects.filter(plan=plan)) for model in (PlanNeed, PlanOutcome, PlanProvision)}
+            seen |= set(
+                model.objects.filter(plan=plan)
+                .exclude(source_key="")
+                .values_list("source_key", flat=True)
+            )
+        orders = {
+            model: _next_order(model.objects.filter(plan=plan))
+            for model in (PlanNeed, PlanOutcome, PlanProvision)
+        }
         accepted = AdviceRequest.Status.ACCEPTED
         advice_list = (
             AdviceRequest.objects.filter(case=case, status=accepted, received_on__isnull=False)
@@ -570,7 +668,9 @@ def plan_fill_from_advice(*, case: Case, by, today: date | None = None) -> int:
             for need in made["need"]:
                 _save_entry(need, links={"advice": [advice]}, reason=reason, by=by)
             for outcome in made["outcome"]:
-                _save_entry(outcome, links={"needs": made["need"], "advice": [advice]}, reason=reason, by=by)
+                _save_entry(
+                    outcome, links={"needs": made["need"], "advice": [advice]}, reason=reason, by=by
+                )
             for provision in made["provision"]:
                 targets = made["links"].get(id(provision), [])
                 _save_entry(
@@ -596,9 +696,15 @@ def plan_fill_example(*, case: Case, by) -> Plan:
         return plan
     child = case.child
     received = [a for a in case.advice_requests.all() if a.received_on]
-    preferred = [a for a in received if a.kind in (AdviceKind.EDUCATIONAL, AdviceKind.PSYCHOLOGICAL)]
+    preferred = [
+        a for a in received if a.kind in (AdviceKind.EDUCATIONAL, AdviceKind.PSYCHOLOGICAL)
+    ]
     advice = (preferred or received)[:1]
-    need_label = child.get_primary_need_display() if child.primary_need else "Learning and communication needs"
+    need_label = (
+        child.get_primary_need_display()
+        if child.primary_need
+        else "Learning and communication needs"
+    )
     need = need_save(
         plan=plan,
         section="B",
@@ -637,7 +743,9 @@ def plan_fill_example(*, case: Case, by) -> Plan:
 # -- health provision agreed by the health body --------------------------------------------------
 
 
-def provision_health_agree(*, provision: PlanProvision, agreed_on: date, note: str = "", by, today: date | None = None):
+def provision_health_agree(
+    *, provision: PlanProvision, agreed_on: date, note: str = "", by, today: date | None = None
+):
     """Record that the health body agreed health provision in section G (reg 12(2)).
 
     Someone from the health agency that gave the case's medical advice agrees it here; or the
@@ -648,20 +756,30 @@ def provision_health_agree(*, provision: PlanProvision, agreed_on: date, note: s
     case = provision.plan.case
     actor = actor_for(by)
     health_agencies = set(
-        case.advice_requests.filter(agency__kind=AgencyKind.HEALTH).values_list("agency_id", flat=True)
+        case.advice_requests.filter(agency__kind=AgencyKind.HEALTH).values_list(
+            "agency_id", flat=True
+        )
     )
     if actor.agency_ids & health_agencies:
         source = HealthAgreementSource.HEALTH_BODY
     elif case.council_id in actor.council_agency_ids:
         source = HealthAgreementSource.WRITTEN
         if not note.strip():
-            raise CaseRuleError("Enter where the health body's written agreement is (for example, the letter and its date)")
+            raise CaseRuleError(
+                "Enter where the health body's written agreement is (for example, the letter and its date)"
+            )
     else:
-        raise CaseRuleError("Only the health body that gave the medical advice, or the council's SEN team, can record this")
+        raise CaseRuleError(
+            "Only the health body that gave the medical advice, or the council's SEN team, can record this"
+        )
     if case.status not in EDITABLE_STATUSES:
-        raise CaseRuleError(f"This case is at the stage \u201c{case.get_status_display()}\u201d, so the plan cannot be changed")
+        raise CaseRuleError(
+            f"This case is at the stage \u201c{case.get_status_display()}\u201d, so the plan cannot be changed"
+        )
     if provision.section != "G" or provision.status != PlanEntryStatus.ACCEPTED:
-        raise CaseRuleError("Only health provision in section G of the plan is agreed by the health body")
+        raise CaseRuleError(
+            "Only health provision in section G of the plan is agreed by the health body"
+        )
     if agreed_on > today:
         raise CaseRuleError("The date of the agreement must be today or in the past")
     with transaction.atomic():
@@ -693,11 +811,15 @@ def plan_issue_content(*, case: Case, stage: Stage, issued_on: date, named_setti
         stage=kind.value,
     )
     placement_type = plan.placement_type if (plan is not None and stage == Stage.DRAFT) else ""
-    results = plan_checks.plan_checks(plan_facts(content, placement_type_in_draft=placement_type), stage)
+    results = plan_checks.plan_checks(
+        plan_facts(content, placement_type_in_draft=placement_type), stage
+    )
     failures = plan_checks.failed(results)
     if failures:
         what = "draft" if stage == Stage.DRAFT else "final plan"
-        raise CaseRuleError(*(f"The {what} cannot be issued: {result.message}" for result in failures))
+        raise CaseRuleError(
+            *(f"The {what} cannot be issued: {result.message}" for result in failures)
+        )
     return content
 
 
@@ -705,7 +827,8 @@ def _next_version(case: Case, kind: str) -> int:
     if kind in PLAN_DOCUMENT_KINDS:
         return next_plan_version(case)
     last = max(
-        [d.version for d in case.documents.filter(kind=kind)] + [r.version for r in case.document_renders.filter(kind=kind)],
+        [d.version for d in case.documents.filter(kind=kind)]
+        + [r.version for r in case.document_renders.filter(kind=kind)],
         default=0,
     )
     return last + 1
@@ -747,14 +870,20 @@ _APPEAL_DECISIONS = {
 }
 
 
-def letter_content(*, case: Case, kind: str, issued_on: date, plan_version: int | None = None) -> dict:
+def letter_content(
+    *, case: Case, kind: str, issued_on: date, plan_version: int | None = None
+) -> dict:
     """The facts a letter states, frozen when the decision is made (dates from ehcp.rules.deadlines)."""
     child = case.child
     content = {
         "schema": 1,
         "council_name": settings.COUNCIL_NAME,
         "reference": case.reference,
-        "child": {"name": child.full_name, "first_name": child.first_name, "date_of_birth": child.date_of_birth.isoformat()},
+        "child": {
+            "name": child.full_name,
+            "first_name": child.first_name,
+            "date_of_birth": child.date_of_birth.isoformat(),
+        },
         "recipients": _recipients(case),
         "letter_date": issued_on.isoformat(),
         "request_received_on": case.request_received_on.isoformat(),
@@ -765,37 +894,51 @@ def letter_content(*, case: Case, kind: str, issued_on: date, plan_version: int 
     elif kind == DocumentKind.NOT_ISSUING_LETTER:
         content["reasons"] = case.not_issuing_reasons
     elif kind == DocumentKind.DRAFT_LETTER:
-        content["comments_due_on"] = deadlines.due_on(deadlines.DRAFT_COMMENTS, issued_on).isoformat()
+        content["comments_due_on"] = deadlines.due_on(
+            deadlines.DRAFT_COMMENTS, issued_on
+        ).isoformat()
         content["plan_version"] = plan_version
     elif kind == DocumentKind.FINAL_LETTER:
         content["named_setting"] = case.named_setting.name if case.named_setting else ""
         content["plan_version"] = plan_version
     if kind in _APPEAL_DECISIONS:
         content["appeal_decision"] = _APPEAL_DECISIONS[kind]
-        content["mediation_contact_by"] = deadlines.mediation_contact_deadline(issued_on).isoformat()
+        content["mediation_contact_by"] = deadlines.mediation_contact_deadline(
+            issued_on
+        ).isoformat()
         content["appeal_by"] = deadlines.appeal_deadline(issued_on).isoformat()
     return content
 
 
-def letter_queue(*, case: Case, kind: str, issued_on: date, by, plan_version: int | None = None) -> DocumentRender:
+def letter_queue(
+    *, case: Case, kind: str, issued_on: date, by, plan_version: int | None = None
+) -> DocumentRender:
     return document_queue(
         case=case,
         kind=kind,
-        content=letter_content(case=case, kind=kind, issued_on=issued_on, plan_version=plan_version),
+        content=letter_content(
+            case=case, kind=kind, issued_on=issued_on, plan_version=plan_version
+        ),
         issued_on=issued_on,
         by=by,
     )
 
 
-def plan_issue_documents(*, case: Case, stage: Stage, content: dict, issued_on: date, by) -> list[DocumentRender]:
+def plan_issue_documents(
+    *, case: Case, stage: Stage, content: dict, issued_on: date, by
+) -> list[DocumentRender]:
     """The issued plan version and its covering letter (called by plan_draft_issue / plan_final_issue)."""
     plan_kind, letter_kind = (
         (DocumentKind.DRAFT_PLAN, DocumentKind.DRAFT_LETTER)
         if stage == Stage.DRAFT
         else (DocumentKind.FINAL_PLAN, DocumentKind.FINAL_LETTER)
     )
-    plan_render = document_queue(case=case, kind=plan_kind, content=content, issued_on=issued_on, by=by)
-    letter = letter_queue(case=case, kind=letter_kind, issued_on=issued_on, by=by, plan_version=plan_render.version)
+    plan_render = document_queue(
+        case=case, kind=plan_kind, content=content, issued_on=issued_on, by=by
+    )
+    letter = letter_queue(
+        case=case, kind=letter_kind, issued_on=issued_on, by=by, plan_version=plan_render.version
+    )
     return [plan_render, letter]
 
 
@@ -815,8 +958,12 @@ def document_render(render_id: int) -> PlanDocument | None:
         pdf = documents.render_document(render.kind, render.content, version=render.version)
     except Exception as exc:  # a template or font problem: keep the row and retry later
         logger.exception("Rendering document %s failed", render.public_id)
-        status = RenderStatus.FAILED if render.attempts >= MAX_RENDER_ATTEMPTS else RenderStatus.PENDING
-        DocumentRender.objects.filter(pk=render.pk).update(status=status, last_error=type(exc).__name__[:200])
+        status = (
+            RenderStatus.FAILED if render.attempts >= MAX_RENDER_ATTEMPTS else RenderStatus.PENDING
+        )
+        DocumentRender.objects.filter(pk=render.pk).update(
+            status=status, last_error=type(exc).__name__[:200]
+        )
         return None
     with transaction.atomic():
         document = PlanDocument(
@@ -832,14 +979,18 @@ def document_render(render_id: int) -> PlanDocument | None:
         )
         document.file.save(document_path(document, ""), ContentFile(pdf), save=False)
         document.save()
-        DocumentRender.objects.filter(pk=render.pk).update(status=RenderStatus.DONE, document=document, last_error="")
+        DocumentRender.objects.filter(pk=render.pk).update(
+            status=RenderStatus.DONE, document=document, last_error=""
+        )
     return document
 
 
 def document_render_pending(limit: int = 50) -> int:
     """Render what is waiting (and what a stopped worker left half done). Returns how many."""
     stale = timezone.now() - STALE_RENDER
-    DocumentRender.objects.filter(status=RenderStatus.RENDERING, claimed_at__lt=stale).update(status=RenderStatus.PENDING)
+    DocumentRender.objects.filter(status=RenderStatus.RENDERING, claimed_at__lt=stale).update(
+        status=RenderStatus.PENDING
+    )
     ids = list(
         DocumentRender.objects.filter(status=RenderStatus.PENDING, attempts__lt=MAX_RENDER_ATTEMPTS)
         .order_by("requested_at")
@@ -858,6 +1009,8 @@ def document_open(*, document: PlanDocument, by) -> bytes:
         data = handle.read()
     if documents.sha256(data) != document.sha256:
         logger.error("Document %s does not match its checksum", document.public_id)
-        raise DocumentIntegrityError("This document's file has changed since it was issued. Tell the system administrator.")
+        raise DocumentIntegrityError(
+            "This document's file has changed since it was issued. Tell the system administrator."
+        )
     DocumentDownload.objects.create(document=document, user=by)
     return data

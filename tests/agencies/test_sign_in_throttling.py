@@ -133,7 +133,11 @@ def test_the_account_owner_is_alerted_once_per_lockout_and_an_unknown_name_alert
 
     fail(client, "jo.bloggs", settings.AXES_FAILURE_LIMIT + 2)  # more attempts while locked out
     alert = Notification.objects.get()
-    assert (alert.kind, alert.recipient, alert.email) == ("SIGN_IN_LOCKED_OUT", person, person.email)
+    assert (alert.kind, alert.recipient, alert.email) == (
+        "SIGN_IN_LOCKED_OUT",
+        person,
+        person.email,
+    )
     assert alert.link == "/sign-in/" and "jo.bloggs" not in alert.key
 
     with time_machine.travel(START + timedelta(minutes=16)):  # locked out again, later

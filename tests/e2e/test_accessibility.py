@@ -41,52 +41,67 @@ def world(walk, council):
         reverse("workflows:inbox") + f"?case={case.public_id}",
     ]
     return {
-        "caseworker": (walk.cast.caseworker, [
-            reverse("workflows:inbox"),
-            reverse("ehcp:case-list"),
-            *case_pages,
-            reverse("ehcp:calculator"),
-            reverse("workflows:request-new"),
-            reverse("ehcp:consent-new", args=[case.public_id]),
-            reverse("ehcp:plan:overview", args=[case.public_id]),
-            reverse("ehcp:plan:history", args=[case.public_id]),
-            reverse("ehcp:plan:documents", args=[case.public_id]),
-            reverse("workflows:advice:list"),
-            reverse("workflows:advice:case", args=[case.public_id]),
-            reverse("workflows:task", args=[review_task.public_id]),
-            reverse("workflows:advice:review", args=[health.public_id]),
-            reverse("notifications:list"),
-        ]),
-        "psychologist": (walk.cast.psychologist, [
-            reverse("workflows:inbox"),
-            reverse("ehcp:case-detail", args=[case.public_id]),
-            reverse("ehcp:calculator"),
-            reverse("workflows:advice:list"),
-            reverse("workflows:task", args=[task.public_id]),
-            reverse("workflows:advice:edit", args=[psych.public_id]),
-            reverse("workflows:advice:entry-new", args=[psych.public_id, "provision"]),
-            reverse("workflows:advice:check", args=[psych.public_id]),
-            reverse("workflows:advice:detail", args=[psych.public_id]),
-        ]),
-        "health": (walk.cast.health_adviser, [
-            reverse("workflows:inbox"),
-            reverse("notifications:list"),
-            reverse("workflows:advice:list"),
-            reverse("workflows:advice:detail", args=[health.public_id]),
-        ]),
-        "manager": (walk.cast.manager, [
-            reverse("ehcp:caseload"),
-            reverse("ehcp:caseload") + "?overdue=1",
-            reverse("ehcp:exception-new", args=[case.public_id]),
-        ]),
-        "iglead": (iglead, [
-            reverse("governance:index"),
-            reverse("governance:access-by-child"),
-            reverse("governance:break-glass-queue"),
-            reverse("governance:incident-list"),
-            reverse("governance:incident-new"),
-            reverse("governance:access-by-person"),
-        ]),
+        "caseworker": (
+            walk.cast.caseworker,
+            [
+                reverse("workflows:inbox"),
+                reverse("ehcp:case-list"),
+                *case_pages,
+                reverse("ehcp:calculator"),
+                reverse("workflows:request-new"),
+                reverse("ehcp:consent-new", args=[case.public_id]),
+                reverse("ehcp:plan:overview", args=[case.public_id]),
+                reverse("ehcp:plan:history", args=[case.public_id]),
+                reverse("ehcp:plan:documents", args=[case.public_id]),
+                reverse("workflows:advice:list"),
+                reverse("workflows:advice:case", args=[case.public_id]),
+                reverse("workflows:task", args=[review_task.public_id]),
+                reverse("workflows:advice:review", args=[health.public_id]),
+                reverse("notifications:list"),
+            ],
+        ),
+        "psychologist": (
+            walk.cast.psychologist,
+            [
+                reverse("workflows:inbox"),
+                reverse("ehcp:case-detail", args=[case.public_id]),
+                reverse("ehcp:calculator"),
+                reverse("workflows:advice:list"),
+                reverse("workflows:task", args=[task.public_id]),
+                reverse("workflows:advice:edit", args=[psych.public_id]),
+                reverse("workflows:advice:entry-new", args=[psych.public_id, "provision"]),
+                reverse("workflows:advice:check", args=[psych.public_id]),
+                reverse("workflows:advice:detail", args=[psych.public_id]),
+            ],
+        ),
+        "health": (
+            walk.cast.health_adviser,
+            [
+                reverse("workflows:inbox"),
+                reverse("notifications:list"),
+                reverse("workflows:advice:list"),
+                reverse("workflows:advice:detail", args=[health.public_id]),
+            ],
+        ),
+        "manager": (
+            walk.cast.manager,
+            [
+                reverse("ehcp:caseload"),
+                reverse("ehcp:caseload") + "?overdue=1",
+                reverse("ehcp:exception-new", args=[case.public_id]),
+            ],
+        ),
+        "iglead": (
+            iglead,
+            [
+                reverse("governance:index"),
+                reverse("governance:access-by-child"),
+                reverse("governance:break-glass-queue"),
+                reverse("governance:incident-list"),
+                reverse("governance:incident-new"),
+                reverse("governance:access-by-person"),
+            ],
+        ),
     }
 
 
@@ -135,9 +150,16 @@ def test_a_violation_is_reported_with_rule_impact_elements_and_page(chromium):
 
 def test_describe_lists_each_rule_and_its_elements():
     text = describe(
-        "http://x/cases/", "Cases",
-        [{"id": "region", "impact": "moderate", "help": "All page content should be contained "
-          "by landmarks", "targets": [".govuk-back-link"]}],
+        "http://x/cases/",
+        "Cases",
+        [
+            {
+                "id": "region",
+                "impact": "moderate",
+                "help": "All page content should be contained by landmarks",
+                "targets": [".govuk-back-link"],
+            }
+        ],
     )
     assert text.splitlines() == [
         "axe-core found 1 violation(s) on http://x/cases/ ('Cases'):",

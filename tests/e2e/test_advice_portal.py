@@ -30,8 +30,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # (demo username, role, agency kind, advice kind, task title)
 ADVISERS = {
     "health": (Role.HEALTH_ADVISER, AgencyKind.HEALTH, "HEALTH", "Give health advice"),
-    "socialcare": (Role.SOCIAL_CARE_ADVISER, AgencyKind.SOCIAL_CARE, "SOCIAL_CARE", "Give social care advice"),
-    "psychologist": (Role.EDUCATIONAL_PSYCHOLOGIST, AgencyKind.EP_SERVICE, "PSYCHOLOGICAL", "Give psychological advice"),
+    "socialcare": (
+        Role.SOCIAL_CARE_ADVISER,
+        AgencyKind.SOCIAL_CARE,
+        "SOCIAL_CARE",
+        "Give social care advice",
+    ),
+    "psychologist": (
+        Role.EDUCATIONAL_PSYCHOLOGIST,
+        AgencyKind.EP_SERVICE,
+        "PSYCHOLOGICAL",
+        "Give psychological advice",
+    ),
 }
 
 
@@ -45,19 +55,27 @@ def world(db):
     """A council, the three advice agencies and their demo users, and a case waiting for advice."""
     User = get_user_model()
     council = Agency.objects.create(name="Exampleshire SEN team", kind=AgencyKind.SEN_TEAM)
-    caseworker = User.objects.create_user("caseworker", password=PASSWORD, first_name="Priya", last_name="Shah")
+    caseworker = User.objects.create_user(
+        "caseworker", password=PASSWORD, first_name="Priya", last_name="Shah"
+    )
     Membership.objects.create(user=caseworker, agency=council, role=Role.CASEWORKER)
     agencies = {}
     for username, (role, kind, _advice, _title) in ADVISERS.items():
-        agencies[username] = Agency.objects.create(name=f"Exampleshire {AgencyKind(kind).label}", kind=kind)
-        user = User.objects.create_user(username, password=PASSWORD, first_name=username.title(), last_name="Adviser")
+        agencies[username] = Agency.objects.create(
+            name=f"Exampleshire {AgencyKind(kind).label}", kind=kind
+        )
+        user = User.objects.create_user(
+            username, password=PASSWORD, first_name=username.title(), last_name="Adviser"
+        )
         Membership.objects.create(user=user, agency=agencies[username], role=role)
 
     today = timezone.localdate()
     received, decided = today - timedelta(days=20), today - timedelta(days=10)
     case = workflow_services.assessment_request_receive(
         council=council,
-        child_details=ChildDetails(first_name="Ada", last_name="Lovelace", date_of_birth=today.replace(year=today.year - 9)),
+        child_details=ChildDetails(
+            first_name="Ada", last_name="Lovelace", date_of_birth=today.replace(year=today.year - 9)
+        ),
         requested_by="PARENT",
         requester_name="Annabella Lovelace",
         received_on=received,
@@ -67,9 +85,16 @@ def world(db):
         today=received,
     )
     services.consent_record(
-        child=case.child, case=case, purpose="STATUTORY_ASSESSMENT", agencies=list(agencies.values()),
-        given_by="PARENT", given_by_name="Annabella Lovelace", given_on=received, method="WRITTEN",
-        by=caseworker, today=received,
+        child=case.child,
+        case=case,
+        purpose="STATUTORY_ASSESSMENT",
+        agencies=list(agencies.values()),
+        given_by="PARENT",
+        given_by_name="Annabella Lovelace",
+        given_on=received,
+        method="WRITTEN",
+        by=caseworker,
+        today=received,
     )
     workflow_services.task_complete(
         task=CaseTask.objects.human().open().get(case=case),
@@ -98,7 +123,9 @@ def sign_in(browser, live_server, username):
 
 
 @pytest.mark.parametrize("username", sorted(ADVISERS))
-def test_adviser_drafts_comes_back_and_submits_and_the_caseworker_accepts(live_server, browser, world, username):
+def test_adviser_drafts_comes_back_and_submits_and_the_caseworker_accepts(
+    live_server, browser, world, username
+):
     _role, _kind, advice_kind, title = ADVISERS[username]
     case = world["case"]
 
@@ -120,7 +147,9 @@ def test_adviser_drafts_comes_back_and_submits_and_the_caseworker_accepts(live_s
     page.click("button:has-text('Save')")
     page.wait_for_selector("text=Need saved in your draft")
     page.click("a:has-text('Add an outcome')")
-    page.fill("#id_text", "By the end of Year 5 Ada follows a three-step instruction without prompting.")
+    page.fill(
+        "#id_text", "By the end of Year 5 Ada follows a three-step instruction without prompting."
+    )
     page.click("button:has-text('Save')")
     page.wait_for_selector("text=Outcome sought saved in your draft")
     page.click("a:has-text('Add provision')")
@@ -134,7 +163,10 @@ def test_adviser_drafts_comes_back_and_submits_and_the_caseworker_accepts(live_s
     page.click("button:has-text('Save')")
     page.wait_for_selector("text=Provision saved in your draft")
     check(page)
-    page.set_input_files("#id_files", files=[{"name": "assessment report.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.set_input_files(
+        "#id_files",
+        files=[{"name": "assessment report.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
     page.click("button:has-text('Upload')")
     page.wait_for_selector("text=Attached assessment_report.pdf")
     check(page)
@@ -144,7 +176,11 @@ def test_adviser_drafts_comes_back_and_submits_and_the_caseworker_accepts(live_s
     page.wait_for_selector("text=Your draft advice has been saved")
     check(page)
     advice = AdviceRequest.objects.get(case=case, kind=advice_kind)
-    assert advice.status == AdviceStatus.DRAFT and advice.entries.count() == 3 and advice.attachments.count() == 1
+    assert (
+        advice.status == AdviceStatus.DRAFT
+        and advice.entries.count() == 3
+        and advice.attachments.count() == 1
+    )
 
     # Coming back later: the draft is as it was left.
     page.goto(f"{live_server.url}/tasks/")

@@ -48,7 +48,9 @@ def fill_date(page, name, day):
     page.fill(f"#id_{name}_2", str(day.year))
 
 
-def test_caseworker_records_request_and_consent_and_sees_due_dates(live_server, browser_page, caseworker):
+def test_caseworker_records_request_and_consent_and_sees_due_dates(
+    live_server, browser_page, caseworker
+):
     page = browser_page
     today = timezone.localdate()
     received = today - timedelta(days=3)
@@ -68,7 +70,9 @@ def test_caseworker_records_request_and_consent_and_sees_due_dates(live_server, 
     page.check("input[name=requested_by][value=PARENT]")
     page.fill("#id_requester_name", "Annabella Lovelace")
     fill_date(page, "received_on", received)
-    page.fill("#id_reasons", "Significant difficulties with reading and attention despite school support.")
+    page.fill(
+        "#id_reasons", "Significant difficulties with reading and attention despite school support."
+    )
     page.click("button:has-text('Record the request')")
 
     page.wait_for_selector("h1:has-text('Ada Lovelace')")
@@ -104,7 +108,9 @@ def test_caseworker_records_request_and_consent_and_sees_due_dates(live_server, 
     assert case.child.consents.get().agencies.filter(name="Exampleshire NHS Trust").exists()
 
 
-def test_bad_input_shows_govuk_error_summary_and_saves_nothing(live_server, browser_page, caseworker):
+def test_bad_input_shows_govuk_error_summary_and_saves_nothing(
+    live_server, browser_page, caseworker
+):
     page = browser_page
     page.goto(f"{live_server.url}/sign-in/")
     check(page)

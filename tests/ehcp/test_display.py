@@ -21,9 +21,7 @@ def test_days_to_due(days, expected):
 
 
 def test_the_template_filters():
-    template = Template(
-        "{% load send_display %}{{ late|days_to_due }} | {{ roles|role_labels }}"
-    )
+    template = Template("{% load send_display %}{{ late|days_to_due }} | {{ roles|role_labels }}")
     assert template.render(Context({"late": -17, "roles": ["CASEWORKER"]})) == (
         "17 days late | SEND caseworker"
     )

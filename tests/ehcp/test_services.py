@@ -473,7 +473,9 @@ def assessing(cast, requested):
 
 def test_advice_is_refused_when_already_submitted(cast, assessing):
     advice = AdviceRequest.objects.get(case=assessing)
-    services.advice_draft_save(advice=advice, entries=advice_entries(advice.kind), by=cast.health_adviser)
+    services.advice_draft_save(
+        advice=advice, entries=advice_entries(advice.kind), by=cast.health_adviser
+    )
     services.advice_submit(
         advice=advice,
         received_on=RECEIVED + 20 * DAY,
@@ -528,7 +530,9 @@ def test_decision_to_issue_is_refused_when_advice_is_outstanding(cast, assessing
 
 def test_decision_not_to_issue_is_refused_when_no_reasons_are_given(cast, assessing):
     advice = AdviceRequest.objects.get(case=assessing)
-    services.advice_draft_save(advice=advice, entries=advice_entries(advice.kind), by=cast.health_adviser)
+    services.advice_draft_save(
+        advice=advice, entries=advice_entries(advice.kind), by=cast.health_adviser
+    )
     services.advice_submit(
         advice=advice,
         received_on=RECEIVED + 20 * DAY,
@@ -808,17 +812,29 @@ def test_nothing_is_written_when_the_comment_rule_refuses(cast, draft):
 def test_exception_is_refused_when_it_begins_in_the_future(cast, requested):
     with pytest.raises(services.CaseRuleError, match="must be today or in the past"):
         record_exception(
-            requested, cast, period=deadlines.DECIDE_TO_ASSESS, limb="5(4)(c)",
-            starts_on=RECEIVED + 20 * DAY, today=RECEIVED + 10 * DAY,
+            requested,
+            cast,
+            period=deadlines.DECIDE_TO_ASSESS,
+            limb="5(4)(c)",
+            starts_on=RECEIVED + 20 * DAY,
+            today=RECEIVED + 10 * DAY,
         )
 
 
 def test_exception_is_refused_when_recorded_by_someone_outside_the_council(cast, requested):
     with pytest.raises(services.CaseRuleError, match="Only the council's SEN team"):
-        record_exception(requested, cast, period=deadlines.DECIDE_TO_ASSESS, limb="5(4)(c)", by=cast.health_adviser)
+        record_exception(
+            requested,
+            cast,
+            period=deadlines.DECIDE_TO_ASSESS,
+            limb="5(4)(c)",
+            by=cast.health_adviser,
+        )
 
 
-def test_database_refuses_a_second_open_request_for_a_child_when_the_check_is_bypassed(cast, requested):
+def test_database_refuses_a_second_open_request_for_a_child_when_the_check_is_bypassed(
+    cast, requested
+):
     """The service checks first; the partial unique constraint is the backstop for two requests
     recorded at the same moment."""
     from django.db import IntegrityError, transaction
@@ -838,12 +854,21 @@ def test_database_refuses_a_second_open_request_for_a_child_when_the_check_is_by
 def test_gate_is_shut_when_the_only_consent_was_given_for_an_earlier_request(cast, requested):
     consent(requested, cast)
     services.case_assessment_decide(
-        case=requested, assess=False, decided_on=RECEIVED + 8 * DAY, reasons="Needs met", by=cast.caseworker,
+        case=requested,
+        assess=False,
+        decided_on=RECEIVED + 8 * DAY,
+        reasons="Needs met",
+        by=cast.caseworker,
         today=RECEIVED + 8 * DAY,
     )
     again = services.case_request_receive(
-        **request_kwargs(cast, child=requested.child, child_details=None, received_on=RECEIVED + 30 * DAY,
-                         today=RECEIVED + 30 * DAY)
+        **request_kwargs(
+            cast,
+            child=requested.child,
+            child_details=None,
+            received_on=RECEIVED + 30 * DAY,
+            today=RECEIVED + 30 * DAY,
+        )
     )
     with refused("Record consent for an EHC needs assessment that covers"):
         decide_to_assess(again, cast, on=RECEIVED + 31 * DAY)

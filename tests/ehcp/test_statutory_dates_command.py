@@ -51,7 +51,11 @@ def test_json_has_the_request_dates_and_their_sources():
 
 def test_json_adds_advice_and_draft_comments_when_given():
     result = run_json(
-        "--received", "2026-01-12", "--advice-requested", "2026-02-23", "--draft-issued",
+        "--received",
+        "2026-01-12",
+        "--advice-requested",
+        "2026-02-23",
+        "--draft-issued",
         "2026-04-20",
     )
     assert result["advice_due"] == "2026-04-06"  # Easter Monday: the date does not move

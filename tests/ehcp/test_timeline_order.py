@@ -30,7 +30,9 @@ def test_a_new_case_lists_its_statutory_dates_in_order(cast):
     assert labels[0] == "Decision whether to assess" and labels[-1] == "Final plan issued"
 
 
-@pytest.mark.parametrize("stage", [CaseStatus.ASSESSING, CaseStatus.DRAFT_ISSUED, CaseStatus.FINAL_ISSUED])
+@pytest.mark.parametrize(
+    "stage", [CaseStatus.ASSESSING, CaseStatus.DRAFT_ISSUED, CaseStatus.FINAL_ISSUED]
+)
 def test_the_timeline_is_in_date_order_at_every_stage(cast, stage):
     walk = CaseWalk(cast).to(stage)
     rows = timeline(walk.case, walk.when.final_on)

@@ -30,7 +30,9 @@ def test_asking_for_advice_tells_everyone_who_works_each_agencys_queue(
     second_adviser = factories.member(health, Role.HEALTH_ADVISER, username="second_adviser")
     gone = factories.member(health, Role.HEALTH_ADVISER, username="gone")
     gone.memberships.update(is_active=False)
-    not_queue = factories.member(health, Role.PANEL_MEMBER, username="not_queue")  # not a health queue role
+    not_queue = factories.member(
+        health, Role.PANEL_MEMBER, username="not_queue"
+    )  # not a health queue role
     walk.receive()
     walk.consent()
     with django_capture_on_commit_callbacks(execute=True):
@@ -44,7 +46,10 @@ def test_asking_for_advice_tells_everyone_who_works_each_agencys_queue(
         (second_adviser.email, link),
         (health.email, link),  # the agency's own mailbox
     }
-    assert set(requested.filter(agency=ep).values_list("email", flat=True)) == {psychologist.email, ep.email}
+    assert set(requested.filter(agency=ep).values_list("email", flat=True)) == {
+        psychologist.email,
+        ep.email,
+    }
     # Nobody is told about the family's views: the council records those itself.
     assert not requested.filter(agency=walk.cast.council).exists()
     for person in (health_adviser, second_adviser, psychologist):
@@ -64,14 +69,20 @@ def test_a_refused_decision_tells_nobody(walk, django_capture_on_commit_callback
     walk.receive()  # no consent on record: the gate refuses and nothing changes
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ehcp.CaseRuleError):
         ehcp.case_assessment_decide(
-            case=walk.case, assess=True, decided_on=walk.when.decided_on, advice=walk.advice_to_seek(),
-            by=walk.cast.caseworker, today=walk.when.decided_on,
+            case=walk.case,
+            assess=True,
+            decided_on=walk.when.decided_on,
+            advice=walk.advice_to_seek(),
+            by=walk.cast.caseworker,
+            today=walk.when.decided_on,
         )
     assert not Notification.objects.exists() and not Notice.objects.exists()
     assert mail.outbox == []
 
 
-def test_submitted_advice_tells_the_caseworker(walk, health_adviser, django_capture_on_commit_callbacks):
+def test_submitted_advice_tells_the_caseworker(
+    walk, health_adviser, django_capture_on_commit_callbacks
+):
     walk.to("ASSESSING")
     caseworker = walk.cast.caseworker
     walk.submit_advice(AdviceKind.PARENT_VIEWS)  # the council's own record: nobody is told
@@ -81,7 +92,10 @@ def test_submitted_advice_tells_the_caseworker(walk, health_adviser, django_capt
     advice = AdviceRequest.objects.get(case=walk.case, kind=AdviceKind.HEALTH)
     assert kinds(caseworker) == [NotificationKind.ADVICE_SUBMITTED]
     submitted = Notification.objects.get(kind=NotificationKind.ADVICE_SUBMITTED)
-    assert (submitted.email, submitted.link) == (caseworker.email, f"/tasks/advice/{advice.public_id}/")
+    assert (submitted.email, submitted.link) == (
+        caseworker.email,
+        f"/tasks/advice/{advice.public_id}/",
+    )
     assert [m.subject for m in mail.outbox if m.to == [caseworker.email]] == [
         "Advice for an EHC needs assessment has been submitted"
     ]
@@ -106,7 +120,9 @@ def test_with_no_caseworker_submitted_advice_goes_to_the_councils_queue(walk, ma
 
 
 @time_machine.travel(datetime(2026, 3, 12, 16, 26, tzinfo=UTC), tick=False)
-def test_notices_page_lists_only_my_notices_and_opening_one_marks_it_read(client, walk, health_adviser, psychologist):
+def test_notices_page_lists_only_my_notices_and_opening_one_marks_it_read(
+    client, walk, health_adviser, psychologist
+):
     walk.receive()
     walk.consent()
     walk.decide_to_assess()
@@ -154,7 +170,9 @@ def test_notices_page_costs_the_same_queries_with_one_notice_or_sixty(client, ca
             assert client.get("/notifications/").status_code == 200
         return len(ctx)
 
-    Notice.objects.create(recipient=caseworker, kind=NotificationKind.ADVICE_SUBMITTED, link="/", key="n0")
+    Notice.objects.create(
+        recipient=caseworker, kind=NotificationKind.ADVICE_SUBMITTED, link="/", key="n0"
+    )
     one = queries()
     Notice.objects.bulk_create(
         Notice(recipient=caseworker, kind=NotificationKind.ADVICE_SUBMITTED, link="/", key=f"n{n}")

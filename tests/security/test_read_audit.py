@@ -51,7 +51,9 @@ def test_each_read_writes_exactly_one_access_event(client, world, username, page
         assert event.case == case and event.child_id == case.child_id
         assert event.relationship == ("council" if username == "caseworker" else "partner")
     # the event records which kinds of data were shown, never the values
-    assert "Hidden Lane" not in str(event.data_types) and case.child.first_name not in str(event.child_ids)
+    assert "Hidden Lane" not in str(event.data_types) and case.child.first_name not in str(
+        event.child_ids
+    )
 
 
 @time_machine.travel(TODAY)

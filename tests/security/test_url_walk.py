@@ -36,8 +36,15 @@ WHEREABOUTS_MARKERS = ("WHEREABOUTS-ADDR-7741", "ZZ9 9ZQ", "WHEREABOUTS-PHONE-07
 # schools are not: the request form and the consent form list every school, unmarked).
 SCHOOL_MARKER = "Marker Hill School"
 NOT_CHILD_PAGES = {
-    "home", "login", "logout", "ehcp:calculator", "workflows:request-new", "ehcp:case-list", "ehcp:caseload",
-    "ehcp:consent-new", "governance:incident-new",
+    "home",
+    "login",
+    "logout",
+    "ehcp:calculator",
+    "workflows:request-new",
+    "ehcp:case-list",
+    "ehcp:caseload",
+    "ehcp:consent-new",
+    "governance:incident-new",
 }
 NAME_MARKER = "Priyanka"  # the protected child's first name
 OTHER_NAME_MARKER = "Norberta"  # a child with no partner involvement yet
@@ -45,8 +52,11 @@ OTHER_NAME_MARKER = "Norberta"  # a child with no partner involvement yet
 COUNCIL_OFFICERS = {"caseworker", "manager"}
 PARTNERS = {"psychologist", "health", "socialcare", "senco"}
 # non_party: a health adviser of a clinic that is not a party to the information sharing agreement.
-EVERYONE = COUNCIL_OFFICERS | PARTNERS | {"panelmember", "panelchair", "admin", "iglead", "outsider", "other_health",
-                                          "non_party"}
+EVERYONE = (
+    COUNCIL_OFFICERS
+    | PARTNERS
+    | {"panelmember", "panelchair", "admin", "iglead", "outsider", "other_health", "non_party"}
+)
 # Break-glass: only partner advisers at agencies that are parties to the council's agreement (AC-07).
 BREAK_GLASS = {"psychologist", "health", "socialcare"}
 MANAGERS = {"manager", "admin"}
@@ -139,13 +149,21 @@ def all_routes():
     def walk(patterns, prefix="", namespace=""):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                ns = ":".join(filter(None, [namespace, pattern.namespace])) if pattern.namespace else namespace
+                ns = (
+                    ":".join(filter(None, [namespace, pattern.namespace]))
+                    if pattern.namespace
+                    else namespace
+                )
                 yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
             elif isinstance(pattern, URLPattern):
                 name = ":".join(filter(None, [namespace, pattern.name or ""]))
                 yield prefix + str(pattern.pattern), name
 
-    return [(route, name) for route, name in walk(get_resolver().url_patterns) if not route.startswith("admin/")]
+    return [
+        (route, name)
+        for route, name in walk(get_resolver().url_patterns)
+        if not route.startswith("admin/")
+    ]
 
 
 @pytest.fixture
@@ -166,8 +184,12 @@ def world():
     people = {}
 
     def person(username, agency, role, **flags):
-        user = User.objects.create_user(username, first_name=username.title(), is_staff=username == "admin",
-                                        is_superuser=username == "admin")
+        user = User.objects.create_user(
+            username,
+            first_name=username.title(),
+            is_staff=username == "admin",
+            is_superuser=username == "admin",
+        )
         Membership.objects.create(user=user, agency=agency, role=role, **flags)
         people[username] = user
 
@@ -189,62 +211,130 @@ def world():
     case = workflow_services.assessment_request_receive(
         council=council,
         child_details=ChildDetails(
-            first_name=NAME_MARKER, last_name="Example", date_of_birth=date(2015, 3, 1), upn="A123456789012",
-            address="WHEREABOUTS-ADDR-7741 Hidden Lane", postcode="ZZ9 9ZQ", protected_whereabouts=True,
-            current_setting=school, primary_need="SEMH",
+            first_name=NAME_MARKER,
+            last_name="Example",
+            date_of_birth=date(2015, 3, 1),
+            upn="A123456789012",
+            address="WHEREABOUTS-ADDR-7741 Hidden Lane",
+            postcode="ZZ9 9ZQ",
+            protected_whereabouts=True,
+            current_setting=school,
+            primary_need="SEMH",
         ),
-        parents=[ParentDetails(name="Parent Example", relationship="mother", phone="WHEREABOUTS-PHONE-0700")],
-        requested_by="SETTING", requester_name=f"SENCo, {SCHOOL_MARKER}", received_on=date(2026, 9, 1),
-        reasons="Anxiety and attendance", caseworker=caseworker, by=caseworker, today=TODAY,
+        parents=[
+            ParentDetails(
+                name="Parent Example", relationship="mother", phone="WHEREABOUTS-PHONE-0700"
+            )
+        ],
+        requested_by="SETTING",
+        requester_name=f"SENCo, {SCHOOL_MARKER}",
+        received_on=date(2026, 9, 1),
+        reasons="Anxiety and attendance",
+        caseworker=caseworker,
+        by=caseworker,
+        today=TODAY,
     )
     consent = services.consent_record(
-        child=case.child, case=case, purpose="STATUTORY_ASSESSMENT", agencies=[council, ep, health, social, school],
-        given_by="PARENT", given_by_name="Parent Example", given_on=date(2026, 9, 2), method="WRITTEN",
-        by=caseworker, today=TODAY,
+        child=case.child,
+        case=case,
+        purpose="STATUTORY_ASSESSMENT",
+        agencies=[council, ep, health, social, school],
+        given_by="PARENT",
+        given_by_name="Parent Example",
+        given_on=date(2026, 9, 2),
+        method="WRITTEN",
+        by=caseworker,
+        today=TODAY,
     )
     task = CaseTask.objects.human().open().get(case=case)
     workflow_services.task_complete(
-        task=task, user=caseworker,
+        task=task,
+        user=caseworker,
         perform=lambda c: services.case_assessment_decide(
-            case=c, assess=True, decided_on=date(2026, 9, 10),
-            advice=[AdviceToSeek("PARENT_VIEWS", council), AdviceToSeek("PSYCHOLOGICAL", ep), AdviceToSeek("HEALTH", health),
-                    AdviceToSeek("SOCIAL_CARE", social), AdviceToSeek("EDUCATIONAL", school)],
-            by=caseworker, today=TODAY,
+            case=c,
+            assess=True,
+            decided_on=date(2026, 9, 10),
+            advice=[
+                AdviceToSeek("PARENT_VIEWS", council),
+                AdviceToSeek("PSYCHOLOGICAL", ep),
+                AdviceToSeek("HEALTH", health),
+                AdviceToSeek("SOCIAL_CARE", social),
+                AdviceToSeek("EDUCATIONAL", school),
+            ],
+            by=caseworker,
+            today=TODAY,
         ),
     )
     assert AdviceRequest.objects.get(case=case, kind="PARENT_VIEWS").agency == council
     other = workflow_services.assessment_request_receive(
         council=council,
-        child_details=ChildDetails(first_name=OTHER_NAME_MARKER, last_name="Example", date_of_birth=date(2014, 1, 1)),
-        requested_by="PARENT", requester_name="", received_on=date(2026, 9, 20), reasons="Speech",
-        caseworker=caseworker, by=caseworker, today=TODAY,
+        child_details=ChildDetails(
+            first_name=OTHER_NAME_MARKER, last_name="Example", date_of_birth=date(2014, 1, 1)
+        ),
+        requested_by="PARENT",
+        requester_name="",
+        received_on=date(2026, 9, 20),
+        reasons="Speech",
+        caseworker=caseworker,
+        by=caseworker,
+        today=TODAY,
     )
     workflow_services.task_complete(
-        task=CaseTask.objects.human().open().get(case=other), user=caseworker,
+        task=CaseTask.objects.human().open().get(case=other),
+        user=caseworker,
         perform=lambda c: services.case_assessment_decide(
-            case=c, assess=False, decided_on=TODAY, reasons="Needs met at SEN support", by=caseworker, today=TODAY
+            case=c,
+            assess=False,
+            decided_on=TODAY,
+            reasons="Needs met at SEN support",
+            by=caseworker,
+            today=TODAY,
         ),
     )
     # A second protected child, asked for by the school, at "draft plan issued": every kind of
     # advice (the school's educational advice is in section K), a draft plan and its letter.
     cast = factories.Cast(
-        council=council, health=health, ep=ep, social_care=social, school=school, caseworker=caseworker,
-        manager=people["manager"], health_adviser=people["health"], psychologist=people["psychologist"],
-        social_worker=people["socialcare"], senco=people["senco"], outsider=people["outsider"],
+        council=council,
+        health=health,
+        ep=ep,
+        social_care=social,
+        school=school,
+        caseworker=caseworker,
+        manager=people["manager"],
+        health_adviser=people["health"],
+        psychologist=people["psychologist"],
+        social_worker=people["socialcare"],
+        senco=people["senco"],
+        outsider=people["outsider"],
     )
     drafted = factories.CaseWalk(
         cast, when=factories.Calendar(received_on=date(2026, 6, 1)), advice=factories.ALL_ADVICE
     )
     drafted.receive(
         child_details=ChildDetails(
-            first_name=NAME_MARKER, last_name="Drafted", date_of_birth=date(2016, 4, 2), protected_whereabouts=True,
-            address="WHEREABOUTS-ADDR-7741 Other Lane", postcode="ZZ9 9ZQ", current_setting=school,
+            first_name=NAME_MARKER,
+            last_name="Drafted",
+            date_of_birth=date(2016, 4, 2),
+            protected_whereabouts=True,
+            address="WHEREABOUTS-ADDR-7741 Other Lane",
+            postcode="ZZ9 9ZQ",
+            current_setting=school,
         ),
-        parents=[ParentDetails(name="Parent Drafted", relationship="father", phone="WHEREABOUTS-PHONE-0700")],
-        requested_by="SETTING", requester_name=f"SENCo, {SCHOOL_MARKER}",
+        parents=[
+            ParentDetails(
+                name="Parent Drafted", relationship="father", phone="WHEREABOUTS-PHONE-0700"
+            )
+        ],
+        requested_by="SETTING",
+        requester_name=f"SENCo, {SCHOOL_MARKER}",
     )
-    for step in (drafted.consent, drafted.decide_to_assess, drafted.gather_advice, drafted.decide_to_issue,
-                 drafted.issue_draft):
+    for step in (
+        drafted.consent,
+        drafted.decide_to_assess,
+        drafted.gather_advice,
+        drafted.decide_to_issue,
+        drafted.issue_draft,
+    ):
         step()
     services.document_render_pending()
     letter = PlanDocument.objects.get(case=other)
@@ -252,52 +342,92 @@ def world():
 
     case.refresh_from_db()
     plan = services.plan_get_or_create(case=case, by=caseworker)
-    need = services.need_save(plan=plan, section="B", text="Anxiety affects attendance", by=caseworker)
-    outcome = services.outcome_save(plan=plan, text="Attends school full time", needs=[need], by=caseworker)
+    need = services.need_save(
+        plan=plan, section="B", text="Anxiety affects attendance", by=caseworker
+    )
+    outcome = services.outcome_save(
+        plan=plan, text="Attends school full time", needs=[need], by=caseworker
+    )
     provision = services.provision_save(
-        plan=plan, section="G", what="CAMHS sessions", who="Clinical psychologist", frequency_count=1,
-        frequency_period="WEEK", session_minutes=50, needs=[need], outcomes=[outcome], by=caseworker,
+        plan=plan,
+        section="G",
+        what="CAMHS sessions",
+        who="Clinical psychologist",
+        frequency_count=1,
+        frequency_period="WEEK",
+        session_minutes=50,
+        needs=[need],
+        outcomes=[outcome],
+        by=caseworker,
     )
     # An expired emergency grant (reviewable, but it opens nothing) and an incident.
     grant = BreakGlassGrant.objects.create(
-        case=other, user=people["outsider"], reason="COVER", justification="Covering a colleague's caseload",
+        case=other,
+        user=people["outsider"],
+        reason="COVER",
+        justification="Covering a colleague's caseload",
         granted_at=timezone.make_aware(datetime(2026, 9, 29, 9, 0)),
         expires_at=timezone.make_aware(datetime(2026, 9, 29, 10, 0)),
     )
     incident = services.incident_record(
-        kind="C", description="A letter went to the wrong address", aware_at=timezone.make_aware(datetime(2026, 9, 30, 9, 0)),
-        affected_children=[case.child], by=people["iglead"], now=timezone.make_aware(datetime(2026, 9, 30, 10, 0)),
+        kind="C",
+        description="A letter went to the wrong address",
+        aware_at=timezone.make_aware(datetime(2026, 9, 30, 9, 0)),
+        affected_children=[case.child],
+        by=people["iglead"],
+        now=timezone.make_aware(datetime(2026, 9, 30, 10, 0)),
     )
     # The psychologist claims the EP advice task and drafts: an entry, an attachment, a request for time.
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from ehcp.services.advice import EntryInput, advice_entry_save, attachment_add, extension_request
+    from ehcp.services.advice import (
+        EntryInput,
+        advice_entry_save,
+        attachment_add,
+        extension_request,
+    )
 
     ep_advice = AdviceRequest.objects.get(case=case, kind="PSYCHOLOGICAL")
     ep_task = CaseTask.objects.get(case=case, agency=ep, flow_task_type="HUMAN")
     workflow_services.task_claim(task=ep_task, user=people["psychologist"])
     entry = advice_entry_save(
-        advice=ep_advice, data=EntryInput(kind="NEED", plan_section="B", text="Needs a calm space"),
+        advice=ep_advice,
+        data=EntryInput(kind="NEED", plan_section="B", text="Needs a calm space"),
         by=people["psychologist"],
     )
     attachment = attachment_add(
-        advice=ep_advice, files=[SimpleUploadedFile("report.pdf", b"%PDF-1.4 test", content_type="application/pdf")],
+        advice=ep_advice,
+        files=[SimpleUploadedFile("report.pdf", b"%PDF-1.4 test", content_type="application/pdf")],
         by=people["psychologist"],
     )[0]
     extension = extension_request(
-        advice=ep_advice, new_date=date(2026, 11, 1), reason="Waiting for an observation in class",
-        by=people["psychologist"], today=TODAY,
+        advice=ep_advice,
+        new_date=date(2026, 11, 1),
+        reason="Waiting for an observation in class",
+        by=people["psychologist"],
+        today=TODAY,
     )
     health_task = CaseTask.objects.get(case=case, agency=health, flow_task_type="HUMAN")
-    params = {"public_id": case.public_id, "task_id": health_task.public_id, "consent_id": consent.public_id,
-              "entry_id": need.public_id, "kind": "needs", "advice_id": ep_advice.public_id,
-              "case_id": case.public_id, "attachment_id": attachment.public_id, "extension_id": extension.public_id}
+    params = {
+        "public_id": case.public_id,
+        "task_id": health_task.public_id,
+        "consent_id": consent.public_id,
+        "entry_id": need.public_id,
+        "kind": "needs",
+        "advice_id": ep_advice.public_id,
+        "case_id": case.public_id,
+        "attachment_id": attachment.public_id,
+        "extension_id": extension.public_id,
+    }
     route_params = {
         "ehcp:plan:outcome-edit": {"entry_id": outcome.public_id},
         "ehcp:plan:provision-edit": {"entry_id": provision.public_id},
         "ehcp:plan:provision-agree": {"entry_id": provision.public_id},
         "ehcp:plan:documents": {"public_id": drafted.case.public_id},
-        "ehcp:plan:document-download": {"public_id": drafted.case.public_id, "document_id": draft_plan.public_id},
+        "ehcp:plan:document-download": {
+            "public_id": drafted.case.public_id,
+            "document_id": draft_plan.public_id,
+        },
         "governance:break-glass-review": {"public_id": grant.public_id},
         "workflows:advice:entry-new": {"kind": "need"},
         "workflows:advice:entry-edit": {"entry_id": entry.public_id},
@@ -305,10 +435,20 @@ def world():
         "governance:incident-detail": {"public_id": incident.public_id},
         "governance:incident-decision": {"public_id": incident.public_id},
         # the psychologist's notice that advice was asked of the EP service
-        "notifications:open": {"notice_id": Notice.objects.filter(recipient=people["psychologist"]).first().public_id},
+        "notifications:open": {
+            "notice_id": Notice.objects.filter(recipient=people["psychologist"]).first().public_id
+        },
     }
-    return {"people": people, "case": case, "params": params, "route_params": route_params, "health_task": health_task,
-            "other": other, "drafted": drafted.case, "letter": letter}
+    return {
+        "people": people,
+        "case": case,
+        "params": params,
+        "route_params": route_params,
+        "health_task": health_task,
+        "other": other,
+        "drafted": drafted.case,
+        "letter": letter,
+    }
 
 
 def pdf_text(response) -> str:
@@ -329,7 +469,9 @@ def leaked_whereabouts(text: str, username: str, *, about_child: bool) -> list[s
     child's school, so its name is no secret to them)."""
     if username in WHEREABOUTS_ALLOWED:
         return []
-    markers = WHEREABOUTS_MARKERS + ((SCHOOL_MARKER,) if about_child and username != "senco" else ())
+    markers = WHEREABOUTS_MARKERS + (
+        (SCHOOL_MARKER,) if about_child and username != "senco" else ()
+    )
     return [m for m in markers if m in text]
 
 
@@ -342,7 +484,9 @@ def url_for(route: str, params: dict) -> str:
 
     def fill(match):
         name = match.group(2)
-        assert name in params, f"No test value for <{match.group(1)}:{name}> in {route}: add one to the walk"
+        assert name in params, (
+            f"No test value for <{match.group(1)}:{name}> in {route}: add one to the walk"
+        )
         return str(params[name])
 
     return "/" + re.sub(r"<(\w+):(\w+)>", fill, route)
@@ -394,8 +538,14 @@ def test_each_person_gets_exactly_what_the_access_table_allows(client, world, us
             leaked = leaked_whereabouts(body, username, about_child=name not in NOT_CHILD_PAGES)
             if leaked:
                 problems.append((name, "leaks whereabouts", leaked))
-            ig_work = username == "iglead" and name.startswith("governance:")  # incidents name affected children
-            if username not in COUNCIL_OFFICERS | PARTNERS | {"admin"} and NAME_MARKER in body and not ig_work:
+            ig_work = username == "iglead" and name.startswith(
+                "governance:"
+            )  # incidents name affected children
+            if (
+                username not in COUNCIL_OFFICERS | PARTNERS | {"admin"}
+                and NAME_MARKER in body
+                and not ig_work
+            ):
                 problems.append((name, "shows a child they have no relationship to"))
             if username in PARTNERS and OTHER_NAME_MARKER in body:
                 problems.append((name, "shows a child their agency has no task for"))
@@ -415,7 +565,9 @@ def test_the_pages_of_a_case_with_a_draft_plan_hide_whereabouts(client, world, u
         method, _ = EXPECTED[name]
         if method != "GET" or "<uuid:public_id>" not in route or name in NOT_CHILD_PAGES:
             continue
-        response = client.get(url_for(route, {**params_for(world, name), "public_id": drafted.public_id}))
+        response = client.get(
+            url_for(route, {**params_for(world, name), "public_id": drafted.public_id})
+        )
         if response.status_code == 200 and response["Content-Type"].startswith("text/"):
             leaked = leaked_whereabouts(response.content.decode(), username, about_child=True)
             if leaked:
@@ -456,10 +608,21 @@ def test_forged_fields_are_ignored(client, world):
     client.force_login(world["people"]["caseworker"])
     client.post(
         "/tasks/new-request/",
-        {"first_name": "Forge", "last_name": "Test", "date_of_birth_0": "1", "date_of_birth_1": "1",
-         "date_of_birth_2": "2015", "requested_by": "PARENT", "received_on_0": "30", "received_on_1": "9",
-         "received_on_2": "2026", "reasons": "x", "council": other.pk, "status": "FINAL_ISSUED",
-         "final_plan_due_on": "2030-01-01"},
+        {
+            "first_name": "Forge",
+            "last_name": "Test",
+            "date_of_birth_0": "1",
+            "date_of_birth_1": "1",
+            "date_of_birth_2": "2015",
+            "requested_by": "PARENT",
+            "received_on_0": "30",
+            "received_on_1": "9",
+            "received_on_2": "2026",
+            "reasons": "x",
+            "council": other.pk,
+            "status": "FINAL_ISSUED",
+            "final_plan_due_on": "2030-01-01",
+        },
     )
     case = Case.objects.get(child__first_name="Forge")
     assert case.council.name == "Exampleshire SEN team"
@@ -467,9 +630,19 @@ def test_forged_fields_are_ignored(client, world):
     # A caseworker from another council is not a choice: the form refuses and nothing is saved.
     response = client.post(
         "/tasks/new-request/",
-        {"first_name": "Forge2", "last_name": "Test", "date_of_birth_0": "1", "date_of_birth_1": "1",
-         "date_of_birth_2": "2015", "requested_by": "PARENT", "received_on_0": "30", "received_on_1": "9",
-         "received_on_2": "2026", "reasons": "x", "caseworker": world["people"]["outsider"].pk},
+        {
+            "first_name": "Forge2",
+            "last_name": "Test",
+            "date_of_birth_0": "1",
+            "date_of_birth_1": "1",
+            "date_of_birth_2": "2015",
+            "requested_by": "PARENT",
+            "received_on_0": "30",
+            "received_on_1": "9",
+            "received_on_2": "2026",
+            "reasons": "x",
+            "caseworker": world["people"]["outsider"].pk,
+        },
     )
     assert "Select a valid choice" in response.content.decode()
     assert not Case.objects.filter(child__first_name="Forge2").exists()
@@ -486,9 +659,15 @@ def test_a_member_of_an_agency_outside_the_agreement_cannot_break_glass(client, 
     """The probe in issue 7 (AC-07): a partner outside the sharing agreement, with every detail of
     the child right, gets a 403 and nothing else; a party's adviser with the same details gets in."""
     other = world["other"]  # a child no partner has a task for
-    details = {"case_reference": other.reference, "date_of_birth_0": "1", "date_of_birth_1": "1",
-               "date_of_birth_2": "2014", "child_identifier": "Example", "reason": "SAFEGUARDING",
-               "justification": "Safeguarding referral received this morning, need the plan"}
+    details = {
+        "case_reference": other.reference,
+        "date_of_birth_0": "1",
+        "date_of_birth_1": "1",
+        "date_of_birth_2": "2014",
+        "child_identifier": "Example",
+        "reason": "SAFEGUARDING",
+        "justification": "Safeguarding referral received this morning, need the plan",
+    }
     client.force_login(world["people"]["non_party"])
     for reference in (other.reference, world["case"].reference):
         response = client.post("/governance/break-glass/", {**details, "case_reference": reference})
@@ -496,7 +675,12 @@ def test_a_member_of_an_agency_outside_the_agreement_cannot_break_glass(client, 
         assert "You cannot get emergency access to a case" in response.content.decode()
     assert client.get(f"/cases/{other.public_id}/").status_code == 404
     assert not BreakGlassGrant.objects.filter(user=world["people"]["non_party"]).exists()
-    assert BreakGlassAttempt.objects.filter(user=world["people"]["non_party"], outcome="NOT_ALLOWED").count() == 2
+    assert (
+        BreakGlassAttempt.objects.filter(
+            user=world["people"]["non_party"], outcome="NOT_ALLOWED"
+        ).count()
+        == 2
+    )
 
     client.force_login(world["people"]["psychologist"])
     assert client.get(f"/cases/{other.public_id}/").status_code == 404

@@ -48,7 +48,9 @@ def submit_health_advice(task, user):
     on = advice.requested_on
 
     def perform(case):
-        services.advice_draft_save(advice=advice, entries=advice_entries(advice.kind), by=user, today=on)
+        services.advice_draft_save(
+            advice=advice, entries=advice_entries(advice.kind), by=user, today=on
+        )
         services.advice_submit(advice=advice, received_on=on, summary="Advice", by=user, today=on)
 
     return task_complete(task=task, user=user, perform=perform)
@@ -178,7 +180,10 @@ def test_task_moves_when_the_manager_reassigns_it_to_someone_who_works_the_queue
     assert (council_task.status, council_task.owner) == (STATUS.ASSIGNED, colleague)
     record = TaskReassignment.objects.get(task=council_task)
     assert (record.from_user, record.to_user, record.by, record.reason) == (
-        cast.caseworker, colleague, cast.manager, REASON
+        cast.caseworker,
+        colleague,
+        cast.manager,
+        REASON,
     )
     note = Notification.objects.get(kind="TASK_ASSIGNED")
     assert (note.recipient, note.email, note.link) == (
@@ -200,7 +205,9 @@ def test_reassign_is_refused_when_the_new_holder_does_not_work_the_queue(cast, c
     before = db_state()
 
     with pytest.raises(TaskConflict, match="does not work this queue"):
-        task_reassign(task=council_task, user=cast.manager, to_user=cast.health_adviser, reason=REASON)
+        task_reassign(
+            task=council_task, user=cast.manager, to_user=cast.health_adviser, reason=REASON
+        )
 
     assert db_state() == before
 

@@ -15,8 +15,12 @@ def post_request(client, people, **identifiers):  # noqa: F811
     return as_user(client, people["caseworker"]).post(
         "/tasks/new-request/",
         {
-            "first_name": "Ada", "last_name": "Lovelace", **d(date(2016, 5, 1), "date_of_birth"),
-            "requested_by": "PARENT", **d(date(2026, 9, 7), "received_on"), "reasons": "Reading",
+            "first_name": "Ada",
+            "last_name": "Lovelace",
+            **d(date(2016, 5, 1), "date_of_birth"),
+            "requested_by": "PARENT",
+            **d(date(2026, 9, 7), "received_on"),
+            "reasons": "Reading",
             **identifiers,
         },
     )
@@ -24,15 +28,23 @@ def post_request(client, people, **identifiers):  # noqa: F811
 
 @time_machine.travel(date(2026, 9, 8))
 def test_identifiers_typed_with_spaces_are_accepted_and_stored_normalised(client, people):  # noqa: F811
-    response = post_request(client, people, nhs_number="943 476 5919", upn="a123 4567 89012", postcode="sw1a1aa")
+    response = post_request(
+        client, people, nhs_number="943 476 5919", upn="a123 4567 89012", postcode="sw1a1aa"
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     child = Case.objects.get().child
-    assert (child.nhs_number, child.upn, child.postcode) == ("9434765919", "A123456789012", "SW1A 1AA")
+    assert (child.nhs_number, child.upn, child.postcode) == (
+        "9434765919",
+        "A123456789012",
+        "SW1A 1AA",
+    )
 
 
 @time_machine.travel(date(2026, 9, 8))
 def test_identifiers_that_are_not_real_are_refused_and_nothing_is_saved(client, people):  # noqa: F811
-    response = post_request(client, people, nhs_number="943 476 5918", upn="B123456789012", postcode="SW1A")
+    response = post_request(
+        client, people, nhs_number="943 476 5918", upn="B123456789012", postcode="SW1A"
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page
@@ -49,8 +61,12 @@ def test_the_service_itself_refuses_identifiers_that_are_not_real(cast):
     from tests.factories import request_kwargs
 
     details = services.ChildDetails(
-        first_name="Ada", last_name="Lovelace", date_of_birth=date(2016, 5, 1), nhs_number="9434765918",
-        upn="A123456789012", postcode="not a postcode",
+        first_name="Ada",
+        last_name="Lovelace",
+        date_of_birth=date(2016, 5, 1),
+        nhs_number="9434765918",
+        upn="A123456789012",
+        postcode="not a postcode",
     )
     with pytest.raises(services.CaseRuleError) as refused:
         services.case_request_receive(**request_kwargs(cast, child_details=details))
@@ -61,8 +77,16 @@ def test_the_service_itself_refuses_identifiers_that_are_not_real(cast):
     assert not Case.objects.exists()
 
     ok = services.ChildDetails(
-        first_name="Ada", last_name="Lovelace", date_of_birth=date(2016, 5, 1), nhs_number="943 476 5919",
-        upn="a123456789012", postcode="sw1a 1aa",
+        first_name="Ada",
+        last_name="Lovelace",
+        date_of_birth=date(2016, 5, 1),
+        nhs_number="943 476 5919",
+        upn="a123456789012",
+        postcode="sw1a 1aa",
     )
     child = services.case_request_receive(**request_kwargs(cast, child_details=ok)).child
-    assert (child.nhs_number, child.upn, child.postcode) == ("9434765919", "A123456789012", "SW1A 1AA")
+    assert (child.nhs_number, child.upn, child.postcode) == (
+        "9434765919",
+        "A123456789012",
+        "SW1A 1AA",
+    )

@@ -18,7 +18,9 @@ DECIDED_ON = date(2027, 3, 25)
 
 @pytest.fixture
 def ig_lead(council):
-    return factories.member(council, Role.IG_LEAD, username="iglead", first_name="Ingrid", last_name="Governor")
+    return factories.member(
+        council, Role.IG_LEAD, username="iglead", first_name="Ingrid", last_name="Governor"
+    )
 
 
 @pytest.fixture
@@ -53,7 +55,9 @@ def requested_case(cast):
         current_setting=cast.school,
         primary_need="SLCN",
     )
-    child.parents.create(name="Rowena Quillfeather", relationship="mother", email="rowena@example.org")
+    child.parents.create(
+        name="Rowena Quillfeather", relationship="mother", email="rowena@example.org"
+    )
     return factories.CaseFactory(child=child, council=cast.council, caseworker=cast.caseworker)
 
 
@@ -89,7 +93,9 @@ def draft_issued_case(cast):
     takes its first value on construction), with advice received from health and the EP."""
     draft_on = date(2027, 5, 3)
     case = factories.CaseFactory(
-        child=factories.ChildFactory(first_name="Tamsin", address="3 Weir Lane", postcode="NT2 8RL"),
+        child=factories.ChildFactory(
+            first_name="Tamsin", address="3 Weir Lane", postcode="NT2 8RL"
+        ),
         council=cast.council,
         caseworker=cast.caseworker,
         status=CaseStatus.DRAFT_ISSUED,
@@ -98,7 +104,10 @@ def draft_issued_case(cast):
         draft_issued_on=draft_on,
         draft_comments_due_on=deadlines.due_on(deadlines.DRAFT_COMMENTS, draft_on),
     )
-    for kind, text in (("HEALTH", "Asthma plan in school"), ("PSYCHOLOGICAL", "Working memory support")):
+    for kind, text in (
+        ("HEALTH", "Asthma plan in school"),
+        ("PSYCHOLOGICAL", "Working memory support"),
+    ):
         case.advice_requests.create(
             kind=kind,
             agency=cast.agency_for(kind),

@@ -16,7 +16,9 @@ from .conftest import consent, decide_to_assess, make_request
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="the triggers are PostgreSQL only"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the triggers are PostgreSQL only"
+    ),
 ]
 
 
@@ -28,10 +30,16 @@ def rows(cast, ig_lead, requested_case):
     decide_to_assess(requested_case, cast)
     audit_read(make_request(cast.caseworker), what="case", case=requested_case)
     services.decision_not_to_share_record(
-        case=requested_case, agency=cast.social_care, purpose="STATUTORY_ASSESSMENT", reason="Not needed", by=cast.caseworker
+        case=requested_case,
+        agency=cast.social_care,
+        purpose="STATUTORY_ASSESSMENT",
+        reason="Not needed",
+        by=cast.caseworker,
     )
     now = timezone.make_aware(datetime(2027, 3, 10, 9, 0))
-    services.incident_record(kind="C", description="Wrong recipient", aware_at=now, by=ig_lead, now=now)
+    services.incident_record(
+        kind="C", description="Wrong recipient", aware_at=now, by=ig_lead, now=now
+    )
 
 
 def refused(sql):
@@ -42,7 +50,11 @@ def refused(sql):
 
 @pytest.mark.parametrize(
     "table, column",
-    [("ehcp_accessevent", "what"), ("ehcp_disclosure", "channel"), ("ehcp_decisionnottoshare", "reason")],
+    [
+        ("ehcp_accessevent", "what"),
+        ("ehcp_disclosure", "channel"),
+        ("ehcp_decisionnottoshare", "reason"),
+    ],
 )
 def test_update_and_delete_are_refused_by_the_database(rows, table, column):
     refused(f"UPDATE {table} SET {column} = 'tampered'")

@@ -34,7 +34,16 @@ def test_one_call_writes_exactly_one_event_with_who_what_and_where(cast, request
     assert event.what == "case"
     assert event.relationship == "council"
     assert event.data_types == sorted(
-        ["CONTACT", "EDUCATION", "HEALTH", "IDENTIFIERS", "IDENTITY", "PLAN", "SAFEGUARDING", "SOCIAL_CARE"]
+        [
+            "CONTACT",
+            "EDUCATION",
+            "HEALTH",
+            "IDENTIFIERS",
+            "IDENTITY",
+            "PLAN",
+            "SAFEGUARDING",
+            "SOCIAL_CARE",
+        ]
     )
     assert event.break_glass is None and event.child_ids == []
     assert event.request_id == "req-0001" and event.ip == "203.0.113.9"
@@ -44,7 +53,9 @@ def test_one_call_writes_exactly_one_event_with_who_what_and_where(cast, request
 
 def test_event_holds_the_data_types_shown_and_never_their_values(cast, requested_case):
     requested_case.advice_requests.create(
-        kind="PSYCHOLOGICAL", agency=cast.ep, requested_on=requested_case.request_received_on,
+        kind="PSYCHOLOGICAL",
+        agency=cast.ep,
+        requested_on=requested_case.request_received_on,
         due_on=requested_case.request_received_on + timedelta(weeks=6),
     )
     child = requested_case.child
@@ -52,7 +63,9 @@ def test_event_holds_the_data_types_shown_and_never_their_values(cast, requested
     child.save()
     access = case_access(actor_for(cast.psychologist), requested_case)
 
-    event = audit_read(make_request(cast.psychologist), what="case", case=requested_case, access=access)
+    event = audit_read(
+        make_request(cast.psychologist), what="case", case=requested_case, access=access
+    )
 
     assert event.relationship == "partner" and event.agency == cast.ep
     # the EP service sees no health data, and nobody here may see protected whereabouts
@@ -63,9 +76,14 @@ def test_event_holds_the_data_types_shown_and_never_their_values(cast, requested
 
 
 def test_list_page_event_carries_the_children_it_listed(cast):
-    children = [Child.objects.create(first_name=f"C{n}", last_name="X", date_of_birth="2018-01-01") for n in range(3)]
+    children = [
+        Child.objects.create(first_name=f"C{n}", last_name="X", date_of_birth="2018-01-01")
+        for n in range(3)
+    ]
 
-    event = audit_read(make_request(cast.caseworker), what="list", child_ids=[c.pk for c in reversed(children)])
+    event = audit_read(
+        make_request(cast.caseworker), what="list", child_ids=[c.pk for c in reversed(children)]
+    )
 
     assert event.child_ids == sorted(c.pk for c in children)
     assert event.child is None and event.case is None and event.relationship == "council"
@@ -73,7 +91,9 @@ def test_list_page_event_carries_the_children_it_listed(cast):
 
 def test_request_id_is_made_when_the_proxy_sends_none_or_an_unsafe_one(cast):
     for supplied in ("", "bad id\nforged: line", "x" * 65):
-        event = audit_read(make_request(cast.caseworker, request_id=supplied), what="list", child_ids=[])
+        event = audit_read(
+            make_request(cast.caseworker, request_id=supplied), what="list", child_ids=[]
+        )
         assert event.request_id != supplied and len(event.request_id) == 32
 
 
@@ -118,7 +138,9 @@ def test_event_cannot_be_changed_or_deleted_by_the_application(event):
 
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL only")
-@pytest.mark.parametrize("sql", ["UPDATE ehcp_accessevent SET what = 'print'", "DELETE FROM ehcp_accessevent"])
+@pytest.mark.parametrize(
+    "sql", ["UPDATE ehcp_accessevent SET what = 'print'", "DELETE FROM ehcp_accessevent"]
+)
 def test_database_refuses_to_change_or_delete_an_event(event, sql):
     with pytest.raises(DatabaseError, match="append-only"):
         with transaction.atomic(), connection.cursor() as cursor:
@@ -153,7 +175,9 @@ urlpatterns = [
 
 @pytest.fixture
 def secret_child(db):
-    return Child.objects.create(first_name=SECRET_NAME, last_name="Original", date_of_birth="2018-01-01")
+    return Child.objects.create(
+        first_name=SECRET_NAME, last_name="Original", date_of_birth="2018-01-01"
+    )
 
 
 @pytest.mark.urls(__name__)

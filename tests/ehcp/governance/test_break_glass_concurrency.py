@@ -55,4 +55,7 @@ def test_two_requests_at_once_get_one_grant_when_one_is_the_limit(cast):
     assert len(errors) == 1 and isinstance(errors[0], BreakGlassRefused), errors
     assert errors[0].outcome == "LIMITED"
     assert BreakGlassGrant.objects.count() == 1
-    assert sorted(BreakGlassAttempt.objects.values_list("outcome", flat=True)) == ["GRANTED", "LIMITED"]
+    assert sorted(BreakGlassAttempt.objects.values_list("outcome", flat=True)) == [
+        "GRANTED",
+        "LIMITED",
+    ]

@@ -46,7 +46,9 @@ def share(case, cast, recipient=None, **overrides):
 # -- deciding to assess sends each partner its case pack -----------------------------------------
 
 
-def test_each_partner_asked_for_advice_gets_one_logged_case_pack_and_the_council_none(cast, requested_case):
+def test_each_partner_asked_for_advice_gets_one_logged_case_pack_and_the_council_none(
+    cast, requested_case
+):
     consent(requested_case, cast, [cast.health, cast.ep])
 
     decide_to_assess(requested_case, cast, kinds=("PARENT_VIEWS", "HEALTH", "PSYCHOLOGICAL"))
@@ -55,17 +57,30 @@ def test_each_partner_asked_for_advice_gets_one_logged_case_pack_and_the_council
     assert set(rows) == {cast.health, cast.ep}
     health = rows[cast.health]
     assert health.fields == [
-        "first_name", "last_name", "date_of_birth", "upn", "nhs_number", "address", "postcode", "parents",
-        "current_setting", "primary_need", "request_reasons",
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "upn",
+        "nhs_number",
+        "address",
+        "postcode",
+        "parents",
+        "current_setting",
+        "primary_need",
+        "request_reasons",
     ]
     assert health.data_types == ["CONTACT", "EDUCATION", "IDENTIFIERS", "IDENTITY"]
     assert health.consent is not None and health.override is None and health.justification == ""
     assert health.art6_basis == rules.ART6_PUBLIC_TASK
-    assert health.art9_condition == "" and health.dpa_schedule1_condition == ""  # nothing special-category yet
+    assert (
+        health.art9_condition == "" and health.dpa_schedule1_condition == ""
+    )  # nothing special-category yet
     assert health.isa_reference == "SEND Information Sharing Agreement v3 (2021)"
     assert health.purpose == "STATUTORY_ASSESSMENT" and health.channel == "PORTAL"
     assert health.shared_by == cast.caseworker
-    assert health.content_sha256 == rules.content_sha256(case_pack_values(requested_case, health.fields))
+    assert health.content_sha256 == rules.content_sha256(
+        case_pack_values(requested_case, health.fields)
+    )
 
 
 def test_case_pack_holds_only_allowlisted_fields_and_no_protected_whereabouts(cast, requested_case):
@@ -76,14 +91,21 @@ def test_case_pack_holds_only_allowlisted_fields_and_no_protected_whereabouts(ca
     data_types, fields, values = case_pack(requested_case, cast.ep)
 
     assert set(values) == set(fields)
-    assert {rules.FIELD_DATA_TYPE[f] for f in fields} <= {"IDENTITY", "IDENTIFIERS", "EDUCATION", "PLAN"}
+    assert {rules.FIELD_DATA_TYPE[f] for f in fields} <= {
+        "IDENTITY",
+        "IDENTIFIERS",
+        "EDUCATION",
+        "PLAN",
+    }
     assert not rules.WHEREABOUTS_FIELDS & set(fields)
     flat = str(values)
     for marker in (child.address, child.postcode, "rowena@example.org", cast.school.name):
         assert marker not in flat
 
 
-def test_consulting_a_setting_sends_it_the_draft_plan_under_the_statutory_duty(cast, draft_issued_case):
+def test_consulting_a_setting_sends_it_the_draft_plan_under_the_statutory_duty(
+    cast, draft_issued_case
+):
     record_comments(draft_issued_case, cast)
 
     disclosure = Disclosure.objects.get()
@@ -113,7 +135,10 @@ def consented_case(cast, requested_case):
         ({"channel": "FAX"}, "Select how the information is sent"),
         ({"data_types": [], "fields": []}, "Select the information to share"),
         ({"fields": []}, "Select the fields or documents to share"),
-        ({"data_types": ["IDENTITY", "SOCIAL_CARE"], "fields": ["first_name"]}, "does not let this agency receive social care"),
+        (
+            {"data_types": ["IDENTITY", "SOCIAL_CARE"], "fields": ["first_name"]},
+            "does not let this agency receive social care",
+        ),
         ({"fields": ["first_name", "ethnicity"]}, "cannot be shared: ethnicity"),
         ({"fields": ["first_name", "upn"]}, "not part of the information selected: upn"),
         ({"fields": ["first_name", "first_name"]}, "Select each field once"),
@@ -133,13 +158,23 @@ def test_share_is_refused_when_the_agreement_is_not_configured(cast, consented_c
     assert not Disclosure.objects.exists()
 
 
-def test_share_is_refused_to_the_council_itself_to_an_inactive_agency_and_by_a_partner(cast, consented_case):
+def test_share_is_refused_to_the_council_itself_to_an_inactive_agency_and_by_a_partner(
+    cast, consented_case
+):
     with pytest.raises(CaseRuleError, match="not a recipient"):
-        share(consented_case, cast, recipient=cast.council, data_types=["IDENTITY"], fields=["first_name"])
+        share(
+            consented_case,
+            cast,
+            recipient=cast.council,
+            data_types=["IDENTITY"],
+            fields=["first_name"],
+        )
     cast.ep.is_active = False
     cast.ep.save()
     with pytest.raises(CaseRuleError, match="no longer a party"):
-        share(consented_case, cast, recipient=cast.ep, data_types=["IDENTITY"], fields=["first_name"])
+        share(
+            consented_case, cast, recipient=cast.ep, data_types=["IDENTITY"], fields=["first_name"]
+        )
     with pytest.raises(CaseRuleError, match="Only the council's SEN team"):
         share(consented_case, cast, by=cast.health_adviser)
     assert not Disclosure.objects.exists()
@@ -155,7 +190,10 @@ def test_protected_whereabouts_are_never_shared(cast, consented_case):
 
 def test_share_is_refused_without_consent_covering_the_recipient(cast, requested_case):
     consent(requested_case, cast, [cast.ep])
-    with pytest.raises(CaseRuleError, match="Record consent for an EHC needs assessment that covers Northshire Community Health"):
+    with pytest.raises(
+        CaseRuleError,
+        match="Record consent for an EHC needs assessment that covers Northshire Community Health",
+    ):
         share(requested_case, cast)
     assert not Disclosure.objects.exists()
 
@@ -166,7 +204,9 @@ def test_share_is_refused_without_consent_covering_the_recipient(cast, requested
 def test_withdrawal_blocks_later_shares_and_keeps_earlier_ones(cast, consented_case):
     earlier = share(consented_case, cast, today=date(2027, 3, 20))
     record = consented_case.consents.get()
-    services.consent_withdraw(consent=record, withdrawn_on=LATER, reason="Mother phoned", by=cast.caseworker, today=LATER)
+    services.consent_withdraw(
+        consent=record, withdrawn_on=LATER, reason="Mother phoned", by=cast.caseworker, today=LATER
+    )
 
     with pytest.raises(CaseRuleError, match="Record consent"):
         share(consented_case, cast, today=LATER)
@@ -193,7 +233,10 @@ def test_recorded_override_lets_the_share_go_ahead_under_para_18(cast, requested
 
 def test_deciding_to_assess_with_an_override_logs_the_override_on_each_share(cast, requested_case):
     services.consent_override_record(
-        case=requested_case, step="REQUEST_ADVICE", justification="Risk of significant harm to the child", by=cast.manager
+        case=requested_case,
+        step="REQUEST_ADVICE",
+        justification="Risk of significant harm to the child",
+        by=cast.manager,
     )
     decide_to_assess(requested_case, cast)
     assert Disclosure.objects.count() == 2
@@ -247,21 +290,30 @@ def row(case, cast, **overrides):
     ],
     ids=lambda o: ",".join(f"{k}={v!r}"[:40] for k, v in o.items()),
 )
-def test_direct_insert_without_a_lawful_basis_raises_integrity_error(cast, requested_case, overrides):
+def test_direct_insert_without_a_lawful_basis_raises_integrity_error(
+    cast, requested_case, overrides
+):
     with pytest.raises(IntegrityError), transaction.atomic():
         Disclosure.objects.create(**row(requested_case, cast, **overrides))
     assert not Disclosure.objects.exists()
 
 
-def test_direct_insert_with_an_override_but_no_justification_raises_integrity_error(cast, requested_case):
+def test_direct_insert_with_an_override_but_no_justification_raises_integrity_error(
+    cast, requested_case
+):
     override = services.consent_override_record(
-        case=requested_case, step="REQUEST_ADVICE", justification="Risk of significant harm to the child", by=cast.manager
+        case=requested_case,
+        step="REQUEST_ADVICE",
+        justification="Risk of significant harm to the child",
+        by=cast.manager,
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         Disclosure.objects.create(**row(requested_case, cast, override=override, justification=""))
 
 
-def test_special_category_rows_need_both_conditions_for_every_selection_of_data_types(cast, requested_case):
+def test_special_category_rows_need_both_conditions_for_every_selection_of_data_types(
+    cast, requested_case
+):
     """LB-02, over every subset of the data types: the insert fails without the Art 9 and Sch 1
     conditions exactly when the subset holds a special category type, and succeeds with them."""
     types = sorted(DataType.values)
@@ -304,10 +356,16 @@ def test_disclosure_rows_cannot_be_changed_or_deleted(cast, consented_case):
 
 
 def test_field_query_returns_exactly_the_recipients_of_that_field(cast, consented_case):
-    first = share(consented_case, cast, recipient=cast.health, data_types=["IDENTITY"], fields=["first_name"])
+    first = share(
+        consented_case, cast, recipient=cast.health, data_types=["IDENTITY"], fields=["first_name"]
+    )
     share(consented_case, cast, recipient=cast.ep, data_types=["IDENTIFIERS"], fields=["upn"])
     third = share(
-        consented_case, cast, recipient=cast.school, data_types=["IDENTITY", "IDENTIFIERS"], fields=["first_name", "upn"]
+        consented_case,
+        cast,
+        recipient=cast.school,
+        data_types=["IDENTITY", "IDENTIFIERS"],
+        fields=["first_name", "upn"],
     )
     other_case = factories.CaseFactory(council=cast.council)
     consent(other_case, cast, [cast.ep])
@@ -316,13 +374,21 @@ def test_field_query_returns_exactly_the_recipients_of_that_field(cast, consente
     got = list(disclosures_of_field(consented_case.child, "first_name"))
 
     assert got == [first, third]
-    assert [(d.recipient, d.shared_at) for d in got] == [(cast.health, first.shared_at), (cast.school, third.shared_at)]
-    assert [d.recipient for d in disclosures_of_field(consented_case.child, "upn")] == [cast.ep, cast.school]
+    assert [(d.recipient, d.shared_at) for d in got] == [
+        (cast.health, first.shared_at),
+        (cast.school, third.shared_at),
+    ]
+    assert [d.recipient for d in disclosures_of_field(consented_case.child, "upn")] == [
+        cast.ep,
+        cast.school,
+    ]
     assert not disclosures_of_field(consented_case.child, "nhs_number").exists()
 
 
 def test_changing_the_childs_record_later_does_not_change_the_logged_hash(cast, consented_case):
-    disclosure = share(consented_case, cast, data_types=["IDENTITY"], fields=["first_name", "last_name"])
+    disclosure = share(
+        consented_case, cast, data_types=["IDENTITY"], fields=["first_name", "last_name"]
+    )
     logged = disclosure.content_sha256
 
     child = consented_case.child
@@ -340,11 +406,18 @@ def test_documents_are_logged_by_id_with_their_hash(cast, consented_case):
         sha256 = "a" * 64
 
     disclosure = share(
-        consented_case, cast, recipient=cast.school, data_types=["PLAN"], fields=[], documents=[Document()]
+        consented_case,
+        cast,
+        recipient=cast.school,
+        data_types=["PLAN"],
+        fields=[],
+        documents=[Document()],
     )
     assert disclosure.document_ids == [Document.public_id]
     assert disclosure.art9_condition  # a plan has health and care sections
-    assert disclosure.content_sha256 == rules.content_sha256({}, [(Document.public_id, Document.sha256)])
+    assert disclosure.content_sha256 == rules.content_sha256(
+        {}, [(Document.public_id, Document.sha256)]
+    )
 
 
 # -- decisions not to share (LB-05) ---------------------------------------------------------------
@@ -352,8 +425,11 @@ def test_documents_are_logged_by_id_with_their_hash(cast, consented_case):
 
 def test_decision_not_to_share_is_recorded_and_nothing_is_shared(cast, consented_case):
     decision = services.decision_not_to_share_record(
-        case=consented_case, agency=cast.social_care, purpose="STATUTORY_ASSESSMENT",
-        reason="Not needed for the assessment", by=cast.caseworker,
+        case=consented_case,
+        agency=cast.social_care,
+        purpose="STATUTORY_ASSESSMENT",
+        reason="Not needed for the assessment",
+        by=cast.caseworker,
     )
     assert DecisionNotToShare.objects.get() == decision
     assert not Disclosure.objects.exists()
@@ -365,7 +441,11 @@ def test_decision_not_to_share_is_recorded_and_nothing_is_shared(cast, consented
 def test_decision_not_to_share_is_refused_without_a_reason(cast, consented_case):
     with pytest.raises(CaseRuleError, match="Enter why"):
         services.decision_not_to_share_record(
-            case=consented_case, agency=cast.social_care, purpose="STATUTORY_ASSESSMENT", reason="  ", by=cast.caseworker
+            case=consented_case,
+            agency=cast.social_care,
+            purpose="STATUTORY_ASSESSMENT",
+            reason="  ",
+            by=cast.caseworker,
         )
     assert not DecisionNotToShare.objects.exists()
 

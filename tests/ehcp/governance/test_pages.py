@@ -52,11 +52,17 @@ def test_ig_pages_are_for_the_ig_lead_only(client, cast, ig_lead, path):
     assert signed_in(client, ig_lead).get(path).status_code == 200
 
 
-def test_ig_object_pages_are_for_the_ig_lead_only(client, cast, ig_lead, other_health, requested_case):
+def test_ig_object_pages_are_for_the_ig_lead_only(
+    client, cast, ig_lead, other_health, requested_case
+):
     grant = services.break_glass_request(
-        case_reference=requested_case.reference, date_of_birth=factories.DATE_OF_BIRTH,
-        child_identifier="Quillfeather", user=other_health, reason="COVER",
-        justification="Covering for a colleague on leave this week", request_id="r1",
+        case_reference=requested_case.reference,
+        date_of_birth=factories.DATE_OF_BIRTH,
+        child_identifier="Quillfeather",
+        user=other_health,
+        reason="COVER",
+        justification="Covering for a colleague on leave this week",
+        request_id="r1",
     )
     incident = services.incident_record(
         kind="C", description="Letter sent to the wrong address", aware_at=NOW, by=ig_lead, now=NOW
@@ -82,20 +88,33 @@ def seed(user, case, when, what="case", **kwargs):
 
 def report_child(client, reference, start=date(2027, 3, 1), end=date(2027, 3, 31)):
     return client.post(
-        "/governance/access/child/", {"case_reference": reference, **d(start, "from_date"), **d(end, "to_date")}
+        "/governance/access/child/",
+        {"case_reference": reference, **d(start, "from_date"), **d(end, "to_date")},
     )
 
 
-def test_who_accessed_this_child_returns_exactly_the_seeded_set_and_is_audited(client, cast, ig_lead, requested_case):
+def test_who_accessed_this_child_returns_exactly_the_seeded_set_and_is_audited(
+    client, cast, ig_lead, requested_case
+):
     other = factories.CaseFactory(council=cast.council)
     inside = [
         seed(cast.caseworker, requested_case, NOW),
         seed(cast.health_adviser, requested_case, NOW + timedelta(days=1), what="document"),
-        seed(cast.senco, None, NOW + timedelta(days=2), what="list", child_ids=[other.child_id, requested_case.child_id]),
+        seed(
+            cast.senco,
+            None,
+            NOW + timedelta(days=2),
+            what="list",
+            child_ids=[other.child_id, requested_case.child_id],
+        ),
     ]
-    seed(cast.psychologist, requested_case, timezone.make_aware(datetime(2027, 4, 1, 0, 1)))  # after the period
+    seed(
+        cast.psychologist, requested_case, timezone.make_aware(datetime(2027, 4, 1, 0, 1))
+    )  # after the period
     seed(cast.manager, other, NOW)  # another child
-    seed(cast.social_worker, None, NOW, what="list", child_ids=[other.child_id])  # a list without this child
+    seed(
+        cast.social_worker, None, NOW, what="list", child_ids=[other.child_id]
+    )  # a list without this child
 
     response = report_child(signed_in(client, ig_lead), requested_case.reference.lower())
 
@@ -108,17 +127,28 @@ def test_who_accessed_this_child_returns_exactly_the_seeded_set_and_is_audited(c
         assert user.get_full_name() not in page
     assert "SEND caseworker" in page and "CASEWORKER" not in page  # roles by name, not code
     run = AccessEvent.objects.get(what="report")
-    assert (run.user, run.relationship, run.child, run.case) == (ig_lead, "ig", requested_case.child, requested_case)
+    assert (run.user, run.relationship, run.child, run.case) == (
+        ig_lead,
+        "ig",
+        requested_case.child,
+        requested_case,
+    )
 
 
-def test_report_runs_in_the_same_number_of_queries_however_many_events(client, cast, ig_lead, requested_case):
+def test_report_runs_in_the_same_number_of_queries_however_many_events(
+    client, cast, ig_lead, requested_case
+):
     signed_in(client, ig_lead)
     seed(cast.caseworker, requested_case, NOW)
     report_child(client, requested_case.reference)  # warm up (sessions, content types)
     with CaptureQueriesContext(connection) as few:
         report_child(client, requested_case.reference)
     for n in range(30):
-        seed(cast.caseworker if n % 2 else cast.health_adviser, requested_case, NOW + timedelta(minutes=n))
+        seed(
+            cast.caseworker if n % 2 else cast.health_adviser,
+            requested_case,
+            NOW + timedelta(minutes=n),
+        )
     with CaptureQueriesContext(connection) as many:
         response = report_child(client, requested_case.reference)
     assert len(response.context["events"]) > 30
@@ -138,17 +168,29 @@ def test_report_choices_never_go_in_the_url(client, ig_lead):
     assert 'method="post"' in response.content.decode()
 
 
-def test_what_did_this_person_access_returns_exactly_their_events_and_is_audited(client, cast, ig_lead, requested_case):
+def test_what_did_this_person_access_returns_exactly_their_events_and_is_audited(
+    client, cast, ig_lead, requested_case
+):
     mine = [
         seed(cast.health_adviser, requested_case, NOW),
-        seed(cast.health_adviser, None, NOW + timedelta(hours=1), what="list", child_ids=[requested_case.child_id]),
+        seed(
+            cast.health_adviser,
+            None,
+            NOW + timedelta(hours=1),
+            what="list",
+            child_ids=[requested_case.child_id],
+        ),
     ]
     seed(cast.caseworker, requested_case, NOW)
     seed(cast.health_adviser, requested_case, NOW - timedelta(days=30))
 
     response = signed_in(client, ig_lead).post(
         "/governance/access/person/",
-        {"person": cast.health_adviser.pk, **d(date(2027, 3, 1), "from_date"), **d(date(2027, 3, 31), "to_date")},
+        {
+            "person": cast.health_adviser.pk,
+            **d(date(2027, 3, 1), "from_date"),
+            **d(date(2027, 3, 31), "to_date"),
+        },
     )
 
     assert [e.pk for e in response.context["events"]] == [e.pk for e in mine]
@@ -158,19 +200,32 @@ def test_what_did_this_person_access_returns_exactly_their_events_and_is_audited
 
 
 def test_end_date_before_start_date_is_refused(client, ig_lead, requested_case):
-    response = report_child(signed_in(client, ig_lead), requested_case.reference, date(2027, 3, 31), date(2027, 3, 1))
+    response = report_child(
+        signed_in(client, ig_lead), requested_case.reference, date(2027, 3, 31), date(2027, 3, 1)
+    )
     assert "The end date must be the same as or after the start date" in response.content.decode()
 
 
 # -- break-glass: asking for access and the review queue ------------------------------------------
 
 
-def ask(client, reference, justification="Child presented at A&E; need the care plan now", reason="URGENT_CARE",
-        identifier="Quillfeather", born=factories.DATE_OF_BIRTH):
+def ask(
+    client,
+    reference,
+    justification="Child presented at A&E; need the care plan now",
+    reason="URGENT_CARE",
+    identifier="Quillfeather",
+    born=factories.DATE_OF_BIRTH,
+):
     return client.post(
         "/governance/break-glass/",
-        {"case_reference": reference, "reason": reason, "justification": justification,
-         "child_identifier": identifier, **d(born, "date_of_birth")},
+        {
+            "case_reference": reference,
+            "reason": reason,
+            "justification": justification,
+            "child_identifier": identifier,
+            **d(born, "date_of_birth"),
+        },
     )
 
 
@@ -237,34 +292,48 @@ def test_the_rate_limit_is_explained_on_the_page(client, cast, other_health):
 
 
 def test_short_justification_is_refused_on_the_page(client, other_health, requested_case):
-    response = ask(signed_in(client, other_health), requested_case.reference, justification="urgent")
+    response = ask(
+        signed_in(client, other_health), requested_case.reference, justification="urgent"
+    )
     assert "at least 20 characters" in response.content.decode()
     assert not BreakGlassGrant.objects.exists()
 
 
-def test_review_queue_lists_unreviewed_access_and_a_review_takes_it_off(client, cast, ig_lead, other_health, requested_case):
+def test_review_queue_lists_unreviewed_access_and_a_review_takes_it_off(
+    client, cast, ig_lead, other_health, requested_case
+):
     ask(signed_in(client, other_health), requested_case.reference)
     grant = BreakGlassGrant.objects.get()
     signed_in(client, ig_lead)
-    assert requested_case.reference in client.get("/governance/break-glass/review/").content.decode()
+    assert (
+        requested_case.reference in client.get("/governance/break-glass/review/").content.decode()
+    )
 
-    missing_notes = client.post(f"/governance/break-glass/review/{grant.public_id}/", {"outcome": "INAPPROPRIATE"})
+    missing_notes = client.post(
+        f"/governance/break-glass/review/{grant.public_id}/", {"outcome": "INAPPROPRIATE"}
+    )
     assert "Enter what was wrong" in missing_notes.content.decode()
 
     done = client.post(
-        f"/governance/break-glass/review/{grant.public_id}/", {"outcome": "APPROPRIATE", "notes": "Confirmed with A&E"}
+        f"/governance/break-glass/review/{grant.public_id}/",
+        {"outcome": "APPROPRIATE", "notes": "Confirmed with A&E"},
     )
     assert done.status_code == 302
     grant.refresh_from_db()
     assert grant.review_outcome == "APPROPRIATE" and grant.reviewed_by == ig_lead
-    assert "no emergency access waiting" in client.get("/governance/break-glass/review/").content.decode()
+    assert (
+        "no emergency access waiting"
+        in client.get("/governance/break-glass/review/").content.decode()
+    )
 
 
 # -- the security incident register (AU-08) -------------------------------------------------------
 
 
 @time_machine.travel(NOW)
-def test_incident_is_recorded_with_its_ico_deadline_72_hours_after_awareness(client, cast, ig_lead, requested_case):
+def test_incident_is_recorded_with_its_ico_deadline_72_hours_after_awareness(
+    client, cast, ig_lead, requested_case
+):
     response = signed_in(client, ig_lead).post(
         "/governance/incidents/new/",
         {
@@ -287,12 +356,16 @@ def test_incident_is_recorded_with_its_ico_deadline_72_hours_after_awareness(cli
 
     detail = client.get(f"/governance/incidents/{incident.public_id}/")
     assert "12 March 2027 at 4:45pm" in detail.content.decode()
-    assert AccessEvent.objects.filter(what="report", child_ids=[requested_case.child_id]).count() == 1
+    assert (
+        AccessEvent.objects.filter(what="report", child_ids=[requested_case.child_id]).count() == 1
+    )
 
 
 @time_machine.travel(NOW)
 def test_not_notifying_without_reasons_is_refused_and_with_reasons_recorded(client, ig_lead):
-    incident = services.incident_record(kind="A", description="Service down for two hours", aware_at=NOW, by=ig_lead)
+    incident = services.incident_record(
+        kind="A", description="Service down for two hours", aware_at=NOW, by=ig_lead
+    )
     signed_in(client, ig_lead)
     url = f"/governance/incidents/{incident.public_id}/decision/"
 
@@ -301,7 +374,12 @@ def test_not_notifying_without_reasons_is_refused_and_with_reasons_recorded(clie
     incident.refresh_from_db()
     assert incident.decision == "PENDING"
 
-    assert client.post(url, {"decision": "NOT_NOTIFY", "reasons": "No personal data affected"}).status_code == 302
+    assert (
+        client.post(
+            url, {"decision": "NOT_NOTIFY", "reasons": "No personal data affected"}
+        ).status_code
+        == 302
+    )
     incident.refresh_from_db()
     assert incident.decision == "NOT_NOTIFY" and incident.decided_by == ig_lead
     assert incident.history.count() == 2
@@ -323,14 +401,21 @@ def test_only_the_ig_lead_records_incidents(cast):
         services.incident_record(kind="C", description="Lost laptop", aware_at=NOW, by=cast.manager)
 
 
-def test_case_page_opens_through_break_glass_without_protected_whereabouts(client, cast, other_health, requested_case):
+def test_case_page_opens_through_break_glass_without_protected_whereabouts(
+    client, cast, other_health, requested_case
+):
     child = requested_case.child
     child.protected_whereabouts = True
     child.save()
     signed_in(client, other_health)
-    assert client.get(f"/cases/{requested_case.public_id}/").status_code == 404  # no relationship yet
+    assert (
+        client.get(f"/cases/{requested_case.public_id}/").status_code == 404
+    )  # no relationship yet
 
-    response = ask(client, requested_case.reference, )
+    response = ask(
+        client,
+        requested_case.reference,
+    )
     page = client.get(response["Location"])
 
     assert page.status_code == 200
@@ -340,7 +425,9 @@ def test_case_page_opens_through_break_glass_without_protected_whereabouts(clien
         assert marker not in body
 
 
-def test_the_start_page_offers_emergency_access_only_to_those_who_may_use_it(client, cast, other_health, ig_lead):
+def test_the_start_page_offers_emergency_access_only_to_those_who_may_use_it(
+    client, cast, other_health, ig_lead
+):
     link = "/governance/break-glass/"
     assert link in signed_in(client, other_health).get("/").content.decode()
     assert link in signed_in(client, cast.psychologist).get("/").content.decode()
@@ -353,19 +440,25 @@ def test_the_ig_lead_sees_who_was_refused_in_a_fixed_number_of_queries(
 ):
     signed_in(client, ig_lead)
     with CaptureQueriesContext(connection) as empty:
-        assert "Nobody has been refused" in client.get("/governance/break-glass/refused/").content.decode()
+        assert (
+            "Nobody has been refused"
+            in client.get("/governance/break-glass/refused/").content.decode()
+        )
     case = factories.CaseFactory(council=cast.council)
     for _ in range(4):
         ask(signed_in(client, other_health), case.reference, identifier="Smith")
     for n in range(3):
-        ask(signed_in(client, factories.member(cast.school, Role.SENCO, username=f"senco{n}")), case.reference)
+        ask(
+            signed_in(client, factories.member(cast.school, Role.SENCO, username=f"senco{n}")),
+            case.reference,
+        )
 
     signed_in(client, ig_lead)
     with CaptureQueriesContext(connection) as full:
         page = client.get("/governance/break-glass/refused/").content.decode()
     assert len(full.captured_queries) == len(empty.captured_queries)
     assert "(other_health)" in page and "(senco0)" in page and "(senco2)" in page
-    row = page[page.index("(other_health)"):]
+    row = page[page.index("(other_health)") :]
     cells = [c.split(">")[-1] for c in row.split("</td>")[1:4]]
     assert cells == ["3", "0", "1"]
 

@@ -20,7 +20,10 @@ LONDON = ZoneInfo("Europe/London")
         (datetime(2027, 3, 26, 9, 0, tzinfo=LONDON), datetime(2027, 3, 29, 10, 0, tzinfo=LONDON)),
         # and back: 09:00 BST Fri -> 08:00 GMT Mon
         (datetime(2027, 10, 29, 9, 0, tzinfo=LONDON), datetime(2027, 11, 1, 8, 0, tzinfo=LONDON)),
-        (datetime(2028, 2, 28, 12, 0, tzinfo=UTC), datetime(2028, 3, 2, 12, 0, tzinfo=UTC)),  # leap day
+        (
+            datetime(2028, 2, 28, 12, 0, tzinfo=UTC),
+            datetime(2028, 3, 2, 12, 0, tzinfo=UTC),
+        ),  # leap day
     ],
 )
 def test_GDPR_BREACH_72H(aware_at, due):
@@ -40,7 +43,12 @@ NOW = AWARE + timedelta(days=5)
 @pytest.mark.parametrize(
     "decision, reasons, notified, expected",
     [
-        ("NOT_NOTIFY", "", None, ["Explain why the breach does not need to be reported to the ICO"]),
+        (
+            "NOT_NOTIFY",
+            "",
+            None,
+            ["Explain why the breach does not need to be reported to the ICO"],
+        ),
         ("NOT_NOTIFY", "Encrypted laptop; no risk", None, []),
         ("PENDING", "", None, []),
         ("NOTIFY", "", AWARE + timedelta(hours=30), []),
@@ -48,19 +56,30 @@ NOW = AWARE + timedelta(days=5)
         ("NOTIFY", "Waited for the partner's report", AWARE + timedelta(hours=80), []),
         ("NOTIFY", "", AWARE - timedelta(hours=1), ["after the council became aware"]),
         ("NOTIFY", "", NOW + timedelta(hours=1), ["now or in the past"]),
-        ("NOT_NOTIFY", "No risk", AWARE + timedelta(hours=1), ["only if the breach is being reported"]),
+        (
+            "NOT_NOTIFY",
+            "No risk",
+            AWARE + timedelta(hours=1),
+            ["only if the breach is being reported"],
+        ),
         ("MAYBE", "", None, ["Select whether"]),
     ],
 )
 def test_notification_decision_errors(decision, reasons, notified, expected):
-    errors = incidents.decision_errors(decision, reasons, aware_at=AWARE, notified_ico_at=notified, now=NOW)
+    errors = incidents.decision_errors(
+        decision, reasons, aware_at=AWARE, notified_ico_at=notified, now=NOW
+    )
     assert len(errors) == len(expected)
     for error, fragment in zip(errors, expected, strict=True):
         assert fragment in error
 
 
 def test_case_pack_fields_come_only_from_the_allowlist_and_drop_whereabouts():
-    assert rules.case_pack_fields(["IDENTITY"], whereabouts_protected=False) == ["first_name", "last_name", "date_of_birth"]
+    assert rules.case_pack_fields(["IDENTITY"], whereabouts_protected=False) == [
+        "first_name",
+        "last_name",
+        "date_of_birth",
+    ]
     contact = rules.case_pack_fields(["CONTACT", "EDUCATION"], whereabouts_protected=True)
     assert not rules.WHEREABOUTS_FIELDS & set(contact)
     assert rules.case_pack_fields([], whereabouts_protected=False) == []
@@ -82,7 +101,11 @@ def test_basis_is_public_task_and_special_category_adds_article_9_and_para_6():
     plain = rules.lawful_basis(special_category=False)
     special = rules.lawful_basis(special_category=True)
     override = rules.lawful_basis(special_category=True, override_condition=rules.SCH1_SAFEGUARDING)
-    assert (plain.art6_basis, plain.art9_condition, plain.dpa_schedule1_condition) == (rules.ART6_PUBLIC_TASK, "", "")
+    assert (plain.art6_basis, plain.art9_condition, plain.dpa_schedule1_condition) == (
+        rules.ART6_PUBLIC_TASK,
+        "",
+        "",
+    )
     assert special.art9_condition == rules.ART9_SUBSTANTIAL_PUBLIC_INTEREST
     assert special.dpa_schedule1_condition == rules.SCH1_STATUTORY_PURPOSES
     assert override.dpa_schedule1_condition == rules.SCH1_SAFEGUARDING

@@ -32,7 +32,7 @@ def _health_section(client, user):
     html = client.get("/").content.decode()
     if "Health provision for your agreement" not in html:
         return None
-    return html[html.index("Health provision for your agreement"):]
+    return html[html.index("Health provision for your agreement") :]
 
 
 def test_the_health_adviser_sees_the_case_and_follows_the_link_to_agree(client, drafting):

@@ -62,7 +62,9 @@ def test_PLAN_B_F():
     assert not results["PLAN-B-F"].passed
     assert "Difficulty with attention" in results["PLAN-B-F"].message
     # Provision in G does not count for a need in B.
-    health = replace(PROVISION, key="G1", section="G", need_keys=frozenset({"B2"}), health_agreed=True)
+    health = replace(
+        PROVISION, key="G1", section="G", need_keys=frozenset({"B2"}), health_agreed=True
+    )
     assert "PLAN-B-F" in codes(replace(facts, provisions=(PROVISION, health)), Stage.DRAFT)
     # A need in C does not need provision in F.
     c_need = NeedFact(key="C1", section="C", text="Hypermobility")
@@ -84,19 +86,31 @@ def test_PLAN_F_QUANTIFIED(change, gap):
     """Every provision in section F says what, who provides it, how often and for how long."""
     provision = replace(PROVISION, **change)
     assert not is_quantified(provision) and gap in quantification_gaps(provision)
-    result = next(r for r in plan_checks(replace(VALID, provisions=(provision,)), Stage.DRAFT) if r.check.code == "PLAN-F-QUANTIFIED")
+    result = next(
+        r
+        for r in plan_checks(replace(VALID, provisions=(provision,)), Stage.DRAFT)
+        if r.check.code == "PLAN-F-QUANTIFIED"
+    )
     assert not result.passed and gap in result.message
 
 
 def test_PLAN_F_QUANTIFIED_applies_to_section_f_only():
-    loose = replace(PROVISION, key="H2.1", section="H2", who="", frequency_count=None, need_keys=frozenset())
-    assert "PLAN-F-QUANTIFIED" not in codes(replace(VALID, provisions=(PROVISION, loose)), Stage.DRAFT)
+    loose = replace(
+        PROVISION, key="H2.1", section="H2", who="", frequency_count=None, need_keys=frozenset()
+    )
+    assert "PLAN-F-QUANTIFIED" not in codes(
+        replace(VALID, provisions=(PROVISION, loose)), Stage.DRAFT
+    )
 
 
 def test_PLAN_F_LINKED():
     """Every provision in section F says which need it meets and which outcome it serves."""
     unlinked = replace(PROVISION, need_keys=frozenset(), outcome_keys=frozenset({"E9"}))
-    result = next(r for r in plan_checks(replace(VALID, provisions=(unlinked, PROVISION)), Stage.DRAFT) if r.check.code == "PLAN-F-LINKED")
+    result = next(
+        r
+        for r in plan_checks(replace(VALID, provisions=(unlinked, PROVISION)), Stage.DRAFT)
+        if r.check.code == "PLAN-F-LINKED"
+    )
     assert not result.passed and "the need it meets and the outcome it serves" in result.message
 
 
@@ -120,7 +134,13 @@ def test_PLAN_I_DRAFT():
     """Section I is empty in a draft plan: no school, college or type of setting is named."""
     assert codes(replace(VALID, placement_type="Special school"), Stage.DRAFT) == {"PLAN-I-DRAFT"}
     # The same entry is fine in the final plan.
-    assert codes(replace(VALID, placement_type="Special school", placement_named="Oak School"), Stage.FINAL) == set()
+    assert (
+        codes(
+            replace(VALID, placement_type="Special school", placement_named="Oak School"),
+            Stage.FINAL,
+        )
+        == set()
+    )
 
 
 def test_PLAN_I_FINAL():
@@ -143,7 +163,11 @@ def test_advice_is_read_as_needs_outcomes_and_quantified_provision():
     kinds = [c.kind for c in candidates]
     assert kinds == ["need", "outcome", "provision", "provision", "need"]
     therapy = candidates[2]
-    assert (therapy.frequency_count, therapy.frequency_period, therapy.session_minutes) == (2, "WEEK", 30)
+    assert (therapy.frequency_count, therapy.frequency_period, therapy.session_minutes) == (
+        2,
+        "WEEK",
+        30,
+    )
     assert therapy.who == "Speech and language therapist"
     daily = candidates[3]
     assert (daily.frequency_count, daily.frequency_period, daily.session_minutes) == (1, "DAY", 15)
@@ -160,7 +184,9 @@ def _result(facts: PlanFacts, code: str, stage: Stage = Stage.DRAFT):
 
 @pytest.mark.parametrize("stage", [Stage.DRAFT, Stage.FINAL])
 def test_an_empty_plan_fails_every_check_that_needs_content(stage):
-    empty = replace(PlanFacts(), placement_named="Riverside Primary" if stage == Stage.FINAL else "")
+    empty = replace(
+        PlanFacts(), placement_named="Riverside Primary" if stage == Stage.FINAL else ""
+    )
     results = {r.check.code: r for r in plan_checks(empty, stage)}
     for code, missing in [
         ("PLAN-B-LISTED", "Add at least one need to section B."),

@@ -43,8 +43,16 @@ def test_for_how_long_gives_the_start_and_the_end_or_review_date(words, ends_on)
 
 @pytest.mark.parametrize(
     "words",
-    ["", "  ", "as needed", "20 minutes", "half a month", "until 1 January 2020", "until 31 February 2027",
-     "until the end of the summer term"],
+    [
+        "",
+        "  ",
+        "as needed",
+        "20 minutes",
+        "half a month",
+        "until 1 January 2020",
+        "until 31 February 2027",
+        "until the end of the summer term",
+    ],
 )
 def test_words_that_are_not_a_length_of_time_give_no_dates(words):
     assert provision_period(words, starts_on=START, review_on=REVIEW) is None
@@ -52,14 +60,17 @@ def test_words_that_are_not_a_length_of_time_give_no_dates(words):
 
 def test_a_length_of_time_is_found_inside_a_sentence_but_minutes_are_not():
     assert find_duration("Coaching twice a week for 15 minutes for 12 weeks") == "for 12 weeks"
-    assert find_duration("Provision: speech therapy; twice a week; Until the first annual review") == (
-        "Until the first annual review"
-    )
+    assert find_duration(
+        "Provision: speech therapy; twice a week; Until the first annual review"
+    ) == ("Until the first annual review")
     assert find_duration("Memory training 3 times a week for 20 minutes") == ""
 
 
 def test_a_suggested_outcome_says_by_when_from_its_words_or_its_provision():
-    assert outcome_by_when("By the end of Year 5, follows a two-step instruction") == "By the end of Year 5"
+    assert (
+        outcome_by_when("By the end of Year 5, follows a two-step instruction")
+        == "By the end of Year 5"
+    )
     assert outcome_by_when("Reads independently", ends_on=date(2028, 2, 5)) == "By 5 February 2028"
     assert outcome_by_when("Reads independently") == ""
 

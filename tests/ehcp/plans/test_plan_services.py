@@ -34,7 +34,9 @@ DAY = timedelta(days=1)
 
 def issue_draft(walk):
     on = walk.when.draft_on
-    return services.plan_draft_issue(case=walk.case, issued_on=on, by=walk.cast.caseworker, today=on)
+    return services.plan_draft_issue(
+        case=walk.case, issued_on=on, by=walk.cast.caseworker, today=on
+    )
 
 
 def test_draft_issue_is_refused_with_every_failed_check_when_there_is_no_plan(drafting):
@@ -46,12 +48,23 @@ def test_draft_issue_is_refused_with_every_failed_check_when_there_is_no_plan(dr
     assert db_state() == before
 
 
-def test_draft_issue_is_refused_when_a_need_has_no_provision_and_provision_is_not_quantified(drafting, plan, cast):
-    services.need_save(plan=plan, section="B", text="Difficulty with attention in class", by=cast.caseworker)
+def test_draft_issue_is_refused_when_a_need_has_no_provision_and_provision_is_not_quantified(
+    drafting, plan, cast
+):
+    services.need_save(
+        plan=plan, section="B", text="Difficulty with attention in class", by=cast.caseworker
+    )
     provision = plan.provisions.get()
     services.provision_save(
-        plan=plan, provision=provision, section="F", what=provision.what, who="", frequency_count=None,
-        needs=list(provision.needs.all()), outcomes=list(provision.outcomes.all()), by=cast.caseworker,
+        plan=plan,
+        provision=provision,
+        section="F",
+        what=provision.what,
+        who="",
+        frequency_count=None,
+        needs=list(provision.needs.all()),
+        outcomes=list(provision.outcomes.all()),
+        by=cast.caseworker,
     )
     with pytest.raises(CaseRuleError) as refused:
         issue_draft(drafting)
@@ -63,7 +76,9 @@ def test_draft_issue_is_refused_when_a_need_has_no_provision_and_provision_is_no
 
 
 def test_draft_issue_is_refused_when_section_i_is_filled_in(drafting, plan, cast):
-    services.plan_details_update(plan=plan, views="", placement_type="Special school", personal_budget="", by=cast.caseworker)
+    services.plan_details_update(
+        plan=plan, views="", placement_type="Special school", personal_budget="", by=cast.caseworker
+    )
     with pytest.raises(CaseRuleError, match="Section I is empty in a draft plan"):
         issue_draft(drafting)
 
@@ -78,7 +93,11 @@ def test_draft_issue_freezes_the_plan_as_version_1_and_renders_it_with_its_lette
     documents = {d.kind: d for d in PlanDocument.objects.filter(case=drafting.case)}
     assert set(documents) == {DocumentKind.DRAFT_PLAN, DocumentKind.DRAFT_LETTER}
     draft = documents[DocumentKind.DRAFT_PLAN]
-    assert draft.version == 1 and draft.issued_by == cast.caseworker and draft.issued_on == drafting.when.draft_on
+    assert (
+        draft.version == 1
+        and draft.issued_by == cast.caseworker
+        and draft.issued_on == drafting.when.draft_on
+    )
     assert draft.content["sections"]["B"][0]["text"].startswith("Zephyrine has")
     assert draft.content["sections"]["I"] == {"type": "", "name": ""}
     with draft.file.open("rb") as handle:
@@ -113,9 +132,14 @@ def test_an_issued_document_is_never_changed_and_a_later_change_makes_a_new_vers
 
     # The working copy goes on changing after the draft; the issued version does not.
     need = plan.needs.get()
-    services.need_save(plan=plan, need=need, section="B", text="Changed after the draft", by=cast.caseworker)
+    services.need_save(
+        plan=plan, need=need, section="B", text="Changed after the draft", by=cast.caseworker
+    )
     draft.refresh_from_db()
-    assert draft.content == frozen and draft.content["sections"]["B"][0]["text"] != "Changed after the draft"
+    assert (
+        draft.content == frozen
+        and draft.content["sections"]["B"][0]["text"] != "Changed after the draft"
+    )
 
     drafting.record_comments()
     drafting.reply_to_consultation()
@@ -139,9 +163,17 @@ def test_final_issue_is_refused_until_health_provision_is_agreed_by_the_health_b
     need = plan.needs.get()
     outcome = plan.outcomes.get()
     physio = services.provision_save(
-        plan=plan, section="G", what="Physiotherapy programme", who="Physiotherapist", frequency_count=1,
-        frequency_period="MONTH", session_minutes=45, ends_on=drafting.when.draft_on + 365 * DAY,
-        needs=[need], outcomes=[outcome], by=cast.caseworker,
+        plan=plan,
+        section="G",
+        what="Physiotherapy programme",
+        who="Physiotherapist",
+        frequency_count=1,
+        frequency_period="MONTH",
+        session_minutes=45,
+        ends_on=drafting.when.draft_on + 365 * DAY,
+        needs=[need],
+        outcomes=[outcome],
+        by=cast.caseworker,
     )
     with pytest.raises(CaseRuleError, match="has not been agreed by the health body"):
         issue_draft(drafting)
@@ -150,14 +182,26 @@ def test_final_issue_is_refused_until_health_provision_is_agreed_by_the_health_b
     on = drafting.when.draft_on
     services.provision_health_agree(provision=physio, agreed_on=on, by=health_adviser, today=on)
     physio.refresh_from_db()
-    assert physio.health_agreed_by == health_adviser and physio.health_agreement_source == "HEALTH_BODY"
+    assert (
+        physio.health_agreed_by == health_adviser
+        and physio.health_agreement_source == "HEALTH_BODY"
+    )
     drafting.issue_draft()
 
     # Changing what the provision is clears the agreement; the final plan then waits for it.
     services.provision_save(
-        plan=plan, provision=physio, section="G", what="Physiotherapy programme, twice a month", who="Physiotherapist",
-        frequency_count=2, frequency_period="MONTH", session_minutes=45, ends_on=physio.ends_on,
-        needs=[need], outcomes=[outcome], by=cast.caseworker,
+        plan=plan,
+        provision=physio,
+        section="G",
+        what="Physiotherapy programme, twice a month",
+        who="Physiotherapist",
+        frequency_count=2,
+        frequency_period="MONTH",
+        session_minutes=45,
+        ends_on=physio.ends_on,
+        needs=[need],
+        outcomes=[outcome],
+        by=cast.caseworker,
     )
     physio.refresh_from_db()
     assert not physio.health_agreed
@@ -168,24 +212,38 @@ def test_final_issue_is_refused_until_health_provision_is_agreed_by_the_health_b
 
     # The council records the health body's written agreement instead: it must say where it is.
     with pytest.raises(CaseRuleError, match="written agreement"):
-        services.provision_health_agree(provision=physio, agreed_on=on, by=cast.caseworker, today=on)
+        services.provision_health_agree(
+            provision=physio, agreed_on=on, by=cast.caseworker, today=on
+        )
     services.provision_health_agree(
-        provision=physio, agreed_on=on, note="Email from the ICB, 3 May", by=cast.caseworker, today=on
+        provision=physio,
+        agreed_on=on,
+        note="Email from the ICB, 3 May",
+        by=cast.caseworker,
+        today=on,
     )
     assert drafting.issue_final().status == CaseStatus.FINAL_ISSUED
 
 
-def test_only_the_health_body_or_the_council_may_agree_health_provision(cast, drafting, plan, senco, outsider):
-    physio = services.provision_save(plan=plan, section="G", what="Physiotherapy", by=cast.caseworker)
+def test_only_the_health_body_or_the_council_may_agree_health_provision(
+    cast, drafting, plan, senco, outsider
+):
+    physio = services.provision_save(
+        plan=plan, section="G", what="Physiotherapy", by=cast.caseworker
+    )
     on = drafting.when.draft_on
     for person in (senco, outsider):
         with pytest.raises(CaseRuleError, match="Only the health body"):
-            services.provision_health_agree(provision=physio, agreed_on=on, note="x", by=person, today=on)
+            services.provision_health_agree(
+                provision=physio, agreed_on=on, note="x", by=person, today=on
+            )
 
 
 def test_every_edit_is_kept_with_who_made_it(cast, drafting, plan, manager):
     need = plan.needs.get()
-    services.need_save(plan=plan, need=need, section="B", text="Reading difficulties (updated)", by=manager)
+    services.need_save(
+        plan=plan, need=need, section="B", text="Reading difficulties (updated)", by=manager
+    )
     services.entry_remove(entry=need, by=manager)
     history = list(need.history.order_by("history_date", "history_id"))
     assert [h.history_type for h in history] == ["+", "~", "~"]
@@ -204,10 +262,14 @@ def test_every_edit_is_kept_with_who_made_it(cast, drafting, plan, manager):
 
 
 def test_links_must_come_from_the_same_plan(cast, drafting, plan, case_at):
-    other = case_at(CaseStatus.ASSESSING, when=Calendar(received_on=drafting.when.received_on + DAY))
+    other = case_at(
+        CaseStatus.ASSESSING, when=Calendar(received_on=drafting.when.received_on + DAY)
+    )
     other_plan = services.plan_get_or_create(case=other, by=cast.caseworker)
     with pytest.raises(CaseRuleError, match="Choose needs from this plan"):
-        services.outcome_save(plan=other_plan, text="An outcome", needs=[plan.needs.get()], by=cast.caseworker)
+        services.outcome_save(
+            plan=other_plan, text="An outcome", needs=[plan.needs.get()], by=cast.caseworker
+        )
 
 
 def test_only_the_councils_sen_team_edits_the_plan(drafting, plan, health_adviser, outsider):
@@ -232,33 +294,54 @@ def test_suggestions_from_the_advice_are_accepted_edited_or_dropped(cast, drafti
     entries = list(health_advice.entries.all())
     assert entries
     for item in entries:
-        model = {"NEED": PlanNeed, "OUTCOME": PlanOutcome, "PROVISION": PlanProvision}.get(item.kind)
+        model = {"NEED": PlanNeed, "OUTCOME": PlanOutcome, "PROVISION": PlanProvision}.get(
+            item.kind
+        )
         if model is not None:
-            assert model.objects.get(source_key=f"entry:{item.public_id}").status == PlanEntryStatus.SUGGESTED
+            assert (
+                model.objects.get(source_key=f"entry:{item.public_id}").status
+                == PlanEntryStatus.SUGGESTED
+            )
     for item in (e for e in entries if e.kind == "PROVISION"):
         suggestion = PlanProvision.objects.get(source_key=f"entry:{item.public_id}")
         assert (suggestion.who, suggestion.frequency_count) == (item.who, item.frequency_count)
-        assert {n.text for n in suggestion.needs.all()} | {o.text for o in suggestion.outcomes.all()} == {
-            link.text for link in item.links.all()
-        }
+        assert {n.text for n in suggestion.needs.all()} | {
+            o.text for o in suggestion.outcomes.all()
+        } == {link.text for link in item.links.all()}
     suggested = PlanProvision.objects.get(plan=plan, what__startswith="Memory training")
     assert suggested.status == PlanEntryStatus.SUGGESTED
-    assert (suggested.frequency_count, suggested.frequency_period, suggested.session_minutes) == (3, "WEEK", 20)
+    assert (suggested.frequency_count, suggested.frequency_period, suggested.session_minutes) == (
+        3,
+        "WEEK",
+        20,
+    )
     assert list(suggested.advice.all()) == [advice]
     need = PlanNeed.objects.get(plan=plan, text__startswith="Zephyrine finds it hard")
     assert list(suggested.needs.all()) == [need]
     # Suggestions are not in the plan, so not in what is checked or issued.
     content = plan_selectors.plan_content(
-        plan_selectors.plan_with_entries(plan), case=drafting.case, advice=plan_selectors.case_advice(drafting.case),
+        plan_selectors.plan_with_entries(plan),
+        case=drafting.case,
+        advice=plan_selectors.case_advice(drafting.case),
         plan_date=drafting.when.draft_on,
     )
     assert not any("Memory training" in row["what"] for row in content["sections"]["F"])
 
     services.suggestion_accept(entry=need, by=cast.caseworker)
     services.provision_save(
-        plan=plan, provision=suggested, section="F", what=suggested.what, who="Teaching assistant",
-        frequency_count=3, frequency_period="WEEK", session_minutes=20, ends_on=drafting.when.draft_on + 300 * DAY,
-        needs=[need], outcomes=list(suggested.outcomes.all()), advice=[advice], by=cast.caseworker,
+        plan=plan,
+        provision=suggested,
+        section="F",
+        what=suggested.what,
+        who="Teaching assistant",
+        frequency_count=3,
+        frequency_period="WEEK",
+        session_minutes=20,
+        ends_on=drafting.when.draft_on + 300 * DAY,
+        needs=[need],
+        outcomes=list(suggested.outcomes.all()),
+        advice=[advice],
+        by=cast.caseworker,
     )
     outcome = suggested.outcomes.get()
     services.entry_remove(entry=outcome, by=cast.caseworker)
@@ -270,7 +353,9 @@ def test_suggestions_from_the_advice_are_accepted_edited_or_dropped(cast, drafti
     assert services.plan_fill_from_advice(case=drafting.case, by=cast.caseworker) == 0
 
 
-def test_refusal_and_not_issuing_letters_are_queued_with_the_decision(walk, case_at, django_capture_on_commit_callbacks):
+def test_refusal_and_not_issuing_letters_are_queued_with_the_decision(
+    walk, case_at, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         walk.to(CaseStatus.REFUSED)
     render = DocumentRender.objects.get(case=walk.case)
@@ -281,11 +366,15 @@ def test_refusal_and_not_issuing_letters_are_queued_with_the_decision(walk, case
     assert render.content["appeal_by"] == deadlines.appeal_deadline(decided).isoformat()
     assert callbacks  # rendered after the commit
 
-    not_issued = case_at(CaseStatus.NOT_ISSUED, when=Calendar(received_on=walk.when.received_on + DAY))
+    not_issued = case_at(
+        CaseStatus.NOT_ISSUED, when=Calendar(received_on=walk.when.received_on + DAY)
+    )
     assert DocumentRender.objects.get(case=not_issued).kind == DocumentKind.NOT_ISSUING_LETTER
 
 
-def test_a_failed_render_is_kept_and_retried(cast, drafting, plan, django_capture_on_commit_callbacks):
+def test_a_failed_render_is_kept_and_retried(
+    cast, drafting, plan, django_capture_on_commit_callbacks
+):
     with mock.patch("ehcp.documents.render_pdf", side_effect=OSError("no fonts")):
         with django_capture_on_commit_callbacks(execute=True):
             issue_draft(drafting)
@@ -299,7 +388,9 @@ def test_a_failed_render_is_kept_and_retried(cast, drafting, plan, django_captur
 
 
 @override_settings(CELERY_TASK_ALWAYS_EAGER=False)
-def test_rendering_goes_to_the_background_worker_when_there_is_one(drafting, plan, django_capture_on_commit_callbacks):
+def test_rendering_goes_to_the_background_worker_when_there_is_one(
+    drafting, plan, django_capture_on_commit_callbacks
+):
     with mock.patch("ehcp.tasks.document_render_task.delay") as delay:
         with django_capture_on_commit_callbacks(execute=True):
             issue_draft(drafting)
@@ -315,7 +406,9 @@ def test_nothing_is_queued_when_the_issue_is_refused(drafting):
     assert not DocumentRender.objects.exists()
 
 
-def test_a_download_is_recorded_and_a_changed_file_is_refused(cast, drafting, plan, senco, django_capture_on_commit_callbacks):
+def test_a_download_is_recorded_and_a_changed_file_is_refused(
+    cast, drafting, plan, senco, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         issue_draft(drafting)
     draft = PlanDocument.objects.get(kind=DocumentKind.DRAFT_PLAN)
@@ -353,13 +446,25 @@ def test_suggestions_come_only_from_accepted_advice_with_section_a_and_dates_fil
             EntryInput("NEED", "C", "Wakes most nights and is tired in class"),
             EntryInput("OUTCOME", "E", "Sleeps through on most nights"),
             EntryInput(
-                "PROVISION", "G", "Sleep programme with the family", who="Community nurse",
-                frequency_count=1, frequency_period="MONTH", session_minutes=45, duration="for 12 weeks",
+                "PROVISION",
+                "G",
+                "Sleep programme with the family",
+                who="Community nurse",
+                frequency_count=1,
+                frequency_period="MONTH",
+                session_minutes=45,
+                duration="for 12 weeks",
                 links=(0, 1),
             ),
             EntryInput(
-                "PROVISION", "G", "Sensory diet advice to school", who="Occupational therapist",
-                frequency_count=1, frequency_period="TERM", session_minutes=60, duration="as long as it helps",
+                "PROVISION",
+                "G",
+                "Sensory diet advice to school",
+                who="Occupational therapist",
+                frequency_count=1,
+                frequency_period="TERM",
+                session_minutes=60,
+                duration="as long as it helps",
                 links=(0,),
             ),
         ],
@@ -379,8 +484,13 @@ def test_suggestions_come_only_from_accepted_advice_with_section_a_and_dates_fil
     for model in (PlanNeed, PlanOutcome, PlanProvision):
         assert not model.objects.filter(plan=plan, advice=psychology).exists()
     # Section A: the family's views and interests, as they wrote them, one paragraph each.
-    assert plan.views == "Zephyrine loves drawing and wants to be a vet.\n\nWe want her to feel safe at school."
-    assert plan.history.first().history_change_reason == "Section A filled in from the family's views"
+    assert (
+        plan.views
+        == "Zephyrine loves drawing and wants to be a vet.\n\nWe want her to feel safe at school."
+    )
+    assert (
+        plan.history.first().history_change_reason == "Section A filled in from the family's views"
+    )
     assert plan.history.first().history_user == cast.caseworker
     # "For how long" becomes the provision's start and end dates, counted from the final plan's date.
     starts = max(case.final_plan_due_on, today)
@@ -397,11 +507,18 @@ def test_suggestions_come_only_from_accepted_advice_with_section_a_and_dates_fil
 
     # Once the caseworker accepts the psychology advice, it is suggested too; section A, which
     # the caseworker has since changed, is left as they wrote it.
-    services.plan_details_update(plan=plan, views="In her words: I like horses.", placement_type="",
-                                 personal_budget="", by=cast.caseworker)
+    services.plan_details_update(
+        plan=plan,
+        views="In her words: I like horses.",
+        placement_type="",
+        personal_budget="",
+        by=cast.caseworker,
+    )
     walk.review_advice(AdviceKind.PSYCHOLOGICAL)
     assert services.plan_fill_from_advice(case=case, by=cast.caseworker, today=today) == 3
-    assert PlanNeed.objects.filter(plan=plan, advice=psychology, status=PlanEntryStatus.SUGGESTED).exists()
+    assert PlanNeed.objects.filter(
+        plan=plan, advice=psychology, status=PlanEntryStatus.SUGGESTED
+    ).exists()
     plan.refresh_from_db()
     assert plan.views == "In her words: I like horses."
 

@@ -53,24 +53,44 @@ def test_writing_the_plan_through_the_pages_until_the_checks_pass(client, drafti
     page = client.get(url("overview", case)).content.decode()
     assert 'data-check="PLAN-B-LISTED" data-passed="no"' in page
 
-    response = client.post(url("need-new", case), {"section": "B", "text": "Finds reading and spelling very hard", "need_code": "SPLD"})
+    response = client.post(
+        url("need-new", case),
+        {"section": "B", "text": "Finds reading and spelling very hard", "need_code": "SPLD"},
+    )
     assert response.status_code == 302
     need = PlanNeed.objects.get()
-    client.post(url("outcome-new", case), {"text": "Reads a short book independently", "by_when": "End of Year 5", "needs": [need.pk]})
+    client.post(
+        url("outcome-new", case),
+        {
+            "text": "Reads a short book independently",
+            "by_when": "End of Year 5",
+            "needs": [need.pk],
+        },
+    )
     outcome = PlanOutcome.objects.get()
 
     # A provision form with half a frequency shows the service's message in the error summary.
-    bad = client.post(url("provision-new", case), {"section": "F", "what": "Phonics", "frequency_count": "3"})
+    bad = client.post(
+        url("provision-new", case), {"section": "F", "what": "Phonics", "frequency_count": "3"}
+    )
     assert bad.status_code == 200
-    assert "There is a problem" in bad.content.decode() and "Enter how often" in bad.content.decode()
+    assert (
+        "There is a problem" in bad.content.decode() and "Enter how often" in bad.content.decode()
+    )
     assert not PlanProvision.objects.exists()
 
     response = client.post(
         url("provision-new", case),
         {
-            "section": "F", "what": "Daily phonics in a small group", "who": "Teaching assistant trained in the programme",
-            "frequency_count": "5", "frequency_period": "WEEK", "session_minutes": "20",
-            **d(drafting.when.draft_on + 300 * DAY, "ends_on"), "needs": [need.pk], "outcomes": [outcome.pk],
+            "section": "F",
+            "what": "Daily phonics in a small group",
+            "who": "Teaching assistant trained in the programme",
+            "frequency_count": "5",
+            "frequency_period": "WEEK",
+            "session_minutes": "20",
+            **d(drafting.when.draft_on + 300 * DAY, "ends_on"),
+            "needs": [need.pk],
+            "outcomes": [outcome.pk],
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -102,7 +122,9 @@ def test_the_draft_task_shows_the_failed_checks(client, drafting, cast):
 def test_suggestions_are_accepted_and_dropped_from_the_page(client, drafting, cast):
     advice = drafting.advice_request("PSYCHOLOGICAL")
     advice.entries.all().delete()  # advice without structured entries is read from its text
-    type(advice).objects.filter(pk=advice.pk).update(summary="Struggles to start tasks without adult help.\nCoaching 2 times a week for 15 minutes.")
+    type(advice).objects.filter(pk=advice.pk).update(
+        summary="Struggles to start tasks without adult help.\nCoaching 2 times a week for 15 minutes."
+    )
     case = drafting.case
     client.force_login(cast.caseworker)
     assert client.post(url("suggest", case)).status_code == 302
@@ -117,12 +139,16 @@ def test_suggestions_are_accepted_and_dropped_from_the_page(client, drafting, ca
     assert (need.status, provision.status) == ("ACCEPTED", "DROPPED")
 
 
-def test_history_and_compare_show_who_changed_what(client, drafting, plan, cast, manager, django_capture_on_commit_callbacks):
+def test_history_and_compare_show_who_changed_what(
+    client, drafting, plan, cast, manager, django_capture_on_commit_callbacks
+):
     case = drafting.case
     with django_capture_on_commit_callbacks(execute=True):
         drafting.issue_draft()
     need = plan.needs.get()
-    services.need_save(plan=plan, need=need, section="B", text="Needs changed after the draft", by=manager)
+    services.need_save(
+        plan=plan, need=need, section="B", text="Needs changed after the draft", by=manager
+    )
     client.force_login(cast.caseworker)
     history = client.get(url("history", case)).content.decode()
     assert manager.get_full_name() in history and "Needs changed after the draft" in history
@@ -148,9 +174,12 @@ def test_documents_are_downloaded_by_those_who_may_see_the_case_and_each_downloa
         response = client.get(url("document-download", case, draft.public_id))
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         assert response.content.startswith(b"%PDF")
-        assert "Quillfeather" not in response["Content-Disposition"]  # no personal details in the name
+        assert (
+            "Quillfeather" not in response["Content-Disposition"]
+        )  # no personal details in the name
     assert list(DocumentDownload.objects.order_by("pk").values_list("user", flat=True)) == [
-        cast.caseworker.pk, cast.health_adviser.pk
+        cast.caseworker.pk,
+        cast.health_adviser.pk,
     ]
     client.force_login(cast.outsider)
     assert client.get(url("document-download", case, draft.public_id)).status_code == 404
@@ -159,13 +188,18 @@ def test_documents_are_downloaded_by_those_who_may_see_the_case_and_each_downloa
 
 def test_the_health_body_agrees_health_provision_from_its_page(client, drafting, plan, cast):
     case = drafting.case
-    provision = services.provision_save(plan=plan, section="G", what="Speech and language therapy review", by=cast.caseworker)
+    provision = services.provision_save(
+        plan=plan, section="G", what="Speech and language therapy review", by=cast.caseworker
+    )
     client.force_login(cast.health_adviser)
     page = client.get(url("documents", case)).content.decode()
     assert "Health provision for your agreement" in page
     with time_machine.travel(drafting.when.draft_on):
         client.force_login(cast.health_adviser)
-        response = client.post(url("provision-agree", case, provision.public_id), d(drafting.when.draft_on, "agreed_on"))
+        response = client.post(
+            url("provision-agree", case, provision.public_id),
+            d(drafting.when.draft_on, "agreed_on"),
+        )
     assert response.status_code == 302, response.content.decode()[:2000]
     provision.refresh_from_db()
     assert provision.health_agreed_by == cast.health_adviser
@@ -175,15 +209,29 @@ def test_the_health_body_agrees_health_provision_from_its_page(client, drafting,
 
 def _add_entries(plan, cast, n):
     for i in range(n):
-        need = services.need_save(plan=plan, section="B", text=f"Need number {i}", by=cast.caseworker)
-        outcome = services.outcome_save(plan=plan, text=f"Outcome {i}", needs=[need], by=cast.caseworker)
+        need = services.need_save(
+            plan=plan, section="B", text=f"Need number {i}", by=cast.caseworker
+        )
+        outcome = services.outcome_save(
+            plan=plan, text=f"Outcome {i}", needs=[need], by=cast.caseworker
+        )
         services.provision_save(
-            plan=plan, section="F" if i % 2 else "G", what=f"Provision {i}", who="TA", frequency_count=2,
-            frequency_period="WEEK", session_minutes=30, needs=[need], outcomes=[outcome], by=cast.caseworker,
+            plan=plan,
+            section="F" if i % 2 else "G",
+            what=f"Provision {i}",
+            who="TA",
+            frequency_count=2,
+            frequency_period="WEEK",
+            session_minutes=30,
+            needs=[need],
+            outcomes=[outcome],
+            by=cast.caseworker,
         )
 
 
-def test_the_plan_page_reads_the_same_number_of_queries_however_many_entries(client, drafting, plan, cast):
+def test_the_plan_page_reads_the_same_number_of_queries_however_many_entries(
+    client, drafting, plan, cast
+):
     case = drafting.case
     client.force_login(cast.caseworker)
 
@@ -217,7 +265,9 @@ def test_a_final_plan_naming_the_setting_is_withheld_where_whereabouts_are_prote
     assert "Draft EHC plan" in page and "Final EHC plan" not in page
     assert client.get(url("document-download", case, final.public_id)).status_code == 404
     assert client.get(url("document-download", case, draft.public_id)).status_code == 200
-    client.force_login(cast.caseworker)  # the council's caseworker has no whereabouts permission either
+    client.force_login(
+        cast.caseworker
+    )  # the council's caseworker has no whereabouts permission either
     overview = client.get(url("overview", case)).content.decode()
     assert cast.school.name not in overview
 
@@ -226,7 +276,15 @@ def test_opening_the_editor_changes_nothing_until_something_is_saved(client, dra
     from ehcp.models import Plan
 
     client.force_login(cast.caseworker)
-    for name in ("details", "need-new", "outcome-new", "provision-new", "overview", "history", "compare"):
+    for name in (
+        "details",
+        "need-new",
+        "outcome-new",
+        "provision-new",
+        "overview",
+        "history",
+        "compare",
+    ):
         assert client.get(url(name, drafting.case)).status_code == 200, name
     assert not Plan.objects.exists()
 
@@ -234,7 +292,9 @@ def test_opening_the_editor_changes_nothing_until_something_is_saved(client, dra
 def _sources(page: str) -> list[str]:
     import re
 
-    return [" ".join(cell.split()) for cell in re.findall(r'data-test="source">(.*?)</td>', page, re.S)]
+    return [
+        " ".join(cell.split()) for cell in re.findall(r'data-test="source">(.*?)</td>', page, re.S)
+    ]
 
 
 def test_each_suggestion_says_which_advice_agency_and_adviser_it_came_from(client, cast):
@@ -250,15 +310,21 @@ def test_each_suggestion_says_which_advice_agency_and_adviser_it_came_from(clien
     senco = cast.senco.get_full_name() or cast.senco.username
     assert f"Medical advice from {cast.health.name} ({health})" in sources
     assert f"Educational advice from {cast.school.name} ({senco})" in sources
-    assert len(sources) == PlanNeed.objects.filter(status="SUGGESTED").count() + PlanOutcome.objects.filter(
-        status="SUGGESTED"
-    ).count() + PlanProvision.objects.filter(status="SUGGESTED").count()
+    assert (
+        len(sources)
+        == PlanNeed.objects.filter(status="SUGGESTED").count()
+        + PlanOutcome.objects.filter(status="SUGGESTED").count()
+        + PlanProvision.objects.filter(status="SUGGESTED").count()
+    )
 
     # A protected child's school is not named, nor its adviser, to a caseworker who may not see
     # the child's whereabouts.
     type(case.child).objects.filter(pk=case.child_id).update(protected_whereabouts=True)
     sources = _sources(client.get(url("overview", case)).content.decode())
-    assert "Educational advice from a school or setting (name withheld: protected whereabouts)" in sources
+    assert (
+        "Educational advice from a school or setting (name withheld: protected whereabouts)"
+        in sources
+    )
     assert not any(cast.school.name in s or senco in s for s in sources)
     assert f"Medical advice from {cast.health.name} ({health})" in sources
 
@@ -274,14 +340,18 @@ def test_section_a_starts_from_the_familys_views_and_stays_editable(client, draf
     assert "Section A is filled in from the family&#x27;s views" in page
     assert expected in page.split('name="views"')[1].split("</textarea>")[0]
     assert not Plan.objects.exists()  # shown, not saved, until the caseworker saves
-    response = client.post(url("details", case), {"views": "My own words", "placement_type": "", "personal_budget": ""})
+    response = client.post(
+        url("details", case), {"views": "My own words", "placement_type": "", "personal_budget": ""}
+    )
     assert response.status_code == 302
     assert Plan.objects.get().views == "My own words"
     page = client.get(url("details", case)).content.decode()
     assert "My own words" in page and "Section A is filled in" not in page
 
 
-def test_the_plan_is_previewed_as_a_pdf_marked_preview_and_nothing_is_stored(client, drafting, plan, cast):
+def test_the_plan_is_previewed_as_a_pdf_marked_preview_and_nothing_is_stored(
+    client, drafting, plan, cast
+):
     from ehcp.models import AccessEvent, DocumentRender
 
     from .conftest import flat, pdf_text
@@ -295,7 +365,10 @@ def test_the_plan_is_previewed_as_a_pdf_marked_preview_and_nothing_is_stored(cli
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "no-store" in response["Cache-Control"]
-    assert response["Content-Disposition"] == f'inline; filename="{case.reference}-draft-plan-preview.pdf"'
+    assert (
+        response["Content-Disposition"]
+        == f'inline; filename="{case.reference}-draft-plan-preview.pdf"'
+    )
     pages = pdf_text(response.content)
     text = flat(" ".join(pages))
     assert all("DRAFT PREVIEW" in page for page in pages)
@@ -304,11 +377,15 @@ def test_the_plan_is_previewed_as_a_pdf_marked_preview_and_nothing_is_stored(cli
     assert "Small-group teaching in literacy and communication" in text
     assert "By the first annual review" in text
     # Read-audited like the plan pages; never frozen or stored.
-    assert AccessEvent.objects.filter(case=case, what="document", user=cast.caseworker).count() == before + 1
+    assert (
+        AccessEvent.objects.filter(case=case, what="document", user=cast.caseworker).count()
+        == before + 1
+    )
     assert not PlanDocument.objects.exists() and not DocumentRender.objects.exists()
     # It shows the plan as it stands: a change is in the next preview.
-    services.plan_details_update(plan=plan, views="Loves trains", placement_type="", personal_budget="",
-                                 by=cast.caseworker)
+    services.plan_details_update(
+        plan=plan, views="Loves trains", placement_type="", personal_budget="", by=cast.caseworker
+    )
     assert "Loves trains" in flat(" ".join(pdf_text(client.get(url("preview", case)).content)))
 
 
@@ -321,10 +398,15 @@ def test_the_issue_draft_task_links_to_the_plan_and_its_preview(client, drafting
     client.force_login(cast.caseworker)
     page = client.get(f"/tasks/{task.public_id}/").content.decode()
     assert f'href="{url("overview", case)}">Check and change the plan</a>' in page
-    assert f'href="{url("preview", case)}">Preview the draft plan as it stands (PDF, not issued)</a>' in page
+    assert (
+        f'href="{url("preview", case)}">Preview the draft plan as it stands (PDF, not issued)</a>'
+        in page
+    )
 
 
-def test_the_plan_page_reads_the_same_number_of_queries_however_many_suggestions(client, drafting, cast):
+def test_the_plan_page_reads_the_same_number_of_queries_however_many_suggestions(
+    client, drafting, cast
+):
     from ehcp.models import AdviceRequest, PlanEntryStatus
 
     case = drafting.case
@@ -342,8 +424,11 @@ def test_the_plan_page_reads_the_same_number_of_queries_however_many_suggestions
 
     def suggest(n):
         for i in range(n):
-            for model, fields in ((PlanNeed, {"text": f"Need {i}"}), (PlanOutcome, {"text": f"Outcome {i}"}),
-                                  (PlanProvision, {"what": f"Provision {i}"})):
+            for model, fields in (
+                (PlanNeed, {"text": f"Need {i}"}),
+                (PlanOutcome, {"text": f"Outcome {i}"}),
+                (PlanProvision, {"what": f"Provision {i}"}),
+            ):
                 entry = model.objects.create(plan=plan, status=PlanEntryStatus.SUGGESTED, **fields)
                 entry.advice.set(advice[: 1 + i % len(advice)])
 

@@ -71,18 +71,102 @@ def d(text: str) -> date:
 # | draft recommended (98) | final (140)
 # ---------------------------------------------------------------------------------------------
 TABLE_A = {
-    "A1": ("Mon 12 Jan 2026", "Mon 23 Feb 2026", "Mon 06 Apr 2026", "Mon 04 May 2026", "Mon 20 Apr 2026", "Mon 01 Jun 2026"),  # noqa: E501
-    "A2": ("Tue 03 Feb 2026", "Tue 17 Mar 2026", "Tue 28 Apr 2026", "Tue 26 May 2026", "Tue 12 May 2026", "Tue 23 Jun 2026"),  # noqa: E501
-    "A3": ("Fri 13 Mar 2026", "Fri 24 Apr 2026", "Fri 05 Jun 2026", "Fri 03 Jul 2026", "Fri 19 Jun 2026", "Fri 31 Jul 2026"),  # noqa: E501
-    "A4": ("Wed 22 Apr 2026", "Wed 03 Jun 2026", "Wed 15 Jul 2026", "Wed 12 Aug 2026", "Wed 29 Jul 2026", "Wed 09 Sep 2026"),  # noqa: E501
-    "A5": ("Mon 01 Jun 2026", "Mon 13 Jul 2026", "Mon 24 Aug 2026", "Mon 21 Sep 2026", "Mon 07 Sep 2026", "Mon 19 Oct 2026"),  # noqa: E501
-    "A6-summer": ("Thu 23 Jul 2026", "Thu 03 Sep 2026", "Thu 15 Oct 2026", "Thu 12 Nov 2026", "Thu 29 Oct 2026", "Thu 10 Dec 2026"),  # noqa: E501
-    "A7": ("Mon 07 Sep 2026", "Mon 19 Oct 2026", "Mon 30 Nov 2026", "Mon 28 Dec 2026", "Mon 14 Dec 2026", "Mon 25 Jan 2027"),  # noqa: E501
-    "A8": ("Fri 16 Oct 2026", "Fri 27 Nov 2026", "Fri 08 Jan 2027", "Fri 05 Feb 2027", "Fri 22 Jan 2027", "Fri 05 Mar 2027"),  # noqa: E501
-    "A9-christmas": ("Wed 23 Dec 2026", "Wed 03 Feb 2027", "Wed 17 Mar 2027", "Wed 14 Apr 2027", "Wed 31 Mar 2027", "Wed 12 May 2027"),  # noqa: E501
-    "A10": ("Mon 01 Feb 2027", "Mon 15 Mar 2027", "Mon 26 Apr 2027", "Mon 24 May 2027", "Mon 10 May 2027", "Mon 21 Jun 2027"),  # noqa: E501
-    "A11": ("Tue 04 May 2027", "Tue 15 Jun 2027", "Tue 27 Jul 2027", "Tue 24 Aug 2027", "Tue 10 Aug 2027", "Tue 21 Sep 2027"),  # noqa: E501
-    "A12-summer": ("Fri 30 Jul 2027", "Fri 10 Sep 2027", "Fri 22 Oct 2027", "Fri 19 Nov 2027", "Fri 05 Nov 2027", "Fri 17 Dec 2027"),  # noqa: E501
+    "A1": (
+        "Mon 12 Jan 2026",
+        "Mon 23 Feb 2026",
+        "Mon 06 Apr 2026",
+        "Mon 04 May 2026",
+        "Mon 20 Apr 2026",
+        "Mon 01 Jun 2026",
+    ),  # noqa: E501
+    "A2": (
+        "Tue 03 Feb 2026",
+        "Tue 17 Mar 2026",
+        "Tue 28 Apr 2026",
+        "Tue 26 May 2026",
+        "Tue 12 May 2026",
+        "Tue 23 Jun 2026",
+    ),  # noqa: E501
+    "A3": (
+        "Fri 13 Mar 2026",
+        "Fri 24 Apr 2026",
+        "Fri 05 Jun 2026",
+        "Fri 03 Jul 2026",
+        "Fri 19 Jun 2026",
+        "Fri 31 Jul 2026",
+    ),  # noqa: E501
+    "A4": (
+        "Wed 22 Apr 2026",
+        "Wed 03 Jun 2026",
+        "Wed 15 Jul 2026",
+        "Wed 12 Aug 2026",
+        "Wed 29 Jul 2026",
+        "Wed 09 Sep 2026",
+    ),  # noqa: E501
+    "A5": (
+        "Mon 01 Jun 2026",
+        "Mon 13 Jul 2026",
+        "Mon 24 Aug 2026",
+        "Mon 21 Sep 2026",
+        "Mon 07 Sep 2026",
+        "Mon 19 Oct 2026",
+    ),  # noqa: E501
+    "A6-summer": (
+        "Thu 23 Jul 2026",
+        "Thu 03 Sep 2026",
+        "Thu 15 Oct 2026",
+        "Thu 12 Nov 2026",
+        "Thu 29 Oct 2026",
+        "Thu 10 Dec 2026",
+    ),  # noqa: E501
+    "A7": (
+        "Mon 07 Sep 2026",
+        "Mon 19 Oct 2026",
+        "Mon 30 Nov 2026",
+        "Mon 28 Dec 2026",
+        "Mon 14 Dec 2026",
+        "Mon 25 Jan 2027",
+    ),  # noqa: E501
+    "A8": (
+        "Fri 16 Oct 2026",
+        "Fri 27 Nov 2026",
+        "Fri 08 Jan 2027",
+        "Fri 05 Feb 2027",
+        "Fri 22 Jan 2027",
+        "Fri 05 Mar 2027",
+    ),  # noqa: E501
+    "A9-christmas": (
+        "Wed 23 Dec 2026",
+        "Wed 03 Feb 2027",
+        "Wed 17 Mar 2027",
+        "Wed 14 Apr 2027",
+        "Wed 31 Mar 2027",
+        "Wed 12 May 2027",
+    ),  # noqa: E501
+    "A10": (
+        "Mon 01 Feb 2027",
+        "Mon 15 Mar 2027",
+        "Mon 26 Apr 2027",
+        "Mon 24 May 2027",
+        "Mon 10 May 2027",
+        "Mon 21 Jun 2027",
+    ),  # noqa: E501
+    "A11": (
+        "Tue 04 May 2027",
+        "Tue 15 Jun 2027",
+        "Tue 27 Jul 2027",
+        "Tue 24 Aug 2027",
+        "Tue 10 Aug 2027",
+        "Tue 21 Sep 2027",
+    ),  # noqa: E501
+    "A12-summer": (
+        "Fri 30 Jul 2027",
+        "Fri 10 Sep 2027",
+        "Fri 22 Oct 2027",
+        "Fri 19 Nov 2027",
+        "Fri 05 Nov 2027",
+        "Fri 17 Dec 2027",
+    ),  # noqa: E501
 }
 
 
@@ -93,11 +177,41 @@ def _table_a(column: int) -> list:
 # Our own edge cases: received on a Sunday, on 29 February, at the year end, before Christmas.
 EDGE_CASES = {
     # received: (decide 42, not to issue 112, draft recommended 98, final 140)
-    "sunday": ("Sun 11 Jan 2026", "Sun 22 Feb 2026", "Sun 03 May 2026", "Sun 19 Apr 2026", "Sun 31 May 2026"),  # noqa: E501
-    "29-feb-2028": ("Tue 29 Feb 2028", "Tue 11 Apr 2028", "Tue 20 Jun 2028", "Tue 06 Jun 2028", "Tue 18 Jul 2028"),  # noqa: E501
-    "29-feb-2024": ("Thu 29 Feb 2024", "Thu 11 Apr 2024", "Thu 20 Jun 2024", "Thu 06 Jun 2024", "Thu 18 Jul 2024"),  # noqa: E501
-    "31-dec": ("Thu 31 Dec 2026", "Thu 11 Feb 2027", "Thu 22 Apr 2027", "Thu 08 Apr 2027", "Thu 20 May 2027"),  # noqa: E501
-    "across-leap-year-end": ("Mon 20 Dec 2027", "Mon 31 Jan 2028", "Mon 10 Apr 2028", "Mon 27 Mar 2028", "Mon 08 May 2028"),  # noqa: E501
+    "sunday": (
+        "Sun 11 Jan 2026",
+        "Sun 22 Feb 2026",
+        "Sun 03 May 2026",
+        "Sun 19 Apr 2026",
+        "Sun 31 May 2026",
+    ),  # noqa: E501
+    "29-feb-2028": (
+        "Tue 29 Feb 2028",
+        "Tue 11 Apr 2028",
+        "Tue 20 Jun 2028",
+        "Tue 06 Jun 2028",
+        "Tue 18 Jul 2028",
+    ),  # noqa: E501
+    "29-feb-2024": (
+        "Thu 29 Feb 2024",
+        "Thu 11 Apr 2024",
+        "Thu 20 Jun 2024",
+        "Thu 06 Jun 2024",
+        "Thu 18 Jul 2024",
+    ),  # noqa: E501
+    "31-dec": (
+        "Thu 31 Dec 2026",
+        "Thu 11 Feb 2027",
+        "Thu 22 Apr 2027",
+        "Thu 08 Apr 2027",
+        "Thu 20 May 2027",
+    ),  # noqa: E501
+    "across-leap-year-end": (
+        "Mon 20 Dec 2027",
+        "Mon 31 Jan 2028",
+        "Mon 10 Apr 2028",
+        "Mon 27 Mar 2028",
+        "Mon 08 May 2028",
+    ),  # noqa: E501
 }
 
 
@@ -222,9 +336,7 @@ BANK_HOLIDAYS = frozenset({GOOD_FRIDAY_2026, EASTER_MONDAY_2026, EARLY_MAY_2026}
 def test_due_dates_do_not_move_for_bank_holidays():
     """Table A row 1: advice due on Easter Monday and the 16-week date on the early May bank
     holiday stay where they are."""
-    deadlines = assessment_deadlines(
-        d("Mon 12 Jan 2026"), advice_requested_on=d("Mon 23 Feb 2026")
-    )
+    deadlines = assessment_deadlines(d("Mon 12 Jan 2026"), advice_requested_on=d("Mon 23 Feb 2026"))
     assert deadlines["advice_due"].due_on == EASTER_MONDAY_2026
     assert deadlines["decision_not_to_issue_due"].due_on == EARLY_MAY_2026
 
@@ -257,13 +369,25 @@ def test_is_non_working_day(day, holidays, expected):
         pytest.param(d("Wed 03 Jun 2026"), BANK_HOLIDAYS, d("Wed 03 Jun 2026"), id="working-day"),
         pytest.param(d("Sat 02 May 2026"), frozenset(), d("Fri 01 May 2026"), id="saturday"),
         pytest.param(d("Sun 31 May 2026"), frozenset(), d("Fri 29 May 2026"), id="sunday"),
-        pytest.param(EASTER_MONDAY_2026, frozenset({EASTER_MONDAY_2026}), d("Fri 03 Apr 2026"),
-                     id="easter-monday"),
-        pytest.param(EASTER_MONDAY_2026, BANK_HOLIDAYS, d("Thu 02 Apr 2026"),
-                     id="easter-monday-and-good-friday"),
+        pytest.param(
+            EASTER_MONDAY_2026,
+            frozenset({EASTER_MONDAY_2026}),
+            d("Fri 03 Apr 2026"),
+            id="easter-monday",
+        ),
+        pytest.param(
+            EASTER_MONDAY_2026,
+            BANK_HOLIDAYS,
+            d("Thu 02 Apr 2026"),
+            id="easter-monday-and-good-friday",
+        ),
         pytest.param(EARLY_MAY_2026, BANK_HOLIDAYS, d("Fri 01 May 2026"), id="early-may"),
-        pytest.param(d("Mon 28 Dec 2026"), frozenset({date(2026, 12, 25), date(2026, 12, 28)}),
-                     d("Thu 24 Dec 2026"), id="boxing-day-substitute"),
+        pytest.param(
+            d("Mon 28 Dec 2026"),
+            frozenset({date(2026, 12, 25), date(2026, 12, 28)}),
+            d("Thu 24 Dec 2026"),
+            id="boxing-day-substitute",
+        ),
     ],
 )
 def test_previous_working_day(day, holidays, expected):
@@ -309,18 +433,150 @@ def test_add_months_round_trips_for_days_every_month_has():
 # | final amended | next review | under-5 review by
 # ---------------------------------------------------------------------------------------------
 TABLE_B = {
-    "B1": ("Mon 01 Jun 2026", "Mon 31 May 2027", "Mon 03 May 2027", "Mon 19 Apr 2027", "Mon 17 May 2027", "Mon 31 May 2027", "Mon 14 Jun 2027", "Mon 26 Jul 2027", "Tue 30 May 2028", "Mon 30 Nov 2026"),  # noqa: E501
-    "B2": ("Tue 23 Jun 2026", "Tue 22 Jun 2027", "Tue 25 May 2027", "Tue 11 May 2027", "Tue 08 Jun 2027", "Tue 22 Jun 2027", "Tue 06 Jul 2027", "Tue 17 Aug 2027", "Wed 21 Jun 2028", "Tue 22 Dec 2026"),  # noqa: E501
-    "B3": ("Fri 31 Jul 2026", "Fri 30 Jul 2027", "Fri 02 Jul 2027", "Fri 18 Jun 2027", "Fri 16 Jul 2027", "Fri 30 Jul 2027", "Fri 13 Aug 2027", "Fri 24 Sep 2027", "Sat 29 Jul 2028", "Sat 30 Jan 2027"),  # noqa: E501
-    "B4": ("Wed 09 Sep 2026", "Wed 08 Sep 2027", "Wed 11 Aug 2027", "Wed 28 Jul 2027", "Wed 25 Aug 2027", "Wed 08 Sep 2027", "Wed 22 Sep 2027", "Wed 03 Nov 2027", "Thu 07 Sep 2028", "Mon 08 Mar 2027"),  # noqa: E501
-    "B5": ("Mon 19 Oct 2026", "Mon 18 Oct 2027", "Mon 20 Sep 2027", "Mon 06 Sep 2027", "Mon 04 Oct 2027", "Mon 18 Oct 2027", "Mon 01 Nov 2027", "Mon 13 Dec 2027", "Tue 17 Oct 2028", "Sun 18 Apr 2027"),  # noqa: E501
-    "B6": ("Thu 10 Dec 2026", "Thu 09 Dec 2027", "Thu 11 Nov 2027", "Thu 28 Oct 2027", "Thu 25 Nov 2027", "Thu 09 Dec 2027", "Thu 23 Dec 2027", "Thu 03 Feb 2028", "Fri 08 Dec 2028", "Wed 09 Jun 2027"),  # noqa: E501
-    "B7": ("Mon 25 Jan 2027", "Mon 24 Jan 2028", "Mon 27 Dec 2027", "Mon 13 Dec 2027", "Mon 10 Jan 2028", "Mon 24 Jan 2028", "Mon 07 Feb 2028", "Mon 20 Mar 2028", "Tue 23 Jan 2029", "Sat 24 Jul 2027"),  # noqa: E501
-    "B8-leap": ("Fri 05 Mar 2027", "Sat 04 Mar 2028", "Sat 05 Feb 2028", "Sat 22 Jan 2028", "Sat 19 Feb 2028", "Sat 04 Mar 2028", "Sat 18 Mar 2028", "Sat 29 Apr 2028", "Sat 03 Mar 2029", "Sat 04 Sep 2027"),  # noqa: E501
-    "B9": ("Wed 12 May 2027", "Thu 11 May 2028", "Thu 13 Apr 2028", "Thu 30 Mar 2028", "Thu 27 Apr 2028", "Thu 11 May 2028", "Thu 25 May 2028", "Thu 06 Jul 2028", "Thu 10 May 2029", "Thu 11 Nov 2027"),  # noqa: E501
-    "B10": ("Mon 21 Jun 2027", "Tue 20 Jun 2028", "Tue 23 May 2028", "Tue 09 May 2028", "Tue 06 Jun 2028", "Tue 20 Jun 2028", "Tue 04 Jul 2028", "Tue 15 Aug 2028", "Tue 19 Jun 2029", "Mon 20 Dec 2027"),  # noqa: E501
-    "B11": ("Tue 21 Sep 2027", "Wed 20 Sep 2028", "Wed 23 Aug 2028", "Wed 09 Aug 2028", "Wed 06 Sep 2028", "Wed 20 Sep 2028", "Wed 04 Oct 2028", "Wed 15 Nov 2028", "Wed 19 Sep 2029", "Mon 20 Mar 2028"),  # noqa: E501
-    "B12": ("Fri 17 Dec 2027", "Sat 16 Dec 2028", "Sat 18 Nov 2028", "Sat 04 Nov 2028", "Sat 02 Dec 2028", "Sat 16 Dec 2028", "Sat 30 Dec 2028", "Sat 10 Feb 2029", "Sat 15 Dec 2029", "Fri 16 Jun 2028"),  # noqa: E501
+    "B1": (
+        "Mon 01 Jun 2026",
+        "Mon 31 May 2027",
+        "Mon 03 May 2027",
+        "Mon 19 Apr 2027",
+        "Mon 17 May 2027",
+        "Mon 31 May 2027",
+        "Mon 14 Jun 2027",
+        "Mon 26 Jul 2027",
+        "Tue 30 May 2028",
+        "Mon 30 Nov 2026",
+    ),  # noqa: E501
+    "B2": (
+        "Tue 23 Jun 2026",
+        "Tue 22 Jun 2027",
+        "Tue 25 May 2027",
+        "Tue 11 May 2027",
+        "Tue 08 Jun 2027",
+        "Tue 22 Jun 2027",
+        "Tue 06 Jul 2027",
+        "Tue 17 Aug 2027",
+        "Wed 21 Jun 2028",
+        "Tue 22 Dec 2026",
+    ),  # noqa: E501
+    "B3": (
+        "Fri 31 Jul 2026",
+        "Fri 30 Jul 2027",
+        "Fri 02 Jul 2027",
+        "Fri 18 Jun 2027",
+        "Fri 16 Jul 2027",
+        "Fri 30 Jul 2027",
+        "Fri 13 Aug 2027",
+        "Fri 24 Sep 2027",
+        "Sat 29 Jul 2028",
+        "Sat 30 Jan 2027",
+    ),  # noqa: E501
+    "B4": (
+        "Wed 09 Sep 2026",
+        "Wed 08 Sep 2027",
+        "Wed 11 Aug 2027",
+        "Wed 28 Jul 2027",
+        "Wed 25 Aug 2027",
+        "Wed 08 Sep 2027",
+        "Wed 22 Sep 2027",
+        "Wed 03 Nov 2027",
+        "Thu 07 Sep 2028",
+        "Mon 08 Mar 2027",
+    ),  # noqa: E501
+    "B5": (
+        "Mon 19 Oct 2026",
+        "Mon 18 Oct 2027",
+        "Mon 20 Sep 2027",
+        "Mon 06 Sep 2027",
+        "Mon 04 Oct 2027",
+        "Mon 18 Oct 2027",
+        "Mon 01 Nov 2027",
+        "Mon 13 Dec 2027",
+        "Tue 17 Oct 2028",
+        "Sun 18 Apr 2027",
+    ),  # noqa: E501
+    "B6": (
+        "Thu 10 Dec 2026",
+        "Thu 09 Dec 2027",
+        "Thu 11 Nov 2027",
+        "Thu 28 Oct 2027",
+        "Thu 25 Nov 2027",
+        "Thu 09 Dec 2027",
+        "Thu 23 Dec 2027",
+        "Thu 03 Feb 2028",
+        "Fri 08 Dec 2028",
+        "Wed 09 Jun 2027",
+    ),  # noqa: E501
+    "B7": (
+        "Mon 25 Jan 2027",
+        "Mon 24 Jan 2028",
+        "Mon 27 Dec 2027",
+        "Mon 13 Dec 2027",
+        "Mon 10 Jan 2028",
+        "Mon 24 Jan 2028",
+        "Mon 07 Feb 2028",
+        "Mon 20 Mar 2028",
+        "Tue 23 Jan 2029",
+        "Sat 24 Jul 2027",
+    ),  # noqa: E501
+    "B8-leap": (
+        "Fri 05 Mar 2027",
+        "Sat 04 Mar 2028",
+        "Sat 05 Feb 2028",
+        "Sat 22 Jan 2028",
+        "Sat 19 Feb 2028",
+        "Sat 04 Mar 2028",
+        "Sat 18 Mar 2028",
+        "Sat 29 Apr 2028",
+        "Sat 03 Mar 2029",
+        "Sat 04 Sep 2027",
+    ),  # noqa: E501
+    "B9": (
+        "Wed 12 May 2027",
+        "Thu 11 May 2028",
+        "Thu 13 Apr 2028",
+        "Thu 30 Mar 2028",
+        "Thu 27 Apr 2028",
+        "Thu 11 May 2028",
+        "Thu 25 May 2028",
+        "Thu 06 Jul 2028",
+        "Thu 10 May 2029",
+        "Thu 11 Nov 2027",
+    ),  # noqa: E501
+    "B10": (
+        "Mon 21 Jun 2027",
+        "Tue 20 Jun 2028",
+        "Tue 23 May 2028",
+        "Tue 09 May 2028",
+        "Tue 06 Jun 2028",
+        "Tue 20 Jun 2028",
+        "Tue 04 Jul 2028",
+        "Tue 15 Aug 2028",
+        "Tue 19 Jun 2029",
+        "Mon 20 Dec 2027",
+    ),  # noqa: E501
+    "B11": (
+        "Tue 21 Sep 2027",
+        "Wed 20 Sep 2028",
+        "Wed 23 Aug 2028",
+        "Wed 09 Aug 2028",
+        "Wed 06 Sep 2028",
+        "Wed 20 Sep 2028",
+        "Wed 04 Oct 2028",
+        "Wed 15 Nov 2028",
+        "Wed 19 Sep 2029",
+        "Mon 20 Mar 2028",
+    ),  # noqa: E501
+    "B12": (
+        "Fri 17 Dec 2027",
+        "Sat 16 Dec 2028",
+        "Sat 18 Nov 2028",
+        "Sat 04 Nov 2028",
+        "Sat 02 Dec 2028",
+        "Sat 16 Dec 2028",
+        "Sat 30 Dec 2028",
+        "Sat 10 Feb 2029",
+        "Sat 15 Dec 2029",
+        "Fri 16 Jun 2028",
+    ),  # noqa: E501
 }
 
 
@@ -482,10 +738,38 @@ def test_review_deadlines_rejects_inconsistent_dates(kwargs, message):
 # Section 9.4: phase transfer back-planning (reg 18).
 # ---------------------------------------------------------------------------------------------
 TABLE_9_4 = {
-    "2027-school": (2027, False, "Sun 14 Feb 2027", "Sun 20 Dec 2026", "Sun 22 Nov 2026", "Sun 08 Nov 2026"),  # noqa: E501
-    "2027-post16": (2027, True, "Tue 30 Mar 2027", "Tue 02 Feb 2027", "Tue 05 Jan 2027", "Tue 22 Dec 2026"),  # noqa: E501
-    "2028-school": (2028, False, "Mon 14 Feb 2028", "Mon 20 Dec 2027", "Mon 22 Nov 2027", "Mon 08 Nov 2027"),  # noqa: E501
-    "2028-post16": (2028, True, "Thu 30 Mar 2028", "Thu 03 Feb 2028", "Thu 06 Jan 2028", "Thu 23 Dec 2027"),  # noqa: E501
+    "2027-school": (
+        2027,
+        False,
+        "Sun 14 Feb 2027",
+        "Sun 20 Dec 2026",
+        "Sun 22 Nov 2026",
+        "Sun 08 Nov 2026",
+    ),  # noqa: E501
+    "2027-post16": (
+        2027,
+        True,
+        "Tue 30 Mar 2027",
+        "Tue 02 Feb 2027",
+        "Tue 05 Jan 2027",
+        "Tue 22 Dec 2026",
+    ),  # noqa: E501
+    "2028-school": (
+        2028,
+        False,
+        "Mon 14 Feb 2028",
+        "Mon 20 Dec 2027",
+        "Mon 22 Nov 2027",
+        "Mon 08 Nov 2027",
+    ),  # noqa: E501
+    "2028-post16": (
+        2028,
+        True,
+        "Thu 30 Mar 2028",
+        "Thu 03 Feb 2028",
+        "Thu 06 Jan 2028",
+        "Thu 23 Dec 2027",
+    ),  # noqa: E501
 }
 
 
@@ -531,8 +815,20 @@ def test_PHASE_TRANSFER_31MAR(year, final, notice, meeting, invitations):
 # ---------------------------------------------------------------------------------------------
 TABLE_9_5 = {
     "no-certificate": ("Thu 05 Mar 2026", "Tue 05 May 2026", None, None, "Tue 05 May 2026"),
-    "certificate-later": ("Fri 20 Nov 2026", "Wed 20 Jan 2027", "Wed 27 Jan 2027", "Sat 27 Feb 2027", "Sat 27 Feb 2027"),  # noqa: E501
-    "two-months-later": ("Fri 29 Jan 2027", "Mon 29 Mar 2027", "Wed 10 Feb 2027", "Wed 10 Mar 2027", "Mon 29 Mar 2027"),  # noqa: E501
+    "certificate-later": (
+        "Fri 20 Nov 2026",
+        "Wed 20 Jan 2027",
+        "Wed 27 Jan 2027",
+        "Sat 27 Feb 2027",
+        "Sat 27 Feb 2027",
+    ),  # noqa: E501
+    "two-months-later": (
+        "Fri 29 Jan 2027",
+        "Mon 29 Mar 2027",
+        "Wed 10 Feb 2027",
+        "Wed 10 Mar 2027",
+        "Mon 29 Mar 2027",
+    ),  # noqa: E501
 }
 
 
@@ -711,49 +1007,141 @@ DUE = date(2026, 2, 23)
 @pytest.mark.parametrize(
     ("kwargs", "state", "days", "label"),
     [
-        pytest.param({"today": DUE - timedelta(days=22)}, DeadlineState.NOT_DUE, 22,
-                     "Due in 22 days", id="not-due"),
-        pytest.param({"today": DUE - timedelta(days=6)}, DeadlineState.NOT_DUE, 6,
-                     "Due in 6 days", id="one-day-before-warning"),
-        pytest.param({"today": DUE - timedelta(days=5)}, DeadlineState.DUE_SOON, 5,
-                     "Due in 5 days", id="warning-boundary"),
-        pytest.param({"today": DUE - timedelta(days=1)}, DeadlineState.DUE_SOON, 1,
-                     "Due in 1 day", id="due-tomorrow"),
+        pytest.param(
+            {"today": DUE - timedelta(days=22)},
+            DeadlineState.NOT_DUE,
+            22,
+            "Due in 22 days",
+            id="not-due",
+        ),
+        pytest.param(
+            {"today": DUE - timedelta(days=6)},
+            DeadlineState.NOT_DUE,
+            6,
+            "Due in 6 days",
+            id="one-day-before-warning",
+        ),
+        pytest.param(
+            {"today": DUE - timedelta(days=5)},
+            DeadlineState.DUE_SOON,
+            5,
+            "Due in 5 days",
+            id="warning-boundary",
+        ),
+        pytest.param(
+            {"today": DUE - timedelta(days=1)},
+            DeadlineState.DUE_SOON,
+            1,
+            "Due in 1 day",
+            id="due-tomorrow",
+        ),
         pytest.param({"today": DUE}, DeadlineState.DUE_SOON, 0, "Due today", id="due-today"),
-        pytest.param({"today": DUE - timedelta(days=1), "warn_days": 0}, DeadlineState.NOT_DUE,
-                     1, "Due in 1 day", id="no-warning-window"),
-        pytest.param({"today": DUE, "warn_days": 0}, DeadlineState.DUE_SOON, 0, "Due today",
-                     id="no-warning-window-due-today"),
-        pytest.param({"today": DUE - timedelta(days=10), "warn_days": 10},
-                     DeadlineState.DUE_SOON, 10, "Due in 10 days", id="custom-warning"),
-        pytest.param({"today": DUE + timedelta(days=1)}, DeadlineState.OVERDUE, 1,
-                     "Overdue by 1 day", id="overdue-1"),
-        pytest.param({"today": DUE + timedelta(days=2)}, DeadlineState.OVERDUE, 2,
-                     "Overdue by 2 days", id="overdue-2"),
-        pytest.param({"today": DUE + timedelta(days=2), "exception_recorded": True},
-                     DeadlineState.OVERDUE_EXCEPTION, 2,
-                     "Overdue by 2 days, exception recorded", id="overdue-exception"),
-        pytest.param({"today": DUE - timedelta(days=2), "exception_recorded": True},
-                     DeadlineState.DUE_SOON, 2, "Due in 2 days",
-                     id="exception-does-not-change-open-work-before-due"),
-        pytest.param({"today": DUE + timedelta(days=9), "done_on": DUE},
-                     DeadlineState.DONE_ON_TIME, 0, "On time", id="done-on-due-date"),
-        pytest.param({"today": DUE, "done_on": DUE - timedelta(days=20)},
-                     DeadlineState.DONE_ON_TIME, 0, "On time", id="done-early"),
-        pytest.param({"today": DUE, "done_on": DUE, "exception_recorded": True},
-                     DeadlineState.DONE_ON_TIME, 0, "On time", id="on-time-with-exception"),
-        pytest.param({"today": DUE + timedelta(days=30), "done_on": DUE + timedelta(days=1)},
-                     DeadlineState.DONE_LATE, 1, "1 day late", id="late-1"),
-        pytest.param({"today": DUE + timedelta(days=30), "done_on": DUE + timedelta(days=3)},
-                     DeadlineState.DONE_LATE, 3, "3 days late", id="late-3"),
-        pytest.param({"today": DUE + timedelta(days=30), "done_on": DUE + timedelta(days=3),
-                      "exception_recorded": True},
-                     DeadlineState.DONE_LATE_EXCEPTION, 3, "3 days late, exception recorded",
-                     id="late-exception"),
-        pytest.param({"today": DUE + timedelta(days=30), "done_on": DUE + timedelta(days=1),
-                      "exception_recorded": True},
-                     DeadlineState.DONE_LATE_EXCEPTION, 1, "1 day late, exception recorded",
-                     id="late-exception-1"),
+        pytest.param(
+            {"today": DUE - timedelta(days=1), "warn_days": 0},
+            DeadlineState.NOT_DUE,
+            1,
+            "Due in 1 day",
+            id="no-warning-window",
+        ),
+        pytest.param(
+            {"today": DUE, "warn_days": 0},
+            DeadlineState.DUE_SOON,
+            0,
+            "Due today",
+            id="no-warning-window-due-today",
+        ),
+        pytest.param(
+            {"today": DUE - timedelta(days=10), "warn_days": 10},
+            DeadlineState.DUE_SOON,
+            10,
+            "Due in 10 days",
+            id="custom-warning",
+        ),
+        pytest.param(
+            {"today": DUE + timedelta(days=1)},
+            DeadlineState.OVERDUE,
+            1,
+            "Overdue by 1 day",
+            id="overdue-1",
+        ),
+        pytest.param(
+            {"today": DUE + timedelta(days=2)},
+            DeadlineState.OVERDUE,
+            2,
+            "Overdue by 2 days",
+            id="overdue-2",
+        ),
+        pytest.param(
+            {"today": DUE + timedelta(days=2), "exception_recorded": True},
+            DeadlineState.OVERDUE_EXCEPTION,
+            2,
+            "Overdue by 2 days, exception recorded",
+            id="overdue-exception",
+        ),
+        pytest.param(
+            {"today": DUE - timedelta(days=2), "exception_recorded": True},
+            DeadlineState.DUE_SOON,
+            2,
+            "Due in 2 days",
+            id="exception-does-not-change-open-work-before-due",
+        ),
+        pytest.param(
+            {"today": DUE + timedelta(days=9), "done_on": DUE},
+            DeadlineState.DONE_ON_TIME,
+            0,
+            "On time",
+            id="done-on-due-date",
+        ),
+        pytest.param(
+            {"today": DUE, "done_on": DUE - timedelta(days=20)},
+            DeadlineState.DONE_ON_TIME,
+            0,
+            "On time",
+            id="done-early",
+        ),
+        pytest.param(
+            {"today": DUE, "done_on": DUE, "exception_recorded": True},
+            DeadlineState.DONE_ON_TIME,
+            0,
+            "On time",
+            id="on-time-with-exception",
+        ),
+        pytest.param(
+            {"today": DUE + timedelta(days=30), "done_on": DUE + timedelta(days=1)},
+            DeadlineState.DONE_LATE,
+            1,
+            "1 day late",
+            id="late-1",
+        ),
+        pytest.param(
+            {"today": DUE + timedelta(days=30), "done_on": DUE + timedelta(days=3)},
+            DeadlineState.DONE_LATE,
+            3,
+            "3 days late",
+            id="late-3",
+        ),
+        pytest.param(
+            {
+                "today": DUE + timedelta(days=30),
+                "done_on": DUE + timedelta(days=3),
+                "exception_recorded": True,
+            },
+            DeadlineState.DONE_LATE_EXCEPTION,
+            3,
+            "3 days late, exception recorded",
+            id="late-exception",
+        ),
+        pytest.param(
+            {
+                "today": DUE + timedelta(days=30),
+                "done_on": DUE + timedelta(days=1),
+                "exception_recorded": True,
+            },
+            DeadlineState.DONE_LATE_EXCEPTION,
+            1,
+            "1 day late, exception recorded",
+            id="late-exception-1",
+        ),
     ],
 )
 def test_deadline_status(kwargs, state, days, label):

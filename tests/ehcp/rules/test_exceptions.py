@@ -75,12 +75,19 @@ def test_exception_choices():
         pytest.param(FINAL_PLAN, "10(4)(a)", *SUMMER_2026, id="summer-closure-final-plan"),
         pytest.param(DECISION_NOT_TO_ISSUE, "10(4)(b)", *SUMMER_2026, id="early-years-closure"),
         pytest.param(DECIDE_TO_ASSESS, "5(4)(a)", *SUMMER_2026, id="summer-closure-decision"),
-        pytest.param(FINAL_PLAN, "10(4)(c)", date(2026, 3, 2), date(2026, 3, 4),
-                     id="short-exceptional-circumstances"),
-        pytest.param(ADVICE, "8(2)(c)", date(2026, 3, 2), date(2026, 3, 2),
-                     id="missed-appointment"),
-        pytest.param(ADVICE, "8(2)(b)", date(2026, 8, 1), date(2026, 8, 28),
-                     id="absence-of-exactly-4-weeks"),
+        pytest.param(
+            FINAL_PLAN,
+            "10(4)(c)",
+            date(2026, 3, 2),
+            date(2026, 3, 4),
+            id="short-exceptional-circumstances",
+        ),
+        pytest.param(
+            ADVICE, "8(2)(c)", date(2026, 3, 2), date(2026, 3, 2), id="missed-appointment"
+        ),
+        pytest.param(
+            ADVICE, "8(2)(b)", date(2026, 8, 1), date(2026, 8, 28), id="absence-of-exactly-4-weeks"
+        ),
         pytest.param(FINAL_PLAN, "10(4)(d)", date(2026, 8, 1), None, id="absence-still-going-on"),
         pytest.param(FINAL_PLAN, " 10(4)(d) ", date(2026, 8, 1), None, id="stray-spaces"),
     ],
@@ -132,8 +139,9 @@ def test_end_before_start_is_rejected():
 
 def test_christmas_closure_is_too_short():
     """Section 9 note 9: a 14-day Christmas closure never meets the 4-week test."""
-    errors = validate_exception(FINAL_PLAN, "10(4)(a)", starts_on=CHRISTMAS_2026[0],
-                                ends_on=CHRISTMAS_2026[1])
+    errors = validate_exception(
+        FINAL_PLAN, "10(4)(a)", starts_on=CHRISTMAS_2026[0], ends_on=CHRISTMAS_2026[1]
+    )
     assert errors == ["An absence or closure must last at least 4 continuous weeks"]
 
 
@@ -147,8 +155,9 @@ def test_absence_or_closure_of_27_days_is_too_short(limb):
 @pytest.mark.parametrize("limb", ["5(4)(c)", "8(2)(a)", "8(2)(c)", "10(4)(c)"])
 def test_limbs_without_a_4_week_test_accept_short_periods(limb):
     period = next(period for period in ALL_PERIODS if limb in period.exception_limbs)
-    assert validate_exception(period, limb, starts_on=date(2026, 8, 1),
-                              ends_on=date(2026, 8, 2)) == []
+    assert (
+        validate_exception(period, limb, starts_on=date(2026, 8, 1), ends_on=date(2026, 8, 2)) == []
+    )
 
 
 def test_several_errors_are_reported_together():

@@ -143,7 +143,9 @@ def test_postcodes_are_stored_upper_case_with_one_space(typed, stored):
     assert normalise_postcode(typed) == stored
 
 
-@pytest.mark.parametrize("typed", ["SW1A", "1AA SW1", "SW1A 1A", "SW1A 1AAA", "S1 AAA", "ABC1 1AA", "SW1A-1AA!"])
+@pytest.mark.parametrize(
+    "typed", ["SW1A", "1AA SW1", "SW1A 1A", "SW1A 1AAA", "S1 AAA", "ABC1 1AA", "SW1A-1AA!"]
+)
 def test_postcodes_that_are_not_uk_postcodes_are_refused(typed):
     with pytest.raises(IdentifierError, match="Enter a real postcode, like SW1A 1AA"):
         normalise_postcode(typed)

@@ -8,8 +8,12 @@ import pytest
 from ehcp.rules.deadlines import ALL_PERIODS
 from ehcp.rules.plan_checks import CHECKS
 
-INTERNAL = re.compile(r"send-rules|\.md\b|engine rule|believed|unconfirmed|STYLE|\[LAW|\[LOCAL|INTERP", re.I)
-LEGAL = re.compile(r"Regulations|Act \d{4}|Code of Practice|Rules \d{4}|IPSEA|GDPR|UK GDPR|Data Protection")
+INTERNAL = re.compile(
+    r"send-rules|\.md\b|engine rule|believed|unconfirmed|STYLE|\[LAW|\[LOCAL|INTERP", re.I
+)
+LEGAL = re.compile(
+    r"Regulations|Act \d{4}|Code of Practice|Rules \d{4}|IPSEA|GDPR|UK GDPR|Data Protection"
+)
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda check: check.code)

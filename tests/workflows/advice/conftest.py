@@ -33,7 +33,9 @@ def docx_bytes(*, extra: dict[str, bytes] | None = None) -> bytes:
     return out.getvalue()
 
 
-def upload(name: str, data: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
+def upload(
+    name: str, data: bytes, content_type: str = "application/octet-stream"
+) -> SimpleUploadedFile:
     """What the browser sends: the name and the declared type are the browser's to choose."""
     return SimpleUploadedFile(name, data, content_type=content_type)
 

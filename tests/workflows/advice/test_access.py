@@ -11,7 +11,6 @@ from datetime import date
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from ehcp import services
@@ -24,13 +23,24 @@ pytestmark = pytest.mark.django_db
 
 TODAY = date(2027, 4, 20)
 COUNCIL = {"caseworker", "manager"}
-PEOPLE = ("caseworker", "manager", "health_adviser", "psychologist", "social_worker", "senco", "outsider")
+PEOPLE = (
+    "caseworker",
+    "manager",
+    "health_adviser",
+    "psychologist",
+    "social_worker",
+    "senco",
+    "outsider",
+)
 
 # route name -> (method, who gets 200 for a GET or 302 for a POST)
 EXPECTED = {
     "workflows:advice:list": ("GET", set(PEOPLE)),
     "workflows:advice:case": ("GET", COUNCIL),
-    "workflows:advice:download": ("GET", {"health_adviser"}),  # the council sees files once submitted
+    "workflows:advice:download": (
+        "GET",
+        {"health_adviser"},
+    ),  # the council sees files once submitted
     "workflows:advice:extension": ("GET", COUNCIL),
     "workflows:advice:detail": ("GET", COUNCIL | {"health_adviser"}),
     "workflows:advice:edit": ("GET", set()),  # only the task's holder; others are shown the advice
@@ -57,7 +67,11 @@ def world(cast, assessing):
         today=TODAY,
     )
     extension = services.extension_request(
-        advice=advice, new_date=date(2027, 5, 20), reason="Clinic appointment missed", by=cast.health_adviser, today=TODAY
+        advice=advice,
+        new_date=date(2027, 5, 20),
+        reason="Clinic appointment missed",
+        by=cast.health_adviser,
+        today=TODAY,
     )
     return {
         "advice_id": advice.public_id,
@@ -75,12 +89,23 @@ def advice_routes() -> list[tuple[str, str]]:
     def walk(patterns, prefix="", namespace=""):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
-                ns = ":".join(filter(None, [namespace, pattern.namespace])) if pattern.namespace else namespace
+                ns = (
+                    ":".join(filter(None, [namespace, pattern.namespace]))
+                    if pattern.namespace
+                    else namespace
+                )
                 yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
             elif isinstance(pattern, URLPattern):
-                yield prefix + str(pattern.pattern), ":".join(filter(None, [namespace, pattern.name or ""]))
+                yield (
+                    prefix + str(pattern.pattern),
+                    ":".join(filter(None, [namespace, pattern.name or ""])),
+                )
 
-    return [(route, name) for route, name in walk(get_resolver().url_patterns) if name.startswith("workflows:advice:")]
+    return [
+        (route, name)
+        for route, name in walk(get_resolver().url_patterns)
+        if name.startswith("workflows:advice:")
+    ]
 
 
 def url_for(route: str, params: dict) -> str:

@@ -29,7 +29,12 @@ def test_submitted_advice_waits_for_the_caseworkers_review(cast, health_walk):
     assert open_names(health_walk) == ["health_advice_review"]
     review = health_walk.task("health_advice_review")
     advice = health_walk.advice_request("HEALTH")
-    assert (review.agency, review.owner, review.subject_id, review.due_on) == (cast.council, cast.caseworker, advice.pk, None)
+    assert (review.agency, review.owner, review.subject_id, review.due_on) == (
+        cast.council,
+        cast.caseworker,
+        advice.pk,
+        None,
+    )
     assert advice.status == AdviceStatus.SUBMITTED
 
 
@@ -51,13 +56,21 @@ def test_returned_advice_goes_back_to_the_person_who_submitted_it(cast, health_w
     assert open_names(health_walk) == ["health_advice"]
     again = health_walk.advice_task("HEALTH")
     assert again.pk != first.pk
-    assert (again.agency, again.owner, again.status) == (cast.health, cast.health_adviser, STATUS.ASSIGNED)
+    assert (again.agency, again.owner, again.status) == (
+        cast.health,
+        cast.health_adviser,
+        STATUS.ASSIGNED,
+    )
     assert again.due_on == first.due_on  # the statutory date does not move
     advice = health_walk.advice_request("HEALTH")
     assert (advice.status, advice.received_on) == (AdviceStatus.RETURNED, None)
     # The chaser stays on the adviser's task: the new task has its own timer.
-    assert CaseTask.objects.filter(flow_task_type="TIMER", previous=again, status=STATUS.SCHEDULED).exists()
-    review = CaseTask.objects.get(case=health_walk.case, flow_task_type="HUMAN", status=STATUS.DONE, rule_code="")
+    assert CaseTask.objects.filter(
+        flow_task_type="TIMER", previous=again, status=STATUS.SCHEDULED
+    ).exists()
+    review = CaseTask.objects.get(
+        case=health_walk.case, flow_task_type="HUMAN", status=STATUS.DONE, rule_code=""
+    )
     assert review.flow_task.name == "health_advice_review"
     assert not CaseTask.objects.filter(flow_task_type="TIMER", previous=review).exists()
 

@@ -12,7 +12,13 @@ from django.test import override_settings
 
 from agencies.models import Role
 from ehcp import services
-from ehcp.models import AdviceAttachment, AdviceEntry, AdviceStatus, ExtensionDecision, StatutoryException
+from ehcp.models import (
+    AdviceAttachment,
+    AdviceEntry,
+    AdviceStatus,
+    ExtensionDecision,
+    StatutoryException,
+)
 from ehcp.rules.deadlines import DeadlineState
 from ehcp.services import CaseRuleError, EntryInput
 from ehcp.services.plan import advice_candidates
@@ -55,13 +61,20 @@ def stored_names() -> set[str]:
 def test_draft_is_saved_with_linked_entries_and_the_flow_does_not_move(cast, assessing, advice):
     task = assessing.advice_task("HEALTH")
 
-    services.advice_draft_save(advice=advice, entries=advice_entries("HEALTH"), by=cast.health_adviser, today=ON)
+    services.advice_draft_save(
+        advice=advice, entries=advice_entries("HEALTH"), by=cast.health_adviser, today=ON
+    )
 
     advice.refresh_from_db()
     assert advice.status == AdviceStatus.DRAFT and advice.draft_saved_at is not None
     assert advice.received_on is None and advice.summary == ""
     need, outcome, provision = advice.entries.order_by("order")
-    assert (need.kind, need.plan_section, outcome.kind, provision.plan_section) == ("NEED", "C", "OUTCOME", "G")
+    assert (need.kind, need.plan_section, outcome.kind, provision.plan_section) == (
+        "NEED",
+        "C",
+        "OUTCOME",
+        "G",
+    )
     assert set(provision.links.all()) == {need, outcome}
     assert provision.is_quantified and provision.frequency_text == "twice a week"
     task.refresh_from_db()
@@ -74,12 +87,22 @@ def test_draft_entries_can_be_added_changed_and_removed_one_by_one(cast, advice)
         advice=advice, data=EntryInput("NEED", "C", "Poor sleep"), by=cast.health_adviser
     )
     provision = services.advice_entry_save(
-        advice=advice, data=EntryInput("PROVISION", "G", "Sleep clinic", who="Nurse"), links=[need], by=cast.health_adviser
+        advice=advice,
+        data=EntryInput("PROVISION", "G", "Sleep clinic", who="Nurse"),
+        links=[need],
+        by=cast.health_adviser,
     )
     services.advice_entry_save(
         advice=advice,
         entry=provision,
-        data=EntryInput("PROVISION", "G", "Sleep clinic", who="Nurse", frequency_count=1, frequency_period="MONTH"),
+        data=EntryInput(
+            "PROVISION",
+            "G",
+            "Sleep clinic",
+            who="Nurse",
+            frequency_count=1,
+            frequency_period="MONTH",
+        ),
         links=[need],
         by=cast.health_adviser,
     )
@@ -91,7 +114,10 @@ def test_draft_entries_can_be_added_changed_and_removed_one_by_one(cast, advice)
     assert list(advice.entries.all()) == [provision]
     assert not provision.links.exists()
     removed = AdviceEntry.history.filter(id=need_id, history_type="-").get()
-    assert (removed.history_user, removed.history_change_reason) == (cast.health_adviser, "Advice entry removed")
+    assert (removed.history_user, removed.history_change_reason) == (
+        cast.health_adviser,
+        "Advice entry removed",
+    )
 
 
 def test_draft_is_refused_when_someone_outside_the_agency_writes_it(cast, advice):
@@ -102,10 +128,15 @@ def test_draft_is_refused_when_someone_outside_the_agency_writes_it(cast, advice
 
 def test_provision_links_only_to_needs_and_outcomes_of_the_same_advice(cast, assessing, advice):
     other = assessing.advice_request("PSYCHOLOGICAL")
-    foreign = services.advice_entry_save(advice=other, data=EntryInput("NEED", "B", "Reading"), by=cast.psychologist)
+    foreign = services.advice_entry_save(
+        advice=other, data=EntryInput("NEED", "B", "Reading"), by=cast.psychologist
+    )
     with refused("Link provision only to the needs and outcomes in this advice"):
         services.advice_entry_save(
-            advice=advice, data=EntryInput("PROVISION", "G", "Therapy"), links=[foreign], by=cast.health_adviser
+            advice=advice,
+            data=EntryInput("PROVISION", "G", "Therapy"),
+            links=[foreign],
+            by=cast.health_adviser,
         )
 
 
@@ -113,35 +144,55 @@ def test_provision_links_only_to_needs_and_outcomes_of_the_same_advice(cast, ass
 
 
 def test_ADVICE_NEED_submission_is_refused_without_a_need(cast, advice):
-    services.advice_draft_save(advice=advice, entries=[EntryInput("OUTCOME", "E", "Sleeps through")], by=cast.health_adviser)
+    services.advice_draft_save(
+        advice=advice,
+        entries=[EntryInput("OUTCOME", "E", "Sleeps through")],
+        by=cast.health_adviser,
+    )
     with refused("Add at least one need (section B, C or D)"):
         services.advice_submit(advice=advice, by=cast.health_adviser, today=ON)
 
 
 def test_ADVICE_QUANTIFIED_submission_is_refused_when_provision_is_not_quantified(cast, advice):
-    entries = [EntryInput("NEED", "C", "Poor sleep"), EntryInput("PROVISION", "G", "Sleep hygiene programme", who="Nurse")]
+    entries = [
+        EntryInput("NEED", "C", "Poor sleep"),
+        EntryInput("PROVISION", "G", "Sleep hygiene programme", who="Nurse"),
+    ]
     services.advice_draft_save(advice=advice, entries=entries, by=cast.health_adviser)
     with refused("Say how often for the provision “Sleep hygiene programme”"):
         services.advice_submit(advice=advice, by=cast.health_adviser, today=ON)
 
 
 def test_submitted_advice_is_received_summarised_and_locked(cast, advice):
-    services.advice_draft_save(advice=advice, entries=advice_entries("HEALTH"), by=cast.health_adviser)
+    services.advice_draft_save(
+        advice=advice, entries=advice_entries("HEALTH"), by=cast.health_adviser
+    )
 
     services.advice_submit(advice=advice, by=cast.health_adviser, today=ON)
 
     advice.refresh_from_db()
-    assert (advice.status, advice.received_on, advice.submitted_by) == (AdviceStatus.SUBMITTED, ON, cast.health_adviser)
-    assert advice.summary.splitlines()[0] == "Need: Finds it hard to follow spoken instructions in class"
+    assert (advice.status, advice.received_on, advice.submitted_by) == (
+        AdviceStatus.SUBMITTED,
+        ON,
+        cast.health_adviser,
+    )
+    assert (
+        advice.summary.splitlines()[0]
+        == "Need: Finds it hard to follow spoken instructions in class"
+    )
     with refused("it can no longer be changed"):
-        services.advice_entry_save(advice=advice, data=EntryInput("NEED", "C", "More"), by=cast.health_adviser)
+        services.advice_entry_save(
+            advice=advice, data=EntryInput("NEED", "C", "More"), by=cast.health_adviser
+        )
     with refused("already been submitted"):
         services.advice_submit(advice=advice, by=cast.health_adviser, today=ON)
 
 
 def test_the_summary_feeds_the_plan_pre_fill_with_quantified_provision(cast, advice):
     """The plan's pre-fill (ehcp.services.plan) reads the summary's labelled lines."""
-    services.advice_draft_save(advice=advice, entries=advice_entries("HEALTH"), by=cast.health_adviser)
+    services.advice_draft_save(
+        advice=advice, entries=advice_entries("HEALTH"), by=cast.health_adviser
+    )
     services.advice_submit(advice=advice, by=cast.health_adviser, today=ON)
     advice.refresh_from_db()
 
@@ -149,18 +200,30 @@ def test_the_summary_feeds_the_plan_pre_fill_with_quantified_provision(cast, adv
 
     assert set(kinds) == {"need", "outcome", "provision"}
     provision = kinds["provision"]
-    assert (provision.frequency_count, provision.frequency_period, provision.session_minutes) == (2, "WEEK", 30)
+    assert (provision.frequency_count, provision.frequency_period, provision.session_minutes) == (
+        2,
+        "WEEK",
+        30,
+    )
     assert provision.who.lower() == "speech and language therapist"
 
 
 def test_the_familys_views_are_accepted_when_the_caseworker_records_them(cast, assessing):
     views = assessing.advice_request("PARENT_VIEWS")
-    services.advice_draft_save(advice=views, entries=[EntryInput("VIEWS", "A", "Loves music and swimming")], by=cast.caseworker)
+    services.advice_draft_save(
+        advice=views,
+        entries=[EntryInput("VIEWS", "A", "Loves music and swimming")],
+        by=cast.caseworker,
+    )
 
     services.advice_submit(advice=views, received_on=ON - DAY, by=cast.caseworker, today=ON)
 
     views.refresh_from_db()
-    assert (views.status, views.received_on, views.accepted_by) == (AdviceStatus.ACCEPTED, ON - DAY, cast.caseworker)
+    assert (views.status, views.received_on, views.accepted_by) == (
+        AdviceStatus.ACCEPTED,
+        ON - DAY,
+        cast.caseworker,
+    )
     assert views.summary == "Views: Loves music and swimming"
 
 
@@ -169,7 +232,9 @@ def test_the_familys_views_are_accepted_when_the_caseworker_records_them(cast, a
 
 @pytest.fixture
 def submitted(cast, advice):
-    services.advice_draft_save(advice=advice, entries=advice_entries("HEALTH"), by=cast.health_adviser)
+    services.advice_draft_save(
+        advice=advice, entries=advice_entries("HEALTH"), by=cast.health_adviser
+    )
     return services.advice_submit(advice=advice, by=cast.health_adviser, today=ON)
 
 
@@ -185,12 +250,20 @@ def test_returned_advice_is_outstanding_again_and_can_be_resubmitted(cast, submi
     with refused("Enter what the adviser needs to change"):
         services.advice_return(advice=submitted, reasons="  ", by=cast.caseworker)
 
-    services.advice_return(advice=submitted, reasons="Say how long the therapy lasts", by=cast.caseworker)
+    services.advice_return(
+        advice=submitted, reasons="Say how long the therapy lasts", by=cast.caseworker
+    )
 
     submitted.refresh_from_db()
-    assert (submitted.status, submitted.received_on, submitted.returned_by) == (AdviceStatus.RETURNED, None, cast.caseworker)
+    assert (submitted.status, submitted.received_on, submitted.returned_by) == (
+        AdviceStatus.RETURNED,
+        None,
+        cast.caseworker,
+    )
     assert submitted.returned_reason == "Say how long the therapy lasts"
-    services.advice_entry_save(advice=submitted, data=EntryInput("NEED", "C", "Tires quickly"), by=cast.health_adviser)
+    services.advice_entry_save(
+        advice=submitted, data=EntryInput("NEED", "C", "Tires quickly"), by=cast.health_adviser
+    )
     services.advice_submit(advice=submitted, by=cast.health_adviser, today=ON + DAY)
     submitted.refresh_from_db()
     assert (submitted.status, submitted.received_on) == (AdviceStatus.SUBMITTED, ON + DAY)
@@ -214,17 +287,27 @@ def test_draft_advice_cannot_be_accepted(cast, advice):
     "name, data, content_type",
     [
         ("report.pdf", MINIMAL_PDF, "application/pdf"),
-        ("letter.docx", docx_bytes(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        (
+            "letter.docx",
+            docx_bytes(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
         ("chart.png", image_bytes("PNG"), "image/png"),
         ("photo.JPG", image_bytes("JPEG"), "image/jpeg"),
         ("photo.jpeg", image_bytes("JPEG"), "image/jpeg"),
     ],
 )
-def test_allowed_files_are_stored_under_a_server_chosen_name(cast, advice, name, data, content_type):
-    (attachment,) = services.attachment_add(advice=advice, files=[upload(name, data, "text/html")], by=cast.health_adviser)
+def test_allowed_files_are_stored_under_a_server_chosen_name(
+    cast, advice, name, data, content_type
+):
+    (attachment,) = services.attachment_add(
+        advice=advice, files=[upload(name, data, "text/html")], by=cast.health_adviser
+    )
 
     assert attachment.content_type == content_type  # from the content, not what the browser said
-    assert re.fullmatch(r"advice/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", attachment.file.name)
+    assert re.fullmatch(
+        r"advice/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", attachment.file.name
+    )
     stored = attachment.file.open("rb").read()
     assert attachment.size == len(stored)
     import hashlib
@@ -237,16 +320,35 @@ def test_allowed_files_are_stored_under_a_server_chosen_name(cast, advice, name,
 @pytest.mark.parametrize(
     "name, data, message",
     [
-        ("setup.pdf", b"MZ\x90\x00\x03" + b"\x00" * 100, "must be a PDF, Word document (.docx), PNG or JPEG"),
-        ("report.pdf", b"<html><script>alert(1)</script></html>", "must be a PDF, Word document (.docx), PNG or JPEG"),
+        (
+            "setup.pdf",
+            b"MZ\x90\x00\x03" + b"\x00" * 100,
+            "must be a PDF, Word document (.docx), PNG or JPEG",
+        ),
+        (
+            "report.pdf",
+            b"<html><script>alert(1)</script></html>",
+            "must be a PDF, Word document (.docx), PNG or JPEG",
+        ),
         ("chart.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>', "must be a PDF"),
         ("notes.txt", b"plain text", "must be a PDF"),
         ("archive.docx", docx_bytes()[:0] + b"PK\x03\x04not really a zip", "must be a PDF"),
         ("report.png", MINIMAL_PDF, "is a PDF: its name must end in .pdf"),
         ("report", MINIMAL_PDF, "is a PDF: its name must end in .pdf"),
         ("macro.docx", docx_bytes(extra={"word/vbaProject.bin": b"\x00" * 10}), "contains macros"),
-        ("script.pdf", MINIMAL_PDF.replace(b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >>"), "contains scripts"),
-        ("fake.png", b"\x89PNG\r\n\x1a\n" + b"<html>not an image</html>", "could not be read as a PNG image"),
+        (
+            "script.pdf",
+            MINIMAL_PDF.replace(
+                b"/Type /Catalog",
+                b"/Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >>",
+            ),
+            "contains scripts",
+        ),
+        (
+            "fake.png",
+            b"\x89PNG\r\n\x1a\n" + b"<html>not an image</html>",
+            "could not be read as a PNG image",
+        ),
         ("empty.pdf", b"", "is empty"),
     ],
 )
@@ -259,7 +361,9 @@ def test_a_polyglot_tail_after_an_image_is_not_stored(cast, advice):
     """IN-07: an image is decoded and saved again, so HTML hidden after the image data is dropped."""
     data = image_bytes("PNG") + b"<html><script>alert(document.cookie)</script></html>"
 
-    (attachment,) = services.attachment_add(advice=advice, files=[upload("chart.png", data)], by=cast.health_adviser)
+    (attachment,) = services.attachment_add(
+        advice=advice, files=[upload("chart.png", data)], by=cast.health_adviser
+    )
 
     stored = attachment.file.open("rb").read()
     assert stored.startswith(b"\x89PNG") and b"<html" not in stored and b"script" not in stored
@@ -272,12 +376,18 @@ def test_a_zip_bomb_is_refused_without_being_unpacked(cast, advice, tmp_path, mo
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", b"\x00" * (8 * 1024 * 1024))  # 8MB of zeros: ~8KB packed
-    monkeypatch.setattr(zipfile.ZipFile, "read", lambda *a, **k: pytest.fail("a member was unpacked"))
+        archive.writestr(
+            "word/document.xml", b"\x00" * (8 * 1024 * 1024)
+        )  # 8MB of zeros: ~8KB packed
+    monkeypatch.setattr(
+        zipfile.ZipFile, "read", lambda *a, **k: pytest.fail("a member was unpacked")
+    )
     monkeypatch.setattr(zipfile.ZipFile, "open", lambda *a, **k: pytest.fail("a member was opened"))
 
     with refused("it unpacks to too much data"):
-        services.attachment_add(advice=advice, files=[upload("report.docx", out.getvalue())], by=cast.health_adviser)
+        services.attachment_add(
+            advice=advice, files=[upload("report.docx", out.getvalue())], by=cast.health_adviser
+        )
 
 
 def test_path_and_odd_characters_in_the_name_never_reach_storage(cast, advice):
@@ -285,7 +395,10 @@ def test_path_and_odd_characters_in_the_name_never_reach_storage(cast, advice):
     long = "a" * 150 + ".pdf"
     first, second = services.attachment_add(
         advice=advice,
-        files=[upload("../../etc/passwd/../evil report (1).pdf", MINIMAL_PDF), upload(long, MINIMAL_PDF)],
+        files=[
+            upload("../../etc/passwd/../evil report (1).pdf", MINIMAL_PDF),
+            upload(long, MINIMAL_PDF),
+        ],
         by=cast.health_adviser,
     )
 
@@ -297,7 +410,11 @@ def test_path_and_odd_characters_in_the_name_never_reach_storage(cast, advice):
 @override_settings(ADVICE_ATTACHMENT_MAX_BYTES=100)
 def test_a_file_over_the_size_limit_is_refused(cast, advice):
     with refused("“report.pdf” must be smaller than 0KB"):
-        services.attachment_add(advice=advice, files=[upload("report.pdf", MINIMAL_PDF + b" " * 100)], by=cast.health_adviser)
+        services.attachment_add(
+            advice=advice,
+            files=[upload("report.pdf", MINIMAL_PDF + b" " * 100)],
+            by=cast.health_adviser,
+        )
 
 
 @override_settings(ADVICE_ATTACHMENTS_MAX=2)
@@ -305,19 +422,29 @@ def test_uploads_are_all_or_nothing_and_limited_in_number(cast, advice):
     good = lambda: upload("report.pdf", MINIMAL_PDF)  # noqa: E731
     before = stored_names()
     with refused("“notes.txt” must be a PDF"):
-        services.attachment_add(advice=advice, files=[good(), good(), upload("notes.txt", b"text")], by=cast.health_adviser)
+        services.attachment_add(
+            advice=advice,
+            files=[good(), good(), upload("notes.txt", b"text")],
+            by=cast.health_adviser,
+        )
     assert stored_names() == before
 
     with refused("Advice can have up to 2 files attached"):
-        services.attachment_add(advice=advice, files=[good(), good(), good()], by=cast.health_adviser)
+        services.attachment_add(
+            advice=advice, files=[good(), good(), good()], by=cast.health_adviser
+        )
     assert stored_names() == before
 
     services.attachment_add(advice=advice, files=[good(), good()], by=cast.health_adviser)
     assert advice.attachments.count() == 2
 
 
-def test_a_removed_file_is_deleted_from_storage_after_the_commit(cast, advice, django_capture_on_commit_callbacks):
-    (attachment,) = services.attachment_add(advice=advice, files=[upload("report.pdf", MINIMAL_PDF)], by=cast.health_adviser)
+def test_a_removed_file_is_deleted_from_storage_after_the_commit(
+    cast, advice, django_capture_on_commit_callbacks
+):
+    (attachment,) = services.attachment_add(
+        advice=advice, files=[upload("report.pdf", MINIMAL_PDF)], by=cast.health_adviser
+    )
     name = attachment.file.name
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -329,7 +456,9 @@ def test_a_removed_file_is_deleted_from_storage_after_the_commit(cast, advice, d
 
 def test_files_cannot_be_added_once_the_advice_is_submitted(cast, submitted):
     with refused("can no longer be changed"):
-        services.attachment_add(advice=submitted, files=[upload("report.pdf", MINIMAL_PDF)], by=cast.health_adviser)
+        services.attachment_add(
+            advice=submitted, files=[upload("report.pdf", MINIMAL_PDF)], by=cast.health_adviser
+        )
 
 
 # -- more time -----------------------------------------------------------------------------------
@@ -337,71 +466,130 @@ def test_files_cannot_be_added_once_the_advice_is_submitted(cast, submitted):
 
 def test_more_time_is_asked_for_with_a_reason_and_a_later_date(cast, advice):
     with refused("The new date must be after 6 May 2027", "Enter why you need more time"):
-        services.extension_request(advice=advice, new_date=date(2027, 5, 6), reason="", by=cast.health_adviser, today=ON)
+        services.extension_request(
+            advice=advice, new_date=date(2027, 5, 6), reason="", by=cast.health_adviser, today=ON
+        )
     with refused("Enter the date the circumstances began"):
         services.extension_request(
-            advice=advice, new_date=date(2027, 5, 20), reason="Missed clinic", limb="8(2)(c)", by=cast.health_adviser, today=ON
+            advice=advice,
+            new_date=date(2027, 5, 20),
+            reason="Missed clinic",
+            limb="8(2)(c)",
+            by=cast.health_adviser,
+            today=ON,
         )
     with refused("An absence or closure must last at least 4 continuous weeks"):
         services.extension_request(
-            advice=advice, new_date=date(2027, 5, 20), reason="Away", limb="8(2)(b)",
-            starts_on=date(2027, 4, 1), ends_on=date(2027, 4, 10), by=cast.health_adviser, today=ON,
+            advice=advice,
+            new_date=date(2027, 5, 20),
+            reason="Away",
+            limb="8(2)(b)",
+            starts_on=date(2027, 4, 1),
+            ends_on=date(2027, 4, 10),
+            by=cast.health_adviser,
+            today=ON,
         )
     with refused("Only someone who works"):
-        services.extension_request(advice=advice, new_date=date(2027, 5, 20), reason="Busy", by=cast.psychologist, today=ON)
+        services.extension_request(
+            advice=advice, new_date=date(2027, 5, 20), reason="Busy", by=cast.psychologist, today=ON
+        )
 
     extension = services.extension_request(
-        advice=advice, new_date=date(2027, 5, 20), reason="Ada missed her clinic appointment on 12 April",
-        limb="8(2)(c)", starts_on=date(2027, 4, 12), by=cast.health_adviser, today=ON,
+        advice=advice,
+        new_date=date(2027, 5, 20),
+        reason="Ada missed her clinic appointment on 12 April",
+        limb="8(2)(c)",
+        starts_on=date(2027, 4, 12),
+        by=cast.health_adviser,
+        today=ON,
     )
 
     assert extension.decision == ExtensionDecision.PENDING
     with refused("You have already asked for more time"):
-        services.extension_request(advice=advice, new_date=date(2027, 5, 27), reason="Again", by=cast.health_adviser, today=ON)
+        services.extension_request(
+            advice=advice,
+            new_date=date(2027, 5, 27),
+            reason="Again",
+            by=cast.health_adviser,
+            today=ON,
+        )
 
 
 @pytest.fixture
 def extension(cast, advice):
     return services.extension_request(
-        advice=advice, new_date=date(2027, 5, 20), reason="Ada missed her clinic appointment on 12 April",
-        limb="8(2)(c)", starts_on=date(2027, 4, 12), by=cast.health_adviser, today=ON,
+        advice=advice,
+        new_date=date(2027, 5, 20),
+        reason="Ada missed her clinic appointment on 12 April",
+        limb="8(2)(c)",
+        starts_on=date(2027, 4, 12),
+        by=cast.health_adviser,
+        today=ON,
     )
 
 
 def test_an_accepted_reg_8_2_reason_is_recorded_as_an_exception(cast, advice, extension):
     with refused("Only the council's SEN team"):
-        services.extension_decide(extension=extension, accept=True, decision_reason="ok", by=cast.health_adviser, today=ON)
+        services.extension_decide(
+            extension=extension, accept=True, decision_reason="ok", by=cast.health_adviser, today=ON
+        )
     with refused("Explain why the exception made the time limit impractical to meet"):
         services.extension_decide(
-            extension=extension, accept=True, decision_reason="", exception_limb="8(2)(c)", by=cast.caseworker, today=ON
+            extension=extension,
+            accept=True,
+            decision_reason="",
+            exception_limb="8(2)(c)",
+            by=cast.caseworker,
+            today=ON,
         )
 
     decided = services.extension_decide(
-        extension=extension, accept=True, exception_limb="8(2)(c)",
-        decision_reason="The clinic could not assess Ada until she was seen", by=cast.caseworker, today=ON,
+        extension=extension,
+        accept=True,
+        exception_limb="8(2)(c)",
+        decision_reason="The clinic could not assess Ada until she was seen",
+        by=cast.caseworker,
+        today=ON,
     )
 
     exception = StatutoryException.objects.get()
     assert decided.decision == ExtensionDecision.ACCEPTED and decided.exception == exception
-    assert (exception.period_code, exception.limb, exception.advice_request) == ("EHCP-ADVICE-6W", "8(2)(c)", advice)
+    assert (exception.period_code, exception.limb, exception.advice_request) == (
+        "EHCP-ADVICE-6W",
+        "8(2)(c)",
+        advice,
+    )
     assert exception.evidence == "Ada missed her clinic appointment on 12 April"
     assert exception.starts_on == date(2027, 4, 12) and exception.recorded_by == cast.caseworker
     advice.refresh_from_db()
     assert advice.due_on == date(2027, 5, 6)  # the statutory date never moves
     assert services.agreed_date(advice) == date(2027, 5, 20)
     with refused("already been decided"):
-        services.extension_decide(extension=extension, accept=False, decision_reason="No", by=cast.caseworker, today=ON)
+        services.extension_decide(
+            extension=extension, accept=False, decision_reason="No", by=cast.caseworker, today=ON
+        )
 
 
 def test_more_time_agreed_without_an_exception_or_refused_records_none(cast, advice, extension):
     with refused("Enter why more time is refused"):
-        services.extension_decide(extension=extension, accept=False, decision_reason="", by=cast.caseworker, today=ON)
+        services.extension_decide(
+            extension=extension, accept=False, decision_reason="", by=cast.caseworker, today=ON
+        )
 
-    services.extension_decide(extension=extension, accept=False, decision_reason="The panel meets on 10 May", by=cast.caseworker, today=ON)
+    services.extension_decide(
+        extension=extension,
+        accept=False,
+        decision_reason="The panel meets on 10 May",
+        by=cast.caseworker,
+        today=ON,
+    )
 
     assert not StatutoryException.objects.exists()
     extension.refresh_from_db()
-    assert (extension.decision, extension.decided_by) == (ExtensionDecision.REFUSED, cast.caseworker)
+    assert (extension.decision, extension.decided_by) == (
+        ExtensionDecision.REFUSED,
+        cast.caseworker,
+    )
     assert services.agreed_date(advice) is None
 
 
@@ -409,7 +597,17 @@ def test_late_advice_shows_the_exception_once_it_is_recorded(cast, advice, exten
     from ehcp.rules.advice import advice_deadline
 
     services.extension_decide(
-        extension=extension, accept=True, exception_limb="8(2)(c)", decision_reason="Missed appointment", by=cast.caseworker, today=ON
+        extension=extension,
+        accept=True,
+        exception_limb="8(2)(c)",
+        decision_reason="Missed appointment",
+        by=cast.caseworker,
+        today=ON,
     )
-    status = advice_deadline(advice.due_on, today=date(2027, 5, 10), received_on=None, exception_recorded=advice.exceptions.exists())
+    status = advice_deadline(
+        advice.due_on,
+        today=date(2027, 5, 10),
+        received_on=None,
+        exception_recorded=advice.exceptions.exists(),
+    )
     assert status.state is DeadlineState.OVERDUE_EXCEPTION

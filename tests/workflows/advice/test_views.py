@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from agencies.models import Role
-
 from ehcp import services
 from ehcp.models import AccessEvent, AdviceStatus, StatutoryException
 from notifications.models import Notification
@@ -32,6 +31,7 @@ def db_state():
     state.pop("ehcp.AccessEvent", None)
     return state
 
+
 AFTER_DUE = date(2027, 5, 10)
 
 
@@ -45,16 +45,27 @@ def claimed(cast, assessing):
 
 def urls(advice) -> dict[str, str]:
     base = f"/tasks/advice/{advice.public_id}"
-    return {"detail": f"{base}/", "edit": f"{base}/edit/", "check": f"{base}/check/", "review": f"{base}/review/",
-            "more": f"{base}/more-time/", "need": f"{base}/entries/new/need/", "upload": f"{base}/attachments/",
-            "provision": f"{base}/entries/new/provision/", "chase": f"{base}/chase/"}
+    return {
+        "detail": f"{base}/",
+        "edit": f"{base}/edit/",
+        "check": f"{base}/check/",
+        "review": f"{base}/review/",
+        "more": f"{base}/more-time/",
+        "need": f"{base}/entries/new/need/",
+        "upload": f"{base}/attachments/",
+        "provision": f"{base}/entries/new/provision/",
+        "chase": f"{base}/chase/",
+    }
 
 
 def submit_health(walk, cast, *, with_file=True):
     advice = walk.advice_request("HEALTH")
     files = [SimpleUploadedFile("clinic letter.pdf", MINIMAL_PDF)]
     services.advice_draft_save(
-        advice=advice, entries=advice_entries("HEALTH"), attachments=files if with_file else (), by=cast.health_adviser
+        advice=advice,
+        entries=advice_entries("HEALTH"),
+        attachments=files if with_file else (),
+        by=cast.health_adviser,
     )
     walk.submit_advice("HEALTH", accept=False)
     return advice
@@ -75,22 +86,43 @@ def test_adviser_writes_saves_comes_back_checks_and_submits(client, cast, claime
     # The task page never completes advice itself: it sends the adviser to the editor.
     assert client.post(f"/tasks/{task.public_id}/", {"summary": "x"})["Location"] == u["edit"]
 
-    assert client.post(u["need"], {"plan_section": "C", "text": "Poor sleep affects learning"}).status_code == 302
+    assert (
+        client.post(
+            u["need"], {"plan_section": "C", "text": "Poor sleep affects learning"}
+        ).status_code
+        == 302
+    )
     need = advice.entries.get()
     response = client.post(
         u["provision"],
-        {"plan_section": "G", "text": "Sleep clinic", "who": "Paediatric nurse", "frequency_count": "1",
-         "frequency_period": "MONTH", "session_minutes": "45", "links": [str(need.public_id)]},
+        {
+            "plan_section": "G",
+            "text": "Sleep clinic",
+            "who": "Paediatric nurse",
+            "frequency_count": "1",
+            "frequency_period": "MONTH",
+            "session_minutes": "45",
+            "links": [str(need.public_id)],
+        },
     )
     assert response.status_code == 302
-    assert client.post(u["upload"], {"files": [SimpleUploadedFile("letter.pdf", MINIMAL_PDF)]}).status_code == 302
+    assert (
+        client.post(
+            u["upload"], {"files": [SimpleUploadedFile("letter.pdf", MINIMAL_PDF)]}
+        ).status_code
+        == 302
+    )
     saved = client.post(u["edit"], follow=True)
     assert "Your draft advice has been saved" in saved.content.decode()
     advice.refresh_from_db()
     assert advice.status == AdviceStatus.DRAFT and advice.received_on is None
 
     editor = client.get(u["edit"]).content.decode()
-    assert "Poor sleep affects learning" in editor and "once a month" in editor and "letter.pdf" in editor
+    assert (
+        "Poor sleep affects learning" in editor
+        and "once a month" in editor
+        and "letter.pdf" in editor
+    )
     check = client.get(u["check"]).content.decode()
     assert "Check your advice before you submit it" in check and "Submit advice" in check
 
@@ -113,7 +145,11 @@ def test_submission_is_refused_with_the_rules_messages_and_nothing_changes(clien
     client.force_login(cast.health_adviser)
     client.post(urls(advice)["provision"], {"plan_section": "G", "text": "Sleep clinic"})
     check = client.get(urls(advice)["check"]).content.decode()
-    assert "Before you can submit" in check and "Add at least one need" in check and "Not quantified" in check
+    assert (
+        "Before you can submit" in check
+        and "Add at least one need" in check
+        and "Not quantified" in check
+    )
     before = db_state()
 
     response = client.post(urls(advice)["check"])
@@ -130,7 +166,10 @@ def test_bad_uploads_show_the_reason_and_store_nothing(client, cast, claimed):
     advice = claimed.advice_request("HEALTH")
     client.force_login(cast.health_adviser)
 
-    response = client.post(urls(advice)["upload"], {"files": [SimpleUploadedFile("invoice.pdf", b"MZ\x90\x00 not a pdf")]})
+    response = client.post(
+        urls(advice)["upload"],
+        {"files": [SimpleUploadedFile("invoice.pdf", b"MZ\x90\x00 not a pdf")]},
+    )
 
     page = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in page
@@ -161,7 +200,9 @@ def test_only_the_holder_writes_and_other_agencies_see_nothing(client, cast, cla
 
 
 @time_machine.travel(BEFORE_DUE)
-def test_files_are_served_only_as_downloads_to_those_who_may_see_the_advice(client, cast, assessing):
+def test_files_are_served_only_as_downloads_to_those_who_may_see_the_advice(
+    client, cast, assessing
+):
     advice = submit_health(assessing, cast)
     attachment = advice.attachments.get()
     url = f"/tasks/advice/attachments/{attachment.public_id}/"
@@ -187,14 +228,19 @@ def test_files_are_served_only_as_downloads_to_those_who_may_see_the_advice(clie
 def test_the_council_does_not_see_a_draft_until_it_is_submitted(client, cast, claimed):
     advice = claimed.advice_request("HEALTH")
     services.advice_draft_save(
-        advice=advice, entries=advice_entries("HEALTH"), attachments=[SimpleUploadedFile("a.pdf", MINIMAL_PDF)],
+        advice=advice,
+        entries=advice_entries("HEALTH"),
+        attachments=[SimpleUploadedFile("a.pdf", MINIMAL_PDF)],
         by=cast.health_adviser,
     )
     client.force_login(cast.caseworker)
     page = client.get(urls(advice)["detail"]).content.decode()
     assert "The adviser has not submitted this advice yet" in page
     assert "Finds it hard to follow spoken instructions" not in page
-    assert client.get(f"/tasks/advice/attachments/{advice.attachments.get().public_id}/").status_code == 404
+    assert (
+        client.get(f"/tasks/advice/attachments/{advice.attachments.get().public_id}/").status_code
+        == 404
+    )
 
 
 # -- the council ---------------------------------------------------------------------------------
@@ -241,7 +287,9 @@ def test_caseworker_returns_advice_and_the_adviser_is_told(client, cast, assessi
     missing = client.post(urls(advice)["review"], {"decision": "return"})
     assert "Enter what the adviser needs to change" in missing.content.decode()
 
-    response = client.post(urls(advice)["review"], {"decision": "return", "reasons": "Add how long the clinic runs"})
+    response = client.post(
+        urls(advice)["review"], {"decision": "return", "reasons": "Add how long the clinic runs"}
+    )
 
     assert response.status_code == 302
     advice.refresh_from_db()
@@ -268,26 +316,45 @@ def test_only_the_holder_of_the_review_decides(client, cast, assessing):
 
 
 @time_machine.travel(BEFORE_DUE)
-def test_adviser_asks_for_more_time_and_an_accepted_reg_8_2_reason_is_an_exception(client, cast, claimed):
+def test_adviser_asks_for_more_time_and_an_accepted_reg_8_2_reason_is_an_exception(
+    client, cast, claimed
+):
     advice = claimed.advice_request("HEALTH")
     task = claimed.advice_task("HEALTH")
     client.force_login(cast.health_adviser)
     response = client.post(
         urls(advice)["more"],
-        {"new_date_0": "20", "new_date_1": "5", "new_date_2": "2027", "reason": "Ada missed her clinic appointment",
-         "limb": "8(2)(c)", "starts_on_0": "12", "starts_on_1": "4", "starts_on_2": "2027"},
+        {
+            "new_date_0": "20",
+            "new_date_1": "5",
+            "new_date_2": "2027",
+            "reason": "Ada missed her clinic appointment",
+            "limb": "8(2)(c)",
+            "starts_on_0": "12",
+            "starts_on_1": "4",
+            "starts_on_2": "2027",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     extension = advice.extension_requests.get()
     asked = Notification.objects.get(kind="ADVICE_MORE_TIME")
-    assert asked.recipient == cast.caseworker and asked.link == f"/tasks/advice/more-time/{extension.public_id}/"
+    assert (
+        asked.recipient == cast.caseworker
+        and asked.link == f"/tasks/advice/more-time/{extension.public_id}/"
+    )
 
     client.force_login(cast.caseworker)
     assert "More time asked for" in client.get(f"/cases/{claimed.case.public_id}/").content.decode()
     response = client.post(
         asked.link,
-        {"decision": "accept", "exception_limb": "8(2)(c)", "starts_on_0": "12", "starts_on_1": "4",
-         "starts_on_2": "2027", "decision_reason": "The clinic could not see Ada before 10 May"},
+        {
+            "decision": "accept",
+            "exception_limb": "8(2)(c)",
+            "starts_on_0": "12",
+            "starts_on_1": "4",
+            "starts_on_2": "2027",
+            "decision_reason": "The clinic could not see Ada before 10 May",
+        },
     )
 
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -301,7 +368,10 @@ def test_adviser_asks_for_more_time_and_an_accepted_reg_8_2_reason_is_an_excepti
     with time_machine.travel(AFTER_DUE):
         client.force_login(cast.caseworker)  # sessions end after 12 hours
         overview = client.get(f"/tasks/advice/case/{claimed.case.public_id}/").content.decode()
-        assert "Overdue by 4 days, exception recorded" in overview and "More time agreed until 20 May 2027" in overview
+        assert (
+            "Overdue by 4 days, exception recorded" in overview
+            and "More time agreed until 20 May 2027" in overview
+        )
 
 
 @time_machine.travel(BEFORE_DUE)
@@ -318,11 +388,16 @@ def test_caseworker_records_the_familys_views_through_the_same_pages(client, cas
     u = urls(advice)
     client.force_login(cast.caseworker)  # the case's caseworker holds the task from the start
     assert client.get(f"{u['detail']}entries/new/views/").status_code == 200
-    client.post(f"{u['detail']}entries/new/views/", {"text": "Ada loves music; her parents want her to feel safe at school"})
+    client.post(
+        f"{u['detail']}entries/new/views/",
+        {"text": "Ada loves music; her parents want her to feel safe at school"},
+    )
     missing_date = client.post(u["check"])
     assert "Enter the date the family gave their views" in missing_date.content.decode()
 
-    response = client.post(u["check"], {"received_on_0": "14", "received_on_1": "4", "received_on_2": "2027"})
+    response = client.post(
+        u["check"], {"received_on_0": "14", "received_on_1": "4", "received_on_2": "2027"}
+    )
 
     assert response.status_code == 302
     advice.refresh_from_db()
@@ -330,4 +405,9 @@ def test_caseworker_records_the_familys_views_through_the_same_pages(client, cas
     assert advice.summary == "Views: Ada loves music; her parents want her to feel safe at school"
     assert not [t for t in assessing.open_tasks() if t.flow_task.name.startswith("parent_views")]
     # Views are the family's: partner advice has no section A entry page.
-    assert client.get(f"{urls(assessing.advice_request('HEALTH'))['detail']}entries/new/views/").status_code == 404
+    assert (
+        client.get(
+            f"{urls(assessing.advice_request('HEALTH'))['detail']}entries/new/views/"
+        ).status_code
+        == 404
+    )

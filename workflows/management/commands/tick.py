@@ -20,7 +20,9 @@ class Command(BaseCommand):
             sent = notification_send_pending()
             rendered = document_render_pending()
             if fired or sent or rendered or not loop:
-                self.stdout.write(f"Timers fired: {fired}; notifications sent: {sent}; documents rendered: {rendered}")
+                self.stdout.write(
+                    f"Timers fired: {fired}; notifications sent: {sent}; documents rendered: {rendered}"
+                )
             if not loop:
                 return
             time.sleep(interval)
