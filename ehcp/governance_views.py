@@ -241,9 +241,14 @@ REFUSALS_DAYS = 30
 def break_glass_attempts(request):
     """Who has been refused emergency access in the last 30 days, and how often (AC-07)."""
     since = timezone.now() - timedelta(days=REFUSALS_DAYS)
-    rows = selectors.break_glass_refusals_by_person(since=since)
+    # One row per person (aggregated in one query), a page at a time.
+    page = Paginator(selectors.break_glass_refusals_by_person(since=since), 25).get_page(
+        request.GET.get("page")
+    )
     return render(
-        request, "governance/break_glass_attempts.html", {"rows": rows, "days": REFUSALS_DAYS}
+        request,
+        "governance/break_glass_attempts.html",
+        {"rows": page.object_list, "page": page, "days": REFUSALS_DAYS},
     )
 
 

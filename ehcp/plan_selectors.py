@@ -671,12 +671,12 @@ def plan_changes(
     return changes
 
 
-def cases_awaiting_health_agreement(actor) -> list[Case]:
+def cases_awaiting_health_agreement(actor):
     """Cases whose plan has health provision (section G) that this person's health agency must
     still agree (reg 12(2)): the agency gave the case's medical advice, its kind may see plans
     under the sharing agreement, the plan can still change, and accepted section G provision has
-    no agreement yet. Each case carries `provision_to_agree` (how many). At most two queries,
-    whatever the number of cases."""
+    no agreement yet. Each case carries `provision_to_agree` (how many). A queryset (or an
+    empty list when the person works for no health body): page it."""
     from .rules.consent import Purpose
     from .services.plan import EDITABLE_STATUSES
 
@@ -690,7 +690,7 @@ def cases_awaiting_health_agreement(actor) -> list[Case]:
         plan__provisions__status=PlanEntryStatus.ACCEPTED,
         plan__provisions__health_agreed_on__isnull=True,
     )
-    return list(
+    return (
         Case.objects.filter(
             status__in=EDITABLE_STATUSES,
             advice_requests__agency_id__in=health_ids,

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -38,14 +39,20 @@ ADVISER_ROLES = (
 )
 
 
+HEALTH_AGREEMENTS_PAGE = 20
+
+
 @require_http_methods(["GET"])
 @login_required
 def home(request):
     """A start page for each role: what is waiting for you, and where your work lives."""
     actor = actor_for(request.user)
-    health_agreements = plan_selectors.cases_awaiting_health_agreement(actor)
-    if health_agreements:
-        child_ids = sorted({case.child_id for case in health_agreements})
+    # Every plan waiting for this health body, a page at a time (never a hidden row).
+    health_agreements = Paginator(
+        plan_selectors.cases_awaiting_health_agreement(actor), HEALTH_AGREEMENTS_PAGE
+    ).get_page(request.GET.get("page"))
+    if health_agreements.object_list:
+        child_ids = sorted({case.child_id for case in health_agreements.object_list})
         audit_read(request, what="list", child_ids=child_ids)
     return render(
         request,

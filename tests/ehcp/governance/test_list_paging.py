@@ -6,8 +6,10 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from agencies.models import Role
 from ehcp import services
-from ehcp.models import BreakGlassGrant
+from ehcp.models import BreakGlassAttempt, BreakGlassGrant, BreakGlassOutcome
+from tests import factories
 from tests.paging import walk_keyset
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +65,30 @@ def test_every_incident_is_reachable_newest_first(client, cast, ig_lead):
     )
     assert seen == [i.pk for i in expected]
     assert [(p.first_index, p.last_index, p.total) for p in pages] == [(1, 50, 60), (51, 60, 60)]
+
+
+def test_every_person_refused_emergency_access_is_reachable(client, cast, ig_lead):
+    """One row per person, 25 to a page, and the total shown: nobody refused is hidden."""
+    now = timezone.now()
+    people = [
+        factories.member(cast.school, Role.SENCO, username=f"refused{n:02d}") for n in range(30)
+    ]
+    BreakGlassAttempt.objects.bulk_create(
+        BreakGlassAttempt(
+            user=person,
+            attempted_at=now - timedelta(minutes=n),
+            outcome=BreakGlassOutcome.NOT_ALLOWED,
+            reference_entered="X",
+        )
+        for n, person in enumerate(people)
+    )
+    client.force_login(ig_lead)
+    seen = []
+    for number in (1, 2):
+        response = client.get(f"/governance/break-glass/refused/?page={number}")
+        assert (
+            "Showing" in response.content.decode() and "of 30 people" in response.content.decode()
+        )
+        seen += [row["user__username"] for row in response.context["rows"]]
+    assert sorted(seen) == sorted(person.username for person in people)
+    assert len(seen) == 30

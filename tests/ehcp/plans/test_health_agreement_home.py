@@ -79,3 +79,22 @@ def test_the_list_is_two_queries_however_many_cases(drafting, cast, django_asser
     actor = actor_for(cast.health_adviser)
     with django_assert_max_num_queries(2):
         assert len(plan_selectors.cases_awaiting_health_agreement(actor)) == 1
+
+
+def test_every_plan_waiting_for_agreement_is_reachable_a_page_at_a_time(
+    client, drafting, monkeypatch
+):
+    """The list on the start page is paged with its total; no plan is hidden."""
+    from workflows import views
+
+    monkeypatch.setattr(views, "HEALTH_AGREEMENTS_PAGE", 1)
+    second = factories.CaseWalk(drafting.cast).to(CaseStatus.DRAFTING)
+    services.plan_fill_from_advice(case=second.case, by=drafting.cast.caseworker)
+    services.suggestions_accept_all(plan=second.case.plan, by=drafting.cast.caseworker)
+    client.force_login(drafting.cast.health_adviser)
+    shown = []
+    for number in (1, 2):
+        response = client.get(f"/?page={number}")
+        assert "of 2 plans" in response.content.decode()
+        shown += [case.pk for case in response.context["health_agreements"].object_list]
+    assert sorted(shown) == sorted([drafting.case.pk, second.case.pk])
