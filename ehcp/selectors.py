@@ -3,6 +3,8 @@
 Each page reads a fixed number of queries however many cases there are (tests prove it).
 """
 
+import functools
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -153,6 +155,13 @@ def case_schools(case: Case, *, access: CaseAccess | None = None) -> dict[str, s
     return dict(sorted(found.items(), key=lambda item: -len(item[0])))
 
 
+@functools.lru_cache(maxsize=512)
+def _name_pattern(name: str) -> re.Pattern:
+    """A name as people write it in free text: any case, any spacing or line break between its
+    words ("MILLBROOK primary\nschool" is still Millbrook Primary School)."""
+    return re.compile(r"\s+".join(re.escape(word) for word in name.split()), re.IGNORECASE)
+
+
 def withhold_names(value, names: dict[str, str]):
     """`value` (text, or JSON-ready lists and dicts of it) with each name replaced by its stand-in.
     Pure; used for free text (the requester, plan entries, advice summaries) and frozen content."""
@@ -160,7 +169,8 @@ def withhold_names(value, names: dict[str, str]):
         return value
     if isinstance(value, str):
         for name, stand_in in names.items():
-            value = value.replace(name, stand_in)
+            if name.strip():
+                value = _name_pattern(name).sub(lambda _match, text=stand_in: text, value)
         return value
     if isinstance(value, list):
         return [withhold_names(item, names) for item in value]

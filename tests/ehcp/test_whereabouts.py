@@ -436,6 +436,18 @@ def test_withhold_names_replaces_every_name_in_nested_content_and_longest_first(
     assert withhold_names(content, {}) is content
 
 
+def test_withhold_names_finds_a_name_however_it_is_typed():
+    from ehcp.selectors import withhold_names
+
+    names = {"Hill School": "the child's school"}
+    typed = "Seen at HILL school on Monday; hill\n  School again; Hillside is another place"
+    assert withhold_names(typed, names) == (
+        "Seen at the child's school on Monday; the child's school again; Hillside is another place"
+    )
+    # A stand-in is written as it is, never read as a pattern.
+    assert withhold_names("Hill School", {"Hill School": r"\1 a school"}) == r"\1 a school"
+
+
 @time_machine.travel(LATER)
 def test_the_plan_history_does_not_name_the_school_without_the_permission(
     client, assessing, cast, manager_may_see_whereabouts
