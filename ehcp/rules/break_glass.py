@@ -76,13 +76,15 @@ def limit_reached(
 ) -> LimitReached | None:
     """Whether this person has used up their break-glass attempts, and when they may try again.
 
-    Only events inside the rolling period (after `now - period`) count."""
+    Only events inside the rolling period (after `now - period`) count. An event stamped later
+    than `now` counts too: a request whose clock was read just before another request's grant
+    was written must still see that grant."""
     since = now - limit.period
     checks = (("failures", failures_at, limit.failures), ("grants", grants_at, limit.grants))
     for reason, times, most in checks:
         if most <= 0:
             return LimitReached(reason=reason, retry_at=now + limit.period)
-        recent = sorted(t for t in times if since < t <= now)
+        recent = sorted(t for t in times if since < t)
         if len(recent) >= most:
             # They may try again once enough of the counted events have left the period.
             oldest_that_counts = recent[len(recent) - most]

@@ -554,8 +554,6 @@ def break_glass_request(
     granted or refused, is recorded (`BreakGlassAttempt`) and logged."""
     from ..audit import access_event_write
 
-    now = now or timezone.now()
-    today = timezone.localdate(now)
     actor = actor_for(user)
     errors = []
     if reason not in BreakGlassReason.values:
@@ -569,6 +567,9 @@ def break_glass_request(
     with transaction.atomic():
         # One request at a time per person, so two at once cannot both slip under the limit.
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        # The clock is read after the lock, so a grant the other request wrote is in the past.
+        now = now or timezone.now()
+        today = timezone.localdate(now)
         context = dict(user=user, now=now, reference=case_reference, request_id=request_id, ip=ip)
         if not agreements.break_glass_agency_ids(actor, today=today):
             _attempt_record(outcome=BreakGlassOutcome.NOT_ALLOWED, case=None, **context)

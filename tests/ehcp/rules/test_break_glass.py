@@ -78,6 +78,13 @@ def ago(**kwargs):
         # Events outside the rolling period do not count; one exactly a period ago has left it.
         ([], [ago(hours=24), ago(hours=1), ago(hours=2)], None),
         ([], [ago(hours=25), ago(days=3), ago(hours=2)], None),
+        # An event stamped a moment after `now` (another request's grant, written while this
+        # one waited for the lock) still counts.
+        (
+            [ago(hours=2), ago(hours=1), NOW + timedelta(milliseconds=5)],
+            [],
+            LimitReached("grants", NOW + timedelta(hours=22)),
+        ),
         # With more than the limit, the retry time is when enough have left the period.
         (
             [],
