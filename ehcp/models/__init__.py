@@ -44,7 +44,10 @@ from .governance import (  # noqa: F401,E501
     Severity,
 )
 from .plan import (  # noqa: F401,E501
+    EHC_PLAN_LIVE_STATUSES,
     PLAN_DOCUMENT_KINDS,
+    EhcPlan,
+    EhcPlanStatus,
     DocumentDownload,
     DocumentKind,
     DocumentRender,

@@ -189,6 +189,16 @@ class Case(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    # The child's EHC plan this assessment made (its first) or changed (a re-assessment):
+    # set when the final plan is issued.
+    ehc_plan = models.ForeignKey(
+        "ehcp.EhcPlan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+
     closed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,6 +1,12 @@
 """The EHC plan as structured, versioned data, and the documents issued from it.
 
-A case has one `Plan` (the working copy). Its needs (sections B, C, D), outcomes (E) and
+`EhcPlan` is the child's plan for life: one per child at a time, from the day the first final
+plan is issued until it ceases. Episodes change it over the years (today the statutory assessment,
+`Case`; later annual reviews, amendments, re-assessments and ceasing); each episode that makes
+or changes the plan points at it (`Case.ehc_plan`). The plan's versions are the draft and final
+plan documents its episodes issued; letters belong to the episode that sent them.
+
+An assessment (a `Case`) has one `Plan`: the working copy that episode edits. Its needs (sections B, C, D), outcomes (E) and
 provision (F, G, H1, H2) are entries, each linked to the advice it came from; provision is also
 linked to the needs it meets and the outcomes it serves. Every change is kept by
 django-simple-history, with who made it and why.
@@ -21,6 +27,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin
 from simple_history.models import HistoricalRecords
 
 from .case import AdviceRequest, Case, Need
@@ -61,6 +68,70 @@ class FrequencyPeriod(models.TextChoices):
 class HealthAgreementSource(models.TextChoices):
     HEALTH_BODY = "HEALTH_BODY", "Agreed in this service by the health body"
     WRITTEN = "WRITTEN", "Written agreement from the health body, recorded by the council"
+
+
+class EhcPlanStatus(models.TextChoices):
+    IN_FORCE = "IN_FORCE", "In force"
+    CEASING = "CEASING", "Proposed to cease"
+    CEASED = "CEASED", "Ceased"
+
+
+EHC_PLAN_LIVE_STATUSES = (EhcPlanStatus.IN_FORCE, EhcPlanStatus.CEASING)
+
+
+class EhcPlanQuerySet(models.QuerySet):
+    def live(self):
+        """Plans that have not ceased: at most one per child."""
+        return self.filter(status__in=EHC_PLAN_LIVE_STATUSES)
+
+
+class EhcPlan(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
+    """A child's EHC plan: the long-lived record that episodes make and change.
+
+    Made when an assessment issues its final plan (`ehcp.services.ehc_plan`); the database
+    refuses a second live plan for one child. Ceasing (s.45) comes with the annual review."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey("ehcp.Child", on_delete=models.PROTECT, related_name="ehc_plans")
+    council = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        related_name="ehc_plans",
+        limit_choices_to={"kind": "SEN_TEAM"},
+    )
+    status = FSMField(
+        max_length=10,
+        choices=EhcPlanStatus.choices,
+        default=EhcPlanStatus.IN_FORCE,
+        protected=True,
+    )
+    first_issued_on = models.DateField(help_text="The day the first final plan was issued")
+    ceased_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = EhcPlanQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-first_issued_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=models.Q(status__in=EHC_PLAN_LIVE_STATUSES),
+                name="one_live_ehc_plan_per_child",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} for {self.child}"
+
+    @property
+    def reference(self) -> str:
+        return f"PLAN{self.pk:06d}" if self.pk else "PLAN (new)"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in EHC_PLAN_LIVE_STATUSES
 
 
 class Plan(models.Model):

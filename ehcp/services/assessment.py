@@ -38,6 +38,7 @@ from ..rules import consent as consent_rules
 from ..rules import deadlines, identifiers
 from ..rules.exceptions import validate_exception
 from ..selectors import agency_label
+from .ehc_plan import ehc_plan_for_final
 
 
 class CaseRuleError(Exception):
@@ -559,6 +560,7 @@ def plan_final_issue(
             case=case, stage=Stage.FINAL, issued_on=issued_on, named_setting=named_setting
         )
         _transition(case, "issue_final", on=issued_on, named_setting=named_setting)
+        ehc_plan_for_final(case=case, issued_on=issued_on, by=by)
         _save(case, "Final plan issued", by)
         plan_issue_documents(
             case=case, stage=Stage.FINAL, content=content, issued_on=issued_on, by=by
