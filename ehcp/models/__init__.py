@@ -46,11 +46,11 @@ from .governance import (  # noqa: F401,E501
 from .plan import (  # noqa: F401,E501
     EHC_PLAN_LIVE_STATUSES,
     PLAN_DOCUMENT_KINDS,
-    EhcPlan,
-    EhcPlanStatus,
     DocumentDownload,
     DocumentKind,
     DocumentRender,
+    EhcPlan,
+    EhcPlanStatus,
     FrequencyPeriod,
     HealthAgreementSource,
     ImmutableDocumentError,

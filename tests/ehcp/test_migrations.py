@@ -1,0 +1,114 @@
+"""Migrations carry the data across (django-test-migrations): rows are built at the old schema,
+the migration runs, and the rows are checked at the new one. Runs on SQLite and PostgreSQL."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BEFORE = ("ehcp", "0009_access_relationship_support")
+AFTER = ("ehcp", "0011_ehc_plans_from_final_plans")
+
+
+def _old_world(apps):
+    """Two children: one with a final plan and, later, a re-assessment's final plan; one whose
+    assessment is still open. Plus the history row and an issued document."""
+    User = apps.get_model("auth", "User")
+    Agency = apps.get_model("agencies", "Agency")
+    Child = apps.get_model("ehcp", "Child")
+    Case = apps.get_model("ehcp", "Case")
+    HistoricalCase = apps.get_model("ehcp", "HistoricalCase")
+    PlanDocument = apps.get_model("ehcp", "PlanDocument")
+    officer = User.objects.create(username="officer")
+    council = Agency.objects.create(name="Northshire Council SEN team", kind="SEN_TEAM")
+
+    def case(child, status, received, final=None):
+        return Case.objects.create(
+            child=child,
+            council=council,
+            status=status,
+            requested_by="PARENT",
+            request_received_on=received,
+            request_reasons="Not making progress",
+            decision_to_assess_due_on=received,
+            decision_not_to_issue_due_on=received,
+            final_plan_due_on=received,
+            final_issued_on=final,
+            closed_on=final,
+        )
+
+    ada = Child.objects.create(first_name="Ada", last_name="Quill", date_of_birth=date(2016, 1, 2))
+    bo = Child.objects.create(first_name="Bo", last_name="Quill", date_of_birth=date(2017, 3, 4))
+    first = case(ada, "FINAL_ISSUED", date(2024, 1, 8), final=date(2024, 5, 20))
+    again = case(ada, "FINAL_ISSUED", date(2025, 9, 1), final=date(2026, 1, 12))
+    open_case = case(bo, "CONSULTING", date(2026, 6, 1))
+    issued_at = datetime(2024, 5, 20, 15, 30, tzinfo=UTC)
+    HistoricalCase.objects.create(
+        id=first.pk,
+        public_id=first.public_id,
+        child_id=ada.pk,
+        council_id=council.pk,
+        status="FINAL_ISSUED",
+        requested_by="PARENT",
+        request_received_on=first.request_received_on,
+        request_reasons="Not making progress",
+        decision_to_assess_due_on=first.request_received_on,
+        decision_not_to_issue_due_on=first.request_received_on,
+        final_plan_due_on=first.request_received_on,
+        final_issued_on=first.final_issued_on,
+        created_at=issued_at,
+        updated_at=issued_at,
+        history_date=issued_at,
+        history_user_id=officer.pk,
+        history_type="~",
+        history_change_reason="Final plan issued",
+    )
+    document = PlanDocument.objects.create(
+        case=first,
+        kind="FINAL_PLAN",
+        version=2,
+        content={"sections": {"A": "Ada likes trains"}},
+        file="documents/abc/def.pdf",
+        sha256="ab" * 32,
+        size=1234,
+        issued_on=first.final_issued_on,
+        issued_at=issued_at,
+        issued_by=officer,
+    )
+    return officer, ada, bo, first, again, open_case, document, issued_at
+
+
+def test_every_final_plan_becomes_the_childs_ehc_plan_and_nothing_else_changes(migrator):
+    """One test, not several: each rebuilds the schema from the first migration (about 30s)."""
+    old = migrator.apply_initial_migration(BEFORE)
+    officer, ada, bo, first, again, open_case, document, issued_at = _old_world(old.apps)
+    document_before = old.apps.get_model("ehcp", "PlanDocument").objects.values().get()
+
+    new = migrator.apply_tested_migration(AFTER)
+    EhcPlan = new.apps.get_model("ehcp", "EhcPlan")
+    Case = new.apps.get_model("ehcp", "Case")
+    PlanDocument = new.apps.get_model("ehcp", "PlanDocument")
+
+    plan = EhcPlan.objects.get()  # one plan for Ada, none for Bo
+    assert (plan.child_id, plan.status, plan.first_issued_on) == (
+        ada.pk,
+        "IN_FORCE",
+        date(2024, 5, 20),
+    )
+    links = dict(Case.objects.values_list("pk", "ehc_plan_id"))
+    assert links == {first.pk: plan.pk, again.pk: plan.pk, open_case.pk: None}
+    made = new.apps.get_model("ehcp", "HistoricalEhcPlan").objects.get()
+    assert (made.history_user_id, made.history_date, made.history_type) == (
+        officer.pk,
+        issued_at,
+        "+",
+    )
+    assert "carried over" in made.history_change_reason
+    # The issued document, its file name and checksum are untouched.
+    assert PlanDocument.objects.values().get() == document_before
+
+    # And back: the plans go, every assessment stays.
+    back = migrator.apply_tested_migration(BEFORE)
+    statuses = back.apps.get_model("ehcp", "Case").objects.values_list("status", flat=True)
+    assert sorted(statuses) == ["CONSULTING", "FINAL_ISSUED", "FINAL_ISSUED"]
