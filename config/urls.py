@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import views as project_views
+from ehcp import views as ehcp_views
 from workflows import views as workflow_views
 
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("sign-out/", SignOutView.as_view(), name="logout"),
     path("tasks/", include("workflows.urls")),
     path("cases/", include("ehcp.urls")),
+    path("children/<uuid:public_id>/", ehcp_views.child_detail, name="child-detail"),
     path("governance/", include("ehcp.governance_urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),

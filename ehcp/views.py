@@ -123,6 +123,35 @@ def case_detail(request, public_id):
     )
 
 
+@require_http_methods(["GET"])
+@login_required
+@audited_view
+def child_detail(request, public_id):
+    """The child's page: the plan in force, the episodes this person may see, one timeline."""
+    child, cases, access = selectors.child_get_with_access(public_id=public_id, user=request.user)
+    audit_read(request, what="case", case=cases[0], child=child, access=access)
+    today = timezone.localdate()
+    plans = selectors.child_plans(child)
+    live = plans[0] if plans and plans[0].is_live else None
+    latest_final = next((c for c in cases if c.final_issued_on), None)
+    return render(
+        request,
+        "ehcp/child_detail.html",
+        {
+            "child": child,
+            "access": access,
+            "shows": access.shows,
+            "council_view": access.relationship == "council",
+            "age": child.age_on(today),
+            "plan": live,
+            "plans": plans,
+            "latest_final": latest_final,
+            "episodes": selectors.child_episodes(cases),
+            "timeline": selectors.child_timeline(cases, plans),
+        },
+    )
+
+
 def _case_for_officer(request, public_id):
     case = selectors.case_get_for_user(public_id=public_id, user=request.user)
     if case.council_id not in actor_for(request.user).council_agency_ids:

@@ -82,6 +82,8 @@ EXPECTED = {
     "ehcp:caseload": ("GET", MANAGERS),
     "ehcp:calculator": ("GET", EVERYONE),
     "ehcp:case-detail": ("GET", COUNCIL_OFFICERS | PARTNERS),
+    # The child's page: anyone who may see one of the child's episodes.
+    "child-detail": ("GET", COUNCIL_OFFICERS | PARTNERS),
     "ehcp:consent-new": ("GET", COUNCIL_OFFICERS),
     "ehcp:consent-withdraw": ("GET", COUNCIL_OFFICERS),
     "ehcp:consent-override": ("GET", COUNCIL_OFFICERS),
@@ -424,6 +426,7 @@ def world():
         "ehcp:plan:provision-edit": {"entry_id": provision.public_id},
         "ehcp:plan:provision-agree": {"entry_id": provision.public_id},
         "ehcp:plan:documents": {"public_id": drafted.case.public_id},
+        "child-detail": {"public_id": case.child.public_id},
         "ehcp:plan:document-download": {
             "public_id": drafted.case.public_id,
             "document_id": draft_plan.public_id,
@@ -565,9 +568,8 @@ def test_the_pages_of_a_case_with_a_draft_plan_hide_whereabouts(client, world, u
         method, _ = EXPECTED[name]
         if method != "GET" or "<uuid:public_id>" not in route or name in NOT_CHILD_PAGES:
             continue
-        response = client.get(
-            url_for(route, {**params_for(world, name), "public_id": drafted.public_id})
-        )
+        public_id = drafted.child.public_id if name == "child-detail" else drafted.public_id
+        response = client.get(url_for(route, {**params_for(world, name), "public_id": public_id}))
         if response.status_code == 200 and response["Content-Type"].startswith("text/"):
             leaked = leaked_whereabouts(response.content.decode(), username, about_child=True)
             if leaked:
