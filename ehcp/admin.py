@@ -30,6 +30,7 @@ from .models import (
     ConsentOverride,
     ConsentRecord,
     DocumentRender,
+    EhcPlan,
     ParentCarer,
     Plan,
     PlanDocument,
@@ -437,6 +438,18 @@ class StatutoryExceptionAdmin(ByCaseReference, SupportRecordAdmin):
     list_select_related = ["case", "case__child", "recorded_by"]
     list_filter = ["limb", "period_code"]
     search_fields = ["case__child__last_name"]
+
+
+@admin.register(EhcPlan)
+class EhcPlanAdmin(SupportRecordAdmin):
+    child_path = "child"
+    case_path = None
+    data_types = (DataType.IDENTITY, DataType.PLAN)
+    list_display = ["reference", "child", "status", "council", "first_issued_on", "ceased_on"]
+    list_select_related = ["child", "council"]
+    list_filter = ["status", "council"]
+    search_fields = ["child__first_name", "child__last_name"]
+    date_hierarchy = "first_issued_on"
 
 
 @admin.register(Plan)

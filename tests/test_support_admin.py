@@ -87,6 +87,7 @@ def test_every_casework_model_is_registered():
         "ConsentRecord",
         "AdviceRequest",
         "SettingConsultation",
+        "EhcPlan",
         "Plan",
         "PlanNeed",
         "PlanOutcome",
