@@ -161,7 +161,9 @@ class Command(BaseCommand):
             pdfs += person_pdfs
             reached |= person_routes
             pages = sum(statuses.values())
-            shown = ", ".join(f"{code}: {n}" for code, n in sorted(statuses.items()))
+            shown = ", ".join(
+                f"{code}: {n}" for code, n in sorted(statuses.items(), key=lambda kv: str(kv[0]))
+            )
             self.stdout.write(
                 f"  {person.username:<16} {pages:>5} pages, {len(person_routes):>3} routes opened, "
                 f"{person_pdfs:>3} PDFs, {time.perf_counter() - t0:6.1f} s  ({shown})"
@@ -173,7 +175,9 @@ class Command(BaseCommand):
         if pdfs == 0:
             failures.append("no person was served a PDF (plan, letter or attachment)")
         pages = sum(totals.values())
-        shown = ", ".join(f"{code}: {n}" for code, n in sorted(totals.items()))
+        shown = ", ".join(
+            f"{code}: {n}" for code, n in sorted(totals.items(), key=lambda kv: str(kv[0]))
+        )
         self.stdout.write(
             f"Walked {pages} pages as {len(people)} people in "
             f"{time.perf_counter() - started:.1f} s: {len(reached)} routes opened, {pdfs} PDFs "
