@@ -29,7 +29,7 @@ PYTEST_ARGS ?=
 LOCAL := DJANGO_SETTINGS_MODULE=config.settings.local SITE_URL=$(SITE_URL)
 TEST := DJANGO_SETTINGS_MODULE=config.settings.test
 
-.PHONY: help install run serve test test-postgres lint format clean distclean
+.PHONY: help install run serve test test-postgres check-upgrade lint format clean distclean
 
 help:
 	@echo "make run            install, migrate, load demo data, serve http://$(HOST):$(PORT)/ with the worker"
@@ -37,6 +37,7 @@ help:
 	@echo "make lint           ruff check and ruff format --check (make format fixes what it can)"
 	@echo "make serve          serve with the worker, without migrating or loading the demo data"
 	@echo "make test-postgres  the same suite on PostgreSQL (PG_URL=$(PG_URL))"
+	@echo "make check-upgrade  the previous version's demo data migrates and every page serves (PostgreSQL)"
 	@echo "make install        create $(VENV) and install the project with its test extra"
 	@echo "make clean          remove caches and build artefacts"
 	@echo "make distclean      clean, and remove $(VENV) and var/ (the local database)"
@@ -92,6 +93,10 @@ format: install
 
 test-postgres: install
 	$(TEST) DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+# scripts/check_upgrade.sh: UPGRADE_FROM=<commit> to upgrade from another version.
+check-upgrade: install
+	VENV=$(VENV) scripts/check_upgrade.sh
 
 clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
