@@ -21,6 +21,7 @@ from agencies.models import AgencyKind, DataType
 
 from .models import (
     PLAN_DOCUMENT_KINDS,
+    PLAN_EDITABLE_STATUSES,
     AdviceKind,
     AdviceRequest,
     Case,
@@ -36,6 +37,7 @@ from .models import (
     RenderStatus,
 )
 from .rules import plan_checks
+from .rules.consent import Purpose
 from .rules.plan_checks import CheckResult, PlanFacts, Stage
 from .rules.plan_dates import format_date
 from .selectors import agency_label, case_schools, withhold_names
@@ -677,9 +679,6 @@ def cases_awaiting_health_agreement(actor):
     under the sharing agreement, the plan can still change, and accepted section G provision has
     no agreement yet. Each case carries `provision_to_agree` (how many). A queryset (or an
     empty list when the person works for no health body): page it."""
-    from .rules.consent import Purpose
-    from .services.plan import EDITABLE_STATUSES
-
     health_ids = [agency for agency, kind, _ in actor.memberships if kind == AgencyKind.HEALTH]
     if not health_ids or DataType.PLAN not in data_types_for(
         {AgencyKind.HEALTH}, Purpose.STATUTORY_ASSESSMENT
@@ -692,7 +691,7 @@ def cases_awaiting_health_agreement(actor):
     )
     return (
         Case.objects.filter(
-            status__in=EDITABLE_STATUSES,
+            status__in=PLAN_EDITABLE_STATUSES,
             advice_requests__agency_id__in=health_ids,
             advice_requests__kind=AdviceKind.HEALTH,
         )

@@ -13,6 +13,7 @@ from .case import (  # noqa: F401
     ADVICE_AGENCY_KIND,
     CLOSED_STATUSES,
     OPEN_STATUSES,
+    PLAN_EDITABLE_STATUSES,
     AdviceKind,
     AdviceRequest,
     Case,

@@ -125,6 +125,13 @@ OPEN_STATUSES = (
     CaseStatus.CONSULTING,
 )
 CLOSED_STATUSES = (CaseStatus.REFUSED, CaseStatus.NOT_ISSUED, CaseStatus.FINAL_ISSUED)
+#: The plan's working copy can be written while the case is assessed, drafted and consulted on.
+PLAN_EDITABLE_STATUSES = (
+    CaseStatus.ASSESSING,
+    CaseStatus.DRAFTING,
+    CaseStatus.DRAFT_ISSUED,
+    CaseStatus.CONSULTING,
+)
 
 
 class CaseQuerySet(models.QuerySet):

@@ -33,6 +33,7 @@ from agencies.models import AgencyKind
 from .. import documents
 from ..models import (
     PLAN_DOCUMENT_KINDS,
+    PLAN_EDITABLE_STATUSES,
     AdviceKind,
     AdviceRequest,
     Case,
@@ -66,13 +67,7 @@ from .assessment import CaseRuleError, _save
 
 logger = logging.getLogger(__name__)
 
-#: The plan can be written while the case is assessed, drafted and consulted on.
-EDITABLE_STATUSES = (
-    CaseStatus.ASSESSING,
-    CaseStatus.DRAFTING,
-    CaseStatus.DRAFT_ISSUED,
-    CaseStatus.CONSULTING,
-)
+EDITABLE_STATUSES = PLAN_EDITABLE_STATUSES
 MAX_RENDER_ATTEMPTS = 5
 STALE_RENDER = timedelta(minutes=15)
 
