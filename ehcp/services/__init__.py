@@ -1,5 +1,6 @@
 """Everything that changes a case happens in these services (see assessment.py)."""
 
+from ..rendering import document_render, document_render_pending  # noqa: F401
 from .advice import (  # noqa: F401,E402,E501
     EntryInput,
     advice_accept,
@@ -17,7 +18,6 @@ from .advice import (  # noqa: F401,E402,E501
 from .assessment import (  # noqa: F401
     PERIODS_BY_CODE,
     AdviceToSeek,
-    CaseRuleError,
     ChildDetails,
     ParentDetails,
     case_assessment_decide,
@@ -33,6 +33,7 @@ from .assessment import (  # noqa: F401
     plan_final_issue,
     transition_refusal_message,
 )
+from .common import CaseRuleError  # noqa: F401
 from .governance import (  # noqa: F401,E402,E501
     NO_SUCH_CASE,
     break_glass_request,
@@ -51,8 +52,6 @@ from .plan import (  # noqa: F401,E402,E501
     advice_candidates,
     document_open,
     document_queue,
-    document_render,
-    document_render_pending,
     entry_remove,
     letter_content,
     letter_queue,
