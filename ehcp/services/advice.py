@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -567,6 +568,11 @@ def advice_return(
 # -- more time ---------------------------------------------------------------------------------
 
 
+def extension_page_link(extension: AdviceExtensionRequest) -> str:
+    """The council's page to agree or refuse more time."""
+    return reverse("workflows:advice:extension", args=[extension.public_id])
+
+
 def extension_request(
     *,
     advice: AdviceRequest,
@@ -579,7 +585,8 @@ def extension_request(
     today: date | None = None,
 ) -> AdviceExtensionRequest:
     """The adviser asks for more time, with the reason. If the reason is one of the reg 8(2)
-    exceptions they say which, and when the circumstances began."""
+    exceptions they say which, and when the circumstances began. The caseworker is told, in the
+    same transaction (an outbox row)."""
     today = today or timezone.localdate()
     errors = []
     if not (reason or "").strip():
@@ -624,6 +631,14 @@ def extension_request(
             raise CaseRuleError(
                 "You have already asked for more time: wait for the council's decision"
             ) from exc
+        # The case's caseworker decides (or, with no caseworker, the council's mailbox).
+        notification_queue(
+            kind=NotificationKind.ADVICE_MORE_TIME,
+            agency=advice.case.council,
+            user_id=advice.case.caseworker_id,
+            link=extension_page_link(extension),
+            key=f"advice-more-time:{extension.pk}",
+        )
     return extension
 
 
@@ -641,7 +656,8 @@ def extension_decide(
 ) -> AdviceExtensionRequest:
     """The council accepts or refuses the request for more time. The statutory date never moves.
     Accepting a reason the council finds is a reg 8(2) exception (`exception_limb`) records that
-    exception on the advice (`exception_record`), with the adviser's reason as the evidence."""
+    exception on the advice (`exception_record`), with the adviser's reason as the evidence.
+    The adviser who asked is told the decision, in the same transaction (an outbox row)."""
     today = today or timezone.localdate()
     decision_reason = (decision_reason or "").strip()
     with transaction.atomic():
@@ -679,6 +695,14 @@ def extension_decide(
         extension.decided_at = timezone.now()
         extension.decision_reason = decision_reason
         history_save(extension, "More time agreed" if accept else "More time refused", by)
+        # The adviser who asked is told (or, if they have gone, their agency's mailbox).
+        notification_queue(
+            kind=NotificationKind.ADVICE_MORE_TIME_DECIDED,
+            agency=advice.agency,
+            user_id=extension.requested_by_id,
+            link=advice_page_link(advice),
+            key=f"advice-more-time-decided:{extension.pk}",
+        )
     return extension
 
 
