@@ -215,7 +215,8 @@ class AdviceSheet:
         return self.advice.is_editable
 
 
-def _prefetched(queryset):
+def advice_prefetched(queryset):
+    """Advice with everything a sheet shows, in a fixed number of queries."""
     return queryset.select_related(
         "case", "case__child", "agency", "submitted_by", "accepted_by", "returned_by"
     ).prefetch_related(
@@ -234,7 +235,7 @@ def _prefetched(queryset):
 def advice_sheets(
     advice_list, *, viewer: Seen | None = None, actor=None, access=None, today: date | None = None
 ):
-    """Sheets for advice already fetched with `_prefetched`."""
+    """Sheets for advice already fetched with `advice_prefetched`."""
     today = today or timezone.localdate()
     sheets = []
     for advice in advice_list:
@@ -262,7 +263,7 @@ def advice_sheets(
 
 
 def _sheet(seen: Seen) -> AdviceSheet:
-    advice = _prefetched(AdviceRequest.objects.filter(pk=seen.advice.pk)).get()
+    advice = advice_prefetched(AdviceRequest.objects.filter(pk=seen.advice.pk)).get()
     return advice_sheets([advice], viewer=Seen(advice, seen.access, seen.actor))[0]
 
 
@@ -636,7 +637,7 @@ def _council_case(request, case_id) -> tuple[Case, object, object]:
 def case_advice(request, case_id):
     """Every piece of advice asked for on the case: what is in, what is late, what to chase."""
     case, access, actor = _council_case(request, case_id)
-    advice = _prefetched(case.advice_requests.all()).order_by("kind")
+    advice = advice_prefetched(case.advice_requests.all()).order_by("kind")
     sheets = advice_sheets(advice, actor=actor, access=access)
     tasks = {}
     for task in (

@@ -1,4 +1,18 @@
-"""Everything that changes a case happens in these services (see assessment.py)."""
+"""Everything that changes a case happens in these services (see assessment.py).
+
+Each service owns its transaction and queues, inside it, the notifications its change causes
+(an outbox row, `notifications.services.notification_queue`); views, forms and flow nodes only
+call services. The service modules import each other one way, every import at the top of the
+file (tests/test_project.py checks both), each only from those above it in this list:
+
+1. `common`: `CaseRuleError`, `date_check`, `history_save`; imports no other service.
+2. `casework`, `governance`, `plan`: `common` only (`plan` also `ehcp.rendering` and
+   `ehcp.tasks`, which import no service).
+3. `assessment`: `common`, `governance` (the case packs shared) and `plan` (letters, issuing).
+4. `advice`: `common` and `assessment` (`exception_record`, `advice_page_link`).
+
+No module imports another's `_private` name; a helper two modules need is public in `common`.
+"""
 
 from ..rendering import document_render, document_render_pending  # noqa: F401
 from .advice import (  # noqa: F401,E402,E501
