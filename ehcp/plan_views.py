@@ -3,7 +3,7 @@ service or selector, and renders; a refused rule shows its messages in the error
 
 Who may do what:
 * the plan pages (overview, editing, history, compare): the SEN team of the council that holds
-  the case (`council_officer_required` and `_case_for_officer`);
+  the case (`council_officer_required` and `case_for_officer`);
 * the documents page and downloads: anyone who may see the case (`case_get_for_user`); every
   download is recorded;
 * agreeing health provision (section G): the health agency that gave the case's medical advice,
@@ -35,7 +35,7 @@ from .models import (
     PlanProvision,
 )
 from .rules.plan_checks import Stage
-from .views import _case_for_officer, _form_errors, council_officer_required, posted_data
+from .views import case_for_officer, council_officer_required, form_errors, posted_data
 
 ENTRY_MODELS = {"needs": PlanNeed, "outcomes": PlanOutcome, "provisions": PlanProvision}
 FINAL_STAGE_STATUSES = (CaseStatus.DRAFT_ISSUED, CaseStatus.CONSULTING, CaseStatus.FINAL_ISSUED)
@@ -103,7 +103,7 @@ def _plan_form(
         try:
             perform(form.cleaned_data)
         except services.CaseRuleError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, success)
             return _overview(case)
@@ -210,7 +210,7 @@ def plan_overview(request, public_id):
 @council_officer_required
 @audited_view
 def plan_details(request, public_id):
-    case = _case_for_officer(request, public_id)
+    case = case_for_officer(request, public_id)
     try:
         plan = _plan(request, case)
     except _Refused:
@@ -250,7 +250,7 @@ def plan_details(request, public_id):
 @council_officer_required
 @audited_view
 def plan_suggest(request, public_id):
-    case = _case_for_officer(request, public_id)
+    case = case_for_officer(request, public_id)
     before = plan_selectors.plan_for_case(case)
     had_views = bool(before and before.views.strip())
     try:
@@ -428,7 +428,7 @@ def provision_edit(request, public_id, entry_id):
 @council_officer_required
 @audited_view
 def entry_accept(request, public_id, kind, entry_id):
-    case = _case_for_officer(request, public_id)
+    case = case_for_officer(request, public_id)
     entry = _entry(plan_selectors.plan_for_case(case), kind, entry_id)
     try:
         services.suggestion_accept(entry=entry, by=request.user)
@@ -444,7 +444,7 @@ def entry_accept(request, public_id, kind, entry_id):
 @council_officer_required
 @audited_view
 def entry_remove(request, public_id, kind, entry_id):
-    case = _case_for_officer(request, public_id)
+    case = case_for_officer(request, public_id)
     entry = _entry(plan_selectors.plan_for_case(case), kind, entry_id)
     suggestion = entry.status == PlanEntryStatus.SUGGESTED
     return _plan_form(
@@ -482,7 +482,7 @@ def provision_agree(request, public_id, entry_id):
                 provision=provision, by=request.user, **form.cleaned_data
             )
         except services.CaseRuleError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, "Agreement to the health provision recorded")
             if is_officer:

@@ -4,18 +4,21 @@
 CELERY_TASK_ALWAYS_EAGER is off (production); otherwise it renders in-process. Either way the
 frozen content is already committed in a `DocumentRender` row, so nothing is lost if the worker
 stops: `document_render_pending_task` (or `manage.py render_documents`) picks it up again.
+
+The tasks call `ehcp.rendering`, which imports no service, so `ehcp.services.plan` imports this
+module at its top without a cycle.
 """
 
 from celery import shared_task
 
-from .services import plan as plan_services
+from .rendering import document_render, document_render_pending
 
 
 @shared_task(ignore_result=True)
 def document_render_task(render_id: int) -> None:
-    plan_services.document_render(render_id)
+    document_render(render_id)
 
 
 @shared_task
 def document_render_pending_task() -> int:
-    return plan_services.document_render_pending()
+    return document_render_pending()

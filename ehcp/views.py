@@ -51,7 +51,8 @@ def posted_data(request):
     return request.POST if request.method == "POST" else None
 
 
-def _form_errors(form, error: services.CaseRuleError) -> None:
+def form_errors(form, error: services.CaseRuleError) -> None:
+    """Show a refused rule's messages in the form's error summary."""
     for message in error.messages:
         form.add_error(None, message)
 
@@ -152,7 +153,8 @@ def child_detail(request, public_id):
     )
 
 
-def _case_for_officer(request, public_id):
+def case_for_officer(request, public_id):
+    """The case, for an officer of the council that holds it (404 if unseen, 403 otherwise)."""
     case = selectors.case_get_for_user(public_id=public_id, user=request.user)
     if case.council_id not in actor_for(request.user).council_agency_ids:
         raise PermissionDenied
@@ -168,7 +170,7 @@ def _case_form(
         try:
             perform(form.cleaned_data)
         except services.CaseRuleError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, success)
             return redirect("ehcp:case-detail", public_id=case.public_id)
@@ -205,7 +207,7 @@ def consent_new(request, public_id):
 @council_officer_required
 @audited_view
 def consent_withdraw(request, public_id, consent_id):
-    case = _case_for_officer(request, public_id)
+    case = case_for_officer(request, public_id)
     consent = get_object_or_404(ConsentRecord, public_id=consent_id, child=case.child)
     return _case_form(
         request,
@@ -223,7 +225,7 @@ def consent_withdraw(request, public_id, consent_id):
 @council_officer_required
 @audited_view
 def consent_override(request, public_id):
-    case = _case_for_officer(request, public_id)
+    case = case_for_officer(request, public_id)
     return _case_form(
         request,
         case,

@@ -105,3 +105,89 @@ def test_every_dependency_has_a_version_range(spec):
     operators = {s.operator for s in requirement.specifier}
     assert operators & {">=", ">", "~=", "=="}, f"{spec}: give a lower bound"
     assert operators & {"<", "<=", "~=", "=="}, f"{spec}: give an upper bound"
+
+
+# -- rules of the house: services own changes, helpers are public, service imports go one way --
+
+PROJECT_PACKAGES = frozenset({"agencies", "config", "ehcp", "notifications", "panel", "workflows"})
+
+
+def _is_views_forms_or_flows(path: Path) -> bool:
+    relative = path.relative_to(ROOT)
+    name = relative.name
+    return (
+        name.endswith(("views.py", "forms.py"))
+        or "views" in relative.parts[:-1]
+        or "forms" in relative.parts[:-1]
+        or (relative.parts[0] == "workflows" and relative.parts[1].startswith("flows"))
+    )
+
+
+def test_no_view_form_or_flow_queues_a_notification():
+    """The service that makes a change queues the notifications it causes, in its transaction:
+    views and forms parse and render, flow nodes call services (issue 8)."""
+    offences = []
+    for app in sorted(PROJECT_PACKAGES):
+        for path in _python_files(ROOT / app):
+            if not _is_views_forms_or_flows(path):
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            for node in ast.walk(tree):
+                called = node.func if isinstance(node, ast.Call) else None
+                name = getattr(called, "id", None) or getattr(called, "attr", None) or ""
+                if name.startswith("notification_queue"):
+                    offences.append(f"{path.relative_to(ROOT)}:{node.lineno} calls {name}")
+    assert not offences, "Queue notifications in the service instead:\n" + "\n".join(offences)
+
+
+def _project_module(path: Path, node: ast.ImportFrom) -> str | None:
+    """The project module an import names (resolving relative imports), or None if not ours."""
+    if node.level:
+        package = list(path.relative_to(ROOT).with_suffix("").parts[: -node.level])
+        module = ".".join(package + ([node.module] if node.module else []))
+    else:
+        module = node.module or ""
+    return module if module.split(".")[0] in PROJECT_PACKAGES | {"tests"} else None
+
+
+def test_no_module_imports_another_modules_private_name():
+    """A name starting with `_` is its module's own: shared helpers get a public name in a small
+    common module (ehcp/services/common.py), so nothing hides behind an underscore (issue 8)."""
+    offences = []
+    for app in sorted(PROJECT_PACKAGES):
+        for path in _python_files(ROOT / app):
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.ImportFrom) or not _project_module(path, node):
+                    continue
+                for alias in node.names:
+                    if alias.name.startswith("_") and not alias.name.startswith("__"):
+                        module = "." * node.level + (node.module or "")
+                        offences.append(
+                            f"{path.relative_to(ROOT)}:{node.lineno} imports {alias.name} from {module}"
+                        )
+    assert not offences, "Private names imported from another module:\n" + "\n".join(offences)
+
+
+def test_service_modules_import_project_modules_only_at_the_top():
+    """No import of a project module inside a function in ehcp/services/: an import hidden in a
+    function hides a cycle. The service modules form a one-way graph (ehcp/services/__init__.py)."""
+    offences = []
+    for path in _python_files(ROOT / "ehcp" / "services"):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.ImportFrom):
+                    module = _project_module(path, inner)
+                elif isinstance(inner, ast.Import):
+                    names = [alias.name for alias in inner.names]
+                    module = next((n for n in names if n.split(".")[0] in PROJECT_PACKAGES), None)
+                else:
+                    continue
+                if module:
+                    offences.append(f"{path.relative_to(ROOT)}:{inner.lineno} imports {module}")
+    assert not offences, "Import project modules at the top of the file:\n" + "\n".join(
+        sorted(set(offences))
+    )

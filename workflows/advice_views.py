@@ -10,20 +10,18 @@ Submitting and reviewing complete flow tasks through `workflows.services.task_co
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from viewflow.workflow.status import STATUS
 
 from agencies.access import actor_for
 from agencies.queues import may_work_queue
@@ -48,12 +46,11 @@ from ehcp.selectors import agency_label
 from ehcp.services import CaseRuleError
 from ehcp.services.advice import attachment_max_bytes, attachments_max
 from ehcp.views import posted_data
-from notifications.models import NotificationKind
-from notifications.services import notification_queue
 
 from . import advice_forms, services
-from .flows import ADVICE_NODES, ADVICE_REVIEW_NODES, CHASE_AT
+from .flows import ADVICE_NODES, ADVICE_REVIEW_NODES
 from .models import CaseTask
+from .selectors import advice_open_task
 from .steps import step_for
 
 ENTRY_KIND_SLUGS = {
@@ -139,16 +136,6 @@ def _advice_seen(request, advice_id) -> Seen:
     return _seen(request.user, advice)
 
 
-def _open_task(advice: AdviceRequest, *, review: bool) -> CaseTask | None:
-    """The open adviser's (or council's review) task for this advice, if there is one."""
-    names = ADVICE_REVIEW_NODES if review else ADVICE_NODES
-    tasks = CaseTask.objects.human().open().filter(case_id=advice.case_id, subject_id=advice.pk)
-    for task in tasks.select_related("agency", "owner", "case", "process"):
-        if task.flow_task.name in names:
-            return task
-    return None
-
-
 def _holds(user, task: CaseTask | None) -> bool:
     return task is not None and task.owner_id == user.pk and task.flow_task.can_execute(user, task)
 
@@ -156,7 +143,7 @@ def _holds(user, task: CaseTask | None) -> bool:
 def _writer(request, advice_id) -> tuple[Seen, CaseTask | None]:
     """The advice and its adviser's task, when this person holds the task; None otherwise."""
     seen = _advice_seen(request, advice_id)
-    task = _open_task(seen.advice, review=False)
+    task = advice_open_task(seen.advice, review=False)
     return seen, task if _holds(request.user, task) and seen.advice.is_editable else None
 
 
@@ -228,7 +215,8 @@ class AdviceSheet:
         return self.advice.is_editable
 
 
-def _prefetched(queryset):
+def advice_prefetched(queryset):
+    """Advice with everything a sheet shows, in a fixed number of queries."""
     return queryset.select_related(
         "case", "case__child", "agency", "submitted_by", "accepted_by", "returned_by"
     ).prefetch_related(
@@ -247,7 +235,7 @@ def _prefetched(queryset):
 def advice_sheets(
     advice_list, *, viewer: Seen | None = None, actor=None, access=None, today: date | None = None
 ):
-    """Sheets for advice already fetched with `_prefetched`."""
+    """Sheets for advice already fetched with `advice_prefetched`."""
     today = today or timezone.localdate()
     sheets = []
     for advice in advice_list:
@@ -275,7 +263,7 @@ def advice_sheets(
 
 
 def _sheet(seen: Seen) -> AdviceSheet:
-    advice = _prefetched(AdviceRequest.objects.filter(pk=seen.advice.pk)).get()
+    advice = advice_prefetched(AdviceRequest.objects.filter(pk=seen.advice.pk)).get()
     return advice_sheets([advice], viewer=Seen(advice, seen.access, seen.actor))[0]
 
 
@@ -522,15 +510,7 @@ def more_time(request, advice_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                extension = ehcp_services.extension_request(advice=advice, by=request.user, **data)
-                notification_queue(
-                    kind=NotificationKind.ADVICE_MORE_TIME,
-                    agency=advice.case.council,
-                    user_id=advice.case.caseworker_id,
-                    link=reverse("workflows:advice:extension", args=[extension.public_id]),
-                    key=f"advice-more-time:{extension.pk}",
-                )
+            ehcp_services.extension_request(advice=advice, by=request.user, **data)
         except CaseRuleError as error:
             for message in error.messages:
                 form.add_error(None, message)
@@ -550,8 +530,8 @@ def more_time(request, advice_id):
 def detail(request, advice_id):
     """The advice, read-only: what the adviser submitted, its status, and what happens next."""
     seen = _advice_seen(request, advice_id)
-    task = _open_task(seen.advice, review=False)
-    review_task = _open_task(seen.advice, review=True) if seen.is_council else None
+    task = advice_open_task(seen.advice, review=False)
+    review_task = advice_open_task(seen.advice, review=True) if seen.is_council else None
     return _page(
         request,
         "workflows/advice/detail.html",
@@ -657,7 +637,7 @@ def _council_case(request, case_id) -> tuple[Case, object, object]:
 def case_advice(request, case_id):
     """Every piece of advice asked for on the case: what is in, what is late, what to chase."""
     case, access, actor = _council_case(request, case_id)
-    advice = _prefetched(case.advice_requests.all()).order_by("kind")
+    advice = advice_prefetched(case.advice_requests.all()).order_by("kind")
     sheets = advice_sheets(advice, actor=actor, access=access)
     tasks = {}
     for task in (
@@ -681,48 +661,23 @@ def case_advice(request, case_id):
     )
 
 
-def advice_chase(*, advice: AdviceRequest, task: CaseTask, by, today: date) -> None:
-    """The caseworker chases missing advice: the adviser (or their agency's mailbox) is told,
-    once a day at most, and the task records when it was last chased."""
-    with transaction.atomic():
-        CaseTask.objects.filter(pk=task.pk).update(last_chased_on=today)
-        notification_queue(
-            kind=NotificationKind.ADVICE_CHASED,
-            agency=task.agency,
-            user_id=task.owner_id,
-            link=reverse("workflows:advice:detail", args=[advice.public_id]),
-            key=f"advice-chase:{task.pk}:{today.isoformat()}",
-        )
-
-
 @require_POST
 @login_required
 def chase(request, advice_id):
     seen = _advice_seen(request, advice_id)
     if not seen.is_council:
         raise Http404("No such advice")
-    task = _open_task(seen.advice, review=False)
     back = reverse("workflows:advice:case", args=[seen.advice.case.public_id])
-    if task is None or not seen.advice.is_editable:
-        messages.error(request, "This advice is not missing: there is nothing to chase")
+    try:
+        services.advice_chase(advice=seen.advice, by=request.user)
+    except CaseRuleError as error:
+        messages.error(request, " ".join(error.messages))
         return redirect(back)
-    advice_chase(advice=seen.advice, task=task, by=request.user, today=timezone.localdate())
     messages.success(
         request,
         f"{seen.agency_name} has been chased for the {seen.advice.get_kind_display().split(' (')[0].lower()}",
     )
     return redirect(back)
-
-
-def _reschedule_chaser(advice: AdviceRequest, new_date: date) -> None:
-    """More time agreed: the next chaser goes the morning after the agreed date, not before."""
-    task = _open_task(advice, review=False)
-    if task is None:
-        return
-    moment = timezone.make_aware(datetime.combine(new_date + timedelta(days=1), CHASE_AT))
-    CaseTask.objects.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED, previous=task).update(
-        scheduled=moment
-    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -754,26 +709,16 @@ def extension_decide(request, extension_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            with transaction.atomic():
-                decided = ehcp_services.extension_decide(
-                    extension=extension,
-                    accept=data["decision"],
-                    decision_reason=data.get("decision_reason", ""),
-                    exception_limb=data.get("exception_limb", "") if data["decision"] else "",
-                    starts_on=data.get("starts_on"),
-                    ends_on=data.get("ends_on"),
-                    family_told_on=data.get("family_told_on"),
-                    by=request.user,
-                )
-                if decided.decision == ExtensionDecision.ACCEPTED:
-                    _reschedule_chaser(seen.advice, decided.new_date)
-                notification_queue(
-                    kind=NotificationKind.ADVICE_MORE_TIME_DECIDED,
-                    agency=seen.advice.agency,
-                    user_id=decided.requested_by_id,
-                    link=reverse("workflows:advice:detail", args=[seen.advice.public_id]),
-                    key=f"advice-more-time-decided:{decided.pk}",
-                )
+            decided = services.advice_extension_decide(
+                extension=extension,
+                accept=data["decision"],
+                decision_reason=data.get("decision_reason", ""),
+                exception_limb=data.get("exception_limb", "") if data["decision"] else "",
+                starts_on=data.get("starts_on"),
+                ends_on=data.get("ends_on"),
+                family_told_on=data.get("family_told_on"),
+                by=request.user,
+            )
         except CaseRuleError as error:
             for message in error.messages:
                 form.add_error(None, message)
@@ -799,7 +744,7 @@ def review(request, advice_id):
     seen = _advice_seen(request, advice_id)
     if not seen.is_council:
         raise Http404("No such advice")
-    task = _open_task(seen.advice, review=True)
+    task = advice_open_task(seen.advice, review=True)
     holder = _holds(request.user, task)
     form = None
     if holder:

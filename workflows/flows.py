@@ -30,7 +30,9 @@ from agencies.queues import may_manage_queue, may_work_queue
 from ehcp.models import AdviceKind, AdviceStatus, CaseStatus
 from ehcp.rules import deadlines
 
+from .chasers import task_chase
 from .models import CaseProcess, CaseTask
+from .timers import sweep_today
 
 # Chasers go out at the start of the working day after a step falls due.
 CHASE_AT = time(8, 0)
@@ -354,20 +356,6 @@ class StatutoryAssessmentFlow(Flow):
 
     def send_chaser(self, activation):
         """A step is overdue: tell its agency's queue (and the person who claimed it)."""
-        from notifications.services import notification_queue
-
-        from .timers import sweep_today
-
         timer = activation.task.previous.get()
         host = timer.previous.select_related("agency").get()
-        if not host.is_open:
-            return
-        host.last_chased_on = sweep_today()
-        host.save(update_fields=["last_chased_on"])
-        notification_queue(
-            kind="TASK_OVERDUE",
-            agency=host.agency,
-            user_id=host.owner_id,
-            link=f"/tasks/{host.public_id}/",
-            key=f"chase:{host.pk}",
-        )
+        task_chase(task=host, today=sweep_today())

@@ -8,10 +8,12 @@ from django.http import Http404
 
 from agencies.access import actor_for
 from agencies.models import MANAGER_ROLES, QUEUE_ROLES
+from ehcp.models import AdviceRequest
 from ehcp.rules import deadlines
 from ehcp.rules.deadlines import DeadlineStatus
 from ehcp.selectors import agency_label
 
+from .flows import ADVICE_NODES, ADVICE_REVIEW_NODES
 from .models import CaseTask
 
 
@@ -139,3 +141,13 @@ def team_holders(user) -> list[Holder]:
     if unclaimed:
         holders.append(Holder("none", "Not claimed", unclaimed))
     return holders
+
+
+def advice_open_task(advice: AdviceRequest, *, review: bool) -> CaseTask | None:
+    """The open adviser's (or council's review) task for this advice, if there is one."""
+    names = ADVICE_REVIEW_NODES if review else ADVICE_NODES
+    tasks = CaseTask.objects.human().open().filter(case_id=advice.case_id, subject_id=advice.pk)
+    for task in tasks.select_related("agency", "owner", "case", "process"):
+        if task.flow_task.name in names:
+            return task
+    return None

@@ -1,11 +1,15 @@
-"""Working the queues: start the flow for a request, claim, release, reassign and complete tasks.
+"""Working the queues: start the flow for a request, claim, release, reassign and complete tasks;
+chase missing advice and move its chaser when more time is agreed.
 
-Every operation takes the flow's lock (SELECT ... FOR UPDATE on the process row, in one
+Every task operation takes the flow's lock (SELECT ... FOR UPDATE on the process row, in one
 transaction) and re-reads the task under it, so when two people click at once exactly one wins
-and the other gets a clear message (CD-01).
+and the other gets a clear message (CD-01). These are the services for the flow's own rows
+(`CaseTask`, `TaskReassignment`): like the domain services, each queues the notifications its
+change causes in its own transaction.
 """
 
 from collections.abc import Callable
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -17,12 +21,16 @@ from viewflow.workflow.status import STATUS
 from agencies.access import actor_for
 from agencies.queues import may_work_queue
 from ehcp import services as ehcp_services
-from ehcp.models import Case
+from ehcp.models import AdviceExtensionRequest, AdviceRequest, Case, ExtensionDecision
+from ehcp.services import CaseRuleError
+from ehcp.services.assessment import advice_page_link
 from ehcp.services.casework import case_caseworker_change as ehcp_case_caseworker_change
+from notifications.models import NotificationKind
 from notifications.services import notification_queue
 
-from .flows import StatutoryAssessmentFlow
+from .flows import CHASE_AT, StatutoryAssessmentFlow
 from .models import CaseTask, TaskReassignment
+from .selectors import advice_open_task
 
 
 class TaskConflict(Exception):
@@ -207,6 +215,55 @@ def task_complete(*, task: CaseTask, user, perform: Callable[[Case], object]) ->
         activation.execute()
 
     return _run(task, complete)
+
+
+# -- chasing advice ----------------------------------------------------------------------------
+
+
+def advice_chase(*, advice: AdviceRequest, by, today: date | None = None) -> CaseTask:
+    """The caseworker chases missing advice: the adviser who holds the task (or their agency's
+    mailbox) is told, once a day at most, and the task records when it was last chased."""
+    today = today or timezone.localdate()
+    if advice.case.council_id not in actor_for(by).council_agency_ids:
+        raise CaseRuleError("Only the council's SEN team can chase advice")
+    with transaction.atomic():
+        advice = AdviceRequest.objects.select_related("case").get(pk=advice.pk)  # as it is now
+        task = advice_open_task(advice, review=False)
+        if task is None or not advice.is_editable:
+            raise CaseRuleError("This advice is not missing: there is nothing to chase")
+        CaseTask.objects.filter(pk=task.pk).update(last_chased_on=today)
+        notification_queue(
+            kind=NotificationKind.ADVICE_CHASED,
+            agency=task.agency,
+            user_id=task.owner_id,
+            link=advice_page_link(advice),
+            key=f"advice-chase:{task.pk}:{today.isoformat()}",
+        )
+    return task
+
+
+def advice_chaser_reschedule(*, advice: AdviceRequest, new_date: date) -> int:
+    """More time agreed: the adviser's next chaser goes the morning after the agreed date, not
+    before. Returns how many scheduled chasers moved (none when the advice has no open task)."""
+    task = advice_open_task(advice, review=False)
+    if task is None:
+        return 0
+    moment = timezone.make_aware(datetime.combine(new_date + timedelta(days=1), CHASE_AT))
+    return CaseTask.objects.filter(
+        flow_task_type="TIMER", status=STATUS.SCHEDULED, previous=task
+    ).update(scheduled=moment)
+
+
+def advice_extension_decide(
+    *, extension: AdviceExtensionRequest, by, **decision
+) -> AdviceExtensionRequest:
+    """The council agrees more time or refuses it (`ehcp.services.extension_decide`, which tells
+    the adviser); agreed, the adviser's chaser moves to the new date. All of it, or nothing."""
+    with transaction.atomic():
+        decided = ehcp_services.extension_decide(extension=extension, by=by, **decision)
+        if decided.decision == ExtensionDecision.ACCEPTED:
+            advice_chaser_reschedule(advice=decided.advice_request, new_date=decided.new_date)
+    return decided
 
 
 def users_who_work_queue(task: CaseTask):

@@ -1,5 +1,21 @@
-"""Everything that changes a case happens in these services (see assessment.py)."""
+"""Everything that changes a case happens in these services (see assessment.py).
 
+Each service owns its transaction and queues, inside it, the notifications its change causes
+(an outbox row, `notifications.services.notification_queue`); views, forms and flow nodes only
+call services. The service modules import each other one way, every import at the top of the
+file (tests/test_project.py checks both), each only from those above it in this list:
+
+1. `common`: `CaseRuleError`, `date_check`, `history_save`; imports no other service.
+2. `casework`, `ehc_plan`, `governance`, `plan`: `common` only (`plan` also `ehcp.rendering`
+   and `ehcp.tasks`, which import no service).
+3. `assessment`: `common`, `ehc_plan` (the child's plan made or changed by the final plan),
+   `governance` (the case packs shared) and `plan` (letters, issuing).
+4. `advice`: `common` and `assessment` (`exception_record`, `advice_page_link`).
+
+No module imports another's `_private` name; a helper two modules need is public in `common`.
+"""
+
+from ..rendering import document_render, document_render_pending  # noqa: F401
 from .advice import (  # noqa: F401,E402,E501
     EntryInput,
     advice_accept,
@@ -17,7 +33,6 @@ from .advice import (  # noqa: F401,E402,E501
 from .assessment import (  # noqa: F401
     PERIODS_BY_CODE,
     AdviceToSeek,
-    CaseRuleError,
     ChildDetails,
     ParentDetails,
     case_assessment_decide,
@@ -33,6 +48,7 @@ from .assessment import (  # noqa: F401
     plan_final_issue,
     transition_refusal_message,
 )
+from .common import CaseRuleError  # noqa: F401
 from .governance import (  # noqa: F401,E402,E501
     NO_SUCH_CASE,
     break_glass_request,
@@ -51,8 +67,6 @@ from .plan import (  # noqa: F401,E402,E501
     advice_candidates,
     document_open,
     document_queue,
-    document_render,
-    document_render_pending,
     entry_remove,
     letter_content,
     letter_queue,

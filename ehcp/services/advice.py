@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -49,7 +50,8 @@ from ..models import (
 from ..rules import advice as rules
 from ..rules import deadlines
 from ..rules.exceptions import validate_exception
-from .assessment import CaseRuleError, _check_date, _save, advice_page_link, exception_record
+from .assessment import advice_page_link, exception_record
+from .common import CaseRuleError, date_check, history_save
 
 # -- who may act -----------------------------------------------------------------------------
 
@@ -84,7 +86,7 @@ def _editable(advice: AdviceRequest, by) -> AdviceRequest:
 
 def _touch(advice: AdviceRequest, by) -> None:
     advice.draft_saved_at = timezone.now()
-    _save(advice, "Draft advice saved", by)
+    history_save(advice, "Draft advice saved", by)
 
 
 # -- entries ---------------------------------------------------------------------------------
@@ -168,7 +170,7 @@ def advice_entry_save(
                 raise CaseRuleError("This entry belongs to other advice")
             reason = "Advice entry changed"
         _fill(entry, data)
-        _save(entry, reason, by)
+        history_save(entry, reason, by)
         entry.links.set(links)
         _touch(advice, by)
     return entry
@@ -221,7 +223,7 @@ def advice_draft_save(
             for order, data in enumerate(entries, start=1):
                 entry = AdviceEntry(advice_request=advice, order=order)
                 _fill(entry, data)
-                _save(entry, "Advice entry added", by)
+                history_save(entry, "Advice entry added", by)
                 created.append(entry)
             for entry, data in zip(created, entries, strict=True):
                 if data.links and data.kind == AdviceEntryKind.PROVISION:
@@ -417,7 +419,7 @@ def attachment_add(*, advice: AdviceRequest, files: Sequence, by) -> list[Advice
                 )
                 attachment.file.save("upload", ContentFile(item.data), save=False)
                 stored.append(attachment)
-                _save(attachment, "File attached to advice", by)
+                history_save(attachment, "File attached to advice", by)
             _touch(advice, by)
         except BaseException:
             for attachment in stored:  # leave no file behind when the rows are not written
@@ -464,7 +466,7 @@ def advice_submit(
         if not advice.is_editable:
             raise CaseRuleError("This advice has already been submitted")
         _check_adviser(advice, by)
-        _check_date(
+        date_check(
             received_on, today=today, not_before=advice.requested_on, what="the advice was given"
         )
         entries = list(advice.entries.prefetch_related("links"))
@@ -486,7 +488,7 @@ def advice_submit(
             advice.accepted_by = by
             advice.accepted_at = advice.submitted_at
             reason = "Family's views recorded"
-        _save(advice, reason, by)
+        history_save(advice, reason, by)
         if advice.kind != AdviceKind.PARENT_VIEWS:
             _advice_submitted_notify(advice)
     return advice
@@ -525,7 +527,7 @@ def advice_accept(*, advice: AdviceRequest, by, today: date | None = None) -> Ad
         advice.status = AdviceStatus.ACCEPTED
         advice.accepted_by = by
         advice.accepted_at = timezone.now()
-        _save(advice, "Advice accepted", by)
+        history_save(advice, "Advice accepted", by)
     return advice
 
 
@@ -546,7 +548,7 @@ def advice_return(
         advice.returned_by = by
         advice.returned_at = timezone.now()
         advice.received_on = None
-        _save(advice, "Advice returned to the adviser", by)
+        history_save(advice, "Advice returned to the adviser", by)
         # Asked again: the person who submitted it if they still work the queue, or the
         # agency's mailbox (DM-03: the message names no one).
         submitter = advice.submitted_by
@@ -566,6 +568,11 @@ def advice_return(
 # -- more time ---------------------------------------------------------------------------------
 
 
+def extension_page_link(extension: AdviceExtensionRequest) -> str:
+    """The council's page to agree or refuse more time."""
+    return reverse("workflows:advice:extension", args=[extension.public_id])
+
+
 def extension_request(
     *,
     advice: AdviceRequest,
@@ -578,7 +585,8 @@ def extension_request(
     today: date | None = None,
 ) -> AdviceExtensionRequest:
     """The adviser asks for more time, with the reason. If the reason is one of the reg 8(2)
-    exceptions they say which, and when the circumstances began."""
+    exceptions they say which, and when the circumstances began. The caseworker is told, in the
+    same transaction (an outbox row)."""
     today = today or timezone.localdate()
     errors = []
     if not (reason or "").strip():
@@ -618,11 +626,19 @@ def extension_request(
             ends_on=ends_on if limb else None,
         )
         try:
-            _save(extension, "More time asked for", by)
+            history_save(extension, "More time asked for", by)
         except IntegrityError as exc:
             raise CaseRuleError(
                 "You have already asked for more time: wait for the council's decision"
             ) from exc
+        # The case's caseworker decides (or, with no caseworker, the council's mailbox).
+        notification_queue(
+            kind=NotificationKind.ADVICE_MORE_TIME,
+            agency=advice.case.council,
+            user_id=advice.case.caseworker_id,
+            link=extension_page_link(extension),
+            key=f"advice-more-time:{extension.pk}",
+        )
     return extension
 
 
@@ -640,7 +656,8 @@ def extension_decide(
 ) -> AdviceExtensionRequest:
     """The council accepts or refuses the request for more time. The statutory date never moves.
     Accepting a reason the council finds is a reg 8(2) exception (`exception_limb`) records that
-    exception on the advice (`exception_record`), with the adviser's reason as the evidence."""
+    exception on the advice (`exception_record`), with the adviser's reason as the evidence.
+    The adviser who asked is told the decision, in the same transaction (an outbox row)."""
     today = today or timezone.localdate()
     decision_reason = (decision_reason or "").strip()
     with transaction.atomic():
@@ -677,7 +694,15 @@ def extension_decide(
         extension.decided_by = by
         extension.decided_at = timezone.now()
         extension.decision_reason = decision_reason
-        _save(extension, "More time agreed" if accept else "More time refused", by)
+        history_save(extension, "More time agreed" if accept else "More time refused", by)
+        # The adviser who asked is told (or, if they have gone, their agency's mailbox).
+        notification_queue(
+            kind=NotificationKind.ADVICE_MORE_TIME_DECIDED,
+            agency=advice.agency,
+            user_id=extension.requested_by_id,
+            link=advice_page_link(advice),
+            key=f"advice-more-time-decided:{extension.pk}",
+        )
     return extension
 
 

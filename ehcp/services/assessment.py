@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from django_fsm import TransitionNotAllowed
 
 from agencies.access import actor_for
 from agencies.models import Agency, AgencyKind
@@ -30,6 +30,7 @@ from ..models import (
     ConsentGiver,
     ConsentOverride,
     ConsentRecord,
+    DocumentKind,
     ParentCarer,
     SettingConsultation,
     StatutoryException,
@@ -37,42 +38,12 @@ from ..models import (
 from ..rules import consent as consent_rules
 from ..rules import deadlines, identifiers
 from ..rules.exceptions import validate_exception
+from ..rules.plan_checks import Stage
 from ..selectors import agency_label
+from .common import CaseRuleError, date_check, history_save
 from .ehc_plan import ehc_plan_for_final
-
-
-class CaseRuleError(Exception):
-    """A business rule refused the change. `messages` are shown to the user; nothing changed."""
-
-    def __init__(self, *messages: str):
-        super().__init__("; ".join(messages))
-        self.messages = list(messages)
-
-
-def _check_date(value: date, *, today: date, not_before: date | None = None, what: str) -> None:
-    if value > today:
-        raise CaseRuleError(f"The date {what} must be today or in the past")
-    if not_before is not None and value < not_before:
-        raise CaseRuleError(f"The date {what} must be on or after {not_before:%-d %B %Y}")
-
-
-def _save(instance, reason: str, by) -> None:
-    instance._change_reason = reason
-    instance._history_user = by
-    try:
-        with transaction.atomic():
-            instance.save()
-    except ConcurrentTransition as exc:
-        raise CaseRuleError(
-            "Someone else changed this case at the same moment. Reload the page and try again."
-        ) from exc
-    except IntegrityError as exc:
-        # On a new case the only unique rule that can fail is one open request per child.
-        if isinstance(instance, Case) and instance._state.adding:
-            raise CaseRuleError(
-                f"{instance.child.full_name} already has an open request for assessment"
-            ) from exc
-        raise
+from .governance import case_pack_share_with_advisers, draft_plan_share_with_setting
+from .plan import letter_queue, plan_issue_content, plan_issue_documents
 
 
 def _transition(case: Case, verb: str, **kwargs) -> None:
@@ -194,7 +165,7 @@ def case_request_receive(
     today = today or timezone.localdate()
     if council.kind != AgencyKind.SEN_TEAM:
         raise CaseRuleError("Only a council SEN team can receive a request for assessment")
-    _check_date(received_on, today=today, what="the request was received")
+    date_check(received_on, today=today, what="the request was received")
     if child is None and child_details is None:
         raise CaseRuleError("Enter the child or young person's details")
     date_of_birth = (child or child_details).date_of_birth
@@ -207,9 +178,11 @@ def case_request_receive(
     with transaction.atomic():
         if child is None:
             child = Child(**child_details.__dict__)
-            _save(child, "Child recorded with a request for assessment", by)
+            history_save(child, "Child recorded with a request for assessment", by)
             for parent in parents:
-                _save(ParentCarer(child=child, **parent.__dict__), "Parent or carer recorded", by)
+                history_save(
+                    ParentCarer(child=child, **parent.__dict__), "Parent or carer recorded", by
+                )
         elif Case.objects.open().filter(child=child).exists():
             raise CaseRuleError(f"{child.full_name} already has an open request for assessment")
         case = Case(
@@ -222,7 +195,7 @@ def case_request_receive(
             request_reasons=reasons,
         )
         case.set_statutory_dates()
-        _save(case, "Request for assessment received", by)
+        history_save(case, "Request for assessment received", by)
     return case
 
 
@@ -272,7 +245,7 @@ def consent_record(
             notes=notes,
             recorded_by=by,
         )
-        _save(record, "Consent recorded", by)
+        history_save(record, "Consent recorded", by)
         record.agencies.set(agencies)
     return record
 
@@ -284,9 +257,7 @@ def consent_withdraw(
     today = today or timezone.localdate()
     if consent.withdrawn_on is not None:
         raise CaseRuleError("This consent has already been withdrawn")
-    _check_date(
-        withdrawn_on, today=today, not_before=consent.given_on, what="consent was withdrawn"
-    )
+    date_check(withdrawn_on, today=today, not_before=consent.given_on, what="consent was withdrawn")
     if not reason.strip():
         raise CaseRuleError("Enter how the withdrawal was made and anything the family said")
     with transaction.atomic():
@@ -296,7 +267,7 @@ def consent_withdraw(
         consent.withdrawn_on = withdrawn_on
         consent.withdrawal_reason = reason
         consent.withdrawn_by = by
-        _save(consent, "Consent withdrawn", by)
+        history_save(consent, "Consent withdrawn", by)
     return consent
 
 
@@ -316,7 +287,7 @@ def consent_override_record(
         )
         if legal_condition:
             override.legal_condition = legal_condition
-        _save(override, "Consent gate overridden", by)
+        history_save(override, "Consent gate overridden", by)
     return override
 
 
@@ -347,9 +318,7 @@ def case_assessment_decide(
     today = today or timezone.localdate()
     if case.status != CaseStatus.REQUESTED:
         raise CaseRuleError(transition_refusal_message(case, "decide_to_assess"))
-    _check_date(
-        decided_on, today=today, not_before=case.request_received_on, what="of the decision"
-    )
+    date_check(decided_on, today=today, not_before=case.request_received_on, what="of the decision")
     advice = list(advice)
     requested: list[AdviceRequest] = []
     with transaction.atomic():
@@ -376,21 +345,16 @@ def case_assessment_decide(
             _transition(case, "decide_to_assess", on=decided_on)
             for advice_request in requested:
                 advice_requested_notify(advice_request)
-            from .governance import (
-                case_pack_share_with_advisers,  # each partner's case pack, logged
-            )
-
-            case_pack_share_with_advisers(case=case, by=by, today=decided_on)  # as the consent gate
+            # Each partner's case pack, logged, as of the decision (as the consent gate).
+            case_pack_share_with_advisers(case=case, by=by, today=decided_on)
             reason = "Decided to assess; advice requested"
         else:
             if not reasons.strip():
                 raise CaseRuleError("Enter the reasons for refusing to assess")
             _transition(case, "refuse_to_assess", on=decided_on, reasons=reasons)
             reason = "Decided not to assess"
-        _save(case, reason, by)
+        history_save(case, reason, by)
         if not assess:
-            from .plan import DocumentKind, letter_queue
-
             letter_queue(case=case, kind=DocumentKind.REFUSAL_LETTER, issued_on=decided_on, by=by)
     return case
 
@@ -406,7 +370,7 @@ def case_issue_decide(
 ) -> Case:
     """Decide whether to issue an EHC plan. A decision not to issue is due by week 16 (reg 10)."""
     today = today or timezone.localdate()
-    _check_date(
+    date_check(
         decided_on, today=today, not_before=case.assessment_decided_on, what="of the decision"
     )
     with transaction.atomic():
@@ -418,10 +382,8 @@ def case_issue_decide(
                 raise CaseRuleError("Enter the reasons for not issuing a plan")
             _transition(case, "decide_not_to_issue", on=decided_on, reasons=reasons)
             reason = "Decided not to issue a plan"
-        _save(case, reason, by)
+        history_save(case, reason, by)
         if not issue:
-            from .plan import DocumentKind, letter_queue
-
             letter_queue(
                 case=case, kind=DocumentKind.NOT_ISSUING_LETTER, issued_on=decided_on, by=by
             )
@@ -433,18 +395,16 @@ def plan_draft_issue(*, case: Case, issued_on: date, by, today: date | None = No
 
     The plan must pass the draft checks (ehcp.rules.plan_checks); the draft is frozen as a new
     document version and rendered, with its covering letter, after the commit."""
-    from .plan import Stage, plan_issue_content, plan_issue_documents
-
     today = today or timezone.localdate()
     if case.status != CaseStatus.DRAFTING:
         raise CaseRuleError(transition_refusal_message(case, "issue_draft"))
-    _check_date(
+    date_check(
         issued_on, today=today, not_before=case.issue_decided_on, what="the draft was issued"
     )
     with transaction.atomic():
         content = plan_issue_content(case=case, stage=Stage.DRAFT, issued_on=issued_on)
         _transition(case, "issue_draft", on=issued_on)
-        _save(case, "Draft plan issued", by)
+        history_save(case, "Draft plan issued", by)
         plan_issue_documents(
             case=case, stage=Stage.DRAFT, content=content, issued_on=issued_on, by=by
         )
@@ -470,7 +430,7 @@ def draft_comments_record(
     if case.status != CaseStatus.DRAFT_ISSUED:
         raise CaseRuleError(transition_refusal_message(case, "record_comments"))
     if received_on is not None:
-        _check_date(
+        date_check(
             received_on, today=today, not_before=case.draft_issued_on, what="of the comments"
         )
     elif today <= case.draft_comments_due_on:
@@ -490,16 +450,15 @@ def draft_comments_record(
             requested_setting=setting_to_consult if requested_by_family else None,
             meeting_requested=meeting_requested,
         )
-        _save(case, "Comments on the draft recorded", by)
+        history_save(case, "Comments on the draft recorded", by)
         consultation = SettingConsultation(
             case=case,
             setting=setting_to_consult,
             sent_on=today,
             reply_due_on=deadlines.due_on(deadlines.SETTING_CONSULTATION, today),
         )
-        _save(consultation, "Setting consulted about being named", by)
-        from .governance import draft_plan_share_with_setting  # the draft plan, logged
-
+        history_save(consultation, "Setting consulted about being named", by)
+        # The draft plan, logged.
         draft_plan_share_with_setting(case=case, setting=setting_to_consult, by=by, today=today)
     return consultation
 
@@ -517,13 +476,13 @@ def consultation_reply_record(
     today = today or timezone.localdate()
     if consultation.replied_on is not None:
         raise CaseRuleError("This setting has already replied")
-    _check_date(replied_on, today=today, not_before=consultation.sent_on, what="of the reply")
+    date_check(replied_on, today=today, not_before=consultation.sent_on, what="of the reply")
     with transaction.atomic():
         consultation.replied_on = replied_on
         consultation.response = response
         consultation.response_notes = notes
         consultation.replied_by = by
-        _save(consultation, "Setting replied to consultation", by)
+        history_save(consultation, "Setting replied to consultation", by)
     return consultation
 
 
@@ -534,12 +493,10 @@ def plan_final_issue(
 
     The plan must pass the final checks; it is frozen as a new document version and rendered,
     with its covering letter, after the commit."""
-    from .plan import Stage, plan_issue_content, plan_issue_documents
-
     today = today or timezone.localdate()
     if case.status != CaseStatus.CONSULTING:
         raise CaseRuleError(transition_refusal_message(case, "issue_final"))
-    _check_date(
+    date_check(
         issued_on,
         today=today,
         not_before=max(d for d in (case.draft_issued_on, case.comments_received_on) if d),
@@ -561,7 +518,7 @@ def plan_final_issue(
         )
         _transition(case, "issue_final", on=issued_on, named_setting=named_setting)
         ehc_plan_for_final(case=case, issued_on=issued_on, by=by)
-        _save(case, "Final plan issued", by)
+        history_save(case, "Final plan issued", by)
         plan_issue_documents(
             case=case, stage=Stage.FINAL, content=content, issued_on=issued_on, by=by
         )
@@ -622,7 +579,7 @@ def exception_record(
             family_told_on=family_told_on,
             recorded_by=by,
         )
-        _save(exception, f"Exception reg {limb} recorded", by)
+        history_save(exception, f"Exception reg {limb} recorded", by)
     return exception
 
 

@@ -6,7 +6,7 @@ from agencies.access import actor_for
 from agencies.models import COUNCIL_CASEWORK_ROLES, Membership
 
 from ..models import OPEN_STATUSES, Case
-from .assessment import CaseRuleError, _save
+from .common import CaseRuleError, history_save
 
 # The reason is kept as the history's change reason (100 characters with the prefix).
 CASEWORKER_REASON_MAX = 80
@@ -54,5 +54,5 @@ def case_caseworker_change(*, case: Case, caseworker, reason: str, by) -> Case:
             name = caseworker.get_full_name() or caseworker.username
             raise CaseRuleError(f"{name} is already the caseworker for this case")
         case.caseworker = caseworker
-        _save(case, CASEWORKER_REASON_PREFIX + reason, by)
+        history_save(case, CASEWORKER_REASON_PREFIX + reason, by)
     return case

@@ -7,6 +7,7 @@ link from the episode and the episode's own change commit together or not at all
 from datetime import date
 
 from ..models import Case, EhcPlan, EhcPlanStatus
+from .common import history_save
 
 MADE = "EHC plan made: first final plan issued"
 CHANGED = "Final plan issued by a later assessment of the child"
@@ -25,8 +26,6 @@ def ehc_plan_for_final(*, case: Case, issued_on: date, by) -> EhcPlan:
             status=EhcPlanStatus.IN_FORCE,
             first_issued_on=issued_on,
         )
-        plan._history_user = by
-        plan._change_reason = MADE
-        plan.save()
+        history_save(plan, MADE, by)
     case.ehc_plan = plan
     return plan

@@ -28,8 +28,11 @@ from django.utils import timezone
 from agencies import agreements
 from agencies.access import actor_for, data_types_for
 from agencies.models import Agency, Membership, Role, SharingAgreement
+from notifications.models import NotificationKind
+from notifications.services import notification_queue
 
 from ..access import case_access
+from ..audit import access_event_write
 from ..formats import govuk_datetime, govuk_time
 from ..models import (
     AccessWhat,
@@ -54,7 +57,7 @@ from ..rules import break_glass as break_glass_rules
 from ..rules import consent as consent_rules
 from ..rules import disclosure as rules
 from ..rules import incidents as incident_rules
-from .assessment import CaseRuleError
+from .common import CaseRuleError
 
 # -- the payload: only allowlisted fields, read one by one -------------------------------------
 
@@ -478,9 +481,6 @@ def break_glass_alert(*, grant: BreakGlassGrant) -> None:
     emergency access was granted (an outbox row in the caller's transaction, sent after commit;
     no personal details, only a link to the review page). With no IG lead, the council's shared
     mailbox is told instead."""
-    from notifications.models import NotificationKind
-    from notifications.services import notification_queue
-
     link = reverse("governance:break-glass-review", kwargs={"public_id": grant.public_id})
     key = f"break-glass:{grant.public_id}"
     ig_leads = _ig_lead_ids([grant.case.council_id])
@@ -509,9 +509,6 @@ def break_glass_stopped_alert(*, attempt: BreakGlassAttempt, actor, today: date)
     """Tell the IG leads at once when someone is stopped for too many failed attempts: the
     councils whose agreements their agencies are parties to, and the council of the case the
     reference pointed at. No personal details, only a link to the attempts page."""
-    from notifications.models import NotificationKind
-    from notifications.services import notification_queue
-
     councils = set(
         SharingAgreement.objects.in_force(today)
         .filter(parties__in=actor.agency_ids)
@@ -552,8 +549,6 @@ def break_glass_request(
     high-severity access event; alerts the council's IG leads at once, and waits in their review
     queue. It never shows protected whereabouts (`ehcp.access.case_access`). Every attempt,
     granted or refused, is recorded (`BreakGlassAttempt`) and logged."""
-    from ..audit import access_event_write
-
     actor = actor_for(user)
     errors = []
     if reason not in BreakGlassReason.values:

@@ -18,13 +18,12 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import partial
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 
 from agencies.access import actor_for
@@ -49,9 +48,8 @@ from ..models import (
     PlanNeed,
     PlanOutcome,
     PlanProvision,
-    RenderStatus,
 )
-from ..models.plan import document_path, need_history, outcome_history, provision_history
+from ..models.plan import need_history, outcome_history, provision_history
 from ..plan_selectors import (
     accepted_family_views,
     case_advice,
@@ -61,15 +59,15 @@ from ..plan_selectors import (
     plan_facts,
     plan_with_entries,
 )
+from ..rendering import document_render
 from ..rules import deadlines, plan_checks, plan_dates
 from ..rules.plan_checks import Stage
-from .assessment import CaseRuleError, _save
+from ..tasks import document_render_task
+from .common import CaseRuleError, history_save
 
 logger = logging.getLogger(__name__)
 
 EDITABLE_STATUSES = PLAN_EDITABLE_STATUSES
-MAX_RENDER_ATTEMPTS = 5
-STALE_RENDER = timedelta(minutes=15)
 
 _HISTORY = {PlanNeed: need_history, PlanOutcome: outcome_history, PlanProvision: provision_history}
 
@@ -139,7 +137,7 @@ def plan_get_or_create(*, case: Case, by) -> Plan:
     if plan is None:
         with transaction.atomic():
             plan = Plan(case=case)
-            _save(plan, "Plan started", by)
+            history_save(plan, "Plan started", by)
     return plan
 
 
@@ -153,7 +151,7 @@ def plan_details_update(
         plan.views = views.strip()
         plan.placement_type = placement_type.strip()
         plan.personal_budget = personal_budget.strip()
-        _save(plan, "Sections A, I and J changed", by)
+        history_save(plan, "Sections A, I and J changed", by)
     return plan
 
 
@@ -334,7 +332,7 @@ def entry_remove(*, entry, by):
             entry.status, reason = PlanEntryStatus.REMOVED, f"{noun} removed"
         else:
             raise CaseRuleError(f"This {noun.lower()} is not in the plan")
-        _save(entry, reason, by)
+        history_save(entry, reason, by)
     return entry
 
 
@@ -346,7 +344,7 @@ def suggestion_accept(*, entry, by):
     with transaction.atomic():
         _lock(entry.plan)
         entry.status = PlanEntryStatus.ACCEPTED
-        _save(entry, f"Suggested {_NOUNS[type(entry)].lower()} accepted", by)
+        history_save(entry, f"Suggested {_NOUNS[type(entry)].lower()} accepted", by)
     return entry
 
 
@@ -634,7 +632,7 @@ def plan_fill_from_advice(*, case: Case, by, today: date | None = None) -> int:
             )
             if family:
                 plan.views = family
-                _save(plan, "Section A filled in from the family's views", by)
+                history_save(plan, "Section A filled in from the family's views", by)
         seen = set()
         for model in (PlanNeed, PlanOutcome, PlanProvision):
             seen |= set(
@@ -783,7 +781,7 @@ def provision_health_agree(
         provision.health_agreed_by = by
         provision.health_agreement_source = source
         provision.health_agreement_note = note.strip()
-        _save(provision, "Health provision agreed by the health body", by)
+        history_save(provision, "Health provision agreed by the health body", by)
     return provision
 
 
@@ -834,8 +832,6 @@ def _after_commit_render(render_id: int) -> None:
     if getattr(settings, "CELERY_TASK_ALWAYS_EAGER", True):
         document_render(render_id)
     else:
-        from ..tasks import document_render_task
-
         document_render_task.delay(render_id)
 
 
@@ -935,63 +931,6 @@ def plan_issue_documents(
         case=case, kind=letter_kind, issued_on=issued_on, by=by, plan_version=plan_render.version
     )
     return [plan_render, letter]
-
-
-# -- rendering (after the commit) ----------------------------------------------------------------
-
-
-def document_render(render_id: int) -> PlanDocument | None:
-    """Render one queued document and store it. Claims the row with a conditional update, so two
-    workers never render it twice; a failure is retried up to 5 times by `document_render_pending`."""
-    claimed = DocumentRender.objects.filter(pk=render_id, status=RenderStatus.PENDING).update(
-        status=RenderStatus.RENDERING, attempts=F("attempts") + 1, claimed_at=timezone.now()
-    )
-    if not claimed:
-        return None
-    render = DocumentRender.objects.select_related("case").get(pk=render_id)
-    try:
-        pdf = documents.render_document(render.kind, render.content, version=render.version)
-    except Exception as exc:  # a template or font problem: keep the row and retry later
-        logger.exception("Rendering document %s failed", render.public_id)
-        status = (
-            RenderStatus.FAILED if render.attempts >= MAX_RENDER_ATTEMPTS else RenderStatus.PENDING
-        )
-        DocumentRender.objects.filter(pk=render.pk).update(
-            status=status, last_error=type(exc).__name__[:200]
-        )
-        return None
-    with transaction.atomic():
-        document = PlanDocument(
-            case=render.case,
-            kind=render.kind,
-            version=render.version,
-            content=render.content,
-            sha256=documents.sha256(pdf),
-            size=len(pdf),
-            issued_on=render.issued_on,
-            issued_at=render.requested_at,
-            issued_by_id=render.issued_by_id,
-        )
-        document.file.save(document_path(document, ""), ContentFile(pdf), save=False)
-        document.save()
-        DocumentRender.objects.filter(pk=render.pk).update(
-            status=RenderStatus.DONE, document=document, last_error=""
-        )
-    return document
-
-
-def document_render_pending(limit: int = 50) -> int:
-    """Render what is waiting (and what a stopped worker left half done). Returns how many."""
-    stale = timezone.now() - STALE_RENDER
-    DocumentRender.objects.filter(status=RenderStatus.RENDERING, claimed_at__lt=stale).update(
-        status=RenderStatus.PENDING
-    )
-    ids = list(
-        DocumentRender.objects.filter(status=RenderStatus.PENDING, attempts__lt=MAX_RENDER_ATTEMPTS)
-        .order_by("requested_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    return sum(1 for pk in ids if document_render(pk) is not None)
 
 
 class DocumentIntegrityError(CaseRuleError):

@@ -5,7 +5,7 @@ from django import template
 from agencies.access import actor_for
 from ehcp.access import case_access
 
-from ..advice_views import _prefetched, advice_sheets
+from ..advice_views import advice_prefetched, advice_sheets
 
 register = template.Library()
 
@@ -25,4 +25,4 @@ def case_advice_sheets(context, case):
     if not council:
         advice = advice.filter(agency_id__in=actor.agency_ids)
     context["advice_council"] = council
-    return advice_sheets(_prefetched(advice).order_by("kind"), actor=actor, access=access)
+    return advice_sheets(advice_prefetched(advice).order_by("kind"), actor=actor, access=access)

@@ -4,11 +4,12 @@ Every refusal is a CaseRuleError that changes nothing (the whole database is com
 
 import re
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.files.storage import default_storage
 from django.test import override_settings
+from django.utils import timezone
 
 from agencies.models import Role
 from ehcp import services
@@ -22,7 +23,11 @@ from ehcp.models import (
 from ehcp.rules.deadlines import DeadlineState
 from ehcp.services import CaseRuleError, EntryInput
 from ehcp.services.plan import advice_candidates
+from notifications.models import Notification
 from tests.factories import advice_entries, db_state, member
+from workflows import services as workflow_services
+from workflows.flows import CHASE_AT
+from workflows.models import CaseTask
 
 from .conftest import MINIMAL_PDF, docx_bytes, image_bytes, upload
 
@@ -611,3 +616,77 @@ def test_late_advice_shows_the_exception_once_it_is_recorded(cast, advice, exten
         exception_recorded=advice.exceptions.exists(),
     )
     assert status.state is DeadlineState.OVERDUE_EXCEPTION
+
+
+# -- who is told: the services queue it, in their own transaction (issue 8) --------------------
+
+
+def test_asking_for_more_time_tells_the_caseworker_from_the_service(cast, advice):
+    extension = services.extension_request(
+        advice=advice,
+        new_date=date(2027, 5, 20),
+        reason="Ada missed her clinic appointment on 12 April",
+        by=cast.health_adviser,
+        today=ON,
+    )
+
+    asked = Notification.objects.get(kind="ADVICE_MORE_TIME")
+    assert asked.recipient == cast.caseworker
+    assert asked.link == f"/tasks/advice/more-time/{extension.public_id}/"
+
+
+def test_refused_more_time_tells_nobody(cast, advice):
+    with refused("Enter why you need more time"):
+        services.extension_request(
+            advice=advice, new_date=date(2027, 5, 20), reason="", by=cast.health_adviser, today=ON
+        )
+    assert not Notification.objects.filter(kind="ADVICE_MORE_TIME").exists()
+
+
+def test_deciding_more_time_tells_the_adviser_from_the_service(cast, advice, extension):
+    services.extension_decide(
+        extension=extension,
+        accept=False,
+        decision_reason="The panel meets on 10 May",
+        by=cast.caseworker,
+        today=ON,
+    )
+
+    told = Notification.objects.get(kind="ADVICE_MORE_TIME_DECIDED")
+    assert told.recipient == cast.health_adviser
+    assert told.link == f"/tasks/advice/{advice.public_id}/"
+
+
+def test_agreed_more_time_moves_the_chaser_with_the_decision(cast, assessing, advice, extension):
+    task = assessing.advice_task("HEALTH")
+
+    workflow_services.advice_extension_decide(
+        extension=extension,
+        accept=True,
+        decision_reason="The clinic could not see Ada before 20 May",
+        by=cast.caseworker,
+        today=ON,
+    )
+
+    timer = CaseTask.objects.get(flow_task_type="TIMER", previous=task)
+    assert timer.scheduled == timezone.make_aware(datetime.combine(date(2027, 5, 21), CHASE_AT))
+    assert Notification.objects.filter(kind="ADVICE_MORE_TIME_DECIDED").count() == 1
+
+
+def test_advice_is_chased_by_the_council_only_and_once_a_day(cast, assessing, advice):
+    task = assessing.advice_task("HEALTH")
+    with refused("Only the council's SEN team can chase advice"):
+        workflow_services.advice_chase(advice=advice, by=cast.health_adviser, today=ON)
+
+    workflow_services.advice_chase(advice=advice, by=cast.caseworker, today=ON)
+    workflow_services.advice_chase(advice=advice, by=cast.caseworker, today=ON)
+
+    chased = Notification.objects.get(kind="ADVICE_CHASED")
+    assert (chased.agency, chased.link) == (task.agency, f"/tasks/advice/{advice.public_id}/")
+    task.refresh_from_db()
+    assert task.last_chased_on == ON
+
+
+def test_submitted_advice_is_not_chased(cast, submitted):
+    with refused("This advice is not missing"):
+        workflow_services.advice_chase(advice=submitted, by=cast.caseworker, today=ON)
