@@ -30,7 +30,7 @@ from agencies.queues import may_manage_queue, may_work_queue
 from ehcp.models import AdviceKind, AdviceStatus, CaseStatus
 from ehcp.rules import deadlines
 
-from .models import CaseProcess, CaseTask
+from ..models import CaseProcess, CaseTask
 
 # Chasers go out at the start of the working day after a step falls due.
 CHASE_AT = time(8, 0)
@@ -356,7 +356,7 @@ class StatutoryAssessmentFlow(Flow):
         """A step is overdue: tell its agency's queue (and the person who claimed it)."""
         from notifications.services import notification_queue
 
-        from .timers import sweep_today
+        from ..timers import sweep_today
 
         timer = activation.task.previous.get()
         host = timer.previous.select_related("agency").get()
