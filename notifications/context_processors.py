@@ -1,10 +1,16 @@
+from django.urls import reverse
+
 from .services import notice_unread_count
 
 
 def notices(request):
-    """How many unread notices the signed-in person has, for the page header. Counted only when
-    a page shows it (one query)."""
+    """The link to the signed-in person's notices and how many are unread, for the page header
+    (templates/base.html is shared by every app, so it is given the link rather than reversing
+    it). Counted only when a page shows it (one query)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notice_count": lambda: notice_unread_count(user)}
+    return {
+        "notices_url": reverse("notifications:list"),
+        "unread_notice_count": lambda: notice_unread_count(user),
+    }

@@ -86,6 +86,241 @@ def test_app_imports_only_layers_below_it(app):
     )
 
 
+# -- templates and URL names ------------------------------------------------------------------
+#
+# Imports point one way, and so do templates and URL names: a template that belongs to a lower
+# app never includes or extends a higher app's template, never loads its template tags and never
+# reverses its URL names; a lower app's Python never names a higher app's URL or template.
+# The shared templates (templates/includes/, base.html and the error pages) sit with the bottom
+# layer: base.html uses agencies' page-frame tags and nothing above them.
+# Un-namespaced names (home, login, logout, favicon) are the site's frame in config/urls.py and
+# `admin:` is Django's own: every layer may link to those.
+
+TEMPLATES = ROOT / "templates"
+SHARED = "shared"
+APPS = ("agencies", "notifications", "ehcp", "panel", "workflows")
+FORBIDDEN_LINKS = {
+    **{app: FORBIDDEN_IMPORTS.get(app, set()) for app in APPS},
+    SHARED: set(APPS) - {"agencies"},
+    "config": set(),
+}
+# Which app a templates/ folder belongs to, where its name is not an app's.
+TEMPLATE_FOLDERS = {
+    "includes": SHARED,
+    "governance": "ehcp",  # ehcp/governance_views.py
+    "pdf": "ehcp",  # ehcp/documents.py
+    "registration": "agencies",  # agencies/signin.py
+}
+# Lowest first: a template used by two apps belongs to the lower one (the stricter rules).
+_RANK = {name: rank for rank, name in enumerate((SHARED, *APPS, "config"))}
+
+_TEMPLATE_REF = re.compile(r"{%\s*(include|extends)\s+(['\"])(?P<name>[^'\"]+)\2")
+_URL_TAG = re.compile(r"{%\s*url\s+(['\"])(?P<name>[^'\"]+)\1")
+_LOAD_TAG = re.compile(r"{%\s*load\s+(?P<libraries>[^%]+?)\s*%}")
+_URL_NAME = re.compile(r"^(?P<namespace>[\w-]+)(:[\w-]+)+$")
+
+
+def _app_of(path: Path) -> str | None:
+    top = path.relative_to(ROOT).parts[0]
+    return top if top in APPS or top == "config" else None
+
+
+def _templates() -> list[str]:
+    return sorted(
+        str(path.relative_to(TEMPLATES)) for path in TEMPLATES.rglob("*") if path.is_file()
+    )
+
+
+def _folder_owner(template: str) -> str | None:
+    """The app a template's folder belongs to ("" for a top-level template, None if unplaced)."""
+    parts = Path(template).parts
+    if len(parts) == 1:
+        return ""
+    return TEMPLATE_FOLDERS.get(parts[0], parts[0] if parts[0] in APPS else None)
+
+
+def _python_strings(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+
+
+def _app_python_files():
+    for top in (*APPS, "config"):
+        for path in _python_files(ROOT / top):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def _url_namespaces() -> dict[str, str]:
+    """Each top-level URL namespace and the app that owns it, read from config/urls.py and the
+    urls modules it includes (their `app_name`, or include's `namespace=`)."""
+    tree = ast.parse((ROOT / "config" / "urls.py").read_text(encoding="utf-8"))
+    owners = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "include"):
+            continue
+        first = node.args[0] if node.args else None
+        if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+            continue
+        module = first.value
+        namespace = next((kw.value.value for kw in node.keywords if kw.arg == "namespace"), None)
+        if namespace is None:
+            source = ROOT.joinpath(*module.split(".")).with_suffix(".py")
+            for statement in ast.parse(source.read_text(encoding="utf-8")).body:
+                if (
+                    isinstance(statement, ast.Assign)
+                    and getattr(statement.targets[0], "id", None) == "app_name"
+                ):
+                    namespace = statement.value.value
+        if namespace:
+            owners[namespace] = module.split(".")[0]
+    return owners
+
+
+def _tag_libraries() -> dict[str, str]:
+    """Each of our template tag libraries and the app that defines it."""
+    return {
+        path.stem: app
+        for app in APPS
+        for path in (ROOT / app / "templatetags").glob("*.py")
+        if path.stem != "__init__"
+    }
+
+
+def _template_owners() -> dict[str, str]:
+    """Each template and the app it belongs to: its folder's app, or a lower app whose Python
+    names it (a template rendered by a lower app's view obeys that app's rules). A top-level
+    template belongs to the lowest app that renders it (home.html: workflows), or else is shared
+    (base.html)."""
+    names = set(_templates())
+    owners = {name: _folder_owner(name) for name in names}
+    for path in _app_python_files():
+        app = _app_of(path)
+        for _, value in _python_strings(path):
+            if value in names and (not owners[value] or _RANK[app] < _RANK[owners[value]]):
+                owners[value] = app
+    return {name: SHARED if owner == "" else owner for name, owner in owners.items()}
+
+
+def test_every_template_folder_belongs_to_an_app():
+    """A new templates/ folder must be placed in a layer (TEMPLATE_FOLDERS) before it is used."""
+    unplaced = sorted(name for name, owner in _template_owners().items() if owner is None)
+    assert not unplaced, "Templates in no layer (add their folder to TEMPLATE_FOLDERS):\n" + (
+        "\n".join(unplaced)
+    )
+
+
+def test_url_namespaces_are_mapped_to_apps():
+    namespaces = _url_namespaces()
+    assert namespaces["workflows"] == "workflows"
+    assert namespaces["ehcp"] == "ehcp"
+    assert namespaces["governance"] == "ehcp"
+    assert set(namespaces.values()) <= set(APPS)
+
+
+def _template_offences(template: str, owner: str, owners, namespaces, libraries) -> list[str]:
+    forbidden = FORBIDDEN_LINKS[owner]
+    text = (TEMPLATES / template).read_text(encoding="utf-8")
+    offences = []
+    for match in _TEMPLATE_REF.finditer(text):
+        other = owners.get(match["name"])
+        if other in forbidden:
+            offences.append(f"{match[1]}s {match['name']} ({other})")
+    for match in _URL_TAG.finditer(text):
+        other = namespaces.get(match["name"].split(":")[0]) if ":" in match["name"] else None
+        if other in forbidden:
+            offences.append(f"reverses {match['name']} ({other})")
+    for match in _LOAD_TAG.finditer(text):
+        words = match["libraries"].split()
+        loaded = words[words.index("from") + 1 :] if "from" in words else words
+        for library in loaded:
+            if libraries.get(library) in forbidden:
+                offences.append(f"loads {library} ({libraries[library]})")
+    return offences
+
+
+@pytest.mark.parametrize("app", sorted(FORBIDDEN_LINKS))
+def test_templates_use_only_layers_below_them(app):
+    """A lower app's template never includes, extends, loads the tags of, or reverses the URL
+    names of a higher app (e.g. no `{% url 'workflows:...' %}` in templates/ehcp/)."""
+    owners, namespaces, libraries = _template_owners(), _url_namespaces(), _tag_libraries()
+    offences = {
+        template: what
+        for template, owner in owners.items()
+        if owner == app and template.endswith((".html", ".txt"))
+        for what in [_template_offences(template, owner, owners, namespaces, libraries)]
+        if what
+    }
+    assert not offences, f"templates of {app} use {sorted(FORBIDDEN_LINKS[app])}:\n" + "\n".join(
+        f"templates/{template}: {'; '.join(what)}" for template, what in offences.items()
+    )
+
+
+def _python_link_offences(path: Path, forbidden: set[str], namespaces, folders) -> list[str]:
+    offences = []
+    for lineno, value in _python_strings(path):
+        if (match := _URL_NAME.match(value)) and namespaces.get(match["namespace"]) in forbidden:
+            offences.append(f"{path.relative_to(ROOT)}:{lineno} names URL {value}")
+        elif folders.get(value) in forbidden:  # a higher app's template, by its folder
+            offences.append(f"{path.relative_to(ROOT)}:{lineno} names template {value}")
+    return offences
+
+
+@pytest.mark.parametrize("app", sorted(FORBIDDEN_IMPORTS))
+def test_app_python_names_only_urls_and_templates_of_layers_below_it(app):
+    """No `reverse("workflows:...")`, `reverse_lazy`, `redirect` or a list of URL names (strings
+    like "workflows:inbox" anywhere) in a lower app, and no higher app's template."""
+    namespaces = _url_namespaces()
+    folders = {name: _folder_owner(name) for name in _templates()}
+    offences = [
+        offence
+        for path in _python_files(ROOT / app)
+        if "migrations" not in path.parts
+        for offence in _python_link_offences(path, FORBIDDEN_LINKS[app], namespaces, folders)
+    ]
+    assert not offences, f"{app}/ names URLs or templates of {sorted(FORBIDDEN_LINKS[app])}:\n" + (
+        "\n".join(offences)
+    )
+
+
+def _context_processors() -> list[str]:
+    settings = (ROOT / "config" / "settings" / "base.py").read_text(encoding="utf-8")
+    return [
+        value
+        for _, value in _python_strings_of(settings)
+        if ".context_processors." in value and value.split(".")[0] in (*APPS, "config")
+    ]
+
+
+def _python_strings_of(source: str) -> list[tuple[int, str]]:
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+
+
+def test_settings_name_our_context_processors():
+    assert _context_processors()
+
+
+@pytest.mark.parametrize("processor", _context_processors())
+def test_context_processors_reverse_no_url_of_a_layer_above_them(processor):
+    """A context processor runs on every page of every app: the bottom layer's one (agencies)
+    must not know the URLs of the apps above it. The site's navigation lives in config/."""
+    module = processor.rsplit(".", 1)[0]
+    app = module.split(".")[0]
+    path = ROOT.joinpath(*module.split(".")).with_suffix(".py")
+    namespaces = _url_namespaces()
+    folders = {name: _folder_owner(name) for name in _templates()}
+    offences = _python_link_offences(path, FORBIDDEN_LINKS[app], namespaces, folders)
+    assert not offences, "\n".join(offences)
+
+
 def _declared_requirements() -> list[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     requirements = list(project.get("dependencies", []))

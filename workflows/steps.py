@@ -1,7 +1,8 @@
-"""What each human step of the flow asks for and which domain service it calls.
+"""What each human step of the flows asks for and which domain service it calls.
 
 A step turns a valid form into a call of one ehcp service; the flow moves on only if that
-service succeeds (workflows.services.task_complete does both in one transaction).
+service succeeds (workflows.services.task_complete does both in one transaction). Steps are
+keyed by (flow class, node name), so two flows may each have a node of the same name.
 """
 
 from collections.abc import Callable
@@ -9,12 +10,13 @@ from dataclasses import dataclass
 
 from django import forms as django_forms
 from django.urls import reverse
+from viewflow.workflow.base import Flow
 
 from ehcp import forms, services
 from ehcp.models import AdviceRequest, Case, SettingConsultation
 
 from . import advice_forms
-from .flows import ADVICE_NODES, ADVICE_REVIEW_NODES
+from .flows.assessment import ADVICE_NODES, ADVICE_REVIEW_NODES, StatutoryAssessmentFlow
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,13 @@ _REVIEW = Step(
     page_button="Review the advice",
 )
 
-STEPS: dict[str, Step] = {
+
+def steps_of(flow_class: type[Flow], steps: dict[str, Step]) -> dict[tuple[type[Flow], str], Step]:
+    """`steps` (node name -> step) of one flow, keyed for STEPS."""
+    return {(flow_class, name): step for name, step in steps.items()}
+
+
+_ASSESSMENT_STEPS: dict[str, Step] = {
     "decide_to_assess": Step(
         forms.DecideToAssessForm,
         _decide_to_assess,
@@ -192,5 +200,12 @@ STEPS: dict[str, Step] = {
 }
 
 
+STEPS: dict[tuple[type[Flow], str], Step] = {
+    **steps_of(StatutoryAssessmentFlow, _ASSESSMENT_STEPS),
+}
+
+
 def step_for(task) -> Step:
-    return STEPS[task.flow_task.name]
+    """The step for a task's node, in the task's own flow."""
+    node = task.flow_task
+    return STEPS[(node.flow_class, node.name)]

@@ -79,7 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "agencies.context_processors.navigation",
+                "config.context_processors.navigation",
                 "notifications.context_processors.notices",
             ],
         },

@@ -11,7 +11,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
@@ -20,6 +19,7 @@ from agencies.models import Agency, AgencyKind
 from notifications.models import NotificationKind
 from notifications.services import notification_queue_to_agency
 
+from .. import links
 from ..models import (
     ADVICE_AGENCY_KIND,
     AdviceKind,
@@ -86,7 +86,7 @@ def transition_refusal_message(case: Case, verb: str) -> str:
 
 def advice_page_link(advice: AdviceRequest) -> str:
     """The advice page: the adviser goes on from it to their task, the council to its review."""
-    return reverse("workflows:advice:detail", args=[advice.public_id])
+    return links.url("advice", advice)
 
 
 def advice_requested_notify(advice: AdviceRequest) -> None:

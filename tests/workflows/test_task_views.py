@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 
 from agencies.models import Agency, AgencyKind, Membership, Role
 from ehcp.models import AdviceRequest, Case, CaseStatus, ConsentRecord, PlanNeed, PlanOutcome
+from workflows.flows import StatutoryAssessmentFlow
 from workflows.models import CaseTask
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,7 @@ def open_task(case, name):
         case=case,
         flow_task_type="HUMAN",
         status__in=["NEW", "ASSIGNED"],
-        flow_task=f"workflows/flows.StatutoryAssessmentFlow.{name}",
+        flow_task=StatutoryAssessmentFlow.instance.node(name),
     )
 
 

@@ -30,9 +30,9 @@ from agencies.queues import may_manage_queue, may_work_queue
 from ehcp.models import AdviceKind, AdviceStatus, CaseStatus
 from ehcp.rules import deadlines
 
-from .chasers import task_chase
-from .models import CaseProcess, CaseTask
-from .timers import sweep_today
+from ..chasers import task_chase
+from ..models import CaseProcess, CaseTask
+from ..timers import sweep_today
 
 # Chasers go out at the start of the working day after a step falls due.
 CHASE_AT = time(8, 0)

@@ -1,8 +1,12 @@
+"""The site's navigation. It links to every app's pages, so it lives in config/, above them all:
+agencies (the bottom layer) decides who may do what, and knows no app's URLs
+(tests/test_project.py)."""
+
 from django.conf import settings
 from django.urls import reverse
 
-from .access import actor_for
-from .queues import works_partner_queue
+from agencies.access import actor_for
+from agencies.queues import works_partner_queue
 
 
 def navigation(request):

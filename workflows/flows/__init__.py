@@ -1,0 +1,23 @@
+"""The flows, one module each: the statutory assessment (assessment.py); the annual review and
+the panel will join it.
+
+viewflow stores a flow's class and nodes by module path ("workflows/flows.assessment.
+StatutoryAssessmentFlow.decide_to_assess"), so moving a flow needs a data migration that
+rewrites the stored references (workflows/migrations/0004_flows_package_references.py).
+"""
+
+from .assessment import (
+    ADVICE_NODES,
+    ADVICE_REVIEW_NODES,
+    ADVICE_STEPS,
+    CHASE_AT,
+    StatutoryAssessmentFlow,
+)
+
+__all__ = [
+    "ADVICE_NODES",
+    "ADVICE_REVIEW_NODES",
+    "ADVICE_STEPS",
+    "CHASE_AT",
+    "StatutoryAssessmentFlow",
+]
