@@ -18,6 +18,7 @@ The pages ehcp links to, and what each is given:
     "case-tasks"       (case)    the tasks for one case
     "case-caseworker"  (case)    change a case's caseworker
     "advice"           (advice)  an advice request's page
+    "advice-extension" (extension) the council's page to agree or refuse more time for advice
 
 The sections ehcp's pages show ("case": the case page, below its tasks link) are templates
 rendered with the page's own context.
@@ -25,7 +26,9 @@ rendered with the page's own context.
 
 from collections.abc import Callable
 
-PAGES = frozenset({"tasks", "new-request", "case-tasks", "case-caseworker", "advice"})
+PAGES = frozenset(
+    {"tasks", "new-request", "case-tasks", "case-caseworker", "advice", "advice-extension"}
+)
 SECTIONS = frozenset({"case"})
 
 _urls: dict[str, Callable[..., str]] = {}

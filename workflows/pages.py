@@ -16,5 +16,9 @@ def provide_ehcp_links() -> None:
     links.provide(
         "advice", lambda advice: reverse("workflows:advice:detail", args=[advice.public_id])
     )
+    links.provide(
+        "advice-extension",
+        lambda extension: reverse("workflows:advice:extension", args=[extension.public_id]),
+    )
     # The advice portal's section of the case page: the advice asked for and its status.
     links.provide_section("case", "workflows/advice/_case_advice.html")

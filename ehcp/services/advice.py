@@ -28,7 +28,6 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -37,6 +36,7 @@ from agencies.queues import may_work_queue
 from notifications.models import NotificationKind
 from notifications.services import notification_queue, notification_queue_to_agency
 
+from .. import links
 from ..models import (
     AdviceAttachment,
     AdviceEntry,
@@ -570,7 +570,7 @@ def advice_return(
 
 def extension_page_link(extension: AdviceExtensionRequest) -> str:
     """The council's page to agree or refuse more time."""
-    return reverse("workflows:advice:extension", args=[extension.public_id])
+    return links.url("advice-extension", extension)
 
 
 def extension_request(
