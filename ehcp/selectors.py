@@ -484,6 +484,15 @@ def child_get_with_access(*, public_id, user) -> tuple[Child, list[Case], CaseAc
     return cases[0].child, cases, access
 
 
+def child_consents(child: Child) -> list[ConsentRecord]:
+    """Every consent recorded for the child, newest first, for whichever episode."""
+    return list(
+        child.consents.select_related("recorded_by", "withdrawn_by")
+        .prefetch_related("agencies")
+        .order_by("-given_on", "-pk")
+    )
+
+
 def child_episodes(cases: list[Case]) -> list[Episode]:
     return [
         Episode(

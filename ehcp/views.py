@@ -147,6 +147,7 @@ def child_detail(request, public_id):
             "plan": live,
             "plans": plans,
             "latest_final": latest_final,
+            "consents": selectors.child_consents(child) if access.relationship == "council" else (),
             "episodes": selectors.child_episodes(cases),
             "timeline": selectors.child_timeline(cases, plans),
         },

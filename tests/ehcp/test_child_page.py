@@ -37,6 +37,13 @@ def test_the_council_sees_the_plan_in_force_and_the_episode(client, cast, issued
     for event in ("Request for an EHC needs assessment received", "Final plan issued"):
         assert event in body
     assert issued.named_setting.name in body
+    assert "Consent" in body and "Morwenna Quillfeather" in body  # who gave consent
+    assert f'href="/cases/{issued.public_id}/plan/documents/"' in body
+
+
+def test_partners_see_no_consent_records(client, cast, issued):
+    body = page(client, cast.health_adviser, issued.child).content.decode()
+    assert "Morwenna Quillfeather" not in body
 
 
 def test_the_case_page_links_to_the_childs_page(client, cast, issued):
