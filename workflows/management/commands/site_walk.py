@@ -134,9 +134,19 @@ class Command(BaseCommand):
             setup_test_environment()
         except RuntimeError:
             pass  # already set up: called from a test
-        # Refusals (403, 404) and sign-ins are expected by the hundred here: log server errors only.
-        logging.getLogger("django.request").setLevel(logging.ERROR)
-        logging.getLogger("axes").setLevel(logging.WARNING)
+        # Refusals (403, 404) and sign-ins are expected by the hundred here: log server errors
+        # only, while the walk runs (a test that calls the command gets its logging back).
+        quieter = {"django.request": logging.ERROR, "axes": logging.WARNING}
+        before = {name: logging.getLogger(name).level for name in quieter}
+        for name, level in quieter.items():
+            logging.getLogger(name).setLevel(level)
+        try:
+            self._walk_everyone(users=users, per_route=per_route)
+        finally:
+            for name, level in before.items():
+                logging.getLogger(name).setLevel(level)
+
+    def _walk_everyone(self, *, users, per_route):
         User = get_user_model()
         people = User.objects.filter(is_active=True).order_by("username")
         if users:
