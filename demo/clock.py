@@ -88,15 +88,10 @@ class StepClock:
         before = {model: _last_pk(model) for model in updatable}
         saved = defaultdict(set)
 
-        def note(sender, instance, **kwargs):
-            meta = sender._meta.concrete_model._meta
-            for model in (meta.model, *meta.get_parent_list()):
-                saved[model].add(instance.pk)
-
         delta = moment - started
 
         def move(sender, instance, **kwargs):
-            """Move the stamps read from the clock during this step, before the row is written."""
+            """Move the stamps read from the clock during this step on `instance`."""
             meta = sender._meta.concrete_model._meta
             now = timezone.now()
             for model in (meta.model, *meta.get_parent_list()):
@@ -105,9 +100,17 @@ class StepClock:
                     if value is not None and started <= value <= now:
                         setattr(instance, name, value + delta)
 
+        def note(sender, instance, **kwargs):
+            """Remember the row for the UPDATE after the step, and move what the save stamped
+            (`auto_now`) on the instance too, so that saving it again writes the moved value."""
+            meta = sender._meta.concrete_model._meta
+            for model in (meta.model, *meta.get_parent_list()):
+                saved[model].add(instance.pk)
+            move(sender, instance)
+
         if delta:
             pre_save.connect(move, weak=False, dispatch_uid="demo-step-clock-move")
-        post_save.connect(note, weak=False, dispatch_uid="demo-step-clock")
+            post_save.connect(note, weak=False, dispatch_uid="demo-step-clock")
         try:
             yield moment
         finally:
@@ -129,7 +132,8 @@ class StepClock:
 
 
 def _shift(model, names, last_pk, saved_pks, started, finished, delta) -> None:
-    """Move the stamps in [started, finished] on rows added after `last_pk` or saved."""
+    """Move the stamps in [started, finished] on rows added after `last_pk` or saved (a stamp
+    already moved as it was saved is before `started`, so it is not moved twice)."""
     scope = models.Q(pk__gt=last_pk) if last_pk is not None else models.Q()
     if saved_pks:
         scope |= models.Q(pk__in=saved_pks)
