@@ -17,18 +17,21 @@ Two ways, for two kinds of stamp. A value the code sets before saving (`history_
 `created`, `shared_at` ...) is moved as the row is saved (a `pre_save` receiver); that is the only
 way for audit and disclosure rows, which can never be updated (`AppendOnlyModel`, and a trigger
 on PostgreSQL). What Django or the database sets during the save (`auto_now`, `auto_now_add`)
-and what a bulk `update()` or `bulk_create()` writes is moved by an `UPDATE` after the step.
+and what a bulk `update()` or `bulk_create()` writes is moved by an `UPDATE` after the step, on
+the rows the step saved (`post_save`) or inserted (their keys follow the table's last key before
+the step's first `INSERT` into it), so the cost does not grow with the size of the tables.
 """
 
 from __future__ import annotations
 
 import random
+import re
 from collections import defaultdict
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
@@ -70,6 +73,7 @@ class StepClock:
     def __init__(self, seed: int):
         self.rng = random.Random(seed + 1)
         self._fields = None
+        self._tables = None
 
     def moment(self, day: date) -> datetime:
         minutes = self.rng.randint(0, WORKING_MINUTES)
@@ -79,16 +83,24 @@ class StepClock:
     @contextmanager
     def at(self, day: date):
         """Run a step, then move the clock stamps it wrote to `day`."""
-        fields = self._fields = self._fields or stamp_fields()
+        if self._fields is None:
+            self._fields = stamp_fields()
+            self._tables = {
+                model._meta.db_table: model
+                for model in self._fields
+                if not issubclass(model, AppendOnlyModel)  # moved as they are written
+            }
+        fields, tables = self._fields, self._tables
         moment = self.moment(day)
         started = timezone.now()
         if moment > started and timezone.localdate(moment) == timezone.localdate(started):
             moment = started  # later today: it has not happened yet, so it happens now
-        updatable = [model for model in fields if not issubclass(model, AppendOnlyModel)]
-        before = {model: _last_pk(model) for model in updatable}
-        saved = defaultdict(set)
-
         delta = moment - started
+        if not delta:
+            yield moment
+            return
+        before = {}  # model -> its last pk before the step's first insert into its table
+        saved = defaultdict(set)
 
         def move(sender, instance, **kwargs):
             """Move the stamps read from the clock during this step on `instance`."""
@@ -108,38 +120,52 @@ class StepClock:
                 saved[model].add(instance.pk)
             move(sender, instance)
 
-        if delta:
-            pre_save.connect(move, weak=False, dispatch_uid="demo-step-clock-move")
-            post_save.connect(note, weak=False, dispatch_uid="demo-step-clock")
+        def watch(execute, sql, params, many, context):
+            """Before the step's first insert into a table, note the table's last pk: the rows
+            after it are new (`bulk_create` sends no signal)."""
+            if match := _INSERT.match(sql):
+                model = tables.get(match.group(1))
+                if model is not None and model not in before:
+                    before[model] = _last_pk(model)
+            return execute(sql, params, many, context)
+
+        pre_save.connect(move, weak=False, dispatch_uid="demo-step-clock-move")
+        post_save.connect(note, weak=False, dispatch_uid="demo-step-clock")
         try:
-            yield moment
+            with connection.execute_wrapper(watch):
+                yield moment
         finally:
             pre_save.disconnect(dispatch_uid="demo-step-clock-move")
             post_save.disconnect(dispatch_uid="demo-step-clock")
         finished = timezone.now()
-        if delta:
-            with transaction.atomic():
-                for model in updatable:  # (append-only rows were moved as they were written)
-                    _shift(
-                        model,
-                        fields[model],
-                        before[model],
-                        saved.get(model),
-                        started,
-                        finished,
-                        delta,
-                    )
+        with transaction.atomic():
+            for model in set(before) | (set(saved) & set(tables.values())):
+                _shift(
+                    model,
+                    fields[model],
+                    inserted=model in before,
+                    new_after=before.get(model),
+                    saved_pks=saved.get(model),
+                    started=started,
+                    finished=finished,
+                    delta=delta,
+                )
 
 
-def _shift(model, names, last_pk, saved_pks, started, finished, delta) -> None:
-    """Move the stamps in [started, finished] on rows added after `last_pk` or saved (a stamp
-    already moved as it was saved is before `started`, so it is not moved twice)."""
-    scope = models.Q(pk__gt=last_pk) if last_pk is not None else models.Q()
-    if saved_pks:
-        scope |= models.Q(pk__in=saved_pks)
+_INSERT = re.compile(r'\s*INSERT\s+INTO\s+["`]?(\w+)', re.IGNORECASE)
+
+
+def _shift(model, names, *, inserted, new_after, saved_pks, started, finished, delta) -> None:
+    """Move the stamps in [started, finished] on the rows inserted after pk `new_after` or saved
+    during the step (a stamp already moved as it was saved is before `started`, so it is not
+    moved twice)."""
+    if inserted and (new_after is None or not isinstance(model._meta.pk, models.AutoField)):
+        scope = models.Q()  # the table was empty (or its keys are not in order): the window decides
+    else:
+        scope = models.Q(pk__in=saved_pks or ())
+        if inserted:
+            scope |= models.Q(pk__gt=new_after)
     rows = model._base_manager.filter(scope)
-    if last_pk is not None and not saved_pks and not rows.exists():
-        return
     for name in names:
         rows.filter(**{f"{name}__range": (started, finished)}).update(
             **{name: models.F(name) + delta}
