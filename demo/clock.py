@@ -152,7 +152,8 @@ class StepClock:
                 )
 
 
-_INSERT = re.compile(r'\s*INSERT\s+INTO\s+["`]?(\w+)', re.IGNORECASE)
+# `INSERT INTO`, or on SQLite `INSERT OR IGNORE INTO` (`bulk_create(ignore_conflicts=True)`).
+_INSERT = re.compile(r'\s*INSERT\s+(?:OR\s+\w+\s+)?INTO\s+["`]?(\w+)', re.IGNORECASE)
 
 
 def _shift(model, names, *, inserted, new_after, saved_pks, started, finished, delta) -> None:
