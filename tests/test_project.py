@@ -20,14 +20,19 @@ COMMERCIAL_VIEWFLOW_MODULES = frozenset(
     f"viewflow.fsm.{name}" for name in ("admin", "chart", "views", "viewset")
 )
 
-# Arrows point one way: workflows -> panel -> ehcp -> agencies; everyone may use notifications.
-# A domain app never imports workflows, so every rule works without a running flow.
+# Arrows point one way: demo -> workflows -> panel -> ehcp -> agencies; everyone may use
+# notifications. A domain app never imports workflows, so every rule works without a running
+# flow; demo sits on top of everything and nothing imports it (it may be left out of a deployment).
 FORBIDDEN_IMPORTS = {
-    "agencies": {"ehcp", "panel", "workflows"},
-    "ehcp": {"panel", "workflows"},
-    "panel": {"workflows"},
-    "notifications": {"workflows"},
+    "agencies": {"ehcp", "panel", "workflows", "demo"},
+    "ehcp": {"panel", "workflows", "demo"},
+    "panel": {"workflows", "demo"},
+    "notifications": {"workflows", "demo"},
+    "workflows": {"demo"},
+    "config": {"demo"},
 }
+# Test-only libraries (the `test` extra): the product never imports them.
+TEST_ONLY_MODULES = ("time_machine", "pytest", "factory", "playwright")
 
 
 def _python_files(top: Path):
@@ -74,7 +79,8 @@ def test_no_module_imports_viewflows_commercial_fsm_modules():
 
 @pytest.mark.parametrize("app", sorted(FORBIDDEN_IMPORTS))
 def test_app_imports_only_layers_below_it(app):
-    """workflows -> panel -> ehcp -> agencies; everyone may use notifications (never workflows)."""
+    """demo -> workflows -> panel -> ehcp -> agencies; everyone may use notifications (never
+    workflows), and nothing imports demo."""
     forbidden = FORBIDDEN_IMPORTS[app]
     offences = {}  # one line per offending import statement
     for path in _python_files(ROOT / app):
@@ -319,6 +325,32 @@ def test_context_processors_reverse_no_url_of_a_layer_above_them(processor):
     folders = {name: _folder_owner(name) for name in _templates()}
     offences = _python_link_offences(path, FORBIDDEN_LINKS[app], namespaces, folders)
     assert not offences, "\n".join(offences)
+
+
+def test_every_app_is_in_the_layering_table():
+    """A new top-level package is placed in FORBIDDEN_IMPORTS (or is demo, on top of all)."""
+    packages = {
+        path.parent.name
+        for path in ROOT.glob("*/__init__.py")
+        if not SKIP_DIRS.intersection(path.relative_to(ROOT).parts)
+    }
+    assert packages - {"tests", "demo"} <= set(FORBIDDEN_IMPORTS), sorted(packages)
+
+
+def test_product_code_never_imports_a_test_only_library():
+    """time-machine and the other test tools are installed only with the `test` extra; the
+    product, the demo loader included, sets past dates explicitly instead of faking the clock."""
+    offences = {}
+    for path in _python_files(ROOT):
+        relative = path.relative_to(ROOT)
+        if relative.parts[0] == "tests" or relative.name == "conftest.py":
+            continue
+        for lineno, module in _imported_modules(path):
+            if any(_is_within(module, name) for name in TEST_ONLY_MODULES):
+                offences.setdefault(f"{relative}:{lineno}", f"imports {module}")
+    assert not offences, "Test-only libraries imported by the product:\n" + "\n".join(
+        f"{where} {what}" for where, what in offences.items()
+    )
 
 
 def _declared_requirements() -> list[str]:

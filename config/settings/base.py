@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "panel",
     "notifications",
     "workflows",
+    "demo",  # demo data on top of the domain apps: nothing imports it
 ]
 
 MIDDLEWARE = [

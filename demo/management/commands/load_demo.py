@@ -20,9 +20,9 @@ from datetime import date
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from demo import generator as demo
 from notifications.models import Notification, NotificationStatus
 from notifications.services import notification_send_pending
-from workflows import demo
 from workflows.timers import fire_due_timers
 
 
@@ -103,11 +103,6 @@ class Command(BaseCommand):
         self.stdout.write("Cases by status:")
         for status, label in demo.CaseStatus.choices:
             self.stdout.write(f"  {label:<30} {result.by_status.get(status, 0):>6}")
-        if not result.timestamps_historical:
-            self.stdout.write(
-                "Note: time-machine is not installed, so task and history timestamps are today's; "
-                "the statutory and due dates are right."
-            )
         extra = result.users - len(demo.DEMO_USERS)
         if extra:
             self.stdout.write(

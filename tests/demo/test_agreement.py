@@ -8,7 +8,7 @@ import pytest
 from agencies.access import actor_for
 from agencies.agreements import break_glass_agency_ids
 from agencies.models import SharingAgreement
-from workflows import demo
+from demo import generator as demo
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,12 @@ history rows are exactly what real use would produce. Only reference data with n
 
 The data is fictional and safe to show: the `.example` domain for e-mail, Ofcom's drama numbers
 for phones, NHS numbers from the 999 test range, UPNs with LA code 999 (not a real authority) and
-postcodes in an `XE` area that does not exist. Names are deterministic from the seed.
+postcodes in an `XE` area that does not exist. Names are deterministic from the seed; the lists
+they are picked from are the files in `demo/data/` (`demo/names.py` reads them).
+
+Nothing fakes the clock. Each step is passed its date, and `demo.clock.StepClock` then moves the
+stamps the step wrote from the clock (history rows, `created_at`, task timestamps ...) to a
+working-hours time on that date.
 
 `load_demo()` is called by `manage.py load_demo`; the plan for each case is built first (pure,
 from `random.Random(seed)`) and then driven through the services, so the same seed and today
@@ -16,14 +21,12 @@ always give the same data.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from datetime import time as dtime
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -49,14 +52,22 @@ from ehcp.models import (
 from ehcp.rules import deadlines, identifiers
 from ehcp.rules.consent import Purpose, Step
 from ehcp.services import plan as ehcp_plan
+from workflows import services as wf
+from workflows.models import CaseTask
 
-from . import services as wf
-from .models import CaseTask
-
-try:  # a test dependency: when present, rows are time-stamped on the day each step happened
-    import time_machine
-except ImportError:  # pragma: no cover - depends on the environment
-    time_machine = None
+from .clock import StepClock
+from .names import (
+    ADULT_MEN,
+    ADULT_WOMEN,
+    BOYS,
+    GIRLS,
+    NAMED_SCHOOLS,
+    SCHOOL_TYPES,
+    STREETS,
+    SURNAMES,
+    TOWNS,
+    School,
+)
 
 DEMO_PASSWORD = "send-demo-password"
 DOMAIN = "exampleshire.example"
@@ -118,380 +129,6 @@ AGENCIES = {
     ),
 }
 
-
-@dataclass(frozen=True)
-class School:
-    name: str
-    urn: str
-    min_age: int
-    max_age: int
-    special: bool = False
-
-    @property
-    def slug(self) -> str:
-        return (
-            "".join(c if c.isalnum() else "-" for c in self.name.lower())
-            .strip("-")
-            .replace("--", "-")
-        )
-
-
-# The first school is the `senco` demo user's, and the current setting of many demo children.
-NAMED_SCHOOLS = (
-    School("Millbrook Primary School", "117342", 4, 11),
-    School("St Aidan's Church of England Primary School", "117519", 4, 11),
-    School("Hollins Green Infant and Nursery School", "117066", 3, 7),
-    School("The Willows Primary Academy", "141873", 4, 11),
-    School("Kingsmead Academy", "137205", 11, 16),
-    School("Brackenfield School", "117633", 11, 18),
-    School("Oakfield Special School", "117952", 3, 19, special=True),
-    School("Riverside Nursery School", "116980", 2, 4),
-    School("Exampleshire College", "130642", 16, 24),
-    School("Harwood Park High School", "143118", 11, 18),
-)
-TOWNS = (
-    "Ashcombe",
-    "Barrowby",
-    "Brinsford",
-    "Castle Hadley",
-    "Chalkwell",
-    "Coldharbour",
-    "Dunmere",
-    "East Wickham",
-    "Eldersfield",
-    "Fairholme",
-    "Fenwick",
-    "Great Marlow Cross",
-    "Hadleigh Vale",
-    "Hollinsford",
-    "Kings Norley",
-    "Lower Haddon",
-    "Marlcombe",
-    "Netherby",
-    "Northgate",
-    "Oakhurst",
-    "Pelham",
-    "Redbridge Green",
-    "Saltmarsh",
-    "Sandown Heath",
-    "Shepley",
-    "Steeple Dunham",
-    "Thornbury Cross",
-    "Upper Wendle",
-    "Wendlebury",
-    "Westfield",
-    "Whitmore",
-    "Wickford Magna",
-    "Woodhatch",
-    "Yarnley",
-)
-SCHOOL_TYPES = (
-    ("Primary School", 4, 11),
-    ("Church of England Primary School", 4, 11),
-    ("Community Primary School", 4, 11),
-    ("Infant School", 4, 7),
-    ("Junior School", 7, 11),
-    ("Academy", 11, 18),
-    ("High School", 11, 16),
-    ("Nursery School", 2, 4),
-)
-
-STREETS = (
-    "Acacia Avenue",
-    "Albert Road",
-    "Beech Grove",
-    "Bramble Close",
-    "Church Lane",
-    "Coronation Street",
-    "Elm Drive",
-    "Ferndale Road",
-    "Gladstone Terrace",
-    "Hawthorn Way",
-    "High Street",
-    "Kingfisher Court",
-    "Larch Close",
-    "Manor Road",
-    "Meadow View",
-    "Mill Lane",
-    "Nightingale Crescent",
-    "Orchard Rise",
-    "Park Road",
-    "Queen's Walk",
-    "Rectory Lane",
-    "Rosemary Gardens",
-    "School Lane",
-    "Station Road",
-    "Sycamore Road",
-    "The Green",
-    "Victoria Street",
-    "Willow Bank",
-    "Windsor Close",
-    "Yew Tree Lane",
-)
-
-GIRLS = (
-    "Olivia",
-    "Amelia",
-    "Isla",
-    "Ava",
-    "Ivy",
-    "Freya",
-    "Lily",
-    "Florence",
-    "Mia",
-    "Willow",
-    "Rosie",
-    "Sophia",
-    "Isabella",
-    "Grace",
-    "Daisy",
-    "Sienna",
-    "Poppy",
-    "Elsie",
-    "Emily",
-    "Ella",
-    "Evelyn",
-    "Phoebe",
-    "Sofia",
-    "Evie",
-    "Charlotte",
-    "Harper",
-    "Millie",
-    "Matilda",
-    "Maya",
-    "Ruby",
-    "Aisha",
-    "Zara",
-    "Maryam",
-    "Amira",
-    "Hana",
-    "Leah",
-    "Chloe",
-    "Jessica",
-    "Niamh",
-    "Zofia",
-    "Oliwia",
-    "Amara",
-    "Priya",
-    "Fatima",
-    "Layla",
-    "Ellie",
-    "Erin",
-    "Holly",
-)
-BOYS = (
-    "Noah",
-    "Muhammad",
-    "Oliver",
-    "George",
-    "Leo",
-    "Arthur",
-    "Oscar",
-    "Theodore",
-    "Freddie",
-    "Archie",
-    "Theo",
-    "Henry",
-    "Charlie",
-    "Alfie",
-    "Jack",
-    "Thomas",
-    "Jacob",
-    "Finley",
-    "Lucas",
-    "Isaac",
-    "Tommy",
-    "Harry",
-    "Reuben",
-    "Ethan",
-    "Joshua",
-    "Samuel",
-    "Mason",
-    "Louie",
-    "Elijah",
-    "Ibrahim",
-    "Yusuf",
-    "Ayaan",
-    "Kacper",
-    "Jakub",
-    "Kai",
-    "Tyler",
-    "Riley",
-    "Dylan",
-    "Owen",
-    "Callum",
-    "Kieran",
-    "Jayden",
-    "Logan",
-    "Rhys",
-    "Ryan",
-    "Liam",
-)
-ADULT_WOMEN = (
-    "Sarah",
-    "Emma",
-    "Laura",
-    "Rebecca",
-    "Gemma",
-    "Hannah",
-    "Kirsty",
-    "Nicola",
-    "Rachel",
-    "Claire",
-    "Amy",
-    "Louise",
-    "Stacey",
-    "Natalie",
-    "Jodie",
-    "Victoria",
-    "Samantha",
-    "Nadia",
-    "Shabana",
-    "Agnieszka",
-    "Funmi",
-    "Chantelle",
-    "Kelly",
-    "Joanne",
-    "Lisa",
-    "Michelle",
-)
-ADULT_MEN = (
-    "James",
-    "David",
-    "Mark",
-    "Paul",
-    "Daniel",
-    "Christopher",
-    "Matthew",
-    "Andrew",
-    "Richard",
-    "Stephen",
-    "Lee",
-    "Craig",
-    "Darren",
-    "Imran",
-    "Tariq",
-    "Tomasz",
-    "Kwame",
-    "Gavin",
-    "Neil",
-    "Simon",
-    "Jason",
-    "Wayne",
-    "Adam",
-    "Ben",
-)
-SURNAMES = (
-    "Smith",
-    "Jones",
-    "Williams",
-    "Taylor",
-    "Brown",
-    "Davies",
-    "Evans",
-    "Wilson",
-    "Thomas",
-    "Johnson",
-    "Roberts",
-    "Robinson",
-    "Thompson",
-    "Wright",
-    "Walker",
-    "White",
-    "Edwards",
-    "Hughes",
-    "Green",
-    "Hall",
-    "Lewis",
-    "Harris",
-    "Clarke",
-    "Patel",
-    "Jackson",
-    "Wood",
-    "Turner",
-    "Martin",
-    "Cooper",
-    "Hill",
-    "Ward",
-    "Morris",
-    "Moore",
-    "Clark",
-    "Lee",
-    "King",
-    "Baker",
-    "Harrison",
-    "Morgan",
-    "Allen",
-    "James",
-    "Scott",
-    "Phillips",
-    "Watson",
-    "Davis",
-    "Parker",
-    "Price",
-    "Bennett",
-    "Young",
-    "Griffiths",
-    "Mitchell",
-    "Kelly",
-    "Cook",
-    "Carter",
-    "Richardson",
-    "Bailey",
-    "Collins",
-    "Bell",
-    "Shaw",
-    "Murphy",
-    "Miller",
-    "Cox",
-    "Richards",
-    "Khan",
-    "Marshall",
-    "Anderson",
-    "Simpson",
-    "Ellis",
-    "Adams",
-    "Singh",
-    "Begum",
-    "Wilkinson",
-    "Foster",
-    "Chapman",
-    "Powell",
-    "Webb",
-    "Rogers",
-    "Gray",
-    "Mason",
-    "Ali",
-    "Hussain",
-    "Campbell",
-    "Matthews",
-    "Owen",
-    "Palmer",
-    "Holmes",
-    "Mills",
-    "Barnes",
-    "Knight",
-    "Lloyd",
-    "Butler",
-    "Russell",
-    "Barker",
-    "Fisher",
-    "Stevens",
-    "Jenkins",
-    "Murray",
-    "Dixon",
-    "Harvey",
-    "Nowak",
-    "Kowalski",
-    "Okafor",
-    "Mensah",
-    "Ahmed",
-    "Rahman",
-    "Kaur",
-    "Sharma",
-    "Nguyen",
-    "Osei",
-)
 
 # SEN2 primary need for children with EHC plans, roughly as published (weights, not shares).
 NEED_WEIGHTS = {
@@ -1524,26 +1161,8 @@ class Planner:
 _OPEN = ("NEW", "ASSIGNED", "STARTED")
 
 
-class Clock:
-    """Time-stamps the rows written for a step on the day the step happened (09:00-17:00 local).
-
-    Uses time-machine when it is installed (a test dependency); without it rows carry the time
-    they were loaded, and only the dates passed to the services are historical.
-    """
-
-    def __init__(self, seed: int):
-        self.rng = random.Random(seed + 1)
-        self.enabled = time_machine is not None
-
-    def at(self, day: date):
-        if not self.enabled:
-            return contextlib.nullcontext()
-        moment = datetime.combine(day, dtime(9, 0)) + timedelta(minutes=self.rng.randint(0, 8 * 60))
-        return time_machine.travel(timezone.make_aware(moment), tick=True)
-
-
 class Driver:
-    def __init__(self, cast: Cast, clock: Clock, today: date):
+    def __init__(self, cast: Cast, clock: StepClock, today: date):
         self.cast = cast
         self.clock = clock
         self.today = today
@@ -1659,7 +1278,7 @@ class Driver:
         case.refresh_from_db()  # task_complete moved its own copy of the case on
         if plan.plan_started_on is not None:
             with self.clock.at(plan.plan_started_on):
-                ehcp_plan.plan_fill_from_advice(case=case, by=cw)
+                ehcp_plan.plan_fill_from_advice(case=case, by=cw, today=plan.plan_started_on)
         if plan.plan_written_on is not None:
             with self.clock.at(plan.plan_written_on):
                 ehcp_plan.plan_fill_example(case=case, by=cw)
@@ -1998,7 +1617,6 @@ class LoadResult:
     by_scenario: Counter
     users: int
     agencies: int
-    timestamps_historical: bool
 
     @property
     def cases(self) -> int:
@@ -2042,7 +1660,7 @@ def load_demo(
         agreement_seed(cast, today)
     if progress is not None:
         progress(0, time.perf_counter() - started)
-    clock = Clock(seed)
+    clock = StepClock(seed)
     driver = Driver(cast, clock, today)
     planner = Planner(cast, seed=seed, today=today, children=children)
     # Each step commits on its own, as it does in the app, so what runs after a commit (documents
@@ -2061,7 +1679,6 @@ def load_demo(
         by_scenario=by_scenario,
         users=len(cast.users),
         agencies=Agency.objects.count(),
-        timestamps_historical=clock.enabled,
     )
 
 

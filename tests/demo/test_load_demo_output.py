@@ -8,8 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from demo import generator as demo
 from notifications.models import Notification, NotificationKind, NotificationStatus
-from workflows import demo
 
 pytestmark = pytest.mark.django_db
 
