@@ -59,6 +59,14 @@ def test_a_child_without_a_plan_says_so(client, cast):
     assert case.reference in body and "Due " in body  # the open episode's final plan due date
 
 
+def test_a_ceased_plan_is_shown_as_ceased_with_no_plan_in_force(client, cast, issued):
+    EhcPlan.objects.filter(child=issued.child).update(status="CEASED", ceased_on="2026-07-31")
+    body = page(client, cast.caseworker, issued.child).content.decode()
+    assert "plan has ceased (31 July 2026). There is no plan in force." in body
+    assert "EHC plan ceased" in body  # on the timeline
+    assert 'id="ehc-plan"' not in body
+
+
 def test_a_partner_sees_only_the_episodes_their_agency_works_on(client, cast, issued):
     """An earlier assessment the health trust had no part in is not listed for them."""
     earlier = factories.CaseFactory(
