@@ -25,6 +25,7 @@ from agencies.models import AgencyKind
 from . import documents, plan_forms, plan_selectors, selectors, services
 from .audit import audit_read, audited_view
 from .models import (
+    PLAN_EDITABLE_STATUSES,
     AdviceRequest,
     CaseStatus,
     DocumentKind,
@@ -132,7 +133,7 @@ def _plan(request, case):
     try:
         if request.method == "POST":
             return services.plan_get_or_create(case=case, by=request.user)
-        if case.status not in services.plan.EDITABLE_STATUSES:
+        if case.status not in PLAN_EDITABLE_STATUSES:
             raise services.CaseRuleError("The plan cannot be changed at this stage")
         return plan_selectors.plan_for_case(case)
     except services.CaseRuleError as error:
@@ -198,7 +199,7 @@ def plan_overview(request, public_id):
             "checks": checks,
             "checks_passed": all(result.passed for result in checks),
             "stage": stage,
-            "editable": case.status in services.plan.EDITABLE_STATUSES,
+            "editable": case.status in PLAN_EDITABLE_STATUSES,
             "has_advice": any(a.received_on for a in advice),
             "has_accepted_advice": any(a.status == AdviceRequest.Status.ACCEPTED for a in advice),
             "documents": plan_selectors.case_documents(case),
@@ -629,7 +630,7 @@ def plan_documents(request, public_id):
         )
     )
     to_agree = []
-    if actor.agency_ids & health_agencies and case.status in services.plan.EDITABLE_STATUSES:
+    if actor.agency_ids & health_agencies and case.status in PLAN_EDITABLE_STATUSES:
         to_agree = list(
             PlanProvision.objects.filter(
                 plan__case=case, section="G", status=PlanEntryStatus.ACCEPTED

@@ -484,8 +484,17 @@ def child_get_with_access(*, public_id, user) -> tuple[Child, list[Case], CaseAc
     return cases[0].child, cases, access
 
 
-def child_consents(child: Child) -> list[ConsentRecord]:
-    """Every consent recorded for the child, newest first, for whichever episode."""
+def shows_consents(access: CaseAccess) -> bool:
+    """Consent records (who gave it, how, for which agencies) are the council's: partners see
+    whether advice could be asked for, not the records."""
+    return access.relationship == "council"
+
+
+def child_consents(child: Child, *, access: CaseAccess) -> list[ConsentRecord]:
+    """Every consent recorded for the child, newest first, for whichever episode; none for a
+    reader who may not see consent records (`shows_consents`)."""
+    if not shows_consents(access):
+        return []
     return list(
         child.consents.select_related("recorded_by", "withdrawn_by")
         .prefetch_related("agencies")

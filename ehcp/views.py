@@ -111,7 +111,7 @@ def case_detail(request, public_id):
                 whereabouts=access.whereabouts,
             ),
             "appeal": selectors.case_appeal_rights(case) if council else None,
-            "consents": case.child.consents.all() if council else (),
+            "consents": case.child.consents.all() if selectors.shows_consents(access) else (),
             "overrides": case.consent_overrides.all(),
             "exceptions": case.exceptions.all() if council else (),
             "may_edit": council and actor.is_council_officer,
@@ -133,8 +133,6 @@ def child_detail(request, public_id):
     audit_read(request, what="case", case=cases[0], child=child, access=access)
     today = timezone.localdate()
     plans = selectors.child_plans(child)
-    live = plans[0] if plans and plans[0].is_live else None
-    latest_final = next((c for c in cases if c.final_issued_on), None)
     return render(
         request,
         "ehcp/child_detail.html",
@@ -144,10 +142,10 @@ def child_detail(request, public_id):
             "shows": access.shows,
             "council_view": access.relationship == "council",
             "age": child.age_on(today),
-            "plan": live,
+            "plan": plans[0] if plans and plans[0].is_live else None,
             "plans": plans,
-            "latest_final": latest_final,
-            "consents": selectors.child_consents(child) if access.relationship == "council" else (),
+            "latest_final": next((c for c in cases if c.final_issued_on), None),
+            "consents": selectors.child_consents(child, access=access),
             "episodes": selectors.child_episodes(cases),
             "timeline": selectors.child_timeline(cases, plans),
         },

@@ -67,7 +67,6 @@ from .common import CaseRuleError, history_save
 
 logger = logging.getLogger(__name__)
 
-EDITABLE_STATUSES = PLAN_EDITABLE_STATUSES
 
 _HISTORY = {PlanNeed: need_history, PlanOutcome: outcome_history, PlanProvision: provision_history}
 
@@ -84,7 +83,7 @@ def _check_editable(case: Case, by) -> None:
     _check_officer(case, by)
     if case.status == CaseStatus.FINAL_ISSUED:
         raise CaseRuleError("The final plan has been issued: it can only be changed after a review")
-    if case.status not in EDITABLE_STATUSES:
+    if case.status not in PLAN_EDITABLE_STATUSES:
         raise CaseRuleError(
             f"This case is at the stage \u201c{case.get_status_display()}\u201d, so the plan cannot be changed"
         )
@@ -765,7 +764,7 @@ def provision_health_agree(
         raise CaseRuleError(
             "Only the health body that gave the medical advice, or the council's SEN team, can record this"
         )
-    if case.status not in EDITABLE_STATUSES:
+    if case.status not in PLAN_EDITABLE_STATUSES:
         raise CaseRuleError(
             f"This case is at the stage \u201c{case.get_status_display()}\u201d, so the plan cannot be changed"
         )

@@ -371,6 +371,11 @@ def test_a_whole_assessment_by_clicking_and_typing_with_no_axe_violations(
         assert me.heading() == "Ada Lovelace"
         me.see("Final plan issued")
         me.see("Setting named in the final plan")
+        # The child's page: the plan now in force, this assessment among the episodes.
+        me.link("Ada's EHC plan and every episode")
+        assert me.heading() == "Ada Lovelace"
+        me.see("In force")
+        me.see("Final plan issued")
         me.link("Issued plans and letters")
         me.see("Issued plans and letters")
         me.axe.assert_all_checked()
