@@ -4,7 +4,7 @@ Only a person who is staff AND holds an active ADMINISTRATOR membership may use 
 or a superuser alone is not enough, and revoking the membership takes effect on the next
 request (memberships are read afresh by `actor_for`). Agencies, memberships and the access table
 are configuration and editable here; the casework records are read-only and every view of a
-child's record is audited (ehcp/admin.py).
+child's record is audited (ehcp/governance/admin.py).
 """
 
 from django.contrib import admin

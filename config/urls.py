@@ -3,7 +3,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import views as project_views
-from ehcp import views as ehcp_views
 from workflows import views as workflow_views
 
 
@@ -21,9 +20,9 @@ urlpatterns = [
     path("sign-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("sign-out/", SignOutView.as_view(), name="logout"),
     path("tasks/", include("workflows.urls")),
-    path("cases/", include("ehcp.urls")),
-    path("children/<uuid:public_id>/", ehcp_views.child_detail, name="child-detail"),
-    path("governance/", include("ehcp.governance_urls")),
+    path("cases/", include("ehcp.assessments.urls")),
+    path("children/", include("ehcp.children.urls")),
+    path("governance/", include("ehcp.governance.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", project_views.favicon, name="favicon"),

@@ -8,7 +8,7 @@ from django.http import HttpResponse, HttpResponseServerError
 from django.template import TemplateDoesNotExist, loader
 from django.views.decorators.http import require_safe
 
-from ehcp.middleware import request_id_from
+from ehcp.common.middleware import request_id_from
 
 FAVICON = settings.BASE_DIR / "static" / "favicon.ico"
 _OWN_REQUEST_ID = re.compile(r"[0-9a-f]{32}")

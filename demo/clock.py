@@ -35,7 +35,7 @@ from django.db import connection, models, transaction
 from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 
-from ehcp.models.governance import AppendOnlyModel
+from ehcp.governance.models import AppendOnlyModel
 
 WORKING_DAY_STARTS = time(9, 0)
 WORKING_MINUTES = 8 * 60

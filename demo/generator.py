@@ -1,7 +1,7 @@
 """Demo and benchmark data: a fictional county SEN service with cases at every stage.
 
 Everything goes through the real services and the real flow (`workflows.services` and the
-`ehcp.services` they call), with explicit dates, so statutory dates, task due dates, timers and
+services of the `ehcp` rooms they call), with explicit dates, so statutory dates, task due dates, timers and
 history rows are exactly what real use would produce. Only reference data with no service
 (agencies, people, memberships, parents and carers) is written directly.
 
@@ -36,22 +36,23 @@ from django.db.models import Count
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Membership, Role, SharingAgreement
-from ehcp import services as ehcp
-from ehcp.models import (
+from ehcp.assessments.models import (
     AdviceKind,
     AdviceRequest,
-    Case,
-    CaseStatus,
-    ConsentGiver,
-    ConsentMethod,
+    Assessment,
+    AssessmentStatus,
     ConsultationResponse,
-    Need,
     Requester,
     SettingConsultation,
 )
-from ehcp.rules import deadlines, identifiers
-from ehcp.rules.consent import Purpose, Step
-from ehcp.services import plan as ehcp_plan
+from ehcp.assessments.rules import deadlines
+from ehcp.assessments.services import advice as advice_services
+from ehcp.assessments.services import assessment as assessment_services
+from ehcp.children import services as child_services
+from ehcp.children.models import ConsentGiver, ConsentMethod, Need
+from ehcp.children.rules import identifiers
+from ehcp.children.rules.consent import Purpose, Step
+from ehcp.plans import services as ehcp_plan
 from workflows import services as wf
 from workflows.models import CaseTask
 
@@ -199,12 +200,12 @@ NEED_PHRASES = {
 }
 
 
-def advice_entries(kind: str, child: ehcp.ChildDetails) -> list:
+def advice_entries(kind: str, child: assessment_services.ChildDetails) -> list:
     """The structured advice an adviser writes: needs, outcomes and quantified provision, each in
     the plan section it feeds. Provision links to the needs and outcomes before it."""
     first = child.first_name
     need = NEED_PHRASES.get(child.primary_need, "needs support with learning and communication")
-    E = ehcp.EntryInput
+    E = advice_services.EntryInput
     year = "Until the first annual review"
     if kind == AdviceKind.PARENT_VIEWS:
         return [
@@ -616,8 +617,8 @@ class AdvicePlan:
 @dataclass
 class CasePlan:
     scenario: Scenario
-    child: ehcp.ChildDetails
-    parents: list[ehcp.ParentDetails]
+    child: assessment_services.ChildDetails
+    parents: list[assessment_services.ParentDetails]
     requested_by: str
     requester_name: str
     reasons: str
@@ -720,10 +721,12 @@ class Planner:
         people = self.cast.staff[agency.pk]
         return people[0] if demo else self.rng.choice(people)
 
-    def _family(self, last_name: str, looked_after: bool) -> list[ehcp.ParentDetails]:
+    def _family(
+        self, last_name: str, looked_after: bool
+    ) -> list[assessment_services.ParentDetails]:
         """Parents and carers with contact details (they live with the child unless noted)."""
         rng = self.rng
-        Parent = ehcp.ParentDetails
+        Parent = assessment_services.ParentDetails
         if looked_after:
             first, surname = rng.choice(ADULT_WOMEN), rng.choice(SURNAMES)
             return [
@@ -883,7 +886,7 @@ class Planner:
         postcode = make_postcode(rng)
         looked_after = rng.random() < 0.05
         protected = rng.random() < 0.04 or scenario.override
-        details = ehcp.ChildDetails(
+        details = assessment_services.ChildDetails(
             first_name=first,
             last_name=last,
             date_of_birth=born,
@@ -1178,13 +1181,13 @@ class Driver:
                 wf.task_claim(task=task, user=user)
             wf.task_complete(task=task, user=user, perform=perform)
 
-    def drive(self, plan: CasePlan) -> Case:
+    def drive(self, plan: CasePlan) -> Assessment:
         case = self._steps(plan)
         if plan.exceptions:
             self._exceptions(case, plan)
         return case
 
-    def _steps(self, plan: CasePlan) -> Case:
+    def _steps(self, plan: CasePlan) -> Assessment:
         cw = plan.caseworker
         by = cw or self.manager
         today = self.today
@@ -1204,7 +1207,7 @@ class Driver:
         advice_agencies = {item.agency.pk: item.agency for item in plan.advice}
         if plan.consent_on is not None:
             with self.clock.at(plan.consent_on):
-                ehcp.consent_record(
+                child_services.consent_record(
                     child=case.child,
                     case=case,
                     purpose=Purpose.STATUTORY_ASSESSMENT,
@@ -1222,7 +1225,7 @@ class Driver:
                 )
         if plan.override_on is not None:
             with self.clock.at(plan.override_on):
-                ehcp.consent_override_record(
+                child_services.consent_override_record(
                     case=case,
                     step=Step.REQUEST_ADVICE,
                     justification=OVERRIDE_JUSTIFICATION,
@@ -1232,12 +1235,12 @@ class Driver:
             return case
 
         task = self._open_tasks(case)["decide_to_assess"]
-        advice = [ehcp.AdviceToSeek(item.kind, item.agency) for item in plan.advice]
+        advice = [assessment_services.AdviceToSeek(item.kind, item.agency) for item in plan.advice]
         self._complete(
             task,
             cw,
             plan.decided_on,
-            lambda c: ehcp.case_assessment_decide(
+            lambda c: assessment_services.case_assessment_decide(
                 case=c,
                 assess=plan.assess,
                 decided_on=plan.decided_on,
@@ -1262,7 +1265,7 @@ class Driver:
             task,
             cw,
             plan.issue_decided_on,
-            lambda c: ehcp.case_issue_decide(
+            lambda c: assessment_services.case_issue_decide(
                 case=c,
                 issue=plan.issue,
                 decided_on=plan.issue_decided_on,
@@ -1290,7 +1293,7 @@ class Driver:
             task,
             cw,
             plan.draft_on,
-            lambda c: ehcp.plan_draft_issue(
+            lambda c: assessment_services.plan_draft_issue(
                 case=c, issued_on=plan.draft_on, by=cw, today=plan.draft_on
             ),
         )
@@ -1310,7 +1313,7 @@ class Driver:
             task,
             cw,
             plan.comments_recorded_on,
-            lambda c: ehcp.draft_comments_record(
+            lambda c: assessment_services.draft_comments_record(
                 case=c,
                 received_on=plan.comments_received_on,
                 summary=summary,
@@ -1338,7 +1341,7 @@ class Driver:
             task,
             plan.reply_user,
             plan.replied_on,
-            lambda c: ehcp.consultation_reply_record(
+            lambda c: assessment_services.consultation_reply_record(
                 consultation=consultation,
                 replied_on=plan.replied_on,
                 response=plan.response,
@@ -1355,7 +1358,7 @@ class Driver:
             task,
             cw,
             plan.final_on,
-            lambda c: ehcp.plan_final_issue(
+            lambda c: assessment_services.plan_final_issue(
                 case=c,
                 issued_on=plan.final_on,
                 named_setting=plan.setting_to_consult,
@@ -1376,7 +1379,7 @@ class Driver:
                 wf.task_claim(task=task, user=adviser)
             if item.state == "CLAIMED":
                 return
-            ehcp.advice_draft_save(
+            advice_services.advice_draft_save(
                 advice=request,
                 entries=advice_entries(item.kind, plan.child),
                 by=adviser,
@@ -1386,7 +1389,7 @@ class Driver:
             return
 
         def submit(on):
-            return lambda c: ehcp.advice_submit(
+            return lambda c: advice_services.advice_submit(
                 advice=request, by=adviser, received_on=on, today=on
             )
 
@@ -1399,7 +1402,7 @@ class Driver:
                 review,
                 cw,
                 item.returned_on,
-                lambda c: ehcp.advice_return(
+                lambda c: advice_services.advice_return(
                     advice=request,
                     reasons="Please say how often and for how long the provision is needed, and "
                     "who gives it.",
@@ -1416,7 +1419,7 @@ class Driver:
             review,
             cw,
             item.accepted_on,
-            lambda c: ehcp.advice_accept(advice=request, by=cw, today=item.accepted_on),
+            lambda c: advice_services.advice_accept(advice=request, by=cw, today=item.accepted_on),
         )
 
     def _default_consent_agencies(self, plan: CasePlan) -> list[Agency]:
@@ -1435,7 +1438,7 @@ class Driver:
             requests = {a.kind: a for a in AdviceRequest.objects.filter(case=case)}
         for item in plan.exceptions:
             with self.clock.at(item.recorded_on):
-                ehcp.exception_record(
+                assessment_services.exception_record(
                     case=case,
                     period_code=item.period_code,
                     limb=item.limb,
@@ -1672,7 +1675,7 @@ def load_demo(
             progress(done, time.perf_counter() - started)
     with transaction.atomic():
         finish_cast(cast)
-    counts = dict(Case.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    counts = dict(Assessment.objects.values_list("status").annotate(n=Count("pk")).order_by())
     return LoadResult(
         seconds=time.perf_counter() - started,
         by_status={status: counts.get(status, 0) for status in STATUS_ORDER},
@@ -1698,4 +1701,4 @@ def demo_logins() -> list[tuple[str, str, str, str]]:
     return rows
 
 
-STATUS_ORDER = [s for s, _ in CaseStatus.choices]
+STATUS_ORDER = [s for s, _ in AssessmentStatus.choices]

@@ -139,9 +139,9 @@ def report(
     from django.apps import apps
     from django.db import connection, connections
 
-    from ehcp.models import Case, CaseStatus
+    from ehcp.assessments.models import Assessment, AssessmentStatus
 
-    cases = Case.objects.count()
+    cases = Assessment.objects.count()
     print()
     print(f"{'migrate':<34} {migrate_s:10.1f} s")
     print(f"{'load_demo (process wall time)':<34} {load_s:10.1f} s")
@@ -158,9 +158,9 @@ def report(
     print()
     print("Cases by stage")
     by_status = dict(
-        Case.objects.values_list("status").annotate(n=django.db.models.Count("pk")).order_by()
+        Assessment.objects.values_list("status").annotate(n=django.db.models.Count("pk")).order_by()
     )
-    for status, label in CaseStatus.choices:
+    for status, label in AssessmentStatus.choices:
         print(f"  {label:<32} {by_status.get(status, 0):8}")
     print(f"  {'total':<32} {cases:8}")
     print()
@@ -203,12 +203,12 @@ def report(
     else:
         path = Path(database_url.removeprefix("sqlite:///"))
         print(f"Database size: {path.stat().st_size / 1e6:.0f} MB")
-    from ehcp.models import DocumentRender, PlanDocument
+    from ehcp.plans.models import DocumentRender, PlanDocument
 
     pending = DocumentRender.objects.filter(status="PENDING").count()
     print(f"Documents: {PlanDocument.objects.count()} rendered, {pending} waiting to be rendered")
     if args.render_documents and pending:
-        from ehcp.services import document_render_pending
+        from ehcp.plans.rendering import document_render_pending
 
         started = time.perf_counter()
         rendered = 0

@@ -5,7 +5,7 @@
     .venv/bin/python scripts/bench_pdf.py --provisions 80 --runs 11 --out /tmp/plan.pdf
 
 Builds the frozen plan content purely as a dict (no database) and renders it with
-ehcp.documents.render_document, the same call the background worker makes. Prints each run,
+ehcp.plans.documents.render_document, the same call the background worker makes. Prints each run,
 the median wall time and CPU time, and the page count. No assertions: it is a measuring tool (the target is well under
 one second for 40 provisions).
 """
@@ -172,7 +172,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from ehcp import documents
+    from ehcp.plans import documents
 
     kind = "DRAFT_PLAN" if args.draft else "FINAL_PLAN"
     content = full_plan_content(args.provisions, stage=kind)

@@ -17,9 +17,19 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 
 from agencies.models import Agency, AgencyKind, Membership, Role, SharingAgreement
-from ehcp import services as ehcp
-from ehcp.models import AdviceKind, AdviceRequest, Case, CaseStatus, Child, SettingConsultation
-from ehcp.rules import deadlines
+from ehcp.assessments.models import (
+    AdviceKind,
+    AdviceRequest,
+    Assessment,
+    AssessmentStatus,
+    SettingConsultation,
+)
+from ehcp.assessments.rules import deadlines
+from ehcp.assessments.services import advice as advice_services
+from ehcp.assessments.services import assessment as assessment_services
+from ehcp.children import services as child_services
+from ehcp.children.models import Child
+from ehcp.plans import services as plan_services
 from workflows import services as wf
 from workflows.flows import ADVICE_STEPS
 from workflows.models import CaseTask
@@ -109,7 +119,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     first value on construction). Use `case_at` for any later state."""
 
     class Meta:
-        model = Case
+        model = Assessment
 
     child = factory.SubFactory(ChildFactory)
     council = factory.SubFactory(AgencyFactory, kind=AgencyKind.SEN_TEAM)
@@ -127,7 +137,7 @@ def request_kwargs(cast, received_on: date = RECEIVED, **overrides) -> dict:
     the same day by the caseworker."""
     kwargs = dict(
         council=cast.council,
-        child_details=ehcp.ChildDetails(
+        child_details=assessment_services.ChildDetails(
             first_name="Zephyrine", last_name="Quillfeather", date_of_birth=DATE_OF_BIRTH
         ),
         requested_by="PARENT",
@@ -186,20 +196,20 @@ class Cast:
 ADVICE_NODE = {kind: name for name, kind, _title, _review in ADVICE_STEPS}
 
 
-def advice_entries(kind: str) -> list[ehcp.EntryInput]:
+def advice_entries(kind: str) -> list[advice_services.EntryInput]:
     """Advice that can be submitted: a need, an outcome and quantified provision linked to both."""
     need_section, provision_section = {
         AdviceKind.HEALTH: ("C", "G"),
         AdviceKind.SOCIAL_CARE: ("D", "H2"),
     }.get(kind, ("B", "F"))
     return [
-        ehcp.EntryInput(
+        advice_services.EntryInput(
             "NEED", need_section, "Finds it hard to follow spoken instructions in class"
         ),
-        ehcp.EntryInput(
+        advice_services.EntryInput(
             "OUTCOME", "E", "By the end of Year 5, follows a two-step instruction without prompting"
         ),
-        ehcp.EntryInput(
+        advice_services.EntryInput(
             "PROVISION",
             provision_section,
             "Small-group language programme",
@@ -284,11 +294,11 @@ class CaseWalk:
     cast: Cast
     when: Calendar = field(default_factory=Calendar)
     advice: tuple[str, ...] = DEFAULT_ADVICE
-    case: Case | None = None
+    case: Assessment | None = None
 
     # -- looking around ------------------------------------------------------------------------
 
-    def refresh(self) -> Case:
+    def refresh(self) -> Assessment:
         self.case.refresh_from_db()
         return self.case
 
@@ -316,7 +326,7 @@ class CaseWalk:
 
     # -- the steps -----------------------------------------------------------------------------
 
-    def receive(self, **overrides) -> Case:
+    def receive(self, **overrides) -> Assessment:
         self.case = wf.assessment_request_receive(
             **request_kwargs(self.cast, self.when.received_on, **overrides)
         )
@@ -326,7 +336,7 @@ class CaseWalk:
         on = on or self.when.consent_on
         if agencies is None:
             agencies = [self.cast.agency_for(kind) for kind in self.advice]
-        return ehcp.consent_record(
+        return child_services.consent_record(
             child=self.case.child,
             case=self.case,
             purpose="STATUTORY_ASSESSMENT",
@@ -340,13 +350,16 @@ class CaseWalk:
         )
 
     def advice_to_seek(self):
-        return [ehcp.AdviceToSeek(kind, self.cast.agency_for(kind)) for kind in self.advice]
+        return [
+            assessment_services.AdviceToSeek(kind, self.cast.agency_for(kind))
+            for kind in self.advice
+        ]
 
-    def decide_to_assess(self) -> Case:
+    def decide_to_assess(self) -> Assessment:
         on = self.when.decided_on
         self.complete(
             self.task("decide_to_assess"),
-            lambda case: ehcp.case_assessment_decide(
+            lambda case: assessment_services.case_assessment_decide(
                 case=case,
                 assess=True,
                 decided_on=on,
@@ -357,11 +370,11 @@ class CaseWalk:
         )
         return self.refresh()
 
-    def refuse_to_assess(self) -> Case:
+    def refuse_to_assess(self) -> Assessment:
         on = self.when.decided_on
         self.complete(
             self.task("decide_to_assess"),
-            lambda case: ehcp.case_assessment_decide(
+            lambda case: assessment_services.case_assessment_decide(
                 case=case,
                 assess=False,
                 decided_on=on,
@@ -376,7 +389,7 @@ class CaseWalk:
         """The adviser saves a draft (default: a need, an outcome and quantified provision)."""
         on = self.when.advice_on
         advice = self.advice_request(kind)
-        ehcp.advice_draft_save(
+        advice_services.advice_draft_save(
             advice=advice,
             entries=advice_entries(kind) if entries is None else entries,
             by=self.cast.worker_for(advice.agency),
@@ -384,7 +397,7 @@ class CaseWalk:
         )
         return advice
 
-    def submit_advice(self, kind: str, *, accept: bool = True) -> Case:
+    def submit_advice(self, kind: str, *, accept: bool = True) -> Assessment:
         """The adviser submits their advice (drafting it first if there is no draft) and, unless
         `accept=False`, the caseworker accepts it. The family's views need no review."""
         on = self.when.advice_on
@@ -393,10 +406,10 @@ class CaseWalk:
 
         def perform(case):
             if not advice.entries.exists():
-                ehcp.advice_draft_save(
+                advice_services.advice_draft_save(
                     advice=advice, entries=advice_entries(kind), by=user, today=on
                 )
-            ehcp.advice_submit(advice=advice, received_on=on, by=user, today=on)
+            advice_services.advice_submit(advice=advice, received_on=on, by=user, today=on)
 
         self.complete(self.advice_task(kind), perform, user=user)
         if accept and kind != AdviceKind.PARENT_VIEWS:
@@ -405,7 +418,7 @@ class CaseWalk:
 
     def review_advice(
         self, kind: str, *, accept: bool = True, reasons: str = "Say how often the therapy happens"
-    ) -> Case:
+    ) -> Assessment:
         """The caseworker accepts the submitted advice, or returns it with reasons."""
         on = self.when.advice_on
         advice = self.advice_request(kind)
@@ -413,23 +426,23 @@ class CaseWalk:
 
         def perform(case):
             if accept:
-                ehcp.advice_accept(advice=advice, by=by, today=on)
+                advice_services.advice_accept(advice=advice, by=by, today=on)
             else:
-                ehcp.advice_return(advice=advice, reasons=reasons, by=by, today=on)
+                advice_services.advice_return(advice=advice, reasons=reasons, by=by, today=on)
 
         self.complete(self.task(f"{ADVICE_NODE[kind]}_review"), perform, user=by)
         return self.refresh()
 
-    def gather_advice(self) -> Case:
+    def gather_advice(self) -> Assessment:
         for kind in self.advice:
             self.submit_advice(kind)
         return self.case
 
-    def decide_to_issue(self, issue: bool = True) -> Case:
+    def decide_to_issue(self, issue: bool = True) -> Assessment:
         on = self.when.issue_decided_on
         self.complete(
             self.task("decide_to_issue"),
-            lambda case: ehcp.case_issue_decide(
+            lambda case: assessment_services.case_issue_decide(
                 case=case,
                 issue=issue,
                 decided_on=on,
@@ -440,27 +453,27 @@ class CaseWalk:
         )
         return self.refresh()
 
-    def write_plan(self) -> Case:
+    def write_plan(self) -> Assessment:
         """A short plan that passes the issue checks (one need, outcome and quantified provision)."""
-        ehcp.plan_fill_example(case=self.case, by=self.cast.caseworker)
+        plan_services.plan_fill_example(case=self.case, by=self.cast.caseworker)
         return self.case
 
-    def issue_draft(self) -> Case:
+    def issue_draft(self) -> Assessment:
         on = self.when.draft_on
         self.write_plan()
         self.complete(
             self.task("issue_draft"),
-            lambda case: ehcp.plan_draft_issue(
+            lambda case: assessment_services.plan_draft_issue(
                 case=case, issued_on=on, by=self.cast.caseworker, today=on
             ),
         )
         return self.refresh()
 
-    def record_comments(self) -> Case:
+    def record_comments(self) -> Assessment:
         received, on = self.when.comments_on, self.when.consulted_on
         self.complete(
             self.task("record_comments"),
-            lambda case: ehcp.draft_comments_record(
+            lambda case: assessment_services.draft_comments_record(
                 case=case,
                 received_on=received,
                 summary="Family agree with the draft",
@@ -472,12 +485,12 @@ class CaseWalk:
         )
         return self.refresh()
 
-    def reply_to_consultation(self) -> Case:
+    def reply_to_consultation(self) -> Assessment:
         on = self.when.replied_on
         consultation = SettingConsultation.objects.get(case=self.case)
         self.complete(
             self.task("reply_to_consultation"),
-            lambda case: ehcp.consultation_reply_record(
+            lambda case: assessment_services.consultation_reply_record(
                 consultation=consultation,
                 replied_on=on,
                 response="AGREES",
@@ -489,11 +502,11 @@ class CaseWalk:
         )
         return self.refresh()
 
-    def issue_final(self) -> Case:
+    def issue_final(self) -> Assessment:
         on = self.when.final_on
         self.complete(
             self.task("issue_final"),
-            lambda case: ehcp.plan_final_issue(
+            lambda case: assessment_services.plan_final_issue(
                 case=case,
                 issued_on=on,
                 named_setting=self.cast.school,
@@ -508,25 +521,27 @@ class CaseWalk:
     def to(self, stage: str) -> "CaseWalk":
         """Drive a fresh case to `stage` (a CaseStatus value)."""
         steps = {
-            CaseStatus.REQUESTED: [self.receive],
-            CaseStatus.REFUSED: [self.receive, self.refuse_to_assess],
-            CaseStatus.ASSESSING: [self.receive, self.consent, self.decide_to_assess],
+            AssessmentStatus.REQUESTED: [self.receive],
+            AssessmentStatus.REFUSED: [self.receive, self.refuse_to_assess],
+            AssessmentStatus.ASSESSING: [self.receive, self.consent, self.decide_to_assess],
         }
-        steps[CaseStatus.NOT_ISSUED] = steps[CaseStatus.ASSESSING] + [
+        steps[AssessmentStatus.NOT_ISSUED] = steps[AssessmentStatus.ASSESSING] + [
             self.gather_advice,
             lambda: self.decide_to_issue(False),
         ]
-        steps[CaseStatus.DRAFTING] = steps[CaseStatus.ASSESSING] + [
+        steps[AssessmentStatus.DRAFTING] = steps[AssessmentStatus.ASSESSING] + [
             self.gather_advice,
             self.decide_to_issue,
         ]
-        steps[CaseStatus.DRAFT_ISSUED] = steps[CaseStatus.DRAFTING] + [self.issue_draft]
-        steps[CaseStatus.CONSULTING] = steps[CaseStatus.DRAFT_ISSUED] + [self.record_comments]
-        steps[CaseStatus.FINAL_ISSUED] = steps[CaseStatus.CONSULTING] + [
+        steps[AssessmentStatus.DRAFT_ISSUED] = steps[AssessmentStatus.DRAFTING] + [self.issue_draft]
+        steps[AssessmentStatus.CONSULTING] = steps[AssessmentStatus.DRAFT_ISSUED] + [
+            self.record_comments
+        ]
+        steps[AssessmentStatus.FINAL_ISSUED] = steps[AssessmentStatus.CONSULTING] + [
             self.reply_to_consultation,
             self.issue_final,
         ]
-        for step in steps[CaseStatus(stage)]:
+        for step in steps[AssessmentStatus(stage)]:
             step()
         self.refresh()
         assert self.case.status == stage
@@ -537,14 +552,23 @@ def walk_to(stage: str, cast: Cast, **kwargs) -> CaseWalk:
     return CaseWalk(cast, **kwargs).to(stage)
 
 
-def case_at(stage: str, cast: Cast, **kwargs) -> Case:
+def case_at(stage: str, cast: Cast, **kwargs) -> Assessment:
     """A case driven through the real flow and services to `stage`."""
     return walk_to(stage, cast, **kwargs).case
 
 
 # -- "nothing changed" ---------------------------------------------------------------------------
 
-_TRACKED_APPS = ("agencies", "ehcp", "workflows", "notifications")
+_TRACKED_APPS = (
+    "agencies",
+    "ehcp",
+    "governance",
+    "children",
+    "plans",
+    "assessments",
+    "workflows",
+    "notifications",
+)
 
 
 def db_state() -> dict[str, list[dict]]:

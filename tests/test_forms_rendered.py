@@ -18,7 +18,7 @@ from django import forms
 from django.forms.formsets import BaseFormSet
 from django.urls import reverse
 
-from ehcp.models import AdviceKind, AdviceRequest, CaseStatus, SettingConsultation
+from ehcp.assessments.models import AdviceKind, AdviceRequest, AssessmentStatus, SettingConsultation
 from tests.security.test_url_walk import (  # noqa: F401 (world is a fixture)
     EXPECTED,
     TODAY,
@@ -261,7 +261,7 @@ def test_every_step_task_page_draws_exactly_the_fields_its_form_declares(client,
     walk.review_advice(AdviceKind.HEALTH)
     for kind in (AdviceKind.PARENT_VIEWS, AdviceKind.PSYCHOLOGICAL):
         walk.submit_advice(kind)
-    assert walk.refresh().status == CaseStatus.ASSESSING
+    assert walk.refresh().status == AssessmentStatus.ASSESSING
     _check(
         _task_page(client, walk, "decide_to_issue", cast.caseworker), "decide_to_issue", problems
     )

@@ -113,8 +113,6 @@ FORBIDDEN_LINKS = {
 # Which app a templates/ folder belongs to, where its name is not an app's.
 TEMPLATE_FOLDERS = {
     "includes": SHARED,
-    "governance": "ehcp",  # ehcp/governance_views.py
-    "pdf": "ehcp",  # ehcp/documents.py
     "registration": "agencies",  # agencies/signin.py
 }
 # Lowest first: a template used by two apps belongs to the lower one (the stricter rules).
@@ -419,7 +417,7 @@ def _project_module(path: Path, node: ast.ImportFrom) -> str | None:
 
 def test_no_module_imports_another_modules_private_name():
     """A name starting with `_` is its module's own: shared helpers get a public name in a small
-    common module (ehcp/services/common.py), so nothing hides behind an underscore (issue 8)."""
+    common module (ehcp/common/), so nothing hides behind an underscore (issue 8)."""
     offences = []
     for app in sorted(PROJECT_PACKAGES):
         for path in _python_files(ROOT / app):
@@ -437,10 +435,17 @@ def test_no_module_imports_another_modules_private_name():
 
 
 def test_service_modules_import_project_modules_only_at_the_top():
-    """No import of a project module inside a function in ehcp/services/: an import hidden in a
-    function hides a cycle. The service modules form a one-way graph (ehcp/services/__init__.py)."""
+    """No import of a project module inside a function in a room's services: an import hidden in
+    a function hides a cycle. The service modules form a one-way graph (test_rooms_import_one_way
+    and ehcp/assessments/services/__init__.py)."""
     offences = []
-    for path in _python_files(ROOT / "ehcp" / "services"):
+    service_files = [
+        path
+        for path in _python_files(ROOT / "ehcp")
+        if path.name == "services.py" or "services" in path.relative_to(ROOT).parts[:-1]
+    ]
+    assert len(service_files) >= 6, service_files
+    for path in service_files:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
             if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -458,3 +463,151 @@ def test_service_modules_import_project_modules_only_at_the_top():
     assert not offences, "Import project modules at the top of the file:\n" + "\n".join(
         sorted(set(offences))
     )
+
+
+# -- the rooms of ehcp/ --------------------------------------------------------------------------
+#
+# ehcp/ is a package of rooms of one shape (docs/adr/0007-domain-rooms.md), lowest first:
+# common (errors, history saving, dates, display, form and view helpers: not a Django app),
+# governance (who may see what, the read audit, disclosures, break-glass, incidents), children
+# (the child, consent, and the child's page over every episode), plans (the child's plan, its
+# versions and documents) and assessments (the assessment episode). A room's modules form layers,
+# lowest first: rules (pure) < models < read (selectors, access, audit, documents ...) <
+# services < web (forms, views, urls, admin, template tags, commands). A module may import
+# - a room at or below its own, at a layer at or below its own (views may use any lower room's
+#   services; a selector never uses a service);
+# - a room above its own only for its data: rules and models (a foreign key, a status). Behaviour
+#   (selectors, services, views) of a higher room is out of reach, so an episode's services use
+#   the plans', children's and governance's services, never the reverse; the child's page reads
+#   the episodes' rows, not their selectors.
+# Templates follow the rooms too (the tests at the end of this file). Links between pages are
+# navigation, not dependencies: a plan page may link back to its assessment's page.
+
+ROOMS = ("common", "governance", "children", "plans", "assessments")
+LAYERS = ("rules", "models", "read", "services", "web")
+# The request id (middleware) is read by the audit, so it sits with the read layer.
+_READ = {"selectors", "access", "audit", "display", "formats", "calendar", "links", "pagination"}
+_READ |= {"documents", "middleware"}
+_SERVICES = {"services", "rendering", "tasks"}
+# The ehcp app itself (its template tags, app config) is part of common: the bottom room.
+_ROOM_OF_TOP = "common"
+
+
+def _room_and_layer(module: str) -> tuple[str, int] | None:
+    """(room, layer) of an ehcp module name, e.g. ehcp.plans.selectors -> ("plans", 2)."""
+    parts = module.split(".")
+    if parts[0] != "ehcp" or len(parts) < 2 or parts[1] == "migrations":
+        return None
+    room = parts[1] if parts[1] in ROOMS else _ROOM_OF_TOP
+    rest = parts[2:] if parts[1] in ROOMS else parts[1:]
+    if not rest:
+        return room, LAYERS.index("web")  # the package itself (its __init__)
+    head = rest[0]
+    if head == "rules":
+        layer = "rules"
+    elif head == "models":
+        layer = "models"
+    elif head in _READ:
+        layer = "read"
+    elif head in _SERVICES:
+        layer = "services"
+    else:
+        layer = "web"
+    return room, LAYERS.index(layer)
+
+
+def _module_of(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imported_module(name: str) -> str:
+    """`from ehcp.plans import selectors` names ehcp.plans.selectors; `from ehcp.plans.models
+    import Plan` names ehcp.plans.models (a name that is not a module is dropped)."""
+    path = ROOT.joinpath(*name.split("."))
+    if path.with_suffix(".py").exists() or (path / "__init__.py").exists():
+        return name
+    return name.rsplit(".", 1)[0]
+
+
+def test_every_room_is_a_package_of_one_shape():
+    """Each room but common is a Django app with models, rules/, services and migrations, and
+    its templates under templates/ehcp/<room>/; each room has its own tests folder."""
+    for room in ROOMS:
+        package = ROOT / "ehcp" / room
+        assert (package / "__init__.py").exists(), room
+        assert (ROOT / "tests" / "ehcp" / room).is_dir(), f"tests/ehcp/{room}/"
+        if room != "common":
+            assert (TEMPLATES / "ehcp" / room).is_dir(), f"templates/ehcp/{room}/"
+            assert (package / "apps.py").exists() and (package / "models.py").exists(), room
+            assert (package / "rules").is_dir(), room
+            assert (package / "services.py").exists() or (package / "services").is_dir(), room
+            assert (package / "migrations" / "__init__.py").exists(), room
+
+
+def test_rooms_import_one_way():
+    offences = []
+    for path in _python_files(ROOT / "ehcp"):
+        if "migrations" in path.parts:
+            continue
+        me = _room_and_layer(_module_of(path))
+        if me is None:
+            continue
+        room, layer = me
+        for lineno, name in _imported_modules(path):
+            module = _imported_module(name) if name.startswith("ehcp.") else None
+            package = module and (ROOT.joinpath(*module.split(".")) / "__init__.py").exists()
+            other = None if package or not module else _room_and_layer(module)
+            if other is None:  # not ehcp, or a package (`from ehcp.plans import selectors`)
+                continue
+            other_room, other_layer = other
+            if ROOMS.index(other_room) <= ROOMS.index(room):
+                allowed = other_layer <= layer
+            else:
+                allowed = other_layer <= LAYERS.index("models")
+            if not allowed:
+                offences.append(
+                    f"{path.relative_to(ROOT)}:{lineno} ({room} {LAYERS[layer]}) imports {name}"
+                    f" ({other_room} {LAYERS[other_layer]})"
+                )
+    assert not offences, "Rooms import down, and up only for rules and models:\n" + "\n".join(
+        sorted(set(offences))
+    )
+
+
+def _room_of_template(template: str) -> str | None:
+    parts = Path(template).parts
+    return parts[1] if len(parts) > 2 and parts[0] == "ehcp" and parts[1] in ROOMS else None
+
+
+def test_room_templates_include_only_rooms_at_or_below_them():
+    """templates/ehcp/<room>/ include and extend their own room's templates or a lower room's
+    (a shared partial such as the consents table lives in templates/ehcp/common/)."""
+    offences = []
+    for template in _templates():
+        room = _room_of_template(template)
+        if room is None or not template.endswith(".html"):
+            continue
+        text = (TEMPLATES / template).read_text(encoding="utf-8")
+        for match in _TEMPLATE_REF.finditer(text):
+            other = _room_of_template(match["name"])
+            if other and ROOMS.index(other) > ROOMS.index(room):
+                offences.append(f"templates/{template} {match[1]}s {match['name']}")
+    assert not offences, "\n".join(offences)
+
+
+def test_room_python_renders_only_templates_of_rooms_at_or_below_it():
+    """A room's views and documents render their own room's templates or a lower room's."""
+    offences = []
+    templates = set(_templates())
+    for path in _python_files(ROOT / "ehcp"):
+        me = _room_and_layer(_module_of(path))
+        if me is None or "migrations" in path.parts:
+            continue
+        for lineno, value in _python_strings(path):
+            other = _room_of_template(value) if value in templates else None
+            if other and ROOMS.index(other) > ROOMS.index(me[0]):
+                offences.append(f"{path.relative_to(ROOT)}:{lineno} ({me[0]}) names {value}")
+    assert not offences, "\n".join(offences)

@@ -12,8 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Agency, AgencyKind, Membership, Role
-from ehcp import services
-from ehcp.services import AdviceToSeek, ChildDetails
+from ehcp.assessments.services import assessment as services
+from ehcp.assessments.services.assessment import AdviceToSeek, ChildDetails
+from ehcp.children import services as child_services
 from workflows import services as workflow_services
 from workflows.models import CaseTask
 
@@ -68,7 +69,7 @@ def add_cases(world, count: int, start: int = 0) -> None:
             by=caseworker,
             today=TODAY,
         )
-        services.consent_record(
+        child_services.consent_record(
             child=case.child,
             case=case,
             purpose="STATUTORY_ASSESSMENT",
@@ -106,9 +107,9 @@ def queries_for(client, user, url) -> int:
 
 
 def pages(world):
-    from ehcp.models import Case
+    from ehcp.assessments.models import Assessment
 
-    case = Case.objects.order_by("pk").last()
+    case = Assessment.objects.order_by("pk").last()
     return [
         ("inbox", world["caseworker"], "/tasks/"),
         ("health inbox", world["health_user"], "/tasks/"),

@@ -11,21 +11,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies.models import Agency, DataAccessRule, Membership, Role
-from ehcp.models import (
-    AccessEvent,
-    AccessRelationship,
-    AccessWhat,
-    Case,
-    CaseStatus,
-    Child,
-    ParentCarer,
-)
+from ehcp.assessments.models import Assessment, AssessmentStatus
+from ehcp.children.models import Child, ParentCarer
+from ehcp.governance.models import AccessEvent, AccessRelationship, AccessWhat
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 WHEREABOUTS = "17 Hiddenway Close"
-DOMAIN_APPS = ("ehcp", "workflows")
+DOMAIN_APPS = ("children", "plans", "assessments", "governance", "workflows")
 
 
 def _admin_user(council, *, whereabouts=False, **fields):
@@ -58,13 +52,13 @@ def _protect(case):
         address=WHEREABOUTS,
         email="hidden@family.example.org",
     )
-    return Case.objects.get(pk=case.pk)
+    return Assessment.objects.get(pk=case.pk)
 
 
 @pytest.fixture
 def final_case(walk):
     """A case walked to the final plan: every kind of domain record exists."""
-    return _protect(walk.to(CaseStatus.FINAL_ISSUED).case)
+    return _protect(walk.to(AssessmentStatus.FINAL_ISSUED).case)
 
 
 def _domain_models():
@@ -83,7 +77,7 @@ def test_every_casework_model_is_registered():
     assert {
         "Child",
         "ParentCarer",
-        "Case",
+        "Assessment",
         "ConsentRecord",
         "AdviceRequest",
         "SettingConsultation",
@@ -141,7 +135,7 @@ def test_an_administrator_reads_every_record_and_each_read_is_audited(
         assert AccessEvent.objects.count() == before
     assert {
         "Child",
-        "Case",
+        "Assessment",
         "ConsentRecord",
         "AdviceRequest",
         "Plan",
@@ -157,9 +151,9 @@ def test_an_administrator_reads_every_record_and_each_read_is_audited(
 def test_the_case_search_finds_a_reference(client, final_case, support_admin):
     client.force_login(support_admin)
     page = client.get(
-        reverse("admin:ehcp_case_changelist"), {"q": final_case.reference}
+        reverse("admin:assessments_assessment_changelist"), {"q": final_case.reference}
     ).content.decode()
-    assert final_case.reference in page and "1 case" in page
+    assert final_case.reference in page and "1 assessment" in page
 
 
 def _every_page_of(client, case):
@@ -178,7 +172,7 @@ def test_protected_whereabouts_are_hidden_without_the_permission(
     client, cast, council, support_admin
 ):
     walk = factories.CaseWalk(cast, advice=(*factories.DEFAULT_ADVICE, "EDUCATIONAL"))
-    case = _protect(walk.to(CaseStatus.FINAL_ISSUED).case)
+    case = _protect(walk.to(AssessmentStatus.FINAL_ISSUED).case)
     school = case.named_setting.name
     assert case.advice_requests.filter(agency=cast.school).exists()
     client.force_login(support_admin)
@@ -188,9 +182,9 @@ def test_protected_whereabouts_are_hidden_without_the_permission(
             if secret in page:
                 leaks.append((url, secret))
     assert not leaks
-    search = client.get(reverse("admin:ehcp_child_changelist"), {"q": "ZZ9"}).content.decode()
+    search = client.get(reverse("admin:children_child_changelist"), {"q": "ZZ9"}).content.decode()
     assert "0 children" in search  # whereabouts are not searchable
-    page = client.get(reverse("admin:ehcp_child_change", args=[case.child_id])).content.decode()
+    page = client.get(reverse("admin:children_child_change", args=[case.child_id])).content.decode()
     assert case.child.full_name in page
     # The record page's event does not claim contact details were shown.
     event = AccessEvent.objects.filter(child=case.child, what=AccessWhat.CASE, case=None).first()
@@ -198,9 +192,11 @@ def test_protected_whereabouts_are_hidden_without_the_permission(
 
     allowed = _admin_user(council, whereabouts=True, username="whereaboutsadmin")
     client.force_login(allowed)
-    page = client.get(reverse("admin:ehcp_child_change", args=[case.child_id])).content.decode()
+    page = client.get(reverse("admin:children_child_change", args=[case.child_id])).content.decode()
     assert WHEREABOUTS in page and "ZZ9 9ZZ" in page
-    page = client.get(reverse("admin:ehcp_case_change", args=[case.pk])).content.decode()
+    page = client.get(
+        reverse("admin:assessments_assessment_change", args=[case.pk])
+    ).content.decode()
     assert school in page
     events = AccessEvent.objects.filter(user=allowed, what=AccessWhat.CASE, case=None)
     assert "CONTACT" in events.get().data_types
@@ -227,8 +223,8 @@ def test_only_staff_who_are_administrators_may_use_the_site(
     before = AccessEvent.objects.count()
     for url in [
         reverse("admin:index"),
-        reverse("admin:ehcp_child_changelist"),
-        reverse("admin:ehcp_child_change", args=[final_case.child_id]),
+        reverse("admin:children_child_changelist"),
+        reverse("admin:children_child_change", args=[final_case.child_id]),
         reverse("admin:agencies_membership_changelist"),
     ]:
         response = client.get(url)
@@ -241,7 +237,7 @@ def test_only_staff_who_are_administrators_may_use_the_site(
 def test_the_index_lists_records_and_configuration_for_an_administrator(client, support_admin):
     client.force_login(support_admin)
     page = client.get(reverse("admin:index")).content.decode()
-    for label in ["Children", "Cases", "Memberships", "Data access rules", "Case tasks"]:
+    for label in ["Children", "Assessments", "Memberships", "Data access rules", "Case tasks"]:
         assert label in page
 
 
@@ -286,8 +282,8 @@ def test_each_list_reads_the_same_number_of_queries_however_many_rows(client, ca
         return result
 
     client.force_login(support_admin)
-    _protect(factories.CaseWalk(cast).to(CaseStatus.FINAL_ISSUED).case)
+    _protect(factories.CaseWalk(cast).to(AssessmentStatus.FINAL_ISSUED).case)
     one = counts()
     walk = factories.CaseWalk(cast, advice=(*factories.DEFAULT_ADVICE, "EDUCATIONAL"))
-    _protect(walk.to(CaseStatus.FINAL_ISSUED).case)
+    _protect(walk.to(AssessmentStatus.FINAL_ISSUED).case)
     assert counts() == one

@@ -13,7 +13,7 @@ REGION = re.compile(
 def test_every_page_table_is_in_a_named_scroll_region():
     unwrapped = []
     for path in sorted(TEMPLATES.rglob("*.html")):
-        if path.relative_to(TEMPLATES).parts[0] == "pdf":
+        if "pdf" in path.relative_to(TEMPLATES).parts:
             continue
         text = path.read_text()
         tables = len(re.findall(r"<table\b", text))

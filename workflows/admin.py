@@ -1,11 +1,11 @@
 """The flows' process and task rows in the support site: read-only and audited, like the
-casework records (ehcp/admin.py). Support staff use them to see where a case's flow is stuck:
+casework records (ehcp/governance/admin.py). Support staff use them to see where a case's flow is stuck:
 which step is open, whose queue it is in, and when a timer is due."""
 
 from django.contrib import admin
 
 from agencies.models import DataType
-from ehcp.admin import ByCaseReference, SupportRecordAdmin, setting_column
+from ehcp.governance.admin import ByCaseReference, SupportRecordAdmin, setting_column
 
 from .models import CaseProcess, CaseTask
 

@@ -1,12 +1,12 @@
 """Forms of the advice portal. They check shape only; the rules (at least one need, provision
-quantified, the reg 8(2) exceptions) are in ehcp.rules.advice and the services."""
+quantified, the reg 8(2) exceptions) are in ehcp.assessments.rules.advice and the services."""
 
 from django import forms
 
-from ehcp.forms import GovForm, date_field
-from ehcp.models import AdviceEntry, AdviceEntryKind, AdviceKind
-from ehcp.rules import advice as rules
-from ehcp.rules.deadlines import EXCEPTION_LIMBS
+from ehcp.assessments.models import AdviceEntry, AdviceEntryKind, AdviceKind
+from ehcp.assessments.rules import advice as rules
+from ehcp.assessments.rules.deadlines import EXCEPTION_LIMBS
+from ehcp.common.forms import GovForm, date_field
 
 SECTION_LABELS = {
     "A": "The family's views, interests and aspirations (section A)",

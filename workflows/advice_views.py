@@ -2,7 +2,7 @@
 council sees all the advice on a case, chases what is missing, decides requests for more time and
 accepts or returns each piece of advice.
 
-Who sees what (AC-02): a person reaches advice only through `ehcp.access.case_access`. The
+Who sees what (AC-02): a person reaches advice only through `ehcp.governance.access.case_access`. The
 council that holds the case sees all its advice (the content once it is submitted); a partner
 agency sees only its own agency's advice. Anyone else gets a 404. Writing needs the open
 adviser's task, claimed by the person (read afresh from their memberships on every request).
@@ -25,9 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agencies.access import actor_for
 from agencies.queues import may_work_queue
-from ehcp import services as ehcp_services
-from ehcp.access import case_access
-from ehcp.models import (
+from ehcp.assessments.models import (
     AdviceAttachment,
     AdviceEntry,
     AdviceEntryKind,
@@ -35,17 +33,19 @@ from ehcp.models import (
     AdviceKind,
     AdviceRequest,
     AdviceStatus,
-    Case,
+    Assessment,
     ExtensionDecision,
 )
-from ehcp.pagination import keyset_page
-from ehcp.rules import advice as rules
-from ehcp.rules import deadlines
-from ehcp.rules.deadlines import DeadlineStatus
-from ehcp.selectors import agency_label
-from ehcp.services import CaseRuleError
-from ehcp.services.advice import attachment_max_bytes, attachments_max
-from ehcp.views import posted_data
+from ehcp.assessments.rules import advice as rules
+from ehcp.assessments.rules import deadlines
+from ehcp.assessments.rules.deadlines import DeadlineStatus
+from ehcp.assessments.services import advice as ehcp_services
+from ehcp.assessments.services.advice import attachment_max_bytes, attachments_max
+from ehcp.common.display import agency_label
+from ehcp.common.pagination import keyset_page
+from ehcp.common.services import CaseRuleError
+from ehcp.common.views import posted_data
+from ehcp.governance.access import case_access
 
 from . import advice_forms, services
 from .flows import ADVICE_NODES, ADVICE_REVIEW_NODES
@@ -66,13 +66,13 @@ SHOWN_TO_COUNCIL = (AdviceStatus.SUBMITTED, AdviceStatus.ACCEPTED)
 
 
 def _audit_read(
-    request, *, what: str, case: Case | None = None, access=None, child_ids=None
+    request, *, what: str, case: Assessment | None = None, access=None, child_ids=None
 ) -> None:
     """AU-01: record that this person was shown (part of) a child's record. The read audit is
-    ehcp.audit's (another engineer's); it is called here whenever it is there."""
+    ehcp.governance.audit's (another engineer's); it is called here whenever it is there."""
     try:
-        from ehcp.audit import audit_read
-    except ImportError:  # pragma: no cover - before ehcp.audit exists
+        from ehcp.governance.audit import audit_read
+    except ImportError:  # pragma: no cover - before ehcp.governance.audit exists
         return
     audit_read(request, what=what, case=case, access=access, child_ids=child_ids)
 
@@ -82,7 +82,7 @@ class Seen:
     """Advice as one person may see it."""
 
     advice: AdviceRequest
-    access: object  # ehcp.access.CaseAccess
+    access: object  # ehcp.governance.access.CaseAccess
     actor: object  # agencies.access.Actor
 
     @property
@@ -617,9 +617,9 @@ def agency_list(request):
 # -- the council: all the advice on a case, chasing, more time, review --------------------------
 
 
-def _council_case(request, case_id) -> tuple[Case, object, object]:
+def _council_case(request, case_id) -> tuple[Assessment, object, object]:
     case = (
-        Case.objects.select_related("child", "council", "caseworker")
+        Assessment.objects.select_related("child", "council", "caseworker")
         .filter(public_id=case_id)
         .first()
     )

@@ -6,7 +6,7 @@ class WorkflowsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # ehcp's pages link to the task and advice pages without knowing them (ehcp/links.py).
+        # ehcp's pages link to the task and advice pages without knowing them (ehcp/common/links.py).
         from .pages import provide_ehcp_links
 
         provide_ehcp_links()

@@ -13,8 +13,8 @@ from viewflow.workflow.models import AbstractProcess, AbstractTask
 from viewflow.workflow.status import STATUS
 
 from agencies.models import Agency
-from ehcp.models import Case
-from ehcp.models.governance import AppendOnlyModel
+from ehcp.assessments.models import Assessment
+from ehcp.governance.models import AppendOnlyModel
 
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
@@ -22,7 +22,7 @@ OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 class CaseProcess(AbstractProcess):
     """One run of a flow for one case."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="processes")
+    case = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="processes")
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -44,7 +44,7 @@ class CaseTask(AbstractTask):
     # Opaque id for URLs and e-mail links (DM-04): never the sequential primary key.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     process = models.ForeignKey(CaseProcess, on_delete=models.CASCADE, related_name="tasks")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks")
+    case = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="tasks")
     agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
     )

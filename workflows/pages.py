@@ -1,9 +1,9 @@
-"""The workflow pages that ehcp's pages and messages link to (ehcp/links.py): ehcp names the page
+"""The workflow pages that ehcp's pages and messages link to (ehcp/common/links.py): ehcp names the page
 it needs, and this app, above it, says where it is. Provided once, in WorkflowsConfig.ready."""
 
 from django.urls import reverse
 
-from ehcp import links
+from ehcp.common import links
 
 
 def provide_ehcp_links() -> None:

@@ -8,10 +8,10 @@ from django.http import Http404
 
 from agencies.access import actor_for
 from agencies.models import MANAGER_ROLES, QUEUE_ROLES
-from ehcp.models import AdviceRequest
-from ehcp.rules import deadlines
-from ehcp.rules.deadlines import DeadlineStatus
-from ehcp.selectors import agency_label
+from ehcp.assessments.models import AdviceRequest
+from ehcp.assessments.rules import deadlines
+from ehcp.assessments.rules.deadlines import DeadlineStatus
+from ehcp.common.display import agency_label
 
 from .flows import ADVICE_NODES, ADVICE_REVIEW_NODES
 from .models import CaseTask

@@ -20,11 +20,17 @@ from viewflow.workflow.status import STATUS
 
 from agencies.access import actor_for
 from agencies.queues import may_work_queue
-from ehcp import services as ehcp_services
-from ehcp.models import AdviceExtensionRequest, AdviceRequest, Case, ExtensionDecision
-from ehcp.services import CaseRuleError
-from ehcp.services.assessment import advice_page_link
-from ehcp.services.casework import case_caseworker_change as ehcp_case_caseworker_change
+from ehcp.assessments.models import (
+    AdviceExtensionRequest,
+    AdviceRequest,
+    Assessment,
+    ExtensionDecision,
+)
+from ehcp.assessments.services import advice as advice_services
+from ehcp.assessments.services import assessment as assessment_services
+from ehcp.assessments.services.assessment import advice_page_link
+from ehcp.assessments.services.casework import case_caseworker_change as ehcp_case_caseworker_change
+from ehcp.common.services import CaseRuleError
 from notifications.models import NotificationKind
 from notifications.services import notification_queue
 
@@ -41,10 +47,10 @@ class TaskConflict(Exception):
         self.message = message
 
 
-def assessment_request_receive(**kwargs) -> Case:
+def assessment_request_receive(**kwargs) -> Assessment:
     """Record a request for assessment and start the statutory assessment flow, atomically."""
     with transaction.atomic():
-        case = ehcp_services.case_request_receive(**kwargs)
+        case = assessment_services.case_request_receive(**kwargs)
         StatutoryAssessmentFlow.start.run(case=case)
     return case
 
@@ -160,14 +166,16 @@ def task_reassign(*, task: CaseTask, user, to_user, reason: str) -> CaseTask:
     return _run(task, reassign)
 
 
-def case_caseworker_change(*, case: Case, caseworker, reason: str, by) -> list[CaseTask]:
+def case_caseworker_change(*, case: Assessment, caseworker, reason: str, by) -> list[CaseTask]:
     """An SEN manager gives the case to another caseworker (recorded in the case's history with
     the reason). The case's open tasks in the council's queue that the old caseworker held, or
     that nobody held, follow the new caseworker, each recorded as a reassignment; tasks a manager
     gave to someone else stay with them. All or nothing: if a task is locked, nothing changes."""
     with transaction.atomic():
         old_id = (
-            Case.objects.select_for_update().values_list("caseworker_id", flat=True).get(pk=case.pk)
+            Assessment.objects.select_for_update()
+            .values_list("caseworker_id", flat=True)
+            .get(pk=case.pk)
         )
         case = ehcp_case_caseworker_change(case=case, caseworker=caseworker, reason=reason, by=by)
         tasks = list(
@@ -195,7 +203,7 @@ def case_caseworker_change(*, case: Case, caseworker, reason: str, by) -> list[C
     return moved
 
 
-def task_complete(*, task: CaseTask, user, perform: Callable[[Case], object]) -> CaseTask:
+def task_complete(*, task: CaseTask, user, perform: Callable[[Assessment], object]) -> CaseTask:
     """Do the step: call the domain service, then move the flow on, all in one transaction.
 
     If the service refuses (a rule, a consent gate), nothing changes: neither the case nor the flow.
@@ -208,7 +216,7 @@ def task_complete(*, task: CaseTask, user, perform: Callable[[Case], object]) ->
             if task.owner_id != user.pk:
                 raise TaskConflict("Claim this task before you complete it")
             raise TaskConflict("You cannot complete tasks from this queue")
-        case = Case.objects.get(pk=task.case_id)
+        case = Assessment.objects.get(pk=task.case_id)
         perform(case)
         activation = task.flow_task.activation_class(task)
         activation.start(None)
@@ -257,10 +265,10 @@ def advice_chaser_reschedule(*, advice: AdviceRequest, new_date: date) -> int:
 def advice_extension_decide(
     *, extension: AdviceExtensionRequest, by, **decision
 ) -> AdviceExtensionRequest:
-    """The council agrees more time or refuses it (`ehcp.services.extension_decide`, which tells
+    """The council agrees more time or refuses it (`ehcp.assessments.services.advice.extension_decide`, which tells
     the adviser); agreed, the adviser's chaser moves to the new date. All of it, or nothing."""
     with transaction.atomic():
-        decided = ehcp_services.extension_decide(extension=extension, by=by, **decision)
+        decided = advice_services.extension_decide(extension=extension, by=by, **decision)
         if decided.decision == ExtensionDecision.ACCEPTED:
             advice_chaser_reschedule(advice=decided.advice_request, new_date=decided.new_date)
     return decided

@@ -12,8 +12,10 @@ from django import forms as django_forms
 from django.urls import reverse
 from viewflow.workflow.base import Flow
 
-from ehcp import forms, services
-from ehcp.models import AdviceRequest, Case, SettingConsultation
+from ehcp.assessments import forms
+from ehcp.assessments.models import AdviceRequest, Assessment, SettingConsultation
+from ehcp.assessments.services import advice as advice_services
+from ehcp.assessments.services import assessment as assessment_services
 
 from . import advice_forms
 from .flows.assessment import ADVICE_NODES, ADVICE_REVIEW_NODES, StatutoryAssessmentFlow
@@ -24,18 +26,18 @@ class Step:
     form_class: type[django_forms.Form]
     perform: Callable[..., object]  # (case, task, cleaned_data, user, today) -> object
     button: str = "Save and continue"
-    form_kwargs: Callable[[Case], dict] = lambda case: {}
+    form_kwargs: Callable[[Assessment], dict] = lambda case: {}
     # Steps done on their own pages (the advice editor, the advice review): the task page links
     # there instead of showing the form. (task) -> URL.
     page: Callable[..., str] | None = None
     page_button: str = ""
     # Pages the council's team uses to do the step (the plan editor, its preview): shown on the
     # task page next to the form. (case) -> [(text, URL)].
-    links: Callable[[Case], list[tuple[str, str]]] | None = None
+    links: Callable[[Assessment], list[tuple[str, str]]] | None = None
 
 
 def _decide_to_assess(case, task, data, user, today):
-    return services.case_assessment_decide(
+    return assessment_services.case_assessment_decide(
         case=case,
         assess=data["decision"],
         decided_on=data["decided_on"],
@@ -49,7 +51,7 @@ def _decide_to_assess(case, task, data, user, today):
 def _advice(case, task, data, user, today):
     """The adviser submits the structured advice they drafted (it then goes to the council's review)."""
     advice = AdviceRequest.objects.get(pk=task.subject_id, case=case)
-    return services.advice_submit(
+    return advice_services.advice_submit(
         advice=advice, received_on=data.get("received_on"), by=user, today=today
     )
 
@@ -60,9 +62,11 @@ def _review_advice(case, task, data, user, today):
         pk=task.subject_id, case=case
     )
     if data["decision"]:
-        return services.advice_accept(advice=advice, by=user, today=today)
+        return advice_services.advice_accept(advice=advice, by=user, today=today)
     # advice_return tells the adviser (or their agency's mailbox) that the advice is asked again.
-    return services.advice_return(advice=advice, reasons=data["reasons"], by=user, today=today)
+    return advice_services.advice_return(
+        advice=advice, reasons=data["reasons"], by=user, today=today
+    )
 
 
 def _advice_page(name: str):
@@ -78,7 +82,7 @@ def _advice_page(name: str):
 
 
 def _decide_to_issue(case, task, data, user, today):
-    return services.case_issue_decide(
+    return assessment_services.case_issue_decide(
         case=case,
         issue=data["decision"],
         decided_on=data["decided_on"],
@@ -102,11 +106,13 @@ def _plan_links(what: str):
 
 
 def _issue_draft(case, task, data, user, today):
-    return services.plan_draft_issue(case=case, issued_on=data["issued_on"], by=user, today=today)
+    return assessment_services.plan_draft_issue(
+        case=case, issued_on=data["issued_on"], by=user, today=today
+    )
 
 
 def _record_comments(case, task, data, user, today):
-    return services.draft_comments_record(
+    return assessment_services.draft_comments_record(
         case=case,
         received_on=data["received_on"] if data["responded"] else None,
         summary=data.get("summary", ""),
@@ -120,7 +126,7 @@ def _record_comments(case, task, data, user, today):
 
 def _reply_to_consultation(case, task, data, user, today):
     consultation = SettingConsultation.objects.get(pk=task.subject_id, case=case)
-    return services.consultation_reply_record(
+    return assessment_services.consultation_reply_record(
         consultation=consultation,
         replied_on=data["replied_on"],
         response=data["response"],
@@ -131,7 +137,7 @@ def _reply_to_consultation(case, task, data, user, today):
 
 
 def _issue_final(case, task, data, user, today):
-    return services.plan_final_issue(
+    return assessment_services.plan_final_issue(
         case=case,
         issued_on=data["issued_on"],
         named_setting=data["named_setting"],

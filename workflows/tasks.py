@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from ehcp.rendering import document_render_pending
+from ehcp.plans.rendering import document_render_pending
 from notifications.services import notification_send_pending
 
 from .timers import fire_due_timers

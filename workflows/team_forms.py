@@ -3,8 +3,8 @@ caseworker. Both need a reason, which is recorded."""
 
 from django import forms
 
-from ehcp.forms import GovForm
-from ehcp.services.casework import CASEWORKER_REASON_MAX
+from ehcp.assessments.services.casework import CASEWORKER_REASON_MAX
+from ehcp.common.forms import GovForm
 
 from .services import REASSIGN_REASON_MAX
 

@@ -14,14 +14,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from agencies.access import actor_for
-from ehcp.access import case_access
-from ehcp.audit import audit_read, audited_view
-from ehcp.models import OPEN_STATUSES, Case
-from ehcp.pagination import keyset_page
-from ehcp.selectors import agency_label
-from ehcp.services import CaseRuleError
-from ehcp.services.casework import CASEWORKER_REASON_PREFIX as PREFIX
-from ehcp.services.casework import caseworkers_of
+from ehcp.assessments.models import OPEN_STATUSES, Assessment
+from ehcp.assessments.services.casework import CASEWORKER_REASON_PREFIX as PREFIX
+from ehcp.assessments.services.casework import caseworkers_of
+from ehcp.common.display import agency_label
+from ehcp.common.pagination import keyset_page
+from ehcp.common.services import CaseRuleError
+from ehcp.governance.access import case_access
+from ehcp.governance.audit import audit_read, audited_view
 
 from . import selectors, services
 from .team_forms import CaseworkerForm, ReassignForm
@@ -133,7 +133,7 @@ def task_reassign(request, task_id):
 @audited_view
 def case_caseworker(request, case_id):
     case = (
-        Case.objects.select_related("child", "council", "caseworker")
+        Assessment.objects.select_related("child", "council", "caseworker")
         .filter(public_id=case_id)
         .first()
     )

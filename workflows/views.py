@@ -15,16 +15,17 @@ from agencies import agreements
 from agencies.access import actor_for
 from agencies.models import Agency, Role
 from agencies.queues import works_partner_queue
-from ehcp import plan_selectors
-from ehcp import services as ehcp_services
-from ehcp.access import case_access
-from ehcp.audit import audit_read, audited_view
-from ehcp.forms import RequestForm
-from ehcp.pagination import keyset_page
-from ehcp.rules import deadlines
-from ehcp.selectors import agency_label, case_get_for_user
-from ehcp.services import CaseRuleError, ChildDetails, ParentDetails
-from ehcp.views import council_officer_required, posted_data
+from ehcp.assessments.forms import RequestForm
+from ehcp.assessments.rules import deadlines
+from ehcp.assessments.services.assessment import ChildDetails, ParentDetails
+from ehcp.common import services as ehcp_services
+from ehcp.common.display import agency_label
+from ehcp.common.pagination import keyset_page
+from ehcp.common.services import CaseRuleError
+from ehcp.common.views import council_officer_required, posted_data
+from ehcp.governance.access import case_access, case_get_for_user
+from ehcp.governance.audit import audit_read, audited_view
+from ehcp.plans import selectors as plan_selectors
 
 from . import selectors, services
 from .steps import step_for
@@ -303,7 +304,7 @@ def request_new(request):
             return redirect("ehcp:case-detail", public_id=case.public_id)
     return render(
         request,
-        "ehcp/form_page.html",
+        "ehcp/assessments/form_page.html",
         {
             "form": form,
             "title": "Record a request for an EHC needs assessment",

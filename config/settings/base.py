@@ -43,7 +43,11 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "agencies",
-    "ehcp",
+    "ehcp",  # the history tables and the migrations from before the split into rooms
+    "ehcp.governance",
+    "ehcp.children",
+    "ehcp.plans",
+    "ehcp.assessments",
     "panel",
     "notifications",
     "workflows",
@@ -52,7 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "ehcp.middleware.RequestIdMiddleware",
+    "ehcp.common.middleware.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,7 +171,7 @@ COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Exampleshire County Council")
 # The council's logo on plans and letters (an SVG or PNG file). Issued documents are stored on
 # the "default" storage in STORAGES (MEDIA_ROOT, or S3-compatible storage when that is configured).
 COUNCIL_LOGO = os.environ.get(
-    "COUNCIL_LOGO", str(BASE_DIR / "templates" / "pdf" / "council-logo.svg")
+    "COUNCIL_LOGO", str(BASE_DIR / "templates" / "ehcp" / "plans" / "pdf" / "council-logo.svg")
 )
 SERVICE_NAME = "SEND casework"
 # AGPL-3.0 section 13: users of the service are offered its source code.

@@ -1,9 +1,9 @@
-"""Links and sections that the layers above ehcp provide for its pages (ehcp/links.py)."""
+"""Links and sections that the layers above ehcp provide for its pages (ehcp/common/links.py)."""
 
 from django import template
 from django.utils.safestring import mark_safe
 
-from ehcp import links
+from ehcp.common import links
 
 register = template.Library()
 

@@ -1,6 +1,7 @@
 from django import template
 
-from ehcp.selectors import agency_label as _agency_label
+from ehcp.common.display import agency_label as _agency_label
+from ehcp.common.formats import iso_govuk_date
 
 register = template.Library()
 
@@ -14,6 +15,4 @@ def agency_label(agency, whereabouts: bool) -> str:
 @register.filter
 def govuk_date(value) -> str:
     """{{ row.received_on|govuk_date }}: an ISO date from frozen plan content as "12 March 2026"."""
-    from ehcp.plan_selectors import govuk_date as _govuk_date
-
-    return _govuk_date(value)
+    return iso_govuk_date(value)

@@ -1,8 +1,8 @@
-"""{% load govuk_dates %}: dates and times in the GOV.UK style (see ehcp.formats)."""
+"""{% load govuk_dates %}: dates and times in the GOV.UK style (see ehcp.common.formats)."""
 
 from django import template
 
-from ehcp import formats
+from ehcp.common import formats
 
 register = template.Library()
 register.filter("govuk_date", formats.govuk_date)

@@ -6,7 +6,7 @@
 
 from django import template
 
-from ehcp import display
+from ehcp.common import display
 
 register = template.Library()
 

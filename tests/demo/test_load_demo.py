@@ -20,23 +20,18 @@ from viewflow.workflow.status import PROCESS
 
 from agencies.models import Agency, AgencyKind, Membership, Role
 from demo import generator as demo
-from ehcp.models import (
+from ehcp.assessments.models import (
     OPEN_STATUSES,
     AdviceKind,
     AdviceRequest,
     AdviceStatus,
-    Case,
-    CaseStatus,
-    Child,
-    ConsentOverride,
-    DocumentKind,
-    DocumentRender,
-    ParentCarer,
-    PlanDocument,
-    RenderStatus,
+    Assessment,
+    AssessmentStatus,
     StatutoryException,
 )
-from ehcp.rules import deadlines
+from ehcp.assessments.rules import deadlines
+from ehcp.children.models import Child, ConsentOverride, ParentCarer
+from ehcp.plans.models import DocumentKind, DocumentRender, PlanDocument, RenderStatus
 from workflows import selectors
 from workflows.models import CaseTask
 
@@ -80,9 +75,9 @@ def open_steps(case) -> Counter:
 
 def expected_open_steps(case) -> Counter:
     """The human steps the case's legal status calls for, one each."""
-    if case.status == CaseStatus.REQUESTED:
+    if case.status == AssessmentStatus.REQUESTED:
         return Counter(["decide_to_assess"])
-    if case.status == CaseStatus.ASSESSING:
+    if case.status == AssessmentStatus.ASSESSING:
         steps = Counter()
         for advice in case.advice_requests.all():
             step = demo.ADVICE_STEP[advice.kind]
@@ -91,11 +86,11 @@ def expected_open_steps(case) -> Counter:
             elif advice.status == AdviceStatus.SUBMITTED and advice.kind != AdviceKind.PARENT_VIEWS:
                 steps[f"{step}_review"] += 1  # with the council
         return steps or Counter(["decide_to_issue"])
-    if case.status == CaseStatus.DRAFTING:
+    if case.status == AssessmentStatus.DRAFTING:
         return Counter(["issue_draft"])
-    if case.status == CaseStatus.DRAFT_ISSUED:
+    if case.status == AssessmentStatus.DRAFT_ISSUED:
         return Counter(["record_comments"])
-    if case.status == CaseStatus.CONSULTING:
+    if case.status == AssessmentStatus.CONSULTING:
         if case.consultations.filter(replied_on__isnull=True).exists():
             return Counter(["reply_to_consultation"])
         return Counter(["issue_final"])
@@ -160,13 +155,13 @@ def test_creates_the_agencies_with_shared_mailboxes(loaded):
 
 
 def test_every_stage_is_present(loaded):
-    statuses = set(Case.objects.values_list("status", flat=True))
-    assert statuses == set(CaseStatus.values)
-    assert Case.objects.count() == Child.objects.count() == CHILDREN
+    statuses = set(Assessment.objects.values_list("status", flat=True))
+    assert statuses == set(AssessmentStatus.values)
+    assert Assessment.objects.count() == Child.objects.count() == CHILDREN
 
 
 def test_every_flow_agrees_with_its_case_status(loaded):
-    for case in Case.objects.all():
+    for case in Assessment.objects.all():
         process = case.processes.get()
         assert open_steps(case) == expected_open_steps(case), (case.reference, case.status)
         if case.status in OPEN_STATUSES:
@@ -204,7 +199,7 @@ def test_open_tasks_carry_the_statutory_due_dates_and_queues(loaded):
 
 
 def test_dates_are_statutory_and_not_in_the_future(loaded):
-    for case in Case.objects.all():
+    for case in Assessment.objects.all():
         received = case.request_received_on
         assert TODAY - timedelta(weeks=34) <= received <= TODAY
         assert case.decision_to_assess_due_on == received + timedelta(days=42)
@@ -217,7 +212,7 @@ def test_dates_are_statutory_and_not_in_the_future(loaded):
         ):
             assert value is None or received <= value <= TODAY
     # Late and on-time final plans, late ones with and without a recorded exception.
-    final = Case.objects.filter(status=CaseStatus.FINAL_ISSUED)
+    final = Assessment.objects.filter(status=AssessmentStatus.FINAL_ISSUED)
     on_time = [c for c in final if c.final_issued_on <= c.final_plan_due_on]
     late = [c for c in final if c.final_issued_on > c.final_plan_due_on]
     assert on_time and late
@@ -230,7 +225,7 @@ def test_dates_are_statutory_and_not_in_the_future(loaded):
     ).exists()
     override = ConsentOverride.objects.get()
     assert override.authorised_by.username == "manager"
-    assert override.case.status != CaseStatus.REQUESTED
+    assert override.case.status != AssessmentStatus.REQUESTED
     assert not override.case.child.consents.exists()
 
 
@@ -241,22 +236,22 @@ def test_decisions_and_plans_are_issued_as_documents():
     the setting consulted is sent the draft plan issued before. Real commits: transaction=True."""
     load()
     kinds = {
-        CaseStatus.REFUSED: {DocumentKind.REFUSAL_LETTER},
-        CaseStatus.NOT_ISSUED: {DocumentKind.NOT_ISSUING_LETTER},
-        CaseStatus.FINAL_ISSUED: {
+        AssessmentStatus.REFUSED: {DocumentKind.REFUSAL_LETTER},
+        AssessmentStatus.NOT_ISSUED: {DocumentKind.NOT_ISSUING_LETTER},
+        AssessmentStatus.FINAL_ISSUED: {
             DocumentKind.DRAFT_PLAN,
             DocumentKind.DRAFT_LETTER,
             DocumentKind.FINAL_PLAN,
             DocumentKind.FINAL_LETTER,
         },
     }
-    for case in Case.objects.all():
+    for case in Assessment.objects.all():
         documents = set(PlanDocument.objects.filter(case=case).values_list("kind", flat=True))
         assert kinds.get(case.status, set()) <= documents, case.reference
         for document in PlanDocument.objects.filter(case=case):
             assert document.issued_on <= TODAY
     # The setting consulted was sent the draft plan that had been issued.
-    for case in Case.objects.filter(status=CaseStatus.FINAL_ISSUED):
+    for case in Assessment.objects.filter(status=AssessmentStatus.FINAL_ISSUED):
         disclosure = case.disclosures.filter(recipient=case.named_setting).latest("shared_at", "pk")
         draft = PlanDocument.objects.get(case=case, kind=DocumentKind.DRAFT_PLAN)
         assert str(draft.public_id) in disclosure.document_ids
@@ -278,7 +273,7 @@ def test_advice_is_written_submitted_and_reviewed(loaded):
 
 
 def test_requests_with_and_without_consent_and_some_overdue(loaded):
-    requested = Case.objects.filter(status=CaseStatus.REQUESTED)
+    requested = Assessment.objects.filter(status=AssessmentStatus.REQUESTED)
     assert any(c.child.consents.exists() for c in requested)
     assert any(not c.child.consents.exists() for c in requested)
     assert any(c.decision_to_assess_due_on < TODAY for c in requested)
@@ -288,7 +283,7 @@ def test_requests_with_and_without_consent_and_some_overdue(loaded):
 def test_work_waits_in_the_demo_users_inboxes(loaded):
     User = get_user_model()
     caseworker = User.objects.get(username="caseworker")
-    assert Case.objects.filter(caseworker=caseworker).count() >= CHILDREN // 3
+    assert Assessment.objects.filter(caseworker=caseworker).count() >= CHILDREN // 3
     mine = selectors.tasks_mine(caseworker)
     assert mine.filter(flow_task=demo_flow().decide_to_assess).exists()
     for username in ("health", "psychologist", "socialcare", "senco"):
@@ -317,7 +312,7 @@ def test_children_and_families_look_real(loaded):
 
 
 def test_rows_are_stamped_on_the_day_each_step_happened(loaded):
-    for case in Case.objects.all():
+    for case in Assessment.objects.all():
         received = case.history.earliest("history_date")
         assert timezone.localdate(received.history_date) == case.request_received_on
         task = CaseTask.objects.get(case=case, flow_task=demo_flow().decide_to_assess)
@@ -330,10 +325,10 @@ def test_advice_and_history_are_stamped_on_their_dates(loaded):
     assert received.exists()
     for advice in received:
         assert timezone.localdate(advice.submitted_at) == advice.received_on, advice
-    issued = Case.objects.exclude(final_issued_on=None)
+    issued = Assessment.objects.exclude(final_issued_on=None)
     assert issued.exists()
     for case in issued:
-        final = case.history.filter(status=CaseStatus.FINAL_ISSUED).earliest("history_date")
+        final = case.history.filter(status=AssessmentStatus.FINAL_ISSUED).earliest("history_date")
         assert timezone.localdate(final.history_date) == case.final_issued_on
         assert 9 <= timezone.localtime(final.history_date).hour <= 17
 
@@ -369,12 +364,12 @@ def test_no_case_work_keeps_the_time_it_was_loaded():
             if rows.exists():
                 checked.add(f"{meta.label}.{field.name}")
     assert {
-        "ehcp.HistoricalCase.history_date",
-        "ehcp.Case.created_at",
+        "ehcp.HistoricalAssessment.history_date",
+        "assessments.Assessment.created_at",
         "workflows.CaseTask.created",
         "workflows.CaseTask.finished",
-        "ehcp.AdviceRequest.submitted_at",
-        "ehcp.Disclosure.shared_at",
+        "assessments.AdviceRequest.submitted_at",
+        "governance.Disclosure.shared_at",
         "notifications.Notification.created_at",
     } <= checked
 
@@ -383,7 +378,15 @@ def test_running_twice_does_not_duplicate(loaded):
     def counts():
         return [
             model.objects.count()
-            for model in (Case, Child, ParentCarer, CaseTask, Agency, Membership, get_user_model())
+            for model in (
+                Assessment,
+                Child,
+                ParentCarer,
+                CaseTask,
+                Agency,
+                Membership,
+                get_user_model(),
+            )
         ]
 
     before = counts()
@@ -405,7 +408,7 @@ def test_same_seed_gives_the_same_data():
         load()
         first = names()
         transaction.set_rollback(True)
-    assert not Case.objects.exists()
+    assert not Assessment.objects.exists()
     load()
     assert names() == first
 
@@ -414,7 +417,7 @@ def test_same_seed_gives_the_same_data():
 def test_refuses_when_demo_data_is_not_allowed():
     with pytest.raises(CommandError, match="DEMO_DATA_ALLOWED"):
         load()
-    assert not Case.objects.exists() and not Agency.objects.exists()
+    assert not Assessment.objects.exists() and not Agency.objects.exists()
 
 
 def test_refuses_to_finish_a_load_that_stopped_half_way():

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from agencies.models import Role
-from ehcp.models import AdviceKind, CaseStatus
+from ehcp.assessments.models import AdviceKind, AssessmentStatus
 from tests import factories
 from workflows import services as wf
 
@@ -26,7 +26,7 @@ PASSWORD = "not-a-secret"  # tests/factories.UserFactory
 def world(walk, council):
     """A case being assessed: the health advice is submitted and waits for the council's review;
     the psychologist has claimed the psychological advice and saved a draft."""
-    walk.to(CaseStatus.ASSESSING)
+    walk.to(AssessmentStatus.ASSESSING)
     walk.submit_advice(AdviceKind.HEALTH, accept=False)
     task = walk.advice_task(AdviceKind.PSYCHOLOGICAL)
     wf.task_claim(task=task, user=walk.cast.psychologist)

@@ -13,9 +13,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Membership, Role
-from ehcp import services
-from ehcp.models import AdviceRequest, AdviceStatus
-from ehcp.services import AdviceToSeek, ChildDetails
+from ehcp.assessments.models import AdviceRequest, AdviceStatus
+from ehcp.assessments.services import assessment as services
+from ehcp.assessments.services.assessment import AdviceToSeek, ChildDetails
+from ehcp.children import services as child_services
 from workflows import services as workflow_services
 from workflows.models import CaseTask
 
@@ -84,7 +85,7 @@ def world(db):
         by=caseworker,
         today=received,
     )
-    services.consent_record(
+    child_services.consent_record(
         child=case.child,
         case=case,
         purpose="STATUTORY_ASSESSMENT",

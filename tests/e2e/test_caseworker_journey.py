@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Membership, Role
-from ehcp.models import Case
-from ehcp.rules import deadlines
+from ehcp.assessments.models import Assessment
+from ehcp.assessments.rules import deadlines
 
 from .axe import assert_accessible as check
 from .conftest import axe_context
@@ -103,7 +103,7 @@ def test_caseworker_records_request_and_consent_and_sees_due_dates(
     assert "EHC needs assessment" in consent_row
     assert "Exampleshire NHS Trust" in consent_row
     assert "Current" in consent_row
-    case = Case.objects.get(child__last_name="Lovelace")
+    case = Assessment.objects.get(child__last_name="Lovelace")
     assert case.decision_to_assess_due_on == decision_due
     assert case.child.consents.get().agencies.filter(name="Exampleshire NHS Trust").exists()
 
@@ -128,4 +128,4 @@ def test_bad_input_shows_govuk_error_summary_and_saves_nothing(
     assert "Enter the last name" in summary
     assert page.title().startswith("Error:")
     check(page)  # the error summary and the fields in error are accessible too
-    assert not Case.objects.exists()
+    assert not Assessment.objects.exists()

@@ -8,8 +8,10 @@
 
 import pytest
 
-from ehcp import services
-from ehcp.models import Case, CaseStatus, Child, PlanEntryStatus, PlanNeed
+from ehcp.assessments.models import Assessment, AssessmentStatus
+from ehcp.children.models import Child
+from ehcp.plans import services
+from ehcp.plans.models import PlanEntryStatus, PlanNeed
 from tests.e2e.test_caseworker_journey import browser_page  # noqa: F401 (a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,7 +78,7 @@ def test_a_300_character_word_does_not_push_the_plan_buttons_off_screen(
     cast,
     viewport,
 ):
-    case = walk.to(CaseStatus.DRAFTING).case
+    case = walk.to(AssessmentStatus.DRAFTING).case
     plan = services.plan_fill_example(case=case, by=cast.caseworker)
     PlanNeed.objects.create(
         plan=plan, section="B", text=LONG_WORD, status=PlanEntryStatus.SUGGESTED
@@ -110,9 +112,9 @@ def test_no_casework_page_scrolls_sideways_on_a_phone_even_with_long_words(
     cast,
     manager,
 ):
-    case = walk.to(CaseStatus.DRAFTING).case
+    case = walk.to(AssessmentStatus.DRAFTING).case
     services.plan_fill_example(case=case, by=cast.caseworker)
-    Case.objects.filter(pk=case.pk).update(
+    Assessment.objects.filter(pk=case.pk).update(
         request_reasons=f"Reasons: {LONG_WORD}", requester_name=LONG_WORD[:200]
     )
     Child.objects.filter(pk=case.child_id).update(last_name=LONG_WORD[:100])

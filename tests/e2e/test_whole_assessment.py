@@ -22,7 +22,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Membership, Role
-from ehcp.models import Case, CaseStatus
+from ehcp.assessments.models import Assessment, AssessmentStatus
 
 from .axe import AxeGuard
 from .conftest import axe_context
@@ -364,7 +364,10 @@ def test_a_whole_assessment_by_clicking_and_typing_with_no_axe_violations(
         me.select("School or setting named in section I", AGENCIES["school"][0])
         me.button("Record that the final plan was issued")
         me.see("must be today or in the past")  # refused: nothing issued
-        assert Case.objects.get(child__last_name="Lovelace").status == CaseStatus.CONSULTING
+        assert (
+            Assessment.objects.get(child__last_name="Lovelace").status
+            == AssessmentStatus.CONSULTING
+        )
         me.date("Date the final plan was issued", today)
         me.select("School or setting named in section I", AGENCIES["school"][0])
         me.button("Record that the final plan was issued")
@@ -383,8 +386,8 @@ def test_a_whole_assessment_by_clicking_and_typing_with_no_axe_violations(
         context.close()
 
     # What the pages did, as the service recorded it.
-    case = Case.objects.select_related("child").get(child__last_name="Lovelace")
-    assert case.status == CaseStatus.FINAL_ISSUED
+    case = Assessment.objects.select_related("child").get(child__last_name="Lovelace")
+    assert case.status == AssessmentStatus.FINAL_ISSUED
     assert case.final_issued_on == today and case.draft_issued_on == today
     assert case.named_setting == world["school"]
     assert {a.kind: a.status for a in case.advice_requests.all()} == dict.fromkeys(

@@ -13,13 +13,15 @@ import time_machine
 from django import forms as django_forms
 from django.core.management import CommandError, call_command
 
-import ehcp.governance_forms
-import ehcp.plan_forms
+import ehcp.assessments.forms
+import ehcp.governance.forms
+import ehcp.plans.forms
 import workflows.advice_forms
 from agencies.models import Agency
-from ehcp import forms
-from ehcp.models import Case, ConsentRecord
-from ehcp.rules import deadlines
+from ehcp.assessments.models import Assessment
+from ehcp.assessments.rules import deadlines
+from ehcp.children.models import ConsentRecord
+from ehcp.common import forms
 from tests.workflows.test_task_views import as_user, d, open_task, people, record_request  # noqa: F401
 
 HUGE = "99999999999999999999999"  # beyond 64 bits
@@ -51,9 +53,9 @@ def every_date_field():
 def test_every_date_field_module_is_searched():
     modules = {param.values[0].__module__ for param in every_date_field()}
     assert {
-        ehcp.forms.__name__,
-        ehcp.plan_forms.__name__,
-        ehcp.governance_forms.__name__,
+        ehcp.assessments.forms.__name__,
+        ehcp.plans.forms.__name__,
+        ehcp.governance.forms.__name__,
     } <= modules
     assert workflows.advice_forms.__name__ in modules
 
@@ -134,7 +136,7 @@ def test_request_received_on_9999_12_31_shows_a_message_and_records_nothing(clie
         "Date the request was received must be the same as or before 31 December 2099"
         in response.content.decode()
     )
-    assert not Case.objects.exists()
+    assert not Assessment.objects.exists()
 
 
 def test_the_rule_refuses_a_start_date_at_the_end_of_the_calendar_with_a_value_error():

@@ -9,6 +9,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = ("ehcp", "0009_access_relationship_support")
 AFTER = ("ehcp", "0011_ehc_plans_from_final_plans")
+# The models move into the rooms (ADR 0007): every app's migration of the split.
+ROOMS = [
+    ("ehcp", "0012_models_moved_to_rooms"),
+    ("children", "0001_initial"),
+    ("plans", "0001_initial"),
+    ("assessments", "0003_initial"),
+    ("governance", "0001_initial"),
+    ("workflows", "0005_case_is_an_assessment"),
+]
 
 
 def _old_world(apps):
@@ -17,14 +26,14 @@ def _old_world(apps):
     User = apps.get_model("auth", "User")
     Agency = apps.get_model("agencies", "Agency")
     Child = apps.get_model("ehcp", "Child")
-    Case = apps.get_model("ehcp", "Case")
+    Assessment = apps.get_model("ehcp", "Case")
     HistoricalCase = apps.get_model("ehcp", "HistoricalCase")
     PlanDocument = apps.get_model("ehcp", "PlanDocument")
     officer = User.objects.create(username="officer")
     council = Agency.objects.create(name="Northshire Council SEN team", kind="SEN_TEAM")
 
     def case(child, status, received, final=None):
-        return Case.objects.create(
+        return Assessment.objects.create(
             child=child,
             council=council,
             status=status,
@@ -87,7 +96,7 @@ def test_every_final_plan_becomes_the_childs_ehc_plan_and_nothing_else_changes(m
 
     new = migrator.apply_tested_migration(AFTER)
     EhcPlan = new.apps.get_model("ehcp", "EhcPlan")
-    Case = new.apps.get_model("ehcp", "Case")
+    Assessment = new.apps.get_model("ehcp", "Case")
     PlanDocument = new.apps.get_model("ehcp", "PlanDocument")
 
     plan = EhcPlan.objects.get()  # one plan for Ada, none for Bo
@@ -96,7 +105,7 @@ def test_every_final_plan_becomes_the_childs_ehc_plan_and_nothing_else_changes(m
         "IN_FORCE",
         date(2024, 5, 20),
     )
-    links = dict(Case.objects.values_list("pk", "ehc_plan_id"))
+    links = dict(Assessment.objects.values_list("pk", "ehc_plan_id"))
     assert links == {first.pk: plan.pk, again.pk: plan.pk, open_case.pk: None}
     made = new.apps.get_model("ehcp", "HistoricalEhcPlan").objects.get()
     assert (made.history_user_id, made.history_date, made.history_type) == (
@@ -108,7 +117,33 @@ def test_every_final_plan_becomes_the_childs_ehc_plan_and_nothing_else_changes(m
     # The issued document, its file name and checksum are untouched.
     assert PlanDocument.objects.values().get() == document_before
 
-    # And back: the plans go, every assessment stays.
+    # Into the rooms: the same rows, read through the moved models; the history with them.
+    ContentType = new.apps.get_model("contenttypes", "ContentType")
+    ContentType.objects.get_or_create(app_label="ehcp", model="case")
+    ContentType.objects.filter(app_label="assessments", model="assessment").delete()
+    rows_before = {
+        name: list(new.apps.get_model("ehcp", name).objects.order_by("pk").values())
+        for name in ("Child", "Case", "EhcPlan", "PlanDocument", "HistoricalCase")
+    }
+    rooms = migrator.apply_tested_migration(ROOMS)
+    moved = {
+        "Child": ("children", "Child"),
+        "Case": ("assessments", "Assessment"),
+        "EhcPlan": ("plans", "EhcPlan"),
+        "PlanDocument": ("plans", "PlanDocument"),
+        "HistoricalCase": ("ehcp", "HistoricalAssessment"),
+    }
+    for name, (app_label, model) in moved.items():
+        rows = list(rooms.apps.get_model(app_label, model).objects.order_by("pk").values())
+        assert rows == rows_before[name], name
+    Assessment = rooms.apps.get_model("assessments", "Assessment")
+    assert Assessment.objects.get(pk=first.pk).ehc_plan.child.first_name == "Ada"
+    assert rooms.apps.get_model("plans", "PlanDocument").objects.get().case_id == first.pk
+    ContentType = rooms.apps.get_model("contenttypes", "ContentType")
+    assert ContentType.objects.filter(app_label="assessments", model="assessment").exists()
+    assert not ContentType.objects.filter(app_label="ehcp", model="case").exists()
+
+    # And back, through the split: the plans go, every assessment stays.
     back = migrator.apply_tested_migration(BEFORE)
     statuses = back.apps.get_model("ehcp", "Case").objects.values_list("status", flat=True)
     assert sorted(statuses) == ["CONSULTING", "FINAL_ISSUED", "FINAL_ISSUED"]

@@ -12,8 +12,9 @@ import time_machine
 from django.core import mail
 
 from agencies.models import Role
-from ehcp import services as ehcp
-from ehcp.models import AdviceKind, AdviceRequest
+from ehcp.assessments.models import AdviceKind, AdviceRequest
+from ehcp.assessments.services import assessment as assessment_services
+from ehcp.common import services as common_services
 from notifications.models import Notice, Notification, NotificationKind
 from tests import factories
 
@@ -67,8 +68,11 @@ def test_asking_for_advice_tells_everyone_who_works_each_agencys_queue(
 
 def test_a_refused_decision_tells_nobody(walk, django_capture_on_commit_callbacks):
     walk.receive()  # no consent on record: the gate refuses and nothing changes
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ehcp.CaseRuleError):
-        ehcp.case_assessment_decide(
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(common_services.CaseRuleError),
+    ):
+        assessment_services.case_assessment_decide(
             case=walk.case,
             assess=True,
             decided_on=walk.when.decided_on,

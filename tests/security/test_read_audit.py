@@ -4,7 +4,8 @@ and no audit means no page (AU-01, AU-02)."""
 import pytest
 import time_machine
 
-from ehcp.models import AccessEvent, Case
+from ehcp.assessments.models import Assessment
+from ehcp.governance.models import AccessEvent
 from tests.security.test_url_walk import TODAY, world  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -69,12 +70,12 @@ def test_partner_event_records_only_the_data_types_their_agency_may_see(client, 
 @time_machine.travel(TODAY)
 def test_no_audit_no_page(client, world, monkeypatch):  # noqa: F811
     """If the access event cannot be written the record is not shown (fail closed)."""
-    import ehcp.audit
+    import ehcp.governance.audit
 
     def broken(*args, **kwargs):
         raise RuntimeError("audit store unavailable")
 
-    monkeypatch.setattr(ehcp.audit, "access_event_write", broken)
+    monkeypatch.setattr(ehcp.governance.audit, "access_event_write", broken)
     client.raise_request_exception = False
     client.force_login(world["people"]["caseworker"])
     before = AccessEvent.objects.count()
@@ -82,4 +83,4 @@ def test_no_audit_no_page(client, world, monkeypatch):  # noqa: F811
     assert response.status_code == 500
     assert "Priyanka" not in response.content.decode()
     assert AccessEvent.objects.count() == before
-    assert Case.objects.filter(pk=world["case"].pk).exists()
+    assert Assessment.objects.filter(pk=world["case"].pk).exists()

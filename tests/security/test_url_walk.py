@@ -20,9 +20,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind, Membership, Role, SharingAgreement
-from ehcp import services
-from ehcp.models import AdviceRequest, BreakGlassAttempt, BreakGlassGrant, Case, PlanDocument
-from ehcp.services import AdviceToSeek, ChildDetails, ParentDetails
+from ehcp.assessments.models import AdviceRequest, Assessment
+from ehcp.assessments.services import assessment as assessment_services
+from ehcp.assessments.services.assessment import AdviceToSeek, ChildDetails, ParentDetails
+from ehcp.children import services as child_services
+from ehcp.governance import services as governance_services
+from ehcp.governance.models import BreakGlassAttempt, BreakGlassGrant
+from ehcp.plans import rendering
+from ehcp.plans import services as plan_services
+from ehcp.plans.models import PlanDocument
 from notifications.models import Notice
 from tests import factories
 from workflows import services as workflow_services
@@ -83,7 +89,7 @@ EXPECTED = {
     "ehcp:calculator": ("GET", EVERYONE),
     "ehcp:case-detail": ("GET", COUNCIL_OFFICERS | PARTNERS),
     # The child's page: anyone who may see one of the child's episodes.
-    "child-detail": ("GET", COUNCIL_OFFICERS | PARTNERS),
+    "children:child-detail": ("GET", COUNCIL_OFFICERS | PARTNERS),
     "ehcp:consent-new": ("GET", COUNCIL_OFFICERS),
     "ehcp:consent-withdraw": ("GET", COUNCIL_OFFICERS),
     "ehcp:consent-override": ("GET", COUNCIL_OFFICERS),
@@ -236,7 +242,7 @@ def world():
         by=caseworker,
         today=TODAY,
     )
-    consent = services.consent_record(
+    consent = child_services.consent_record(
         child=case.child,
         case=case,
         purpose="STATUTORY_ASSESSMENT",
@@ -252,7 +258,7 @@ def world():
     workflow_services.task_complete(
         task=task,
         user=caseworker,
-        perform=lambda c: services.case_assessment_decide(
+        perform=lambda c: assessment_services.case_assessment_decide(
             case=c,
             assess=True,
             decided_on=date(2026, 9, 10),
@@ -284,7 +290,7 @@ def world():
     workflow_services.task_complete(
         task=CaseTask.objects.human().open().get(case=other),
         user=caseworker,
-        perform=lambda c: services.case_assessment_decide(
+        perform=lambda c: assessment_services.case_assessment_decide(
             case=c,
             assess=False,
             decided_on=TODAY,
@@ -338,19 +344,19 @@ def world():
         drafted.issue_draft,
     ):
         step()
-    services.document_render_pending()
+    rendering.document_render_pending()
     letter = PlanDocument.objects.get(case=other)
     draft_plan = PlanDocument.objects.get(case=drafted.case, kind="DRAFT_PLAN")
 
     case.refresh_from_db()
-    plan = services.plan_get_or_create(case=case, by=caseworker)
-    need = services.need_save(
+    plan = plan_services.plan_get_or_create(case=case, by=caseworker)
+    need = plan_services.need_save(
         plan=plan, section="B", text="Anxiety affects attendance", by=caseworker
     )
-    outcome = services.outcome_save(
+    outcome = plan_services.outcome_save(
         plan=plan, text="Attends school full time", needs=[need], by=caseworker
     )
-    provision = services.provision_save(
+    provision = plan_services.provision_save(
         plan=plan,
         section="G",
         what="CAMHS sessions",
@@ -371,7 +377,7 @@ def world():
         granted_at=timezone.make_aware(datetime(2026, 9, 29, 9, 0)),
         expires_at=timezone.make_aware(datetime(2026, 9, 29, 10, 0)),
     )
-    incident = services.incident_record(
+    incident = governance_services.incident_record(
         kind="C",
         description="A letter went to the wrong address",
         aware_at=timezone.make_aware(datetime(2026, 9, 30, 9, 0)),
@@ -382,7 +388,7 @@ def world():
     # The psychologist claims the EP advice task and drafts: an entry, an attachment, a request for time.
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from ehcp.services.advice import (
+    from ehcp.assessments.services.advice import (
         EntryInput,
         advice_entry_save,
         attachment_add,
@@ -426,7 +432,7 @@ def world():
         "ehcp:plan:provision-edit": {"entry_id": provision.public_id},
         "ehcp:plan:provision-agree": {"entry_id": provision.public_id},
         "ehcp:plan:documents": {"public_id": drafted.case.public_id},
-        "child-detail": {"public_id": case.child.public_id},
+        "children:child-detail": {"public_id": case.child.public_id},
         "ehcp:plan:document-download": {
             "public_id": drafted.case.public_id,
             "document_id": draft_plan.public_id,
@@ -568,7 +574,9 @@ def test_the_pages_of_a_case_with_a_draft_plan_hide_whereabouts(client, world, u
         method, _ = EXPECTED[name]
         if method != "GET" or "<uuid:public_id>" not in route or name in NOT_CHILD_PAGES:
             continue
-        public_id = drafted.child.public_id if name == "child-detail" else drafted.public_id
+        public_id = (
+            drafted.child.public_id if name == "children:child-detail" else drafted.public_id
+        )
         response = client.get(url_for(route, {**params_for(world, name), "public_id": public_id}))
         if response.status_code == 200 and response["Content-Type"].startswith("text/"):
             leaked = leaked_whereabouts(response.content.decode(), username, about_child=True)
@@ -626,7 +634,7 @@ def test_forged_fields_are_ignored(client, world):
             "final_plan_due_on": "2030-01-01",
         },
     )
-    case = Case.objects.get(child__first_name="Forge")
+    case = Assessment.objects.get(child__first_name="Forge")
     assert case.council.name == "Exampleshire SEN team"
     assert case.status == "REQUESTED" and case.final_plan_due_on == date(2027, 2, 17)
     # A caseworker from another council is not a choice: the form refuses and nothing is saved.
@@ -647,7 +655,7 @@ def test_forged_fields_are_ignored(client, world):
         },
     )
     assert "Select a valid choice" in response.content.decode()
-    assert not Case.objects.filter(child__first_name="Forge2").exists()
+    assert not Assessment.objects.filter(child__first_name="Forge2").exists()
 
     client.force_login(world["people"]["health"])
     task = world["health_task"]

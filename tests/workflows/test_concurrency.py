@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 
 from agencies.models import Role
-from ehcp import services
-from ehcp.models import AdviceRequest, Case, CaseStatus
+from ehcp.assessments.models import AdviceRequest, Assessment, AssessmentStatus
+from ehcp.assessments.services import assessment as services
 from tests.factories import CaseWalk, member
 from workflows.models import CaseTask
 from workflows.services import TaskConflict, task_claim, task_complete
@@ -65,7 +65,7 @@ def outcome(results):
 
 
 def test_exactly_one_claim_wins_when_two_advisers_claim_at_once(cast):
-    walk = CaseWalk(cast, advice=("HEALTH",)).to(CaseStatus.ASSESSING)
+    walk = CaseWalk(cast, advice=("HEALTH",)).to(AssessmentStatus.ASSESSING)
     task_id = walk.task("health_advice").pk
     colleague = member(cast.health, Role.HEALTH_ADVISER)
 
@@ -127,8 +127,8 @@ def test_decision_is_recorded_once_when_two_submissions_arrive_at_once(cast, who
 
     assert len(wins) == 1, errors
     assert len(errors) == 1 and isinstance(errors[0], TaskConflict), errors
-    case = Case.objects.get(pk=case_id)
-    assert case.status == CaseStatus.ASSESSING
+    case = Assessment.objects.get(pk=case_id)
+    assert case.status == AssessmentStatus.ASSESSING
     reasons = list(case.history.values_list("history_change_reason", flat=True))
     assert reasons.count("Decided to assess; advice requested") == 1
     assert AdviceRequest.objects.filter(case=case).count() == len(walk.advice)

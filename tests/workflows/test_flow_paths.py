@@ -9,11 +9,12 @@ from datetime import timedelta
 import pytest
 from viewflow.workflow.status import PROCESS, STATUS
 
-from ehcp import services
-from ehcp.models import AdviceRequest, CaseStatus, ConsentOverride, SettingConsultation
-from ehcp.rules import deadlines
-from ehcp.rules.consent import Step
-from ehcp.services import CaseRuleError
+from ehcp.assessments.models import AdviceRequest, AssessmentStatus, SettingConsultation
+from ehcp.assessments.rules import deadlines
+from ehcp.children import services as child_services
+from ehcp.children.models import ConsentOverride
+from ehcp.children.rules.consent import Step
+from ehcp.common.services import CaseRuleError
 from tests.factories import ALL_ADVICE, CaseWalk, db_state
 from workflows.models import CaseTask
 
@@ -33,16 +34,16 @@ ADVICE_STEPS = {
 REVIEW_STEPS = {f"{step}_review" for step in ADVICE_STEPS - {"parent_views"}}
 # The human steps that may be open while the case has each status.
 OPEN_STEPS = {
-    CaseStatus.REQUESTED: {"decide_to_assess"},
-    CaseStatus.ASSESSING: ADVICE_STEPS | REVIEW_STEPS | {"decide_to_issue"},
-    CaseStatus.DRAFTING: {"issue_draft"},
-    CaseStatus.DRAFT_ISSUED: {"record_comments"},
-    CaseStatus.CONSULTING: {"reply_to_consultation", "issue_final"},
+    AssessmentStatus.REQUESTED: {"decide_to_assess"},
+    AssessmentStatus.ASSESSING: ADVICE_STEPS | REVIEW_STEPS | {"decide_to_issue"},
+    AssessmentStatus.DRAFTING: {"issue_draft"},
+    AssessmentStatus.DRAFT_ISSUED: {"record_comments"},
+    AssessmentStatus.CONSULTING: {"reply_to_consultation", "issue_final"},
 }
 END_NODES = {
-    CaseStatus.REFUSED: "refused",
-    CaseStatus.NOT_ISSUED: "not_issued",
-    CaseStatus.FINAL_ISSUED: "plan_issued",
+    AssessmentStatus.REFUSED: "refused",
+    AssessmentStatus.NOT_ISSUED: "not_issued",
+    AssessmentStatus.FINAL_ISSUED: "plan_issued",
 }
 
 
@@ -93,7 +94,7 @@ def test_final_plan_is_issued_when_case_is_assessed_and_a_plan_is_issued(cast):
         assert_flow_agrees_with_case(walk)
 
     case = walk.case
-    assert case.status == CaseStatus.FINAL_ISSUED
+    assert case.status == AssessmentStatus.FINAL_ISSUED
     assert case.processes.get().status == PROCESS.DONE
     assert not CaseTask.objects.filter(case=case).open().exists()
 
@@ -184,7 +185,7 @@ def test_flow_ends_at_refused_when_assessment_is_refused(cast):
     walk.refuse_to_assess()
 
     assert_flow_agrees_with_case(walk)
-    assert walk.case.status == CaseStatus.REFUSED
+    assert walk.case.status == AssessmentStatus.REFUSED
     assert walk.case.processes.get().status == PROCESS.DONE
     assert not AdviceRequest.objects.filter(case=walk.case).exists()
     assert done_task(walk.case, "decide_to_assess").owner == cast.caseworker
@@ -199,7 +200,7 @@ def test_flow_ends_at_not_issued_when_council_decides_not_to_issue(cast):
     walk.decide_to_issue(issue=False)
 
     assert_flow_agrees_with_case(walk)
-    assert walk.case.status == CaseStatus.NOT_ISSUED
+    assert walk.case.status == AssessmentStatus.NOT_ISSUED
     assert walk.case.closed_on == walk.when.issue_decided_on
     assert walk.case.processes.get().status == PROCESS.DONE
 
@@ -220,7 +221,7 @@ def test_decision_task_stays_open_when_consent_is_missing(cast, walk):
     task.refresh_from_db()
     assert (task.status, task.owner) == (STATUS.ASSIGNED, cast.caseworker)
     assert not AdviceRequest.objects.exists()
-    assert walk.refresh().status == CaseStatus.REQUESTED
+    assert walk.refresh().status == AssessmentStatus.REQUESTED
     assert_flow_agrees_with_case(walk)
 
 
@@ -232,7 +233,7 @@ def test_decision_goes_ahead_when_consent_is_recorded_after_a_refusal(cast, walk
     walk.consent()
     walk.decide_to_assess()
 
-    assert walk.case.status == CaseStatus.ASSESSING
+    assert walk.case.status == AssessmentStatus.ASSESSING
     assert AdviceRequest.objects.filter(case=walk.case).count() == len(walk.advice)
     assert_flow_agrees_with_case(walk)
 
@@ -242,7 +243,7 @@ def test_decision_goes_ahead_without_consent_when_the_manager_overrides(cast, wa
     with pytest.raises(CaseRuleError):
         walk.decide_to_assess()
 
-    services.consent_override_record(
+    child_services.consent_override_record(
         case=walk.case,
         step=Step.REQUEST_ADVICE,
         by=cast.manager,
@@ -250,7 +251,7 @@ def test_decision_goes_ahead_without_consent_when_the_manager_overrides(cast, wa
     )
     walk.decide_to_assess()
 
-    assert walk.case.status == CaseStatus.ASSESSING
+    assert walk.case.status == AssessmentStatus.ASSESSING
     override = ConsentOverride.objects.get(case=walk.case)
     assert (override.step, override.authorised_by) == (Step.REQUEST_ADVICE, cast.manager)
     assert override.history.get().history_user == cast.manager
@@ -300,4 +301,4 @@ def test_decision_to_issue_waits_when_some_advice_is_outstanding(cast):
     assert [t.flow_task.name for t in walk.open_tasks()] == ["decide_to_issue"]
     join.refresh_from_db()
     assert join.status == STATUS.DONE
-    assert walk.case.status == CaseStatus.ASSESSING
+    assert walk.case.status == AssessmentStatus.ASSESSING

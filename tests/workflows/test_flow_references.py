@@ -8,7 +8,7 @@ from django.apps import apps
 from django.db import connection
 from viewflow.workflow.fields import get_flow_ref, get_task_ref
 
-from ehcp.models import AdviceKind, CaseStatus
+from ehcp.assessments.models import AdviceKind, AssessmentStatus
 from workflows.flows import StatutoryAssessmentFlow
 from workflows.models import CaseProcess, CaseTask
 
@@ -38,7 +38,7 @@ def test_the_flow_is_stored_by_its_new_module_path():
 
 
 def test_a_flow_stored_under_the_old_path_keeps_running_after_the_migration(walk, client):
-    walk.to(CaseStatus.ASSESSING)
+    walk.to(AssessmentStatus.ASSESSING)
     # One branch done: the join's task exists, and the other branches must find it by its node.
     walk.submit_advice(AdviceKind.PARENT_VIEWS)
     process = CaseProcess.objects.get(case=walk.case)
@@ -70,10 +70,10 @@ def test_a_flow_stored_under_the_old_path_keeps_running_after_the_migration(walk
     assert page.status_code == 200 and "Give health advice" in page.content.decode()
     for kind in (AdviceKind.HEALTH, AdviceKind.PSYCHOLOGICAL):
         walk.submit_advice(kind)
-    assert walk.refresh().status == CaseStatus.ASSESSING
+    assert walk.refresh().status == AssessmentStatus.ASSESSING
     assert [t.flow_task.name for t in walk.open_tasks()] == ["decide_to_issue"]
     walk.decide_to_issue()
-    assert walk.refresh().status == CaseStatus.DRAFTING
+    assert walk.refresh().status == AssessmentStatus.DRAFTING
     joins = CaseTask.objects.filter(
         process=process, flow_task=StatutoryAssessmentFlow.instance.node("advice_gathered")
     )
@@ -81,7 +81,7 @@ def test_a_flow_stored_under_the_old_path_keeps_running_after_the_migration(walk
 
 
 def test_the_migration_goes_back_to_the_old_references(walk):
-    walk.to(CaseStatus.REQUESTED)
+    walk.to(AssessmentStatus.REQUESTED)
     process = CaseProcess.objects.get(case=walk.case)
     _, new_tasks = stored(process)
     migration.backwards(apps, None)
@@ -91,7 +91,7 @@ def test_the_migration_goes_back_to_the_old_references(walk):
 
 
 def test_other_flows_references_are_left_alone(walk):
-    walk.to(CaseStatus.REQUESTED)
+    walk.to(AssessmentStatus.REQUESTED)
     process = CaseProcess.objects.get(case=walk.case)
     _, tasks = stored(process)
     migration.rewrite(apps, {"workflows/flows.Elsewhere": "workflows/flows.x.Elsewhere"})

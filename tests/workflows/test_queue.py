@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from viewflow.workflow.status import STATUS
 
 from agencies.models import Agency, Role
-from ehcp import services
-from ehcp.models import AdviceRequest, CaseStatus
+from ehcp.assessments.models import AdviceRequest, AssessmentStatus
+from ehcp.assessments.services import advice as services
 from notifications.models import Notification
 from tests.factories import CaseWalk, advice_entries, db_state, member
 from workflows.models import TaskReassignment
@@ -27,7 +27,7 @@ def fresh(user):
 @pytest.fixture
 def health_task(cast):
     """The unclaimed 'Give health advice' task in the health provider's queue."""
-    walk = CaseWalk(cast, advice=("HEALTH",)).to(CaseStatus.ASSESSING)
+    walk = CaseWalk(cast, advice=("HEALTH",)).to(AssessmentStatus.ASSESSING)
     task = walk.task("health_advice")
     assert (task.agency, task.owner, task.status) == (cast.health, None, STATUS.NEW)
     return task

@@ -5,7 +5,9 @@ from datetime import date
 import pytest
 import time_machine
 
-from ehcp.models import Case
+from ehcp.assessments.models import Assessment
+from ehcp.assessments.services import assessment as assessment_services
+from ehcp.common import services as common_services
 from tests.workflows.test_task_views import as_user, d, people  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +34,7 @@ def test_identifiers_typed_with_spaces_are_accepted_and_stored_normalised(client
         client, people, nhs_number="943 476 5919", upn="a123 4567 89012", postcode="sw1a1aa"
     )
     assert response.status_code == 302, response.content.decode()[:3000]
-    child = Case.objects.get().child
+    child = Assessment.objects.get().child
     assert (child.nhs_number, child.upn, child.postcode) == (
         "9434765919",
         "A123456789012",
@@ -52,15 +54,14 @@ def test_identifiers_that_are_not_real_are_refused_and_nothing_is_saved(client, 
     assert "Enter a real UPN: the first letter does not match the numbers" in page
     assert "Enter a real postcode, like SW1A 1AA" in page
     assert 'value="943 476 5918"' in page  # what they typed stays on the page to correct
-    assert not Case.objects.exists()
+    assert not Assessment.objects.exists()
 
 
 def test_the_service_itself_refuses_identifiers_that_are_not_real(cast):
     """Whoever calls it (the page, the demo, an import), the service checks the identifiers."""
-    from ehcp import services
     from tests.factories import request_kwargs
 
-    details = services.ChildDetails(
+    details = assessment_services.ChildDetails(
         first_name="Ada",
         last_name="Lovelace",
         date_of_birth=date(2016, 5, 1),
@@ -68,15 +69,15 @@ def test_the_service_itself_refuses_identifiers_that_are_not_real(cast):
         upn="A123456789012",
         postcode="not a postcode",
     )
-    with pytest.raises(services.CaseRuleError) as refused:
-        services.case_request_receive(**request_kwargs(cast, child_details=details))
+    with pytest.raises(common_services.CaseRuleError) as refused:
+        assessment_services.case_request_receive(**request_kwargs(cast, child_details=details))
     assert refused.value.messages == [
         "Enter a real NHS number: check the digits you have typed",
         "Enter a real postcode, like SW1A 1AA",
     ]
-    assert not Case.objects.exists()
+    assert not Assessment.objects.exists()
 
-    ok = services.ChildDetails(
+    ok = assessment_services.ChildDetails(
         first_name="Ada",
         last_name="Lovelace",
         date_of_birth=date(2016, 5, 1),
@@ -84,7 +85,7 @@ def test_the_service_itself_refuses_identifiers_that_are_not_real(cast):
         upn="a123456789012",
         postcode="sw1a 1aa",
     )
-    child = services.case_request_receive(**request_kwargs(cast, child_details=ok)).child
+    child = assessment_services.case_request_receive(**request_kwargs(cast, child_details=ok)).child
     assert (child.nhs_number, child.upn, child.postcode) == (
         "9434765919",
         "A123456789012",

@@ -11,7 +11,9 @@ import time_machine
 from django.contrib.auth import get_user_model
 
 from agencies.models import Agency, AgencyKind, Membership, Role
-from ehcp.models import AdviceRequest, Case, CaseStatus, ConsentRecord, PlanNeed, PlanOutcome
+from ehcp.assessments.models import AdviceRequest, Assessment, AssessmentStatus
+from ehcp.children.models import ConsentRecord
+from ehcp.plans.models import PlanNeed, PlanOutcome
 from workflows.flows import StatutoryAssessmentFlow
 from workflows.models import CaseTask
 
@@ -122,7 +124,7 @@ def record_request(client, people, received=date(2026, 9, 7)):
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    return Case.objects.get(child__last_name="Lovelace")
+    return Assessment.objects.get(child__last_name="Lovelace")
 
 
 @time_machine.travel(date(2026, 9, 8))
@@ -145,7 +147,7 @@ def test_bad_input_shows_errors_and_changes_nothing(client, people):
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page and "Enter the last name" in page
-    assert not Case.objects.exists()
+    assert not Assessment.objects.exists()
     future = as_user(client, people["caseworker"]).post(
         "/tasks/new-request/",
         {
@@ -160,7 +162,7 @@ def test_bad_input_shows_errors_and_changes_nothing(client, people):
     assert (
         "The date the request was received must be today or in the past" in future.content.decode()
     )
-    assert not Case.objects.exists()
+    assert not Assessment.objects.exists()
 
 
 def test_whole_assessment_through_the_pages(client, people):
@@ -184,7 +186,8 @@ def test_whole_assessment_through_the_pages(client, people):
             in blocked.content.decode()
         )
         assert (
-            not AdviceRequest.objects.exists() and Case.objects.get().status == CaseStatus.REQUESTED
+            not AdviceRequest.objects.exists()
+            and Assessment.objects.get().status == AssessmentStatus.REQUESTED
         )
 
         client.post(
@@ -201,7 +204,7 @@ def test_whole_assessment_through_the_pages(client, people):
         assert ConsentRecord.objects.count() == 1
         response = client.post(f"/tasks/{decide.public_id}/", decision)
         assert response.status_code == 302
-        assert Case.objects.get().status == CaseStatus.ASSESSING
+        assert Assessment.objects.get().status == AssessmentStatus.ASSESSING
         assert {a.kind: a.due_on for a in AdviceRequest.objects.all()} == {
             "PARENT_VIEWS": date(2026, 11, 2),
             "HEALTH": date(2026, 11, 2),
@@ -250,7 +253,7 @@ def test_whole_assessment_through_the_pages(client, people):
         assert "The draft cannot be issued: Section B lists" in blocked.content.decode()
         write_plan(client, case)
         client.post(f"/tasks/{task.public_id}/", d(date(2026, 10, 20), "issued_on"))
-        assert Case.objects.get().draft_comments_due_on == date(2026, 11, 3)
+        assert Assessment.objects.get().draft_comments_due_on == date(2026, 11, 3)
 
     with time_machine.travel(date(2026, 11, 4)):
         as_user(client, people["caseworker"])
@@ -281,8 +284,10 @@ def test_whole_assessment_through_the_pages(client, people):
             {**d(date(2026, 11, 10), "issued_on"), "named_setting": people["school"].pk},
         )
         assert response.status_code == 302
-        case = Case.objects.get()
-        assert case.status == CaseStatus.FINAL_ISSUED and case.named_setting == people["school"]
+        case = Assessment.objects.get()
+        assert (
+            case.status == AssessmentStatus.FINAL_ISSUED and case.named_setting == people["school"]
+        )
         page = client.get(f"/cases/{case.public_id}/").content.decode()
         assert "On time" in page and "Appeal by" in page
         assert (
@@ -309,7 +314,7 @@ def test_refusal_through_the_page_ends_the_case_with_appeal_rights(client, peopl
         },
     )
     case.refresh_from_db()
-    assert case.status == CaseStatus.REFUSED
+    assert case.status == AssessmentStatus.REFUSED
     page = client.get(f"/cases/{case.public_id}/").content.decode()
     assert "Sunday 8 November 2026" in page  # mediation contact: 2 months after the letter
     assert case.processes.get().status == "DONE"

@@ -7,7 +7,7 @@ from django.db import DatabaseError, connection, transaction
 from viewflow.workflow.status import STATUS
 
 from agencies.models import Role
-from ehcp.models import CaseStatus
+from ehcp.assessments.models import AssessmentStatus
 from tests.factories import CaseWalk, member
 from tests.factories import db_state as factories_db_state
 from tests.workflows.test_inbox_paging import clone_tasks
@@ -21,13 +21,13 @@ pytestmark = pytest.mark.django_db
 def assessing(cast):
     """A case being assessed: the family's views with the caseworker; health and EP advice
     waiting in their agencies' queues."""
-    return CaseWalk(cast).to(CaseStatus.ASSESSING)
+    return CaseWalk(cast).to(AssessmentStatus.ASSESSING)
 
 
 def db_state():
     """Every row of our tables except the read audit (showing a form again is a recorded read)."""
     state = factories_db_state()
-    state.pop("ehcp.AccessEvent")
+    state.pop("governance.AccessEvent")
     return state
 
 
@@ -291,7 +291,7 @@ def test_only_a_manager_of_the_council_changes_the_caseworker(client, cast, asse
 
 
 def test_a_closed_cases_caseworker_cannot_be_changed(client, cast):
-    case = CaseWalk(cast).to(CaseStatus.REFUSED).case
+    case = CaseWalk(cast).to(AssessmentStatus.REFUSED).case
     newcomer = member(cast.council, Role.CASEWORKER)
     client.force_login(cast.manager)
     before = db_state()

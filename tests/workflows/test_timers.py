@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from viewflow.workflow.status import PROCESS, STATUS
 
-from ehcp.models import CaseStatus
+from ehcp.assessments.models import AssessmentStatus
 from notifications.models import Notification, NotificationStatus
 from notifications.services import notification_send_pending
 from tests.factories import Calendar, CaseWalk
@@ -50,7 +50,7 @@ def late(cast):
 def advice_due(cast):
     """An assessing case waiting for the family's views (held by the caseworker) and health advice
     (unclaimed, in the health queue), both due on the same day."""
-    walk = CaseWalk(cast, advice=("PARENT_VIEWS", "HEALTH")).to(CaseStatus.ASSESSING)
+    walk = CaseWalk(cast, advice=("PARENT_VIEWS", "HEALTH")).to(AssessmentStatus.ASSESSING)
     # The health queue was told when the advice was asked for: those messages have gone.
     Notification.objects.update(status=NotificationStatus.SENT)
     return walk
@@ -159,7 +159,7 @@ def test_flow_completes_when_a_chased_step_is_done_late(cast, late):
         step()
 
     case = late.case
-    assert case.status == CaseStatus.FINAL_ISSUED
+    assert case.status == AssessmentStatus.FINAL_ISSUED
     assert case.assessment_decided_on == date(2027, 4, 14)  # two days late
     process = case.processes.get()
     assert process.status == PROCESS.DONE
@@ -184,7 +184,7 @@ def test_flow_moves_on_when_chased_advice_arrives(cast, advice_due):
 
 
 def test_step_is_never_chased_when_it_was_done_before_its_due_date(cast):
-    walk = CaseWalk(cast).to(CaseStatus.FINAL_ISSUED)
+    walk = CaseWalk(cast).to(AssessmentStatus.FINAL_ISSUED)
     human = CaseTask.objects.human().filter(case=walk.case)
     timers = CaseTask.objects.filter(case=walk.case, flow_task_type="TIMER")
     assert timers.exists()

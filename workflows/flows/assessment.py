@@ -1,7 +1,7 @@
 """The statutory assessment, as a viewflow flow that reads like the process map.
 
 The flow decides who does the next step and when to chase them. The legal status lives on
-`ehcp.Case` (a protected FSM field) and only the ehcp services change it; each human step here
+`ehcp.assessments.models.Assessment` (a protected FSM field) and only the ehcp services change it; each human step here
 calls one of those services inside the flow's lock and transaction, so the flow and the status
 never disagree.
 """
@@ -27,8 +27,8 @@ from viewflow.workflow.nodes import (
 from agencies.access import actor_for
 from agencies.models import Agency
 from agencies.queues import may_manage_queue, may_work_queue
-from ehcp.models import AdviceKind, AdviceStatus, CaseStatus
-from ehcp.rules import deadlines
+from ehcp.assessments.models import AdviceKind, AdviceStatus, AssessmentStatus
+from ehcp.assessments.rules import deadlines
 
 from ..chasers import task_chase
 from ..models import CaseProcess, CaseTask
@@ -245,7 +245,7 @@ class StatutoryAssessmentFlow(Flow):
         .Next(this.assessing)
     )
     assessing = (
-        If(lambda activation: activation.process.case.status == CaseStatus.ASSESSING)
+        If(lambda activation: activation.process.case.status == AssessmentStatus.ASSESSING)
         .Then(this.request_advice)
         .Else(this.refused)
     )
@@ -279,7 +279,7 @@ class StatutoryAssessmentFlow(Flow):
         .Next(this.issuing)
     )
     issuing = (
-        If(lambda activation: activation.process.case.status == CaseStatus.DRAFTING)
+        If(lambda activation: activation.process.case.status == AssessmentStatus.DRAFTING)
         .Then(this.issue_draft)
         .Else(this.not_issued)
     )

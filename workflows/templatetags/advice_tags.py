@@ -3,7 +3,7 @@
 from django import template
 
 from agencies.access import actor_for
-from ehcp.access import case_access
+from ehcp.governance.access import case_access
 
 from ..advice_views import advice_prefetched, advice_sheets
 

@@ -101,7 +101,7 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write("Cases by status:")
-        for status, label in demo.CaseStatus.choices:
+        for status, label in demo.AssessmentStatus.choices:
             self.stdout.write(f"  {label:<30} {result.by_status.get(status, 0):>6}")
         extra = result.users - len(demo.DEMO_USERS)
         if extra:

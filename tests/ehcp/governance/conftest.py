@@ -6,9 +6,10 @@ import pytest
 from django.test import RequestFactory
 
 from agencies.models import AgencyKind, Role
-from ehcp import services
-from ehcp.models import CaseStatus
-from ehcp.rules import deadlines
+from ehcp.assessments.models import AssessmentStatus
+from ehcp.assessments.rules import deadlines
+from ehcp.assessments.services import assessment as services
+from ehcp.children import services as child_services
 from tests import factories
 
 RECEIVED = factories.RECEIVED  # Monday 1 March 2027
@@ -62,7 +63,7 @@ def requested_case(cast):
 
 
 def consent(case, cast, agencies, *, on=CONSENT_ON):
-    return services.consent_record(
+    return child_services.consent_record(
         child=case.child,
         case=case,
         purpose="STATUTORY_ASSESSMENT",
@@ -98,7 +99,7 @@ def draft_issued_case(cast):
         ),
         council=cast.council,
         caseworker=cast.caseworker,
-        status=CaseStatus.DRAFT_ISSUED,
+        status=AssessmentStatus.DRAFT_ISSUED,
         assessment_decided_on=DECIDED_ON,
         issue_decided_on=date(2027, 4, 30),
         draft_issued_on=draft_on,

@@ -10,8 +10,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from ehcp.audit import access_event_write
-from ehcp.models import AccessEvent
+from ehcp.governance.audit import access_event_write
+from ehcp.governance.models import AccessEvent
 from tests.workflows.test_task_views import d
 
 pytestmark = pytest.mark.django_db

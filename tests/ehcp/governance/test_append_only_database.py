@@ -8,8 +8,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from ehcp import services
-from ehcp.models import AccessEvent, DecisionNotToShare, Disclosure, SecurityIncident
+from ehcp.governance import services
+from ehcp.governance.models import AccessEvent, DecisionNotToShare, Disclosure, SecurityIncident
 
 from .conftest import consent, decide_to_assess, make_request
 
@@ -24,7 +24,7 @@ pytestmark = [
 
 @pytest.fixture
 def rows(cast, ig_lead, requested_case):
-    from ehcp.audit import audit_read
+    from ehcp.governance.audit import audit_read
 
     consent(requested_case, cast, [cast.health, cast.ep])
     decide_to_assess(requested_case, cast)

@@ -9,10 +9,11 @@ from django.http import HttpResponse
 from django.urls import path
 
 from agencies.access import actor_for
-from ehcp import audit
-from ehcp.access import case_access
-from ehcp.audit import AuditMissing, audit_read, audited_view
-from ehcp.models import AccessEvent, AppendOnlyError, Child
+from ehcp.children.models import Child
+from ehcp.governance import audit
+from ehcp.governance.access import case_access
+from ehcp.governance.audit import AuditMissing, audit_read, audited_view
+from ehcp.governance.models import AccessEvent, AppendOnlyError
 
 from .conftest import make_request
 

@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from agencies.access import actor_for
 from agencies.models import AgencyKind, Role
-from ehcp import services
-from ehcp.access import case_access
-from ehcp.models import AccessEvent, BreakGlassAttempt, BreakGlassGrant
-from ehcp.rules.break_glass import NO_MATCH
-from ehcp.services.assessment import CaseRuleError
-from ehcp.services.governance import NOT_ALLOWED, BreakGlassRefused
+from ehcp.common.services import CaseRuleError
+from ehcp.governance import services
+from ehcp.governance.access import case_access
+from ehcp.governance.models import AccessEvent, BreakGlassAttempt, BreakGlassGrant
+from ehcp.governance.rules.break_glass import NO_MATCH
+from ehcp.governance.services import NOT_ALLOWED, BreakGlassRefused
 from notifications.models import Notification
 from tests import factories
 

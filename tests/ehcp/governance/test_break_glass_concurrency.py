@@ -10,9 +10,9 @@ from django.db import connection
 from django.test import override_settings
 
 from agencies.models import AgencyKind, Role
-from ehcp import services
-from ehcp.models import BreakGlassAttempt, BreakGlassGrant
-from ehcp.services.governance import BreakGlassRefused
+from ehcp.governance import services
+from ehcp.governance.models import BreakGlassAttempt, BreakGlassGrant
+from ehcp.governance.services import BreakGlassRefused
 from tests import factories
 from tests.workflows.test_concurrency import outcome, race
 

@@ -13,12 +13,14 @@ from django.test import override_settings
 from django.utils import timezone
 
 from agencies.models import DataType
-from ehcp import services
-from ehcp.governance_selectors import disclosures_of_field
-from ehcp.models import AppendOnlyError, CaseStatus, DecisionNotToShare, Disclosure
-from ehcp.rules import disclosure as rules
-from ehcp.services.assessment import CaseRuleError
-from ehcp.services.governance import case_pack, case_pack_values, disclosure_record
+from ehcp.assessments.models import AssessmentStatus
+from ehcp.children import services as child_services
+from ehcp.common.services import CaseRuleError
+from ehcp.governance import services as governance_services
+from ehcp.governance.models import AppendOnlyError, DecisionNotToShare, Disclosure
+from ehcp.governance.rules import disclosure as rules
+from ehcp.governance.selectors import disclosures_of_field
+from ehcp.governance.services import case_pack, case_pack_values, disclosure_record
 from tests import factories
 
 from .conftest import CONSENT_ON, DECIDED_ON, consent, decide_to_assess, record_comments
@@ -204,7 +206,7 @@ def test_share_is_refused_without_consent_covering_the_recipient(cast, requested
 def test_withdrawal_blocks_later_shares_and_keeps_earlier_ones(cast, consented_case):
     earlier = share(consented_case, cast, today=date(2027, 3, 20))
     record = consented_case.consents.get()
-    services.consent_withdraw(
+    child_services.consent_withdraw(
         consent=record, withdrawn_on=LATER, reason="Mother phoned", by=cast.caseworker, today=LATER
     )
 
@@ -216,7 +218,7 @@ def test_withdrawal_blocks_later_shares_and_keeps_earlier_ones(cast, consented_c
 
 
 def test_recorded_override_lets_the_share_go_ahead_under_para_18(cast, requested_case):
-    override = services.consent_override_record(
+    override = child_services.consent_override_record(
         case=requested_case,
         step="REQUEST_ADVICE",
         justification="Safeguarding concern raised by the school nurse; consent would prejudice it",
@@ -232,7 +234,7 @@ def test_recorded_override_lets_the_share_go_ahead_under_para_18(cast, requested
 
 
 def test_deciding_to_assess_with_an_override_logs_the_override_on_each_share(cast, requested_case):
-    services.consent_override_record(
+    child_services.consent_override_record(
         case=requested_case,
         step="REQUEST_ADVICE",
         justification="Risk of significant harm to the child",
@@ -301,7 +303,7 @@ def test_direct_insert_without_a_lawful_basis_raises_integrity_error(
 def test_direct_insert_with_an_override_but_no_justification_raises_integrity_error(
     cast, requested_case
 ):
-    override = services.consent_override_record(
+    override = child_services.consent_override_record(
         case=requested_case,
         step="REQUEST_ADVICE",
         justification="Risk of significant harm to the child",
@@ -424,7 +426,7 @@ def test_documents_are_logged_by_id_with_their_hash(cast, consented_case):
 
 
 def test_decision_not_to_share_is_recorded_and_nothing_is_shared(cast, consented_case):
-    decision = services.decision_not_to_share_record(
+    decision = governance_services.decision_not_to_share_record(
         case=consented_case,
         agency=cast.social_care,
         purpose="STATUTORY_ASSESSMENT",
@@ -440,7 +442,7 @@ def test_decision_not_to_share_is_recorded_and_nothing_is_shared(cast, consented
 
 def test_decision_not_to_share_is_refused_without_a_reason(cast, consented_case):
     with pytest.raises(CaseRuleError, match="Enter why"):
-        services.decision_not_to_share_record(
+        governance_services.decision_not_to_share_record(
             case=consented_case,
             agency=cast.social_care,
             purpose="STATUTORY_ASSESSMENT",
@@ -454,7 +456,7 @@ def test_shared_case_still_reaches_assessing(cast, requested_case):
     consent(requested_case, cast, [cast.health, cast.ep], on=CONSENT_ON)
     case = decide_to_assess(requested_case, cast, on=DECIDED_ON)
     case.refresh_from_db()
-    assert case.status == CaseStatus.ASSESSING
+    assert case.status == AssessmentStatus.ASSESSING
 
 
 def test_agency_the_access_table_lets_receive_nothing_is_sent_nothing(cast, requested_case):

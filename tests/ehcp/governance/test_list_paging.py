@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import Role
-from ehcp import services
-from ehcp.models import BreakGlassAttempt, BreakGlassGrant, BreakGlassOutcome
+from ehcp.governance import services
+from ehcp.governance.models import BreakGlassAttempt, BreakGlassGrant, BreakGlassOutcome
 from tests import factories
 from tests.paging import walk_keyset
 
@@ -58,7 +58,7 @@ def test_every_incident_is_reachable_newest_first(client, cast, ig_lead):
         client, "/governance/incidents/", rows="incidents", key=lambda row: row[0].pk
     )
     assert len(seen) == len(set(seen)) == 60
-    from ehcp.models import SecurityIncident
+    from ehcp.governance.models import SecurityIncident
 
     expected = sorted(
         SecurityIncident.objects.all(), key=lambda i: (i.aware_at, i.pk), reverse=True

@@ -12,9 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from agencies.models import AgencyKind, Role
-from ehcp import formats, services
-from ehcp.audit import access_event_write
-from ehcp.models import (
+from ehcp.common import formats
+from ehcp.common import services as common_services
+from ehcp.governance import services as governance_services
+from ehcp.governance.audit import access_event_write
+from ehcp.governance.models import (
     AccessEvent,
     AppendOnlyError,
     BreakGlassAttempt,
@@ -55,7 +57,7 @@ def test_ig_pages_are_for_the_ig_lead_only(client, cast, ig_lead, path):
 def test_ig_object_pages_are_for_the_ig_lead_only(
     client, cast, ig_lead, other_health, requested_case
 ):
-    grant = services.break_glass_request(
+    grant = governance_services.break_glass_request(
         case_reference=requested_case.reference,
         date_of_birth=factories.DATE_OF_BIRTH,
         child_identifier="Quillfeather",
@@ -64,7 +66,7 @@ def test_ig_object_pages_are_for_the_ig_lead_only(
         justification="Covering for a colleague on leave this week",
         request_id="r1",
     )
-    incident = services.incident_record(
+    incident = governance_services.incident_record(
         kind="C", description="Letter sent to the wrong address", aware_at=NOW, by=ig_lead, now=NOW
     )
     paths = [
@@ -363,7 +365,7 @@ def test_incident_is_recorded_with_its_ico_deadline_72_hours_after_awareness(
 
 @time_machine.travel(NOW)
 def test_not_notifying_without_reasons_is_refused_and_with_reasons_recorded(client, ig_lead):
-    incident = services.incident_record(
+    incident = governance_services.incident_record(
         kind="A", description="Service down for two hours", aware_at=NOW, by=ig_lead
     )
     signed_in(client, ig_lead)
@@ -386,7 +388,7 @@ def test_not_notifying_without_reasons_is_refused_and_with_reasons_recorded(clie
 
 
 def test_incident_records_cannot_be_deleted(ig_lead):
-    incident = services.incident_record(
+    incident = governance_services.incident_record(
         kind="I", description="Wrong date of birth imported", aware_at=NOW, by=ig_lead, now=NOW
     )
     with pytest.raises(AppendOnlyError):
@@ -397,8 +399,10 @@ def test_incident_records_cannot_be_deleted(ig_lead):
 
 
 def test_only_the_ig_lead_records_incidents(cast):
-    with pytest.raises(services.CaseRuleError, match="Only the information governance lead"):
-        services.incident_record(kind="C", description="Lost laptop", aware_at=NOW, by=cast.manager)
+    with pytest.raises(common_services.CaseRuleError, match="Only the information governance lead"):
+        governance_services.incident_record(
+            kind="C", description="Lost laptop", aware_at=NOW, by=cast.manager
+        )
 
 
 def test_case_page_opens_through_break_glass_without_protected_whereabouts(

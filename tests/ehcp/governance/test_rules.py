@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from ehcp.rules import disclosure as rules
-from ehcp.rules import incidents
+from ehcp.governance.rules import disclosure as rules
+from ehcp.governance.rules import incidents
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -5,14 +5,14 @@ import io
 
 import pytest
 
-from ehcp import services
-from ehcp.models import CaseStatus
+from ehcp.assessments.models import AssessmentStatus
+from ehcp.plans import services
 
 
 @pytest.fixture
 def drafting(walk):
     """A CaseWalk whose case is at DRAFTING (advice gathered, decided to issue), with no plan."""
-    return walk.to(CaseStatus.DRAFTING)
+    return walk.to(AssessmentStatus.DRAFTING)
 
 
 @pytest.fixture

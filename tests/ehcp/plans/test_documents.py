@@ -8,9 +8,10 @@ import pikepdf
 import pytest
 from django.test import override_settings
 
-from ehcp import documents
-from ehcp.models import CaseStatus, DocumentKind, PlanDocument
-from ehcp.rules import deadlines
+from ehcp.assessments.models import AssessmentStatus
+from ehcp.assessments.rules import deadlines
+from ehcp.plans import documents, services
+from ehcp.plans.models import DocumentKind, PlanDocument
 
 from .conftest import flat, pdf_text
 
@@ -118,11 +119,11 @@ def test_the_final_covering_letter_states_the_right_to_mediation_and_appeal_with
     "stage, kind, decision",
     [
         (
-            CaseStatus.REFUSED,
+            AssessmentStatus.REFUSED,
             DocumentKind.REFUSAL_LETTER,
             "not to carry out an EHC needs assessment",
         ),
-        (CaseStatus.NOT_ISSUED, DocumentKind.NOT_ISSUING_LETTER, "not to issue an EHC plan"),
+        (AssessmentStatus.NOT_ISSUED, DocumentKind.NOT_ISSUING_LETTER, "not to issue an EHC plan"),
     ],
 )
 def test_decision_letters_give_reasons_mediation_and_appeal_dates(
@@ -132,12 +133,12 @@ def test_decision_letters_give_reasons_mediation_and_appeal_dates(
         walk.to(stage)
     letter = PlanDocument.objects.get(case=walk.case, kind=kind)
     text = flat(" ".join(pdf_text(read(letter))))
-    sent = walk.when.decided_on if stage == CaseStatus.REFUSED else walk.when.issue_decided_on
+    sent = walk.when.decided_on if stage == AssessmentStatus.REFUSED else walk.when.issue_decided_on
     assert "Zephyrine Quillfeather" in text and walk.case.reference in text
     assert decision in text
     assert (
         "Needs can be met from SEN support"
-        if stage == CaseStatus.REFUSED
+        if stage == AssessmentStatus.REFUSED
         else "Needs can be met without a plan"
     ) in text
     assert (
@@ -271,8 +272,8 @@ def test_section_e_says_by_when_in_the_pdf_with_dates_in_the_gov_uk_style():
 
 
 def test_an_outcome_suggested_from_the_advice_says_by_when_in_the_plan_pdf(cast, drafting):
-    from ehcp import plan_selectors, services
-    from ehcp.models import PlanEntryStatus, PlanOutcome
+    from ehcp.plans import selectors as plan_selectors
+    from ehcp.plans.models import PlanEntryStatus, PlanOutcome
 
     case = drafting.case
     services.plan_fill_from_advice(case=case, by=cast.caseworker, today=drafting.when.draft_on)

@@ -4,8 +4,9 @@ child, and later assessments change it rather than make another."""
 import pytest
 from django.db import IntegrityError, transaction
 
-from ehcp.models import Case, CaseStatus, EhcPlan, EhcPlanStatus
-from ehcp.services.ehc_plan import MADE, ehc_plan_for_final
+from ehcp.assessments.models import Assessment, AssessmentStatus
+from ehcp.plans.models import EhcPlan, EhcPlanStatus
+from ehcp.plans.services import MADE, ehc_plan_for_final
 from tests import factories
 from tests.factories import CaseWalk
 
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_issuing_the_final_plan_makes_the_childs_plan(cast):
-    walk = CaseWalk(cast).to(CaseStatus.FINAL_ISSUED)
+    walk = CaseWalk(cast).to(AssessmentStatus.FINAL_ISSUED)
     case = walk.refresh()
     plan = EhcPlan.objects.get(child=case.child)
     assert case.ehc_plan == plan
@@ -28,13 +29,13 @@ def test_issuing_the_final_plan_makes_the_childs_plan(cast):
 
 
 def test_a_case_that_stops_before_the_final_plan_makes_no_plan(cast):
-    walk = CaseWalk(cast).to(CaseStatus.CONSULTING)
+    walk = CaseWalk(cast).to(AssessmentStatus.CONSULTING)
     assert walk.refresh().ehc_plan is None
     assert not EhcPlan.objects.exists()
 
 
 def test_a_later_assessment_changes_the_live_plan_and_does_not_make_another(cast):
-    first = CaseWalk(cast).to(CaseStatus.FINAL_ISSUED).refresh()
+    first = CaseWalk(cast).to(AssessmentStatus.FINAL_ISSUED).refresh()
     later = factories.CaseFactory(child=first.child, council=first.council)
     with transaction.atomic():
         plan = ehc_plan_for_final(case=later, issued_on=first.final_issued_on, by=cast.caseworker)
@@ -44,7 +45,7 @@ def test_a_later_assessment_changes_the_live_plan_and_does_not_make_another(cast
 
 
 def test_a_child_whose_plan_ceased_gets_a_new_one(cast):
-    first = CaseWalk(cast).to(CaseStatus.FINAL_ISSUED).refresh()
+    first = CaseWalk(cast).to(AssessmentStatus.FINAL_ISSUED).refresh()
     EhcPlan.objects.filter(pk=first.ehc_plan_id).update(status=EhcPlanStatus.CEASED)
     later = factories.CaseFactory(child=first.child, council=first.council)
     with transaction.atomic():
@@ -69,4 +70,4 @@ def test_the_database_still_refuses_a_second_open_assessment(cast):
     case = factories.CaseFactory(council=cast.council)
     with pytest.raises(IntegrityError), transaction.atomic():
         factories.CaseFactory(child=case.child, council=cast.council)
-    assert Case.objects.filter(child=case.child).count() == 1
+    assert Assessment.objects.filter(child=case.child).count() == 1

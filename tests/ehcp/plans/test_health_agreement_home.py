@@ -10,8 +10,11 @@ import pytest
 
 from agencies.access import actor_for
 from agencies.models import AgencyKind, Role
-from ehcp import plan_selectors, services
-from ehcp.models import AccessEvent, Case, CaseStatus, PlanProvision
+from ehcp.assessments.models import Assessment, AssessmentStatus
+from ehcp.governance.models import AccessEvent
+from ehcp.plans import selectors as plan_selectors
+from ehcp.plans import services
+from ehcp.plans.models import PlanProvision
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +23,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def drafting(walk):
     """A case with accepted advice and a plan built from it: one G provision not yet agreed."""
-    walk.to(CaseStatus.DRAFTING)
+    walk.to(AssessmentStatus.DRAFTING)
     case = walk.case
     services.plan_fill_from_advice(case=case, by=walk.cast.caseworker)
     services.suggestions_accept_all(plan=case.plan, by=walk.cast.caseworker)
@@ -71,7 +74,7 @@ def test_a_plan_that_can_no_longer_change_is_not_listed(drafting):
     case = drafting.case
     actor = actor_for(drafting.cast.health_adviser)
     assert plan_selectors.cases_awaiting_health_agreement(actor)
-    Case.objects.filter(pk=case.pk).update(status=CaseStatus.FINAL_ISSUED)
+    Assessment.objects.filter(pk=case.pk).update(status=AssessmentStatus.FINAL_ISSUED)
     assert not plan_selectors.cases_awaiting_health_agreement(actor)
 
 
@@ -88,7 +91,7 @@ def test_every_plan_waiting_for_agreement_is_reachable_a_page_at_a_time(
     from workflows import views
 
     monkeypatch.setattr(views, "HEALTH_AGREEMENTS_PAGE", 1)
-    second = factories.CaseWalk(drafting.cast).to(CaseStatus.DRAFTING)
+    second = factories.CaseWalk(drafting.cast).to(AssessmentStatus.DRAFTING)
     services.plan_fill_from_advice(case=second.case, by=drafting.cast.caseworker)
     services.suggestions_accept_all(plan=second.case.plan, by=drafting.cast.caseworker)
     client.force_login(drafting.cast.health_adviser)

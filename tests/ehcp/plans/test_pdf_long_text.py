@@ -3,10 +3,10 @@
 import pytest
 from django.utils import timezone
 
-from ehcp import documents
-from ehcp.models import DocumentKind, PlanNeed, PlanOutcome
-from ehcp.rules.plan_checks import Stage
-from ehcp.services.plan import plan_issue_content
+from ehcp.plans import documents
+from ehcp.plans.models import DocumentKind, PlanNeed, PlanOutcome
+from ehcp.plans.rules.plan_checks import Stage
+from ehcp.plans.services import plan_issue_content
 
 from .conftest import flat, pdf_text
 

@@ -1,10 +1,10 @@
-"""The checks before a draft or final plan is issued (ehcp.rules.plan_checks). No database."""
+"""The checks before a draft or final plan is issued (ehcp.plans.rules.plan_checks). No database."""
 
 from dataclasses import replace
 
 import pytest
 
-from ehcp.rules.plan_checks import (
+from ehcp.plans.rules.plan_checks import (
     CHECKS,
     NeedFact,
     OutcomeFact,
@@ -16,7 +16,7 @@ from ehcp.rules.plan_checks import (
     plan_checks,
     quantification_gaps,
 )
-from ehcp.services.plan import advice_candidates
+from ehcp.plans.services import advice_candidates
 
 NEED = NeedFact(key="B1", section="B", text="Difficulty with reading")
 OUTCOME = OutcomeFact(key="E1", text="Reads age-appropriate texts")

@@ -1,11 +1,11 @@
-"""Dates in the plan (ehcp.rules.plan_dates): the adviser's "for how long" read as start and end
+"""Dates in the plan (ehcp.plans.rules.plan_dates): the adviser's "for how long" read as start and end
 or review dates, a suggested outcome's "By when", and GOV.UK-style dates. No database."""
 
 from datetime import date
 
 import pytest
 
-from ehcp.rules.plan_dates import (
+from ehcp.plans.rules.plan_dates import (
     find_duration,
     format_date,
     govuk_dates,

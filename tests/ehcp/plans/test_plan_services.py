@@ -9,10 +9,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import override_settings
 
-from ehcp import plan_selectors, services
-from ehcp.models import (
-    AdviceKind,
-    CaseStatus,
+from ehcp.assessments.models import AdviceKind, AssessmentStatus
+from ehcp.assessments.rules import deadlines
+from ehcp.assessments.services import assessment as assessment_services
+from ehcp.common.services import CaseRuleError
+from ehcp.plans import rendering
+from ehcp.plans import selectors as plan_selectors
+from ehcp.plans import services as plan_services
+from ehcp.plans.models import (
     DocumentKind,
     DocumentRender,
     ImmutableDocumentError,
@@ -23,8 +27,6 @@ from ehcp.models import (
     PlanProvision,
     RenderStatus,
 )
-from ehcp.rules import deadlines
-from ehcp.services import CaseRuleError
 from tests.factories import Calendar, db_state
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +36,7 @@ DAY = timedelta(days=1)
 
 def issue_draft(walk):
     on = walk.when.draft_on
-    return services.plan_draft_issue(
+    return assessment_services.plan_draft_issue(
         case=walk.case, issued_on=on, by=walk.cast.caseworker, today=on
     )
 
@@ -51,11 +53,11 @@ def test_draft_issue_is_refused_with_every_failed_check_when_there_is_no_plan(dr
 def test_draft_issue_is_refused_when_a_need_has_no_provision_and_provision_is_not_quantified(
     drafting, plan, cast
 ):
-    services.need_save(
+    plan_services.need_save(
         plan=plan, section="B", text="Difficulty with attention in class", by=cast.caseworker
     )
     provision = plan.provisions.get()
-    services.provision_save(
+    plan_services.provision_save(
         plan=plan,
         provision=provision,
         section="F",
@@ -72,11 +74,11 @@ def test_draft_issue_is_refused_when_a_need_has_no_provision_and_provision_is_no
     assert "\u201cDifficulty with attention in class\u201d has no provision in section F" in text
     assert "does not say who provides it, how often and for how long" in text
     drafting.refresh()
-    assert drafting.case.status == CaseStatus.DRAFTING
+    assert drafting.case.status == AssessmentStatus.DRAFTING
 
 
 def test_draft_issue_is_refused_when_section_i_is_filled_in(drafting, plan, cast):
-    services.plan_details_update(
+    plan_services.plan_details_update(
         plan=plan, views="", placement_type="Special school", personal_budget="", by=cast.caseworker
     )
     with pytest.raises(CaseRuleError, match="Section I is empty in a draft plan"):
@@ -89,7 +91,7 @@ def test_draft_issue_freezes_the_plan_as_version_1_and_renders_it_with_its_lette
     with django_capture_on_commit_callbacks(execute=True):
         issue_draft(drafting)
     drafting.refresh()
-    assert drafting.case.status == CaseStatus.DRAFT_ISSUED
+    assert drafting.case.status == AssessmentStatus.DRAFT_ISSUED
     documents = {d.kind: d for d in PlanDocument.objects.filter(case=drafting.case)}
     assert set(documents) == {DocumentKind.DRAFT_PLAN, DocumentKind.DRAFT_LETTER}
     draft = documents[DocumentKind.DRAFT_PLAN]
@@ -132,7 +134,7 @@ def test_an_issued_document_is_never_changed_and_a_later_change_makes_a_new_vers
 
     # The working copy goes on changing after the draft; the issued version does not.
     need = plan.needs.get()
-    services.need_save(
+    plan_services.need_save(
         plan=plan, need=need, section="B", text="Changed after the draft", by=cast.caseworker
     )
     draft.refresh_from_db()
@@ -154,7 +156,7 @@ def test_an_issued_document_is_never_changed_and_a_later_change_makes_a_new_vers
 
     # After the final plan the plan is closed to changes (a review changes it).
     with pytest.raises(CaseRuleError, match="final plan has been issued"):
-        services.need_save(plan=plan, need=need, section="B", text="Again", by=cast.caseworker)
+        plan_services.need_save(plan=plan, need=need, section="B", text="Again", by=cast.caseworker)
 
 
 def test_final_issue_is_refused_until_health_provision_is_agreed_by_the_health_body(
@@ -162,7 +164,7 @@ def test_final_issue_is_refused_until_health_provision_is_agreed_by_the_health_b
 ):
     need = plan.needs.get()
     outcome = plan.outcomes.get()
-    physio = services.provision_save(
+    physio = plan_services.provision_save(
         plan=plan,
         section="G",
         what="Physiotherapy programme",
@@ -180,7 +182,9 @@ def test_final_issue_is_refused_until_health_provision_is_agreed_by_the_health_b
 
     # The health body that gave the medical advice agrees it in the service.
     on = drafting.when.draft_on
-    services.provision_health_agree(provision=physio, agreed_on=on, by=health_adviser, today=on)
+    plan_services.provision_health_agree(
+        provision=physio, agreed_on=on, by=health_adviser, today=on
+    )
     physio.refresh_from_db()
     assert (
         physio.health_agreed_by == health_adviser
@@ -189,7 +193,7 @@ def test_final_issue_is_refused_until_health_provision_is_agreed_by_the_health_b
     drafting.issue_draft()
 
     # Changing what the provision is clears the agreement; the final plan then waits for it.
-    services.provision_save(
+    plan_services.provision_save(
         plan=plan,
         provision=physio,
         section="G",
@@ -212,39 +216,39 @@ def test_final_issue_is_refused_until_health_provision_is_agreed_by_the_health_b
 
     # The council records the health body's written agreement instead: it must say where it is.
     with pytest.raises(CaseRuleError, match="written agreement"):
-        services.provision_health_agree(
+        plan_services.provision_health_agree(
             provision=physio, agreed_on=on, by=cast.caseworker, today=on
         )
-    services.provision_health_agree(
+    plan_services.provision_health_agree(
         provision=physio,
         agreed_on=on,
         note="Email from the ICB, 3 May",
         by=cast.caseworker,
         today=on,
     )
-    assert drafting.issue_final().status == CaseStatus.FINAL_ISSUED
+    assert drafting.issue_final().status == AssessmentStatus.FINAL_ISSUED
 
 
 def test_only_the_health_body_or_the_council_may_agree_health_provision(
     cast, drafting, plan, senco, outsider
 ):
-    physio = services.provision_save(
+    physio = plan_services.provision_save(
         plan=plan, section="G", what="Physiotherapy", by=cast.caseworker
     )
     on = drafting.when.draft_on
     for person in (senco, outsider):
         with pytest.raises(CaseRuleError, match="Only the health body"):
-            services.provision_health_agree(
+            plan_services.provision_health_agree(
                 provision=physio, agreed_on=on, note="x", by=person, today=on
             )
 
 
 def test_every_edit_is_kept_with_who_made_it(cast, drafting, plan, manager):
     need = plan.needs.get()
-    services.need_save(
+    plan_services.need_save(
         plan=plan, need=need, section="B", text="Reading difficulties (updated)", by=manager
     )
-    services.entry_remove(entry=need, by=manager)
+    plan_services.entry_remove(entry=need, by=manager)
     history = list(need.history.order_by("history_date", "history_id"))
     assert [h.history_type for h in history] == ["+", "~", "~"]
     assert [h.history_user for h in history] == [cast.caseworker, manager, manager]
@@ -263,11 +267,11 @@ def test_every_edit_is_kept_with_who_made_it(cast, drafting, plan, manager):
 
 def test_links_must_come_from_the_same_plan(cast, drafting, plan, case_at):
     other = case_at(
-        CaseStatus.ASSESSING, when=Calendar(received_on=drafting.when.received_on + DAY)
+        AssessmentStatus.ASSESSING, when=Calendar(received_on=drafting.when.received_on + DAY)
     )
-    other_plan = services.plan_get_or_create(case=other, by=cast.caseworker)
+    other_plan = plan_services.plan_get_or_create(case=other, by=cast.caseworker)
     with pytest.raises(CaseRuleError, match="Choose needs from this plan"):
-        services.outcome_save(
+        plan_services.outcome_save(
             plan=other_plan, text="An outcome", needs=[plan.needs.get()], by=cast.caseworker
         )
 
@@ -275,7 +279,7 @@ def test_links_must_come_from_the_same_plan(cast, drafting, plan, case_at):
 def test_only_the_councils_sen_team_edits_the_plan(drafting, plan, health_adviser, outsider):
     for person in (health_adviser, outsider):
         with pytest.raises(CaseRuleError, match="Only the council's SEN team"):
-            services.need_save(plan=plan, section="B", text="Something", by=person)
+            plan_services.need_save(plan=plan, section="B", text="Something", by=person)
 
 
 def test_suggestions_from_the_advice_are_accepted_edited_or_dropped(cast, drafting):
@@ -286,7 +290,7 @@ def test_suggestions_from_the_advice_are_accepted_edited_or_dropped(cast, drafti
         "By the end of Year 5 she will be able to follow a three-step instruction.\n"
         "Memory training 3 times a week for 20 minutes from a teaching assistant."
     )
-    made = services.plan_fill_from_advice(case=drafting.case, by=cast.caseworker)
+    made = plan_services.plan_fill_from_advice(case=drafting.case, by=cast.caseworker)
     assert made >= 3
     plan = drafting.case.plan
     # The other advice has structured entries: they are suggested as the adviser wrote them.
@@ -327,8 +331,8 @@ def test_suggestions_from_the_advice_are_accepted_edited_or_dropped(cast, drafti
     )
     assert not any("Memory training" in row["what"] for row in content["sections"]["F"])
 
-    services.suggestion_accept(entry=need, by=cast.caseworker)
-    services.provision_save(
+    plan_services.suggestion_accept(entry=need, by=cast.caseworker)
+    plan_services.provision_save(
         plan=plan,
         provision=suggested,
         section="F",
@@ -344,20 +348,20 @@ def test_suggestions_from_the_advice_are_accepted_edited_or_dropped(cast, drafti
         by=cast.caseworker,
     )
     outcome = suggested.outcomes.get()
-    services.entry_remove(entry=outcome, by=cast.caseworker)
+    plan_services.entry_remove(entry=outcome, by=cast.caseworker)
     outcome.refresh_from_db()
     need.refresh_from_db()
     suggested.refresh_from_db()
     assert (need.status, suggested.status, outcome.status) == ("ACCEPTED", "ACCEPTED", "DROPPED")
     # Asking again suggests nothing new (dropped suggestions stay dropped).
-    assert services.plan_fill_from_advice(case=drafting.case, by=cast.caseworker) == 0
+    assert plan_services.plan_fill_from_advice(case=drafting.case, by=cast.caseworker) == 0
 
 
 def test_refusal_and_not_issuing_letters_are_queued_with_the_decision(
     walk, case_at, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        walk.to(CaseStatus.REFUSED)
+        walk.to(AssessmentStatus.REFUSED)
     render = DocumentRender.objects.get(case=walk.case)
     assert render.kind == DocumentKind.REFUSAL_LETTER and render.status == RenderStatus.PENDING
     assert render.content["reasons"] == "Needs can be met from SEN support"
@@ -367,7 +371,7 @@ def test_refusal_and_not_issuing_letters_are_queued_with_the_decision(
     assert callbacks  # rendered after the commit
 
     not_issued = case_at(
-        CaseStatus.NOT_ISSUED, when=Calendar(received_on=walk.when.received_on + DAY)
+        AssessmentStatus.NOT_ISSUED, when=Calendar(received_on=walk.when.received_on + DAY)
     )
     assert DocumentRender.objects.get(case=not_issued).kind == DocumentKind.NOT_ISSUING_LETTER
 
@@ -375,23 +379,23 @@ def test_refusal_and_not_issuing_letters_are_queued_with_the_decision(
 def test_a_failed_render_is_kept_and_retried(
     cast, drafting, plan, django_capture_on_commit_callbacks
 ):
-    with mock.patch("ehcp.documents.render_pdf", side_effect=OSError("no fonts")):
+    with mock.patch("ehcp.plans.documents.render_pdf", side_effect=OSError("no fonts")):
         with django_capture_on_commit_callbacks(execute=True):
             issue_draft(drafting)
     renders = DocumentRender.objects.filter(case=drafting.case)
     assert {(r.status, r.attempts, r.last_error) for r in renders} == {("PENDING", 1, "OSError")}
     assert not PlanDocument.objects.exists()
-    assert services.document_render_pending() == 2
+    assert rendering.document_render_pending() == 2
     assert PlanDocument.objects.count() == 2
     assert set(renders.values_list("status", flat=True)) == {"DONE"}
-    assert services.document_render_pending() == 0
+    assert rendering.document_render_pending() == 0
 
 
 @override_settings(CELERY_TASK_ALWAYS_EAGER=False)
 def test_rendering_goes_to_the_background_worker_when_there_is_one(
     drafting, plan, django_capture_on_commit_callbacks
 ):
-    with mock.patch("ehcp.tasks.document_render_task.delay") as delay:
+    with mock.patch("ehcp.plans.tasks.document_render_task.delay") as delay:
         with django_capture_on_commit_callbacks(execute=True):
             issue_draft(drafting)
     assert sorted(call.args[0] for call in delay.call_args_list) == sorted(
@@ -412,15 +416,15 @@ def test_a_download_is_recorded_and_a_changed_file_is_refused(
     with django_capture_on_commit_callbacks(execute=True):
         issue_draft(drafting)
     draft = PlanDocument.objects.get(kind=DocumentKind.DRAFT_PLAN)
-    data = services.document_open(document=draft, by=senco)
+    data = plan_services.document_open(document=draft, by=senco)
     assert data.startswith(b"%PDF")
     assert list(draft.downloads.values_list("user", flat=True)) == [senco.pk]
 
     storage = draft.file.storage
     storage.delete(draft.file.name)
     storage.save(draft.file.name, ContentFile(b"%PDF-1.7 tampered"))
-    with pytest.raises(services.DocumentIntegrityError):
-        services.document_open(document=PlanDocument.objects.get(pk=draft.pk), by=senco)
+    with pytest.raises(plan_services.DocumentIntegrityError):
+        plan_services.document_open(document=PlanDocument.objects.get(pk=draft.pk), by=senco)
     assert draft.downloads.count() == 1
 
 
@@ -428,9 +432,9 @@ def test_a_download_is_recorded_and_a_changed_file_is_refused(
 
 
 def test_suggestions_come_only_from_accepted_advice_with_section_a_and_dates_filled_in(walk, cast):
-    from ehcp.services import EntryInput
+    from ehcp.assessments.services.advice import EntryInput
 
-    walk.to(CaseStatus.ASSESSING)
+    walk.to(AssessmentStatus.ASSESSING)
     walk.draft_advice(
         AdviceKind.PARENT_VIEWS,
         entries=[
@@ -475,7 +479,7 @@ def test_suggestions_come_only_from_accepted_advice_with_section_a_and_dates_fil
     psychology = walk.advice_request(AdviceKind.PSYCHOLOGICAL)
     today = walk.when.advice_on
 
-    made = services.plan_fill_from_advice(case=case, by=cast.caseworker, today=today)
+    made = plan_services.plan_fill_from_advice(case=case, by=cast.caseworker, today=today)
 
     plan = case.plan
     plan.refresh_from_db()
@@ -507,7 +511,7 @@ def test_suggestions_come_only_from_accepted_advice_with_section_a_and_dates_fil
 
     # Once the caseworker accepts the psychology advice, it is suggested too; section A, which
     # the caseworker has since changed, is left as they wrote it.
-    services.plan_details_update(
+    plan_services.plan_details_update(
         plan=plan,
         views="In her words: I like horses.",
         placement_type="",
@@ -515,7 +519,7 @@ def test_suggestions_come_only_from_accepted_advice_with_section_a_and_dates_fil
         by=cast.caseworker,
     )
     walk.review_advice(AdviceKind.PSYCHOLOGICAL)
-    assert services.plan_fill_from_advice(case=case, by=cast.caseworker, today=today) == 3
+    assert plan_services.plan_fill_from_advice(case=case, by=cast.caseworker, today=today) == 3
     assert PlanNeed.objects.filter(
         plan=plan, advice=psychology, status=PlanEntryStatus.SUGGESTED
     ).exists()
@@ -524,8 +528,8 @@ def test_suggestions_come_only_from_accepted_advice_with_section_a_and_dates_fil
 
 
 def test_returned_advice_suggests_nothing(walk, cast):
-    walk.to(CaseStatus.ASSESSING)
+    walk.to(AssessmentStatus.ASSESSING)
     walk.submit_advice(AdviceKind.HEALTH, accept=False)
     walk.review_advice(AdviceKind.HEALTH, accept=False)
-    assert services.plan_fill_from_advice(case=walk.case, by=cast.caseworker) == 0
+    assert plan_services.plan_fill_from_advice(case=walk.case, by=cast.caseworker) == 0
     assert not PlanProvision.objects.exists()

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ehcp import services
-from ehcp.models import (
+from ehcp.plans import services
+from ehcp.plans.models import (
     DocumentDownload,
     DocumentKind,
     PlanDocument,
@@ -273,7 +273,7 @@ def test_a_final_plan_naming_the_setting_is_withheld_where_whereabouts_are_prote
 
 
 def test_opening_the_editor_changes_nothing_until_something_is_saved(client, drafting, cast):
-    from ehcp.models import Plan
+    from ehcp.plans.models import Plan
 
     client.force_login(cast.caseworker)
     for name in (
@@ -298,10 +298,10 @@ def _sources(page: str) -> list[str]:
 
 
 def test_each_suggestion_says_which_advice_agency_and_adviser_it_came_from(client, cast):
-    from ehcp.models import CaseStatus
+    from ehcp.assessments.models import AssessmentStatus
     from tests.factories import ALL_ADVICE, CaseWalk
 
-    walk = CaseWalk(cast, advice=ALL_ADVICE).to(CaseStatus.DRAFTING)
+    walk = CaseWalk(cast, advice=ALL_ADVICE).to(AssessmentStatus.DRAFTING)
     case = walk.case
     client.force_login(cast.caseworker)
     assert client.post(url("suggest", case)).status_code == 302
@@ -330,7 +330,7 @@ def test_each_suggestion_says_which_advice_agency_and_adviser_it_came_from(clien
 
 
 def test_section_a_starts_from_the_familys_views_and_stays_editable(client, drafting, cast):
-    from ehcp.models import Plan
+    from ehcp.plans.models import Plan
 
     case = drafting.case
     family = drafting.advice_request("PARENT_VIEWS")
@@ -352,7 +352,8 @@ def test_section_a_starts_from_the_familys_views_and_stays_editable(client, draf
 def test_the_plan_is_previewed_as_a_pdf_marked_preview_and_nothing_is_stored(
     client, drafting, plan, cast
 ):
-    from ehcp.models import AccessEvent, DocumentRender
+    from ehcp.governance.models import AccessEvent
+    from ehcp.plans.models import DocumentRender
 
     from .conftest import flat, pdf_text
 
@@ -407,7 +408,8 @@ def test_the_issue_draft_task_links_to_the_plan_and_its_preview(client, drafting
 def test_the_plan_page_reads_the_same_number_of_queries_however_many_suggestions(
     client, drafting, cast
 ):
-    from ehcp.models import AdviceRequest, PlanEntryStatus
+    from ehcp.assessments.models import AdviceRequest
+    from ehcp.plans.models import PlanEntryStatus
 
     case = drafting.case
     client.force_login(cast.caseworker)

@@ -6,7 +6,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ehcp.models import CaseStatus
+from ehcp.assessments.models import AssessmentStatus
 from tests.factories import CaseWalk
 
 MINIMAL_PDF = (
@@ -53,4 +53,4 @@ def files():
 @pytest.fixture
 def assessing(cast):
     """A case waiting for the family's views, health and psychological advice (the defaults)."""
-    return CaseWalk(cast).to(CaseStatus.ASSESSING)
+    return CaseWalk(cast).to(AssessmentStatus.ASSESSING)

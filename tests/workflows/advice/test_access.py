@@ -13,8 +13,8 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from ehcp import services
-from ehcp.models import AdviceRequest
+from ehcp.assessments.models import AdviceRequest
+from ehcp.assessments.services import advice as services
 from tests.factories import advice_entries
 
 from .conftest import MINIMAL_PDF

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from ehcp.rules import deadlines
+from ehcp.assessments.rules import deadlines
 from tests import factories
 from tests.paging import walk_keyset
 

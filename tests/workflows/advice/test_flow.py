@@ -5,7 +5,7 @@ import pytest
 from viewflow.workflow.status import STATUS
 
 from agencies.models import Role
-from ehcp.models import AdviceStatus, CaseStatus
+from ehcp.assessments.models import AdviceStatus, AssessmentStatus
 from tests.factories import CaseWalk, member
 from workflows.models import CaseTask
 from workflows.services import task_claim
@@ -20,7 +20,7 @@ def open_names(walk) -> list[str]:
 @pytest.fixture
 def health_walk(cast):
     """Only health advice asked for: the health provider's queue has the one task."""
-    return CaseWalk(cast, advice=("HEALTH",)).to(CaseStatus.ASSESSING)
+    return CaseWalk(cast, advice=("HEALTH",)).to(AssessmentStatus.ASSESSING)
 
 
 def test_submitted_advice_waits_for_the_caseworkers_review(cast, health_walk):
@@ -92,7 +92,7 @@ def test_returned_advice_goes_to_the_queue_when_the_submitter_no_longer_works_it
 
 
 def test_the_decision_whether_to_issue_waits_for_every_review(cast):
-    walk = CaseWalk(cast).to(CaseStatus.ASSESSING)  # family's views, health, psychology
+    walk = CaseWalk(cast).to(AssessmentStatus.ASSESSING)  # family's views, health, psychology
     walk.submit_advice("PARENT_VIEWS")
     walk.submit_advice("HEALTH", accept=False)
     walk.submit_advice("PSYCHOLOGICAL")
@@ -110,11 +110,11 @@ def test_the_decision_whether_to_issue_waits_for_every_review(cast):
     join.refresh_from_db()
     assert join.status == STATUS.DONE
     walk.decide_to_issue()
-    assert walk.case.status == CaseStatus.DRAFTING
+    assert walk.case.status == AssessmentStatus.DRAFTING
 
 
 def test_the_familys_views_need_no_review(cast):
-    walk = CaseWalk(cast, advice=("PARENT_VIEWS",)).to(CaseStatus.ASSESSING)
+    walk = CaseWalk(cast, advice=("PARENT_VIEWS",)).to(AssessmentStatus.ASSESSING)
 
     walk.submit_advice("PARENT_VIEWS")
 

@@ -1,11 +1,11 @@
-"""The advice rules (ehcp.rules.advice): pure, no database."""
+"""The advice rules (ehcp.assessments.rules.advice): pure, no database."""
 
 from datetime import date
 
 import pytest
 
-from ehcp.rules import advice as rules
-from ehcp.rules.deadlines import DeadlineState
+from ehcp.assessments.rules import advice as rules
+from ehcp.assessments.rules.deadlines import DeadlineState
 
 NEED = rules.EntryFact("NEED", "B", "Finds spoken instructions hard to follow")
 OUTCOME = rules.EntryFact("OUTCOME", "E", "Follows a three-step instruction by the end of Year 5")

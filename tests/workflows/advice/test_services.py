@@ -1,4 +1,4 @@
-"""The advice services (ehcp.services.advice): drafts, uploads, submission, review, more time.
+"""The advice services (ehcp.assessments.services.advice): drafts, uploads, submission, review, more time.
 
 Every refusal is a CaseRuleError that changes nothing (the whole database is compared)."""
 
@@ -12,17 +12,18 @@ from django.test import override_settings
 from django.utils import timezone
 
 from agencies.models import Role
-from ehcp import services
-from ehcp.models import (
+from ehcp.assessments.models import (
     AdviceAttachment,
     AdviceEntry,
     AdviceStatus,
     ExtensionDecision,
     StatutoryException,
 )
-from ehcp.rules.deadlines import DeadlineState
-from ehcp.services import CaseRuleError, EntryInput
-from ehcp.services.plan import advice_candidates
+from ehcp.assessments.rules.deadlines import DeadlineState
+from ehcp.assessments.services import advice as services
+from ehcp.assessments.services.advice import EntryInput
+from ehcp.common.services import CaseRuleError
+from ehcp.plans.services import advice_candidates
 from notifications.models import Notification
 from tests.factories import advice_entries, db_state, member
 from workflows import services as workflow_services
@@ -194,7 +195,7 @@ def test_submitted_advice_is_received_summarised_and_locked(cast, advice):
 
 
 def test_the_summary_feeds_the_plan_pre_fill_with_quantified_provision(cast, advice):
-    """The plan's pre-fill (ehcp.services.plan) reads the summary's labelled lines."""
+    """The plan's pre-fill (ehcp.plans.services) reads the summary's labelled lines."""
     services.advice_draft_save(
         advice=advice, entries=advice_entries("HEALTH"), by=cast.health_adviser
     )
@@ -599,7 +600,7 @@ def test_more_time_agreed_without_an_exception_or_refused_records_none(cast, adv
 
 
 def test_late_advice_shows_the_exception_once_it_is_recorded(cast, advice, extension):
-    from ehcp.rules.advice import advice_deadline
+    from ehcp.assessments.rules.advice import advice_deadline
 
     services.extension_decide(
         extension=extension,

@@ -10,8 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from agencies.models import Role
-from ehcp import services
-from ehcp.models import AccessEvent, AdviceStatus, StatutoryException
+from ehcp.assessments.models import AdviceStatus, StatutoryException
+from ehcp.assessments.services import advice as services
+from ehcp.governance.models import AccessEvent
 from notifications.models import Notification
 from tests.factories import advice_entries, member
 from tests.factories import db_state as all_rows
@@ -28,7 +29,7 @@ BEFORE_DUE = date(2027, 4, 20)
 def db_state():
     """Every row, except the read audit (showing a page is a read, and is recorded)."""
     state = all_rows()
-    state.pop("ehcp.AccessEvent", None)
+    state.pop("governance.AccessEvent", None)
     return state
 
 

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from ehcp.rendering import document_render_pending
+from ehcp.plans.rendering import document_render_pending
 from notifications.services import notification_send_pending
 from workflows.timers import fire_due_timers
 

@@ -1,0 +1,2 @@
+"""The statutory assessment episode: request, decisions, advice, draft, consultation, final plan,
+and the lawful exceptions to its clock."""

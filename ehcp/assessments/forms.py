@@ -1,0 +1,548 @@
+"""Forms check shape (required fields, dates, choices); business rules live in the rooms'
+rules and services. Error messages follow GOV.UK style."""
+
+from django import forms
+
+from agencies.models import Agency, AgencyKind
+from ehcp.assessments.models import ADVICE_AGENCY_KIND, AdviceKind, ConsultationResponse, Requester
+from ehcp.assessments.rules import deadlines
+from ehcp.assessments.services.assessment import AdviceToSeek
+from ehcp.children.models import ConsentGiver, ConsentMethod, Need
+from ehcp.children.rules import consent as consent_rules
+from ehcp.children.rules import identifiers
+from ehcp.common.display import agency_label
+from ehcp.common.forms import GovForm, date_field
+
+CHILDS_SETTING_WITHHELD = "The child's school or setting (name withheld: protected whereabouts)"
+
+
+def agencies_of(kind: str):
+    return Agency.objects.filter(kind=kind, is_active=True).order_by("name")
+
+
+class RequestForm(GovForm):
+    first_name = forms.CharField(
+        max_length=100, error_messages={"required": "Enter the first name"}
+    )
+    last_name = forms.CharField(max_length=100, error_messages={"required": "Enter the last name"})
+    date_of_birth = date_field("Date of birth")
+    upn = forms.CharField(
+        label="Unique pupil number (UPN)",
+        max_length=20,
+        required=False,
+        help_text="For example, A123456789012",
+    )
+    nhs_number = forms.CharField(
+        label="NHS number", max_length=20, required=False, help_text="For example, 943 476 5919"
+    )
+    address = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    postcode = forms.CharField(max_length=12, required=False)
+    protected_whereabouts = forms.BooleanField(
+        label="Whereabouts must be protected (for example, a court order or a refuge)",
+        required=False,
+    )
+    current_setting = forms.ModelChoiceField(
+        queryset=Agency.objects.none(), required=False, label="Current school or setting"
+    )
+    primary_need = forms.ChoiceField(choices=[("", "Not yet known")] + Need.choices, required=False)
+    secondary_need = forms.ChoiceField(choices=[("", "None")] + Need.choices, required=False)
+    parent_name = forms.CharField(
+        label="Parent or carer's full name", max_length=200, required=False
+    )
+    parent_relationship = forms.CharField(
+        label="Relationship to the child",
+        max_length=60,
+        required=False,
+        help_text="For example, mother, father, foster carer",
+    )
+    parent_email = forms.EmailField(
+        label="Parent or carer's email address",
+        required=False,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.com"
+        },
+    )
+    parent_phone = forms.CharField(
+        label="Parent or carer's phone number", max_length=40, required=False
+    )
+    requested_by = forms.ChoiceField(
+        label="Who made the request?",
+        choices=Requester.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who made the request"},
+    )
+    requester_name = forms.CharField(
+        label="Name of the person or organisation", max_length=200, required=False
+    )
+    received_on = date_field(
+        "Date the request was received",
+        help_text="The clock starts on the day the council received it, in any format. For example, 27 3 2026",
+    )
+    reasons = forms.CharField(
+        label="Reasons for the request",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter the reasons for the request"},
+    )
+    caseworker = forms.ModelChoiceField(queryset=None, required=False, label="Caseworker")
+
+    def __init__(self, *args, caseworkers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["current_setting"].queryset = agencies_of(AgencyKind.SCHOOL)
+        self.fields["caseworker"].queryset = caseworkers
+        self.fields["caseworker"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def _identifier(self, name: str, normalise) -> str:
+        try:
+            return normalise(self.cleaned_data.get(name, ""))
+        except identifiers.IdentifierError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_upn(self) -> str:
+        return self._identifier("upn", identifiers.normalise_upn)
+
+    def clean_nhs_number(self) -> str:
+        return self._identifier("nhs_number", identifiers.normalise_nhs_number)
+
+    def clean_postcode(self) -> str:
+        return self._identifier("postcode", identifiers.normalise_postcode)
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("parent_email") or data.get("parent_phone") or data.get("parent_relationship")
+        ) and not data.get("parent_name"):
+            self.add_error("parent_name", "Enter the parent or carer's full name")
+        if data.get("parent_name") and not data.get("parent_relationship"):
+            self.add_error(
+                "parent_relationship", "Enter the parent or carer's relationship to the child"
+            )
+        return data
+
+
+class ConsentForm(GovForm):
+    purpose = forms.ChoiceField(
+        choices=[(p.value, p.label) for p in consent_rules.Purpose],
+        widget=forms.RadioSelect,
+        initial=consent_rules.Purpose.STATUTORY_ASSESSMENT.value,
+        error_messages={"required": "Select what the consent is for"},
+    )
+    agencies = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        label="Agencies the consent covers",
+        help_text="The child's school and the council first, then the others by kind.",
+        error_messages={
+            "required": "Select the agencies the consent covers",
+            "invalid_choice": "Select the agencies the consent covers from the list",
+        },
+    )
+    given_by = forms.ChoiceField(
+        label="Who gave consent?",
+        choices=ConsentGiver.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who gave consent"},
+    )
+    given_by_name = forms.CharField(
+        label="Name of the person who gave consent",
+        error_messages={"required": "Enter the name of the person who gave consent"},
+    )
+    given_on = date_field("Date consent was given")
+    method = forms.ChoiceField(
+        label="How was consent given?",
+        choices=ConsentMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how consent was given"},
+    )
+    notes = forms.CharField(
+        label="Notes (capacity or competence, and anything else relevant)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    # The choice that stands for the child's school when its name may not be shown.
+    CHILDS_SETTING = "childs-setting"
+
+    def __init__(self, *args, case, whereabouts: bool, **kwargs):
+        """Agencies in the order a caseworker looks for them: the child's own school and the
+        council first, then the others grouped by kind. Without `whereabouts` (CaseAccess) the
+        child's school is offered as "The child's school or setting" under a value that is not
+        its id, and stays in the list of schools too, so the list gives nothing away (DM-02)."""
+        super().__init__(*args, **kwargs)
+        setting = case.child.current_setting if case.child.current_setting_id else None
+        self.setting = setting if setting is not None and setting.is_active else None
+        self.hide_setting = self.setting is not None and not whereabouts
+        self.agencies = {a.pk: a for a in Agency.objects.filter(is_active=True)}
+        kinds = list(AgencyKind.values)
+
+        def order(agency):
+            if self.setting and agency.pk == self.setting.pk:
+                first = 0
+            else:
+                first = 1 if agency.pk == case.council_id else 2
+            kind = kinds.index(agency.kind) if agency.kind in kinds else len(kinds)
+            return (first, kind, agency.name)
+
+        rows = []  # (order, value, label)
+        for agency in self.agencies.values():
+            label = agency.name
+            if self.setting and agency.pk == self.setting.pk:
+                if self.hide_setting:
+                    rows.append((order(agency), self.CHILDS_SETTING, CHILDS_SETTING_WITHHELD))
+                    # The school by name too, in its place among the others and unmarked, so the
+                    # list of schools is the same for every child (either choice records it).
+                    rows.append(((2,) + order(agency)[1:], str(agency.pk), agency.name))
+                    continue
+                label = f"{agency.name} (the child's school or setting)"
+            elif agency.pk == case.council_id:
+                label = f"{agency.name} (the council)"
+            rows.append((order(agency), str(agency.pk), label))
+        choices = [(value, label) for _, value, label in sorted(rows)]
+        self.fields["agencies"].choices = choices
+        self.initial.setdefault("agencies", self.default_agencies(case))
+
+    def default_agencies(self, case) -> list[str]:
+        """Ticked to start with: the child's school, the council and every agency asked for
+        advice."""
+        ticked = []
+        if self.setting:
+            ticked = [self.CHILDS_SETTING if self.hide_setting else str(self.setting.pk)]
+        asked = [str(pk) for pk in case.advice_requests.values_list("agency_id", flat=True)]
+        if self.hide_setting:
+            asked = [pk for pk in asked if pk != str(self.setting.pk)]
+        return list(dict.fromkeys(ticked + [str(case.council_id)] + asked))
+
+    def clean_agencies(self):
+        chosen = []
+        for value in self.cleaned_data["agencies"]:
+            agency = self.setting if value == self.CHILDS_SETTING else self.agencies.get(_pk(value))
+            if agency is not None and agency not in chosen:
+                chosen.append(agency)
+        return chosen
+
+
+def _pk(value: str) -> int | None:
+    return int(value) if str(value).isdigit() else None
+
+
+class ConsentWithdrawForm(GovForm):
+    withdrawn_on = date_field("Date consent was withdrawn")
+    reason = forms.CharField(
+        label="How was it withdrawn, and what did the family say?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter how consent was withdrawn"},
+    )
+
+
+class ConsentOverrideForm(GovForm):
+    justification = forms.CharField(
+        label="Why must advice be requested without consent?",
+        help_text="For example, a safeguarding concern. This is recorded on the case and shown to everyone who works on it.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter why the step must go ahead without consent"},
+    )
+    legal_condition = forms.CharField(
+        label="Legal condition relied on",
+        initial="DPA 2018 Sch 1 para 18 (safeguarding of children and individuals at risk)",
+        max_length=120,
+    )
+
+
+class ExceptionForm(GovForm):
+    period_code = forms.ChoiceField(
+        label="Which time limit?",
+        choices=[
+            (p.code, p.name[0].upper() + p.name[1:])
+            for p in deadlines.ALL_PERIODS
+            if p.exception_limbs
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the time limit"},
+    )
+    advice_request = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Which advice? (only for the advice time limit)",
+        empty_label="Not about advice",
+    )
+    limb = forms.ChoiceField(
+        label="Which exception applies?",
+        choices=[
+            (code, f"Reg {code}: {text}")
+            for code, text in sorted(deadlines.EXCEPTION_LIMBS.items())
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the exception"},
+    )
+    starts_on = date_field("Date the circumstances began")
+    ends_on = date_field("Date they ended (if they have)", required=False)
+    evidence = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Enter the evidence"}
+    )
+    reasoning = forms.CharField(
+        label="Why did this make the time limit impractical to meet?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Explain why the time limit was impractical to meet"},
+    )
+    family_told_on = date_field("Date the family was told", required=False)
+
+    def __init__(self, *args, case, whereabouts: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["advice_request"].queryset = case.advice_requests.select_related("agency")
+        self.fields["advice_request"].label_from_instance = lambda a: (
+            f"{a.get_kind_display()} from "
+            f"{agency_label(a.agency, whereabouts=whereabouts, child=case.child)}"
+        )
+
+
+class CalculatorForm(GovForm):
+    received_on = date_field("Date the request was received")
+    advice_requested_on = date_field("Date advice was requested (optional)", required=False)
+    draft_issued_on = date_field("Date the draft plan was issued (optional)", required=False)
+
+
+class CaseloadFilterForm(forms.Form):
+    """The caseload's filters, from the query string. A value that is not one of the choices
+    (a stale link, an edited URL, a number too big for the database) is shown as an error and
+    that filter is not applied; the others still are."""
+
+    status = forms.ChoiceField(
+        required=False, error_messages={"invalid_choice": "Select a stage from the list"}
+    )
+    agency = forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Select an agency from the list"},
+    )
+    caseworker = forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": "Select a caseworker from the list"},
+    )
+    overdue = forms.BooleanField(required=False)
+
+    def __init__(self, data, *, statuses, agencies, caseworkers):
+        """``agencies`` and ``caseworkers`` are the lists the page offers: a value is checked
+        against them without another query."""
+        super().__init__(data, auto_id="f-%s")
+        self.fields["status"].choices = [("", "All open stages"), *statuses]
+        self.fields["agency"].choices = [
+            ("", "Any agency"),
+            *((str(a.pk), a.name) for a in agencies),
+        ]
+        self.fields["caseworker"].choices = [
+            ("", "Anyone"),
+            *((str(u.pk), u.get_full_name() or u.username) for u in caseworkers),
+        ]
+
+    def valid_filters(self) -> dict:
+        """The filters that passed, with the defaults for the rest."""
+        self.is_valid()
+        data = {"status": "", "agency": None, "caseworker": None, "overdue": False}
+        data.update({name: value for name, value in self.cleaned_data.items() if value is not None})
+        return data
+
+
+# -- workflow steps -----------------------------------------------------------------------
+
+
+class DecideToAssessForm(GovForm):
+    decision = forms.TypedChoiceField(
+        label="Will the council carry out an EHC needs assessment?",
+        choices=[("yes", "Yes, assess"), ("no", "No, refuse to assess")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the council will assess"},
+    )
+    decided_on = date_field("Date of the decision")
+    reasons = forms.CharField(
+        label="Reasons for refusing (for the decision letter)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    ask_parent_views = forms.BooleanField(
+        label="Ask the parent or young person for their views (reg 6(1)(a))",
+        required=False,
+        initial=True,
+    )
+
+    ADVICE_FIELDS = (
+        (AdviceKind.EDUCATIONAL, "advice_educational"),
+        (AdviceKind.HEALTH, "advice_health"),
+        (AdviceKind.PSYCHOLOGICAL, "advice_psychological"),
+        (AdviceKind.SOCIAL_CARE, "advice_social_care"),
+    )
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, name in self.ADVICE_FIELDS:
+            self.fields[name] = forms.ModelChoiceField(
+                queryset=agencies_of(ADVICE_AGENCY_KIND[kind]),
+                required=False,
+                label=f"{kind.label}: ask",
+                empty_label="Do not ask",
+            )
+        if case is not None and case.child.current_setting_id:
+            self.fields["advice_educational"].initial = case.child.current_setting_id
+            if case.child.protected_whereabouts:
+                self._withhold_setting(case.child.current_setting)
+
+    # The choice that stands for the child's school when its name may not be shown.
+    CHILDS_SETTING = "childs-setting"
+
+    def _withhold_setting(self, setting):
+        """A protected child's school is offered, and chosen to start with, without its name or
+        id; it stays in the list by name too, so the list of schools gives nothing away (DM-02).
+        The page does not know who reads it, so this holds for everyone."""
+        field = self.fields["advice_educational"]
+        schools = list(field.queryset)
+        self.fields["advice_educational"] = forms.TypedChoiceField(
+            label=field.label,
+            choices=[("", field.empty_label), (self.CHILDS_SETTING, CHILDS_SETTING_WITHHELD)]
+            + [(str(s.pk), s.name) for s in schools],
+            coerce=lambda value: (
+                setting
+                if value == self.CHILDS_SETTING
+                else next(s for s in schools if str(s.pk) == value)
+            ),
+            empty_value=None,
+            required=False,
+            initial=self.CHILDS_SETTING,
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") is False and not (data.get("reasons") or "").strip():
+            self.add_error("reasons", "Enter the reasons for refusing to assess")
+        asks = data.get("ask_parent_views") or any(data.get(name) for _, name in self.ADVICE_FIELDS)
+        if data.get("decision") is True and not asks:
+            raise forms.ValidationError("Choose at least one agency to ask for advice")
+        return data
+
+    def advice_wanted(self, *, council):
+        wanted = [
+            AdviceToSeek(kind=kind, agency=self.cleaned_data[name])
+            for kind, name in self.ADVICE_FIELDS
+            if self.cleaned_data.get(name)
+        ]
+        if self.cleaned_data.get("ask_parent_views"):
+            wanted.insert(0, AdviceToSeek(kind=AdviceKind.PARENT_VIEWS, agency=council))
+        return wanted
+
+
+class DecideToIssueForm(GovForm):
+    decision = forms.TypedChoiceField(
+        label="Will the council issue an EHC plan?",
+        choices=[("yes", "Yes, issue a plan"), ("no", "No, do not issue a plan")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the council will issue a plan"},
+    )
+    decided_on = date_field("Date of the decision")
+    reasons = forms.CharField(
+        label="Reasons for not issuing (for the decision letter)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") is False and not (data.get("reasons") or "").strip():
+            self.add_error("reasons", "Enter the reasons for not issuing a plan")
+        return data
+
+
+class IssueDraftForm(GovForm):
+    issued_on = date_field(
+        "Date the draft plan was sent", help_text="The family's 15 days begin on this day."
+    )
+
+
+class CommentsForm(GovForm):
+    responded = forms.TypedChoiceField(
+        label="Has the family commented on the draft?",
+        choices=[("yes", "Yes"), ("no", "No, and the 15 days have ended")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the family has commented"},
+    )
+    received_on = date_field("Date the comments were received", required=False)
+    summary = forms.CharField(
+        label="Summary of the comments", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    setting = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        label="School or setting to consult",
+        error_messages={"required": "Select the school or setting to consult"},
+    )
+    requested_by_family = forms.BooleanField(
+        label="The family asked for this setting", required=False
+    )
+    meeting_requested = forms.BooleanField(label="The family asked for a meeting", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["setting"].queryset = agencies_of(AgencyKind.SCHOOL)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("responded") and not data.get("received_on"):
+            self.add_error("received_on", "Enter the date the comments were received")
+        return data
+
+
+class ConsultationReplyForm(GovForm):
+    response = forms.ChoiceField(
+        label="Can the setting meet the child's needs?",
+        choices=ConsultationResponse.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the setting's answer"},
+    )
+    replied_on = date_field("Date of the reply")
+    notes = forms.CharField(
+        label="Reasons and comments", widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+
+class IssueFinalForm(GovForm):
+    issued_on = date_field("Date the final plan was issued")
+    named_setting = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        label="School or setting named in section I",
+        error_messages={"required": "Select the setting to name"},
+    )
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            self.fields["named_setting"].queryset = Agency.objects.filter(
+                consultations__case=case
+            ).distinct()
+            if case.child.protected_whereabouts:
+                self._withhold_settings(case)
+
+    def _withhold_settings(self, case):
+        """A protected child's consulted settings, offered without their names or ids (each by
+        its consultation; the page does not know who reads it, so this holds for everyone)."""
+        field = self.fields["named_setting"]
+        consultations = {
+            str(c.public_id): c
+            for c in case.consultations.select_related("setting").order_by("sent_on", "pk")
+        }
+
+        def label(c):
+            reply = ", no reply yet"
+            if c.response:
+                reply = f", replied: {c.get_response_display().lower()}"
+            name = agency_label(c.setting, whereabouts=False, child=case.child)
+            sent = f"{c.sent_on.day} {c.sent_on:%B %Y}"
+            return f"{name[:1].upper()}{name[1:]}, consulted on {sent}{reply}"
+
+        message = "Select the setting to name"
+        self.fields["named_setting"] = forms.TypedChoiceField(
+            label=field.label,
+            choices=[("", "Select the setting")]
+            + [(key, label(c)) for key, c in consultations.items()],
+            coerce=lambda key: consultations[key].setting,
+            error_messages={"required": message, "invalid_choice": message},
+        )

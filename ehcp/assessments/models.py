@@ -1,0 +1,609 @@
+"""The assessment episode: the request for an EHC needs assessment (`Assessment`, called a case
+on the pages), the advice asked for and given, setting consultations and lawful exceptions.
+
+The assessment's legal status is a protected django-fsm-2 field: it only changes through a
+transition, and the transitions' conditions are one-line bridges to the pure rules in `rules/`.
+Statutory due dates are stored next to the facts they come from (so overdue lists are one indexed
+query) and always computed by the rule functions, never typed in.
+
+The tables keep the names they had before the rooms (`ehcp_case` ...): see ADR 0007.
+"""
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
+from simple_history.models import HistoricalRecords
+
+from agencies.models import Agency
+from ehcp.assessments.rules import advice as rules
+from ehcp.assessments.rules import deadlines
+from ehcp.assessments.rules.deadlines import EXCEPTION_LIMBS
+from ehcp.children.models import Child
+from ehcp.children.rules import consent as consent_rules
+
+
+class Requester(models.TextChoices):
+    PARENT = "PARENT", "Parent or carer"
+    YOUNG_PERSON = "YOUNG_PERSON", "Young person"
+    SETTING = "SETTING", "School or setting"
+    OTHER = "OTHER", "Someone else (the council became responsible under s.24)"
+
+
+class AssessmentStatus(models.TextChoices):
+    REQUESTED = "REQUESTED", "Request received"
+    REFUSED = "REFUSED", "Assessment refused"
+    ASSESSING = "ASSESSING", "Assessing"
+    NOT_ISSUED = "NOT_ISSUED", "Decided not to issue a plan"
+    DRAFTING = "DRAFTING", "Drafting the plan"
+    DRAFT_ISSUED = "DRAFT_ISSUED", "Draft plan issued"
+    CONSULTING = "CONSULTING", "Consulting settings"
+    FINAL_ISSUED = "FINAL_ISSUED", "Final plan issued"
+
+
+OPEN_STATUSES = (
+    AssessmentStatus.REQUESTED,
+    AssessmentStatus.ASSESSING,
+    AssessmentStatus.DRAFTING,
+    AssessmentStatus.DRAFT_ISSUED,
+    AssessmentStatus.CONSULTING,
+)
+CLOSED_STATUSES = (
+    AssessmentStatus.REFUSED,
+    AssessmentStatus.NOT_ISSUED,
+    AssessmentStatus.FINAL_ISSUED,
+)
+#: The plan's working copy can be written while the case is assessed, drafted and consulted on.
+PLAN_EDITABLE_STATUSES = (
+    AssessmentStatus.ASSESSING,
+    AssessmentStatus.DRAFTING,
+    AssessmentStatus.DRAFT_ISSUED,
+    AssessmentStatus.CONSULTING,
+)
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
+    """One request for an EHC needs assessment, from receipt to the final plan (or a refusal)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cases")
+    council = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        limit_choices_to={"kind": "SEN_TEAM"},
+    )
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
+    )
+    status = FSMField(
+        max_length=20,
+        choices=AssessmentStatus.choices,
+        default=AssessmentStatus.REQUESTED,
+        protected=True,
+    )
+
+    # The request (day 0 is the date the council received it, in any format).
+    requested_by = models.CharField(max_length=20, choices=Requester.choices)
+    requester_name = models.CharField(max_length=200, blank=True)
+    request_received_on = models.DateField()
+    request_reasons = models.TextField()
+
+    # Statutory due dates, computed from request_received_on by ehcp.assessments.rules.deadlines.
+    decision_to_assess_due_on = models.DateField(db_index=True)
+    decision_not_to_issue_due_on = models.DateField()
+    final_plan_due_on = models.DateField(db_index=True)
+
+    # Decision whether to assess (regs 4, 5).
+    assessment_decided_on = models.DateField(null=True, blank=True)
+    refusal_reasons = models.TextField(blank=True)
+
+    # Decision whether to issue a plan (reg 10).
+    issue_decided_on = models.DateField(null=True, blank=True)
+    not_issuing_reasons = models.TextField(blank=True)
+
+    # Draft plan and the 15-day comment period (reg 13(1)).
+    draft_issued_on = models.DateField(null=True, blank=True)
+    draft_comments_due_on = models.DateField(null=True, blank=True)
+    comments_received_on = models.DateField(null=True, blank=True)
+    comments_summary = models.TextField(blank=True)
+    requested_setting = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    meeting_requested = models.BooleanField(default=False)
+
+    # Final plan (reg 13(2)).
+    final_issued_on = models.DateField(null=True, blank=True)
+    named_setting = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    # The child's EHC plan this assessment made (its first) or changed (a re-assessment):
+    # set when the final plan is issued.
+    ehc_plan = models.ForeignKey(
+        "plans.EhcPlan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+
+    closed_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AssessmentQuerySet.as_manager()
+    history = HistoricalRecords(app="ehcp")
+
+    class Meta:
+        db_table = "ehcp_case"
+        indexes = [models.Index(fields=["status", "final_plan_due_on"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="one_open_request_per_child",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.child}"
+
+    @property
+    def reference(self) -> str:
+        return f"EHC{self.pk:06d}" if self.pk else "EHC (new)"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    # -- statutory dates -------------------------------------------------------------------
+
+    def set_statutory_dates(self) -> None:
+        """Recompute the stored due dates from the date the request was received."""
+        due = deadlines.assessment_deadlines(self.request_received_on)
+        self.decision_to_assess_due_on = due["decision_to_assess_due"].due_on
+        self.decision_not_to_issue_due_on = due["decision_not_to_issue_due"].due_on
+        self.final_plan_due_on = due["final_plan_due"].due_on
+
+    # -- conditions: one-line bridges to the rules -----------------------------------------
+
+    def consent_facts(self) -> list[consent_rules.ConsentFact]:
+        """Consent given for this request, or recorded for the child without a request.
+        Consent given for an earlier request does not carry over to a new one."""
+        records = self.child.consents.filter(models.Q(case=self) | models.Q(case__isnull=True))
+        return [record.as_fact() for record in records.prefetch_related("agencies")]
+
+    def advice_agency_ids(self) -> set[int]:
+        """Partner agencies the advice requests share information with (not the council itself)."""
+        return set(
+            self.advice_requests.exclude(agency_id=self.council_id).values_list(
+                "agency_id", flat=True
+            )
+        )
+
+    def has_consent_override(self, step: consent_rules.Step) -> bool:
+        return self.consent_overrides.filter(step=step).exists()
+
+    def missing_consent_to_request_advice(self, on: date) -> consent_rules.MissingConsent | None:
+        if self.has_consent_override(consent_rules.Step.REQUEST_ADVICE):
+            return None
+        return consent_rules.missing_consent(
+            consent_rules.Step.REQUEST_ADVICE,
+            self.consent_facts(),
+            agency_ids=self.advice_agency_ids(),
+            on=on,
+        )
+
+    def has_consent_to_request_advice(self) -> bool:
+        """Consent must be current on the day the advice requests go out."""
+        sent_on = self.advice_requests.aggregate(on=models.Max("requested_on"))["on"]
+        return sent_on is not None and self.missing_consent_to_request_advice(sent_on) is None
+
+    def has_requested_advice(self) -> bool:
+        return self.advice_requests.exists()
+
+    def has_all_advice(self) -> bool:
+        """Every piece of advice is in and accepted by the council (as the flow's join requires)."""
+        return not self.advice_requests.exclude(status=AdviceRequest.Status.ACCEPTED).exists()
+
+    def has_consulted_a_setting(self) -> bool:
+        return self.consultations.exists()
+
+    # -- transitions: domain verbs; bodies only set fields on self --------------------------
+
+    @transition(
+        field=status,
+        source=AssessmentStatus.REQUESTED,
+        target=AssessmentStatus.ASSESSING,
+        conditions=[has_requested_advice, has_consent_to_request_advice],
+        custom={"label": "Decide to assess"},
+    )
+    def decide_to_assess(self, *, on: date) -> None:
+        self.assessment_decided_on = on
+
+    @transition(
+        field=status,
+        source=AssessmentStatus.REQUESTED,
+        target=AssessmentStatus.REFUSED,
+        custom={"label": "Refuse to assess"},
+    )
+    def refuse_to_assess(self, *, on: date, reasons: str) -> None:
+        self.assessment_decided_on = on
+        self.refusal_reasons = reasons
+        self.closed_on = on
+
+    @transition(
+        field=status,
+        source=AssessmentStatus.ASSESSING,
+        target=AssessmentStatus.DRAFTING,
+        conditions=[has_all_advice],
+        custom={"label": "Decide to issue a plan"},
+    )
+    def decide_to_issue(self, *, on: date) -> None:
+        self.issue_decided_on = on
+
+    @transition(
+        field=status,
+        source=AssessmentStatus.ASSESSING,
+        target=AssessmentStatus.NOT_ISSUED,
+        conditions=[has_all_advice],
+        custom={"label": "Decide not to issue a plan"},
+    )
+    def decide_not_to_issue(self, *, on: date, reasons: str) -> None:
+        self.issue_decided_on = on
+        self.not_issuing_reasons = reasons
+        self.closed_on = on
+
+    @transition(
+        field=status,
+        source=AssessmentStatus.DRAFTING,
+        target=AssessmentStatus.DRAFT_ISSUED,
+        custom={"label": "Issue the draft plan"},
+    )
+    def issue_draft(self, *, on: date) -> None:
+        self.draft_issued_on = on
+        self.draft_comments_due_on = deadlines.due_on(deadlines.DRAFT_COMMENTS, on)
+
+    @transition(
+        field=status,
+        source=AssessmentStatus.DRAFT_ISSUED,
+        target=AssessmentStatus.CONSULTING,
+        custom={"label": "Record comments on the draft"},
+    )
+    def record_comments(
+        self, *, received_on: date | None, summary: str, requested_setting, meeting_requested: bool
+    ) -> None:
+        self.comments_received_on = received_on
+        self.comments_summary = summary
+        self.requested_setting = requested_setting
+        self.meeting_requested = meeting_requested
+
+    @transition(
+        field=status,
+        source=AssessmentStatus.CONSULTING,
+        target=AssessmentStatus.FINAL_ISSUED,
+        conditions=[has_consulted_a_setting],
+        custom={"label": "Issue the final plan"},
+    )
+    def issue_final(self, *, on: date, named_setting) -> None:
+        self.final_issued_on = on
+        self.named_setting = named_setting
+        self.closed_on = on
+
+
+class AdviceKind(models.TextChoices):
+    """The advice the council must seek (SEND Regulations 2014, reg 6(1))."""
+
+    PARENT_VIEWS = "PARENT_VIEWS", "Views of the parent or young person (reg 6(1)(a))"
+    EDUCATIONAL = "EDUCATIONAL", "Educational advice (reg 6(1)(b))"
+    HEALTH = "HEALTH", "Medical advice (reg 6(1)(c))"
+    PSYCHOLOGICAL = "PSYCHOLOGICAL", "Psychological advice (reg 6(1)(d))"
+    SOCIAL_CARE = "SOCIAL_CARE", "Social care advice (reg 6(1)(e))"
+    OTHER = "OTHER", "Other advice (reg 6(1)(f)-(h))"
+
+
+# Which kind of agency gives each kind of advice (PARENT_VIEWS is gathered by the council).
+ADVICE_AGENCY_KIND = {
+    AdviceKind.PARENT_VIEWS: "SEN_TEAM",
+    AdviceKind.EDUCATIONAL: "SCHOOL",
+    AdviceKind.HEALTH: "HEALTH",
+    AdviceKind.PSYCHOLOGICAL: "EP_SERVICE",
+    AdviceKind.SOCIAL_CARE: "SOCIAL_CARE",
+    AdviceKind.OTHER: "OTHER",
+}
+
+
+class AdviceRequest(models.Model):
+    """A request for advice sent to an agency, due 6 weeks after they receive it (reg 8(1))."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="advice_requests")
+    kind = models.CharField(max_length=20, choices=AdviceKind.choices)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="advice_requests")
+    requested_on = models.DateField()
+    due_on = models.DateField(db_index=True)
+    received_on = models.DateField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Status(models.TextChoices):
+        """Where the advice is: being written, with the council, accepted, or sent back."""
+
+        DRAFT = "DRAFT", "Not submitted yet"
+        SUBMITTED = "SUBMITTED", "Submitted, waiting for the council's review"
+        ACCEPTED = "ACCEPTED", "Accepted by the council"
+        RETURNED = "RETURNED", "Returned to the adviser"
+
+    # The advice portal (ehcp.assessments.services.advice): structured entries, attachments and review.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    draft_saved_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    returned_reason = models.TextField(blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(app="ehcp")
+
+    class Meta:
+        db_table = "ehcp_advicerequest"
+        ordering = ["due_on", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind"], name="one_advice_request_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} from {self.agency}"
+
+    @property
+    def is_editable(self) -> bool:
+        """The adviser may still change it: not yet submitted, or sent back by the council."""
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class ConsultationResponse(models.TextChoices):
+    AGREES = "AGREES", "The setting can meet the child's needs"
+    DECLINES = "DECLINES", "The setting says it cannot meet the child's needs"
+
+
+class SettingConsultation(models.Model):
+    """The council consults a school or college about being named in the plan (s.39; CoP 9.83)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="consultations")
+    setting = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="consultations")
+    sent_on = models.DateField()
+    reply_due_on = models.DateField()
+    replied_on = models.DateField(null=True, blank=True)
+    response = models.CharField(max_length=20, choices=ConsultationResponse.choices, blank=True)
+    response_notes = models.TextField(blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords(app="ehcp")
+
+    class Meta:
+        db_table = "ehcp_settingconsultation"
+        ordering = ["sent_on", "pk"]
+
+    def __str__(self):
+        return f"Consultation with {self.setting}"
+
+
+class StatutoryException(models.Model):
+    """A lawful exception to a time limit (regs 5(4), 8(2), 10(4), 13(3)). The statutory date does
+    not move: the case shows "late, exception recorded" rather than "late"."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="exceptions")
+    period_code = models.CharField(
+        max_length=40, choices=[(p.code, p.text) for p in deadlines.ALL_PERIODS]
+    )
+    advice_request = models.ForeignKey(
+        AdviceRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="exceptions"
+    )
+    limb = models.CharField(max_length=10, choices=sorted(deadlines.EXCEPTION_LIMBS.items()))
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    evidence = models.TextField()
+    reasoning = models.TextField(help_text="Why the exception made the time limit impractical")
+    family_told_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(app="ehcp")
+
+    class Meta:
+        db_table = "ehcp_statutoryexception"
+        ordering = ["starts_on", "pk"]
+
+    def __str__(self):
+        return f"Exception reg {self.limb} on {self.case.reference}"
+
+
+AdviceStatus = AdviceRequest.Status
+
+
+class AdviceEntryKind(models.TextChoices):
+    VIEWS = "VIEWS", rules.ENTRY_KINDS["VIEWS"]
+    NEED = "NEED", rules.ENTRY_KINDS["NEED"]
+    OUTCOME = "OUTCOME", rules.ENTRY_KINDS["OUTCOME"]
+    PROVISION = "PROVISION", rules.ENTRY_KINDS["PROVISION"]
+
+
+class AdviceEntry(models.Model):
+    """One view, need, outcome sought or piece of provision in an adviser's advice.
+
+    For provision, `text` is what the provision is; `who`, `frequency_count` and
+    `frequency_period` quantify it ("twice a week"), with the minutes each time and for how long.
+    `links` ties a provision to the needs it meets and the outcomes it serves, in the same advice.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    advice_request = models.ForeignKey(
+        AdviceRequest, on_delete=models.CASCADE, related_name="entries"
+    )
+    kind = models.CharField(max_length=10, choices=AdviceEntryKind.choices)
+    plan_section = models.CharField(max_length=2, choices=list(rules.PLAN_SECTIONS.items()))
+    text = models.TextField()
+    who = models.CharField("Who provides it", max_length=200, blank=True)
+    frequency_count = models.PositiveSmallIntegerField("How many times", null=True, blank=True)
+    frequency_period = models.CharField(
+        "Per", max_length=5, choices=list(rules.FREQUENCY_PERIODS.items()), blank=True
+    )
+    session_minutes = models.PositiveSmallIntegerField("Minutes each time", null=True, blank=True)
+    duration = models.CharField("For how long", max_length=200, blank=True)
+    links = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="provided_by"
+    )
+    order = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(app="ehcp", m2m_fields=[links])
+
+    class Meta:
+        db_table = "ehcp_adviceentry"
+        ordering = ["order", "pk"]
+        verbose_name_plural = "advice entries"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.plan_section}): {self.text[:60]}"
+
+    def as_fact(self, *, with_links: bool = False) -> rules.EntryFact:
+        return rules.EntryFact(
+            kind=self.kind,
+            plan_section=self.plan_section,
+            text=self.text,
+            who=self.who,
+            frequency_count=self.frequency_count,
+            frequency_period=self.frequency_period,
+            session_minutes=self.session_minutes,
+            duration=self.duration,
+            links=tuple(link.text for link in self.links.all()) if with_links else (),
+        )
+
+    @property
+    def frequency_text(self) -> str:
+        return rules.frequency_text(self.frequency_count, self.frequency_period)
+
+    @property
+    def is_quantified(self) -> bool:
+        return rules.is_quantified(self.as_fact())
+
+
+def attachment_path(instance, filename) -> str:
+    """A server-chosen name: nothing the browser sent (name, extension, path) reaches storage."""
+    return f"advice/{uuid.uuid4()}"
+
+
+class AdviceAttachment(models.Model):
+    """A report or image attached to advice. Its type was checked from its content; the original
+    name is kept only as sanitised text for the download's file name."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    advice_request = models.ForeignKey(
+        AdviceRequest, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=100)
+    original_name = models.CharField(max_length=100)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(app="ehcp")
+
+    class Meta:
+        db_table = "ehcp_adviceattachment"
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ExtensionDecision(models.TextChoices):
+    PENDING = "PENDING", "Waiting for the council's decision"
+    ACCEPTED = "ACCEPTED", "More time agreed"
+    REFUSED = "REFUSED", "More time refused"
+
+
+ADVICE_EXCEPTION_LIMBS = [
+    (limb, f"Reg {limb}: {EXCEPTION_LIMBS[limb]}") for limb in rules.ADVICE_LIMBS
+]
+
+
+class AdviceExtensionRequest(models.Model):
+    """An adviser asks for more time. The statutory date never moves (reg 8(1)); if the council
+    accepts a reason that is one of the reg 8(2) exceptions, it is recorded as a
+    `StatutoryException` on the advice."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    advice_request = models.ForeignKey(
+        AdviceRequest, on_delete=models.CASCADE, related_name="extension_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    new_date = models.DateField("Date the advice will be ready")
+    reason = models.TextField()
+    limb = models.CharField(max_length=10, choices=ADVICE_EXCEPTION_LIMBS, blank=True)
+    starts_on = models.DateField("Date the circumstances began", null=True, blank=True)
+    ends_on = models.DateField("Date they ended", null=True, blank=True)
+    decision = models.CharField(
+        max_length=10, choices=ExtensionDecision.choices, default=ExtensionDecision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    exception = models.ForeignKey(
+        StatutoryException, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = HistoricalRecords(app="ehcp")
+
+    class Meta:
+        db_table = "ehcp_adviceextensionrequest"
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["advice_request"],
+                condition=models.Q(decision="PENDING"),
+                name="one_pending_extension_per_advice",
+            )
+        ]
+
+    def __str__(self):
+        return f"More time until {self.new_date:%-d %B %Y}: {self.get_decision_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.decision == ExtensionDecision.PENDING

@@ -1,0 +1,346 @@
+"""Read-side queries: who may see which case, the statutory timeline, the caseload.
+
+Each page reads a fixed number of queries however many cases there are (tests prove it).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from agencies.access import actor_for
+from agencies.models import Agency
+from ehcp.assessments.models import (
+    OPEN_STATUSES,
+    AdviceRequest,
+    Assessment,
+    AssessmentStatus,
+    Requester,
+    SettingConsultation,
+    StatutoryException,
+)
+from ehcp.assessments.rules import deadlines
+from ehcp.assessments.rules.deadlines import (
+    DeadlineStatus,
+    deadline_status,
+    is_non_working_day,
+    previous_working_day,
+)
+from ehcp.children.models import ConsentOverride, ConsentRecord
+from ehcp.common.calendar import bank_holidays_around
+from ehcp.common.display import agency_label
+from ehcp.governance.access import CaseAccess, case_schools, withhold_names
+
+
+def case_with_details(case: Assessment) -> Assessment:
+    """Fetch what the case page shows in a fixed number of queries."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects(
+        [case],
+        Prefetch(
+            "advice_requests",
+            queryset=AdviceRequest.objects.select_related("agency", "submitted_by"),
+        ),
+        Prefetch(
+            "consultations",
+            queryset=SettingConsultation.objects.select_related("setting", "replied_by"),
+        ),
+        Prefetch(
+            "exceptions",
+            queryset=StatutoryException.objects.select_related("recorded_by", "advice_request"),
+        ),
+        Prefetch(
+            "consent_overrides", queryset=ConsentOverride.objects.select_related("authorised_by")
+        ),
+        Prefetch(
+            "child__consents",
+            queryset=ConsentRecord.objects.select_related(
+                "recorded_by", "withdrawn_by"
+            ).prefetch_related("agencies"),
+        ),
+        "child__parents",
+    )
+    return case
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    label: str
+    code: str
+    source: str
+    due_on: date | None
+    done_on: date | None
+    status: DeadlineStatus | None
+    by: str = ""
+    note: str = ""
+    non_working_warning: date | None = None  # the previous working day, when due_on is not one
+
+    @property
+    def status_code(self) -> str:
+        return self.status.state.name if self.status else ""
+
+
+def _who(history: dict[str, str], reason: str) -> str:
+    return history.get(reason, "")
+
+
+def requester_label(case: Assessment, *, access: CaseAccess) -> str:
+    """Who asked for the assessment, as this viewer may see it. Where the child's whereabouts are
+    protected, a school's request names nobody ("SENCo, Hill School" says where the child is) and
+    any school's name in someone else's request is withheld."""
+    text = case.get_requested_by_display()
+    name = case.requester_name
+    if name and not access.whereabouts:
+        if case.requested_by == Requester.SETTING:
+            return f"{text} (name withheld: protected whereabouts)"
+        name = withhold_names(name, case_schools(case, access=access))
+    return f"{text}: {name}" if name else text
+
+
+def case_timeline(
+    case: Assessment, *, today: date, warn_days: int = 5, whereabouts: bool = True
+) -> list[TimelineRow]:
+    """Every statutory step of the case: due date and its source, when it was done, on time or late,
+    and who did it. Expects `case_with_details(case)`. Without `whereabouts`, schools and settings
+    are not named.
+
+    The rows are in date order: a step that is done by the day it was done, a step still to do by
+    the day it is due (steps on the same day keep the order of the process). Listing them in
+    process order put the week-16 date for a decision not to issue above the week-14 draft."""
+    exceptions = {(e.period_code, e.advice_request_id) for e in case.exceptions.all()}
+    history = {
+        h.history_change_reason: (h.history_user.get_full_name() or h.history_user.username)
+        for h in case.history.select_related("history_user")
+        .exclude(history_user=None)
+        .order_by("history_date")
+    }
+    holidays = bank_holidays_around(case.request_received_on, case.final_plan_due_on)
+    rows: list[TimelineRow] = []
+
+    def row(label, period, due_on, done_on, *, by="", note="", subject=None, show_status=True):
+        excepted = (period.code, subject) in exceptions
+        status = (
+            deadline_status(
+                due_on,
+                today=today,
+                done_on=done_on,
+                exception_recorded=excepted,
+                warn_days=warn_days,
+            )
+            if due_on and show_status
+            else None
+        )
+        warning = None
+        if due_on and is_non_working_day(due_on, holidays):
+            warning = previous_working_day(due_on, holidays)
+        rows.append(
+            TimelineRow(
+                label=label,
+                code=period.code,
+                source=period.source,
+                due_on=due_on,
+                done_on=done_on,
+                status=status,
+                by=by,
+                note=note,
+                non_working_warning=warning,
+            )
+        )
+
+    refused = case.status == AssessmentStatus.REFUSED
+    row(
+        "Decision whether to assess",
+        deadlines.DECIDE_TO_ASSESS,
+        case.decision_to_assess_due_on,
+        case.assessment_decided_on,
+        by=_who(
+            history, "Decided not to assess" if refused else "Decided to assess; advice requested"
+        ),
+        note="Refused to assess" if refused else "",
+    )
+    if refused:
+        return _in_date_order(rows)
+    for advice in case.advice_requests.all():
+        row(
+            f"{advice.get_kind_display()}: "
+            f"{agency_label(advice.agency, whereabouts=whereabouts, child=case.child)}",
+            deadlines.ADVICE,
+            advice.due_on,
+            advice.received_on,
+            by=(advice.submitted_by.get_full_name() or advice.submitted_by.username)
+            if advice.submitted_by
+            else "",
+            subject=advice.pk,
+        )
+    not_issued = case.status == AssessmentStatus.NOT_ISSUED
+    if not_issued or case.issue_decided_on is None:
+        row(
+            "Decision whether to issue a plan (a decision not to issue is due by week 16)",
+            deadlines.DECISION_NOT_TO_ISSUE,
+            case.decision_not_to_issue_due_on,
+            case.issue_decided_on,
+            by=_who(history, "Decided not to issue a plan"),
+            note="Decided not to issue a plan" if not_issued else "",
+        )
+    else:
+        rows.append(
+            TimelineRow(
+                label="Decision to issue a plan",
+                code="",
+                source="No separate time limit: the final plan is due by week 20",
+                due_on=None,
+                done_on=case.issue_decided_on,
+                status=None,
+                by=_who(history, "Decided to issue a plan"),
+            )
+        )
+    if not_issued:
+        return _in_date_order(rows)
+    row(
+        "Draft plan sent (recommended by week 14)",
+        deadlines.DRAFT_RECOMMENDED,
+        deadlines.due_on(deadlines.DRAFT_RECOMMENDED, case.request_received_on),
+        case.draft_issued_on,
+        by=_who(history, "Draft plan issued"),
+    )
+    if case.draft_issued_on:
+        row(
+            "Family's comments on the draft (at least 15 days)",
+            deadlines.DRAFT_COMMENTS,
+            case.draft_comments_due_on,
+            case.comments_received_on,
+            by=_who(history, "Comments on the draft recorded"),
+            note="The family did not comment"
+            if case.status not in (AssessmentStatus.DRAFT_ISSUED,) and not case.comments_received_on
+            else "",
+            show_status=False,
+        )
+    for consultation in case.consultations.all():
+        row(
+            "Consultation reply: "
+            f"{agency_label(consultation.setting, whereabouts=whereabouts, child=case.child)}",
+            deadlines.SETTING_CONSULTATION,
+            consultation.reply_due_on,
+            consultation.replied_on,
+            by=(consultation.replied_by.get_full_name() or consultation.replied_by.username)
+            if consultation.replied_by
+            else "",
+            note=consultation.get_response_display(),
+        )
+    row(
+        "Final plan issued",
+        deadlines.FINAL_PLAN,
+        case.final_plan_due_on,
+        case.final_issued_on,
+        by=_who(history, "Final plan issued"),
+    )
+    return _in_date_order(rows)
+
+
+def _in_date_order(rows: list[TimelineRow]) -> list[TimelineRow]:
+    return sorted(rows, key=lambda row: row.done_on or row.due_on or date.max)
+
+
+@dataclass(frozen=True)
+class AppealRights:
+    decision: str
+    letter_sent_on: date
+    mediation_contact_by: date
+    appeal_by: date
+
+
+def case_appeal_rights(case: Assessment) -> AppealRights | None:
+    """For a refusal to assess or a decision not to issue: when the family must contact the
+    mediation adviser (reg 33) and appeal to the tribunal (r.20(1)(c)), counted from the letter."""
+    if case.status == AssessmentStatus.REFUSED:
+        decision, sent_on = (
+            "the decision not to carry out an EHC needs assessment",
+            case.assessment_decided_on,
+        )
+    elif case.status == AssessmentStatus.NOT_ISSUED:
+        decision, sent_on = "the decision not to issue an EHC plan", case.issue_decided_on
+    elif case.status == AssessmentStatus.FINAL_ISSUED:
+        decision, sent_on = (
+            "the contents of the final plan (sections B, F and I)",
+            case.final_issued_on,
+        )
+    else:
+        return None
+    return AppealRights(
+        decision=decision,
+        letter_sent_on=sent_on,
+        mediation_contact_by=deadlines.mediation_contact_deadline(sent_on),
+        appeal_by=deadlines.appeal_deadline(sent_on),
+    )
+
+
+def case_current_due(case: Assessment) -> date | None:
+    """The next statutory date the case is working towards."""
+    if case.status == AssessmentStatus.REQUESTED:
+        return case.decision_to_assess_due_on
+    if case.status == AssessmentStatus.ASSESSING:
+        return case.decision_not_to_issue_due_on
+    if case.status in OPEN_STATUSES:
+        return case.final_plan_due_on
+    return None
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    status: str = ""
+    agency_id: int | None = None
+    caseworker_id: int | None = None
+    overdue: bool = False
+
+
+def caseload(*, user, today: date, filters: CaseloadFilters) -> QuerySet[Assessment]:
+    """Every open case the manager's council holds, soonest 20-week date first."""
+    actor = actor_for(user)
+    qs = (
+        Assessment.objects.open()
+        .filter(
+            council_id__in=actor.council_agency_ids
+            | actor.agency_ids_with_role("SEN_MANAGER", "ADMINISTRATOR")
+        )
+        .select_related("child", "caseworker")
+        .order_by("final_plan_due_on", "pk")
+    )
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.caseworker_id:
+        qs = qs.filter(caseworker_id=filters.caseworker_id)
+    if filters.agency_id:
+        qs = qs.filter(
+            Q(
+                Exists(
+                    AdviceRequest.objects.filter(case=OuterRef("pk"), agency_id=filters.agency_id)
+                )
+            )
+            | Q(
+                Exists(
+                    SettingConsultation.objects.filter(
+                        case=OuterRef("pk"), setting_id=filters.agency_id
+                    )
+                )
+            )
+        )
+        # Filtering by a school would say which school a protected child is at (DM-02).
+        qs = qs.exclude(
+            Q(child__protected_whereabouts=True)
+            & ~Q(council_id__in=actor.whereabouts_agency_ids)
+            & Q(Exists(Agency.objects.filter(pk=filters.agency_id, kind="SCHOOL")))
+        )
+    if filters.overdue:
+        qs = qs.filter(
+            Q(status=AssessmentStatus.REQUESTED, decision_to_assess_due_on__lt=today)
+            | Q(final_plan_due_on__lt=today)
+            | Q(
+                Exists(
+                    AdviceRequest.objects.filter(
+                        case=OuterRef("pk"), received_on__isnull=True, due_on__lt=today
+                    )
+                )
+            )
+        )
+    return qs

@@ -1,0 +1,505 @@
+"""Everything that changes a case happens here, in one transaction, with who, when and why.
+
+Each service checks the business rules (through the rooms' `rules` and the assessment's FSM conditions),
+raises `CaseRuleError` with a message fit to show a caseworker when one is broken, and otherwise
+changes the records and leaves a history reason. Nothing here knows about the workflow engine:
+`workflows/` calls these services from its steps.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import TransitionNotAllowed
+
+from agencies.access import actor_for
+from agencies.models import Agency, AgencyKind
+from ehcp.assessments.models import (
+    ADVICE_AGENCY_KIND,
+    AdviceKind,
+    AdviceRequest,
+    Assessment,
+    AssessmentStatus,
+    SettingConsultation,
+    StatutoryException,
+)
+from ehcp.assessments.rules import deadlines
+from ehcp.assessments.rules.exceptions import validate_exception
+from ehcp.children.models import Child, ParentCarer
+from ehcp.children.rules import consent as consent_rules
+from ehcp.children.rules import identifiers
+from ehcp.common import links
+from ehcp.common.display import agency_label
+from ehcp.common.services import CaseRuleError, date_check, history_save
+from ehcp.governance.services import case_pack_share_with_advisers, draft_plan_share_with_setting
+from ehcp.plans.models import DocumentKind
+from ehcp.plans.rules.plan_checks import Stage
+from ehcp.plans.services import (
+    ehc_plan_for_final,
+    letter_queue,
+    plan_issue_content,
+    plan_issue_documents,
+)
+from notifications.models import NotificationKind
+from notifications.services import notification_queue_to_agency
+
+
+def _transition(case: Assessment, verb: str, **kwargs) -> None:
+    """Run an FSM transition, turning a refusal into a message for the user."""
+    method = getattr(case, verb)
+    try:
+        method(**kwargs)
+    except TransitionNotAllowed as exc:
+        raise CaseRuleError(transition_refusal_message(case, verb)) from exc
+
+
+def transition_refusal_message(case: Assessment, verb: str) -> str:
+    """Why the case cannot take this step now, in a caseworker's words."""
+    if verb == "decide_to_assess" and case.status == AssessmentStatus.REQUESTED:
+        if not case.has_requested_advice():
+            return "Choose at least one agency to ask for advice"
+        missing = case.missing_consent_to_request_advice(
+            case.advice_requests.order_by("-requested_on").values_list("requested_on", flat=True)[0]
+        )
+        if missing is not None:
+            # The message does not know who reads it: a protected child's school is not named.
+            child = case.child
+            whereabouts = not child.protected_whereabouts
+            names = {
+                agency.pk: agency_label(agency, whereabouts=whereabouts, child=child)
+                for agency in Agency.objects.filter(pk__in=missing.agency_ids)
+            }
+            return consent_rules.gate_message(missing, names)
+    if (
+        verb in {"decide_to_issue", "decide_not_to_issue"}
+        and case.status == AssessmentStatus.ASSESSING
+    ):
+        return (
+            "All the advice must be received and accepted before you decide whether to issue a plan"
+        )
+    if verb == "issue_final" and case.status == AssessmentStatus.CONSULTING:
+        return "Consult a school or setting before you issue the final plan"
+    return f"This case is at the stage \u201c{case.get_status_display()}\u201d, so this step cannot be taken now"
+
+
+# -- telling people -------------------------------------------------------------------------
+
+
+def advice_page_link(advice: AdviceRequest) -> str:
+    """The advice page: the adviser goes on from it to their task, the council to its review."""
+    return links.url("advice", advice)
+
+
+def advice_requested_notify(advice: AdviceRequest) -> None:
+    """Tell the agency's queue (everyone who works it, and its mailbox) that advice is asked of
+    them; call inside the transaction that asks. The family's views are the council's own
+    record, so nobody is told about those. The message names no one (DM-03)."""
+    if advice.kind == AdviceKind.PARENT_VIEWS:
+        return
+    notification_queue_to_agency(
+        kind=NotificationKind.ADVICE_REQUESTED,
+        agency=advice.agency,
+        link=advice_page_link(advice),
+        key=f"advice-requested:{advice.pk}",
+    )
+
+
+# -- the request --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildDetails:
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    upn: str = ""
+    nhs_number: str = ""
+    address: str = ""
+    postcode: str = ""
+    protected_whereabouts: bool = False
+    current_setting: Agency | None = None
+    primary_need: str = ""
+    secondary_need: str = ""
+
+
+@dataclass(frozen=True)
+class ParentDetails:
+    name: str
+    relationship: str
+    email: str = ""
+    phone: str = ""
+    has_parental_responsibility: bool = True
+
+
+def _checked_identifiers(details: ChildDetails) -> ChildDetails:
+    """The child's NHS number, UPN and postcode in their stored form, or every problem at once."""
+    checked, errors = {}, []
+    for name, normalise in (
+        ("upn", identifiers.normalise_upn),
+        ("nhs_number", identifiers.normalise_nhs_number),
+        ("postcode", identifiers.normalise_postcode),
+    ):
+        try:
+            checked[name] = normalise(getattr(details, name))
+        except identifiers.IdentifierError as exc:
+            errors.append(str(exc))
+    if errors:
+        raise CaseRuleError(*errors)
+    return replace(details, **checked)
+
+
+def case_request_receive(
+    *,
+    council: Agency,
+    child: Child | None = None,
+    child_details: ChildDetails | None = None,
+    parents: Iterable[ParentDetails] = (),
+    requested_by: str,
+    requester_name: str,
+    received_on: date,
+    reasons: str,
+    caseworker=None,
+    by,
+    today: date | None = None,
+) -> Assessment:
+    """Record a request for an EHC needs assessment. The clock starts on the day it was received."""
+    today = today or timezone.localdate()
+    if council.kind != AgencyKind.SEN_TEAM:
+        raise CaseRuleError("Only a council SEN team can receive a request for assessment")
+    date_check(received_on, today=today, what="the request was received")
+    if child is None and child_details is None:
+        raise CaseRuleError("Enter the child or young person's details")
+    date_of_birth = (child or child_details).date_of_birth
+    if date_of_birth > received_on:
+        raise CaseRuleError("The date of birth must be before the date the request was received")
+    if consent_rules.age_on(date_of_birth, received_on) >= 25:
+        raise CaseRuleError("EHC plans are for children and young people up to the age of 25")
+    if child is None:
+        child_details = _checked_identifiers(child_details)
+    with transaction.atomic():
+        if child is None:
+            child = Child(**child_details.__dict__)
+            history_save(child, "Child recorded with a request for assessment", by)
+            for parent in parents:
+                history_save(
+                    ParentCarer(child=child, **parent.__dict__), "Parent or carer recorded", by
+                )
+        elif Assessment.objects.open().filter(child=child).exists():
+            raise CaseRuleError(f"{child.full_name} already has an open request for assessment")
+        case = Assessment(
+            child=child,
+            council=council,
+            caseworker=caseworker,
+            requested_by=requested_by,
+            requester_name=requester_name,
+            request_received_on=received_on,
+            request_reasons=reasons,
+        )
+        case.set_statutory_dates()
+        history_save(case, "Request for assessment received", by)
+    return case
+
+
+# -- decision whether to assess -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdviceToSeek:
+    kind: str
+    agency: Agency
+
+
+def case_assessment_decide(
+    *,
+    case: Assessment,
+    assess: bool,
+    decided_on: date,
+    reasons: str = "",
+    advice: Iterable[AdviceToSeek] = (),
+    by,
+    today: date | None = None,
+) -> Assessment:
+    """Decide whether to carry out an EHC needs assessment (regs 4 and 5).
+
+    Deciding to assess sends the advice requests, each due 6 weeks later (reg 8(1)); that shares
+    information with the agencies, so it needs consent covering them (or a recorded override).
+    """
+    today = today or timezone.localdate()
+    if case.status != AssessmentStatus.REQUESTED:
+        raise CaseRuleError(transition_refusal_message(case, "decide_to_assess"))
+    date_check(decided_on, today=today, not_before=case.request_received_on, what="of the decision")
+    advice = list(advice)
+    requested: list[AdviceRequest] = []
+    with transaction.atomic():
+        if assess:
+            kinds = [item.kind for item in advice]
+            if len(kinds) != len(set(kinds)):
+                raise CaseRuleError("Ask each kind of adviser once")
+            for item in advice:
+                expected = ADVICE_AGENCY_KIND[AdviceKind(item.kind)]
+                if expected != AgencyKind.OTHER and item.agency.kind != expected:
+                    raise CaseRuleError(
+                        f"{AdviceKind(item.kind).label} must come from a "
+                        f"{AgencyKind(expected).label.lower()}"
+                    )
+                requested.append(
+                    AdviceRequest.objects.create(
+                        case=case,
+                        kind=item.kind,
+                        agency=item.agency,
+                        requested_on=decided_on,
+                        due_on=deadlines.due_on(deadlines.ADVICE, decided_on),
+                    )
+                )
+            _transition(case, "decide_to_assess", on=decided_on)
+            for advice_request in requested:
+                advice_requested_notify(advice_request)
+            # Each partner's case pack, logged, as of the decision (as the consent gate).
+            case_pack_share_with_advisers(case=case, by=by, today=decided_on)
+            reason = "Decided to assess; advice requested"
+        else:
+            if not reasons.strip():
+                raise CaseRuleError("Enter the reasons for refusing to assess")
+            _transition(case, "refuse_to_assess", on=decided_on, reasons=reasons)
+            reason = "Decided not to assess"
+        history_save(case, reason, by)
+        if not assess:
+            letter_queue(case=case, kind=DocumentKind.REFUSAL_LETTER, issued_on=decided_on, by=by)
+    return case
+
+
+# advice_submit (structured advice, reg 8(1)) lives with the rest of the advice portal in advice.py.
+
+
+# -- decision whether to issue, draft, comments, consultation, final ----------------------
+
+
+def case_issue_decide(
+    *,
+    case: Assessment,
+    issue: bool,
+    decided_on: date,
+    reasons: str = "",
+    by,
+    today: date | None = None,
+) -> Assessment:
+    """Decide whether to issue an EHC plan. A decision not to issue is due by week 16 (reg 10)."""
+    today = today or timezone.localdate()
+    date_check(
+        decided_on, today=today, not_before=case.assessment_decided_on, what="of the decision"
+    )
+    with transaction.atomic():
+        if issue:
+            _transition(case, "decide_to_issue", on=decided_on)
+            reason = "Decided to issue a plan"
+        else:
+            if not reasons.strip():
+                raise CaseRuleError("Enter the reasons for not issuing a plan")
+            _transition(case, "decide_not_to_issue", on=decided_on, reasons=reasons)
+            reason = "Decided not to issue a plan"
+        history_save(case, reason, by)
+        if not issue:
+            letter_queue(
+                case=case, kind=DocumentKind.NOT_ISSUING_LETTER, issued_on=decided_on, by=by
+            )
+    return case
+
+
+def plan_draft_issue(
+    *, case: Assessment, issued_on: date, by, today: date | None = None
+) -> Assessment:
+    """Send the draft plan. The family has 15 days, beginning with the day it is served (reg 13(1)).
+
+    The plan must pass the draft checks (ehcp.plans.rules.plan_checks); the draft is frozen as a new
+    document version and rendered, with its covering letter, after the commit."""
+    today = today or timezone.localdate()
+    if case.status != AssessmentStatus.DRAFTING:
+        raise CaseRuleError(transition_refusal_message(case, "issue_draft"))
+    date_check(
+        issued_on, today=today, not_before=case.issue_decided_on, what="the draft was issued"
+    )
+    with transaction.atomic():
+        content = plan_issue_content(case=case, stage=Stage.DRAFT, issued_on=issued_on)
+        _transition(case, "issue_draft", on=issued_on)
+        history_save(case, "Draft plan issued", by)
+        plan_issue_documents(
+            case=case, stage=Stage.DRAFT, content=content, issued_on=issued_on, by=by
+        )
+    return case
+
+
+def draft_comments_record(
+    *,
+    case: Assessment,
+    received_on: date | None,
+    summary: str,
+    setting_to_consult: Agency,
+    requested_by_family: bool,
+    meeting_requested: bool = False,
+    by,
+    today: date | None = None,
+) -> SettingConsultation:
+    """Record the family's comments on the draft and send the consultation to a setting.
+
+    Without comments from the family, the council waits until the 15-day period has ended.
+    """
+    today = today or timezone.localdate()
+    if case.status != AssessmentStatus.DRAFT_ISSUED:
+        raise CaseRuleError(transition_refusal_message(case, "record_comments"))
+    if received_on is not None:
+        date_check(
+            received_on, today=today, not_before=case.draft_issued_on, what="of the comments"
+        )
+    elif today <= case.draft_comments_due_on:
+        raise CaseRuleError(
+            "The family has until "
+            f"{case.draft_comments_due_on:%-d %B %Y} to comment on the draft: record their comments, "
+            "or wait until the period has ended"
+        )
+    if setting_to_consult.kind != AgencyKind.SCHOOL:
+        raise CaseRuleError("Choose a school, college or early years setting to consult")
+    with transaction.atomic():
+        _transition(
+            case,
+            "record_comments",
+            received_on=received_on,
+            summary=summary,
+            requested_setting=setting_to_consult if requested_by_family else None,
+            meeting_requested=meeting_requested,
+        )
+        history_save(case, "Comments on the draft recorded", by)
+        consultation = SettingConsultation(
+            case=case,
+            setting=setting_to_consult,
+            sent_on=today,
+            reply_due_on=deadlines.due_on(deadlines.SETTING_CONSULTATION, today),
+        )
+        history_save(consultation, "Setting consulted about being named", by)
+        # The draft plan, logged.
+        draft_plan_share_with_setting(case=case, setting=setting_to_consult, by=by, today=today)
+    return consultation
+
+
+def consultation_reply_record(
+    *,
+    consultation: SettingConsultation,
+    replied_on: date,
+    response: str,
+    notes: str,
+    by,
+    today: date | None = None,
+) -> SettingConsultation:
+    """The setting's answer to the consultation (it should reply within 15 days, CoP 9.83)."""
+    today = today or timezone.localdate()
+    if consultation.replied_on is not None:
+        raise CaseRuleError("This setting has already replied")
+    date_check(replied_on, today=today, not_before=consultation.sent_on, what="of the reply")
+    with transaction.atomic():
+        consultation.replied_on = replied_on
+        consultation.response = response
+        consultation.response_notes = notes
+        consultation.replied_by = by
+        history_save(consultation, "Setting replied to consultation", by)
+    return consultation
+
+
+def plan_final_issue(
+    *, case: Assessment, issued_on: date, named_setting: Agency, by, today: date | None = None
+) -> Assessment:
+    """Issue the final EHC plan, naming the setting in section I (due by week 20, reg 13(2)).
+
+    The plan must pass the final checks; it is frozen as a new document version and rendered,
+    with its covering letter, after the commit."""
+    today = today or timezone.localdate()
+    if case.status != AssessmentStatus.CONSULTING:
+        raise CaseRuleError(transition_refusal_message(case, "issue_final"))
+    date_check(
+        issued_on,
+        today=today,
+        not_before=max(d for d in (case.draft_issued_on, case.comments_received_on) if d),
+        what="the final plan was issued",
+    )
+    if (
+        case.draft_comments_due_on
+        and issued_on <= case.draft_comments_due_on
+        and not case.comments_received_on
+    ):
+        raise CaseRuleError(
+            "The final plan cannot be issued before the family's 15 days to comment have ended"
+        )
+    if not case.consultations.filter(setting=named_setting).exists():
+        raise CaseRuleError(f"Consult {named_setting.name} before naming it in the final plan")
+    with transaction.atomic():
+        content = plan_issue_content(
+            case=case, stage=Stage.FINAL, issued_on=issued_on, named_setting=named_setting
+        )
+        _transition(case, "issue_final", on=issued_on, named_setting=named_setting)
+        ehc_plan_for_final(case=case, issued_on=issued_on, by=by)
+        history_save(case, "Final plan issued", by)
+        plan_issue_documents(
+            case=case, stage=Stage.FINAL, content=content, issued_on=issued_on, by=by
+        )
+    return case
+
+
+# -- exceptions to the time limits --------------------------------------------------------
+
+
+def exception_record(
+    *,
+    case: Assessment,
+    period_code: str,
+    limb: str,
+    starts_on: date,
+    ends_on: date | None,
+    evidence: str,
+    reasoning: str,
+    advice_request: AdviceRequest | None = None,
+    family_told_on: date | None = None,
+    by,
+    today: date | None = None,
+) -> StatutoryException:
+    """Record a lawful exception to a time limit. The statutory date itself never moves."""
+    today = today or timezone.localdate()
+    if case.council_id not in actor_for(by).council_agency_ids:
+        raise CaseRuleError("Only the council's SEN team can record an exception on this case")
+    period = PERIODS_BY_CODE.get(period_code)
+    if period is None or not period.exception_limbs:
+        raise CaseRuleError("Choose a time limit that allows exceptions")
+    errors = validate_exception(period, limb, starts_on=starts_on, ends_on=ends_on)
+    if period is deadlines.ADVICE and advice_request is None:
+        errors.append("Choose the advice request the exception is about")
+    if period is not deadlines.ADVICE and advice_request is not None:
+        errors.append("Choose an advice request only for the advice time limit")
+    if advice_request is not None and advice_request.case_id != case.pk:
+        errors.append("Choose advice requested for this case")
+    if starts_on > today:
+        errors.append("The date the circumstances began must be today or in the past")
+    if family_told_on is not None and family_told_on > today:
+        errors.append("The date the family was told must be today or in the past")
+    if not evidence.strip():
+        errors.append("Enter the evidence for the exception")
+    if not reasoning.strip():
+        errors.append("Explain why the exception made the time limit impractical to meet")
+    if errors:
+        raise CaseRuleError(*errors)
+    with transaction.atomic():
+        exception = StatutoryException(
+            case=case,
+            period_code=period_code,
+            limb=limb,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            evidence=evidence,
+            reasoning=reasoning,
+            advice_request=advice_request,
+            family_told_on=family_told_on,
+            recorded_by=by,
+        )
+        history_save(exception, f"Exception reg {limb} recorded", by)
+    return exception
+
+
+PERIODS_BY_CODE = {period.code: period for period in deadlines.ALL_PERIODS}

@@ -1,0 +1,280 @@
+"""Case pages. Each view parses input, calls one service or selector, and renders the result."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from agencies.access import actor_for
+from agencies.models import Agency, AgencyKind
+from ehcp.assessments import forms
+from ehcp.assessments import selectors as assessment_selectors
+from ehcp.assessments.models import OPEN_STATUSES, AssessmentStatus
+from ehcp.assessments.rules import deadlines
+from ehcp.assessments.services import assessment as assessment_services
+from ehcp.children import services as child_services
+from ehcp.children.models import ConsentRecord
+from ehcp.children.rules.consent import Step
+from ehcp.common import services as common_services
+from ehcp.common.calendar import bank_holidays_around
+from ehcp.common.pagination import keyset_page
+from ehcp.common.views import council_officer_required, form_errors, manager_required, posted_data
+from ehcp.governance.access import (
+    case_for_officer,
+    case_get_with_access,
+    case_list_for_user,
+    shows_consents,
+)
+from ehcp.governance.audit import audit_read, audited_view
+
+
+@require_http_methods(["GET"])
+@council_officer_required
+@audited_view
+def case_list(request):
+    mine = request.GET.get("show") != "all"
+    cases = (
+        case_list_for_user(request.user)
+        .select_related("child", "caseworker")
+        .order_by("final_plan_due_on", "pk")
+    )
+    if mine:
+        cases = cases.filter(caseworker=request.user)
+    if request.GET.get("closed") != "1":
+        cases = cases.open()
+    page = keyset_page(cases, params=request.GET, key="final_plan_due_on")
+    today = timezone.localdate()
+    rows = [(case, assessment_selectors.case_current_due(case)) for case in page.rows]
+    audit_read(request, what="list", child_ids=[case.child_id for case in page.rows])
+    return render(
+        request,
+        "ehcp/assessments/case_list.html",
+        {"page": page, "rows": rows, "mine": mine, "today": today},
+    )
+
+
+@require_http_methods(["GET"])
+@login_required
+@audited_view
+def case_detail(request, public_id):
+    case, access = case_get_with_access(public_id=public_id, user=request.user)
+    assessment_selectors.case_with_details(case)
+    audit_read(request, what="case", case=case, access=access)
+    today = timezone.localdate()
+    actor = actor_for(request.user)
+    council = access.relationship == "council"
+    return render(
+        request,
+        "ehcp/assessments/case_detail.html",
+        {
+            "case": case,
+            "child": case.child,
+            "access": access,
+            "shows": access.shows,
+            "council_view": council,
+            "requested_by": assessment_selectors.requester_label(case, access=access),
+            "today": today,
+            "age": case.child.age_on(today),
+            "timeline": assessment_selectors.case_timeline(
+                case,
+                today=today,
+                warn_days=settings.DEADLINE_WARN_DAYS,
+                whereabouts=access.whereabouts,
+            ),
+            "appeal": assessment_selectors.case_appeal_rights(case) if council else None,
+            "consents": case.child.consents.all() if shows_consents(access) else (),
+            "overrides": case.consent_overrides.all(),
+            "exceptions": case.exceptions.all() if council else (),
+            "may_edit": council and actor.is_council_officer,
+            "may_override": actor.may_override_consent(case.council_id)
+            and case.status == AssessmentStatus.REQUESTED,
+            "may_change_caseworker": council
+            and actor.can_manage_agency(case.council_id)
+            and case.status in OPEN_STATUSES,
+        },
+    )
+
+
+def _case_form(
+    request, case, form, *, perform, success: str, title: str, button: str, lead: str = ""
+):
+    """The shape every case form shares: a valid form calls one service; a refused rule shows its
+    message in the error summary and changes nothing; success returns to the case page."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(form.cleaned_data)
+        except common_services.CaseRuleError as error:
+            form_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("ehcp:case-detail", public_id=case.public_id)
+    audit_read(request, what="case", case=case, data_types=["IDENTITY"])
+    return render(
+        request,
+        "ehcp/assessments/form_page.html",
+        {"case": case, "form": form, "title": title, "button": button, "lead": lead},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
+def consent_new(request, public_id):
+    case, access = case_get_with_access(public_id=public_id, user=request.user)
+    if case.council_id not in actor_for(request.user).council_agency_ids:
+        raise PermissionDenied
+    form = forms.ConsentForm(posted_data(request), case=case, whereabouts=access.whereabouts)
+    return _case_form(
+        request,
+        case,
+        form,
+        perform=lambda data: child_services.consent_record(
+            child=case.child, case=case, by=request.user, **data
+        ),
+        success="Consent recorded",
+        title="Record consent",
+        button="Record consent",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
+def consent_withdraw(request, public_id, consent_id):
+    case = case_for_officer(request, public_id)
+    consent = get_object_or_404(ConsentRecord, public_id=consent_id, child=case.child)
+    return _case_form(
+        request,
+        case,
+        forms.ConsentWithdrawForm(posted_data(request)),
+        perform=lambda data: child_services.consent_withdraw(
+            consent=consent, by=request.user, **data
+        ),
+        success="Withdrawal of consent recorded",
+        title="Record that consent was withdrawn",
+        button="Record withdrawal",
+        lead=str(consent),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
+def consent_override(request, public_id):
+    case = case_for_officer(request, public_id)
+    return _case_form(
+        request,
+        case,
+        forms.ConsentOverrideForm(posted_data(request)),
+        perform=lambda data: child_services.consent_override_record(
+            case=case, step=Step.REQUEST_ADVICE, by=request.user, **data
+        ),
+        success="Decision to request advice without consent recorded",
+        title="Request advice without consent",
+        button="Record the decision",
+        lead="Only an SEN manager can record this. It is shown on the case to everyone who works on it.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
+def exception_new(request, public_id):
+    case, access = case_get_with_access(public_id=public_id, user=request.user)
+    if case.council_id not in actor_for(request.user).council_agency_ids:
+        raise PermissionDenied
+    return _case_form(
+        request,
+        case,
+        forms.ExceptionForm(posted_data(request), case=case, whereabouts=access.whereabouts),
+        perform=lambda data: assessment_services.exception_record(
+            case=case, by=request.user, **data
+        ),
+        success="Exception recorded. The statutory date does not change.",
+        title="Record an exception to a time limit",
+        button="Record the exception",
+        lead="An exception does not stop the clock: the council must still act as soon as practicable.",
+    )
+
+
+@require_http_methods(["GET"])
+@manager_required
+@audited_view
+def caseload(request):
+    from django.contrib.auth import get_user_model
+
+    today = timezone.localdate()
+    actor = actor_for(request.user)
+    caseworkers = list(
+        get_user_model()
+        .objects.filter(
+            memberships__agency_id__in=actor.agency_ids,
+            memberships__role__in=["CASEWORKER", "SEN_MANAGER"],
+        )
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+    agencies = list(Agency.objects.exclude(kind=AgencyKind.SEN_TEAM).order_by("kind", "name"))
+    statuses = [
+        (s.value, s.label) for s in AssessmentStatus if s.value in {x.value for x in OPEN_STATUSES}
+    ]
+    form = forms.CaseloadFilterForm(
+        request.GET, statuses=statuses, agencies=agencies, caseworkers=caseworkers
+    )
+    chosen = form.valid_filters()
+    filters = assessment_selectors.CaseloadFilters(
+        status=chosen["status"],
+        agency_id=chosen["agency"],
+        caseworker_id=chosen["caseworker"],
+        overdue=chosen["overdue"],
+    )
+    cases = assessment_selectors.caseload(user=request.user, today=today, filters=filters)
+    page = keyset_page(cases, params=request.GET, key="final_plan_due_on", size=100)
+    rows = [(case, (case.final_plan_due_on - today).days) for case in page.rows]
+    audit_read(request, what="list", child_ids=[case.child_id for case in page.rows])
+    return render(
+        request,
+        "ehcp/assessments/caseload.html",
+        {
+            "page": page,
+            "rows": rows,
+            "form": form,
+            "filters": filters,
+            "statuses": statuses,
+            "agencies": agencies,
+            "caseworkers": caseworkers,
+            "today": today,
+        },
+    )
+
+
+@require_http_methods(["GET"])
+@login_required
+def calculator(request):
+    form = forms.CalculatorForm(request.GET or None)
+    results = None
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        try:
+            due = deadlines.assessment_deadlines(
+                data["received_on"],
+                advice_requested_on=data["advice_requested_on"],
+                draft_issued_on=data["draft_issued_on"],
+            )
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            holidays = bank_holidays_around(data["received_on"])
+            results = [
+                {
+                    "deadline": d,
+                    "warning": deadlines.previous_working_day(d.due_on, holidays)
+                    if deadlines.is_non_working_day(d.due_on, holidays)
+                    else None,
+                }
+                for d in due.values()
+            ]
+    return render(request, "ehcp/assessments/calculator.html", {"form": form, "results": results})

@@ -1,0 +1,187 @@
+"""The child, their parents and carers, and consent.
+
+The tables keep the names they had before the rooms (`ehcp_child` ...): see ADR 0007."""
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from agencies.models import Agency
+from ehcp.children.rules import consent as consent_rules
+
+
+class Need(models.TextChoices):
+    """SEN2 primary and secondary need codes (SEN type, item 5.8a)."""
+
+    SPLD = "SPLD", "Specific learning difficulty"
+    MLD = "MLD", "Moderate learning difficulty"
+    SLD = "SLD", "Severe learning difficulty"
+    PMLD = "PMLD", "Profound and multiple learning difficulty"
+    SEMH = "SEMH", "Social, emotional and mental health"
+    SLCN = "SLCN", "Speech, language and communication needs"
+    HI = "HI", "Hearing impairment"
+    VI = "VI", "Visual impairment"
+    MSI = "MSI", "Multi-sensory impairment"
+    PD = "PD", "Physical disability"
+    ASD = "ASD", "Autistic spectrum disorder"
+    DS = "DS", "Down syndrome"
+    OTH = "OTH", "Other difficulty or disability"
+
+
+class Child(models.Model):
+    """A child or young person (0 to 25) known to the SEND service."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    upn = models.CharField("UPN", max_length=13, blank=True, help_text="Unique pupil number")
+    nhs_number = models.CharField("NHS number", max_length=10, blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    protected_whereabouts = models.BooleanField(
+        default=False,
+        help_text="Address, setting and contact details are shown only to those allowed to see them.",
+    )
+    current_setting = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="pupils",
+        limit_choices_to={"kind": "SCHOOL"},
+    )
+    primary_need = models.CharField(max_length=4, choices=Need.choices, blank=True)
+    secondary_need = models.CharField(max_length=4, choices=Need.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(app="ehcp")
+
+    class Meta:
+        db_table = "ehcp_child"
+        verbose_name_plural = "children"
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, on: date) -> int:
+        return consent_rules.age_on(self.date_of_birth, on)
+
+
+class ParentCarer(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="parents")
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(
+        max_length=60, help_text="For example mother, father, foster carer"
+    )
+    has_parental_responsibility = models.BooleanField(default=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+
+    history = HistoricalRecords(app="ehcp")
+
+    def __str__(self):
+        return f"{self.name} ({self.relationship})"
+
+    class Meta:
+        db_table = "ehcp_parentcarer"
+
+
+class ConsentMethod(models.TextChoices):
+    WRITTEN = "WRITTEN", "Signed form or letter"
+    EMAIL = "EMAIL", "E-mail"
+    PORTAL = "PORTAL", "Online portal"
+    VERBAL = "VERBAL", "Verbally, recorded by an officer"
+
+
+class ConsentGiver(models.TextChoices):
+    PARENT = "PARENT", "Parent or carer"
+    YOUNG_PERSON = "YOUNG_PERSON", "The young person (16 or over)"
+
+
+class ConsentRecord(models.Model):
+    """Consent to share information for a purpose with named agencies. Never overwritten:
+    a withdrawal is recorded on it, and a change of scope is a new record."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="consents")
+    case = models.ForeignKey(
+        "assessments.Assessment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="consents",
+    )
+    purpose = models.CharField(
+        max_length=30, choices=[(p.value, p.label) for p in consent_rules.Purpose]
+    )
+    agencies = models.ManyToManyField(Agency, related_name="consents")
+    given_by = models.CharField(max_length=20, choices=ConsentGiver.choices)
+    given_by_name = models.CharField(max_length=200)
+    given_on = models.DateField()
+    method = models.CharField(max_length=20, choices=ConsentMethod.choices)
+    notes = models.TextField(
+        blank=True, help_text="Capacity or competence, and anything else relevant"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords(app="ehcp", m2m_fields=[agencies])
+
+    class Meta:
+        db_table = "ehcp_consentrecord"
+        ordering = ["-given_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_purpose_display()} consent from {self.given_by_name} on {self.given_on}"
+
+    def as_fact(self) -> consent_rules.ConsentFact:
+        return consent_rules.ConsentFact(
+            purpose=self.purpose,
+            agency_ids=frozenset(a.pk for a in self.agencies.all()),
+            given_on=self.given_on,
+            withdrawn_on=self.withdrawn_on,
+        )
+
+
+class ConsentOverride(models.Model):
+    """An authorised, justified decision to let a consent-gated step go ahead without consent."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(
+        "assessments.Assessment", on_delete=models.CASCADE, related_name="consent_overrides"
+    )
+    step = models.CharField(max_length=30, choices=[(s.value, s.label) for s in consent_rules.Step])
+    legal_condition = models.CharField(
+        max_length=120,
+        default="DPA 2018 Sch 1 para 18 (safeguarding of children and individuals at risk)",
+    )
+    justification = models.TextField()
+    authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    authorised_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(app="ehcp")
+
+    def __str__(self):
+        return f"Consent override for {self.get_step_display()} on {self.case.reference}"
+
+    class Meta:
+        db_table = "ehcp_consentoverride"

@@ -1,0 +1,37 @@
+"""The child's page (/children/<id>/): the plan in force and the episode history."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from ehcp.children import selectors
+from ehcp.governance.audit import audit_read, audited_view
+
+
+@require_http_methods(["GET"])
+@login_required
+@audited_view
+def child_detail(request, public_id):
+    """The child's page: the plan in force, the episodes this person may see, one timeline."""
+    child, cases, access = selectors.child_get_with_access(public_id=public_id, user=request.user)
+    audit_read(request, what="case", case=cases[0], child=child, access=access)
+    today = timezone.localdate()
+    plans = selectors.child_plans(child)
+    return render(
+        request,
+        "ehcp/children/child_detail.html",
+        {
+            "child": child,
+            "access": access,
+            "shows": access.shows,
+            "council_view": access.relationship == "council",
+            "age": child.age_on(today),
+            "plan": plans[0] if plans and plans[0].is_live else None,
+            "plans": plans,
+            "latest_final": next((c for c in cases if c.final_issued_on), None),
+            "consents": selectors.child_consents(child, access=access),
+            "episodes": selectors.child_episodes(cases),
+            "timeline": selectors.child_timeline(cases, plans),
+        },
+    )

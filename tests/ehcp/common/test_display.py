@@ -1,0 +1,36 @@
+"""Due days and roles read as words, in pages and messages (dates and times: test_formats.py)."""
+
+import pytest
+from django.template import Context, Template
+
+from ehcp.common import display
+
+
+@pytest.mark.parametrize(
+    "days, expected",
+    [
+        (-17, "17 days late"),
+        (-1, "1 day late"),
+        (0, "Due today"),
+        (1, "1 day left"),
+        (3, "3 days left"),
+    ],
+)
+def test_days_to_due(days, expected):
+    assert display.days_to_due(days) == expected
+
+
+def test_the_template_filters():
+    template = Template("{% load send_display %}{{ late|days_to_due }} | {{ roles|role_labels }}")
+    assert template.render(Context({"late": -17, "roles": ["CASEWORKER"]})) == (
+        "17 days late | SEND caseworker"
+    )
+
+
+def test_role_codes_read_as_their_names():
+    assert display.role_labels(["CASEWORKER", "SEN_MANAGER"]) == "SEND caseworker, SEN manager"
+    assert (
+        display.role_labels(["IG_LEAD", "RETIRED_ROLE"])
+        == "Information governance lead, RETIRED_ROLE"
+    )
+    assert display.role_labels([]) == ""
