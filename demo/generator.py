@@ -52,7 +52,7 @@ from ehcp.children import services as child_services
 from ehcp.children.models import ConsentGiver, ConsentMethod, Need
 from ehcp.children.rules import identifiers
 from ehcp.children.rules.consent import Purpose, Step
-from ehcp.plans import services as ehcp_plan
+from ehcp.plans import services as plan_services
 from workflows import services as wf
 from workflows.models import CaseTask
 
@@ -1281,10 +1281,10 @@ class Driver:
         case.refresh_from_db()  # task_complete moved its own copy of the case on
         if plan.plan_started_on is not None:
             with self.clock.at(plan.plan_started_on):
-                ehcp_plan.plan_fill_from_advice(case=case, by=cw, today=plan.plan_started_on)
+                plan_services.plan_fill_from_advice(case=case, by=cw, today=plan.plan_started_on)
         if plan.plan_written_on is not None:
             with self.clock.at(plan.plan_written_on):
-                ehcp_plan.plan_fill_example(case=case, by=cw)
+                plan_services.plan_fill_example(case=case, by=cw)
         if plan.draft_on is None:
             return case
 

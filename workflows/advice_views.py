@@ -39,7 +39,7 @@ from ehcp.assessments.models import (
 from ehcp.assessments.rules import advice as rules
 from ehcp.assessments.rules import deadlines
 from ehcp.assessments.rules.deadlines import DeadlineStatus
-from ehcp.assessments.services import advice as ehcp_services
+from ehcp.assessments.services import advice as advice_services
 from ehcp.assessments.services.advice import attachment_max_bytes, attachments_max
 from ehcp.common.display import agency_label
 from ehcp.common.pagination import keyset_page
@@ -301,7 +301,7 @@ def editor(request, advice_id):
         return _not_writing(request, seen)
     if request.method == "POST":
         try:
-            ehcp_services.advice_draft_save(advice=seen.advice, by=request.user)
+            advice_services.advice_draft_save(advice=seen.advice, by=request.user)
         except CaseRuleError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -324,10 +324,10 @@ def _entry_page(request, seen: Seen, task, kind: str, entry: AdviceEntry | None 
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            ehcp_services.advice_entry_save(
+            advice_services.advice_entry_save(
                 advice=seen.advice,
                 entry=entry,
-                data=ehcp_services.EntryInput(
+                data=advice_services.EntryInput(
                     kind=kind,
                     plan_section=form.plan_section(),
                     text=data["text"],
@@ -405,7 +405,7 @@ def entry_remove(request, advice_id, entry_id):
     if task is None:
         return _not_writing(request, seen)
     try:
-        ehcp_services.advice_entry_remove(entry=entry, by=request.user)
+        advice_services.advice_entry_remove(entry=entry, by=request.user)
     except CaseRuleError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -422,7 +422,7 @@ def attachment_upload(request, advice_id):
     form = advice_forms.AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            added = ehcp_services.attachment_add(
+            added = advice_services.attachment_add(
                 advice=seen.advice, files=form.cleaned_data["files"], by=request.user
             )
         except CaseRuleError as error:
@@ -449,7 +449,7 @@ def attachment_remove(request, advice_id, attachment_id):
     if task is None:
         return _not_writing(request, seen)
     try:
-        ehcp_services.attachment_remove(attachment=attachment, by=request.user)
+        advice_services.attachment_remove(attachment=attachment, by=request.user)
     except CaseRuleError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -510,7 +510,7 @@ def more_time(request, advice_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            ehcp_services.extension_request(advice=advice, by=request.user, **data)
+            advice_services.extension_request(advice=advice, by=request.user, **data)
         except CaseRuleError as error:
             for message in error.messages:
                 form.add_error(None, message)

@@ -18,7 +18,6 @@ from agencies.queues import works_partner_queue
 from ehcp.assessments.forms import RequestForm
 from ehcp.assessments.rules import deadlines
 from ehcp.assessments.services.assessment import ChildDetails, ParentDetails
-from ehcp.common import services as ehcp_services
 from ehcp.common.display import agency_label
 from ehcp.common.pagination import keyset_page
 from ehcp.common.services import CaseRuleError
@@ -293,7 +292,7 @@ def request_new(request):
                 caseworker=data["caseworker"],
                 by=request.user,
             )
-        except ehcp_services.CaseRuleError as error:
+        except CaseRuleError as error:
             for message in error.messages:
                 form.add_error(None, message)
         else:

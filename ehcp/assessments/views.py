@@ -18,9 +18,9 @@ from ehcp.assessments.services import assessment as assessment_services
 from ehcp.children import services as child_services
 from ehcp.children.models import ConsentRecord
 from ehcp.children.rules.consent import Step
-from ehcp.common import services as common_services
 from ehcp.common.calendar import bank_holidays_around
 from ehcp.common.pagination import keyset_page
+from ehcp.common.services import CaseRuleError
 from ehcp.common.views import council_officer_required, form_errors, manager_required, posted_data
 from ehcp.governance.access import (
     case_for_officer,
@@ -106,7 +106,7 @@ def _case_form(
     if request.method == "POST" and form.is_valid():
         try:
             perform(form.cleaned_data)
-        except common_services.CaseRuleError as error:
+        except CaseRuleError as error:
             form_errors(form, error)
         else:
             messages.success(request, success)

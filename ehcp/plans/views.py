@@ -22,8 +22,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from agencies.access import actor_for
 from agencies.models import AgencyKind
 from ehcp.assessments.models import PLAN_EDITABLE_STATUSES, AdviceRequest, AssessmentStatus
-from ehcp.common import services as common_services
 from ehcp.common.display import CHILDS_SETTING, PROTECTED_SETTING
+from ehcp.common.services import CaseRuleError
 from ehcp.common.views import council_officer_required, form_errors, posted_data
 from ehcp.governance.access import (
     case_for_officer,
@@ -116,7 +116,7 @@ def _plan_form(
     if request.method == "POST" and form.is_valid():
         try:
             perform(form.cleaned_data)
-        except common_services.CaseRuleError as error:
+        except CaseRuleError as error:
             form_errors(form, error)
         else:
             messages.success(request, success)
@@ -147,9 +147,9 @@ def _plan(request, case):
         if request.method == "POST":
             return plan_services.plan_get_or_create(case=case, by=request.user)
         if case.status not in PLAN_EDITABLE_STATUSES:
-            raise common_services.CaseRuleError("The plan cannot be changed at this stage")
+            raise CaseRuleError("The plan cannot be changed at this stage")
         return plan_selectors.plan_for_case(case)
-    except common_services.CaseRuleError as error:
+    except CaseRuleError as error:
         for message in error.messages:
             messages.error(request, message)
         raise _Refused from error
@@ -269,7 +269,7 @@ def plan_suggest(request, public_id):
     had_views = bool(before and before.views.strip())
     try:
         count = plan_services.plan_fill_from_advice(case=case, by=request.user)
-    except common_services.CaseRuleError as error:
+    except CaseRuleError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
@@ -446,7 +446,7 @@ def entry_accept(request, public_id, kind, entry_id):
     entry = _entry(plan_selectors.plan_for_case(case), kind, entry_id)
     try:
         plan_services.suggestion_accept(entry=entry, by=request.user)
-    except common_services.CaseRuleError as error:
+    except CaseRuleError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
@@ -495,7 +495,7 @@ def provision_agree(request, public_id, entry_id):
             plan_services.provision_health_agree(
                 provision=provision, by=request.user, **form.cleaned_data
             )
-        except common_services.CaseRuleError as error:
+        except CaseRuleError as error:
             form_errors(form, error)
         else:
             messages.success(request, "Agreement to the health provision recorded")
