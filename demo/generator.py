@@ -828,7 +828,8 @@ class Planner:
             o["comments_received"] = o["draft"] + rng.randint(5, 14)
             o["comments"] = o["comments_received"] + rng.randint(0, 2)
         o["reply"] = o["comments"] + rng.randint(4, 13)
-        o["final"] = o["reply"] + rng.randint(2, 8)
+        # The 15 days for representations are a minimum, even when the family commented early.
+        o["final"] = max(o["reply"] + rng.randint(2, 8), o["draft"] + 15)
         final_due = deadlines.FINAL_PLAN.days
         if scenario.late_final:
             o["final"] = max(o["final"], final_due + rng.randint(3, 30))

@@ -119,6 +119,7 @@ def _record_comments(case, task, data, user, today):
         setting_to_consult=data["setting"],
         requested_by_family=data.get("requested_by_family", False),
         meeting_requested=data.get("meeting_requested", False),
+        no_further_comments_on=data.get("no_further_comments_on"),
         by=user,
         today=today,
     )

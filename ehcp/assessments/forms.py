@@ -479,6 +479,14 @@ class CommentsForm(GovForm):
         label="The family asked for this setting", required=False
     )
     meeting_requested = forms.BooleanField(label="The family asked for a meeting", required=False)
+    no_further_comments_on = date_field(
+        "Date they said in writing that they have nothing more to add",
+        required=False,
+        help_text=(
+            "Only if the parent or young person has said so in writing. The final plan cannot be "
+            "issued before the 15 days for representations end unless they have (reg 13(1))."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

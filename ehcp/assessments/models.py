@@ -117,6 +117,9 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     draft_issued_on = models.DateField(null=True, blank=True)
     draft_comments_due_on = models.DateField(null=True, blank=True)
     comments_received_on = models.DateField(null=True, blank=True)
+    # The day the parent or young person said in writing that they have nothing more to add on the
+    # draft: the only thing that ends the 15 days for representations early (reg 13(1)).
+    no_further_comments_on = models.DateField(null=True, blank=True)
     comments_summary = models.TextField(blank=True)
     requested_setting = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -283,9 +286,16 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         custom={"label": "Record comments on the draft"},
     )
     def record_comments(
-        self, *, received_on: date | None, summary: str, requested_setting, meeting_requested: bool
+        self,
+        *,
+        received_on: date | None,
+        summary: str,
+        requested_setting,
+        meeting_requested: bool,
+        no_further_comments_on: date | None = None,
     ) -> None:
         self.comments_received_on = received_on
+        self.no_further_comments_on = no_further_comments_on
         self.comments_summary = summary
         self.requested_setting = requested_setting
         self.meeting_requested = meeting_requested

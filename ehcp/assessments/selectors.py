@@ -213,7 +213,12 @@ def case_timeline(
             by=_who(history, "Comments on the draft recorded"),
             note="The family did not comment"
             if case.status not in (AssessmentStatus.DRAFT_ISSUED,) and not case.comments_received_on
-            else "",
+            else (
+                "Said in writing on "
+                f"{case.no_further_comments_on:%-d %B %Y} that they have nothing more to add"
+                if case.no_further_comments_on
+                else ""
+            ),
             show_status=False,
         )
     for consultation in case.consultations.all():

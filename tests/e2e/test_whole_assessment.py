@@ -345,6 +345,9 @@ def test_a_whole_assessment_by_clicking_and_typing_with_no_axe_violations(
         me.fill("Summary of the comments", "The family agree with the draft and ask for Hill Top.")
         me.select("School or setting to consult", AGENCIES["school"][0])
         me.tick("The family asked for this setting")
+        # They said in writing that they have nothing more to add: the final plan may come
+        # before the 15 days for representations end (reg 13(1)).
+        me.date("Date they said in writing that they have nothing more to add", today)
         me.button("Record and send the consultation")
         me.sign_out()
 

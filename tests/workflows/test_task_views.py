@@ -4,7 +4,7 @@ Every step form is posted through the real views (forms -> steps -> services -> 
 clock fixed by time-machine so the statutory dates are known.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -14,6 +14,7 @@ from agencies.models import Agency, AgencyKind, Membership, Role
 from ehcp.assessments.models import AdviceRequest, Assessment, AssessmentStatus
 from ehcp.children.models import ConsentRecord
 from ehcp.plans.models import PlanNeed, PlanOutcome
+from tests.factories import CaseWalk
 from workflows.flows import StatutoryAssessmentFlow
 from workflows.models import CaseTask
 
@@ -380,3 +381,76 @@ def test_calculator_shows_dates_with_sources_and_rejects_bad_dates(client, peopl
         {"received_on_0": "31", "received_on_1": "2", "received_on_2": "2026"},
     )
     assert "There is a problem" in bad.content.decode()
+
+
+def test_early_comments_do_not_end_the_15_days_but_a_written_statement_does(client, cast):
+    """Reg 13(1): the final plan waits for the 15 days even when the family commented early,
+    unless the parent or young person said in writing that they have nothing more to add; the
+    caseworker records that date on the comments page, and the timeline shows it."""
+    walk = CaseWalk(cast).to(AssessmentStatus.DRAFT_ISSUED)
+    case, commented = walk.case, walk.when.draft_on + timedelta(days=3)
+    with time_machine.travel(commented):
+        as_user(client, cast.caseworker)
+        task = open_task(case, "record_comments")
+        page = client.get(f"/tasks/{task.public_id}/").content.decode()
+        assert 'name="no_further_comments_on_0"' in page
+        response = client.post(
+            f"/tasks/{task.public_id}/",
+            {
+                "responded": "yes",
+                **d(commented, "received_on"),
+                "summary": "We agree with the draft",
+                "setting": cast.school.pk,
+                "requested_by_family": "on",
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:3000]
+    walk.refresh()
+    walk.reply_to_consultation()
+
+    final_on = walk.when.replied_on + timedelta(days=1)
+    assert final_on <= case.draft_comments_due_on  # still inside the 15 days
+    with time_machine.travel(final_on):
+        as_user(client, cast.caseworker)
+        task = open_task(case, "issue_final")
+        refused = client.post(
+            f"/tasks/{task.public_id}/",
+            {**d(final_on, "issued_on"), "named_setting": cast.school.pk},
+        ).content.decode()
+        day_after = case.draft_comments_due_on + timedelta(days=1)
+        assert f"The final plan cannot be issued until {day_after:%-d %B %Y}" in refused
+        assert Assessment.objects.get(pk=case.pk).status == AssessmentStatus.CONSULTING
+
+
+def test_a_written_statement_of_no_more_to_say_lets_the_final_plan_come_early(client, cast):
+    walk = CaseWalk(cast).to(AssessmentStatus.DRAFT_ISSUED)
+    case, commented = walk.case, walk.when.draft_on + timedelta(days=3)
+    with time_machine.travel(commented):
+        as_user(client, cast.caseworker)
+        task = open_task(case, "record_comments")
+        response = client.post(
+            f"/tasks/{task.public_id}/",
+            {
+                "responded": "yes",
+                **d(commented, "received_on"),
+                "summary": "We agree with the draft and have nothing more to add",
+                "setting": cast.school.pk,
+                "requested_by_family": "on",
+                **d(commented, "no_further_comments_on"),
+            },
+        )
+        assert response.status_code == 302, response.content.decode()[:3000]
+    walk.refresh()
+    walk.reply_to_consultation()
+    final_on = walk.when.replied_on + timedelta(days=1)
+    with time_machine.travel(final_on):
+        as_user(client, cast.caseworker)
+        task = open_task(case, "issue_final")
+        response = client.post(
+            f"/tasks/{task.public_id}/",
+            {**d(final_on, "issued_on"), "named_setting": cast.school.pk},
+        )
+        assert response.status_code == 302, response.content.decode()[:3000]
+        page = client.get(f"/cases/{case.public_id}/").content.decode()
+    assert Assessment.objects.get(pk=case.pk).final_issued_on < case.draft_comments_due_on
+    assert f"Said in writing on {commented:%-d %B %Y} that they have nothing more to add" in page

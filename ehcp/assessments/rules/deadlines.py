@@ -476,6 +476,18 @@ def add_months(d: date, months: int) -> date:
     return date(year, month, min(d.day, last_day))
 
 
+def representations_closed(
+    *, comments_due_on: date, no_further_comments_on: date | None, on: date
+) -> bool:
+    """Whether the parent or young person's time to make representations on the draft has run by
+    ``on`` (SEND Regulations 2014, reg 13(1)): the 15 days are a minimum, so comments received
+    early do not end them. They end early only when the parent or young person has said in
+    writing that they have nothing more to add (``no_further_comments_on``). Pure."""
+    if no_further_comments_on is not None and on >= no_further_comments_on:
+        return True
+    return on > comments_due_on
+
+
 def due_on(period: StatutoryPeriod, start: date) -> date:
     """The statutory date for ``period`` when the start fact happened on ``start`` (day 0).
 

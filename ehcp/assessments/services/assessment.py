@@ -8,7 +8,7 @@ changes the records and leaves a history reason. Nothing here knows about the wo
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -338,12 +338,15 @@ def draft_comments_record(
     setting_to_consult: Agency,
     requested_by_family: bool,
     meeting_requested: bool = False,
+    no_further_comments_on: date | None = None,
     by,
     today: date | None = None,
 ) -> SettingConsultation:
     """Record the family's comments on the draft and send the consultation to a setting.
 
     Without comments from the family, the council waits until the 15-day period has ended.
+    `no_further_comments_on` is the day the parent or young person said in writing that they have
+    nothing more to add: only that lets the final plan come before the 15 days end (reg 13(1)).
     """
     today = today or timezone.localdate()
     if case.status != AssessmentStatus.DRAFT_ISSUED:
@@ -358,6 +361,13 @@ def draft_comments_record(
             f"{case.draft_comments_due_on:%-d %B %Y} to comment on the draft: record their comments, "
             "or wait until the period has ended"
         )
+    if no_further_comments_on is not None:
+        date_check(
+            no_further_comments_on,
+            today=today,
+            not_before=case.draft_issued_on,
+            what="the family said they have nothing more to add",
+        )
     if setting_to_consult.kind != AgencyKind.SCHOOL:
         raise CaseRuleError("Choose a school, college or early years setting to consult")
     with transaction.atomic():
@@ -368,6 +378,7 @@ def draft_comments_record(
             summary=summary,
             requested_setting=setting_to_consult if requested_by_family else None,
             meeting_requested=meeting_requested,
+            no_further_comments_on=no_further_comments_on,
         )
         history_save(case, "Comments on the draft recorded", by)
         consultation = SettingConsultation(
@@ -421,13 +432,16 @@ def plan_final_issue(
         not_before=max(d for d in (case.draft_issued_on, case.comments_received_on) if d),
         what="the final plan was issued",
     )
-    if (
-        case.draft_comments_due_on
-        and issued_on <= case.draft_comments_due_on
-        and not case.comments_received_on
+    if case.draft_comments_due_on and not deadlines.representations_closed(
+        comments_due_on=case.draft_comments_due_on,
+        no_further_comments_on=case.no_further_comments_on,
+        on=issued_on,
     ):
         raise CaseRuleError(
-            "The final plan cannot be issued before the family's 15 days to comment have ended"
+            "The final plan cannot be issued until "
+            f"{case.draft_comments_due_on + timedelta(days=1):%-d %B %Y}: the family has at least "
+            "15 days to make representations on the draft (reg 13(1)), even if they have already "
+            "commented, unless they say in writing that they have nothing more to add"
         )
     if not case.consultations.filter(setting=named_setting).exists():
         raise CaseRuleError(f"Consult {named_setting.name} before naming it in the final plan")

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from ehcp.assessments.rules import deadlines
 from ehcp.assessments.rules.deadlines import (
     ADVICE,
     ALL_PERIODS,
@@ -1253,3 +1254,46 @@ def test_guidance_periods_say_so():
 
 def test_format_date():
     assert format_date(date(2026, 1, 2)) == "2 January 2026"
+
+
+# -- reg 13(1): the 15 days for representations are a minimum ----------------------------------
+
+COMMENTS_DUE = date(2026, 3, 16)  # the 15th day, counting the day the draft was served
+
+
+@pytest.mark.parametrize(
+    ("no_further_comments_on", "on", "closed"),
+    [
+        (None, COMMENTS_DUE - timedelta(days=14), False),  # the day the draft was served
+        (None, COMMENTS_DUE, False),  # the last of the 15 days
+        (None, COMMENTS_DUE + timedelta(days=1), True),  # the day after
+        (None, COMMENTS_DUE + timedelta(days=30), True),
+        (
+            COMMENTS_DUE - timedelta(days=10),
+            COMMENTS_DUE - timedelta(days=11),
+            False,
+        ),  # before they said so
+        (
+            COMMENTS_DUE - timedelta(days=10),
+            COMMENTS_DUE - timedelta(days=10),
+            True,
+        ),  # the day they said so
+        (COMMENTS_DUE - timedelta(days=10), COMMENTS_DUE - timedelta(days=3), True),
+        (
+            COMMENTS_DUE + timedelta(days=5),
+            COMMENTS_DUE + timedelta(days=1),
+            True,
+        ),  # a late statement changes nothing
+    ],
+)
+def test_EHCP_DRAFT_COMMENTS_15D_representations_close_after_15_days_or_a_written_statement(
+    no_further_comments_on, on, closed
+):
+    """SEND Regulations 2014, reg 13(1): at least 15 days; only the parent or young person saying
+    in writing that they have nothing more to add ends them early (early comments do not)."""
+    assert (
+        deadlines.representations_closed(
+            comments_due_on=COMMENTS_DUE, no_further_comments_on=no_further_comments_on, on=on
+        )
+        is closed
+    )

@@ -753,16 +753,17 @@ def test_final_plan_is_refused_when_named_setting_was_not_consulted(cast, draft)
     elsewhere = AgencyFactory(kind=AgencyKind.SCHOOL, name="Hillside Academy")
 
     with refused("Consult Hillside Academy before naming it in the final plan"):
-        issue_final(draft.case, cast, on=on + 10 * DAY, setting=elsewhere)
+        issue_final(draft.case, cast, on=draft.case.draft_comments_due_on + DAY, setting=elsewhere)
 
 
 def test_final_plan_is_refused_when_comment_period_is_open_and_family_has_not_commented(
     cast, draft
 ):
+    """Reg 13(1): at least 15 days to make representations on the draft."""
     after = draft.case.draft_comments_due_on + DAY
     record_comments(draft.case, cast, received_on=None, today=after)
 
-    with refused("before the family's 15 days to comment have ended"):
+    with refused("The final plan cannot be issued until", "(reg 13(1))"):
         issue_final(draft.case, cast, on=draft.case.draft_comments_due_on, today=after)
 
 
@@ -781,15 +782,66 @@ def test_final_plan_is_issued_when_comment_period_has_ended(cast, draft):
     )
 
 
-def test_final_plan_is_issued_within_the_period_when_family_has_commented(cast, draft):
+def test_final_plan_is_refused_within_the_15_days_even_when_the_family_commented_early(cast, draft):
+    """Reg 13(1): the 15 days are a minimum. Early comments do not end them: the family may have
+    more to say until the period is over."""
     commented = draft.when.draft_on + 2 * DAY
     record_comments(draft.case, cast, received_on=commented, today=commented)
+    last_day = draft.case.draft_comments_due_on
 
+    with refused(f"cannot be issued until {last_day + DAY:%-d %B %Y}"):
+        issue_final(draft.case, cast, on=last_day)
+
+    issue_final(draft.case, cast, on=last_day + DAY)
+    draft.refresh()
+    assert draft.case.status == AssessmentStatus.FINAL_ISSUED
+
+
+def test_final_plan_comes_early_when_the_family_said_in_writing_they_have_no_more_to_say(
+    cast, draft
+):
+    """Reg 13(1): the parent or young person may end the period by saying in writing that they
+    have nothing more to add; the date is recorded and shown on the timeline."""
+    commented = draft.when.draft_on + 2 * DAY
+    assessment_services.draft_comments_record(
+        case=draft.case,
+        received_on=commented,
+        summary="We agree with the draft and have nothing more to add",
+        setting_to_consult=cast.school,
+        requested_by_family=True,
+        no_further_comments_on=commented,
+        by=cast.caseworker,
+        today=commented,
+    )
+
+    with refused("must be on or after"):  # not before the family said so
+        issue_final(draft.case, cast, on=commented - DAY, today=commented)
     issue_final(draft.case, cast, on=commented + 3 * DAY)
 
     draft.refresh()
-    assert draft.case.status == AssessmentStatus.FINAL_ISSUED
+    assert draft.case.no_further_comments_on == commented
     assert draft.case.final_issued_on < draft.case.draft_comments_due_on
+
+
+def test_a_written_statement_dated_before_the_draft_or_in_the_future_is_refused(cast, draft):
+    on = draft.when.draft_on + 2 * DAY
+    for when, message in (
+        (draft.when.draft_on - DAY, "must be on or after"),
+        (on + DAY, "must be today or in the past"),
+    ):
+        with refused(message):
+            assessment_services.draft_comments_record(
+                case=draft.case,
+                received_on=on,
+                summary="Comments",
+                setting_to_consult=cast.school,
+                requested_by_family=True,
+                no_further_comments_on=when,
+                by=cast.caseworker,
+                today=on,
+            )
+    draft.refresh()
+    assert draft.case.status == AssessmentStatus.DRAFT_ISSUED
 
 
 def test_final_plan_is_refused_when_dated_before_the_draft(cast, draft):
