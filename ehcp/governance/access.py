@@ -21,9 +21,11 @@ from django.utils import timezone
 from agencies.access import ALL_DATA_TYPES, Actor, actor_for, data_types_for
 from agencies.models import BREAK_GLASS_ROLES, QUEUE_ROLES, Agency, DataType
 from ehcp.assessments.models import AdviceRequest, Assessment, SettingConsultation
-from ehcp.children.rules.consent import Purpose
+from ehcp.children.models import ConsentOverride, ConsentRecord
+from ehcp.children.rules.consent import REQUIRED_PURPOSE, Purpose, Step
 from ehcp.common.display import agency_label
 from ehcp.governance.models import BreakGlassGrant
+from ehcp.governance.rules.access_basis import Basis, partner_bases
 
 NOTHING = frozenset()
 
@@ -36,15 +38,43 @@ def queue_agency_ids(actor: Actor) -> frozenset[int]:
     return frozenset(a for a, kind, role in actor.memberships if role in QUEUE_ROLES.get(kind, ()))
 
 
+def _advice_on_a_basis(today):
+    """Advice requests whose agency may still see the case (rules/access_basis.py): a consent for
+    an EHC needs assessment, not withdrawn by `today`, covers the agency, or the consent gate was
+    overridden. For use inside a subquery on AdviceRequest."""
+    consent = (
+        ConsentRecord.objects.filter(
+            Q(case_id=OuterRef("case_id")) | Q(case__isnull=True),
+            child_id=OuterRef("case__child_id"),
+            purpose=REQUIRED_PURPOSE[Step.REQUEST_ADVICE],
+            agencies=OuterRef("agency_id"),
+        )
+        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=today))
+        .values("pk")
+    )
+    override = ConsentOverride.objects.filter(
+        case_id=OuterRef("case_id"), step=Step.REQUEST_ADVICE
+    ).values("pk")
+    return Q(Exists(consent)) | Q(Exists(override))
+
+
 def case_visible_to(actor: Actor, *, now=None) -> Q:
-    """The cases a person has a relationship to (or an unexpired break-glass grant for)."""
+    """The cases a person has a relationship to (or an unexpired break-glass grant for). A
+    partner asked for advice keeps it only while its lawful basis lasts (`partner_bases`)."""
     agency_ids = queue_agency_ids(actor)
     if not actor.user_id:
         return Q(pk__in=[])
     now = now or timezone.now()
+    today = timezone.localdate(now)
     return (
         Q(council_id__in=actor.council_agency_ids)
-        | Q(Exists(AdviceRequest.objects.filter(case=OuterRef("pk"), agency_id__in=agency_ids)))
+        | Q(
+            Exists(
+                AdviceRequest.objects.filter(
+                    _advice_on_a_basis(today), case=OuterRef("pk"), agency_id__in=agency_ids
+                )
+            )
+        )
         | Q(
             Exists(
                 SettingConsultation.objects.filter(case=OuterRef("pk"), setting_id__in=agency_ids)
@@ -67,6 +97,12 @@ class CaseAccess:
     whereabouts: bool  # may see protected whereabouts (always True when the child has none)
     related_agency_ids: frozenset[int]
     break_glass: BreakGlassGrant | None = None
+    # A partner's related agencies and the lawful basis each sees the case on.
+    bases: tuple[tuple[int, Basis], ...] = ()
+
+    @property
+    def basis_labels(self) -> list[str]:
+        return sorted({basis.label for _, basis in self.bases})
 
     def sees(self, data_type: str) -> bool:
         return data_type in self.data_types
@@ -90,7 +126,9 @@ def case_access(actor: Actor, case: Assessment, *, now=None) -> CaseAccess | Non
             or case.council_id in actor.whereabouts_agency_ids,
             related_agency_ids=frozenset({case.council_id}),
         )
-    related = _related_agencies(actor, case)
+    now = now or timezone.now()
+    bases = _partner_bases(actor, case, today=timezone.localdate(now))
+    related = set(bases)
     if related:
         kinds = {
             kind
@@ -103,8 +141,8 @@ def case_access(actor: Actor, case: Assessment, *, now=None) -> CaseAccess | Non
             whereabouts=not case.child.protected_whereabouts
             or bool(related & actor.whereabouts_agency_ids),
             related_agency_ids=frozenset(related),
+            bases=tuple(sorted(bases.items())),
         )
-    now = now or timezone.now()
     grant = BreakGlassGrant.objects.active(now).filter(case=case, user_id=actor.user_id).first()
     if grant is not None:
         # What the roles that may break glass may see: not what another membership of theirs
@@ -120,15 +158,23 @@ def case_access(actor: Actor, case: Assessment, *, now=None) -> CaseAccess | Non
     return None
 
 
-def _related_agencies(actor: Actor, case: Assessment) -> set[int]:
+def _partner_bases(actor: Actor, case: Assessment, *, today) -> dict[int, Basis]:
     """The agencies, worked by this person in a queue role, that were asked for advice on the case
-    or consulted about it."""
+    or consulted about it and still have a lawful basis to see it, with that basis."""
     agency_ids = queue_agency_ids(actor)
     if not agency_ids:
-        return set()
+        return {}
     asked = {a.agency_id for a in case.advice_requests.all() if a.agency_id in agency_ids}
     consulted = {c.setting_id for c in case.consultations.all() if c.setting_id in agency_ids}
-    return asked | consulted
+    if not asked and not consulted:
+        return {}
+    return partner_bases(
+        asked=asked,
+        consulted=consulted,
+        consents=case.consent_facts() if asked else (),
+        overridden=bool(asked) and case.has_consent_override(Step.REQUEST_ADVICE),
+        on=today,
+    )
 
 
 def case_get_with_access(*, public_id, user) -> tuple[Assessment, CaseAccess]:

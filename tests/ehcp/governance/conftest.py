@@ -117,6 +117,8 @@ def draft_issued_case(cast):
             received_on=date(2027, 4, 20),
             summary=text,
         )
+    # The advice was asked for with the family's consent: the advisers' basis to see the case.
+    consent(case, cast, [cast.health, cast.ep])
     return case
 
 

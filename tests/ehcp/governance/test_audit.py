@@ -7,6 +7,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.http import HttpResponse
 from django.urls import path
+from django.utils import timezone
 
 from agencies.access import actor_for
 from ehcp.children.models import Child
@@ -14,6 +15,7 @@ from ehcp.governance import audit
 from ehcp.governance.access import case_access
 from ehcp.governance.audit import AuditMissing, audit_read, audited_view
 from ehcp.governance.models import AccessEvent, AppendOnlyError
+from tests.ehcp.governance.conftest import consent
 
 from .conftest import make_request
 
@@ -53,6 +55,8 @@ def test_one_call_writes_exactly_one_event_with_who_what_and_where(cast, request
 
 
 def test_event_holds_the_data_types_shown_and_never_their_values(cast, requested_case):
+    # The EP service is asked for advice with the family's consent: its basis to see the case.
+    consent(requested_case, cast, [cast.ep], on=timezone.localdate())
     requested_case.advice_requests.create(
         kind="PSYCHOLOGICAL",
         agency=cast.ep,
