@@ -46,6 +46,7 @@ from ehcp.assessments.models import (
     SettingConsultation,
 )
 from ehcp.assessments.rules import deadlines
+from ehcp.assessments.rules.exceptions import ABSENCE_LIMBS
 from ehcp.assessments.services import advice as advice_services
 from ehcp.assessments.services import assessment as assessment_services
 from ehcp.children import services as child_services
@@ -371,6 +372,11 @@ FINAL_EXCEPTIONS = (
 )
 
 
+# Recorded with an exception whose circumstances are still going on when it is recorded.
+ONGOING_EVIDENCE = (
+    "Notes of the latest call with the parent: nothing has changed, and the family will say "
+    "when it does."
+)
 DECISION_EXCEPTION = (
     "Notes of calls with the parent: {first}'s mother was in hospital; she asked for the "
     "consultation on the request to wait.",
@@ -1081,6 +1087,12 @@ class Planner:
             limb, evidence, reasoning = rng.choice(FINAL_EXCEPTIONS)
             starts = on(rng.randint(70, 105))
             ends = starts + timedelta(days=rng.randint(28, 45))
+            recorded_on = min(
+                today, max(starts + timedelta(days=7), on(deadlines.FINAL_PLAN.days - 7))
+            )
+            if ends >= today and limb in ABSENCE_LIMBS and (recorded_on - starts).days < 27:
+                # An absence still going on counts only once it has lasted 4 weeks.
+                limb, evidence, reasoning = FINAL_EXCEPTIONS[0]
             plan.exceptions.append(
                 ExceptionPlan(
                     deadlines.FINAL_PLAN.code,
@@ -1089,7 +1101,7 @@ class Planner:
                     ends if ends < today else None,
                     evidence.format(first=first),
                     reasoning.format(first=first),
-                    min(today, max(starts + timedelta(days=7), on(deadlines.FINAL_PLAN.days - 7))),
+                    recorded_on,
                 )
             )
         if stop == DRAFT_ISSUED:
@@ -1448,6 +1460,8 @@ class Driver:
                     evidence=item.evidence,
                     reasoning=item.reasoning,
                     advice_request=requests[item.advice_kind] if item.advice_kind else None,
+                    ongoing=item.ends_on is None,
+                    ongoing_evidence=ONGOING_EVIDENCE if item.ends_on is None else "",
                     family_told_on=item.recorded_on,
                     by=plan.caseworker or self.manager,
                     today=item.recorded_on,

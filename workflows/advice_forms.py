@@ -265,27 +265,50 @@ class ExtensionDecisionForm(GovForm):
         required=False,
     )
     starts_on = date_field("Date the circumstances began", required=False)
-    ends_on = date_field("Date they ended (if they have)", required=False)
+    ends_on = date_field(
+        "Date they ended",
+        required=False,
+        help_text="Or, if they are still going on, say so below. For example, 27 3 2026",
+    )
+    ongoing = forms.BooleanField(
+        label="They are still going on (you can record the date they end on the case later)",
+        required=False,
+    )
+    ongoing_evidence = forms.CharField(
+        label="Evidence that they are still going on",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
     decision_reason = forms.CharField(
         label="Reasons",
         help_text="Why you refused, or why the exception made the time limit impractical to meet. The adviser sees this.",
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
-    family_told_on = date_field("Date the family was told (if they have been)", required=False)
+    family_told_on = date_field(
+        "Date the family was told",
+        required=False,
+        help_text="Needed if an exception applies. For example, 27 3 2026",
+    )
 
     def clean(self):
         data = super().clean()
         accept = data.get("decision")
         if accept is False and not (data.get("decision_reason") or "").strip():
             self.add_error("decision_reason", "Enter why more time is refused")
-        if (
-            accept
-            and data.get("exception_limb")
-            and not (data.get("decision_reason") or "").strip()
-        ):
-            self.add_error(
-                "decision_reason",
-                "Explain why the exception made the time limit impractical to meet",
-            )
+        if accept and data.get("exception_limb"):
+            if not (data.get("decision_reason") or "").strip():
+                self.add_error(
+                    "decision_reason",
+                    "Explain why the exception made the time limit impractical to meet",
+                )
+            if not data.get("family_told_on") and "family_told_on" not in self.errors:
+                self.add_error(
+                    "family_told_on", "Enter the date the family was told about the exception"
+                )
+            if data.get("ongoing") and not (data.get("ongoing_evidence") or "").strip():
+                self.add_error(
+                    "ongoing_evidence",
+                    "Enter the evidence that the circumstances are still going on",
+                )
         return data

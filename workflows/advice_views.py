@@ -240,7 +240,7 @@ def advice_sheets(
     sheets = []
     for advice in advice_list:
         seen = viewer or Seen(advice, access, actor)
-        exception = any(True for _ in advice.exceptions.all())
+        exception = any(e.counts for e in advice.exceptions.all())
         sheets.append(
             AdviceSheet(
                 advice=advice,
@@ -604,7 +604,7 @@ def agency_list(request):
                 item.due_on,
                 today=today,
                 received_on=item.received_on,
-                exception_recorded=bool(item.exceptions.all()),
+                exception_recorded=any(e.counts for e in item.exceptions.all()),
                 warn_days=settings.DEADLINE_WARN_DAYS,
             ),
         )
@@ -716,6 +716,8 @@ def extension_decide(request, extension_id):
                 exception_limb=data.get("exception_limb", "") if data["decision"] else "",
                 starts_on=data.get("starts_on"),
                 ends_on=data.get("ends_on"),
+                ongoing=data.get("ongoing", False),
+                ongoing_evidence=data.get("ongoing_evidence", ""),
                 family_told_on=data.get("family_told_on"),
                 by=request.user,
             )

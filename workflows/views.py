@@ -142,7 +142,10 @@ def _task_context(request, task, form=None):
         "child": task.case.child,
         "period": PERIODS.get(task.rule_code),
         "status": deadlines.deadline_status(
-            task.due_on, today=today, done_on=task.finished and timezone.localdate(task.finished)
+            task.due_on,
+            today=today,
+            done_on=task.finished and timezone.localdate(task.finished),
+            exception_recorded=getattr(task, "exception_recorded", False),
         )
         if task.due_on
         else None,

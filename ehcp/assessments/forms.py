@@ -273,7 +273,19 @@ class ExceptionForm(GovForm):
         error_messages={"required": "Select the exception"},
     )
     starts_on = date_field("Date the circumstances began")
-    ends_on = date_field("Date they ended (if they have)", required=False)
+    ends_on = date_field(
+        "Date they ended",
+        required=False,
+        help_text="Or, if they are still going on, say so below. For example, 27 3 2026",
+    )
+    ongoing = forms.BooleanField(
+        label="They are still going on (you can record the date they end later)", required=False
+    )
+    ongoing_evidence = forms.CharField(
+        label="Evidence that they are still going on",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
     evidence = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Enter the evidence"}
     )
@@ -282,7 +294,7 @@ class ExceptionForm(GovForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Explain why the time limit was impractical to meet"},
     )
-    family_told_on = date_field("Date the family was told", required=False)
+    family_told_on = date_field("Date the family was told")
 
     def __init__(self, *args, case, whereabouts: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -291,6 +303,49 @@ class ExceptionForm(GovForm):
             f"{a.get_kind_display()} from "
             f"{agency_label(a.agency, whereabouts=whereabouts, child=case.child)}"
         )
+
+    def clean(self):
+        return _clean_end_or_ongoing(self, super().clean())
+
+
+def _clean_end_or_ongoing(form, data):
+    """The circumstances' end date, or "still going on" with its evidence: one, not both (the
+    service checks the rest, with the rules)."""
+    if data.get("ongoing"):
+        if data.get("ends_on"):
+            form.add_error(
+                "ends_on",
+                "Enter the date the circumstances ended or say they are still going on, not both",
+            )
+        if not (data.get("ongoing_evidence") or "").strip():
+            form.add_error(
+                "ongoing_evidence", "Enter the evidence that the circumstances are still going on"
+            )
+    return data
+
+
+class ExceptionUpdateForm(GovForm):
+    """Complete an exception: its end date (or still going on, with evidence), and the date the
+    family was told if it is missing. Only what is missing is asked for."""
+
+    ends_on = ExceptionForm.base_fields["ends_on"]
+    ongoing = ExceptionForm.base_fields["ongoing"]
+    ongoing_evidence = ExceptionForm.base_fields["ongoing_evidence"]
+    family_told_on = date_field("Date the family was told")
+
+    def __init__(self, *args, exception, **kwargs):
+        super().__init__(*args, **kwargs)
+        if exception.ends_on is not None:
+            for name in ("ends_on", "ongoing", "ongoing_evidence"):
+                del self.fields[name]
+        elif exception.ongoing:
+            self.fields["ongoing"].label = "They are still going on: update the evidence"
+            self.initial.setdefault("ongoing_evidence", exception.ongoing_evidence)
+        if exception.family_told_on is not None:
+            del self.fields["family_told_on"]
+
+    def clean(self):
+        return _clean_end_or_ongoing(self, super().clean())
 
 
 class CalculatorForm(GovForm):

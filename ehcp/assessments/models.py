@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from agencies.models import Agency
 from ehcp.assessments.rules import advice as rules
 from ehcp.assessments.rules import deadlines
+from ehcp.assessments.rules import exceptions as exception_rules
 from ehcp.assessments.rules.deadlines import EXCEPTION_LIMBS
 from ehcp.children.models import Child
 from ehcp.children.rules import consent as consent_rules
@@ -420,9 +421,20 @@ class SettingConsultation(models.Model):
         return f"Consultation with {self.setting}"
 
 
+class StatutoryExceptionQuerySet(models.QuerySet):
+    def counting(self):
+        """The exceptions that count: the database's reading of `rules.exception_counts` (an end
+        date, or recorded with evidence as still going on)."""
+        return self.filter(models.Q(ends_on__isnull=False) | models.Q(ongoing=True))
+
+
 class StatutoryException(models.Model):
     """A lawful exception to a time limit (regs 5(4), 8(2), 10(4), 13(3)). The statutory date does
-    not move: the case shows "late, exception recorded" rather than "late"."""
+    not move: the case shows "late, exception recorded" rather than "late".
+
+    The exception counts once its circumstances have an end date, or are recorded (with
+    evidence) as still going on; the end date can be recorded later. One recorded with neither
+    (possible before the product asked) does not count until it is completed."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="exceptions")
@@ -435,8 +447,15 @@ class StatutoryException(models.Model):
     limb = models.CharField(max_length=10, choices=sorted(deadlines.EXCEPTION_LIMBS.items()))
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
+    ongoing = models.BooleanField(
+        default=False, help_text="The circumstances are still going on (no end date yet)"
+    )
+    ongoing_evidence = models.TextField(
+        blank=True, help_text="The evidence that the circumstances are still going on"
+    )
     evidence = models.TextField()
     reasoning = models.TextField(help_text="Why the exception made the time limit impractical")
+    # Required for every exception recorded since issue 9; empty only on older rows.
     family_told_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -444,13 +463,36 @@ class StatutoryException(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(app="ehcp")
+    objects = StatutoryExceptionQuerySet.as_manager()
 
     class Meta:
         db_table = "ehcp_statutoryexception"
         ordering = ["starts_on", "pk"]
+        constraints = [
+            # Still going on means no end date yet, and says why the council believes it.
+            models.CheckConstraint(
+                condition=models.Q(ongoing=False) | models.Q(ends_on__isnull=True),
+                name="exception_ongoing_has_no_end_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ongoing=False) | ~models.Q(ongoing_evidence=""),
+                name="exception_ongoing_has_evidence",
+            ),
+        ]
 
     def __str__(self):
         return f"Exception reg {self.limb} on {self.case.reference}"
+
+    @property
+    def counts(self) -> bool:
+        """Whether this exception counts ("late, exception recorded"): `rules.exception_counts`."""
+        return exception_rules.exception_counts(ends_on=self.ends_on, ongoing=self.ongoing)
+
+    @property
+    def needs_completing(self) -> bool:
+        """Something is still to record: the date the circumstances ended (or, for an older row,
+        that they are still going on), or the date the family was told."""
+        return self.ends_on is None or self.family_told_on is None
 
 
 AdviceStatus = AdviceRequest.Status

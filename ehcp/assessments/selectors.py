@@ -108,7 +108,8 @@ def case_timeline(
     The rows are in date order: a step that is done by the day it was done, a step still to do by
     the day it is due (steps on the same day keep the order of the process). Listing them in
     process order put the week-16 date for a decision not to issue above the week-14 draft."""
-    exceptions = {(e.period_code, e.advice_request_id) for e in case.exceptions.all()}
+    # Only an exception that counts (an end date, or still going on with evidence) excuses.
+    exceptions = {(e.period_code, e.advice_request_id) for e in case.exceptions.all() if e.counts}
     history = {
         h.history_change_reason: (h.history_user.get_full_name() or h.history_user.username)
         for h in case.history.select_related("history_user")

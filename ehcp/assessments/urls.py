@@ -20,5 +20,10 @@ urlpatterns = [
     ),
     path("<uuid:public_id>/consent-override/", views.consent_override, name="consent-override"),
     path("<uuid:public_id>/exceptions/new/", views.exception_new, name="exception-new"),
+    path(
+        "<uuid:public_id>/exceptions/<uuid:exception_id>/",
+        views.exception_update,
+        name="exception-update",
+    ),
     path("<uuid:public_id>/plan/", include("ehcp.plans.urls")),
 ]

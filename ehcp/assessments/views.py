@@ -12,8 +12,9 @@ from agencies.access import actor_for
 from agencies.models import Agency, AgencyKind
 from ehcp.assessments import forms
 from ehcp.assessments import selectors as assessment_selectors
-from ehcp.assessments.models import OPEN_STATUSES, AssessmentStatus
+from ehcp.assessments.models import OPEN_STATUSES, AssessmentStatus, StatutoryException
 from ehcp.assessments.rules import deadlines
+from ehcp.assessments.rules.deadlines import format_date
 from ehcp.assessments.services import assessment as assessment_services
 from ehcp.children import services as child_services
 from ehcp.children.models import ConsentRecord
@@ -197,6 +198,29 @@ def exception_new(request, public_id):
         title="Record an exception to a time limit",
         button="Record the exception",
         lead="An exception does not stop the clock: the council must still act as soon as practicable.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
+def exception_update(request, public_id, exception_id):
+    case = case_for_officer(request, public_id)
+    exception = get_object_or_404(StatutoryException, public_id=exception_id, case=case)
+    return _case_form(
+        request,
+        case,
+        forms.ExceptionUpdateForm(posted_data(request), exception=exception),
+        perform=lambda data: assessment_services.exception_update(
+            exception=exception, by=request.user, **data
+        ),
+        success="Exception updated. The statutory date does not change.",
+        title="Complete an exception to a time limit",
+        button="Save",
+        lead=(
+            f"Reg {exception.limb}: {exception.get_period_code_display()} "
+            f"Circumstances began {format_date(exception.starts_on)}."
+        ),
     )
 
 

@@ -147,3 +147,72 @@ def test_every_final_plan_becomes_the_childs_ehc_plan_and_nothing_else_changes(m
     back = migrator.apply_tested_migration(BEFORE)
     statuses = back.apps.get_model("ehcp", "Case").objects.values_list("status", flat=True)
     assert sorted(statuses) == ["CONSULTING", "FINAL_ISSUED", "FINAL_ISSUED"]
+
+
+def test_exceptions_keep_their_dates_and_one_without_an_end_date_waits_to_be_completed(migrator):
+    """assessments 0004 (issue 9): an exception can be recorded as still going on. Existing rows
+    keep every value; none is marked as still going on, so one without an end date does not
+    count until the caseworker completes it (`StatutoryException.counts`)."""
+    old = migrator.apply_initial_migration(ROOMS)
+    User = old.apps.get_model("auth", "User")
+    Agency = old.apps.get_model("agencies", "Agency")
+    Child = old.apps.get_model("children", "Child")
+    Assessment = old.apps.get_model("assessments", "Assessment")
+    StatutoryException = old.apps.get_model("assessments", "StatutoryException")
+    officer = User.objects.create(username="officer")
+    council = Agency.objects.create(name="Northshire Council SEN team", kind="SEN_TEAM")
+    child = Child.objects.create(
+        first_name="Ada", last_name="Quill", date_of_birth=date(2016, 1, 2)
+    )
+    received = date(2026, 1, 12)
+    case = Assessment.objects.create(
+        child=child,
+        council=council,
+        status="REQUESTED",
+        requested_by="PARENT",
+        request_received_on=received,
+        request_reasons="Not making progress",
+        decision_to_assess_due_on=date(2026, 2, 23),
+        decision_not_to_issue_due_on=date(2026, 5, 4),
+        final_plan_due_on=date(2026, 6, 1),
+    )
+
+    def exception(ends_on, family_told_on):
+        return StatutoryException.objects.create(
+            case=case,
+            period_code="EHCP-DECIDE-6W",
+            limb="5(4)(c)",
+            starts_on=date(2026, 2, 1),
+            ends_on=ends_on,
+            evidence="Hospital letter",
+            reasoning="The parent could not be consulted",
+            family_told_on=family_told_on,
+            recorded_by=officer,
+        ).pk
+
+    ended = exception(date(2026, 2, 10), date(2026, 2, 11))
+    open_ended = exception(None, None)
+
+    new = migrator.apply_tested_migration(
+        [("assessments", "0004_exception_ongoing"), ("ehcp", "0013_historical_exception_ongoing")]
+    )
+    StatutoryException = new.apps.get_model("assessments", "StatutoryException")
+    rows = {
+        row["pk"]: row
+        for row in StatutoryException.objects.values(
+            "pk", "ends_on", "ongoing", "ongoing_evidence", "family_told_on", "evidence"
+        )
+    }
+    assert rows[ended] == {
+        "pk": ended,
+        "ends_on": date(2026, 2, 10),
+        "ongoing": False,
+        "ongoing_evidence": "",
+        "family_told_on": date(2026, 2, 11),
+        "evidence": "Hospital letter",
+    }
+    assert (rows[open_ended]["ends_on"], rows[open_ended]["ongoing"]) == (None, False)
+    counting = StatutoryException.objects.filter(ends_on__isnull=False) | (
+        StatutoryException.objects.filter(ongoing=True)
+    )
+    assert set(counting.values_list("pk", flat=True)) == {ended}

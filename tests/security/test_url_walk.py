@@ -94,6 +94,7 @@ EXPECTED = {
     "ehcp:consent-withdraw": ("GET", COUNCIL_OFFICERS),
     "ehcp:consent-override": ("GET", COUNCIL_OFFICERS),
     "ehcp:exception-new": ("GET", COUNCIL_OFFICERS),
+    "ehcp:exception-update": ("GET", COUNCIL_OFFICERS),
     # The plan editor is the council's; the health body agrees its own provision in section G.
     "ehcp:plan:overview": ("GET", COUNCIL_OFFICERS),
     "ehcp:plan:details": ("GET", COUNCIL_OFFICERS),
@@ -415,6 +416,21 @@ def world():
         by=people["psychologist"],
         today=TODAY,
     )
+    # An exception still going on: the page to record its end date.
+    exception = assessment_services.exception_record(
+        case=case,
+        period_code="EHCP-NOT-ISSUE-16W",
+        limb="10(4)(c)",
+        starts_on=date(2026, 9, 20),
+        ends_on=None,
+        ongoing=True,
+        ongoing_evidence="Consultant's letter",
+        evidence="Hospital admission",
+        reasoning="The child could not be seen for assessment",
+        family_told_on=date(2026, 9, 21),
+        by=caseworker,
+        today=TODAY,
+    )
     health_task = CaseTask.objects.get(case=case, agency=health, flow_task_type="HUMAN")
     params = {
         "public_id": case.public_id,
@@ -426,6 +442,7 @@ def world():
         "case_id": case.public_id,
         "attachment_id": attachment.public_id,
         "extension_id": extension.public_id,
+        "exception_id": exception.public_id,
     }
     route_params = {
         "ehcp:plan:outcome-edit": {"entry_id": outcome.public_id},

@@ -596,11 +596,18 @@ def extension_request(
         elif starts_on is None:
             errors.append("Enter the date the circumstances began")
         else:
+            # The adviser's account: the council completes it (an end date, or still going on)
+            # if it records an exception when it agrees more time.
             errors += validate_exception(
-                deadlines.ADVICE, limb, starts_on=starts_on, ends_on=ends_on
+                deadlines.ADVICE,
+                limb,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                period_starts_on=advice.requested_on,
+                period_due_on=advice.due_on,
+                today=today,
+                require_end=False,
             )
-            if starts_on > today:
-                errors.append("The date the circumstances began must be today or in the past")
     with transaction.atomic():
         advice = _lock(advice)
         _check_adviser(advice, by)
@@ -649,13 +656,17 @@ def extension_decide(
     exception_limb: str = "",
     starts_on: date | None = None,
     ends_on: date | None = None,
+    ongoing: bool = False,
+    ongoing_evidence: str = "",
     family_told_on: date | None = None,
     by,
     today: date | None = None,
 ) -> AdviceExtensionRequest:
     """The council accepts or refuses the request for more time. The statutory date never moves.
     Accepting a reason the council finds is a reg 8(2) exception (`exception_limb`) records that
-    exception on the advice (`exception_record`), with the adviser's reason as the evidence.
+    exception on the advice (`exception_record`), with the adviser's reason as the evidence: its
+    circumstances need an end date or to be still going on (with `ongoing_evidence`), and the
+    family must have been told (`family_told_on`).
     The adviser who asked is told the decision, in the same transaction (an outbox row)."""
     today = today or timezone.localdate()
     decision_reason = (decision_reason or "").strip()
@@ -681,7 +692,12 @@ def extension_decide(
                 period_code=deadlines.ADVICE.code,
                 limb=exception_limb,
                 starts_on=starts_on or extension.starts_on,
-                ends_on=ends_on if starts_on else extension.ends_on,
+                # The council's own dates when it gives any; otherwise the adviser's.
+                ends_on=ends_on
+                if starts_on or ends_on is not None or ongoing
+                else extension.ends_on,
+                ongoing=ongoing,
+                ongoing_evidence=ongoing_evidence,
                 evidence=extension.reason,
                 reasoning=decision_reason,
                 advice_request=advice,

@@ -461,6 +461,16 @@ def plan_final_issue(
 # -- exceptions to the time limits --------------------------------------------------------
 
 
+def _time_limit_window(
+    case: Assessment, period: deadlines.StatutoryPeriod, advice_request: AdviceRequest | None
+) -> tuple[date, date]:
+    """The start (day 0) and the statutory date of the time limit an exception excuses: from the
+    request (or the advice request) to its due date."""
+    if advice_request is not None:
+        return advice_request.requested_on, advice_request.due_on
+    return case.request_received_on, deadlines.due_on(period, case.request_received_on)
+
+
 def exception_record(
     *,
     case: Assessment,
@@ -471,48 +481,146 @@ def exception_record(
     evidence: str,
     reasoning: str,
     advice_request: AdviceRequest | None = None,
+    ongoing: bool = False,
+    ongoing_evidence: str = "",
     family_told_on: date | None = None,
     by,
     today: date | None = None,
 ) -> StatutoryException:
-    """Record a lawful exception to a time limit. The statutory date itself never moves."""
+    """Record a lawful exception to a time limit. The statutory date itself never moves.
+
+    The circumstances need an end date, or to be recorded as still going on with the evidence
+    for that (`exception_update` records the end date later); they must fall inside the time
+    limit they excuse; and the family must have been told (CoP 9.40)."""
     today = today or timezone.localdate()
     if case.council_id not in actor_for(by).council_agency_ids:
         raise CaseRuleError("Only the council's SEN team can record an exception on this case")
     period = PERIODS_BY_CODE.get(period_code)
     if period is None or not period.exception_limbs:
         raise CaseRuleError("Choose a time limit that allows exceptions")
-    errors = validate_exception(period, limb, starts_on=starts_on, ends_on=ends_on)
     if period is deadlines.ADVICE and advice_request is None:
-        errors.append("Choose the advice request the exception is about")
+        raise CaseRuleError("Choose the advice request the exception is about")
     if period is not deadlines.ADVICE and advice_request is not None:
-        errors.append("Choose an advice request only for the advice time limit")
+        raise CaseRuleError("Choose an advice request only for the advice time limit")
     if advice_request is not None and advice_request.case_id != case.pk:
-        errors.append("Choose advice requested for this case")
-    if starts_on > today:
-        errors.append("The date the circumstances began must be today or in the past")
-    if family_told_on is not None and family_told_on > today:
-        errors.append("The date the family was told must be today or in the past")
+        raise CaseRuleError("Choose advice requested for this case")
+    period_starts_on, period_due_on = _time_limit_window(case, period, advice_request)
+    ongoing_evidence = (ongoing_evidence or "").strip() if ongoing else ""
+    errors = validate_exception(
+        period,
+        limb,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        ongoing=ongoing,
+        period_starts_on=period_starts_on,
+        period_due_on=period_due_on,
+        today=today,
+    )
+    if ongoing and not ongoing_evidence:
+        errors.append("Enter the evidence that the circumstances are still going on")
     if not evidence.strip():
         errors.append("Enter the evidence for the exception")
     if not reasoning.strip():
         errors.append("Explain why the exception made the time limit impractical to meet")
+    errors += _family_told_errors(family_told_on, today=today)
     if errors:
         raise CaseRuleError(*errors)
     with transaction.atomic():
         exception = StatutoryException(
             case=case,
             period_code=period_code,
-            limb=limb,
+            limb=limb.strip(),
             starts_on=starts_on,
             ends_on=ends_on,
+            ongoing=ongoing,
+            ongoing_evidence=ongoing_evidence,
             evidence=evidence,
             reasoning=reasoning,
             advice_request=advice_request,
             family_told_on=family_told_on,
             recorded_by=by,
         )
-        history_save(exception, f"Exception reg {limb} recorded", by)
+        history_save(exception, f"Exception reg {exception.limb} recorded", by)
+    return exception
+
+
+def _family_told_errors(family_told_on: date | None, *, today: date) -> list[str]:
+    if family_told_on is None:
+        return ["Enter the date the family was told about the exception"]
+    if family_told_on > today:
+        return ["The date the family was told must be today or in the past"]
+    return []
+
+
+def exception_update(
+    *,
+    exception: StatutoryException,
+    ends_on: date | None = None,
+    ongoing: bool = False,
+    ongoing_evidence: str = "",
+    family_told_on: date | None = None,
+    by,
+    today: date | None = None,
+) -> StatutoryException:
+    """Complete an exception: the date its circumstances ended (for one still going on, or one
+    recorded before an end date was asked for), or that they are still going on, with the
+    evidence; and the date the family was told, where that is missing. A date already recorded
+    is not changed. Saved with history."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        exception = (
+            StatutoryException.objects.select_for_update()
+            .select_related("case", "advice_request")
+            .get(pk=exception.pk)
+        )
+        case = exception.case
+        if case.council_id not in actor_for(by).council_agency_ids:
+            raise CaseRuleError("Only the council's SEN team can change an exception on this case")
+        ongoing_evidence = (ongoing_evidence or "").strip() if ongoing else ""
+        errors: list[str] = []
+        changes: list[str] = []
+        if exception.ends_on is not None:
+            if ends_on is not None or ongoing:
+                errors.append("The date the circumstances ended is already recorded")
+        elif ends_on is not None or ongoing or not exception.ongoing:
+            period = PERIODS_BY_CODE[exception.period_code]
+            period_starts_on, period_due_on = _time_limit_window(
+                case, period, exception.advice_request
+            )
+            errors += validate_exception(
+                period,
+                exception.limb,
+                starts_on=exception.starts_on,
+                ends_on=ends_on,
+                ongoing=ongoing,
+                period_starts_on=period_starts_on,
+                period_due_on=period_due_on,
+                today=today,
+            )
+            if ongoing and not ongoing_evidence:
+                errors.append("Enter the evidence that the circumstances are still going on")
+            if ends_on is not None:
+                changes.append("end date recorded")
+            elif ongoing and (
+                not exception.ongoing or ongoing_evidence != exception.ongoing_evidence
+            ):
+                changes.append("still going on")
+        if exception.family_told_on is None:
+            errors += _family_told_errors(family_told_on, today=today)
+            changes.append("family told recorded")
+        elif family_told_on is not None and family_told_on != exception.family_told_on:
+            errors.append("The date the family was told is already recorded")
+        if errors:
+            raise CaseRuleError(*errors)
+        if not changes:
+            raise CaseRuleError("There is nothing to update on this exception")
+        if ends_on is not None:
+            exception.ends_on, exception.ongoing = ends_on, False
+        elif ongoing:
+            exception.ongoing, exception.ongoing_evidence = True, ongoing_evidence
+        if exception.family_told_on is None:
+            exception.family_told_on = family_told_on
+        history_save(exception, f"Exception reg {exception.limb}: {'; '.join(changes)}", by)
     return exception
 
 

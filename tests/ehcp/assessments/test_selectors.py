@@ -8,7 +8,12 @@ from django.http import Http404
 
 from agencies.access import actor_for
 from agencies.models import AgencyKind, Role
-from ehcp.assessments.models import AdviceRequest, Assessment, AssessmentStatus
+from ehcp.assessments.models import (
+    AdviceRequest,
+    Assessment,
+    AssessmentStatus,
+    StatutoryException,
+)
 from ehcp.assessments.rules import deadlines
 from ehcp.assessments.rules.deadlines import DeadlineState
 from ehcp.assessments.selectors import case_timeline, case_with_details
@@ -171,9 +176,10 @@ def test_decision_row_is_late_with_exception_when_an_exception_is_recorded(cast)
         period_code=deadlines.DECIDE_TO_ASSESS.code,
         limb="5(4)(c)",
         starts_on=walk.when.received_on + 30 * DAY,
-        ends_on=None,
+        ends_on=walk.when.received_on + 44 * DAY,
         evidence="Hospital letter",
         reasoning="The young person was in hospital for the last two weeks",
+        family_told_on=walk.when.decided_on,
         by=cast.caseworker,
         today=walk.when.decided_on,
     )
@@ -194,9 +200,10 @@ def test_advice_row_is_overdue_with_exception_only_for_the_advice_it_was_recorde
         limb="8(2)(c)",
         advice_request=health,
         starts_on=health.requested_on + 10 * DAY,
-        ends_on=None,
+        ends_on=health.requested_on + 10 * DAY,
         evidence="Clinic letter",
         reasoning="The child missed the paediatric appointment",
+        family_told_on=health.due_on,
         by=cast.caseworker,
         today=health.due_on,
     )
@@ -255,3 +262,36 @@ def test_timeline_stops_at_the_decision_when_assessment_was_refused(cast):
         ("EHCP-DECIDE-6W", "Refused to assess", "DONE_ON_TIME")
     ]
     assert rows[0].by == cast.caseworker.get_full_name()
+
+
+def test_an_exception_without_an_end_date_does_not_count_until_completed(cast):
+    """Reg 5(4): an exception whose circumstances have no end date (a row recorded before the
+    product asked for one) is not valid: the late decision is plainly late until the end date,
+    or that the circumstances are still going on, is recorded."""
+    walk = CaseWalk(cast, when=Calendar(late_by=20)).to(AssessmentStatus.ASSESSING)
+    exception = services.exception_record(
+        case=walk.case,
+        period_code=deadlines.DECIDE_TO_ASSESS.code,
+        limb="5(4)(c)",
+        starts_on=walk.when.received_on + 30 * DAY,
+        ends_on=walk.when.received_on + 44 * DAY,
+        evidence="Hospital letter",
+        reasoning="The young person was in hospital for the last two weeks",
+        family_told_on=walk.when.decided_on,
+        by=cast.caseworker,
+        today=walk.when.decided_on,
+    )
+    StatutoryException.objects.filter(pk=exception.pk).update(ends_on=None)
+
+    row = rows_by_code(timeline(walk.case, today=walk.when.decided_on))["EHCP-DECIDE-6W"]
+    assert row.status.state is DeadlineState.DONE_LATE
+
+    services.exception_update(
+        exception=exception,
+        ongoing=True,
+        ongoing_evidence="Ward sister's letter",
+        by=cast.caseworker,
+        today=walk.when.decided_on,
+    )
+    row = rows_by_code(timeline(walk.case, today=walk.when.decided_on))["EHCP-DECIDE-6W"]
+    assert row.status.state is DeadlineState.DONE_LATE_EXCEPTION

@@ -568,7 +568,7 @@ def test_decision_not_to_issue_is_refused_when_no_reasons_are_given(cast, assess
 
 
 def record_exception(
-    case, cast, *, period, limb, starts_on=RECEIVED + 14 * DAY, ends_on=None, **kw
+    case, cast, *, period, limb, starts_on=RECEIVED + 14 * DAY, ends_on=RECEIVED + 20 * DAY, **kw
 ):
     return assessment_services.exception_record(
         case=case,
@@ -578,10 +578,233 @@ def record_exception(
         ends_on=ends_on,
         evidence=kw.pop("evidence", "Letter from the family"),
         reasoning=kw.pop("reasoning", "The family were abroad for the whole period"),
+        family_told_on=kw.pop("family_told_on", RECEIVED + 30 * DAY),
         by=kw.pop("by", cast.caseworker),
         today=kw.pop("today", RECEIVED + 365 * DAY),
         **kw,
     )
+
+
+def update_exception(exception, cast, **kw):
+    return assessment_services.exception_update(
+        exception=exception,
+        by=kw.pop("by", cast.caseworker),
+        today=kw.pop("today", RECEIVED + 365 * DAY),
+        **kw,
+    )
+
+
+def test_exception_is_refused_without_an_end_date_unless_still_going_on(cast, requested):
+    """Regs 5(4), 10(4): an exception whose circumstances have no end date is not valid until
+    it has one, or is recorded, with evidence, as still going on."""
+    with refused("Enter the date the circumstances ended, or say they are still going on"):
+        record_exception(
+            requested, cast, period=deadlines.DECIDE_TO_ASSESS, limb="5(4)(c)", ends_on=None
+        )
+    with refused("Enter the evidence that the circumstances are still going on"):
+        record_exception(
+            requested,
+            cast,
+            period=deadlines.DECIDE_TO_ASSESS,
+            limb="5(4)(c)",
+            ends_on=None,
+            ongoing=True,
+            ongoing_evidence="  ",
+        )
+
+
+def test_exception_still_going_on_is_recorded_with_its_evidence_and_counts(cast, requested):
+    exception = record_exception(
+        requested,
+        cast,
+        period=deadlines.DECIDE_TO_ASSESS,
+        limb="5(4)(c)",
+        ends_on=None,
+        ongoing=True,
+        ongoing_evidence=" Ward sister's letter of this week ",
+        today=RECEIVED + 30 * DAY,
+    )
+
+    exception.refresh_from_db()
+    assert (exception.ends_on, exception.ongoing) == (None, True)
+    assert exception.ongoing_evidence == "Ward sister's letter of this week"
+    assert exception.counts
+    assert exception.history.get().history_change_reason == "Exception reg 5(4)(c) recorded"
+
+
+@pytest.mark.parametrize(
+    ("family_told_on", "message"),
+    [
+        (None, "Enter the date the family was told about the exception"),
+        (RECEIVED + 400 * DAY, "The date the family was told must be today or in the past"),
+    ],
+)
+def test_exception_is_refused_without_the_date_the_family_was_told(
+    cast, requested, family_told_on, message
+):
+    """CoP 9.40: the family is told when an exception applies; the date is required."""
+    with refused(message):
+        record_exception(
+            requested,
+            cast,
+            period=deadlines.DECIDE_TO_ASSESS,
+            limb="5(4)(c)",
+            family_told_on=family_told_on,
+        )
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on", "message"),
+    [
+        (RECEIVED + 43 * DAY, RECEIVED + 50 * DAY, "must have begun by"),
+        (RECEIVED - 20 * DAY, RECEIVED - DAY, "must have lasted until at least"),
+    ],
+)
+def test_exception_is_refused_outside_the_time_limit_it_excuses(
+    cast, requested, starts_on, ends_on, message
+):
+    """Reg 5(4): circumstances "during that period": the 6 weeks from the request."""
+    with refused(message):
+        record_exception(
+            requested,
+            cast,
+            period=deadlines.DECIDE_TO_ASSESS,
+            limb="5(4)(c)",
+            starts_on=starts_on,
+            ends_on=ends_on,
+        )
+
+
+def test_exception_is_recorded_on_the_last_day_of_the_time_limit(cast, requested):
+    exception = record_exception(
+        requested,
+        cast,
+        period=deadlines.DECIDE_TO_ASSESS,
+        limb="5(4)(c)",
+        starts_on=requested.decision_to_assess_due_on,
+        ends_on=requested.decision_to_assess_due_on + 3 * DAY,
+    )
+    assert exception.starts_on == RECEIVED + 42 * DAY
+
+
+def test_advice_exception_must_fall_inside_the_six_weeks_of_the_advice(cast, assessing):
+    """Reg 8(2): "during that 6 week period", from the day the body got the request."""
+    advice = AdviceRequest.objects.get(case=assessing)
+    with refused("must have lasted until at least"):
+        record_exception(
+            assessing,
+            cast,
+            period=deadlines.ADVICE,
+            limb="8(2)(c)",
+            advice_request=advice,
+            starts_on=advice.requested_on - DAY,
+            ends_on=advice.requested_on - DAY,
+        )
+
+
+def test_end_date_is_recorded_later_with_history(cast, requested):
+    exception = record_exception(
+        requested,
+        cast,
+        period=deadlines.DECIDE_TO_ASSESS,
+        limb="5(4)(d)",
+        starts_on=RECEIVED + DAY,
+        ends_on=None,
+        ongoing=True,
+        ongoing_evidence="E-mail from the parent: still abroad",
+        today=RECEIVED + 30 * DAY,
+    )
+
+    update_exception(exception, cast, ends_on=RECEIVED + 35 * DAY, today=RECEIVED + 40 * DAY)
+
+    exception.refresh_from_db()
+    assert (exception.ends_on, exception.ongoing) == (RECEIVED + 35 * DAY, False)
+    assert exception.ongoing_evidence == "E-mail from the parent: still abroad"  # kept
+    reasons = [h.history_change_reason for h in exception.history.order_by("history_date")]
+    assert reasons == ["Exception reg 5(4)(d) recorded", "Exception reg 5(4)(d): end date recorded"]
+    assert exception.history.latest("history_date").history_user == cast.caseworker
+
+
+def test_end_date_that_breaks_the_four_weeks_is_refused(cast, requested):
+    """Reg 5(4)(d) as coded: an absence of at least 4 continuous weeks."""
+    exception = record_exception(
+        requested,
+        cast,
+        period=deadlines.DECIDE_TO_ASSESS,
+        limb="5(4)(d)",
+        starts_on=RECEIVED + DAY,
+        ends_on=None,
+        ongoing=True,
+        ongoing_evidence="E-mail from the parent: still abroad",
+        today=RECEIVED + 30 * DAY,
+    )
+    with refused("An absence or closure must last at least 4 continuous weeks"):
+        update_exception(exception, cast, ends_on=RECEIVED + 20 * DAY)
+
+
+def test_an_older_exception_without_an_end_date_counts_once_completed(cast, requested):
+    """Rows recorded before an end date was asked for: kept, shown, and not counted until the
+    caseworker records the end date or that the circumstances are still going on."""
+    exception = record_exception(requested, cast, period=deadlines.DECIDE_TO_ASSESS, limb="5(4)(c)")
+    StatutoryException.objects.filter(pk=exception.pk).update(ends_on=None, family_told_on=None)
+    exception.refresh_from_db()
+    assert not exception.counts and exception.needs_completing
+
+    with refused("Enter the date the circumstances ended, or say they are still going on"):
+        update_exception(exception, cast, family_told_on=RECEIVED + 50 * DAY)
+    with refused("Enter the date the family was told about the exception"):
+        update_exception(exception, cast, ongoing=True, ongoing_evidence="Consultant's letter")
+
+    update_exception(
+        exception,
+        cast,
+        ongoing=True,
+        ongoing_evidence="Consultant's letter",
+        family_told_on=RECEIVED + 50 * DAY,
+    )
+    exception.refresh_from_db()
+    assert exception.counts and exception.ongoing and not exception.ends_on
+    assert exception.family_told_on == RECEIVED + 50 * DAY
+    assert (
+        exception.history.latest("history_date").history_change_reason
+        == "Exception reg 5(4)(c): still going on; family told recorded"
+    )
+
+
+def test_dates_already_recorded_are_not_changed(cast, requested):
+    exception = record_exception(requested, cast, period=deadlines.DECIDE_TO_ASSESS, limb="5(4)(c)")
+    with refused("The date the circumstances ended is already recorded"):
+        update_exception(exception, cast, ends_on=RECEIVED + 25 * DAY)
+    with refused("The date the family was told is already recorded"):
+        update_exception(exception, cast, family_told_on=RECEIVED + 31 * DAY)
+    with refused("There is nothing to update on this exception"):
+        update_exception(exception, cast)
+
+
+def test_only_the_council_completes_an_exception(cast, requested):
+    exception = record_exception(
+        requested,
+        cast,
+        period=deadlines.DECIDE_TO_ASSESS,
+        limb="5(4)(c)",
+        ends_on=None,
+        ongoing=True,
+        ongoing_evidence="Consultant's letter",
+    )
+    with refused("Only the council's SEN team can change an exception on this case"):
+        update_exception(exception, cast, ends_on=RECEIVED + 25 * DAY, by=cast.health_adviser)
+
+
+def test_database_refuses_still_going_on_with_an_end_date_or_without_evidence(cast, requested):
+    """The service checks first; the check constraints are the backstop."""
+    from django.db import IntegrityError, transaction
+
+    exception = record_exception(requested, cast, period=deadlines.DECIDE_TO_ASSESS, limb="5(4)(c)")
+    for change in ({"ongoing": True, "ongoing_evidence": "Letter"}, {"ongoing": True}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            StatutoryException.objects.filter(pk=exception.pk).update(
+                **change, **({} if "ongoing_evidence" in change else {"ends_on": None})
+            )
 
 
 def test_exception_is_refused_when_limb_does_not_apply_to_the_time_limit(cast, requested):

@@ -545,6 +545,22 @@ def test_an_accepted_reg_8_2_reason_is_recorded_as_an_exception(cast, advice, ex
             accept=True,
             decision_reason="",
             exception_limb="8(2)(c)",
+            ends_on=date(2027, 4, 12),
+            family_told_on=ON,
+            by=cast.caseworker,
+            today=ON,
+        )
+    # Reg 8(2): the circumstances need an end date (or to be still going on), and the family
+    # must have been told (CoP 9.40).
+    with refused(
+        "Enter the date the circumstances ended, or say they are still going on",
+        "Enter the date the family was told about the exception",
+    ):
+        services.extension_decide(
+            extension=extension,
+            accept=True,
+            exception_limb="8(2)(c)",
+            decision_reason="The clinic could not assess Ada until she was seen",
             by=cast.caseworker,
             today=ON,
         )
@@ -554,6 +570,8 @@ def test_an_accepted_reg_8_2_reason_is_recorded_as_an_exception(cast, advice, ex
         accept=True,
         exception_limb="8(2)(c)",
         decision_reason="The clinic could not assess Ada until she was seen",
+        ends_on=date(2027, 4, 12),  # the adviser's start date is kept
+        family_told_on=ON,
         by=cast.caseworker,
         today=ON,
     )
@@ -567,6 +585,7 @@ def test_an_accepted_reg_8_2_reason_is_recorded_as_an_exception(cast, advice, ex
     )
     assert exception.evidence == "Ada missed her clinic appointment on 12 April"
     assert exception.starts_on == date(2027, 4, 12) and exception.recorded_by == cast.caseworker
+    assert (exception.ends_on, exception.family_told_on) == (date(2027, 4, 12), ON)
     advice.refresh_from_db()
     assert advice.due_on == date(2027, 5, 6)  # the statutory date never moves
     assert services.agreed_date(advice) == date(2027, 5, 20)
@@ -605,16 +624,21 @@ def test_late_advice_shows_the_exception_once_it_is_recorded(cast, advice, exten
     services.extension_decide(
         extension=extension,
         accept=True,
-        exception_limb="8(2)(c)",
-        decision_reason="Missed appointment",
+        exception_limb="8(2)(a)",
+        decision_reason="Ada is still unwell",
+        ongoing=True,
+        ongoing_evidence="Letter from the GP of 23 April",
+        family_told_on=ON,
         by=cast.caseworker,
         today=ON,
     )
+    exception = StatutoryException.objects.get()
+    assert exception.ongoing and exception.ends_on is None and exception.counts
     status = advice_deadline(
         advice.due_on,
         today=date(2027, 5, 10),
         received_on=None,
-        exception_recorded=advice.exceptions.exists(),
+        exception_recorded=advice.exceptions.counting().exists(),
     )
     assert status.state is DeadlineState.OVERDUE_EXCEPTION
 

@@ -346,16 +346,24 @@ def test_adviser_asks_for_more_time_and_an_accepted_reg_8_2_reason_is_an_excepti
 
     client.force_login(cast.caseworker)
     assert "More time asked for" in client.get(f"/cases/{claimed.case.public_id}/").content.decode()
+    decision = {
+        "decision": "accept",
+        "exception_limb": "8(2)(c)",
+        "starts_on_0": "12",
+        "starts_on_1": "4",
+        "starts_on_2": "2027",
+        "ends_on_0": "12",
+        "ends_on_1": "4",
+        "ends_on_2": "2027",
+        "decision_reason": "The clinic could not see Ada before 10 May",
+    }
+    # The family must have been told of the exception (CoP 9.40): the page asks for the date.
+    response = client.post(asked.link, decision)
+    assert "Enter the date the family was told about the exception" in response.content.decode()
+    assert not StatutoryException.objects.exists()
     response = client.post(
         asked.link,
-        {
-            "decision": "accept",
-            "exception_limb": "8(2)(c)",
-            "starts_on_0": "12",
-            "starts_on_1": "4",
-            "starts_on_2": "2027",
-            "decision_reason": "The clinic could not see Ada before 10 May",
-        },
+        {**decision, "family_told_on_0": "20", "family_told_on_1": "4", "family_told_on_2": "2027"},
     )
 
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -4,6 +4,8 @@
     python manage.py statutory_dates --received 2026-01-12 --advice-requested 2026-02-23 --json
 
 It only does date arithmetic with ehcp.assessments.rules.deadlines: no database, no migrations, no clock.
+A date that falls on a weekend or a bank holiday in England and Wales (ehcp.common.calendar) is
+flagged, with the working day before it; the statutory date itself never moves.
 """
 
 from __future__ import annotations
@@ -14,7 +16,14 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ehcp.assessments.rules.deadlines import assessment_deadlines, format_date, is_non_working_day
+from ehcp.assessments.rules.deadlines import (
+    Deadline,
+    assessment_deadlines,
+    format_date,
+    is_non_working_day,
+    previous_working_day,
+)
+from ehcp.common.calendar import bank_holiday_names
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -88,13 +97,18 @@ class Command(BaseCommand):
             deadlines = assessment_deadlines(
                 received, advice_requested_on=advice, draft_issued_on=draft
             )
-        except ValueError as error:
+        except ValueError as error:  # a later fact before the request, or past 31 December 9999
             raise CommandError(str(error)) from error
         shown = [deadlines[key] for key in _KEYS if key in deadlines]
+        flags = non_working_days(shown)
 
         if options["json"]:
             result: dict[str, object] = {item.key: item.due_on.isoformat() for item in shown}
             result["sources"] = {item.key: item.source for item in shown}
+            result["not_working_days"] = {
+                key: {"why": why, "act_by": act_by.isoformat()}
+                for key, (why, act_by) in flags.items()
+            }
             self.stdout.write(json.dumps(result, indent=2))
             return
 
@@ -104,16 +118,38 @@ class Command(BaseCommand):
         self.stdout.write("")
         key_width = max(len(item.key) for item in shown)
         self.stdout.write(f"{'Date':<{key_width}}  {'Due on':<16}  Source")
-        weekend = False
         for item in shown:
-            due = f"{item.due_on:%a} {item.due_on.isoformat()}"
-            if is_non_working_day(item.due_on):
-                due += " *"
-                weekend = True
+            due = _day(item.due_on) + (" *" if item.key in flags else "")
             self.stdout.write(f"{item.key:<{key_width}}  {due:<16}  {item.source}")
-        if weekend:
+        if flags:
             self.stdout.write("")
             self.stdout.write(
-                "* Falls on a weekend. The date does not move: plan to act by the working day "
+                "* Not a working day. The date does not move: plan to act by the working day "
                 "before."
             )
+            for key, (why, act_by) in flags.items():
+                self.stdout.write(f"  {key}: {why}; act by {_day(act_by)}")
+
+
+def _day(d) -> str:
+    return f"{d:%a} {d.isoformat()}"
+
+
+def non_working_days(shown: list[Deadline]) -> dict[str, tuple[str, object]]:
+    """For each date that falls on a weekend or a bank holiday in England and Wales: why it is
+    not a working day, and the working day before it (the date to act by)."""
+    years = {item.due_on.year for item in shown}
+    names = bank_holiday_names(*years, *(year - 1 for year in years))
+    holidays = frozenset(names)
+    flags = {}
+    for item in shown:
+        if not is_non_working_day(item.due_on, holidays):
+            continue
+        if item.due_on in names:
+            why = (
+                f"{_day(item.due_on)} is a bank holiday in England and Wales ({names[item.due_on]})"
+            )
+        else:
+            why = f"{_day(item.due_on)} falls on a weekend"
+        flags[item.key] = (why, previous_working_day(item.due_on, holidays))
+    return flags

@@ -1,0 +1,23 @@
+"""The exception's history table gains the same two fields (simple-history, `app="ehcp"`)."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('ehcp', '0012_models_moved_to_rooms'),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name='historicalstatutoryexception',
+            name='ongoing',
+            field=models.BooleanField(default=False, help_text='The circumstances are still going on (no end date yet)'),
+        ),
+        migrations.AddField(
+            model_name='historicalstatutoryexception',
+            name='ongoing_evidence',
+            field=models.TextField(blank=True, help_text='The evidence that the circumstances are still going on'),
+        ),
+    ]
