@@ -150,7 +150,7 @@ def test_every_final_plan_becomes_the_childs_ehc_plan_and_nothing_else_changes(m
 
 
 def test_exceptions_keep_their_dates_and_one_without_an_end_date_waits_to_be_completed(migrator):
-    """assessments 0004 (issue 9): an exception can be recorded as still going on. Existing rows
+    """assessments 0005 (issue 9): an exception can be recorded as still going on. Existing rows
     keep every value; none is marked as still going on, so one without an end date does not
     count until the caseworker completes it (`StatutoryException.counts`)."""
     old = migrator.apply_initial_migration(ROOMS)
@@ -194,7 +194,7 @@ def test_exceptions_keep_their_dates_and_one_without_an_end_date_waits_to_be_com
     open_ended = exception(None, None)
 
     new = migrator.apply_tested_migration(
-        [("assessments", "0004_exception_ongoing"), ("ehcp", "0013_historical_exception_ongoing")]
+        [("assessments", "0005_exception_ongoing"), ("ehcp", "0014_historical_exception_ongoing")]
     )
     StatutoryException = new.apps.get_model("assessments", "StatutoryException")
     rows = {

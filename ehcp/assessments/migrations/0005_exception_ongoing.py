@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0003_initial'),
+        ('assessments', '0004_no_further_comments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

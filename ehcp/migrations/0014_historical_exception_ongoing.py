@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ehcp', '0012_models_moved_to_rooms'),
+        ('ehcp', '0013_assessment_history_no_further_comments'),
     ]
 
     operations = [
