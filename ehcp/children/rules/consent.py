@@ -54,9 +54,6 @@ STEP_LABELS = {Step.REQUEST_ADVICE: "Request advice from agencies"}
 # Which consent purpose each step needs.
 REQUIRED_PURPOSE: dict[Step, Purpose] = {Step.REQUEST_ADVICE: Purpose.STATUTORY_ASSESSMENT}
 
-# The age from which a young person may give consent themselves (issue #2; MCA 2005 presumption).
-YOUNG_PERSON_CONSENT_AGE = 16
-
 
 @dataclass(frozen=True)
 class ConsentFact:
@@ -115,10 +112,6 @@ def age_on(date_of_birth: date, on: date) -> int:
     if (on.month, on.day) < (date_of_birth.month, date_of_birth.day):
         years -= 1
     return years
-
-
-def young_person_may_consent(date_of_birth: date, on: date) -> bool:
-    return age_on(date_of_birth, on) >= YOUNG_PERSON_CONSENT_AGE
 
 
 def gate_message(missing: MissingConsent, agency_names: dict[int, str]) -> str:
