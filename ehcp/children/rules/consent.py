@@ -4,7 +4,8 @@ A step that shares information with partner agencies needs current consent of th
 the right purpose, covering every agency the information goes to. The gate is open when that
 consent is on record, or when an authorised person has recorded a justified override (for example
 a safeguarding concern, DPA 2018 Sch 1 para 18). Models and views both call these functions, so
-the reason shown to a caseworker and the gate itself cannot drift apart.
+the reason shown to a caseworker and the gate itself cannot drift apart. Who may give consent on
+a given day (the parent of a child, or the young person) is `young_person.consent_refusal`.
 """
 
 from collections.abc import Iterable
