@@ -297,7 +297,7 @@ class YoungPersonSummary:
     # Worth a section on the page: a young person, 16 or over, with records, or becoming one
     # before the final plan is due.
     shown: bool
-    may_record: bool  # 16 or over today: capacity or agreement can be recorded
+    may_record: bool  # 16 or a young person today: capacity or agreement can be recorded
     records: list  # every YoungPersonRecord of the child, newest first
     letters_today: young_person_rules.Addressees
     # The day the child became a young person during this open assessment, while consent has

@@ -151,8 +151,7 @@ def young_person_record(
         )
     if len(reason.strip()) < 20:
         errors.append(
-            "Explain who assessed capacity, for which decisions and how, or how the young "
-            "person told you (at least 20 characters)"
+            "Explain who assessed capacity, for which decisions and how (at least 20 characters)"
             if kind == young_person_rules.RecordKind.LACKS_CAPACITY
             else "Enter how the young person told you that they agree (at least 20 characters)"
         )
