@@ -52,6 +52,7 @@ from ehcp.assessments.services import assessment as assessment_services
 from ehcp.children import services as child_services
 from ehcp.children.models import ConsentGiver, ConsentMethod, Need
 from ehcp.children.rules import identifiers
+from ehcp.children.rules import young_person as young_person_rules
 from ehcp.children.rules.consent import Purpose, Step
 from ehcp.plans import services as plan_services
 from workflows import services as wf
@@ -383,6 +384,13 @@ DECISION_EXCEPTION = (
     "The council could not consult the parent before deciding (s.36(4)), so the 6-week time "
     "limit could not be met.",
 )
+# Why a young person's parent consents for them (recorded before the consent, as the law asks).
+LACKS_CAPACITY_REASON = (
+    "Capacity assessment by the college's learning disability nurse with the social worker: "
+    "{first} could not retain or weigh the information about sharing advice between agencies "
+    "(Mental Capacity Act 2005, ss.2-3). Their parent or carer acts for them."
+)
+
 OVERRIDE_JUSTIFICATION = (
     "The child is subject to a child protection plan and the parent with parental responsibility "
     "cannot be contacted; advice is needed now to keep the child safe. Agreed at the strategy "
@@ -633,6 +641,7 @@ class CasePlan:
     consent_on: date | None = None
     consent_by: str = ConsentGiver.PARENT
     consent_name: str = ""
+    lacks_capacity_on: date | None = None  # recorded before a parent consents for a young person
     override_on: date | None = None
     decided_on: date | None = None
     assess: bool = True
@@ -907,7 +916,8 @@ class Planner:
             secondary_need=secondary,
         )
         parents = self._family(last, looked_after)
-        young_person = age_years >= 16
+        # A young person is over compulsory school age (CFA 2014 s.83), not simply 16.
+        young_person = young_person_rules.is_young_person(born, received_on)
         if young_person and rng.random() < 0.4:
             requested_by, requester = Requester.YOUNG_PERSON, f"{first} {last}"
         elif setting is not None and rng.random() < 0.25:
@@ -939,8 +949,15 @@ class Planner:
         elif scenario.consent and stop != REFUSED:
             latest = offsets["age"] - 1 if stop == REQUESTED else offsets["decide"]
             plan.consent_on = on(rng.randint(0, max(0, min(latest, 20))))
-            if young_person and rng.random() < 0.7:
-                plan.consent_by, plan.consent_name = ConsentGiver.YOUNG_PERSON, f"{first} {last}"
+            # From the day after the last Friday in June of the school year they turn 16, a
+            # young person consents themselves, or their parent does if they lack capacity.
+            if young_person_rules.is_young_person(born, plan.consent_on):
+                if rng.random() < 0.85:
+                    plan.consent_by = ConsentGiver.YOUNG_PERSON
+                    plan.consent_name = f"{first} {last}"
+                else:
+                    plan.lacks_capacity_on = plan.consent_on
+                    plan.consent_by, plan.consent_name = ConsentGiver.PARENT, parents[0].name
             else:
                 plan.consent_by, plan.consent_name = ConsentGiver.PARENT, parents[0].name
         if stop == REQUESTED:
@@ -1218,6 +1235,16 @@ class Driver:
                 today=plan.received_on,
             )
         advice_agencies = {item.agency.pk: item.agency for item in plan.advice}
+        if plan.lacks_capacity_on is not None:
+            with self.clock.at(plan.lacks_capacity_on):
+                child_services.young_person_record(
+                    child=case.child,
+                    kind=young_person_rules.RecordKind.LACKS_CAPACITY,
+                    from_on=plan.lacks_capacity_on,
+                    reason=LACKS_CAPACITY_REASON.format(first=plan.child.first_name),
+                    by=by,
+                    today=plan.lacks_capacity_on,
+                )
         if plan.consent_on is not None:
             with self.clock.at(plan.consent_on):
                 child_services.consent_record(

@@ -10,10 +10,17 @@ from ehcp.assessments.services.assessment import AdviceToSeek
 from ehcp.children.models import ConsentGiver, ConsentMethod, Need
 from ehcp.children.rules import consent as consent_rules
 from ehcp.children.rules import identifiers
+from ehcp.children.rules import young_person as young_person_rules
 from ehcp.common.display import agency_label
 from ehcp.common.forms import GovForm, date_field
 
 CHILDS_SETTING_WITHHELD = "The child's school or setting (name withheld: protected whereabouts)"
+
+
+YOUNG_PERSON_HINT = (
+    "A young person is over compulsory school age: from the day after the last Friday in June "
+    "of the school year in which they turn 16."
+)
 
 
 def agencies_of(kind: str):
@@ -69,6 +76,7 @@ class RequestForm(GovForm):
         label="Who made the request?",
         choices=Requester.choices,
         widget=forms.RadioSelect,
+        help_text=YOUNG_PERSON_HINT,
         error_messages={"required": "Select who made the request"},
     )
     requester_name = forms.CharField(
@@ -167,6 +175,14 @@ class ConsentForm(GovForm):
         child's school is offered as "The child's school or setting" under a value that is not
         its id, and stays in the list of schools too, so the list gives nothing away (DM-02)."""
         super().__init__(*args, **kwargs)
+        child = case.child
+        # Who may consent turns on the day it was given (ehcp.children.rules.young_person).
+        self.fields["given_by"].help_text = (
+            f"{child.first_name} is a young person from {child.young_person_from:%-d %B %Y} (the "
+            "day after the last Friday in June of the school year they turn 16). From then they "
+            "give consent themselves, unless a lack of capacity is recorded for them on the case; "
+            "before then, a parent or carer does."
+        )
         setting = case.child.current_setting if case.child.current_setting_id else None
         self.setting = setting if setting is not None and setting.is_active else None
         self.hide_setting = self.setting is not None and not whereabouts
@@ -229,6 +245,38 @@ class ConsentWithdrawForm(GovForm):
         label="How was it withdrawn, and what did the family say?",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter how consent was withdrawn"},
+    )
+
+
+class YoungPersonRecordForm(GovForm):
+    kind = forms.ChoiceField(
+        label="What are you recording?",
+        choices=[(k.value, k.label) for k in young_person_rules.RecordKind],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what you are recording"},
+    )
+    from_on = date_field(
+        "Date of the capacity assessment, or of the young person's agreement",
+    )
+    reason = forms.CharField(
+        label="Who assessed capacity, for which decisions and how; or how the young person told you",
+        help_text="Capacity is presumed from 16 (Mental Capacity Act 2005, s.1). A lack of it is "
+        "about particular decisions at a particular time, found under s.2 and s.3.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": "Enter who assessed capacity, or how the young person told you"
+        },
+    )
+
+
+class YoungPersonRecordEndForm(GovForm):
+    ended_on = date_field("Date it ended")
+    reason = forms.CharField(
+        label="Why has it ended, and who decided?",
+        help_text="For example, a new capacity assessment, or the young person told us they no "
+        "longer want their parent to be sent the letters.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why it has ended, and who decided"},
     )
 
 

@@ -26,7 +26,8 @@ from ehcp.assessments.rules.deadlines import (
     is_non_working_day,
     previous_working_day,
 )
-from ehcp.children.models import ConsentOverride, ConsentRecord
+from ehcp.children.models import ConsentOverride, ConsentRecord, YoungPersonRecord
+from ehcp.children.rules import young_person as young_person_rules
 from ehcp.common.calendar import bank_holidays_around
 from ehcp.common.display import agency_label
 from ehcp.governance.access import CaseAccess, case_schools, withhold_names
@@ -60,6 +61,10 @@ def case_with_details(case: Assessment) -> Assessment:
             ).prefetch_related("agencies"),
         ),
         "child__parents",
+        Prefetch(
+            "child__young_person_records",
+            queryset=YoungPersonRecord.objects.select_related("recorded_by", "ended_by"),
+        ),
     )
     return case
 
@@ -254,11 +259,16 @@ class AppealRights:
     letter_sent_on: date
     mediation_contact_by: date
     appeal_by: date
+    # Who may appeal, as of the letter: the parent of a child, or the young person (with their
+    # parent acting for them where a lack of capacity is recorded).
+    addressees: young_person_rules.Addressees | None = None
 
 
 def case_appeal_rights(case: Assessment) -> AppealRights | None:
     """For a refusal to assess or a decision not to issue: when the family must contact the
-    mediation adviser (reg 33) and appeal to the tribunal (r.20(1)(c)), counted from the letter."""
+    mediation adviser (reg 33) and appeal to the tribunal (r.20(1)(c)), counted from the letter,
+    and who may (the parent, or the young person: CFA 2014 ss.51 and 83(2)). Expects
+    `case_with_details(case)`."""
     if case.status == AssessmentStatus.REFUSED:
         decision, sent_on = (
             "the decision not to carry out an EHC needs assessment",
@@ -278,6 +288,59 @@ def case_appeal_rights(case: Assessment) -> AppealRights | None:
         letter_sent_on=sent_on,
         mediation_contact_by=deadlines.mediation_contact_deadline(sent_on),
         appeal_by=deadlines.appeal_deadline(sent_on),
+        addressees=young_person_rules.letter_addressees(
+            case.child.date_of_birth, sent_on, case.child.young_person_facts()
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class YoungPersonSummary:
+    """What the case page says about the child becoming, or being, a young person."""
+
+    young_person_from: date
+    is_young_person: bool  # today
+    # Worth a section on the page: a young person, 16 or over, with records, or becoming one
+    # before the final plan is due.
+    shown: bool
+    may_record: bool  # 16 or a young person today: capacity or agreement can be recorded
+    records: list  # every YoungPersonRecord of the child, newest first
+    letters_today: young_person_rules.Addressees
+    # The day the child became a young person during this open assessment, while consent has
+    # not been confirmed with them since (the page asks the caseworker to).
+    consent_to_confirm: date | None
+
+
+def case_young_person(case: Assessment, *, today: date) -> YoungPersonSummary:
+    """Whether the child is (or when they become) a young person, who the letters go to today and
+    whether consent is to be confirmed with them (CFA 2014 s.83(2)). Expects
+    `case_with_details(case)`: no queries of its own."""
+    child = case.child
+    records = list(child.young_person_records.all())
+    facts = [record.as_fact() for record in records]
+    to_confirm = None
+    if case.status in OPEN_STATUSES:
+        to_confirm = young_person_rules.consent_to_confirm(
+            child.date_of_birth,
+            started_on=case.request_received_on,
+            on=today,
+            consents=[consent.as_fact() for consent in child.consents.all()],
+        )
+    is_young_person = child.is_young_person(today)
+    may_record = young_person_rules.may_record_on(child.date_of_birth, today)
+    return YoungPersonSummary(
+        young_person_from=child.young_person_from,
+        is_young_person=is_young_person,
+        shown=bool(
+            is_young_person
+            or may_record
+            or records
+            or child.young_person_from <= case.final_plan_due_on
+        ),
+        may_record=may_record,
+        records=records,
+        letters_today=young_person_rules.letter_addressees(child.date_of_birth, today, facts),
+        consent_to_confirm=to_confirm,
     )
 
 

@@ -19,6 +19,16 @@ urlpatterns = [
         name="consent-withdraw",
     ),
     path("<uuid:public_id>/consent-override/", views.consent_override, name="consent-override"),
+    path(
+        "<uuid:public_id>/young-person/new/",
+        views.young_person_record_new,
+        name="young-person-record-new",
+    ),
+    path(
+        "<uuid:public_id>/young-person/<uuid:record_id>/end/",
+        views.young_person_record_end,
+        name="young-person-record-end",
+    ),
     path("<uuid:public_id>/exceptions/new/", views.exception_new, name="exception-new"),
     path(
         "<uuid:public_id>/exceptions/<uuid:exception_id>/",

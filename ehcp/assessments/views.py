@@ -17,7 +17,7 @@ from ehcp.assessments.rules import deadlines
 from ehcp.assessments.rules.deadlines import format_date
 from ehcp.assessments.services import assessment as assessment_services
 from ehcp.children import services as child_services
-from ehcp.children.models import ConsentRecord
+from ehcp.children.models import ConsentRecord, YoungPersonRecord
 from ehcp.children.rules.consent import Step
 from ehcp.common.calendar import bank_holidays_around
 from ehcp.common.pagination import keyset_page
@@ -86,6 +86,9 @@ def case_detail(request, public_id):
                 whereabouts=access.whereabouts,
             ),
             "appeal": assessment_selectors.case_appeal_rights(case) if council else None,
+            "young_person": assessment_selectors.case_young_person(case, today=today)
+            if council
+            else None,
             "consents": case.child.consents.all() if shows_consents(access) else (),
             "overrides": case.consent_overrides.all(),
             "exceptions": case.exceptions.all() if council else (),
@@ -158,6 +161,48 @@ def consent_withdraw(request, public_id, consent_id):
         title="Record that consent was withdrawn",
         button="Record withdrawal",
         lead=str(consent),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
+def young_person_record_new(request, public_id):
+    case = case_for_officer(request, public_id)
+    first = case.child.first_name
+    return _case_form(
+        request,
+        case,
+        forms.YoungPersonRecordForm(posted_data(request)),
+        perform=lambda data: child_services.young_person_record(
+            child=case.child, by=request.user, **data
+        ),
+        success="Recorded. Who gives consent and who is sent the letters follow it.",
+        title=f"Record {first}'s capacity or agreement",
+        button="Record it",
+        lead=f"{first} is a young person from {case.child.young_person_from:%-d %B %Y}. From "
+        "then the decisions and letters are theirs; their parent or carer acts for them only if "
+        "they lack capacity, and is sent the letters too only if they agree.",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
+def young_person_record_end(request, public_id, record_id):
+    case = case_for_officer(request, public_id)
+    record = get_object_or_404(YoungPersonRecord, public_id=record_id, child=case.child)
+    return _case_form(
+        request,
+        case,
+        forms.YoungPersonRecordEndForm(posted_data(request)),
+        perform=lambda data: child_services.young_person_record_end(
+            record=record, by=request.user, **data
+        ),
+        success="Recorded that it has ended",
+        title="Record that it has ended",
+        button="Record the end",
+        lead=str(record),
     )
 
 

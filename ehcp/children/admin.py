@@ -1,10 +1,16 @@
-"""The child, parents and consent records in the support site, read-only and audited (the base
-is ehcp/governance/admin.py)."""
+"""The child, parents, consent and young-person records in the support site, read-only and
+audited (the base is ehcp/governance/admin.py)."""
 
 from django.contrib import admin
 
 from agencies.models import DataType
-from ehcp.children.models import Child, ConsentOverride, ConsentRecord, ParentCarer
+from ehcp.children.models import (
+    Child,
+    ConsentOverride,
+    ConsentRecord,
+    ParentCarer,
+    YoungPersonRecord,
+)
 from ehcp.governance.admin import ByCaseReference, SupportRecordAdmin
 
 
@@ -64,3 +70,16 @@ class ConsentOverrideAdmin(ByCaseReference, SupportRecordAdmin):
     list_select_related = ["case", "case__child", "authorised_by"]
     list_filter = ["step"]
     search_fields = ["case__child__last_name"]
+
+
+@admin.register(YoungPersonRecord)
+class YoungPersonRecordAdmin(SupportRecordAdmin):
+    """A lack of capacity (Mental Capacity Act 2005) or the young person's agreement."""
+
+    child_path = "child"
+    case_path = None
+    data_types = (DataType.IDENTITY, DataType.HEALTH)
+    list_display = ["child", "kind", "from_on", "ended_on", "recorded_by"]
+    list_select_related = ["child", "recorded_by"]
+    list_filter = ["kind"]
+    search_fields = ["child__first_name", "child__last_name"]

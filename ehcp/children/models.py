@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
 from ehcp.children.rules import consent as consent_rules
+from ehcp.children.rules import young_person as young_person_rules
 
 
 class Need(models.TextChoices):
@@ -75,6 +76,18 @@ class Child(models.Model):
     def age_on(self, on: date) -> int:
         return consent_rules.age_on(self.date_of_birth, on)
 
+    @property
+    def young_person_from(self) -> date:
+        """The first day they are a young person (over compulsory school age, CFA 2014 s.83)."""
+        return young_person_rules.young_person_from(self.date_of_birth)
+
+    def is_young_person(self, on: date) -> bool:
+        return young_person_rules.is_young_person(self.date_of_birth, on)
+
+    def young_person_facts(self) -> list[young_person_rules.RecordFact]:
+        """The records about the young person, for the rules (prefetch `young_person_records`)."""
+        return [record.as_fact() for record in self.young_person_records.all()]
+
 
 class ParentCarer(models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="parents")
@@ -105,7 +118,7 @@ class ConsentMethod(models.TextChoices):
 
 class ConsentGiver(models.TextChoices):
     PARENT = "PARENT", "Parent or carer"
-    YOUNG_PERSON = "YOUNG_PERSON", "The young person (16 or over)"
+    YOUNG_PERSON = "YOUNG_PERSON", "The young person"
 
 
 class ConsentRecord(models.Model):
@@ -185,3 +198,48 @@ class ConsentOverride(models.Model):
 
     class Meta:
         db_table = "ehcp_consentoverride"
+
+
+class YoungPersonRecord(models.Model):
+    """What the council records about a young person that changes who acts and who is written to:
+    that they lack capacity to make decisions about their assessment and plan (Mental Capacity
+    Act 2005; their parent or carer then acts for them, CFA 2014 s.80), or that they agree their
+    parent or carer is sent the letters too. Never overwritten: its end is recorded on it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="young_person_records")
+    kind = models.CharField(
+        max_length=20, choices=[(k.value, k.label) for k in young_person_rules.RecordKind]
+    )
+    from_on = models.DateField(
+        help_text="The date of the capacity assessment, or of their agreement"
+    )
+    reason = models.TextField(
+        help_text="For capacity: the decisions, who assessed it, when and how. "
+        "For agreement: how the young person told us."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords(app="ehcp")
+
+    class Meta:
+        ordering = ["-from_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.child.first_name}: {self.get_kind_display()}, from {self.from_on:%-d %B %Y}"
+
+    def as_fact(self) -> young_person_rules.RecordFact:
+        return young_person_rules.RecordFact(
+            kind=self.kind, from_on=self.from_on, ended_on=self.ended_on
+        )
+
+    def is_current(self, on: date) -> bool:
+        return self.as_fact().is_current(on)

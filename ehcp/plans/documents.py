@@ -195,12 +195,31 @@ LETTER_SUBJECTS = {
 }
 
 
+# A young person's own letters (CFA 2014 s.83): written to them.
+LETTER_SUBJECTS_YOUNG_PERSON = {
+    **LETTER_SUBJECTS,
+    DocumentKind.DRAFT_LETTER: "Your draft education, health and care plan",
+    DocumentKind.FINAL_LETTER: "Your final education, health and care plan",
+}
+
+
 def letter_context(kind: str, content: dict, *, brand: dict | None = None) -> dict:
-    """Everything a letter template shows, from the frozen letter facts. Pure."""
+    """Everything a letter template shows, from the frozen letter facts. Pure.
+
+    A letter to a young person (`party` "YOUNG_PERSON") is written to them, with any copy to their
+    parents and why; letters frozen before `party` was recorded were to the parents."""
     brand = brand if brand is not None else branding()
     letter_date = _date(content["letter_date"])
-    subject = LETTER_SUBJECTS[DocumentKind(kind)]
+    to_young_person = content.get("party") == "YOUNG_PERSON"
+    subjects = LETTER_SUBJECTS_YOUNG_PERSON if to_young_person else LETTER_SUBJECTS
+    subject = subjects[DocumentKind(kind)]
     recipients = content.get("recipients") or []
+    if recipients:
+        salutation = "Dear " + " and ".join(recipients)
+    elif to_young_person:
+        salutation = f"Dear {content['child']['name']}"
+    else:
+        salutation = f"Dear parent or carer of {content['child']['name']}"
     return {
         **brand,
         "kind": kind,
@@ -215,13 +234,11 @@ def letter_context(kind: str, content: dict, *, brand: dict | None = None) -> di
         "date_of_birth": _date(content["child"]["date_of_birth"]),
         "reference": content["reference"],
         "letter_date": letter_date,
-        "salutation": "Dear "
-        + (
-            " and ".join(recipients)
-            if recipients
-            else f"parent or carer of {content['child']['name']}"
-        ),
+        "salutation": salutation,
+        "to_young_person": to_young_person,
         "recipients": recipients,
+        "copy_to": content.get("copy_to") or [],
+        "copy_reason": content.get("copy_reason", ""),
         "request_received_on": _date(content.get("request_received_on")),
         "reasons": content.get("reasons", ""),
         "appeal_decision": content.get("appeal_decision", ""),

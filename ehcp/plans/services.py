@@ -36,6 +36,7 @@ from ehcp.assessments.models import (
     AssessmentStatus,
 )
 from ehcp.assessments.rules import deadlines
+from ehcp.children.rules import young_person as young_person_rules
 from ehcp.common.services import CaseRuleError, history_save
 from ehcp.plans import documents
 from ehcp.plans.models import (
@@ -858,8 +859,23 @@ def document_queue(
     return render
 
 
-def _recipients(case: Assessment) -> list[str]:
-    return [p.name for p in case.child.parents.all() if p.has_parental_responsibility]
+def letter_addressees(case: Assessment, on: date) -> dict:
+    """Who a letter dated `on` is to (ehcp.children.rules.young_person.letter_addressees): the
+    parents of a child; a young person, with a copy to their parents only where the young person
+    agrees or lacks capacity, as recorded on that date (CFA 2014 s.83; MCA 2005)."""
+    child = case.child
+    parents = [p.name for p in child.parents.all() if p.has_parental_responsibility]
+    addressees = young_person_rules.letter_addressees(
+        child.date_of_birth, on, child.young_person_facts()
+    )
+    if addressees.party == young_person_rules.Party.PARENT:
+        return {"party": addressees.party.value, "recipients": parents}
+    return {
+        "party": addressees.party.value,
+        "recipients": [child.full_name],
+        "copy_to": parents if addressees.to_parents else [],
+        "copy_reason": addressees.copy_reason.value,
+    }
 
 
 _APPEAL_DECISIONS = {
@@ -884,7 +900,7 @@ def letter_content(
             "first_name": child.first_name,
             "date_of_birth": child.date_of_birth.isoformat(),
         },
-        "recipients": _recipients(case),
+        **letter_addressees(case, issued_on),
         "letter_date": issued_on.isoformat(),
         "request_received_on": case.request_received_on.isoformat(),
         "final_plan_due_on": case.final_plan_due_on.isoformat(),

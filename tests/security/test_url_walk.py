@@ -24,6 +24,7 @@ from ehcp.assessments.models import AdviceRequest, Assessment
 from ehcp.assessments.services import assessment as assessment_services
 from ehcp.assessments.services.assessment import AdviceToSeek, ChildDetails, ParentDetails
 from ehcp.children import services as child_services
+from ehcp.children.models import YoungPersonRecord
 from ehcp.governance import services as governance_services
 from ehcp.governance.models import BreakGlassAttempt, BreakGlassGrant
 from ehcp.plans import rendering
@@ -93,6 +94,9 @@ EXPECTED = {
     "ehcp:consent-new": ("GET", COUNCIL_OFFICERS),
     "ehcp:consent-withdraw": ("GET", COUNCIL_OFFICERS),
     "ehcp:consent-override": ("GET", COUNCIL_OFFICERS),
+    # A young person's capacity or agreement: the council's record, like consent.
+    "ehcp:young-person-record-new": ("GET", COUNCIL_OFFICERS),
+    "ehcp:young-person-record-end": ("GET", COUNCIL_OFFICERS),
     "ehcp:exception-new": ("GET", COUNCIL_OFFICERS),
     "ehcp:exception-update": ("GET", COUNCIL_OFFICERS),
     # The plan editor is the council's; the health body agrees its own provision in section G.
@@ -432,6 +436,14 @@ def world():
         today=TODAY,
     )
     health_task = CaseTask.objects.get(case=case, agency=health, flow_task_type="HUMAN")
+    # A record to end (the child is 11: the service would refuse it, the page is what is walked).
+    young_person_record = YoungPersonRecord.objects.create(
+        child=case.child,
+        kind="PARENT_INCLUDED",
+        from_on=date(2026, 9, 2),
+        reason="Recorded for the walk",
+        recorded_by=caseworker,
+    )
     params = {
         "public_id": case.public_id,
         "task_id": health_task.public_id,
@@ -443,6 +455,7 @@ def world():
         "attachment_id": attachment.public_id,
         "extension_id": extension.public_id,
         "exception_id": exception.public_id,
+        "record_id": young_person_record.public_id,
     }
     route_params = {
         "ehcp:plan:outcome-edit": {"entry_id": outcome.public_id},

@@ -22,6 +22,7 @@ from ehcp.assessments.models import (
     AdviceRequest,
     Assessment,
     AssessmentStatus,
+    Requester,
     SettingConsultation,
     StatutoryException,
 )
@@ -30,6 +31,7 @@ from ehcp.assessments.rules.exceptions import validate_exception
 from ehcp.children.models import Child, ParentCarer
 from ehcp.children.rules import consent as consent_rules
 from ehcp.children.rules import identifiers
+from ehcp.children.rules import young_person as young_person_rules
 from ehcp.common import links
 from ehcp.common.display import agency_label
 from ehcp.common.services import CaseRuleError, date_check, history_save
@@ -164,7 +166,10 @@ def case_request_receive(
     by,
     today: date | None = None,
 ) -> Assessment:
-    """Record a request for an EHC needs assessment. The clock starts on the day it was received."""
+    """Record a request for an EHC needs assessment. The clock starts on the day it was received.
+
+    A request recorded as the young person's must come from a young person: someone over
+    compulsory school age on the day it was received (CFA 2014 ss.36(1) and 83(2))."""
     today = today or timezone.localdate()
     if council.kind != AgencyKind.SEN_TEAM:
         raise CaseRuleError("Only a council SEN team can receive a request for assessment")
@@ -176,6 +181,14 @@ def case_request_receive(
         raise CaseRuleError("The date of birth must be before the date the request was received")
     if consent_rules.age_on(date_of_birth, received_on) >= 25:
         raise CaseRuleError("EHC plans are for children and young people up to the age of 25")
+    if requested_by == Requester.YOUNG_PERSON:
+        refusal = young_person_rules.requester_refusal(
+            date_of_birth=date_of_birth,
+            received_on=received_on,
+            first_name=(child or child_details).first_name,
+        )
+        if refusal:
+            raise CaseRuleError(refusal)
     if child is None:
         child_details = _checked_identifiers(child_details)
     with transaction.atomic():

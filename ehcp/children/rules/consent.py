@@ -4,7 +4,8 @@ A step that shares information with partner agencies needs current consent of th
 the right purpose, covering every agency the information goes to. The gate is open when that
 consent is on record, or when an authorised person has recorded a justified override (for example
 a safeguarding concern, DPA 2018 Sch 1 para 18). Models and views both call these functions, so
-the reason shown to a caseworker and the gate itself cannot drift apart.
+the reason shown to a caseworker and the gate itself cannot drift apart. Who may give consent on
+a given day (the parent of a child, or the young person) is `young_person.consent_refusal`.
 """
 
 from collections.abc import Iterable
@@ -53,9 +54,6 @@ STEP_LABELS = {Step.REQUEST_ADVICE: "Request advice from agencies"}
 
 # Which consent purpose each step needs.
 REQUIRED_PURPOSE: dict[Step, Purpose] = {Step.REQUEST_ADVICE: Purpose.STATUTORY_ASSESSMENT}
-
-# The age from which a young person may give consent themselves (issue #2; MCA 2005 presumption).
-YOUNG_PERSON_CONSENT_AGE = 16
 
 
 @dataclass(frozen=True)
@@ -115,10 +113,6 @@ def age_on(date_of_birth: date, on: date) -> int:
     if (on.month, on.day) < (date_of_birth.month, date_of_birth.day):
         years -= 1
     return years
-
-
-def young_person_may_consent(date_of_birth: date, on: date) -> bool:
-    return age_on(date_of_birth, on) >= YOUNG_PERSON_CONSENT_AGE
 
 
 def gate_message(missing: MissingConsent, agency_names: dict[int, str]) -> str:

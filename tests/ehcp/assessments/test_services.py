@@ -200,23 +200,26 @@ def test_request_is_refused_when_receiving_agency_is_not_a_council(cast):
 # -- consent -------------------------------------------------------------------------------------
 
 
-def test_consent_is_refused_when_young_person_under_16_gives_it(cast):
-    child = ChildFactory(date_of_birth=date(2011, 3, 9))  # 15 on 8 March 2027, 16 the next day
-    case = assessment_services.case_request_receive(
-        **request_kwargs(cast, child=child, child_details=None)
-    )
-
-    with refused("A young person can give consent themselves from the age of 16"):
-        consent(case, cast, given_by="YOUNG_PERSON", given_on=date(2027, 3, 8))
-
-
-def test_consent_is_recorded_when_young_person_of_16_gives_it(cast):
+def test_consent_is_refused_when_given_by_a_16_year_old_still_of_compulsory_school_age(cast):
+    """CFA 2014 s.83(2): a young person is over compulsory school age (the day after the last
+    Friday in June of the school year they turn 16), not 16."""
     child = ChildFactory(date_of_birth=date(2011, 3, 8))  # 16 on 8 March 2027
     case = assessment_services.case_request_receive(
         **request_kwargs(cast, child=child, child_details=None)
     )
 
-    record = consent(case, cast, given_by="YOUNG_PERSON", given_on=date(2027, 3, 8))
+    with refused(f"{child.first_name} is not a young person until 26 June 2027"):
+        consent(case, cast, given_by="YOUNG_PERSON", given_on=date(2027, 3, 8))
+
+
+def test_consent_is_recorded_when_given_by_a_young_person_over_compulsory_school_age(cast):
+    """CFA 2014 s.83(2): from the day after the school leaving date the young person consents."""
+    child = ChildFactory(date_of_birth=date(2011, 3, 8))  # a young person from 26 June 2027
+    case = assessment_services.case_request_receive(
+        **request_kwargs(cast, child=child, child_details=None)
+    )
+
+    record = consent(case, cast, given_by="YOUNG_PERSON", given_on=date(2027, 6, 26))
 
     assert record.given_by == "YOUNG_PERSON"
     assert list(record.agencies.all()) == [cast.health]
