@@ -582,7 +582,7 @@ def exception_update(
     today = today or timezone.localdate()
     with transaction.atomic():
         exception = (
-            StatutoryException.objects.select_for_update()
+            StatutoryException.objects.select_for_update(of=("self",))
             .select_related("case", "advice_request")
             .get(pk=exception.pk)
         )
