@@ -30,6 +30,7 @@ from ehcp.assessments.services import assessment as assessment_services
 from ehcp.children import services as child_services
 from ehcp.children.models import Child
 from ehcp.plans import services as plan_services
+from ehcp.plans.rules.letters import LetterSent, SendingMethod
 from workflows import services as wf
 from workflows.flows import ADVICE_STEPS
 from workflows.models import CaseTask
@@ -130,6 +131,11 @@ class CaseFactory(factory.django.DjangoModelFactory):
     decision_to_assess_due_on = _due(deadlines.DECIDE_TO_ASSESS)
     decision_not_to_issue_due_on = _due(deadlines.DECISION_NOT_TO_ISSUE)
     final_plan_due_on = _due(deadlines.FINAL_PLAN)
+
+
+def emailed(on: date) -> LetterSent:
+    """A letter e-mailed on the day of the decision (served that day)."""
+    return LetterSent(on, SendingMethod.EMAIL)
 
 
 def request_kwargs(cast, received_on: date = RECEIVED, **overrides) -> dict:
@@ -381,6 +387,7 @@ class CaseWalk:
                 reasons="Needs can be met from SEN support",
                 by=self.cast.caseworker,
                 today=on,
+                sent=emailed(on),
             ),
         )
         return self.refresh()
@@ -449,6 +456,7 @@ class CaseWalk:
                 reasons="" if issue else "Needs can be met without a plan",
                 by=self.cast.caseworker,
                 today=on,
+                sent=None if issue else emailed(on),
             ),
         )
         return self.refresh()
@@ -464,7 +472,7 @@ class CaseWalk:
         self.complete(
             self.task("issue_draft"),
             lambda case: assessment_services.plan_draft_issue(
-                case=case, issued_on=on, by=self.cast.caseworker, today=on
+                case=case, issued_on=on, by=self.cast.caseworker, today=on, sent=emailed(on)
             ),
         )
         return self.refresh()
@@ -512,6 +520,7 @@ class CaseWalk:
                 named_setting=self.cast.school,
                 by=self.cast.caseworker,
                 today=on,
+                sent=emailed(on),
             ),
         )
         return self.refresh()

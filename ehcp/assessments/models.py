@@ -276,9 +276,13 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         target=AssessmentStatus.DRAFT_ISSUED,
         custom={"label": "Issue the draft plan"},
     )
-    def issue_draft(self, *, on: date) -> None:
+    def issue_draft(self, *, on: date, served_on: date | None = None) -> None:
+        """The 15 days for representations begin with the day the draft is served (reg 13(1));
+        until its sending is recorded they have not begun."""
         self.draft_issued_on = on
-        self.draft_comments_due_on = deadlines.due_on(deadlines.DRAFT_COMMENTS, on)
+        self.draft_comments_due_on = (
+            deadlines.due_on(deadlines.DRAFT_COMMENTS, served_on) if served_on else None
+        )
 
     @transition(
         field=status,

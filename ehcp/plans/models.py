@@ -420,3 +420,94 @@ class DocumentDownload(models.Model):
 
     def __str__(self):
         return f"{self.document} downloaded by {self.user} at {self.downloaded_at:%Y-%m-%d %H:%M}"
+
+
+# -- sending letters ----------------------------------------------------------------------------
+
+
+LETTER_KINDS = (
+    DocumentKind.REFUSAL_LETTER,
+    DocumentKind.NOT_ISSUING_LETTER,
+    DocumentKind.DRAFT_LETTER,
+    DocumentKind.FINAL_LETTER,
+)
+#: Letters that carry the right to mediation and to appeal (reg 33; Tribunal rule 20(1)(c)).
+APPEALABLE_LETTER_KINDS = (
+    DocumentKind.REFUSAL_LETTER,
+    DocumentKind.NOT_ISSUING_LETTER,
+    DocumentKind.FINAL_LETTER,
+)
+
+
+class SendingMethod(models.TextChoices):
+    """The values of ehcp.plans.rules.letters.SendingMethod, with the words caseworkers use."""
+
+    EMAIL = "EMAIL", "By e-mail"
+    POST = "POST", "By first class post"
+    HAND = "HAND", "By hand"
+
+
+class LetterSendingQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableDocumentError("A record of sending is never changed: record a correction")
+
+    def delete(self):
+        raise ImmutableDocumentError("A record of sending is never deleted: record a correction")
+
+
+class LetterSending(models.Model):
+    """How and when a letter (and the plan it encloses) was sent to the family, and the day it
+    was served (ehcp.plans.rules.letters.served_on). Written once, never changed: a correction is
+    a new row that names the one it corrects and why, so nothing is lost. The letter's sending is
+    its newest row.
+
+    The letter is its `DocumentRender` (written with the decision, in the same transaction; the
+    PDF, `render.document`, comes after the commit)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="letter_sendings")
+    letter = models.ForeignKey(DocumentRender, on_delete=models.PROTECT, related_name="sendings")
+    enclosure = models.ForeignKey(
+        DocumentRender,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The plan sent with the letter, if any",
+    )
+    sent_on = models.DateField()
+    method = models.CharField(max_length=5, choices=SendingMethod.choices)
+    served_on = models.DateField(help_text="The day the letter was served (LETTER-SERVED)")
+    corrects = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by"
+    )
+    reason = models.TextField(blank=True, help_text="Why the earlier record was corrected")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = LetterSendingQuerySet.as_manager()
+
+    class Meta:
+        db_table = "ehcp_lettersending"
+        ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(corrects__isnull=True) | ~models.Q(reason=""),
+                name="letter_sending_correction_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.letter} sent {self.get_method_display().lower()} on {self.sent_on}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableDocumentError(
+                "A record of sending is never changed: record a correction instead"
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableDocumentError("A record of sending is never deleted")

@@ -37,9 +37,11 @@ from ehcp.assessments.models import (
 )
 from ehcp.assessments.rules import deadlines
 from ehcp.children.rules import young_person as young_person_rules
-from ehcp.common.services import CaseRuleError, history_save
+from ehcp.common.calendar import bank_holidays_around
+from ehcp.common.services import CaseRuleError, date_check, history_save
 from ehcp.plans import documents
 from ehcp.plans.models import (
+    LETTER_KINDS,
     PLAN_DOCUMENT_KINDS,
     DocumentDownload,
     DocumentKind,
@@ -48,6 +50,7 @@ from ehcp.plans.models import (
     EhcPlanStatus,
     FrequencyPeriod,
     HealthAgreementSource,
+    LetterSending,
     Plan,
     PlanDocument,
     PlanEntryStatus,
@@ -59,7 +62,8 @@ from ehcp.plans.models import (
     provision_history,
 )
 from ehcp.plans.rendering import document_render
-from ehcp.plans.rules import plan_checks, plan_dates
+from ehcp.plans.rules import letters, plan_checks, plan_dates
+from ehcp.plans.rules.letters import LetterSent
 from ehcp.plans.rules.plan_checks import Stage
 from ehcp.plans.selectors import (
     accepted_family_views,
@@ -887,9 +891,20 @@ _APPEAL_DECISIONS = {
 
 
 def letter_content(
-    *, case: Assessment, kind: str, issued_on: date, plan_version: int | None = None
+    *,
+    case: Assessment,
+    kind: str,
+    issued_on: date,
+    plan_version: int | None = None,
+    sent: LetterSent | None = None,
 ) -> dict:
-    """The facts a letter states, frozen when the decision is made (dates from ehcp.assessments.rules.deadlines)."""
+    """The facts a letter states, frozen when the decision is made (dates from
+    ehcp.assessments.rules.deadlines).
+
+    The dates that run from the letter's sending are stated only when the sending is recorded
+    with the decision (`sent`): the mediation and appeal dates from the day it was sent (reg 33;
+    Tribunal rule 20(1)(c)), the end of the 15 days for representations from the day the draft
+    was served (reg 13(1)). Otherwise the letter states the rule, never a date that may be wrong."""
     child = case.child
     content = {
         "schema": 1,
@@ -905,45 +920,77 @@ def letter_content(
         "request_received_on": case.request_received_on.isoformat(),
         "final_plan_due_on": case.final_plan_due_on.isoformat(),
     }
+    served = letter_served_on(sent) if sent is not None else None
+    if sent is not None:
+        content["sent_on"] = sent.sent_on.isoformat()
+        content["sent_method"] = letters.SendingMethod(sent.method).value
+        content["served_on"] = served.isoformat()
     if kind == DocumentKind.REFUSAL_LETTER:
         content["reasons"] = case.refusal_reasons
     elif kind == DocumentKind.NOT_ISSUING_LETTER:
         content["reasons"] = case.not_issuing_reasons
     elif kind == DocumentKind.DRAFT_LETTER:
-        content["comments_due_on"] = deadlines.due_on(
-            deadlines.DRAFT_COMMENTS, issued_on
-        ).isoformat()
+        if served is not None:
+            content["comments_due_on"] = deadlines.due_on(
+                deadlines.DRAFT_COMMENTS, served
+            ).isoformat()
         content["plan_version"] = plan_version
     elif kind == DocumentKind.FINAL_LETTER:
         content["named_setting"] = case.named_setting.name if case.named_setting else ""
         content["plan_version"] = plan_version
     if kind in _APPEAL_DECISIONS:
         content["appeal_decision"] = _APPEAL_DECISIONS[kind]
-        content["mediation_contact_by"] = deadlines.mediation_contact_deadline(
-            issued_on
-        ).isoformat()
-        content["appeal_by"] = deadlines.appeal_deadline(issued_on).isoformat()
+        if sent is not None:
+            content["mediation_contact_by"] = deadlines.mediation_contact_deadline(
+                sent.sent_on
+            ).isoformat()
+            content["appeal_by"] = deadlines.appeal_deadline(sent.sent_on).isoformat()
     return content
 
 
+def letter_served_on(sent: LetterSent):
+    """The day a letter sent so is served (LETTER-SERVED), with England and Wales bank holidays."""
+    return letters.served_on(sent.sent_on, sent.method, bank_holidays_around(sent.sent_on))
+
+
 def letter_queue(
-    *, case: Assessment, kind: str, issued_on: date, by, plan_version: int | None = None
+    *,
+    case: Assessment,
+    kind: str,
+    issued_on: date,
+    by,
+    plan_version: int | None = None,
+    sent: LetterSent | None = None,
+    enclosure: DocumentRender | None = None,
+    today: date | None = None,
 ) -> DocumentRender:
-    return document_queue(
+    """Freeze and queue the letter; with `sent`, record its sending in the same transaction."""
+    render = document_queue(
         case=case,
         kind=kind,
         content=letter_content(
-            case=case, kind=kind, issued_on=issued_on, plan_version=plan_version
+            case=case, kind=kind, issued_on=issued_on, plan_version=plan_version, sent=sent
         ),
         issued_on=issued_on,
         by=by,
     )
+    if sent is not None:
+        letter_sending_record(letter=render, sent=sent, enclosure=enclosure, by=by, today=today)
+    return render
 
 
 def plan_issue_documents(
-    *, case: Assessment, stage: Stage, content: dict, issued_on: date, by
+    *,
+    case: Assessment,
+    stage: Stage,
+    content: dict,
+    issued_on: date,
+    by,
+    sent: LetterSent | None = None,
+    today: date | None = None,
 ) -> list[DocumentRender]:
-    """The issued plan version and its covering letter (called by plan_draft_issue / plan_final_issue)."""
+    """The issued plan version and its covering letter (called by plan_draft_issue /
+    plan_final_issue), and how they were sent when that is known."""
     plan_kind, letter_kind = (
         (DocumentKind.DRAFT_PLAN, DocumentKind.DRAFT_LETTER)
         if stage == Stage.DRAFT
@@ -953,9 +1000,91 @@ def plan_issue_documents(
         case=case, kind=plan_kind, content=content, issued_on=issued_on, by=by
     )
     letter = letter_queue(
-        case=case, kind=letter_kind, issued_on=issued_on, by=by, plan_version=plan_render.version
+        case=case,
+        kind=letter_kind,
+        issued_on=issued_on,
+        by=by,
+        plan_version=plan_render.version,
+        sent=sent,
+        enclosure=plan_render,
+        today=today,
     )
     return [plan_render, letter]
+
+
+def _enclosure_of(letter: DocumentRender) -> DocumentRender | None:
+    version = letter.content.get("plan_version")
+    plan_kind = {
+        DocumentKind.DRAFT_LETTER: DocumentKind.DRAFT_PLAN,
+        DocumentKind.FINAL_LETTER: DocumentKind.FINAL_PLAN,
+    }.get(letter.kind)
+    if not version or plan_kind is None:
+        return None
+    return DocumentRender.objects.filter(
+        case_id=letter.case_id, kind=plan_kind, version=version
+    ).first()
+
+
+def letter_sending_record(
+    *,
+    letter: DocumentRender,
+    sent: LetterSent,
+    by,
+    reason: str = "",
+    enclosure: DocumentRender | None = None,
+    today: date | None = None,
+) -> LetterSending:
+    """Record how and when a letter (and the plan with it) was sent, and the day it was served.
+
+    Append-only: a letter already recorded as sent is corrected by a new record, with the reason,
+    that names the one it corrects. The date sent is not in the future and not before the letter's
+    date. For the draft plan's letter, the 15 days for representations (reg 13(1)) are counted
+    from the day it was served: `draft_comments_due_on` follows the newest record, until the final
+    plan is issued."""
+    today = today or timezone.localdate()
+    case = letter.case
+    _check_officer(case, by)
+    if letter.kind not in LETTER_KINDS:
+        raise CaseRuleError("Only a letter to the family is recorded as sent")
+    method = letters.SendingMethod(sent.method)
+    date_check(sent.sent_on, today=today, not_before=letter.issued_on, what="the letter was sent")
+    with transaction.atomic():
+        letter = DocumentRender.objects.select_for_update().get(pk=letter.pk)
+        previous = letter.sendings.order_by("-recorded_at", "-pk").first()
+        if previous is not None and not reason.strip():
+            raise CaseRuleError(
+                "This letter is already recorded as sent: enter why the record is being corrected"
+            )
+        served = letter_served_on(sent)
+        if letter.kind == DocumentKind.DRAFT_LETTER:
+            case = Assessment.objects.select_for_update().get(pk=letter.case_id)
+            if case.final_issued_on is not None or case.status not in (
+                AssessmentStatus.DRAFT_ISSUED,
+                AssessmentStatus.CONSULTING,
+            ):
+                raise CaseRuleError(
+                    "The final plan has been issued: the draft's sending can no longer be changed"
+                )
+            comments_due = deadlines.due_on(deadlines.DRAFT_COMMENTS, served)
+            if case.draft_comments_due_on != comments_due:
+                case.draft_comments_due_on = comments_due
+                history_save(
+                    case,
+                    "Draft plan served: the 15 days for representations run from "
+                    f"{served:%-d %B %Y} (reg 13(1))",
+                    by,
+                )
+        return LetterSending.objects.create(
+            case_id=letter.case_id,
+            letter=letter,
+            enclosure=enclosure or _enclosure_of(letter),
+            sent_on=sent.sent_on,
+            method=method.value,
+            served_on=served,
+            corrects=previous,
+            reason=reason.strip() if previous is not None else "",
+            recorded_by=by,
+        )
 
 
 class DocumentIntegrityError(CaseRuleError):

@@ -37,10 +37,12 @@ from ehcp.common.display import agency_label
 from ehcp.common.services import CaseRuleError, date_check, history_save
 from ehcp.governance.services import case_pack_share_with_advisers, draft_plan_share_with_setting
 from ehcp.plans.models import DocumentKind
+from ehcp.plans.rules.letters import LetterSent
 from ehcp.plans.rules.plan_checks import Stage
 from ehcp.plans.services import (
     ehc_plan_for_final,
     letter_queue,
+    letter_served_on,
     plan_issue_content,
     plan_issue_documents,
 )
@@ -233,8 +235,12 @@ def case_assessment_decide(
     advice: Iterable[AdviceToSeek] = (),
     by,
     today: date | None = None,
+    sent: LetterSent | None = None,
 ) -> Assessment:
     """Decide whether to carry out an EHC needs assessment (regs 4 and 5).
+
+    `sent`: how and when the refusal letter was sent, if it has been (the mediation and appeal
+    dates run from it); otherwise it is recorded later on the documents page.
 
     Deciding to assess sends the advice requests, each due 6 weeks later (reg 8(1)); that shares
     information with the agencies, so it needs consent covering them (or a recorded override).
@@ -279,7 +285,14 @@ def case_assessment_decide(
             reason = "Decided not to assess"
         history_save(case, reason, by)
         if not assess:
-            letter_queue(case=case, kind=DocumentKind.REFUSAL_LETTER, issued_on=decided_on, by=by)
+            letter_queue(
+                case=case,
+                kind=DocumentKind.REFUSAL_LETTER,
+                issued_on=decided_on,
+                by=by,
+                sent=sent,
+                today=today,
+            )
     return case
 
 
@@ -297,8 +310,12 @@ def case_issue_decide(
     reasons: str = "",
     by,
     today: date | None = None,
+    sent: LetterSent | None = None,
 ) -> Assessment:
-    """Decide whether to issue an EHC plan. A decision not to issue is due by week 16 (reg 10)."""
+    """Decide whether to issue an EHC plan. A decision not to issue is due by week 16 (reg 10).
+
+    `sent`: how and when the letter of a decision not to issue was sent, if it has been (the
+    mediation and appeal dates run from it); otherwise it is recorded later on the documents page."""
     today = today or timezone.localdate()
     date_check(
         decided_on, today=today, not_before=case.assessment_decided_on, what="of the decision"
@@ -315,15 +332,27 @@ def case_issue_decide(
         history_save(case, reason, by)
         if not issue:
             letter_queue(
-                case=case, kind=DocumentKind.NOT_ISSUING_LETTER, issued_on=decided_on, by=by
+                case=case,
+                kind=DocumentKind.NOT_ISSUING_LETTER,
+                issued_on=decided_on,
+                by=by,
+                sent=sent,
+                today=today,
             )
     return case
 
 
 def plan_draft_issue(
-    *, case: Assessment, issued_on: date, by, today: date | None = None
+    *,
+    case: Assessment,
+    issued_on: date,
+    by,
+    today: date | None = None,
+    sent: LetterSent | None = None,
 ) -> Assessment:
-    """Send the draft plan. The family has 15 days, beginning with the day it is served (reg 13(1)).
+    """Send the draft plan. The family has 15 days, beginning with the day it is served (reg 13(1)):
+    the day `sent` says it was served (ehcp.plans.rules.letters.served_on), or, when the sending is
+    recorded later on the documents page, from then.
 
     The plan must pass the draft checks (ehcp.plans.rules.plan_checks); the draft is frozen as a new
     document version and rendered, with its covering letter, after the commit."""
@@ -335,10 +364,17 @@ def plan_draft_issue(
     )
     with transaction.atomic():
         content = plan_issue_content(case=case, stage=Stage.DRAFT, issued_on=issued_on)
-        _transition(case, "issue_draft", on=issued_on)
+        served_on = letter_served_on(sent) if sent is not None else None
+        _transition(case, "issue_draft", on=issued_on, served_on=served_on)
         history_save(case, "Draft plan issued", by)
         plan_issue_documents(
-            case=case, stage=Stage.DRAFT, content=content, issued_on=issued_on, by=by
+            case=case,
+            stage=Stage.DRAFT,
+            content=content,
+            issued_on=issued_on,
+            by=by,
+            sent=sent,
+            today=today,
         )
     return case
 
@@ -367,6 +403,11 @@ def draft_comments_record(
     if received_on is not None:
         date_check(
             received_on, today=today, not_before=case.draft_issued_on, what="of the comments"
+        )
+    elif case.draft_comments_due_on is None:
+        raise CaseRuleError(
+            "The draft plan is not recorded as sent: record how it was sent (on the case's "
+            "documents page), as the 15 days for representations begin with the day it was served"
         )
     elif today <= case.draft_comments_due_on:
         raise CaseRuleError(
@@ -430,7 +471,13 @@ def consultation_reply_record(
 
 
 def plan_final_issue(
-    *, case: Assessment, issued_on: date, named_setting: Agency, by, today: date | None = None
+    *,
+    case: Assessment,
+    issued_on: date,
+    named_setting: Agency,
+    by,
+    today: date | None = None,
+    sent: LetterSent | None = None,
 ) -> Assessment:
     """Issue the final EHC plan, naming the setting in section I (due by week 20, reg 13(2)).
 
@@ -445,7 +492,12 @@ def plan_final_issue(
         not_before=max(d for d in (case.draft_issued_on, case.comments_received_on) if d),
         what="the final plan was issued",
     )
-    if case.draft_comments_due_on and not deadlines.representations_closed(
+    if case.draft_comments_due_on is None:
+        raise CaseRuleError(
+            "The final plan cannot be issued until the draft plan is recorded as sent: the 15 "
+            "days for representations begin with the day it was served (reg 13(1))"
+        )
+    if not deadlines.representations_closed(
         comments_due_on=case.draft_comments_due_on,
         no_further_comments_on=case.no_further_comments_on,
         on=issued_on,
@@ -466,7 +518,13 @@ def plan_final_issue(
         ehc_plan_for_final(case=case, issued_on=issued_on, by=by)
         history_save(case, "Final plan issued", by)
         plan_issue_documents(
-            case=case, stage=Stage.FINAL, content=content, issued_on=issued_on, by=by
+            case=case,
+            stage=Stage.FINAL,
+            content=content,
+            issued_on=issued_on,
+            by=by,
+            sent=sent,
+            today=today,
         )
     return case
 

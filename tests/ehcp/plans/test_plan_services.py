@@ -27,7 +27,7 @@ from ehcp.plans.models import (
     PlanProvision,
     RenderStatus,
 )
-from tests.factories import Calendar, db_state
+from tests.factories import Calendar, db_state, emailed
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ DAY = timedelta(days=1)
 def issue_draft(walk):
     on = walk.when.draft_on
     return assessment_services.plan_draft_issue(
-        case=walk.case, issued_on=on, by=walk.cast.caseworker, today=on
+        case=walk.case, issued_on=on, by=walk.cast.caseworker, today=on, sent=emailed(on)
     )
 
 
