@@ -45,6 +45,7 @@ def _decide_to_assess(case, task, data, user, today):
         advice=data["_form"].advice_wanted(council=case.council) if data["decision"] else (),
         by=user,
         today=today,
+        sent=data.get("letter_sent"),
     )
 
 
@@ -89,6 +90,7 @@ def _decide_to_issue(case, task, data, user, today):
         reasons=data.get("reasons", ""),
         by=user,
         today=today,
+        sent=data.get("letter_sent"),
     )
 
 
@@ -107,7 +109,7 @@ def _plan_links(what: str):
 
 def _issue_draft(case, task, data, user, today):
     return assessment_services.plan_draft_issue(
-        case=case, issued_on=data["issued_on"], by=user, today=today
+        case=case, issued_on=data["issued_on"], by=user, today=today, sent=data.get("letter_sent")
     )
 
 
@@ -144,6 +146,7 @@ def _issue_final(case, task, data, user, today):
         named_setting=data["named_setting"],
         by=user,
         today=today,
+        sent=data.get("letter_sent"),
     )
 
 

@@ -13,6 +13,7 @@ from ehcp.children.rules import identifiers
 from ehcp.children.rules import young_person as young_person_rules
 from ehcp.common.display import agency_label
 from ehcp.common.forms import GovForm, date_field
+from ehcp.plans.forms import add_letter_sent_fields, letter_sent
 
 CHILDS_SETTING_WITHHELD = "The child's school or setting (name withheld: protected whereabouts)"
 
@@ -478,6 +479,7 @@ class DecideToAssessForm(GovForm):
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
+        add_letter_sent_fields(self, what="refusal letter")
         for kind, name in self.ADVICE_FIELDS:
             self.fields[name] = forms.ModelChoiceField(
                 queryset=agencies_of(ADVICE_AGENCY_KIND[kind]),
@@ -520,6 +522,9 @@ class DecideToAssessForm(GovForm):
         asks = data.get("ask_parent_views") or any(data.get(name) for _, name in self.ADVICE_FIELDS)
         if data.get("decision") is True and not asks:
             raise forms.ValidationError("Choose at least one agency to ask for advice")
+        data["letter_sent"] = letter_sent(
+            self, data, needed=data.get("decision") is False, decided_on=data.get("decided_on")
+        )
         return data
 
     def advice_wanted(self, *, council):
@@ -548,17 +553,34 @@ class DecideToIssueForm(GovForm):
         required=False,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_letter_sent_fields(self, what="letter of the decision not to issue")
+
     def clean(self):
         data = super().clean()
         if data.get("decision") is False and not (data.get("reasons") or "").strip():
             self.add_error("reasons", "Enter the reasons for not issuing a plan")
+        data["letter_sent"] = letter_sent(
+            self, data, needed=data.get("decision") is False, decided_on=data.get("decided_on")
+        )
         return data
 
 
 class IssueDraftForm(GovForm):
     issued_on = date_field(
-        "Date the draft plan was sent", help_text="The family's 15 days begin on this day."
+        "Date of the draft plan",
+        help_text="The family's 15 days begin with the day the draft is served (reg 13(1)).",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_letter_sent_fields(self, what="draft plan and its letter")
+
+    def clean(self):
+        data = super().clean()
+        data["letter_sent"] = letter_sent(self, data, needed=True, decided_on=data.get("issued_on"))
+        return data
 
 
 class CommentsForm(GovForm):
@@ -625,6 +647,7 @@ class IssueFinalForm(GovForm):
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
+        add_letter_sent_fields(self, what="final plan and its letter")
         if case is not None:
             self.fields["named_setting"].queryset = Agency.objects.filter(
                 consultations__case=case
@@ -657,3 +680,8 @@ class IssueFinalForm(GovForm):
             coerce=lambda key: consultations[key].setting,
             error_messages={"required": message, "invalid_choice": message},
         )
+
+    def clean(self):
+        data = super().clean()
+        data["letter_sent"] = letter_sent(self, data, needed=True, decided_on=data.get("issued_on"))
+        return data

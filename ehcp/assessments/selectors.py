@@ -31,6 +31,8 @@ from ehcp.children.rules import young_person as young_person_rules
 from ehcp.common.calendar import bank_holidays_around
 from ehcp.common.display import agency_label
 from ehcp.governance.access import CaseAccess, case_schools, withhold_names
+from ehcp.plans.models import DocumentKind
+from ehcp.plans.selectors import LetterRow, case_letters
 
 
 def case_with_details(case: Assessment) -> Assessment:
@@ -256,41 +258,59 @@ def _in_date_order(rows: list[TimelineRow]) -> list[TimelineRow]:
 @dataclass(frozen=True)
 class AppealRights:
     decision: str
-    letter_sent_on: date
-    mediation_contact_by: date
-    appeal_by: date
+    letter_sent_on: date | None  # None: the letter is not yet recorded as sent
+    mediation_contact_by: date | None
+    appeal_by: date | None
     # Who may appeal, as of the letter: the parent of a child, or the young person (with their
     # parent acting for them where a lack of capacity is recorded).
     addressees: young_person_rules.Addressees | None = None
+    letter: LetterRow | None = None
 
 
-def case_appeal_rights(case: Assessment) -> AppealRights | None:
-    """For a refusal to assess or a decision not to issue: when the family must contact the
-    mediation adviser (reg 33) and appeal to the tribunal (r.20(1)(c)), counted from the letter,
-    and who may (the parent, or the young person: CFA 2014 ss.51 and 83(2)). Expects
-    `case_with_details(case)`."""
-    if case.status == AssessmentStatus.REFUSED:
-        decision, sent_on = (
-            "the decision not to carry out an EHC needs assessment",
-            case.assessment_decided_on,
-        )
-    elif case.status == AssessmentStatus.NOT_ISSUED:
-        decision, sent_on = "the decision not to issue an EHC plan", case.issue_decided_on
-    elif case.status == AssessmentStatus.FINAL_ISSUED:
-        decision, sent_on = (
-            "the contents of the final plan (sections B, F and I)",
-            case.final_issued_on,
-        )
-    else:
+_APPEAL_LETTERS = {
+    AssessmentStatus.REFUSED: (
+        DocumentKind.REFUSAL_LETTER,
+        "the decision not to carry out an EHC needs assessment",
+        "assessment_decided_on",
+    ),
+    AssessmentStatus.NOT_ISSUED: (
+        DocumentKind.NOT_ISSUING_LETTER,
+        "the decision not to issue an EHC plan",
+        "issue_decided_on",
+    ),
+    AssessmentStatus.FINAL_ISSUED: (
+        DocumentKind.FINAL_LETTER,
+        "the contents of the final plan (sections B, F and I)",
+        "final_issued_on",
+    ),
+}
+
+
+def case_appeal_rights(
+    case: Assessment, letters: list[LetterRow] | None = None
+) -> AppealRights | None:
+    """For a refusal to assess, a decision not to issue or a final plan: when the family must
+    contact the mediation adviser (reg 33) and appeal to the tribunal (r.20(1)(c)), counted from
+    the day the decision letter was sent (its newest record of sending; none until it is
+    recorded), and who may (the parent, or the young person: CFA 2014 ss.51 and 83(2)). Expects
+    `case_with_details(case)`; `letters` is `ehcp.plans.selectors.case_letters(case)`."""
+    if case.status not in _APPEAL_LETTERS:
         return None
+    kind, decision, decided_field = _APPEAL_LETTERS[case.status]
+    letters = case_letters(case) if letters is None else letters
+    row = next((r for r in reversed(letters) if r.letter.kind == kind), None)
+    sent_on = row.sending.sent_on if row is not None and row.sending is not None else None
     return AppealRights(
         decision=decision,
         letter_sent_on=sent_on,
-        mediation_contact_by=deadlines.mediation_contact_deadline(sent_on),
-        appeal_by=deadlines.appeal_deadline(sent_on),
+        mediation_contact_by=deadlines.mediation_contact_deadline(sent_on) if sent_on else None,
+        appeal_by=deadlines.appeal_deadline(sent_on) if sent_on else None,
         addressees=young_person_rules.letter_addressees(
-            case.child.date_of_birth, sent_on, case.child.young_person_facts()
+            case.child.date_of_birth,
+            sent_on or getattr(case, decided_field),
+            case.child.young_person_facts(),
         ),
+        letter=row,
     )
 
 

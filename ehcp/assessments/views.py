@@ -30,6 +30,7 @@ from ehcp.governance.access import (
     shows_consents,
 )
 from ehcp.governance.audit import audit_read, audited_view
+from ehcp.plans import selectors as plan_selectors
 
 
 @require_http_methods(["GET"])
@@ -67,6 +68,7 @@ def case_detail(request, public_id):
     today = timezone.localdate()
     actor = actor_for(request.user)
     council = access.relationship == "council"
+    letters = plan_selectors.case_letters(case) if council else []
     return render(
         request,
         "ehcp/assessments/case_detail.html",
@@ -85,7 +87,8 @@ def case_detail(request, public_id):
                 warn_days=settings.DEADLINE_WARN_DAYS,
                 whereabouts=access.whereabouts,
             ),
-            "appeal": assessment_selectors.case_appeal_rights(case) if council else None,
+            "appeal": assessment_selectors.case_appeal_rights(case, letters) if council else None,
+            "letters": letters,
             "young_person": assessment_selectors.case_young_person(case, today=today)
             if council
             else None,

@@ -14,7 +14,10 @@ from ehcp.plans.models import (
     PlanNeed,
     PlanOutcome,
     ProvisionSection,
+    SendingMethod,
 )
+from ehcp.plans.rules import letters
+from ehcp.plans.rules.letters import LetterSent
 
 LIVE = (PlanEntryStatus.SUGGESTED, PlanEntryStatus.ACCEPTED)
 
@@ -187,3 +190,76 @@ class HealthAgreementForm(GovForm):
 
 class ConfirmForm(GovForm):
     """A POST with nothing to fill in (remove an entry, suggest from the advice)."""
+
+
+# -- how a letter was sent ---------------------------------------------------------------------
+
+#: The choice that leaves the sending to be recorded later, on the case's documents page.
+NOT_YET_SENT = "LATER"
+
+
+def add_letter_sent_fields(form: forms.Form, *, what: str, later: bool = True) -> None:
+    """Add "How was the <what> sent?" and "Date it was sent" to a step's form (after its own
+    fields). `letter_sent(form, cleaned_data, decided_on)` reads them back."""
+    choices = list(SendingMethod.choices)
+    if later:
+        choices.append((NOT_YET_SENT, "Not sent yet: record it later on the case's documents page"))
+    form.fields["letter_sent_how"] = forms.ChoiceField(
+        label=f"How was the {what} sent?",
+        choices=choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=(
+            "By post, it is taken to be served on the second working day after posting. "
+            "The mediation and appeal dates run from the day it was sent."
+        ),
+    )
+    form.fields["letter_sent_on"] = date_field(
+        f"Date the {what} was sent",
+        required=False,
+        help_text="Leave it empty if it was sent on the date above. For example, 27 3 2026",
+    )
+
+
+def letter_sent(form: forms.Form, data: dict, *, needed: bool, decided_on) -> LetterSent | None:
+    """The sending recorded on a step's form, or None ("not sent yet"); adds the errors."""
+    how = data.get("letter_sent_how")
+    if not needed:
+        return None
+    if not how:
+        form.add_error("letter_sent_how", "Select how the letter was sent")
+        return None
+    if how == NOT_YET_SENT:
+        return None
+    sent_on = data.get("letter_sent_on") or decided_on
+    if sent_on is None:
+        return None
+    return LetterSent(sent_on, letters.SendingMethod(how))
+
+
+class LetterSendingForm(GovForm):
+    """Record how a letter was sent, after the decision (the documents page)."""
+
+    method = forms.ChoiceField(
+        label="How was the letter sent?",
+        choices=SendingMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the letter was sent"},
+        help_text="By post, it is taken to be served on the second working day after posting.",
+    )
+    sent_on = date_field("Date the letter was sent")
+    reason = forms.CharField(
+        label="Why are you correcting the earlier record?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args, correcting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not correcting:
+            del self.fields["reason"]
+        else:
+            self.fields["reason"].required = True
+            self.fields["reason"].error_messages["required"] = (
+                "Enter why the earlier record is being corrected"
+            )

@@ -19,13 +19,18 @@ from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from agencies.access import data_types_for
 from agencies.models import AgencyKind, DataType
 from ehcp.assessments.models import PLAN_EDITABLE_STATUSES, AdviceKind, AdviceRequest, Assessment
+from ehcp.assessments.rules import deadlines
 from ehcp.children.rules.consent import Purpose
 from ehcp.common.display import agency_label
 from ehcp.common.formats import iso_govuk_date
 from ehcp.governance.access import case_schools, withhold_names
 from ehcp.plans.models import (
+    APPEALABLE_LETTER_KINDS,
+    LETTER_KINDS,
     PLAN_DOCUMENT_KINDS,
+    DocumentKind,
     DocumentRender,
+    LetterSending,
     NeedSection,
     Plan,
     PlanDocument,
@@ -697,3 +702,60 @@ def cases_awaiting_health_agreement(actor):
         .select_related("child")
         .order_by("final_plan_due_on", "pk")
     )
+
+
+# -- letters and how they were sent ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LetterRow:
+    """A letter to the family and its sending: the dates that run from it (or none yet)."""
+
+    letter: DocumentRender
+    sending: LetterSending | None  # the newest record; None: not yet recorded as sent
+    corrections: int = 0
+    mediation_contact_by: date | None = None  # reg 33: 2 months after it was sent
+    appeal_by: date | None = None  # Tribunal rule 20(1)(c): 2 months after it was sent
+    comments_due_on: date | None = None  # reg 13(1): served + 14 (the draft's letter)
+
+    @property
+    def is_sent(self) -> bool:
+        return self.sending is not None
+
+
+def letter_row(letter: DocumentRender, sendings: list[LetterSending]) -> LetterRow:
+    """`sendings`: the letter's records of sending, oldest first."""
+    sending = sendings[-1] if sendings else None
+    if sending is None:
+        return LetterRow(letter=letter, sending=None)
+    appealable = letter.kind in APPEALABLE_LETTER_KINDS
+    return LetterRow(
+        letter=letter,
+        sending=sending,
+        corrections=len(sendings) - 1,
+        mediation_contact_by=deadlines.mediation_contact_deadline(sending.sent_on)
+        if appealable
+        else None,
+        appeal_by=deadlines.appeal_deadline(sending.sent_on) if appealable else None,
+        comments_due_on=deadlines.due_on(deadlines.DRAFT_COMMENTS, sending.served_on)
+        if letter.kind == DocumentKind.DRAFT_LETTER
+        else None,
+    )
+
+
+def case_letters(case: Assessment) -> list[LetterRow]:
+    """Every letter to the family on the case, oldest first, with how it was sent (two queries)."""
+    renders = (
+        DocumentRender.objects.filter(case=case, kind__in=LETTER_KINDS)
+        .select_related("document")
+        .prefetch_related(
+            Prefetch(
+                "sendings",
+                queryset=LetterSending.objects.select_related("recorded_by").order_by(
+                    "recorded_at", "pk"
+                ),
+            )
+        )
+        .order_by("requested_at", "pk")
+    )
+    return [letter_row(r, list(r.sendings.all())) for r in renders]

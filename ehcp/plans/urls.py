@@ -28,4 +28,5 @@ urlpatterns = [
     path("preview/", views.plan_preview, name="preview"),
     path("documents/", views.plan_documents, name="documents"),
     path("documents/<uuid:document_id>/", views.document_download, name="document-download"),
+    path("letters/<uuid:letter_id>/sent/", views.letter_sending, name="letter-sending"),
 ]

@@ -38,13 +38,17 @@ from ehcp.plans import forms as plan_forms
 from ehcp.plans import selectors as plan_selectors
 from ehcp.plans import services as plan_services
 from ehcp.plans.models import (
+    LETTER_KINDS,
     DocumentKind,
+    DocumentRender,
     PlanDocument,
     PlanEntryStatus,
     PlanNeed,
     PlanOutcome,
     PlanProvision,
+    SendingMethod,
 )
+from ehcp.plans.rules.letters import LetterSent
 from ehcp.plans.rules.plan_checks import Stage
 
 ENTRY_MODELS = {"needs": PlanNeed, "outcomes": PlanOutcome, "provisions": PlanProvision}
@@ -662,6 +666,7 @@ def plan_documents(request, public_id):
                 if _may_download(d, case, access, withheld)
             ],
             "pending": plan_selectors.case_pending_documents(case),
+            "letters": plan_selectors.case_letters(case),
             "to_agree": to_agree,
             "may_edit": case.council_id in actor.council_agency_ids,
         },
@@ -688,3 +693,42 @@ def document_download(request, public_id, document_id):
     response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
     response["Content-Length"] = str(len(data))
     return response
+
+
+# -- how a letter was sent -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
+def letter_sending(request, public_id, letter_id):
+    """Record how and when a letter was sent, after the decision; or correct the record, with
+    the reason (a new record: nothing is lost)."""
+    case, access = _officer_case(request, public_id)
+    letter = get_object_or_404(
+        DocumentRender.objects.filter(kind__in=LETTER_KINDS), public_id=letter_id, case=case
+    )
+    row = plan_selectors.letter_row(
+        letter, list(letter.sendings.select_related("recorded_by").order_by("recorded_at", "pk"))
+    )
+    form = plan_forms.LetterSendingForm(posted_data(request), correcting=row.is_sent)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan_services.letter_sending_record(
+                letter=letter,
+                sent=LetterSent(data["sent_on"], SendingMethod(data["method"])),
+                reason=data.get("reason", ""),
+                by=request.user,
+            )
+        except CaseRuleError as error:
+            form_errors(form, error)
+        else:
+            messages.success(request, "How the letter was sent is recorded")
+            return redirect("ehcp:plan:documents", public_id=case.public_id)
+    audit_read(request, what="case", case=case, access=access)
+    return render(
+        request,
+        "ehcp/plans/letter_sending.html",
+        {"case": case, "form": form, "letter": letter, "row": row},
+    )

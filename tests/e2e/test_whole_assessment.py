@@ -337,7 +337,8 @@ def test_a_whole_assessment_by_clicking_and_typing_with_no_axe_violations(
         # -- the caseworker issues the draft and records the family's comments -------------------
         me.sign_in("caseworker")
         me.open_task("Issue the draft plan")
-        me.date("Date the draft plan was sent", today)
+        me.date("Date of the draft plan", today)
+        me.choose("By e-mail")  # sent today: served today, so the 15 days begin today
         me.button("Record that the draft was sent")
         me.open_task("Record comments on the draft and consult a setting")
         me.choose("Yes", exact=True)
@@ -365,6 +366,7 @@ def test_a_whole_assessment_by_clicking_and_typing_with_no_axe_violations(
         me.open_task("Issue the final plan")
         me.date("Date the final plan was issued", today + timedelta(days=1))
         me.select("School or setting named in section I", AGENCIES["school"][0])
+        me.choose("By e-mail")
         me.button("Record that the final plan was issued")
         me.see("must be today or in the past")  # refused: nothing issued
         assert (

@@ -250,10 +250,13 @@ def test_whole_assessment_through_the_pages(client, people):
             f"/tasks/{task.public_id}/", {"decision": "yes", **d(date(2026, 10, 20), "decided_on")}
         )
         task = open_task(case, "issue_draft")
-        blocked = client.post(f"/tasks/{task.public_id}/", d(date(2026, 10, 20), "issued_on"))
+        sent = {"letter_sent_how": "EMAIL"}  # sent on the day: served that day (reg 13(1))
+        blocked = client.post(
+            f"/tasks/{task.public_id}/", {**d(date(2026, 10, 20), "issued_on"), **sent}
+        )
         assert "The draft cannot be issued: Section B lists" in blocked.content.decode()
         write_plan(client, case)
-        client.post(f"/tasks/{task.public_id}/", d(date(2026, 10, 20), "issued_on"))
+        client.post(f"/tasks/{task.public_id}/", {**d(date(2026, 10, 20), "issued_on"), **sent})
         assert Assessment.objects.get().draft_comments_due_on == date(2026, 11, 3)
 
     with time_machine.travel(date(2026, 11, 4)):
@@ -282,7 +285,11 @@ def test_whole_assessment_through_the_pages(client, people):
         task = open_task(case, "issue_final")
         response = client.post(
             f"/tasks/{task.public_id}/",
-            {**d(date(2026, 11, 10), "issued_on"), "named_setting": people["school"].pk},
+            {
+                **d(date(2026, 11, 10), "issued_on"),
+                "named_setting": people["school"].pk,
+                "letter_sent_how": "EMAIL",
+            },
         )
         assert response.status_code == 302
         case = Assessment.objects.get()
@@ -312,6 +319,7 @@ def test_refusal_through_the_page_ends_the_case_with_appeal_rights(client, peopl
             "decision": "no",
             **d(date(2026, 9, 8), "decided_on"),
             "reasons": "Needs met at SEN support",
+            "letter_sent_how": "EMAIL",
         },
     )
     case.refresh_from_db()
@@ -415,7 +423,11 @@ def test_early_comments_do_not_end_the_15_days_but_a_written_statement_does(clie
         task = open_task(case, "issue_final")
         refused = client.post(
             f"/tasks/{task.public_id}/",
-            {**d(final_on, "issued_on"), "named_setting": cast.school.pk},
+            {
+                **d(final_on, "issued_on"),
+                "named_setting": cast.school.pk,
+                "letter_sent_how": "EMAIL",
+            },
         ).content.decode()
         day_after = case.draft_comments_due_on + timedelta(days=1)
         assert f"The final plan cannot be issued until {day_after:%-d %B %Y}" in refused
@@ -448,7 +460,11 @@ def test_a_written_statement_of_no_more_to_say_lets_the_final_plan_come_early(cl
         task = open_task(case, "issue_final")
         response = client.post(
             f"/tasks/{task.public_id}/",
-            {**d(final_on, "issued_on"), "named_setting": cast.school.pk},
+            {
+                **d(final_on, "issued_on"),
+                "named_setting": cast.school.pk,
+                "letter_sent_how": "EMAIL",
+            },
         )
         assert response.status_code == 302, response.content.decode()[:3000]
         page = client.get(f"/cases/{case.public_id}/").content.decode()
