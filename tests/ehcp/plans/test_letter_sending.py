@@ -238,7 +238,7 @@ def test_the_case_page_shows_not_yet_sent_and_no_appeal_date_until_the_sending_i
     client.force_login(walk.cast.caseworker)
     page = client.get(f"/cases/{case.public_id}/").content.decode()
     assert "Letter not yet sent" in page and "Not yet sent" in page
-    assert "Appeal by" not in page
+    assert "Appeal by <strong>" not in page  # the table header says "Appeal by"
     assert "Record how this letter was sent" in page
 
     # The documents page: the caseworker records it, posting only the fields the page shows.
