@@ -8,6 +8,7 @@ by post, the second working day after posting)."""
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 
 from ehcp.assessments.models import Assessment, AssessmentStatus
 from ehcp.assessments.rules import deadlines
@@ -247,6 +248,8 @@ def test_the_case_page_shows_not_yet_sent_and_no_appeal_date_until_the_sending_i
     form = client.get(url).content.decode()
     assert 'name="method"' in form and 'name="sent_on_0"' in form and 'name="reason"' not in form
     sent_on = walk.when.decided_on + DAY
+    traveller = time_machine.travel(sent_on + DAY)  # the page reads today's date
+    traveller.start()
     response = client.post(
         url,
         {
@@ -274,4 +277,5 @@ def test_the_case_page_shows_not_yet_sent_and_no_appeal_date_until_the_sending_i
         },
     )
     assert "Enter why the earlier record is being corrected" in refused.content.decode()
+    traveller.stop()
     assert LetterSending.objects.count() == 1
