@@ -236,6 +236,18 @@ def test_the_case_page_shows_not_yet_sent_and_no_appeal_date_until_the_sending_i
     client, walk
 ):
     case = _refuse(walk, sent=None)
+    sent_on = walk.when.decided_on + DAY
+    # The pages read today's date: be the day after the letter went (signed in on that day).
+    traveller = time_machine.travel(sent_on + DAY, tick=False)
+    traveller.start()
+    try:
+        _record_sending_on_the_pages(client, walk, case, sent_on)
+    finally:
+        traveller.stop()
+    assert LetterSending.objects.count() == 1
+
+
+def _record_sending_on_the_pages(client, walk, case, sent_on):
     client.force_login(walk.cast.caseworker)
     page = client.get(f"/cases/{case.public_id}/").content.decode()
     assert "Letter not yet sent" in page and "Not yet sent" in page
@@ -247,9 +259,6 @@ def test_the_case_page_shows_not_yet_sent_and_no_appeal_date_until_the_sending_i
     url = f"/cases/{case.public_id}/plan/letters/{letter.public_id}/sent/"
     form = client.get(url).content.decode()
     assert 'name="method"' in form and 'name="sent_on_0"' in form and 'name="reason"' not in form
-    sent_on = walk.when.decided_on + DAY
-    traveller = time_machine.travel(sent_on + DAY)  # the page reads today's date
-    traveller.start()
     response = client.post(
         url,
         {
@@ -277,5 +286,3 @@ def test_the_case_page_shows_not_yet_sent_and_no_appeal_date_until_the_sending_i
         },
     )
     assert "Enter why the earlier record is being corrected" in refused.content.decode()
-    traveller.stop()
-    assert LetterSending.objects.count() == 1
