@@ -367,7 +367,7 @@ def advice_add(
             process=process, flow_task=StatutoryAssessmentFlow.instance.node("request_advice")
         )
         node = StatutoryAssessmentFlow.instance.node(ADVICE_NODE_OF_KIND[advice.kind])
-        token = Token(f"{split.token}/{split.pk}_a{advice.pk}")
+        token = Token(f"{split.token.token}/{split.pk}_a{advice.pk}")
         activation = node._create(
             prev_activation=split.flow_task.activation_class(split),
             token=token,

@@ -27,8 +27,6 @@ def forwards(apps, schema_editor):
     )
     if not waiting:
         return
-    from viewflow.workflow.token import Token
-
     from ehcp.assessments.models import AssessmentStatus
     from workflows.flows.assessment import StatutoryAssessmentFlow
     from workflows.models import CaseProcess, CaseTask
@@ -50,9 +48,7 @@ def forwards(apps, schema_editor):
         )
         if split is None:  # pragma: no cover - a join is only reached through the split
             continue
-        decision._create(
-            prev_activation=split.flow_task.activation_class(split), token=Token(split.token)
-        )
+        decision._create(prev_activation=split.flow_task.activation_class(split), token=split.token)
 
 
 class Migration(migrations.Migration):
