@@ -20,6 +20,7 @@ class NotificationStatus(models.TextChoices):
 class NotificationKind(models.TextChoices):
     TASK_OVERDUE = "TASK_OVERDUE", "A task is overdue"
     TASK_ASSIGNED = "TASK_ASSIGNED", "A task was assigned to you"
+    ADVICE_CANCELLED = "ADVICE_CANCELLED", "The council cancelled a request for advice"
     ADVICE_CHASED = "ADVICE_CHASED", "The council chased advice"
     ADVICE_RETURNED = "ADVICE_RETURNED", "The council returned advice"
     ADVICE_MORE_TIME = "ADVICE_MORE_TIME", "An adviser asked for more time"
@@ -43,6 +44,7 @@ class NotificationKind(models.TextChoices):
 SUBJECTS = {
     NotificationKind.TASK_OVERDUE: "A SEND casework task is overdue",
     NotificationKind.TASK_ASSIGNED: "A SEND casework task has been assigned to you",
+    NotificationKind.ADVICE_CANCELLED: "The council no longer needs advice it asked you for",
     NotificationKind.ADVICE_CHASED: "The council is waiting for advice for an EHC needs assessment",
     NotificationKind.ADVICE_RETURNED: "The council has returned advice for you to change",
     NotificationKind.ADVICE_MORE_TIME: "An adviser has asked for more time to give advice",

@@ -3,6 +3,7 @@ quantified, the reg 8(2) exceptions) are in ehcp.assessments.rules.advice and th
 
 from django import forms
 
+from agencies.models import Agency
 from ehcp.assessments.models import AdviceEntry, AdviceEntryKind, AdviceKind
 from ehcp.assessments.rules import advice as rules
 from ehcp.assessments.rules.deadlines import EXCEPTION_LIMBS
@@ -312,3 +313,46 @@ class ExtensionDecisionForm(GovForm):
                     "Enter the evidence that the circumstances are still going on",
                 )
         return data
+
+
+class AdviceCancelForm(GovForm):
+    """The council cancels a request for advice (ADVICE-CANCEL)."""
+
+    reason = forms.CharField(
+        label="Why is this advice no longer needed?",
+        help_text=(
+            "For example: the adviser has nothing new to add, or advice already given is enough "
+            "(reg 6(4)). The adviser's agency is told."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=1000,
+        error_messages={"required": "Enter the reason for cancelling the request for advice"},
+    )
+
+
+class AdviceAddForm(GovForm):
+    """The council asks for more advice after the decision to assess (reg 6(1), due in 6 weeks
+    under reg 8(1))."""
+
+    kind = forms.ChoiceField(
+        label="What advice do you need?",
+        choices=[(value, label) for value, label in AdviceKind.choices],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of advice"},
+    )
+    agency = forms.ModelChoiceField(
+        queryset=None,
+        label="Who is asked for it?",
+        help_text="The family's views are recorded by the council itself: choose the council.",
+        empty_label="Choose an agency",
+        error_messages={"required": "Choose who is asked for the advice"},
+    )
+    requested_on = date_field(
+        "Date of the request", help_text="The advice is due 6 weeks later (reg 8(1))."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(is_active=True).order_by(
+            "kind", "name"
+        )

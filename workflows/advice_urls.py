@@ -9,6 +9,7 @@ app_name = "advice"
 urlpatterns = [
     path("", views.agency_list, name="list"),
     path("case/<uuid:case_id>/", views.case_advice, name="case"),
+    path("case/<uuid:case_id>/ask/", views.add, name="add"),
     path("attachments/<uuid:attachment_id>/", views.attachment_download, name="download"),
     path("more-time/<uuid:extension_id>/", views.extension_decide, name="extension"),
     path("<uuid:advice_id>/", views.detail, name="detail"),
@@ -28,4 +29,5 @@ urlpatterns = [
     path("<uuid:advice_id>/more-time/", views.more_time, name="more-time"),
     path("<uuid:advice_id>/review/", views.review, name="review"),
     path("<uuid:advice_id>/chase/", views.chase, name="chase"),
+    path("<uuid:advice_id>/cancel/", views.cancel, name="cancel"),
 ]

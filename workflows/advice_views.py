@@ -657,7 +657,13 @@ def case_advice(request, case_id):
     return render(
         request,
         "workflows/advice/case_advice.html",
-        {"case": case, "child": case.child, "rows": rows, "period": deadlines.ADVICE},
+        {
+            "case": case,
+            "child": case.child,
+            "rows": rows,
+            "period": deadlines.ADVICE,
+            "may_change": case.status in advice_services.ADVICE_CHANGE_STATUSES,
+        },
     )
 
 
@@ -774,3 +780,77 @@ def review(request, advice_id):
     elif request.method == "POST":
         raise PermissionDenied  # only the holder of the review task decides
     return _page(request, "workflows/advice/review.html", seen, task=task, form=form, holder=holder)
+
+
+# -- the council: cancel a request, ask for more advice -------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def cancel(request, advice_id):
+    """The caseworker cancels a request for advice with a reason (ADVICE-CANCEL): its tasks and
+    chasers end, its agency is told, and it no longer counts as missing."""
+    seen = _advice_seen(request, advice_id)
+    if not seen.is_council:
+        raise Http404("No such advice")
+    back = reverse("workflows:advice:case", args=[seen.advice.case.public_id])
+    if not seen.advice.is_outstanding:
+        messages.error(request, "This advice is not outstanding: there is nothing to cancel")
+        return redirect(back)
+    form = advice_forms.AdviceCancelForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.advice_cancel(
+                advice=seen.advice, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except CaseRuleError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        except services.TaskConflict as conflict:
+            form.add_error(None, conflict.message)
+        else:
+            messages.success(
+                request,
+                f"Request for {seen.advice.short_label.lower()} cancelled: {seen.agency_name} has been told",
+            )
+            return redirect(back)
+    return _page(request, "workflows/advice/cancel.html", seen, form=form, back=back)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def add(request, case_id):
+    """The caseworker asks for more advice after the decision to assess (reg 6(1); due in 6 weeks,
+    reg 8(1)), behind the same consent gate as the first requests."""
+    case, access, actor = _council_case(request, case_id)
+    back = reverse("workflows:advice:case", args=[case.public_id])
+    form = advice_forms.AdviceAddForm(
+        posted_data(request), initial={"requested_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            advice = services.advice_add(
+                case=case,
+                kind=data["kind"],
+                agency=data["agency"],
+                requested_on=data["requested_on"],
+                by=request.user,
+            )
+        except CaseRuleError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        except services.TaskConflict as conflict:
+            form.add_error(None, conflict.message)
+        else:
+            messages.success(
+                request,
+                f"{advice.short_label} asked for, due {advice.due_on:%-d %B %Y}",
+            )
+            return redirect(back)
+    _audit_read(request, what="case", case=case, access=access)
+    return render(
+        request,
+        "workflows/advice/add.html",
+        {"case": case, "child": case.child, "form": form, "back": back},
+    )

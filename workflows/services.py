@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.status import STATUS
+from viewflow.workflow.token import Token
 
 from agencies.access import actor_for
 from agencies.queues import may_work_queue
@@ -34,8 +35,10 @@ from ehcp.common.services import CaseRuleError
 from notifications.models import NotificationKind
 from notifications.services import notification_queue
 
+from .closing import tasks_cancel
 from .flows import CHASE_AT, StatutoryAssessmentFlow
-from .models import CaseTask, TaskReassignment
+from .flows.assessment import ADVICE_NODE_OF_KIND, ADVICE_NODES, ADVICE_REVIEW_NODES
+from .models import CaseProcess, CaseTask, TaskReassignment
 from .selectors import advice_open_task
 
 
@@ -285,3 +288,93 @@ def users_who_work_queue(task: CaseTask):
         .values_list("user_id", flat=True)
     )
     return get_user_model().objects.filter(pk__in=user_ids).order_by("first_name", "last_name")
+
+
+# -- cancelling advice, asking for more ----------------------------------------------------------
+
+#: The reason recorded on an adviser's task still open when the final plan is issued.
+FINAL_WITHOUT_ADVICE = "final plan issued without this advice"
+NOT_ISSUED_WITHOUT_ADVICE = "decided not to issue a plan: the assessment is over"
+
+
+def advice_open_tasks(case: Assessment, *, advice_id: int | None = None) -> list[CaseTask]:
+    """The open adviser's and review tasks of the case's advice (of one request, if given)."""
+    tasks = CaseTask.objects.human().open().filter(case=case, subject_id__isnull=False)
+    if advice_id is not None:
+        tasks = tasks.filter(subject_id=advice_id)
+    return [
+        task
+        for task in tasks.select_related("process").order_by("pk")
+        if task.flow_task.name in ADVICE_NODES or task.flow_task.name in ADVICE_REVIEW_NODES
+    ]
+
+
+def advice_tasks_close(*, case: Assessment, reason: str, by) -> list[CaseTask]:
+    """End the advice tasks still open (and their chasers), with the reason: called by the step
+    that issues the final plan, or decides not to issue one, inside its transaction."""
+    return tasks_cancel(advice_open_tasks(case), reason=reason, by=by)
+
+
+def _case_process(case: Assessment):
+    return CaseProcess.objects.filter(case=case, flow_class=StatutoryAssessmentFlow).first()
+
+
+def _locked(case: Assessment, action: Callable[[], object]):
+    process = _case_process(case)
+    if process is None:
+        raise CaseRuleError("This case has no running assessment")
+    try:
+        with StatutoryAssessmentFlow.lock(process.pk):
+            return action()
+    except FlowLockFailed as exc:
+        raise TaskConflict("Someone else is working on this case right now. Try again.") from exc
+
+
+def advice_cancel(
+    *, advice: AdviceRequest, reason: str, by, today: date | None = None
+) -> AdviceRequest:
+    """The council cancels a request for advice with a reason (ADVICE-CANCEL): the request is
+    marked cancelled and its agency told (ehcp), and its adviser's and review tasks end with their
+    chasers. All of it, or nothing."""
+
+    def cancel():
+        cancelled = advice_services.advice_request_cancel(
+            advice=advice, reason=reason, by=by, today=today
+        )
+        tasks_cancel(
+            advice_open_tasks(cancelled.case, advice_id=cancelled.pk),
+            reason=f"Request for advice cancelled: {cancelled.cancelled_reason}",
+            by=by,
+        )
+        return cancelled
+
+    return _locked(advice.case, cancel)
+
+
+def advice_add(
+    *, case: Assessment, kind: str, agency, requested_on: date, by, today: date | None = None
+) -> AdviceRequest:
+    """The council asks for more advice after the decision to assess (reg 6(1), due in 6 weeks
+    under reg 8(1)): the request is recorded behind the consent gate (ehcp), and the agency's
+    queue gets the adviser's task, chased when late, as if the split had asked for it."""
+
+    def add():
+        advice = advice_services.advice_request_add(
+            case=case, kind=kind, agency=agency, requested_on=requested_on, by=by, today=today
+        )
+        process = _case_process(case)
+        split = CaseTask.objects.get(
+            process=process, flow_task=StatutoryAssessmentFlow.instance.node("request_advice")
+        )
+        node = StatutoryAssessmentFlow.instance.node(ADVICE_NODE_OF_KIND[advice.kind])
+        token = Token(f"{split.token.token}/{split.pk}_a{advice.pk}")
+        activation = node._create(
+            prev_activation=split.flow_task.activation_class(split),
+            token=token,
+            data={"advice_request": advice.pk},
+        )
+        if activation.activate.can_proceed():
+            activation.activate()
+        return advice
+
+    return _locked(case, add)

@@ -18,6 +18,7 @@ from ehcp.assessments.services import advice as advice_services
 from ehcp.assessments.services import assessment as assessment_services
 
 from . import advice_forms
+from . import services as task_services
 from .flows.assessment import ADVICE_NODES, ADVICE_REVIEW_NODES, StatutoryAssessmentFlow
 
 
@@ -83,15 +84,23 @@ def _advice_page(name: str):
 
 
 def _decide_to_issue(case, task, data, user, today):
-    return assessment_services.case_issue_decide(
+    """The decision whether to issue a plan (reg 10(1)), going without overdue advice with a
+    reason for each (ADVICE-PROCEED). Not issuing ends the assessment: its advice tasks end too."""
+    decided = assessment_services.case_issue_decide(
         case=case,
         issue=data["decision"],
         decided_on=data["decided_on"],
         reasons=data.get("reasons", ""),
+        advice_reasons=data["_form"].advice_reasons(),
         by=user,
         today=today,
         sent=data.get("letter_sent"),
     )
+    if not data["decision"]:
+        task_services.advice_tasks_close(
+            case=case, reason=task_services.NOT_ISSUED_WITHOUT_ADVICE, by=user
+        )
+    return decided
 
 
 def _plan_links(what: str):
@@ -140,7 +149,7 @@ def _reply_to_consultation(case, task, data, user, today):
 
 
 def _issue_final(case, task, data, user, today):
-    return assessment_services.plan_final_issue(
+    issued = assessment_services.plan_final_issue(
         case=case,
         issued_on=data["issued_on"],
         named_setting=data["named_setting"],
@@ -148,6 +157,9 @@ def _issue_final(case, task, data, user, today):
         today=today,
         sent=data.get("letter_sent"),
     )
+    # Advice still asked for is no longer owed: its tasks and chasers end, so the flow ends.
+    task_services.advice_tasks_close(case=case, reason=task_services.FINAL_WITHOUT_ADVICE, by=user)
+    return issued
 
 
 _ADVICE = Step(
@@ -187,7 +199,12 @@ _ASSESSMENT_STEPS: dict[str, Step] = {
     ),
     **{name: _ADVICE for name in ADVICE_NODES if name != "parent_views"},
     **{name: _REVIEW for name in ADVICE_REVIEW_NODES},
-    "decide_to_issue": Step(forms.DecideToIssueForm, _decide_to_issue, "Record the decision"),
+    "decide_to_issue": Step(
+        forms.DecideToIssueForm,
+        _decide_to_issue,
+        "Record the decision",
+        lambda case: {"case": case},
+    ),
     "issue_draft": Step(
         forms.IssueDraftForm,
         _issue_draft,

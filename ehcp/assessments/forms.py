@@ -1,10 +1,20 @@
 """Forms check shape (required fields, dates, choices); business rules live in the rooms'
 rules and services. Error messages follow GOV.UK style."""
 
+from datetime import date
+
 from django import forms
+from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind
-from ehcp.assessments.models import ADVICE_AGENCY_KIND, AdviceKind, ConsultationResponse, Requester
+from ehcp.assessments.models import (
+    ADVICE_AGENCY_KIND,
+    AdviceKind,
+    AdviceRequest,
+    ConsultationResponse,
+    Requester,
+)
+from ehcp.assessments.rules import advice as advice_rules
 from ehcp.assessments.rules import deadlines
 from ehcp.assessments.services.assessment import AdviceToSeek
 from ehcp.children.models import ConsentGiver, ConsentMethod, Need
@@ -553,18 +563,75 @@ class DecideToIssueForm(GovForm):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, case=None, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        today = today or timezone.localdate()
+        #: Advice still missing (ADVICE-PROCEED): overdue advice gets a reason field each;
+        #: advice not yet due holds the decision back and is listed on the page.
+        self.advice_overdue: dict[str, AdviceRequest] = {}
+        self.advice_not_due: list[AdviceRequest] = []
+        if case is not None:
+            self._add_missing_advice_fields(case, today)
         add_letter_sent_fields(self, what="letter of the decision not to issue")
+
+    def _add_missing_advice_fields(self, case, today: date) -> None:
+        whereabouts = not case.child.protected_whereabouts
+        for advice in case.advice_requests.select_related("agency").order_by("due_on", "pk"):
+            if not advice.is_outstanding:
+                continue
+            if not advice_rules.is_overdue(advice.as_fact(), on=today):
+                self.advice_not_due.append(advice)
+                continue
+            name = f"without_{advice.public_id.hex}"
+            self.advice_overdue[name] = advice
+            source = agency_label(advice.agency, whereabouts=whereabouts, child=case.child)
+            self.fields[name] = forms.CharField(
+                label=(
+                    f"Advice still missing: {advice.short_label.lower()} from {source} "
+                    f"(overdue since {advice.due_on:%-d %B %Y}). Reason for deciding without it"
+                ),
+                help_text=(
+                    "It stays asked for and is chased; if it comes before the final plan it is "
+                    "added as usual."
+                ),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=1000,
+                required=False,
+            )
 
     def clean(self):
         data = super().clean()
         if data.get("decision") is False and not (data.get("reasons") or "").strip():
             self.add_error("reasons", "Enter the reasons for not issuing a plan")
+        decided_on = data.get("decided_on")
         data["letter_sent"] = letter_sent(
             self, data, needed=data.get("decision") is False, decided_on=data.get("decided_on")
         )
+        if decided_on is None:
+            return data
+        for advice in self.advice_not_due:
+            self.add_error(
+                None,
+                f"{advice.short_label} is not due until {advice.due_on:%-d %B %Y} (reg 8(1)): "
+                "wait for it, or cancel the request with a reason, before you decide",
+            )
+        for name, advice in self.advice_overdue.items():
+            if not advice_rules.is_overdue(advice.as_fact(), on=decided_on):
+                self.add_error(
+                    name, f"On {decided_on:%-d %B %Y} this advice was not overdue yet (reg 8(1))"
+                )
+            elif not (data.get(name) or "").strip():
+                self.add_error(
+                    name, f"Give the reason for deciding without the {advice.short_label.lower()}"
+                )
         return data
+
+    def advice_reasons(self) -> dict[int, str]:
+        """The reasons given for deciding without overdue advice, by advice request id."""
+        return {
+            advice.pk: self.cleaned_data.get(name, "")
+            for name, advice in self.advice_overdue.items()
+        }
 
 
 class IssueDraftForm(GovForm):

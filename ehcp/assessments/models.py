@@ -200,13 +200,17 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def has_consent_override(self, step: consent_rules.Step) -> bool:
         return self.consent_overrides.filter(step=step).exists()
 
-    def missing_consent_to_request_advice(self, on: date) -> consent_rules.MissingConsent | None:
+    def missing_consent_to_request_advice(
+        self, on: date, *, agency_ids: set[int] | None = None
+    ) -> consent_rules.MissingConsent | None:
+        """Consent missing on `on` to ask these agencies for advice (by default, every agency
+        the case's advice requests went to)."""
         if self.has_consent_override(consent_rules.Step.REQUEST_ADVICE):
             return None
         return consent_rules.missing_consent(
             consent_rules.Step.REQUEST_ADVICE,
             self.consent_facts(),
-            agency_ids=self.advice_agency_ids(),
+            agency_ids=self.advice_agency_ids() if agency_ids is None else agency_ids,
             on=on,
         )
 
@@ -218,9 +222,13 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def has_requested_advice(self) -> bool:
         return self.advice_requests.exists()
 
-    def has_all_advice(self) -> bool:
-        """Every piece of advice is in and accepted by the council (as the flow's join requires)."""
-        return not self.advice_requests.exclude(status=AdviceRequest.Status.ACCEPTED).exists()
+    def advice_facts(self) -> list[rules.RequestFact]:
+        return [request.as_fact() for request in self.advice_requests.select_related("agency")]
+
+    def has_settled_advice(self) -> bool:
+        """Every advice request is accepted, cancelled, or recorded as decided without once it
+        was overdue (ADVICE-PROCEED, reg 8(1)): a silent adviser never blocks the decision."""
+        return rules.advice_settled(self.advice_facts())
 
     def has_consulted_a_setting(self) -> bool:
         return self.consultations.exists()
@@ -252,7 +260,7 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=status,
         source=AssessmentStatus.ASSESSING,
         target=AssessmentStatus.DRAFTING,
-        conditions=[has_all_advice],
+        conditions=[has_settled_advice],
         custom={"label": "Decide to issue a plan"},
     )
     def decide_to_issue(self, *, on: date) -> None:
@@ -262,7 +270,7 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=status,
         source=AssessmentStatus.ASSESSING,
         target=AssessmentStatus.NOT_ISSUED,
-        conditions=[has_all_advice],
+        conditions=[has_settled_advice],
         custom={"label": "Decide not to issue a plan"},
     )
     def decide_not_to_issue(self, *, on: date, reasons: str) -> None:
@@ -362,6 +370,7 @@ class AdviceRequest(models.Model):
         SUBMITTED = "SUBMITTED", "Submitted, waiting for the council's review"
         ACCEPTED = "ACCEPTED", "Accepted by the council"
         RETURNED = "RETURNED", "Returned to the adviser"
+        CANCELLED = "CANCELLED", "Cancelled by the council"
 
     # The advice portal (ehcp.assessments.services.advice): structured entries, attachments and review.
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -376,6 +385,19 @@ class AdviceRequest(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     returned_at = models.DateTimeField(null=True, blank=True)
+    # The council cancelled the request (ADVICE-CANCEL): it is no longer owed nor missing.
+    cancelled_reason = models.TextField(blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancelled_on = models.DateField(null=True, blank=True)
+    # The council decided without it once it was overdue (ADVICE-PROCEED): still asked for and
+    # chased, and added if it comes before the final plan.
+    proceeded_without_reason = models.TextField(blank=True)
+    proceeded_without_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proceeded_without_on = models.DateField(null=True, blank=True)
 
     history = HistoricalRecords(app="ehcp")
 
@@ -383,16 +405,78 @@ class AdviceRequest(models.Model):
         db_table = "ehcp_advicerequest"
         ordering = ["due_on", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "kind"], name="one_advice_request_per_kind"),
+            # A second request of a kind (a second "other" adviser, or one asked again after a
+            # cancellation) is allowed; the same agency is not asked twice at once.
+            models.UniqueConstraint(
+                fields=["case", "kind", "agency"],
+                condition=~models.Q(status="CANCELLED"),
+                name="one_open_advice_request_per_kind_and_agency",
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} from {self.agency}"
 
     @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_outstanding(self) -> bool:
+        """Asked for and still owed: neither accepted nor cancelled."""
+        return self.status not in (self.Status.ACCEPTED, self.Status.CANCELLED)
+
+    @property
+    def short_label(self) -> str:
+        """The kind without its regulation ("Medical advice")."""
+        return self.get_kind_display().split(" (")[0]
+
+    def as_fact(self) -> rules.RequestFact:
+        return rules.RequestFact(
+            key=self.pk,
+            label=self.short_label,
+            status=self.status,
+            due_on=self.due_on,
+            proceed_reason=self.proceeded_without_reason,
+        )
+
+    @property
     def is_editable(self) -> bool:
         """The adviser may still change it: not yet submitted, or sent back by the council."""
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class AdviceDecision(models.TextChoices):
+    """The council's steps that record the advice still missing when they were taken."""
+
+    ISSUE = "ISSUE", "Decision to issue a plan"
+    NOT_ISSUE = "NOT_ISSUE", "Decision not to issue a plan"
+    FINAL = "FINAL", "Final plan issued"
+
+
+class DecisionAdviceGap(models.Model):
+    """Advice still missing when the council took a step (ADVICE-PROCEED), and why it went on
+    without it. Append-only: one row per missing advice per step, written with the step."""
+
+    case = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="advice_gaps")
+    decision = models.CharField(max_length=10, choices=AdviceDecision.choices)
+    advice_request = models.ForeignKey(
+        AdviceRequest, on_delete=models.PROTECT, related_name="decision_gaps"
+    )
+    decided_on = models.DateField()
+    overdue_since = models.DateField(help_text="The advice's reg 8(1) date")
+    reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "ehcp_decisionadvicegap"
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_decision_display()} without {self.advice_request}"
 
 
 class ConsultationResponse(models.TextChoices):

@@ -15,6 +15,7 @@ from ehcp.assessments.models import (
     AdviceRequest,
     Assessment,
     AssessmentStatus,
+    DecisionAdviceGap,
     Requester,
     SettingConsultation,
     StatutoryException,
@@ -433,3 +434,22 @@ def caseload(*, user, today: date, filters: CaseloadFilters) -> QuerySet[Assessm
             )
         )
     return qs
+
+
+def case_advice_gaps(case: Assessment, *, whereabouts: bool) -> list[tuple[str, date, list]]:
+    """The advice still missing when each step was taken (ADVICE-PROCEED), per step in the order
+    taken: (step, date, [(advice label, source, overdue since, reason)]). One query."""
+    groups: dict[tuple[str, date], list] = {}
+    for gap in DecisionAdviceGap.objects.filter(case=case).select_related(
+        "advice_request", "advice_request__agency"
+    ):
+        advice = gap.advice_request
+        groups.setdefault((gap.get_decision_display(), gap.decided_on), []).append(
+            (
+                advice.short_label,
+                agency_label(advice.agency, whereabouts=whereabouts, child=case.child),
+                gap.overdue_since,
+                gap.reason,
+            )
+        )
+    return [(step, on, items) for (step, on), items in groups.items()]

@@ -95,6 +95,11 @@ def case_detail(request, public_id):
             "consents": case.child.consents.all() if shows_consents(access) else (),
             "overrides": case.consent_overrides.all(),
             "exceptions": case.exceptions.all() if council else (),
+            "advice_gaps": assessment_selectors.case_advice_gaps(
+                case, whereabouts=access.whereabouts
+            )
+            if council
+            else (),
             "may_edit": council and actor.is_council_officer,
             "may_override": actor.may_override_consent(case.council_id)
             and case.status == AssessmentStatus.REQUESTED,

@@ -62,7 +62,12 @@ def assert_flow_agrees_with_case(walk: CaseWalk) -> None:
             .exclude(status__in=[STATUS.DONE, STATUS.CANCELED])
             .exists()
         )
-        end = CaseTask.objects.get(process=process, flow_task_type="END", status=STATUS.DONE)
+        # Advice branches end on their own (advice_done); the case's end is the last one.
+        end = (
+            CaseTask.objects.filter(process=process, flow_task_type="END", status=STATUS.DONE)
+            .exclude(flow_task=process.flow_class.instance.node("advice_done"))
+            .get()
+        )
         assert end.flow_task.name == END_NODES[case.status]
 
 
@@ -259,7 +264,7 @@ def test_decision_goes_ahead_without_consent_when_the_manager_overrides(cast, wa
     assert_flow_agrees_with_case(walk)
 
 
-# -- advice: one task per agency asked, joined before the decision to issue ----------------------
+# -- advice: one task per agency asked; the decision to issue is open from the start ------------
 
 
 def test_each_agency_asked_gets_one_advice_task_in_its_queue_when_assessment_is_decided(cast):
@@ -268,7 +273,7 @@ def test_each_agency_asked_gets_one_advice_task_in_its_queue_when_assessment_is_
     walk.consent()
     walk.decide_to_assess()
 
-    tasks = list(walk.open_tasks())
+    tasks = [t for t in walk.open_tasks() if t.flow_task.name != "decide_to_issue"]
     assert len(tasks) == len(ALL_ADVICE)
     for advice in AdviceRequest.objects.filter(case=walk.case):
         task = walk.advice_task(advice.kind)
@@ -280,25 +285,31 @@ def test_each_agency_asked_gets_one_advice_task_in_its_queue_when_assessment_is_
         assert task.owner == expected
 
 
-def test_decision_to_issue_waits_when_some_advice_is_outstanding(cast):
+def test_decision_to_issue_is_open_from_the_decision_to_assess_and_no_join_waits(cast):
+    """Reg 10(1) and 13(2): the council's own steps never wait for a partner. The decision whether
+    to issue opens with the advice requests (due at 16 weeks); each advice branch ends alone."""
     walk = CaseWalk(cast, advice=ALL_ADVICE)
     walk.receive()
     walk.consent()
     walk.decide_to_assess()
 
+    decision = walk.task("decide_to_issue")
+    assert decision.agency == cast.council
+    assert decision.due_on == walk.case.decision_not_to_issue_due_on
+    assert decision.rule_code == deadlines.DECISION_NOT_TO_ISSUE.code
+    assert not CaseTask.objects.filter(case=walk.case, flow_task_type="JOIN").exists()
+
     *first, last = ALL_ADVICE
-    assert last == "SOCIAL_CARE"
     for kind in first:
         walk.submit_advice(kind)
-        assert "decide_to_issue" not in {t.flow_task.name for t in walk.open_tasks()}
-
-    assert [t.flow_task.name for t in walk.open_tasks()] == ["social_care_advice"]
-    join = CaseTask.objects.get(case=walk.case, flow_task_type="JOIN", status=STATUS.STARTED)
-    assert join.flow_task.name == "advice_gathered"
-
+    assert {t.flow_task.name for t in walk.open_tasks()} == {
+        "social_care_advice",
+        "decide_to_issue",
+    }
     walk.submit_advice(last)
-
     assert [t.flow_task.name for t in walk.open_tasks()] == ["decide_to_issue"]
-    join.refresh_from_db()
-    assert join.status == STATUS.DONE
-    assert walk.case.status == AssessmentStatus.ASSESSING
+    # Each branch ended at its own end; the process goes on.
+    ends = CaseTask.objects.filter(process__case=walk.case, flow_task_type="END")
+    assert {t.flow_task.name for t in ends} == {"advice_done"}
+    assert ends.count() == len(ALL_ADVICE)
+    assert walk.case.processes.get().status == PROCESS.NEW

@@ -39,12 +39,12 @@ def test_the_flow_is_stored_by_its_new_module_path():
 
 def test_a_flow_stored_under_the_old_path_keeps_running_after_the_migration(walk, client):
     walk.to(AssessmentStatus.ASSESSING)
-    # One branch done: the join's task exists, and the other branches must find it by its node.
+    # One branch done: it ended on its own, and the other branches must find their nodes.
     walk.submit_advice(AdviceKind.PARENT_VIEWS)
     process = CaseProcess.objects.get(case=walk.case)
     new_flow_class, new_tasks = stored(process)
     assert new_flow_class == NEW and all(ref.startswith(f"{NEW}.") for ref in new_tasks)
-    assert f"{NEW}.advice_gathered" in new_tasks
+    assert f"{NEW}.advice_done" in new_tasks
 
     # As a database written before the move holds it.
     CaseProcess.objects.filter(pk=process.pk).update(flow_class=OLD)
@@ -62,7 +62,7 @@ def test_a_flow_stored_under_the_old_path_keeps_running_after_the_migration(walk
     process.refresh_from_db()
     assert process.flow_class is StatutoryAssessmentFlow
     assert CaseTask.objects.filter(process=process, flow_task=health).exists()
-    # Its open tasks show, and the flow goes on: the advice joins and the plan is decided on.
+    # Its open tasks show, and the flow goes on: the advice comes and the plan is decided on.
     task = walk.advice_task(AdviceKind.HEALTH)
     assert task.flow_task is health
     client.force_login(walk.cast.worker_for(task.agency))
@@ -74,10 +74,10 @@ def test_a_flow_stored_under_the_old_path_keeps_running_after_the_migration(walk
     assert [t.flow_task.name for t in walk.open_tasks()] == ["decide_to_issue"]
     walk.decide_to_issue()
     assert walk.refresh().status == AssessmentStatus.DRAFTING
-    joins = CaseTask.objects.filter(
-        process=process, flow_task=StatutoryAssessmentFlow.instance.node("advice_gathered")
+    ends = CaseTask.objects.filter(
+        process=process, flow_task=StatutoryAssessmentFlow.instance.node("advice_done")
     )
-    assert joins.count() == 1
+    assert ends.count() == 3
 
 
 def test_the_migration_goes_back_to_the_old_references(walk):

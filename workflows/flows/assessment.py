@@ -12,17 +12,19 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 from viewflow import this
 from viewflow.workflow import lock
+from viewflow.workflow.activation import Activation
 from viewflow.workflow.base import Flow
+from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.nodes import (
     End,
     Function,
     If,
-    Join,
     Split,
     StartHandle,
     View,
     ViewActivation,
 )
+from viewflow.workflow.nodes.split import SplitActivation
 
 from agencies.access import actor_for
 from agencies.models import Agency
@@ -55,6 +57,9 @@ class AgencyTaskActivation(ViewActivation):
         task = flow_task.flow_class.task_class(
             process=prev_activation.process, flow_task=flow_task, token=token
         )
+        if not data and (flow_task.name in ADVICE_NODES or flow_task.name in ADVICE_REVIEW_NODES):
+            # The next step of an advice branch is about the same advice request.
+            data = {"advice_request": advice_request_id(prev_activation.task)}
         task.data = data or {}
         activation = cls(task)
         routing = flow_task.route(activation)
@@ -120,63 +125,84 @@ def _council(activation, *, due_on: date | None, period: deadlines.StatutoryPeri
     )
 
 
-def _advice_route(kind: AdviceKind):
+def advice_request_id(task) -> int | None:
+    """The advice request a task of an advice branch is about: carried in `task.data` from the
+    split that asked for it; tasks created before that carry it as their subject; a gateway
+    (the review's If) has neither, so it asks the task before it."""
+    seen = 0
+    while task is not None and seen < 3:
+        if (task.data or {}).get("advice_request"):
+            return task.data["advice_request"]
+        name = task.flow_task.name if task.flow_task else ""
+        if task.subject_id and (name in ADVICE_NODES or name in ADVICE_REVIEW_NODES):
+            return task.subject_id
+        task = task.previous.order_by("-pk").first() if task.pk else None
+        seen += 1
+    return None
+
+
+def _advice_of(activation):
+    advice_id = (activation.task.data or {}).get("advice_request")
+    return activation.process.case.advice_requests.select_related("agency", "submitted_by").get(
+        pk=advice_id
+    )
+
+
+def _advice_route(activation) -> Routing:
     """The agency asked for the advice; advice sent back by the council goes back to the person
     who submitted it, if they still work that agency's queue."""
-
-    def route(activation) -> Routing:
-        advice = activation.process.case.advice_requests.select_related(
-            "agency", "submitted_by"
-        ).get(kind=kind)
-        owner = activation.process.case.caseworker_id if kind == AdviceKind.PARENT_VIEWS else None
-        if advice.status == AdviceStatus.RETURNED and advice.submitted_by is not None:
-            submitter = advice.submitted_by
-            if submitter.is_active and may_work_queue(
-                actor_for(submitter), advice.agency_id, advice.agency.kind
-            ):
-                owner = submitter.pk
-        return Routing(
-            agency=advice.agency,
-            due_on=advice.due_on,
-            rule_code=deadlines.ADVICE.code,
-            owner_id=owner,
-            subject_id=advice.pk,
-        )
-
-    return route
+    advice = _advice_of(activation)
+    owner = (
+        activation.process.case.caseworker_id if advice.kind == AdviceKind.PARENT_VIEWS else None
+    )
+    if advice.status == AdviceStatus.RETURNED and advice.submitted_by is not None:
+        submitter = advice.submitted_by
+        if submitter.is_active and may_work_queue(
+            actor_for(submitter), advice.agency_id, advice.agency.kind
+        ):
+            owner = submitter.pk
+    return Routing(
+        agency=advice.agency,
+        due_on=advice.due_on,
+        rule_code=deadlines.ADVICE.code,
+        owner_id=owner,
+        subject_id=advice.pk,
+    )
 
 
-def _advice_review_route(kind: AdviceKind):
+def _advice_review_route(activation) -> Routing:
     """The council reviews each piece of advice: the case's caseworker, or the council's queue."""
-
-    def route(activation) -> Routing:
-        case = activation.process.case
-        advice = case.advice_requests.get(kind=kind)
-        return Routing(
-            agency=case.council,
-            due_on=None,
-            rule_code="",
-            owner_id=case.caseworker_id,
-            subject_id=advice.pk,
-        )
-
-    return route
+    case = activation.process.case
+    advice = _advice_of(activation)
+    return Routing(
+        agency=case.council,
+        due_on=None,
+        rule_code="",
+        owner_id=case.caseworker_id,
+        subject_id=advice.pk,
+    )
 
 
-def _advice_accepted(kind: AdviceKind):
-    def condition(activation) -> bool:
-        return (
-            activation.process.case.advice_requests.get(kind=kind).status == AdviceStatus.ACCEPTED
-        )
-
-    return condition
+def _advice_accepted(activation) -> bool:
+    advice_id = advice_request_id(activation.task)
+    return activation.process.case.advice_requests.filter(
+        pk=advice_id, status=AdviceStatus.ACCEPTED
+    ).exists()
 
 
 def _advice_sought(kind: AdviceKind):
-    def condition(activation) -> bool:
-        return activation.process.case.advice_requests.filter(kind=kind).exists()
+    """One adviser's task per open request of this kind, each carrying its request's id."""
 
-    return condition
+    def data_source(activation) -> list[dict]:
+        ids = (
+            activation.process.case.advice_requests.filter(kind=kind)
+            .exclude(status=AdviceStatus.CANCELLED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        return [{"advice_request": pk} for pk in ids]
+
+    return data_source
 
 
 # The advice steps, per kind: (node name, kind, the adviser's task, the council's review task).
@@ -206,24 +232,55 @@ ADVICE_STEPS = (
 )
 ADVICE_NODES = frozenset(name for name, *_ in ADVICE_STEPS)
 ADVICE_REVIEW_NODES = frozenset(f"{name}_review" for name, _, _, review in ADVICE_STEPS if review)
+#: The adviser's node for each kind of advice.
+ADVICE_NODE_OF_KIND = {kind: name for name, kind, *_ in ADVICE_STEPS}
+
+
+class AdviceSplitActivation(SplitActivation):
+    """The split after the decision to assess: a branch per `data_source` item (one adviser's task
+    per advice request, with the request's id in `task.data`)."""
+
+    @Activation.status.super()
+    def activate(self):
+        for node, cond, data_source in self.flow_task._branches:
+            if cond and not cond(self):
+                continue
+            if data_source is None:
+                self.next_tasks.append((node, None))
+            else:
+                self.next_tasks.extend((node, item) for item in data_source(self))
+        if not self.next_tasks:
+            raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
+
+
+class AdviceSplit(Split):
+    """A parallel split whose branches may each be taken once per item of a `data_source`."""
+
+    activation_class = AdviceSplitActivation
+
+    def Next(self, node, case=None, data_source=None):
+        self._activate_next.append((node, case, data_source))
+        return self
 
 
 def _advice_steps(name: str, kind: AdviceKind, title: str, review_title: str | None):
     """One kind of advice: the adviser's task (in their agency's queue, chased when late; submitting
-    completes it), then the council's review: accepted advice goes on to the join, returned advice
-    goes back to the adviser's task.
+    completes it), then the council's review: accepted advice ends its branch, returned advice
+    goes back to the adviser's task. Nothing waits for the branches: the decision whether to issue
+    is open from the start (advice that does not come never blocks the council), and the final
+    plan cancels the adviser's tasks still open.
 
     Returns the nodes (adviser, review, gateway); without a review, (adviser, None, None)."""
-    adviser = AgencyTask(title=title, route=_advice_route(kind)).OnTimeout(
+    adviser = AgencyTask(title=title, route=_advice_route).OnTimeout(
         chase_at, this.chase, interrupting=False, title="Chase late advice"
     )
     if review_title is None:
-        return adviser.Next(this.advice_gathered), None, None
+        return adviser.Next(this.advice_done), None, None
     adviser.Next(getattr(this, f"{name}_review"))
-    review = AgencyTask(title=review_title, route=_advice_review_route(kind)).Next(
+    review = AgencyTask(title=review_title, route=_advice_review_route).Next(
         getattr(this, f"{name}_checked")
     )
-    checked = If(_advice_accepted(kind)).Then(this.advice_gathered).Else(getattr(this, name))
+    checked = If(_advice_accepted).Then(this.advice_done).Else(getattr(this, name))
     return adviser, review, checked
 
 
@@ -250,15 +307,16 @@ class StatutoryAssessmentFlow(Flow):
         .Else(this.refused)
     )
     request_advice = (
-        Split()
-        .Next(this.parent_views, case=_advice_sought(AdviceKind.PARENT_VIEWS))
-        .Next(this.educational_advice, case=_advice_sought(AdviceKind.EDUCATIONAL))
-        .Next(this.health_advice, case=_advice_sought(AdviceKind.HEALTH))
-        .Next(this.psychological_advice, case=_advice_sought(AdviceKind.PSYCHOLOGICAL))
-        .Next(this.social_care_advice, case=_advice_sought(AdviceKind.SOCIAL_CARE))
-        .Next(this.other_advice, case=_advice_sought(AdviceKind.OTHER))
+        AdviceSplit()
+        .Next(this.decide_to_issue)
+        .Next(this.parent_views, data_source=_advice_sought(AdviceKind.PARENT_VIEWS))
+        .Next(this.educational_advice, data_source=_advice_sought(AdviceKind.EDUCATIONAL))
+        .Next(this.health_advice, data_source=_advice_sought(AdviceKind.HEALTH))
+        .Next(this.psychological_advice, data_source=_advice_sought(AdviceKind.PSYCHOLOGICAL))
+        .Next(this.social_care_advice, data_source=_advice_sought(AdviceKind.SOCIAL_CARE))
+        .Next(this.other_advice, data_source=_advice_sought(AdviceKind.OTHER))
     )
-    # Each: the adviser's task -> "Review ... advice" (council) -> accepted? join : back to the adviser.
+    # Each: the adviser's task -> "Review ... advice" (council) -> accepted? end : back to the adviser.
     parent_views = _advice_steps(*ADVICE_STEPS[0])[0]
     educational_advice, educational_advice_review, educational_advice_checked = _advice_steps(
         *ADVICE_STEPS[1]
@@ -271,7 +329,9 @@ class StatutoryAssessmentFlow(Flow):
         *ADVICE_STEPS[4]
     )
     other_advice, other_advice_review, other_advice_checked = _advice_steps(*ADVICE_STEPS[5])
-    advice_gathered = Join().Next(this.decide_to_issue)
+    # The join `advice_gathered` is gone: processes that waited there were given their
+    # decide_to_issue task by workflows/migrations/0006_advice_no_longer_joins.
+    advice_done = End()
 
     decide_to_issue = (
         AgencyTask(title="Decide whether to issue a plan", route=this.route_decide_to_issue)

@@ -29,19 +29,27 @@ from datetime import date
 from ehcp.assessments.rules.deadlines import ADVICE, DeadlineStatus, deadline_status
 
 __all__ = [
+    "ADVICE_CANCEL",
     "ADVICE_LIMBS",
     "ADVICE_NEED",
+    "ADVICE_PROCEED",
     "ADVICE_QUANTIFIED",
     "ENTRY_KINDS",
     "FREQUENCY_PERIODS",
     "PLAN_SECTIONS",
     "SECTIONS_BY_KIND",
     "EntryFact",
+    "RequestFact",
     "advice_deadline",
+    "advice_settled",
+    "decision_problems",
     "advice_summary",
     "entry_problems",
     "frequency_text",
+    "is_outstanding",
+    "is_overdue",
     "is_quantified",
+    "outstanding",
     "submission_problems",
 ]
 
@@ -235,3 +243,76 @@ PERIOD = ADVICE
 
 #: The reg 8(2) exceptions an adviser may give as the reason for more time.
 ADVICE_LIMBS: tuple[str, ...] = ADVICE.exception_limbs
+
+
+# -- advice that does not come: deciding without it, cancelling it ---------------------------
+#
+# Nothing a partner fails to do may block the council's own statutory steps: the decision whether
+# to issue a plan (reg 10(1), 16 weeks) and the final plan (reg 13(2), 20 weeks). Advice asked for
+# under reg 6(1) is due within 6 weeks of the request (reg 8(1)); once that date has passed the
+# council may decide without it, recording why (ADVICE-PROCEED). Advice not yet due still holds
+# the decision back, unless the request is cancelled (ADVICE-CANCEL): for example the adviser has
+# nothing new to add, or existing advice suffices (reg 6(4)).
+
+ADVICE_PROCEED = "ADVICE-PROCEED"
+ADVICE_CANCEL = "ADVICE-CANCEL"
+
+#: Where a request stands (the values of AdviceRequest.Status the rules need).
+ACCEPTED = "ACCEPTED"
+CANCELLED = "CANCELLED"
+
+
+@dataclass(frozen=True)
+class RequestFact:
+    """One advice request, as plain values."""
+
+    key: int
+    label: str
+    status: str
+    due_on: date
+    proceed_reason: str = ""
+    """Why the council decided without it, when it did (blank otherwise)."""
+
+
+def is_outstanding(request: RequestFact) -> bool:
+    """Asked for and still owed: neither accepted by the council nor cancelled."""
+    return request.status not in (ACCEPTED, CANCELLED)
+
+
+def is_overdue(request: RequestFact, *, on: date) -> bool:
+    """Its reg 8(1) date has passed on `on` (the due day itself is still in time)."""
+    return on > request.due_on
+
+
+def outstanding(requests: Iterable[RequestFact]) -> list[RequestFact]:
+    return [request for request in requests if is_outstanding(request)]
+
+
+def advice_settled(requests: Iterable[RequestFact]) -> bool:
+    """ADVICE-PROCEED: every request is accepted, cancelled, or recorded as decided without."""
+    return all(
+        not is_outstanding(request) or request.proceed_reason.strip() for request in requests
+    )
+
+
+def decision_problems(
+    requests: Iterable[RequestFact], *, on: date, reasons: dict[int, str]
+) -> list[str]:
+    """Why the decision whether to issue a plan cannot be made on `on` with these reasons for the
+    missing advice (keyed by RequestFact.key); empty when it can.
+
+    ADVICE-PROCEED: advice not yet due (reg 8(1)) must come, or its request be cancelled
+    (ADVICE-CANCEL), first; overdue advice may be gone without, with a reason."""
+    problems = []
+    for request in outstanding(requests):
+        if not is_overdue(request, on=on):
+            problems.append(
+                f"{request.label} is not due until {request.due_on:%-d %B %Y} (reg 8(1)): wait "
+                "for it, or cancel the request with a reason, before you decide"
+            )
+        elif not (reasons.get(request.key) or request.proceed_reason).strip():
+            problems.append(
+                f"Give the reason for deciding without the {request.label.lower()}, overdue "
+                f"since {request.due_on:%-d %B %Y}"
+            )
+    return problems

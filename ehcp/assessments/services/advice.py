@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from agencies.access import actor_for
+from agencies.models import Agency
 from agencies.queues import may_work_queue
 from ehcp.assessments.models import (
     AdviceAttachment,
@@ -41,14 +42,23 @@ from ehcp.assessments.models import (
     AdviceKind,
     AdviceRequest,
     AdviceStatus,
+    Assessment,
+    AssessmentStatus,
     ExtensionDecision,
 )
 from ehcp.assessments.rules import advice as rules
 from ehcp.assessments.rules import deadlines
 from ehcp.assessments.rules.exceptions import validate_exception
-from ehcp.assessments.services.assessment import advice_page_link, exception_record
+from ehcp.assessments.services.assessment import (
+    advice_page_link,
+    advice_requested_notify,
+    adviser_kind_check,
+    consent_gate_message,
+    exception_record,
+)
 from ehcp.common import links
 from ehcp.common.services import CaseRuleError, date_check, history_save
+from ehcp.governance.services import case_pack_share
 from notifications.models import NotificationKind
 from notifications.services import notification_queue, notification_queue_to_agency
 
@@ -730,3 +740,118 @@ def agreed_date(advice: AdviceRequest) -> date | None:
         .values_list("new_date", flat=True)
         .first()
     )
+
+
+# -- cancelling a request, asking for more advice later -----------------------------------------
+
+#: The stages in which the council may cancel a request for advice or ask for more: from the
+#: decision to assess until the final plan is issued.
+ADVICE_CHANGE_STATUSES = (
+    AssessmentStatus.ASSESSING,
+    AssessmentStatus.DRAFTING,
+    AssessmentStatus.DRAFT_ISSUED,
+    AssessmentStatus.CONSULTING,
+)
+CANCEL_REASON_MAX = 1000
+
+
+def advice_request_cancel(
+    *, advice: AdviceRequest, reason: str, by, today: date | None = None
+) -> AdviceRequest:
+    """The council no longer needs this advice (ADVICE-CANCEL): for example the adviser has nothing
+    new to add, or advice already given is enough (reg 6(4)). The request is marked cancelled with
+    the reason, is no longer missing, and the adviser's agency is told. `workflows/` ends the
+    adviser's and review tasks and their chasers in the same transaction."""
+    today = today or timezone.localdate()
+    reason = (reason or "").strip()
+    if not reason:
+        raise CaseRuleError("Enter the reason for cancelling the request for advice")
+    if len(reason) > CANCEL_REASON_MAX:
+        raise CaseRuleError(f"The reason must be {CANCEL_REASON_MAX} characters or fewer")
+    with transaction.atomic():
+        advice = _lock(advice)
+        _check_council(advice, by)
+        if advice.case.status not in ADVICE_CHANGE_STATUSES:
+            raise CaseRuleError(
+                "Advice can only be cancelled between the decision to assess and the final plan"
+            )
+        if advice.status == AdviceStatus.CANCELLED:
+            raise CaseRuleError("This request for advice has already been cancelled")
+        if advice.status == AdviceStatus.ACCEPTED:
+            raise CaseRuleError("This advice has been accepted: there is nothing to cancel")
+        advice.status = AdviceStatus.CANCELLED
+        advice.cancelled_reason = reason
+        advice.cancelled_by = by
+        advice.cancelled_on = today
+        history_save(advice, f"Request for advice cancelled: {reason}", by)
+        if advice.agency_id != advice.case.council_id:
+            notification_queue_to_agency(
+                kind=NotificationKind.ADVICE_CANCELLED,
+                agency=advice.agency,
+                link=advice_page_link(advice),
+                key=f"advice-cancelled:{advice.pk}",
+            )
+    return advice
+
+
+def advice_request_add(
+    *,
+    case: Assessment,
+    kind: str,
+    agency: Agency,
+    requested_on: date,
+    by,
+    today: date | None = None,
+) -> AdviceRequest:
+    """Ask for more advice after the decision to assess (reg 6(1); due 6 weeks later, reg 8(1)):
+    a kind not asked for yet, a second "other" adviser, or again after a cancelled request. The
+    same consent gate as the first requests (the agency must be covered on the day, or an
+    override recorded); the agency is told and receives its case pack. `workflows/` gives the
+    agency its adviser's task in the same transaction."""
+    today = today or timezone.localdate()
+    if kind not in AdviceKind.values:
+        raise CaseRuleError("Choose the kind of advice")
+    if case.council_id not in actor_for(by).council_agency_ids:
+        raise CaseRuleError("Only the council's SEN team can ask for advice")
+    if kind == AdviceKind.PARENT_VIEWS:
+        agency = case.council
+    adviser_kind_check(kind, agency)
+    date_check(
+        requested_on,
+        today=today,
+        not_before=case.assessment_decided_on,
+        what="of the request",
+    )
+    with transaction.atomic():
+        case = (
+            Assessment.objects.select_for_update()
+            .select_related("child", "council")
+            .get(pk=case.pk)
+        )
+        if case.status not in ADVICE_CHANGE_STATUSES:
+            raise CaseRuleError(
+                "Advice can only be asked for between the decision to assess and the final plan"
+            )
+        if (
+            case.advice_requests.filter(kind=kind, agency=agency)
+            .exclude(status=AdviceStatus.CANCELLED)
+            .exists()
+        ):
+            raise CaseRuleError(f"{agency.name} has already been asked for this advice")
+        partner = {agency.pk} - {case.council_id}
+        if partner:
+            missing = case.missing_consent_to_request_advice(requested_on, agency_ids=partner)
+            if missing is not None:
+                raise CaseRuleError(consent_gate_message(case, missing))
+        advice = AdviceRequest(
+            case=case,
+            kind=kind,
+            agency=agency,
+            requested_on=requested_on,
+            due_on=deadlines.due_on(deadlines.ADVICE, requested_on),
+        )
+        history_save(advice, "Advice requested after the decision to assess", by)
+        advice_requested_notify(advice)
+        if partner:
+            case_pack_share(case=case, recipients=[agency], by=by, today=requested_on)
+    return advice

@@ -18,14 +18,17 @@ from agencies.access import actor_for
 from agencies.models import Agency, AgencyKind
 from ehcp.assessments.models import (
     ADVICE_AGENCY_KIND,
+    AdviceDecision,
     AdviceKind,
     AdviceRequest,
     Assessment,
     AssessmentStatus,
+    DecisionAdviceGap,
     Requester,
     SettingConsultation,
     StatutoryException,
 )
+from ehcp.assessments.rules import advice as advice_rules
 from ehcp.assessments.rules import deadlines
 from ehcp.assessments.rules.exceptions import validate_exception
 from ehcp.children.models import Child, ParentCarer
@@ -68,24 +71,39 @@ def transition_refusal_message(case: Assessment, verb: str) -> str:
             case.advice_requests.order_by("-requested_on").values_list("requested_on", flat=True)[0]
         )
         if missing is not None:
-            # The message does not know who reads it: a protected child's school is not named.
-            child = case.child
-            whereabouts = not child.protected_whereabouts
-            names = {
-                agency.pk: agency_label(agency, whereabouts=whereabouts, child=child)
-                for agency in Agency.objects.filter(pk__in=missing.agency_ids)
-            }
-            return consent_rules.gate_message(missing, names)
+            return consent_gate_message(case, missing)
     if (
         verb in {"decide_to_issue", "decide_not_to_issue"}
         and case.status == AssessmentStatus.ASSESSING
     ):
         return (
-            "All the advice must be received and accepted before you decide whether to issue a plan"
+            "Each piece of advice must be accepted, cancelled, or overdue with a reason for "
+            "deciding without it, before you decide whether to issue a plan"
         )
     if verb == "issue_final" and case.status == AssessmentStatus.CONSULTING:
         return "Consult a school or setting before you issue the final plan"
     return f"This case is at the stage \u201c{case.get_status_display()}\u201d, so this step cannot be taken now"
+
+
+def consent_gate_message(case: Assessment, missing: consent_rules.MissingConsent) -> str:
+    """Why advice cannot be asked for yet, naming the agencies consent does not cover. The
+    message does not know who reads it: a protected child's school is not named."""
+    child = case.child
+    whereabouts = not child.protected_whereabouts
+    names = {
+        agency.pk: agency_label(agency, whereabouts=whereabouts, child=child)
+        for agency in Agency.objects.filter(pk__in=missing.agency_ids)
+    }
+    return consent_rules.gate_message(missing, names)
+
+
+def adviser_kind_check(kind: str, agency: Agency) -> None:
+    """Each kind of advice comes from its kind of agency (reg 6(1)); "other" from anyone."""
+    expected = ADVICE_AGENCY_KIND[AdviceKind(kind)]
+    if expected != AgencyKind.OTHER and agency.kind != expected:
+        raise CaseRuleError(
+            f"{AdviceKind(kind).label} must come from a {AgencyKind(expected).label.lower()}"
+        )
 
 
 # -- telling people -------------------------------------------------------------------------
@@ -257,12 +275,7 @@ def case_assessment_decide(
             if len(kinds) != len(set(kinds)):
                 raise CaseRuleError("Ask each kind of adviser once")
             for item in advice:
-                expected = ADVICE_AGENCY_KIND[AdviceKind(item.kind)]
-                if expected != AgencyKind.OTHER and item.agency.kind != expected:
-                    raise CaseRuleError(
-                        f"{AdviceKind(item.kind).label} must come from a "
-                        f"{AgencyKind(expected).label.lower()}"
-                    )
+                adviser_kind_check(item.kind, item.agency)
                 requested.append(
                     AdviceRequest.objects.create(
                         case=case,
@@ -302,17 +315,70 @@ def case_assessment_decide(
 # -- decision whether to issue, draft, comments, consultation, final ----------------------
 
 
+def advice_gaps_record(
+    *,
+    case: Assessment,
+    decision: str,
+    decided_on: date,
+    by,
+    reasons: dict[int, str] | None = None,
+    required: bool = True,
+) -> list[DecisionAdviceGap]:
+    """Record the advice still missing as the council takes `decision` (ADVICE-PROCEED), inside
+    the caller's transaction. With `required` (the decision whether to issue, reg 10(1)) advice
+    not yet due refuses the decision and each overdue piece needs a reason, kept on the request
+    (who, when, why); the final plan (reg 13(2)) is never held back, and records what is missing
+    with the reasons given before."""
+    reasons = {key: (text or "").strip() for key, text in (reasons or {}).items()}
+    advice = list(
+        AdviceRequest.objects.select_for_update().filter(case=case).order_by("due_on", "pk")
+    )
+    if required:
+        problems = advice_rules.decision_problems(
+            [item.as_fact() for item in advice], on=decided_on, reasons=reasons
+        )
+        if problems:
+            raise CaseRuleError(*problems)
+    gaps = []
+    for item in advice:
+        if not item.is_outstanding:
+            continue
+        reason = reasons.get(item.pk, "")
+        if required and reason and reason != item.proceeded_without_reason:
+            item.proceeded_without_reason = reason
+            item.proceeded_without_by = by
+            item.proceeded_without_on = decided_on
+            history_save(item, "Decided without this advice, overdue", by)
+        gaps.append(
+            DecisionAdviceGap.objects.create(
+                case=case,
+                decision=decision,
+                advice_request=item,
+                decided_on=decided_on,
+                overdue_since=item.due_on,
+                reason=item.proceeded_without_reason or reason,
+                recorded_by=by,
+            )
+        )
+    return gaps
+
+
 def case_issue_decide(
     *,
     case: Assessment,
     issue: bool,
     decided_on: date,
     reasons: str = "",
+    advice_reasons: dict[int, str] | None = None,
     by,
     today: date | None = None,
     sent: LetterSent | None = None,
 ) -> Assessment:
     """Decide whether to issue an EHC plan. A decision not to issue is due by week 16 (reg 10).
+
+    A silent adviser does not hold the decision back: advice overdue under reg 8(1) may be gone
+    without, with a reason for each (`advice_reasons`, by advice request id), recorded on the
+    request and with the decision (ADVICE-PROCEED). The advice stays asked for.
 
     `sent`: how and when the letter of a decision not to issue was sent, if it has been (the
     mediation and appeal dates run from it); otherwise it is recorded later on the documents page."""
@@ -320,7 +386,16 @@ def case_issue_decide(
     date_check(
         decided_on, today=today, not_before=case.assessment_decided_on, what="of the decision"
     )
+    if case.status != AssessmentStatus.ASSESSING:
+        raise CaseRuleError(transition_refusal_message(case, "decide_to_issue"))
     with transaction.atomic():
+        advice_gaps_record(
+            case=case,
+            decision=AdviceDecision.ISSUE if issue else AdviceDecision.NOT_ISSUE,
+            decided_on=decided_on,
+            reasons=advice_reasons,
+            by=by,
+        )
         if issue:
             _transition(case, "decide_to_issue", on=decided_on)
             reason = "Decided to issue a plan"
@@ -515,6 +590,10 @@ def plan_final_issue(
             case=case, stage=Stage.FINAL, issued_on=issued_on, named_setting=named_setting
         )
         _transition(case, "issue_final", on=issued_on, named_setting=named_setting)
+        # Advice still missing is gone without (reg 13(2) does not wait for it): recorded.
+        advice_gaps_record(
+            case=case, decision=AdviceDecision.FINAL, decided_on=issued_on, by=by, required=False
+        )
         ehc_plan_for_final(case=case, issued_on=issued_on, by=by)
         history_save(case, "Final plan issued", by)
         plan_issue_documents(

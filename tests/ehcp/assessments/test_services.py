@@ -534,8 +534,10 @@ def test_advice_is_refused_when_it_is_empty(cast, assessing):
         )
 
 
-def test_decision_to_issue_is_refused_when_advice_is_outstanding(cast, assessing):
-    with refused("All the advice must be received"):
+def test_decision_to_issue_is_refused_when_advice_not_yet_due_is_outstanding(cast, assessing):
+    """Reg 8(1): advice not yet due holds the decision back (overdue advice may be gone without
+    with a reason: tests/workflows/advice/test_advice_that_does_not_come.py)."""
+    with refused("not due until"):
         assessment_services.case_issue_decide(
             case=assessing,
             issue=True,
