@@ -3,10 +3,11 @@ quantified, the reg 8(2) exceptions) are in ehcp.assessments.rules.advice and th
 
 from django import forms
 
-from agencies.models import Agency
+from agencies.models import Agency, AgencyKind
 from ehcp.assessments.models import AdviceEntry, AdviceEntryKind, AdviceKind
 from ehcp.assessments.rules import advice as rules
 from ehcp.assessments.rules.deadlines import EXCEPTION_LIMBS
+from ehcp.common.display import agency_label
 from ehcp.common.forms import GovForm, date_field
 
 SECTION_LABELS = {
@@ -351,8 +352,18 @@ class AdviceAddForm(GovForm):
         "Date of the request", help_text="The advice is due 6 weeks later (reg 8(1))."
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.filter(is_active=True).order_by(
-            "kind", "name"
-        )
+        agencies = Agency.objects.filter(is_active=True).order_by("kind", "name")
+        child = case.child if case is not None else None
+        if child is not None and child.protected_whereabouts:
+            # A protected child's school is offered without its name, and no other school is
+            # listed, so the list gives away neither the school nor, by its absence, which one
+            # it is (DM-02). Advice from another school is asked for by someone who may see it.
+            agencies = agencies.exclude(kind=AgencyKind.SCHOOL)
+            if child.current_setting_id:
+                agencies = agencies | Agency.objects.filter(pk=child.current_setting_id)
+            self.fields["agency"].label_from_instance = lambda agency: agency_label(
+                agency, whereabouts=False, child=child
+            )
+        self.fields["agency"].queryset = agencies

@@ -825,7 +825,7 @@ def add(request, case_id):
     case, access, actor = _council_case(request, case_id)
     back = reverse("workflows:advice:case", args=[case.public_id])
     form = advice_forms.AdviceAddForm(
-        posted_data(request), initial={"requested_on": timezone.localdate()}
+        posted_data(request), case=case, initial={"requested_on": timezone.localdate()}
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -29,7 +29,7 @@ from ehcp.governance import services as governance_services
 from ehcp.governance.models import BreakGlassAttempt, BreakGlassGrant
 from ehcp.plans import rendering
 from ehcp.plans import services as plan_services
-from ehcp.plans.models import PlanDocument
+from ehcp.plans.models import DocumentRender, PlanDocument
 from notifications.models import Notice
 from tests import factories
 from workflows import services as workflow_services
@@ -119,6 +119,7 @@ EXPECTED = {
     # never the council's panel, IG or administrative staff (they have no task on it).
     "ehcp:plan:documents": ("GET", COUNCIL_OFFICERS | PARTNERS),
     "ehcp:plan:document-download": ("GET", COUNCIL_OFFICERS | PARTNERS),
+    "ehcp:plan:letter-sending": ("GET", COUNCIL_OFFICERS),
     # Information governance: the IG lead only; emergency access only as the agreement allows.
     "governance:index": ("GET", {"iglead"}),
     "governance:access-by-child": ("GET", {"iglead"}),
@@ -148,6 +149,8 @@ EXPECTED = {
     "workflows:advice:more-time": ("GET", {"psychologist"}),
     "workflows:advice:review": ("GET", COUNCIL_OFFICERS),
     "workflows:advice:chase": ("POST", COUNCIL_OFFICERS),
+    "workflows:advice:cancel": ("GET", COUNCIL_OFFICERS),
+    "workflows:advice:add": ("GET", COUNCIL_OFFICERS),
     # In-app notices: everyone has a list; a notice opens (302 to its page) for its recipient only.
     "notifications:list": ("GET", EVERYONE),
     "notifications:open": ("GET", {"psychologist"}),
@@ -466,6 +469,12 @@ def world():
         "ehcp:plan:document-download": {
             "public_id": drafted.case.public_id,
             "document_id": draft_plan.public_id,
+        },
+        "ehcp:plan:letter-sending": {
+            "public_id": drafted.case.public_id,
+            "letter_id": DocumentRender.objects.get(
+                case=drafted.case, kind="DRAFT_LETTER"
+            ).public_id,
         },
         "governance:break-glass-review": {"public_id": grant.public_id},
         "workflows:advice:entry-new": {"kind": "need"},

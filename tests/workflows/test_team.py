@@ -41,23 +41,34 @@ def open_tasks(case):
     )
 
 
+def views_task(case, council):
+    """The council's task of recording the family's views (the decision whether to issue is open
+    beside it from the start)."""
+    tasks = [
+        t for t in open_tasks(case).filter(agency=council) if t.flow_task.name == "parent_views"
+    ]
+    assert len(tasks) == 1
+    return tasks[0]
+
+
 # -- the team view -------------------------------------------------------------------------------
 
 
 def test_manager_sees_every_open_task_of_the_council_queue_with_its_holder(client, cast, assessing):
     colleague = member(cast.council, Role.CASEWORKER, first_name="Colin", last_name="League")
-    task = open_tasks(assessing.case).get(agency=cast.council)
+    task = views_task(assessing.case, cast.council)
     clone_tasks(task, 3, owner=colleague)
     clone_tasks(task, 2, owner=None)
     client.force_login(cast.manager)
     response = client.get("/tasks/team/")
     assert response.status_code == 200
     rows = response.context["rows"]
-    assert len(rows) == response.context["page"].total == 6
+    # The family's views, the decision whether to issue (open beside the advice) and 5 clones.
+    assert len(rows) == response.context["page"].total == 7
     assert {row.task.agency for row in rows} == {cast.council}  # not the health or EP queues
     holders = {h.label: h.count for h in response.context["holders"]}
     assert holders == {
-        cast.caseworker.get_full_name() or cast.caseworker.username: 1,
+        cast.caseworker.get_full_name() or cast.caseworker.username: 2,
         "Colin League": 3,
         "Not claimed": 2,
     }
@@ -69,11 +80,11 @@ def test_manager_sees_every_open_task_of_the_council_queue_with_its_holder(clien
     waiting = client.get("/tasks/team/", {"holder": "none"})
     assert [row.task.owner for row in waiting.context["rows"]] == [None, None]
     bogus = client.get("/tasks/team/", {"holder": "99999"})
-    assert bogus.context["page"].total == 6
+    assert bogus.context["page"].total == 7
 
 
 def test_every_team_task_is_reachable_through_the_pages(client, cast, assessing):
-    task = open_tasks(assessing.case).get(agency=cast.council)
+    task = views_task(assessing.case, cast.council)
     clone_tasks(task, 120, owner=cast.caseworker)
     client.force_login(cast.manager)
     seen, query = [], ""
@@ -87,7 +98,7 @@ def test_every_team_task_is_reachable_through_the_pages(client, cast, assessing)
     expected = set(
         CaseTask.objects.human().open().filter(agency=cast.council).values_list("pk", flat=True)
     )
-    assert len(seen) == len(set(seen)) == len(expected) == 121
+    assert len(seen) == len(set(seen)) == len(expected) == 122
     assert set(seen) == expected
 
 
@@ -117,7 +128,7 @@ def test_managers_have_team_tasks_in_the_menu(client, cast):
 
 def test_reassigning_asks_a_reason_and_records_it(client, cast, assessing):
     colleague = member(cast.council, Role.CASEWORKER, first_name="Colin", last_name="League")
-    task = open_tasks(assessing.case).get(agency=cast.council)
+    task = views_task(assessing.case, cast.council)
     client.force_login(cast.manager)
     url = f"/tasks/{task.public_id}/reassign/"
     page = client.get(url, {"next": "/tasks/team/?holder=none"})
@@ -156,7 +167,7 @@ def test_reassigning_asks_a_reason_and_records_it(client, cast, assessing):
 
 def test_reassign_never_redirects_off_the_site(client, cast, assessing):
     colleague = member(cast.council, Role.CASEWORKER)
-    task = open_tasks(assessing.case).get(agency=cast.council)
+    task = views_task(assessing.case, cast.council)
     client.force_login(cast.manager)
     done = client.post(
         f"/tasks/{task.public_id}/reassign/",
@@ -166,7 +177,7 @@ def test_reassign_never_redirects_off_the_site(client, cast, assessing):
 
 
 def test_a_caseworker_cannot_reassign(client, cast, assessing):
-    task = open_tasks(assessing.case).get(agency=cast.council)
+    task = views_task(assessing.case, cast.council)
     client.force_login(cast.caseworker)
     assert client.get(f"/tasks/{task.public_id}/reassign/").status_code == 403
     assert (
@@ -190,7 +201,8 @@ def test_changing_the_caseworker_records_why_and_the_council_tasks_follow(client
     case = assessing.case
     newcomer = member(cast.council, Role.CASEWORKER, first_name="Nia", last_name="Newcomer")
     colleague = member(cast.council, Role.CASEWORKER)
-    council_task = open_tasks(case).get(agency=cast.council)
+    council_task = views_task(case, cast.council)
+    (decision_task,) = open_tasks(case).filter(agency=cast.council).exclude(pk=council_task.pk)
     held_by_colleague = clone_tasks(council_task, 1, owner=colleague)[0]
     waiting = clone_tasks(council_task, 1, owner=None)[0]
     partner_tasks = {t.pk: t.owner_id for t in open_tasks(case).exclude(agency=cast.council)}
@@ -220,10 +232,17 @@ def test_changing_the_caseworker_records_why_and_the_council_tasks_follow(client
         t.pk: t.owner_id for t in open_tasks(case).exclude(agency=cast.council)
     } == partner_tasks
     records = TaskReassignment.objects.order_by("task_id")
-    assert [(r.task_id, r.from_user_id, r.to_user, r.reason) for r in records] == [
-        (council_task.pk, cast.caseworker.pk, newcomer, "Caseworker changed: Caseload balancing"),
-        (waiting.pk, None, newcomer, "Caseworker changed: Caseload balancing"),
-    ]
+    assert [(r.task_id, r.from_user_id, r.to_user, r.reason) for r in records] == sorted(
+        [
+            (t.pk, owner, newcomer, "Caseworker changed: Caseload balancing")
+            for t, owner in (
+                (council_task, cast.caseworker.pk),
+                (decision_task, cast.caseworker.pk),
+                (waiting, None),
+            )
+        ],
+        key=lambda record: record[0],
+    )
     page = client.get(f"/cases/{case.public_id}/").content.decode()
     assert "Nia Newcomer" in page
     form_page = client.get(f"/tasks/team/cases/{case.public_id}/caseworker/").content.decode()
@@ -313,7 +332,7 @@ def test_the_case_page_offers_the_change_to_managers_only(client, cast, assessin
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL only")
 def test_the_database_refuses_to_change_or_delete_a_reassignment(cast, assessing):
     colleague = member(cast.council, Role.CASEWORKER)
-    task = open_tasks(assessing.case).get(agency=cast.council)
+    task = views_task(assessing.case, cast.council)
     task_reassign(task=task, user=cast.manager, to_user=colleague, reason="Covering annual leave")
     table = "workflows_taskreassignment"
     for sql in (f"UPDATE {table} SET reason = 'x'", f"DELETE FROM {table}"):

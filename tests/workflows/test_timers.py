@@ -171,7 +171,12 @@ def test_flow_completes_when_a_chased_step_is_done_late(cast, late):
     chase_path = CaseTask.objects.filter(
         process=process, flow_task_type__in=["FUNCTION", "END"]
     ).exclude(status=STATUS.CANCELED)
-    assert sorted(t.flow_task.name for t in chase_path) == ["chase", "chased", "plan_issued"]
+    # (each advice branch ends on its own: advice_done)
+    assert sorted(t.flow_task.name for t in chase_path if t.flow_task.name != "advice_done") == [
+        "chase",
+        "chased",
+        "plan_issued",
+    ]
 
 
 def test_flow_moves_on_when_chased_advice_arrives(cast, advice_due):

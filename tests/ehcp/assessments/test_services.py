@@ -559,6 +559,7 @@ def test_decision_not_to_issue_is_refused_when_no_reasons_are_given(cast, assess
         by=cast.health_adviser,
         today=RECEIVED + 20 * DAY,
     )
+    advice_services.advice_accept(advice=advice, by=cast.caseworker, today=RECEIVED + 21 * DAY)
     with refused("Enter the reasons for not issuing a plan"):
         assessment_services.case_issue_decide(
             case=assessing,

@@ -296,6 +296,7 @@ def test_the_case_page_says_the_young_person_may_appeal_a_refusal(client, people
                 "decision": "no",
                 **d(date(2027, 6, 28), "decided_on"),
                 "reasons": "Needs met at SEN support",
+                "letter_sent_how": "EMAIL",
             },
         )
         assert response.status_code == 302

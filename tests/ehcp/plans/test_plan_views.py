@@ -113,7 +113,10 @@ def test_the_draft_task_shows_the_failed_checks(client, drafting, cast):
         client.post(f"/tasks/{task.public_id}/claim/")
     with time_machine.travel(drafting.when.draft_on):
         client.force_login(cast.caseworker)
-        response = client.post(f"/tasks/{task.public_id}/", d(drafting.when.draft_on, "issued_on"))
+        response = client.post(
+            f"/tasks/{task.public_id}/",
+            {**d(drafting.when.draft_on, "issued_on"), "letter_sent_how": "EMAIL"},
+        )
     page = response.content.decode()
     assert response.status_code == 200
     assert "The draft cannot be issued: Section B lists" in page

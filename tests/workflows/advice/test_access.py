@@ -53,6 +53,8 @@ EXPECTED = {
     "workflows:advice:more-time": ("GET", {"health_adviser"}),
     "workflows:advice:review": ("GET", COUNCIL),
     "workflows:advice:chase": ("POST", COUNCIL),
+    "workflows:advice:cancel": ("GET", COUNCIL),  # the form; the post is tested on its page
+    "workflows:advice:add": ("GET", COUNCIL),
 }
 
 

@@ -1,11 +1,13 @@
 """Advice in the flow: the adviser's task, the council's review, and the loop back when advice is
-returned. The join waits until every piece of advice has been accepted."""
+returned. The decision whether to issue is open from the start, beside the advice (a silent adviser
+never holds it back), and the service refuses it while advice is still owed and not yet overdue."""
 
 import pytest
 from viewflow.workflow.status import STATUS
 
 from agencies.models import Role
 from ehcp.assessments.models import AdviceStatus, AssessmentStatus
+from ehcp.common.services import CaseRuleError
 from tests.factories import CaseWalk, member
 from workflows.models import CaseTask
 from workflows.services import task_claim
@@ -26,7 +28,7 @@ def health_walk(cast):
 def test_submitted_advice_waits_for_the_caseworkers_review(cast, health_walk):
     health_walk.submit_advice("HEALTH", accept=False)
 
-    assert open_names(health_walk) == ["health_advice_review"]
+    assert open_names(health_walk) == ["decide_to_issue", "health_advice_review"]
     review = health_walk.task("health_advice_review")
     advice = health_walk.advice_request("HEALTH")
     assert (review.agency, review.owner, review.subject_id, review.due_on) == (
@@ -53,7 +55,7 @@ def test_returned_advice_goes_back_to_the_person_who_submitted_it(cast, health_w
 
     health_walk.review_advice("HEALTH", accept=False, reasons="Say how long the programme lasts")
 
-    assert open_names(health_walk) == ["health_advice"]
+    assert open_names(health_walk) == ["decide_to_issue", "health_advice"]
     again = health_walk.advice_task("HEALTH")
     assert again.pk != first.pk
     assert (again.agency, again.owner, again.status) == (
@@ -97,18 +99,19 @@ def test_the_decision_whether_to_issue_waits_for_every_review(cast):
     walk.submit_advice("HEALTH", accept=False)
     walk.submit_advice("PSYCHOLOGICAL")
 
-    assert open_names(walk) == ["health_advice_review"]
-    join = CaseTask.objects.get(case=walk.case, flow_task_type="JOIN")
-    assert join.status == STATUS.STARTED
+    assert open_names(walk) == ["decide_to_issue", "health_advice_review"]
+    # Health advice is with the council and not overdue: the decision is refused (reg 8(1)).
+    with pytest.raises(CaseRuleError, match="Medical advice is not due until"):
+        walk.decide_to_issue()
+    assert walk.refresh().status == AssessmentStatus.ASSESSING
 
     walk.review_advice("HEALTH", accept=False)
-    assert open_names(walk) == ["health_advice"]
+    assert open_names(walk) == ["decide_to_issue", "health_advice"]
 
     walk.submit_advice("HEALTH")
 
     assert open_names(walk) == ["decide_to_issue"]
-    join.refresh_from_db()
-    assert join.status == STATUS.DONE
+    assert not CaseTask.objects.filter(case=walk.case, flow_task_type="JOIN").exists()
     walk.decide_to_issue()
     assert walk.case.status == AssessmentStatus.DRAFTING
 
