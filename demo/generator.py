@@ -927,6 +927,9 @@ class Planner:
                 Requester.OTHER,
                 "Health visitor, Exampleshire NHS Foundation Trust",
             )
+        elif young_person:
+            # The request is the young person's, not their parent's (YP-REQUESTER).
+            requested_by, requester = Requester.YOUNG_PERSON, f"{first} {last}"
         else:
             requested_by, requester = Requester.PARENT, parents[0].name
         they = "She" if girl else "He"
@@ -960,6 +963,12 @@ class Planner:
                     plan.consent_by, plan.consent_name = ConsentGiver.PARENT, parents[0].name
             else:
                 plan.consent_by, plan.consent_name = ConsentGiver.PARENT, parents[0].name
+                # A parent's consent for a child does not let advice be asked for once they are a
+                # young person (YP-CONSENT-GATE): here the young person lacks capacity, recorded
+                # from the day they became one, and the parent acts for them.
+                became = young_person_rules.young_person_from(born)
+                if stop != REQUESTED and became <= on(offsets["decide"]):
+                    plan.lacks_capacity_on = became
         if stop == REQUESTED:
             if scenario.decision_exception:
                 starts = on(rng.randint(3, 20))

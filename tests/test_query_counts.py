@@ -145,6 +145,7 @@ def pages(world):
         ("home", world["caseworker"], "/"),
         ("case list", world["caseworker"], "/cases/"),
         ("case page", world["caseworker"], f"/cases/{case.public_id}/"),
+        ("partner's case page", world["health_user"], f"/cases/{case.public_id}/"),
         ("caseload", world["manager"], "/cases/caseload/"),
         ("caseload overdue", world["manager"], "/cases/caseload/?overdue=1"),
         ("team tasks", world["manager"], "/tasks/team/"),
@@ -164,3 +165,27 @@ def test_pages_run_the_same_number_of_queries_at_10_and_1000_cases(client, world
     large = {name: queries_for(client, user, url) for name, user, url in pages(world)}
     print("\nqueries per page (10 cases -> 1000 cases):", {k: (small[k], large[k]) for k in small})
     assert small == large
+
+
+def test_partners_case_page_works_out_their_access_once(client, world, monkeypatch):
+    """A partner's access to a case is worked out once per page (`case_access`, with its queries
+    for the lawful basis), not again by the advice section of the case page."""
+    from ehcp.assessments.models import Assessment
+    from ehcp.governance import access as access_module
+
+    add_cases(world, 2)
+    case = Assessment.objects.filter(advice_requests__agency=world["health"]).first()
+    calls = []
+    real = access_module._partner_bases
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(access_module, "_partner_bases", counted)
+    client.force_login(world["health_user"])
+
+    response = client.get(f"/cases/{case.public_id}/")
+
+    assert response.status_code == 200
+    assert len(calls) == 1

@@ -135,6 +135,17 @@ class RequestForm(GovForm):
             self.add_error(
                 "parent_relationship", "Enter the parent or carer's relationship to the child"
             )
+        # Who may ask turns on the day the request was received (CFA 2014 ss.36(1) and 83(2)).
+        # The child is new here, so no lack of capacity is recorded for them yet.
+        if data.get("requested_by") and data.get("date_of_birth") and data.get("received_on"):
+            refusal = young_person_rules.requester_refusal(
+                requested_by=data["requested_by"],
+                date_of_birth=data["date_of_birth"],
+                received_on=data["received_on"],
+                first_name=data.get("first_name") or "The child",
+            )
+            if refusal:
+                self.add_error("requested_by", refusal)
         return data
 
 

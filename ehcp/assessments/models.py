@@ -212,6 +212,7 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             self.consent_facts(),
             agency_ids=self.advice_agency_ids() if agency_ids is None else agency_ids,
             on=on,
+            who=self.child.who_consents(),
         )
 
     def has_consent_to_request_advice(self) -> bool:

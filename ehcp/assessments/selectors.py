@@ -327,8 +327,8 @@ class YoungPersonSummary:
     may_record: bool  # 16 or a young person today: capacity or agreement can be recorded
     records: list  # every YoungPersonRecord of the child, newest first
     letters_today: young_person_rules.Addressees
-    # The day the child became a young person during this open assessment, while consent has
-    # not been confirmed with them since (the page asks the caseworker to).
+    # The day the child became a young person during this open assessment, while no consent that
+    # the consent gate counts is on record (the page asks the caseworker to confirm it with them).
     consent_to_confirm: date | None
 
 
@@ -345,7 +345,13 @@ def case_young_person(case: Assessment, *, today: date) -> YoungPersonSummary:
             child.date_of_birth,
             started_on=case.request_received_on,
             on=today,
-            consents=[consent.as_fact() for consent in child.consents.all()],
+            # As the consent gate counts them: this request's, or the child's without a request.
+            consents=[
+                consent.as_fact()
+                for consent in child.consents.all()
+                if consent.case_id in (None, case.pk)
+            ],
+            facts=facts,
         )
     is_young_person = child.is_young_person(today)
     may_record = young_person_rules.may_record_on(child.date_of_birth, today)

@@ -88,6 +88,11 @@ class Child(models.Model):
         """The records about the young person, for the rules (prefetch `young_person_records`)."""
         return [record.as_fact() for record in self.young_person_records.all()]
 
+    def who_consents(self) -> consent_rules.WhoConsents:
+        """Who may consent for them on a given day, for the consent gate (prefetch
+        `young_person_records`)."""
+        return young_person_rules.who_consents(self.date_of_birth, self.young_person_facts())
+
 
 class ParentCarer(models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="parents")
@@ -170,6 +175,7 @@ class ConsentRecord(models.Model):
             agency_ids=frozenset(a.pk for a in self.agencies.all()),
             given_on=self.given_on,
             withdrawn_on=self.withdrawn_on,
+            given_by=self.given_by,
         )
 
 

@@ -148,16 +148,22 @@ _STEP_FOR_PURPOSE = {purpose: step for step, purpose in consent_rules.REQUIRED_P
 def _consent_for_share(
     case: Assessment, recipient: Agency, purpose: str, on: date
 ) -> ConsentRecord | None:
-    """The current consent of this purpose covering the recipient, or None."""
+    """The current consent of this purpose covering the recipient, or None. A parent's consent
+    given for a child does not cover a share once the child is a young person
+    (`consent_rules.consent_counts`)."""
     facts = case.consent_facts()
+    who = case.child.who_consents()
     step = _STEP_FOR_PURPOSE.get(purpose)
     if step is not None:
         covered = (
-            consent_rules.missing_consent(step, facts, agency_ids=[recipient.pk], on=on) is None
+            consent_rules.missing_consent(step, facts, agency_ids=[recipient.pk], on=on, who=who)
+            is None
         )
     else:
         covered = any(
-            f.purpose == purpose and f.is_current(on) and recipient.pk in f.agency_ids
+            f.purpose == purpose
+            and consent_rules.consent_counts(f, on, who)
+            and recipient.pk in f.agency_ids
             for f in facts
         )
     if not covered:
@@ -172,7 +178,7 @@ def _consent_for_share(
         .order_by("-given_on", "-pk")
         .prefetch_related("agencies")
     )
-    return next((r for r in records if r.as_fact().is_current(on)), None)
+    return next((r for r in records if consent_rules.consent_counts(r.as_fact(), on, who)), None)
 
 
 def _override_for_share(case: Assessment, purpose: str):

@@ -24,7 +24,6 @@ from ehcp.assessments.models import (
     Assessment,
     AssessmentStatus,
     DecisionAdviceGap,
-    Requester,
     SettingConsultation,
     StatutoryException,
 )
@@ -94,7 +93,7 @@ def consent_gate_message(case: Assessment, missing: consent_rules.MissingConsent
         agency.pk: agency_label(agency, whereabouts=whereabouts, child=child)
         for agency in Agency.objects.filter(pk__in=missing.agency_ids)
     }
-    return consent_rules.gate_message(missing, names)
+    return consent_rules.gate_message(missing, names, first_name=child.first_name)
 
 
 def adviser_kind_check(kind: str, agency: Agency) -> None:
@@ -189,7 +188,9 @@ def case_request_receive(
     """Record a request for an EHC needs assessment. The clock starts on the day it was received.
 
     A request recorded as the young person's must come from a young person: someone over
-    compulsory school age on the day it was received (CFA 2014 ss.36(1) and 83(2))."""
+    compulsory school age on the day it was received (CFA 2014 ss.36(1) and 83(2)); one recorded
+    as a parent's must be for a child, or for a young person for whom a lack of capacity to decide
+    is recorded that day (MCA 2005; CFA 2014 s.80): `young_person.requester_refusal`."""
     today = today or timezone.localdate()
     if council.kind != AgencyKind.SEN_TEAM:
         raise CaseRuleError("Only a council SEN team can receive a request for assessment")
@@ -201,14 +202,15 @@ def case_request_receive(
         raise CaseRuleError("The date of birth must be before the date the request was received")
     if consent_rules.age_on(date_of_birth, received_on) >= 25:
         raise CaseRuleError("EHC plans are for children and young people up to the age of 25")
-    if requested_by == Requester.YOUNG_PERSON:
-        refusal = young_person_rules.requester_refusal(
-            date_of_birth=date_of_birth,
-            received_on=received_on,
-            first_name=(child or child_details).first_name,
-        )
-        if refusal:
-            raise CaseRuleError(refusal)
+    refusal = young_person_rules.requester_refusal(
+        requested_by=requested_by,
+        date_of_birth=date_of_birth,
+        received_on=received_on,
+        first_name=(child or child_details).first_name,
+        facts=child.young_person_facts() if child is not None else (),
+    )
+    if refusal:
+        raise CaseRuleError(refusal)
     if child is None:
         child_details = _checked_identifiers(child_details)
     with transaction.atomic():

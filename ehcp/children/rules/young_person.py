@@ -26,12 +26,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from ehcp.children.rules.consent import ConsentFact
+from ehcp.children.rules.consent import ConsentFact, WhoConsents, consent_counts
 
 #: The rule codes in docs/rules.md ("Other rule codes").
 YP_OVER_SCHOOL_AGE = "YP-OVER-SCHOOL-AGE"
 YP_PARTY = "YP-PARTY"
 YP_PARENT_CONSENT = "YP-PARENT-CONSENT"
+YP_CONSENT_GATE = "YP-CONSENT-GATE"
+YP_REQUESTER = "YP-REQUESTER"
 
 FRIDAY = 4
 SCHOOL_YEAR_STARTS = 9  # September
@@ -76,16 +78,24 @@ def became_young_person_during(date_of_birth: date, started_on: date, on: date) 
 
 
 def consent_to_confirm(
-    date_of_birth: date, *, started_on: date, on: date, consents: Iterable[ConsentFact]
+    date_of_birth: date,
+    *,
+    started_on: date,
+    on: date,
+    consents: Iterable[ConsentFact],
+    facts: Iterable["RecordFact"] = (),
 ) -> date | None:
     """The day the child became a young person during an episode that started on `started_on`,
-    while no consent given since that day is current on `on` (so the caseworker should confirm
-    consent with the young person); None when there is nothing to confirm. Who may give that
-    consent (the young person, or their parent if they lack capacity) is `consent_refusal`'s."""
+    while no consent that counts on `on` is on record (so the caseworker should confirm consent
+    with the young person); None when there is nothing to confirm. A consent counts as the consent
+    gate counts it (`consent.consent_counts`): the young person's own, or their parent's while a
+    lack of capacity is recorded for them (`facts`); a parent's consent given for the child does
+    not (rule YP-CONSENT-GATE)."""
     became = became_young_person_during(date_of_birth, started_on, on)
     if became is None:
         return None
-    if any(fact.given_on >= became and fact.is_current(on) for fact in consents):
+    who = who_consents(date_of_birth, facts)
+    if any(consent_counts(fact, on, who) for fact in consents):
         return None
     return became
 
@@ -124,6 +134,18 @@ class RecordFact:
 
     def is_current(self, on: date) -> bool:
         return self.from_on <= on and (self.ended_on is None or self.ended_on > on)
+
+
+def who_consents(date_of_birth: date, facts: Iterable[RecordFact]) -> WhoConsents:
+    """What the consent gate needs to know about who decides on a day (`consent.WhoConsents`)."""
+    return WhoConsents(
+        young_person_from=young_person_from(date_of_birth),
+        capacity_lacking=tuple(
+            (fact.from_on, fact.ended_on)
+            for fact in facts
+            if fact.kind == RecordKind.LACKS_CAPACITY
+        ),
+    )
 
 
 def holds(facts: Iterable[RecordFact], kind: RecordKind, on: date) -> bool:
@@ -224,16 +246,48 @@ def consent_refusal(
     return None
 
 
-def requester_refusal(*, date_of_birth: date, received_on: date, first_name: str) -> str | None:
-    """Why a request recorded as made by the young person cannot be: they were not one yet."""
-    if is_young_person(date_of_birth, received_on):
-        return None
-    return (
-        f"{first_name} was not a young person when the request was received: they are one from "
-        f"{_day(young_person_from(date_of_birth))} (the day after the last Friday in June of the "
-        "school year they turn 16). Record who made the request for them: a parent or carer, "
-        "the school or setting, or someone else"
-    )
+def requester_refusal(
+    *,
+    date_of_birth: date,
+    received_on: date,
+    first_name: str,
+    requested_by: str = Party.YOUNG_PERSON,
+    facts: Iterable[RecordFact] = (),
+) -> str | None:
+    """Why a request for an EHC needs assessment cannot be recorded as made by `requested_by`
+    ("YOUNG_PERSON", "PARENT", or another requester, who is never refused here), or None.
+
+    CFA 2014 s.36(1): a request is made by the child's parent, the young person, or a school or
+    setting. Who is the party turns on the day the request was received (s.83(2)): a request
+    recorded as the young person's must come from someone who was a young person that day; one
+    recorded as a parent's must be for a child, since from that day the young person makes it
+    themselves, unless a lack of capacity to decide is recorded for them that day (`facts`; Mental
+    Capacity Act 2005; CFA 2014 s.80 and SEND Regulations 2014 reg 64: the parent then acts for
+    them). Rule YP-REQUESTER."""
+    young = is_young_person(date_of_birth, received_on)
+    became = young_person_from(date_of_birth)
+    if requested_by == Party.YOUNG_PERSON and not young:
+        return (
+            f"{first_name} was not a young person when the request was received: they are one "
+            f"from {_day(became)} (the day after the last Friday in June of the school year they "
+            "turn 16). Record who made the request for them: a parent or carer, the school or "
+            "setting, or someone else"
+        )
+    if (
+        requested_by == Party.PARENT
+        and young
+        and not holds(facts, RecordKind.LACKS_CAPACITY, received_on)
+    ):
+        return (
+            f"{first_name} was a young person when the request was received (from "
+            f"{_day(became)}, the day after the last Friday in June of the school year they turn "
+            f"16), so the request is {first_name}'s to make, not a parent's (Children and Families "
+            f"Act 2014, ss.36(1) and 83): record it as made by the young person. If {first_name} "
+            "lacks capacity to decide and a parent or carer asked on their behalf (Mental "
+            "Capacity Act 2005), record it as made by the young person with the parent's name, "
+            "then record the lack of capacity on the case"
+        )
+    return None
 
 
 def _day(value: date) -> str:

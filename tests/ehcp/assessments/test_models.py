@@ -176,6 +176,7 @@ def _rule_says_open(case, on) -> bool:
             case.consent_facts(),
             agency_ids=case.advice_agency_ids(),
             on=on,
+            who=case.child.who_consents(),
         )
         is None
     )

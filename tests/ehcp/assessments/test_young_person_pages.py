@@ -115,6 +115,39 @@ def test_request_page_records_a_young_persons_own_request(client, people):  # no
     assert Assessment.objects.get().requested_by == "YOUNG_PERSON"
 
 
+@time_machine.travel(date(2027, 6, 28))
+def test_request_page_refuses_a_parents_request_for_a_young_person_on_the_field(
+    client,
+    people,  # noqa: F811
+):
+    """CFA 2014 s.36(1) and s.83(2): from the day after the school leaving date the request is the
+    young person's; one recorded as their parent's is refused with the error on "Who made the
+    request?" (YP-REQUESTER), and nothing is recorded."""
+    response = request_sam(client, people, received=date(2027, 6, 28), requested_by="PARENT")
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert list(errors) == ["requested_by"]
+    assert errors["requested_by"][0].startswith(
+        "Sam was a young person when the request was received (from 26 June 2027"
+    )
+    page = " ".join(response.content.decode().split())
+    assert "record it as made by the young person" in page
+    assert not Assessment.objects.exists()
+
+
+@time_machine.travel(date(2027, 6, 28))
+def test_request_page_records_a_parents_request_received_on_the_last_friday_in_june(
+    client,
+    people,  # noqa: F811
+):
+    """The school leaving date itself (Friday 25 June 2027) is still compulsory school age."""
+    response = request_sam(client, people, received=date(2027, 6, 25), requested_by="PARENT")
+
+    assert response.status_code == 302
+    assert Assessment.objects.get().requested_by == "PARENT"
+
+
 # -- becoming a young person during the assessment --------------------------------------------------
 
 

@@ -138,27 +138,41 @@ def test_YP_OVER_SCHOOL_AGE_a_child_who_becomes_a_young_person_during_an_episode
     assert became_young_person_during(date(2011, 1, 10), started, on) == became
 
 
-def _consent(given_on, withdrawn_on=None):
-    return ConsentFact("STATUTORY_ASSESSMENT", frozenset({1}), given_on, withdrawn_on)
+def _consent(given_on, withdrawn_on=None, given_by="PARENT"):
+    return ConsentFact("STATUTORY_ASSESSMENT", frozenset({1}), given_on, withdrawn_on, given_by)
+
+
+def _theirs(given_on, withdrawn_on=None):
+    return _consent(given_on, withdrawn_on, given_by="YOUNG_PERSON")
+
+
+_LACKING = RecordFact(RecordKind.LACKS_CAPACITY, from_on=date(2027, 6, 28))
 
 
 @pytest.mark.parametrize(
-    ("on", "consents", "to_confirm"),
+    ("on", "consents", "facts", "to_confirm"),
     [
-        (date(2027, 6, 25), [_consent(date(2027, 3, 2))], None),  # still a child
-        (date(2027, 6, 26), [_consent(date(2027, 3, 2))], date(2027, 6, 26)),  # the parent's
-        (date(2027, 6, 26), [], date(2027, 6, 26)),
-        (date(2027, 7, 1), [_consent(date(2027, 6, 26))], None),  # given since: confirmed
-        (date(2027, 7, 1), [_consent(date(2027, 6, 30), date(2027, 7, 1))], date(2027, 6, 26)),
+        (date(2027, 6, 25), [_consent(date(2027, 3, 2))], [], None),  # still a child
+        (date(2027, 6, 26), [_consent(date(2027, 3, 2))], [], date(2027, 6, 26)),  # the parent's
+        (date(2027, 6, 26), [], [], date(2027, 6, 26)),
+        (date(2027, 7, 1), [_theirs(date(2027, 6, 26))], [], None),  # theirs since: confirmed
+        (date(2027, 7, 1), [_theirs(date(2027, 6, 30), date(2027, 7, 1))], [], date(2027, 6, 26)),
+        # The parent acts for a young person who lacks capacity: their consent counts again.
+        (date(2027, 6, 27), [_consent(date(2027, 3, 2))], [_LACKING], date(2027, 6, 26)),
+        (date(2027, 6, 28), [_consent(date(2027, 3, 2))], [_LACKING], None),
+        (date(2027, 6, 28), [], [_LACKING], date(2027, 6, 26)),
     ],
 )
 def test_YP_OVER_SCHOOL_AGE_consent_is_to_be_confirmed_with_a_new_young_person(
-    on, consents, to_confirm
+    on, consents, facts, to_confirm
 ):
     """CFA 2014 s.83(2): consent given by a parent for a child is the parent's; once the child is a
-    young person, the case asks for it to be confirmed with them (a current consent given since)."""
+    young person, the case asks for it to be confirmed with them until a consent the gate counts
+    is on record (theirs, or their parent's while a lack of capacity is recorded, s.80)."""
     assert (
-        consent_to_confirm(date(2011, 1, 10), started_on=date(2027, 3, 1), on=on, consents=consents)
+        consent_to_confirm(
+            date(2011, 1, 10), started_on=date(2027, 3, 1), on=on, consents=consents, facts=facts
+        )
         == to_confirm
     )
 

@@ -287,3 +287,125 @@ def test_the_case_received_date_does_not_decide_who_consents(cast):
         "YOUNG_PERSON",
         "PARENT",
     ]
+
+
+# -- a parent's request for a young person (rule YP-REQUESTER) -------------------------------------
+
+
+def test_parents_request_for_a_young_person_is_refused(cast):
+    """CFA 2014 s.36(1) and s.83(2): from the day after the school leaving date the request is the
+    young person's to make; one recorded as their parent's is refused, and nothing is recorded."""
+    details = assessment_services.ChildDetails("Sam", "Quillfeather", date_of_birth=BORN)
+
+    with refused(
+        "Sam was a young person when the request was received (from 26 June 2027",
+        "record it as made by the young person",
+    ):
+        assessment_services.case_request_receive(
+            **request_kwargs(cast, received_on=YOUNG, child_details=details, requested_by="PARENT")
+        )
+
+
+def test_parents_request_is_recorded_on_the_last_day_of_compulsory_school_age(cast):
+    details = assessment_services.ChildDetails("Sam", "Quillfeather", date_of_birth=BORN)
+
+    case = assessment_services.case_request_receive(
+        **request_kwargs(cast, received_on=STILL_A_CHILD, child_details=details)
+    )
+
+    assert case.requested_by == "PARENT"
+
+
+def test_parents_request_is_recorded_for_a_young_person_who_lacks_capacity(cast):
+    """MCA 2005; CFA 2014 s.80 and SEND Regs 2014 reg 64: with a lack of capacity to decide
+    recorded for the young person on the day the request is received, their parent acts for them
+    and may make the request."""
+    child = ChildFactory(first_name="Sam", date_of_birth=BORN)
+    child_services.young_person_record(
+        child=child,
+        kind="LACKS_CAPACITY",
+        from_on=YOUNG,
+        reason="Assessed by the college nurse on 26 June: cannot weigh the information",
+        by=cast.caseworker,
+        today=YOUNG,
+    )
+    later = date(2027, 7, 1)
+
+    case = assessment_services.case_request_receive(
+        **request_kwargs(cast, received_on=later, child=child, child_details=None)
+    )
+
+    assert case.requested_by == "PARENT"
+
+
+def test_parents_request_is_refused_when_capacity_is_recorded_only_later(cast):
+    child = ChildFactory(first_name="Sam", date_of_birth=BORN)
+    child_services.young_person_record(
+        child=child,
+        kind="LACKS_CAPACITY",
+        from_on=date(2027, 7, 2),
+        reason="Assessed by the college nurse on 2 July: cannot weigh the information",
+        by=cast.caseworker,
+        today=date(2027, 7, 2),
+    )
+
+    with refused("Sam was a young person when the request was received"):
+        assessment_services.case_request_receive(
+            **request_kwargs(
+                cast,
+                received_on=date(2027, 7, 1),
+                child=child,
+                child_details=None,
+                today=date(2027, 7, 2),
+            )
+        )
+
+
+# -- the consent gate once the child is a young person (rule YP-CONSENT-GATE) ----------------------
+
+
+def decide(case, cast, on):
+    return assessment_services.case_assessment_decide(
+        case=case,
+        assess=True,
+        decided_on=on,
+        advice=[assessment_services.AdviceToSeek("HEALTH", cast.health)],
+        by=cast.caseworker,
+        today=on,
+    )
+
+
+def test_parents_consent_opens_the_gate_on_the_last_friday_in_june(case, cast):
+    """Up to the school leaving date the child's parent consents (CFA 2014 s.83(2))."""
+    consent(case, cast, given_by="PARENT", given_on=date(2027, 6, 1))
+
+    assert decide(case, cast, STILL_A_CHILD).status == "ASSESSING"
+
+
+def test_parents_consent_for_a_child_no_longer_opens_the_gate_for_a_young_person(case, cast):
+    """CFA 2014 s.83(2): from the day after the school leaving date the decisions are the young
+    person's; a consent their parent gave while they were a child does not let advice be asked for
+    after that day. The refusal says why, and nothing changes."""
+    consent(case, cast, given_by="PARENT", given_on=date(2027, 6, 1))
+
+    with refused(
+        "Sam became a young person on 26 June 2027: confirm consent with them",
+        "Record consent for an EHC needs assessment from Sam before you request advice",
+    ):
+        decide(case, cast, date(2027, 6, 28))
+
+
+def test_young_persons_own_consent_opens_the_gate(case, cast):
+    consent(case, cast, given_by="PARENT", given_on=date(2027, 6, 1))
+    consent(case, cast, given_by="YOUNG_PERSON", given_on=date(2027, 6, 28))
+
+    assert decide(case, cast, date(2027, 6, 28)).status == "ASSESSING"
+
+
+def test_parents_earlier_consent_opens_the_gate_while_a_lack_of_capacity_is_recorded(case, cast):
+    """MCA 2005; CFA 2014 s.80 and SEND Regs 2014 reg 64: the parent acts for a young person who
+    lacks capacity to decide, so the consent they gave stands."""
+    consent(case, cast, given_by="PARENT", given_on=date(2027, 6, 1))
+    record(case, cast, from_on=date(2027, 6, 28))
+
+    assert decide(case, cast, date(2027, 6, 28)).status == "ASSESSING"
