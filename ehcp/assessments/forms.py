@@ -12,11 +12,14 @@ from ehcp.assessments.models import (
     AdviceKind,
     AdviceRequest,
     ConsultationResponse,
+    NoticeMethod,
     Requester,
 )
 from ehcp.assessments.rules import advice as advice_rules
 from ehcp.assessments.rules import deadlines
+from ehcp.assessments.rules import notices as notice_rules
 from ehcp.assessments.services.assessment import AdviceToSeek
+from ehcp.assessments.services.notices import NoticeTo
 from ehcp.children.models import ConsentGiver, ConsentMethod, Need
 from ehcp.children.rules import consent as consent_rules
 from ehcp.children.rules import identifiers
@@ -763,3 +766,97 @@ class IssueFinalForm(GovForm):
         data = super().clean()
         data["letter_sent"] = letter_sent(self, data, needed=True, decided_on=data.get("issued_on"))
         return data
+
+
+class NoticeForm(GovForm):
+    """Record notices to partners about the request (SEND Regulations 2014, regs 4(2), 5(2),
+    10(2)): which regulation, who was told (each with its agency, or a name when it is not in
+    the system), when and how. The service checks the rest with `rules.notices`."""
+
+    regulation = forms.ChoiceField(
+        label="What were they told?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the notice is about"},
+    )
+    recipients = forms.MultipleChoiceField(
+        label="Who was told?",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select who was told"},
+    )
+    health_agency = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Health body",
+        empty_label="Not in this service: enter its name below",
+    )
+    health_name = forms.CharField(
+        label="Health body's name, if it is not in the list", max_length=200, required=False
+    )
+    social_care_agency = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Social care",
+        empty_label="Not in this service: enter its name below",
+    )
+    social_care_name = forms.CharField(
+        label="Social care team's name, if it is not in the list", max_length=200, required=False
+    )
+    education_agency = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="School, early years provider or college",
+        empty_label="Not in this service: enter its name below",
+    )
+    education_name = forms.CharField(
+        label="Its name and the person told, if it is not in the list",
+        max_length=200,
+        required=False,
+    )
+    sent_on = date_field("Date the notice was sent")
+    method = forms.ChoiceField(
+        label="How was it sent?",
+        choices=NoticeMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the notice was sent"},
+    )
+
+    def __init__(self, *args, case, whereabouts: bool, regulations, education, prefill, **kwargs):
+        initial = kwargs.pop("initial", None) or {}
+        initial.setdefault("health_agency", prefill.get(notice_rules.Recipient.HEALTH))
+        initial.setdefault("social_care_agency", prefill.get(notice_rules.Recipient.SOCIAL_CARE))
+        initial.setdefault("education_agency", prefill.get("EDUCATION"))
+        if len(regulations) == 1:
+            initial.setdefault("regulation", regulations[0])
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["regulation"].choices = [
+            (r, notice_rules.REGULATION_LABELS[r]) for r in regulations
+        ]
+        self.fields["recipients"].choices = [
+            (r, notice_rules.RECIPIENT_LABELS[r])
+            for r in (notice_rules.Recipient.HEALTH, notice_rules.Recipient.SOCIAL_CARE, *education)
+        ]
+        self.fields["health_agency"].queryset = agencies_of(AgencyKind.HEALTH)
+        self.fields["social_care_agency"].queryset = agencies_of(AgencyKind.SOCIAL_CARE)
+        self.fields["education_agency"].queryset = agencies_of(AgencyKind.SCHOOL)
+        self.fields["education_agency"].label_from_instance = lambda a: agency_label(
+            a, whereabouts=whereabouts, child=case.child
+        )
+
+    def notice_to(self) -> list[NoticeTo]:
+        """The recipients ticked, each with the agency chosen for it or the name typed."""
+        data = self.cleaned_data
+        chosen = []
+        for recipient in data["recipients"]:
+            group = (
+                recipient.lower()
+                if recipient in (notice_rules.Recipient.HEALTH, notice_rules.Recipient.SOCIAL_CARE)
+                else "education"
+            )
+            chosen.append(
+                NoticeTo(
+                    recipient=recipient,
+                    agency=data.get(f"{group}_agency"),
+                    name=data.get(f"{group}_name", ""),
+                )
+            )
+        return chosen

@@ -21,9 +21,11 @@ from agencies.models import Agency
 from ehcp.assessments.rules import advice as rules
 from ehcp.assessments.rules import deadlines
 from ehcp.assessments.rules import exceptions as exception_rules
+from ehcp.assessments.rules import notices as notice_rules
 from ehcp.assessments.rules.deadlines import EXCEPTION_LIMBS
 from ehcp.children.models import Child
 from ehcp.children.rules import consent as consent_rules
+from ehcp.governance.models import AppendOnlyModel
 
 
 class Requester(models.TextChoices):
@@ -748,3 +750,83 @@ class AdviceExtensionRequest(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.decision == ExtensionDecision.PENDING
+
+
+class NoticeMethod(models.TextChoices):
+    """How a notice to a partner was sent."""
+
+    EMAIL = "EMAIL", "Secure e-mail"
+    POST = "POST", "Post"
+    PORTAL = "PORTAL", "Secure portal"
+    HAND = "HAND", "By hand"
+
+
+#: The disclosure channel each method of sending a notice is (governance.models.Channel).
+NOTICE_METHOD_CHANNEL = {
+    NoticeMethod.EMAIL: "SECURE_EMAIL",
+    NoticeMethod.POST: "POST",
+    NoticeMethod.PORTAL: "PORTAL",
+    NoticeMethod.HAND: "HAND",
+}
+
+
+class StatutoryNotice(AppendOnlyModel):
+    """A notice the council sent a partner about the request (SEND Regulations 2014, regs 4(2),
+    5(2), 10(2)): under which regulation, to whom, when and how, and who recorded it.
+
+    Written once (`AppendOnlyModel`): a mistake is corrected by a new notice that names the one
+    it corrects (`corrects`), with the reason; the corrected one then no longer counts. A notice
+    to an agency in the system is also a disclosure of the child's identity to it, logged with
+    its lawful basis (`disclosure`)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="notices")
+    regulation = models.CharField(
+        max_length=6, choices=[(str(k), v) for k, v in notice_rules.REGULATION_LABELS.items()]
+    )
+    recipient = models.CharField(
+        max_length=20, choices=[(str(k), v) for k, v in notice_rules.RECIPIENT_LABELS.items()]
+    )
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recipient_name = models.CharField(
+        max_length=200, help_text="The agency or person told (the agency's name when it has one)"
+    )
+    sent_on = models.DateField()
+    method = models.CharField(max_length=10, choices=NoticeMethod.choices)
+    disclosure = models.ForeignKey(
+        "governance.Disclosure", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+    )
+    correction_reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta(AppendOnlyModel.Meta):
+        db_table = "ehcp_statutorynotice"
+        ordering = ["sent_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(recipient_name=""), name="notice_names_its_recipient"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(corrects__isnull=True) | ~models.Q(correction_reason=""),
+                name="notice_correction_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Reg {self.regulation} notice to {self.recipient_name} on {self.sent_on:%-d %B %Y}"
+
+    @property
+    def is_to_a_setting(self) -> bool:
+        """To the child's school, early years provider or college (a whereabouts detail)."""
+        return self.recipient in notice_rules.EDUCATION
+
+    def as_fact(self) -> notice_rules.SentNotice:
+        return notice_rules.SentNotice(self.regulation, self.recipient, self.sent_on)

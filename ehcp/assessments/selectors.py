@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from agencies.access import actor_for
-from agencies.models import Agency
+from agencies.models import Agency, AgencyKind, SharingAgreement
 from ehcp.assessments.models import (
     OPEN_STATUSES,
     AdviceRequest,
@@ -19,8 +19,10 @@ from ehcp.assessments.models import (
     Requester,
     SettingConsultation,
     StatutoryException,
+    StatutoryNotice,
 )
 from ehcp.assessments.rules import deadlines
+from ehcp.assessments.rules import notices as notice_rules
 from ehcp.assessments.rules.deadlines import (
     DeadlineStatus,
     deadline_status,
@@ -57,6 +59,7 @@ def case_with_details(case: Assessment) -> Assessment:
         Prefetch(
             "consent_overrides", queryset=ConsentOverride.objects.select_related("authorised_by")
         ),
+        Prefetch("notices", queryset=StatutoryNotice.objects.select_related("recorded_by")),
         Prefetch(
             "child__consents",
             queryset=ConsentRecord.objects.select_related(
@@ -459,3 +462,75 @@ def case_advice_gaps(case: Assessment, *, whereabouts: bool) -> list[tuple[str, 
             )
         )
     return [(step, on, items) for (step, on), items in groups.items()]
+
+
+# -- notices to partners (regs 4(2), 5(2), 10(2)) -----------------------------------------------
+
+
+def notice_facts(case: Assessment, notices=None) -> notice_rules.NoticeFacts:
+    """The facts `rules.notices` needs. `notices`: the case's notices if already fetched (the
+    case page prefetches them); a corrected notice no longer counts."""
+    notices = list(case.notices.all() if notices is None else notices)
+    corrected = {n.corrects_id for n in notices if n.corrects_id}
+    return notice_rules.NoticeFacts(
+        request_received_on=case.request_received_on,
+        date_of_birth=case.child.date_of_birth,
+        has_setting=case.child.current_setting_id is not None,
+        assessment_decided_on=case.assessment_decided_on,
+        not_to_issue_on=case.issue_decided_on
+        if case.status == AssessmentStatus.NOT_ISSUED
+        else None,
+        sent=tuple(n.as_fact() for n in notices if n.pk not in corrected),
+    )
+
+
+@dataclass(frozen=True)
+class NoticeSummary:
+    """The "Notices to partners" section of the case page."""
+
+    owed: list[notice_rules.NoticeDue]
+    due: list[notice_rules.NoticeDue]
+    warnings: list[str]
+    notices: list[StatutoryNotice]
+    corrected_ids: frozenset[int]
+
+
+def case_notices(case: Assessment) -> NoticeSummary:
+    """What was sent and what is still owed. No query beyond the case's prefetched notices."""
+    notices = list(case.notices.all())
+    facts = notice_facts(case, notices)
+    owed = notice_rules.notices_owed(facts)
+    return NoticeSummary(
+        owed=owed,
+        due=[row for row in owed if not row.is_sent],
+        warnings=notice_rules.late_notice_warnings(facts),
+        notices=notices,
+        corrected_ids=frozenset(n.corrects_id for n in notices if n.corrects_id),
+    )
+
+
+def notice_agencies(case: Assessment, *, today: date) -> dict[str, Agency | None]:
+    """The agencies a notice would most likely go to, to prefill the form: the child's school or
+    setting; the health body and social care agency asked for advice on this case, or else the
+    only one of that kind that is a party to the council's information sharing agreement in
+    force (the agencies app records no "linked" health body or social care agency)."""
+    found: dict[str, Agency | None] = {"EDUCATION": case.child.current_setting}
+    for recipient, kind in (
+        (notice_rules.Recipient.HEALTH, AgencyKind.HEALTH),
+        (notice_rules.Recipient.SOCIAL_CARE, AgencyKind.SOCIAL_CARE),
+    ):
+        asked = [a.agency for a in case.advice_requests.all() if a.agency.kind == kind]
+        if asked:
+            found[recipient] = asked[0]
+            continue
+        parties = list(
+            Agency.objects.filter(
+                kind=kind,
+                is_active=True,
+                sharing_agreements__in=SharingAgreement.objects.in_force(today).filter(
+                    council_id=case.council_id
+                ),
+            ).distinct()[:2]
+        )
+        found[recipient] = parties[0] if len(parties) == 1 else None
+    return found

@@ -35,5 +35,6 @@ urlpatterns = [
         views.exception_update,
         name="exception-update",
     ),
+    path("<uuid:public_id>/notices/new/", views.notice_new, name="notice-new"),
     path("<uuid:public_id>/plan/", include("ehcp.plans.urls")),
 ]

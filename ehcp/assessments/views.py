@@ -14,8 +14,10 @@ from ehcp.assessments import forms
 from ehcp.assessments import selectors as assessment_selectors
 from ehcp.assessments.models import OPEN_STATUSES, AssessmentStatus, StatutoryException
 from ehcp.assessments.rules import deadlines
+from ehcp.assessments.rules import notices as notice_rules
 from ehcp.assessments.rules.deadlines import format_date
 from ehcp.assessments.services import assessment as assessment_services
+from ehcp.assessments.services import notices as notice_services
 from ehcp.children import services as child_services
 from ehcp.children.models import ConsentRecord, YoungPersonRecord
 from ehcp.children.rules.consent import Step
@@ -100,6 +102,7 @@ def case_detail(request, public_id):
             )
             if council
             else (),
+            "notices": assessment_selectors.case_notices(case) if council else None,
             "may_edit": council and actor.is_council_officer,
             "may_override": actor.may_override_consent(case.council_id)
             and case.status == AssessmentStatus.REQUESTED,
@@ -274,6 +277,51 @@ def exception_update(request, public_id, exception_id):
             f"Reg {exception.limb}: {exception.get_period_code_display()} "
             f"Circumstances began {format_date(exception.starts_on)}."
         ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
+def notice_new(request, public_id):
+    case, access = case_get_with_access(public_id=public_id, user=request.user)
+    if case.council_id not in actor_for(request.user).council_agency_ids:
+        raise PermissionDenied
+    today = timezone.localdate()
+    facts = assessment_selectors.notice_facts(case)
+    regulations = [notice_rules.Regulation.REG_4_2]
+    if facts.assessment_decided_on is not None:
+        regulations.append(notice_rules.Regulation.REG_5_2)
+    if facts.not_to_issue_on is not None:
+        regulations.append(notice_rules.Regulation.REG_10_2)
+    form = forms.NoticeForm(
+        posted_data(request),
+        case=case,
+        whereabouts=access.whereabouts,
+        regulations=regulations,
+        education=notice_rules.education_recipients(facts),
+        prefill=assessment_selectors.notice_agencies(case, today=today),
+    )
+    return _case_form(
+        request,
+        case,
+        form,
+        perform=lambda data: notice_services.notice_record(
+            case=case,
+            regulation=data["regulation"],
+            recipients=form.notice_to(),
+            sent_on=data["sent_on"],
+            method=data["method"],
+            by=request.user,
+            today=today,
+        ),
+        success="Notices recorded",
+        title="Record notices to partners",
+        button="Record the notices",
+        lead="While it considers whether to assess, the council must tell the health body, "
+        "social care and the child's school or setting, and then tell them of its decision "
+        "(SEND Regulations 2014, regs 4(2) and 5(2)). Each notice to an agency in this service "
+        "is logged as a disclosure of the child's name and date of birth.",
     )
 
 

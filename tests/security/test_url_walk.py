@@ -99,6 +99,7 @@ EXPECTED = {
     "ehcp:young-person-record-end": ("GET", COUNCIL_OFFICERS),
     "ehcp:exception-new": ("GET", COUNCIL_OFFICERS),
     "ehcp:exception-update": ("GET", COUNCIL_OFFICERS),
+    "ehcp:notice-new": ("GET", COUNCIL_OFFICERS),
     # The plan editor is the council's; the health body agrees its own provision in section G.
     "ehcp:plan:overview": ("GET", COUNCIL_OFFICERS),
     "ehcp:plan:details": ("GET", COUNCIL_OFFICERS),

@@ -106,8 +106,10 @@ class StatutoryPeriod:
 #: stops the clock: the council must still act as soon as practicable, and can rely on the
 #: exception only if it made the time limit impractical.
 EXCEPTION_LIMBS: dict[str, str] = {
-    # Reg 5(4): the 6-week decision whether to assess. (a) is confirmed in the text seen; the
-    # product assumes (b)-(d) mirror reg 10(4) (the early years limb is UNCONFIRMED).
+    # Reg 5(4): the 6-week decision whether to assess. (a) is confirmed in the regulation text;
+    # (c) and (d) by SEND Regulations 2014 Schedule 3 Part 3 (they name the young person, as
+    # 10(4)(c) and (d) do); the wording of (b), the early years closure, is UNCONFIRMED (taken
+    # from 10(4)(b)). docs/rules.md, "Reg 5(4) lettering".
     "5(4)(a)": (
         "The head teacher or principal of a school or post-16 institution was asked for advice "
         "during a closure of at least 4 continuous weeks (from one week before it closed until "

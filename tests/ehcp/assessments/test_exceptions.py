@@ -107,25 +107,31 @@ def test_exception_choices():
 # -- reg 5(4): what is known, pinned until the regulation text settles the letters ------------
 
 
-def test_reg_5_4_lettering_is_pinned_until_confirmed():
-    """Reg 5(4) (SEND Regulations 2014): only limb (a), the school or post-16 closure, was seen
-    in the regulation text; exceptional personal circumstances and a 4-week absence are reported
-    by secondary sources without their letters, and an early years closure limb is not
-    confirmed at all (send-rules.md section 2.1 and section 10 item 2). The codes mirror reg
-    10(4) until the text is read; docs/rules.md says so. If this test fails because the codes
-    changed, change the register's note and the stored rows with them."""
+def test_reg_5_4_lettering():
+    """Reg 5(4) (SEND Regulations 2014): limb (a), the school or post-16 closure, is in the
+    regulation text (legislation.gov.uk uksi/2014/1530/regulation/5); Schedule 3 Part 3
+    (reg 64(1)(c)) lists "regulation 5(4)(c) and (d)" as naming the young person, as it lists
+    10(4)(c) and (d), the exceptional personal circumstances and absence limbs. So the letters
+    are (a)-(d) as coded; the wording of (b) (the early years closure, as in 10(4)(b)) is not
+    seen and stays UNCONFIRMED in docs/rules.md. If the codes change, change the stored rows
+    with a data migration."""
     assert DECIDE_TO_ASSESS.exception_limbs == ("5(4)(a)", "5(4)(b)", "5(4)(c)", "5(4)(d)")
-    # (a) is confirmed: a school or post-16 institution closed for at least 4 continuous weeks.
+    # (a): a school or post-16 institution closed for at least 4 continuous weeks.
     assert EXCEPTION_LIMBS["5(4)(a)"] == EXCEPTION_LIMBS["10(4)(a)"]
     assert "5(4)(a)" in CLOSURE_LIMBS
-    # The rest mirror reg 10(4) (b)-(d), over the 6 weeks.
-    assert EXCEPTION_LIMBS["5(4)(b)"] == EXCEPTION_LIMBS["10(4)(b)"]
+    # (c) and (d) name the young person: personal circumstances and absence, as 10(4)(c), (d).
     assert "Exceptional personal circumstances" in EXCEPTION_LIMBS["5(4)(c)"]
+    assert "young person" in EXCEPTION_LIMBS["5(4)(c)"]
     assert "away from the council's area" in EXCEPTION_LIMBS["5(4)(d)"]
+    assert "young person" in EXCEPTION_LIMBS["5(4)(d)"]
+    # (b) does not name the young person; its wording mirrors 10(4)(b) (unconfirmed).
+    assert EXCEPTION_LIMBS["5(4)(b)"] == EXCEPTION_LIMBS["10(4)(b)"]
+    assert "young person" not in EXCEPTION_LIMBS["5(4)(b)"]
     register = (REPO_ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    early_years = next(line for line in register.splitlines() if line.startswith("| 5(4)(b) |"))
-    assert "UNCONFIRMED" in early_years
-    assert "**Reg 5(4) lettering: not settled.**" in register
+    rows = {line[:10]: line for line in register.splitlines() if line.startswith("| 5(4)(")}
+    assert "UNCONFIRMED" in rows["| 5(4)(b) "]
+    assert "UNCONFIRMED" not in rows["| 5(4)(c) "] + rows["| 5(4)(d) "]
+    assert "uksi/2014/1530/schedule/3/made" in register
 
 
 # -- the limb must fit the time limit ----------------------------------------------------------
