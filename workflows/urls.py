@@ -15,5 +15,6 @@ urlpatterns = [
     path(
         "team/cases/<uuid:case_id>/caseworker/", team_views.case_caseworker, name="case-caseworker"
     ),
+    path("cases/<uuid:case_id>/withdraw/", views.case_withdraw, name="case-withdraw"),
     path("advice/", include("workflows.advice_urls")),
 ]

@@ -15,13 +15,14 @@ from agencies import agreements
 from agencies.access import actor_for
 from agencies.models import Agency, Role
 from agencies.queues import works_partner_queue
-from ehcp.assessments.forms import RequestForm
+from ehcp.assessments.forms import RequestForm, WithdrawalForm
+from ehcp.assessments.models import Assessment
 from ehcp.assessments.rules import deadlines
 from ehcp.assessments.services.assessment import ChildDetails, ParentDetails
 from ehcp.common.display import agency_label
 from ehcp.common.pagination import keyset_page
 from ehcp.common.services import CaseRuleError
-from ehcp.common.views import council_officer_required, posted_data
+from ehcp.common.views import council_officer_required, form_errors, posted_data
 from ehcp.governance.access import case_access, case_get_for_user
 from ehcp.governance.audit import audit_read, audited_view
 from ehcp.plans import selectors as plan_selectors
@@ -311,5 +312,49 @@ def request_new(request):
             "form": form,
             "title": "Record a request for an EHC needs assessment",
             "button": "Record the request",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
+def case_withdraw(request, case_id):
+    """The caseworker records that the parent or young person withdrew the request: the case
+    closes with the reasons, and its tasks and chasers end (services.case_withdraw)."""
+    case = Assessment.objects.select_related("child", "council").filter(public_id=case_id).first()
+    access = case_access(actor_for(request.user), case) if case is not None else None
+    if access is None or access.relationship != "council":
+        raise Http404("No such case")
+    if not case.is_open:
+        messages.error(request, "This case is closed: there is no request to withdraw")
+        return redirect("ehcp:case-detail", public_id=case.public_id)
+    form = WithdrawalForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_withdraw(case=case, by=request.user, **form.cleaned_data)
+        except CaseRuleError as error:
+            form_errors(form, error)
+        except services.TaskConflict as conflict:
+            form.add_error(None, conflict.message)
+        else:
+            messages.success(
+                request,
+                f"{case.reference} is closed: the request was withdrawn. Its tasks have ended, "
+                f"and {case.child.first_name} can be the subject of a new request.",
+            )
+            return redirect("ehcp:case-detail", public_id=case.public_id)
+    audit_read(request, what="case", case=case, access=access, data_types=["IDENTITY"])
+    return render(
+        request,
+        "ehcp/assessments/form_page.html",
+        {
+            "form": form,
+            "case": case,
+            "title": "Record that the request was withdrawn",
+            "lead": "The case closes on the day the request was withdrawn, with the reasons. "
+            "Every open task for the case ends, nobody is chased for it, and a new request can "
+            "be received later.",
+            "button": "Record the withdrawal",
         },
     )

@@ -4,7 +4,13 @@ rules and services. Error messages follow GOV.UK style."""
 from django import forms
 
 from agencies.models import Agency, AgencyKind
-from ehcp.assessments.models import ADVICE_AGENCY_KIND, AdviceKind, ConsultationResponse, Requester
+from ehcp.assessments.models import (
+    ADVICE_AGENCY_KIND,
+    AdviceKind,
+    ConsultationResponse,
+    Requester,
+    Withdrawer,
+)
 from ehcp.assessments.rules import deadlines
 from ehcp.assessments.services.assessment import AdviceToSeek
 from ehcp.children.models import ConsentGiver, ConsentMethod, Need
@@ -245,6 +251,28 @@ class ConsentWithdrawForm(GovForm):
         label="How was it withdrawn, and what did the family say?",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter how consent was withdrawn"},
+    )
+
+
+class WithdrawalForm(GovForm):
+    """The parent or young person withdrew the request (the party: see `withdrawal_refusal`)."""
+
+    withdrawn_by_whom = forms.ChoiceField(
+        label="Who withdrew the request?",
+        choices=Withdrawer.choices,
+        widget=forms.RadioSelect,
+        help_text=YOUNG_PERSON_HINT + " A young person's request is theirs to withdraw; their "
+        "parent or carer can withdraw it only if a lack of capacity is recorded.",
+        error_messages={"required": "Select who withdrew the request"},
+    )
+    withdrawn_on = date_field(
+        "Date the request was withdrawn",
+        help_text="The day the council was told, in any format. For example, 27 3 2026",
+    )
+    reasons = forms.CharField(
+        label="Why was the request withdrawn, and how did they tell the council?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter the reasons the request was withdrawn"},
     )
 
 

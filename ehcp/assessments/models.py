@@ -42,6 +42,15 @@ class AssessmentStatus(models.TextChoices):
     DRAFT_ISSUED = "DRAFT_ISSUED", "Draft plan issued"
     CONSULTING = "CONSULTING", "Consulting settings"
     FINAL_ISSUED = "FINAL_ISSUED", "Final plan issued"
+    WITHDRAWN = "WITHDRAWN", "Request withdrawn"
+
+
+class Withdrawer(models.TextChoices):
+    """Who withdrew the request: the party, that is the parent of a child or the young person
+    (or their parent acting for a young person who lacks capacity, recorded)."""
+
+    PARENT = "PARENT", "Parent or carer"
+    YOUNG_PERSON = "YOUNG_PERSON", "Young person"
 
 
 OPEN_STATUSES = (
@@ -55,6 +64,7 @@ CLOSED_STATUSES = (
     AssessmentStatus.REFUSED,
     AssessmentStatus.NOT_ISSUED,
     AssessmentStatus.FINAL_ISSUED,
+    AssessmentStatus.WITHDRAWN,
 )
 #: The plan's working copy can be written while the case is assessed, drafted and consulted on.
 PLAN_EDITABLE_STATUSES = (
@@ -141,6 +151,15 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="assessments",
+    )
+
+    # Withdrawal of the request by the parent or young person: the episode closes with the
+    # reasons, and the child is free for a later request.
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawn_by_whom = models.CharField(max_length=20, choices=Withdrawer.choices, blank=True)
+    withdrawal_reasons = models.TextField(blank=True)
+    withdrawal_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
     closed_on = models.DateField(null=True, blank=True)
@@ -311,6 +330,19 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def issue_final(self, *, on: date, named_setting) -> None:
         self.final_issued_on = on
         self.named_setting = named_setting
+        self.closed_on = on
+
+    @transition(
+        field=status,
+        source=list(OPEN_STATUSES),
+        target=AssessmentStatus.WITHDRAWN,
+        custom={"label": "Record that the request was withdrawn"},
+    )
+    def withdraw(self, *, on: date, by_whom: str, reasons: str, recorded_by) -> None:
+        self.withdrawn_on = on
+        self.withdrawn_by_whom = by_whom
+        self.withdrawal_reasons = reasons
+        self.withdrawal_recorded_by = recorded_by
         self.closed_on = on
 
 

@@ -154,6 +154,32 @@ def case_timeline(
             )
         )
 
+    if case.status == AssessmentStatus.WITHDRAWN:
+        return _withdrawn_timeline(case, _build_timeline(case, row, rows, history, whereabouts))
+    return _build_timeline(case, row, rows, history, whereabouts)
+
+
+def _withdrawn_timeline(case: Assessment, rows: list[TimelineRow]) -> list[TimelineRow]:
+    """A withdrawn request: the steps done before it was withdrawn, then the withdrawal. The
+    steps nobody owes any more are not shown as overdue."""
+    done = [row for row in rows if row.done_on is not None]
+    recorded_by = case.withdrawal_recorded_by
+    done.append(
+        TimelineRow(
+            label="Request withdrawn",
+            code="",
+            source="The parent or young person withdrew the request: the case closed",
+            due_on=None,
+            done_on=case.withdrawn_on,
+            status=None,
+            by=(recorded_by.get_full_name() or recorded_by.username) if recorded_by else "",
+            note=f"By the {case.get_withdrawn_by_whom_display().lower()}",
+        )
+    )
+    return _in_date_order(done)
+
+
+def _build_timeline(case, row, rows, history, whereabouts) -> list[TimelineRow]:
     refused = case.status == AssessmentStatus.REFUSED
     row(
         "Decision whether to assess",

@@ -93,6 +93,7 @@ def case_detail(request, public_id):
             "overrides": case.consent_overrides.all(),
             "exceptions": case.exceptions.all() if council else (),
             "may_edit": council and actor.is_council_officer,
+            "may_withdraw": council and actor.is_council_officer and case.is_open,
             "may_override": actor.may_override_consent(case.council_id)
             and case.status == AssessmentStatus.REQUESTED,
             "may_change_caseworker": council

@@ -17,6 +17,7 @@ The pages ehcp links to, and what each is given:
     "new-request"      ()        record a new request for an assessment
     "case-tasks"       (case)    the tasks for one case
     "case-caseworker"  (case)    change a case's caseworker
+    "case-withdraw"    (case)    record that the request was withdrawn (ends the case's tasks)
     "advice"           (advice)  an advice request's page
     "advice-extension" (extension) the council's page to agree or refuse more time for advice
 
@@ -27,7 +28,15 @@ rendered with the page's own context.
 from collections.abc import Callable
 
 PAGES = frozenset(
-    {"tasks", "new-request", "case-tasks", "case-caseworker", "advice", "advice-extension"}
+    {
+        "tasks",
+        "new-request",
+        "case-tasks",
+        "case-caseworker",
+        "case-withdraw",
+        "advice",
+        "advice-extension",
+    }
 )
 SECTIONS = frozenset({"case"})
 

@@ -471,6 +471,69 @@ def plan_final_issue(
     return case
 
 
+# -- withdrawal of the request ---------------------------------------------------------------
+
+
+def case_withdraw(
+    *,
+    case: Assessment,
+    withdrawn_on: date,
+    withdrawn_by_whom: str,
+    reasons: str,
+    by,
+    today: date | None = None,
+) -> Assessment:
+    """Record that the parent or young person withdrew the request: the episode closes on the day
+    of the withdrawal, with the reasons, and the child is free for a later request.
+
+    Only the party withdraws: the parent of a child, a young person themselves, or the parent of a
+    young person who lacks capacity (recorded) (`young_person.withdrawal_refusal`). The caller
+    (workflows) ends the case's tasks and chasers in the same transaction."""
+    today = today or timezone.localdate()
+    if case.council_id not in actor_for(by).council_agency_ids:
+        raise CaseRuleError("Only the council's SEN team can record that a request was withdrawn")
+    if not case.is_open:
+        raise CaseRuleError(
+            f"This case is closed (\u201c{case.get_status_display()}\u201d): there is no request "
+            "to withdraw"
+        )
+    errors: list[str] = []
+    try:
+        date_check(
+            withdrawn_on,
+            today=today,
+            not_before=case.request_received_on,
+            what="the request was withdrawn",
+        )
+    except CaseRuleError as error:
+        errors += error.messages
+    reasons = (reasons or "").strip()
+    if not reasons:
+        errors.append("Enter the reasons the request was withdrawn")
+    refusal = young_person_rules.withdrawal_refusal(
+        withdrawn_by_whom,
+        date_of_birth=case.child.date_of_birth,
+        on=withdrawn_on,
+        facts=case.child.young_person_facts(),
+        first_name=case.child.first_name,
+    )
+    if refusal:
+        errors.append(refusal)
+    if errors:
+        raise CaseRuleError(*errors)
+    with transaction.atomic():
+        _transition(
+            case,
+            "withdraw",
+            on=withdrawn_on,
+            by_whom=withdrawn_by_whom,
+            reasons=reasons,
+            recorded_by=by,
+        )
+        history_save(case, "Request withdrawn", by)
+    return case
+
+
 # -- exceptions to the time limits --------------------------------------------------------
 
 
