@@ -7,6 +7,7 @@ app_name = "workflows"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("new-request/", views.request_new, name="request-new"),
+    path("new-request/children/<uuid:child_id>/", views.child_request_new, name="child-request"),
     path("<uuid:task_id>/", views.task_detail, name="task"),
     path("<uuid:task_id>/claim/", views.task_claim, name="task-claim"),
     path("<uuid:task_id>/release/", views.task_release, name="task-release"),

@@ -86,6 +86,7 @@ def case_detail(request, public_id):
                 whereabouts=access.whereabouts,
             ),
             "appeal": assessment_selectors.case_appeal_rights(case) if council else None,
+            "reassessment": assessment_selectors.case_reassessment(case),
             "young_person": assessment_selectors.case_young_person(case, today=today)
             if council
             else None,

@@ -15,6 +15,8 @@ The pages ehcp links to, and what each is given:
 
     "tasks"            ()        the person's tasks
     "new-request"      ()        record a new request for an assessment
+    "child-request"    (child)   record a new request for a child already known (a re-assessment
+                                 where a plan is in force)
     "case-tasks"       (case)    the tasks for one case
     "case-caseworker"  (case)    change a case's caseworker
     "case-withdraw"    (case)    record that the request was withdrawn (ends the case's tasks)
@@ -31,6 +33,7 @@ PAGES = frozenset(
     {
         "tasks",
         "new-request",
+        "child-request",
         "case-tasks",
         "case-caseworker",
         "case-withdraw",
