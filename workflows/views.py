@@ -19,11 +19,11 @@ from ehcp.assessments.forms import ChildRequestForm, RequestForm, WithdrawalForm
 from ehcp.assessments.models import Assessment
 from ehcp.assessments.rules import deadlines
 from ehcp.assessments.services.assessment import ChildDetails, ParentDetails
+from ehcp.children.selectors import child_get_with_access
 from ehcp.common.display import agency_label
 from ehcp.common.pagination import keyset_page
 from ehcp.common.services import CaseRuleError
 from ehcp.common.views import council_officer_required, form_errors, posted_data
-from ehcp.children.selectors import child_get_with_access
 from ehcp.governance.access import case_access, case_get_for_user
 from ehcp.governance.audit import audit_read, audited_view
 from ehcp.plans import selectors as plan_selectors

@@ -6,8 +6,8 @@ from django import forms
 from agencies.models import Agency, AgencyKind
 from ehcp.assessments.models import (
     ADVICE_AGENCY_KIND,
-    AdviceKind,
     REASSESSMENT_REQUESTERS,
+    AdviceKind,
     ConsultationResponse,
     Requester,
     Withdrawer,
