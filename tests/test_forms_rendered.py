@@ -177,6 +177,8 @@ def test_every_form_page_draws_exactly_the_fields_its_forms_declare(client, worl
     # The walk reached the form pages (a page that stops showing its form would drop out here).
     assert {
         "workflows:request-new",
+        "workflows:case-withdraw",
+        "workflows:child-request",
         "ehcp:consent-new",
         "ehcp:consent-withdraw",
         "ehcp:consent-override",

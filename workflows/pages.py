@@ -9,9 +9,15 @@ from ehcp.common import links
 def provide_ehcp_links() -> None:
     links.provide("tasks", lambda: reverse("workflows:inbox"))
     links.provide("new-request", lambda: reverse("workflows:request-new"))
+    links.provide(
+        "child-request", lambda child: reverse("workflows:child-request", args=[child.public_id])
+    )
     links.provide("case-tasks", lambda case: f"{reverse('workflows:inbox')}?case={case.public_id}")
     links.provide(
         "case-caseworker", lambda case: reverse("workflows:case-caseworker", args=[case.public_id])
+    )
+    links.provide(
+        "case-withdraw", lambda case: reverse("workflows:case-withdraw", args=[case.public_id])
     )
     links.provide(
         "advice", lambda advice: reverse("workflows:advice:detail", args=[advice.public_id])

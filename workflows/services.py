@@ -9,6 +9,7 @@ change causes in its own transaction.
 """
 
 from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -16,7 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from viewflow.workflow.exceptions import FlowLockFailed
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.status import PROCESS, STATUS
 from viewflow.workflow.token import Token
 
 from agencies.access import actor_for
@@ -35,7 +36,7 @@ from ehcp.common.services import CaseRuleError
 from notifications.models import NotificationKind
 from notifications.services import notification_queue
 
-from .closing import tasks_cancel
+from .closing import case_open_tasks_cancel, tasks_cancel
 from .flows import CHASE_AT, StatutoryAssessmentFlow
 from .flows.assessment import ADVICE_NODE_OF_KIND, ADVICE_NODES, ADVICE_REVIEW_NODES
 from .models import CaseProcess, CaseTask, TaskReassignment
@@ -56,6 +57,50 @@ def assessment_request_receive(**kwargs) -> Assessment:
         case = assessment_services.case_request_receive(**kwargs)
         StatutoryAssessmentFlow.start.run(case=case)
     return case
+
+
+WITHDRAWN_REASON = "The request was withdrawn"
+
+
+def case_withdraw(*, case: Assessment, by, today: date | None = None, **withdrawal) -> Assessment:
+    """The parent or young person withdrew the request: record it on the case
+    (`ehcp.assessments.services.assessment.case_withdraw`), cancel every open task of the case with
+    its chasers (recording why and by whom), and end the flow. viewflow's word for a process
+    ended before it reached an End node is CANCELED, with `finished` set (as `Flow.cancel` does).
+    All of it, under the flow's lock, or nothing."""
+    processes = list(
+        CaseProcess.objects.filter(case=case).exclude(status=PROCESS.CANCELED).order_by("pk")
+    )
+    try:
+        with ExitStack() as locks:
+            for process in processes:  # every run of the case's flow, in a fixed order
+                locks.enter_context(StatutoryAssessmentFlow.lock(process.pk))
+            with transaction.atomic():
+                case = Assessment.objects.select_related("child", "council").get(pk=case.pk)
+                case = assessment_services.case_withdraw(
+                    case=case, by=by, today=today, **withdrawal
+                )
+                case_open_tasks_cancel(case=case, reason=WITHDRAWN_REASON, by=by)
+                for process in processes:
+                    _process_end(process)
+    except FlowLockFailed as exc:
+        raise TaskConflict("Someone else is working on this case right now. Try again.") from exc
+    return case
+
+
+def _process_end(process: CaseProcess) -> None:
+    """End a run of the flow whose case was closed outside it: every task still active (a join
+    waiting for advice, a gateway) is cancelled, and the process is CANCELED, finished now."""
+    process.refresh_from_db()
+    if process.status != PROCESS.NEW:
+        return
+    for task in CaseTask.objects.filter(process=process).exclude(
+        status__in=[STATUS.DONE, STATUS.CANCELED, STATUS.REVIVED]
+    ):
+        task.flow_task.activation_class(task).cancel()
+    process.status = PROCESS.CANCELED
+    process.finished = timezone.now()
+    process.save(update_fields=["status", "finished"])
 
 
 def _run(task: CaseTask, action: Callable[[CaseTask], None]) -> CaseTask:

@@ -7,6 +7,7 @@ app_name = "workflows"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("new-request/", views.request_new, name="request-new"),
+    path("new-request/children/<uuid:child_id>/", views.child_request_new, name="child-request"),
     path("<uuid:task_id>/", views.task_detail, name="task"),
     path("<uuid:task_id>/claim/", views.task_claim, name="task-claim"),
     path("<uuid:task_id>/release/", views.task_release, name="task-release"),
@@ -15,5 +16,6 @@ urlpatterns = [
     path(
         "team/cases/<uuid:case_id>/caseworker/", team_views.case_caseworker, name="case-caseworker"
     ),
+    path("cases/<uuid:case_id>/withdraw/", views.case_withdraw, name="case-withdraw"),
     path("advice/", include("workflows.advice_urls")),
 ]

@@ -15,16 +15,19 @@ from agencies import agreements
 from agencies.access import actor_for
 from agencies.models import Agency, Role
 from agencies.queues import works_partner_queue
-from ehcp.assessments.forms import RequestForm
+from ehcp.assessments.forms import ChildRequestForm, RequestForm, WithdrawalForm
+from ehcp.assessments.models import Assessment
 from ehcp.assessments.rules import deadlines
 from ehcp.assessments.services.assessment import ChildDetails, ParentDetails
+from ehcp.children.selectors import child_get_with_access
 from ehcp.common.display import agency_label
 from ehcp.common.pagination import keyset_page
 from ehcp.common.services import CaseRuleError
-from ehcp.common.views import council_officer_required, posted_data
+from ehcp.common.views import council_officer_required, form_errors, posted_data
 from ehcp.governance.access import case_access, case_get_for_user
 from ehcp.governance.audit import audit_read, audited_view
 from ehcp.plans import selectors as plan_selectors
+from ehcp.plans.models import EhcPlan
 
 from . import selectors, services
 from .steps import step_for
@@ -239,15 +242,8 @@ def task_release(request, task_id):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@council_officer_required
-def request_new(request):
-    actor = actor_for(request.user)
-    councils = Agency.objects.filter(pk__in=actor.council_agency_ids).order_by("name")
-    council = councils.first()
-    if council is None:
-        raise PermissionDenied
-    caseworkers = (
+def _caseworkers(council):
+    return (
         get_user_model()
         .objects.filter(
             memberships__agency=council,
@@ -257,6 +253,17 @@ def request_new(request):
         .distinct()
         .order_by("first_name", "last_name")
     )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+def request_new(request):
+    actor = actor_for(request.user)
+    councils = Agency.objects.filter(pk__in=actor.council_agency_ids).order_by("name")
+    council = councils.first()
+    if council is None:
+        raise PermissionDenied
+    caseworkers = _caseworkers(council)
     form = RequestForm(
         posted_data(request), caseworkers=caseworkers, initial={"caseworker": request.user.pk}
     )
@@ -310,6 +317,102 @@ def request_new(request):
         {
             "form": form,
             "title": "Record a request for an EHC needs assessment",
+            "button": "Record the request",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
+def case_withdraw(request, case_id):
+    """The caseworker records that the parent or young person withdrew the request: the case
+    closes with the reasons, and its tasks and chasers end (services.case_withdraw)."""
+    case = Assessment.objects.select_related("child", "council").filter(public_id=case_id).first()
+    access = case_access(actor_for(request.user), case) if case is not None else None
+    if access is None or access.relationship != "council":
+        raise Http404("No such case")
+    if not case.is_open:
+        messages.error(request, "This case is closed: there is no request to withdraw")
+        return redirect("ehcp:case-detail", public_id=case.public_id)
+    form = WithdrawalForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_withdraw(case=case, by=request.user, **form.cleaned_data)
+        except CaseRuleError as error:
+            form_errors(form, error)
+        except services.TaskConflict as conflict:
+            form.add_error(None, conflict.message)
+        else:
+            messages.success(
+                request,
+                f"{case.reference} is closed: the request was withdrawn. Its tasks have ended, "
+                f"and {case.child.first_name} can be the subject of a new request.",
+            )
+            return redirect("ehcp:case-detail", public_id=case.public_id)
+    audit_read(request, what="case", case=case, access=access, data_types=["IDENTITY"])
+    return render(
+        request,
+        "ehcp/assessments/form_page.html",
+        {
+            "form": form,
+            "case": case,
+            "title": "Record that the request was withdrawn",
+            "lead": "The case closes on the day the request was withdrawn, with the reasons. "
+            "Every open task for the case ends, nobody is chased for it, and a new request can "
+            "be received later.",
+            "button": "Record the withdrawal",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
+def child_request_new(request, child_id):
+    """A new request for a child or young person the council already knows: a request for a
+    re-assessment where their plan is in force (SEND Regulations 2014, reg 24), otherwise a new
+    request for an EHC needs assessment. The flow starts as for any request."""
+    child, cases, access = child_get_with_access(public_id=child_id, user=request.user)
+    if access.relationship != "council":
+        raise PermissionDenied
+    council = cases[0].council
+    reassessment = EhcPlan.objects.live().filter(child=child).exists()
+    form = ChildRequestForm(
+        posted_data(request),
+        caseworkers=_caseworkers(council),
+        reassessment=reassessment,
+        initial={"caseworker": request.user.pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.assessment_request_receive(
+                council=council, child=child, by=request.user, **form.cleaned_data
+            )
+        except CaseRuleError as error:
+            form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Request recorded as {case.reference}. Record consent before you request advice.",
+            )
+            return redirect("ehcp:case-detail", public_id=case.public_id)
+    audit_read(request, what="case", case=cases[0], child=child, access=access)
+    name = child.full_name
+    return render(
+        request,
+        "ehcp/assessments/form_page.html",
+        {
+            "form": form,
+            "title": f"Record a request for a re-assessment of {name}'s needs"
+            if reassessment
+            else f"Record a new request for an EHC needs assessment of {name}",
+            "lead": f"{child.first_name} has an EHC plan: this is a re-assessment. The council "
+            "must say whether it will re-assess within 15 days of receiving the request (SEND "
+            "Regulations 2014, reg 25(1)); the final amended or replacement plan is due 14 weeks "
+            "from that decision (reg 27(2))."
+            if reassessment
+            else "",
             "button": "Record the request",
         },
     )

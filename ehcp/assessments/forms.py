@@ -9,11 +9,13 @@ from django.utils import timezone
 from agencies.models import Agency, AgencyKind
 from ehcp.assessments.models import (
     ADVICE_AGENCY_KIND,
+    REASSESSMENT_REQUESTERS,
     AdviceKind,
     AdviceRequest,
     ConsultationResponse,
     NoticeMethod,
     Requester,
+    Withdrawer,
 )
 from ehcp.assessments.rules import advice as advice_rules
 from ehcp.assessments.rules import deadlines
@@ -109,6 +111,10 @@ class RequestForm(GovForm):
 
     def __init__(self, *args, caseworkers=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # A health commissioning body asks only for a re-assessment (reg 24(1)).
+        self.fields["requested_by"].choices = [
+            choice for choice in Requester.choices if choice[0] != Requester.HEALTH_BODY
+        ]
         self.fields["current_setting"].queryset = agencies_of(AgencyKind.SCHOOL)
         self.fields["caseworker"].queryset = caseworkers
         self.fields["caseworker"].label_from_instance = lambda u: u.get_full_name() or u.username
@@ -152,6 +158,46 @@ class RequestForm(GovForm):
         return data
 
 
+class ChildRequestForm(GovForm):
+    """A new request for a child or young person already known: a re-assessment where their plan
+    is in force (who may ask: SEND Regulations 2014, reg 24(1))."""
+
+    requested_by = forms.ChoiceField(
+        label="Who made the request?",
+        choices=Requester.choices,
+        widget=forms.RadioSelect,
+        help_text=YOUNG_PERSON_HINT,
+        error_messages={"required": "Select who made the request"},
+    )
+    requester_name = forms.CharField(
+        label="Name of the person or organisation", max_length=200, required=False
+    )
+    received_on = date_field(
+        "Date the request was received",
+        help_text="The clock starts on the day the council received it, in any format. For example, 27 3 2026",
+    )
+    reasons = forms.CharField(
+        label="Reasons for the request",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter the reasons for the request"},
+    )
+    caseworker = forms.ModelChoiceField(queryset=None, required=False, label="Caseworker")
+
+    def __init__(self, *args, caseworkers=None, reassessment: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reassessment:
+            self.fields["requested_by"].choices = [
+                (value, Requester(value).label.replace(" (a re-assessment only)", ""))
+                for value in REASSESSMENT_REQUESTERS
+            ]
+        else:
+            self.fields["requested_by"].choices = [
+                choice for choice in Requester.choices if choice[0] != Requester.HEALTH_BODY
+            ]
+        self.fields["caseworker"].queryset = caseworkers
+        self.fields["caseworker"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
 class ConsentForm(GovForm):
     purpose = forms.ChoiceField(
         choices=[(p.value, p.label) for p in consent_rules.Purpose],
@@ -190,6 +236,33 @@ class ConsentForm(GovForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+
+    def _reassessment(self, case):
+        """A request for a re-assessment: the decision is due in 15 days (reg 25(1)); the council
+        need not re-assess within 6 months of the last assessment (reg 24)."""
+        name = case.child.first_name
+        self.fields["decision"].label = f"Will the council re-assess {name}'s needs?"
+        self.fields["decision"].choices = [("yes", "Yes, re-assess"), ("no", "No, refuse")]
+        self.fields["decision"].help_text = (
+            f"{name} has an EHC plan. Tell the parent or young person within 15 days of the "
+            f"request, by {case.decision_to_assess_due_on:%-d %B %Y} (SEND Regulations 2014, "
+            "reg 25(1)). Advice is sought as for a first assessment (reg 26)."
+        )
+        self.fields["reasons"].label = "Reasons for refusing to re-assess (for the decision letter)"
+        last = case.previous_assessment_on
+        recent = deadlines.reassessment_may_be_refused(
+            last_assessed_on=last, received_on=case.request_received_on
+        )
+        self.fields["reasons"].help_text = (
+            (
+                f"{name}'s last EHC needs assessment was completed on {last:%-d %B %Y}, within the 6 "
+                "months before this request: the council need not re-assess (reg 24), and the "
+                "reasons may say so. "
+                if recent
+                else ""
+            )
+            + "A refusal can be appealed to the tribunal (Children and Families Act 2014, s.51(2)(d))."
+        )
 
     # The choice that stands for the child's school when its name may not be shown.
     CHILDS_SETTING = "childs-setting"
@@ -270,6 +343,28 @@ class ConsentWithdrawForm(GovForm):
         label="How was it withdrawn, and what did the family say?",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter how consent was withdrawn"},
+    )
+
+
+class WithdrawalForm(GovForm):
+    """The parent or young person withdrew the request (the party: see `withdrawal_refusal`)."""
+
+    withdrawn_by_whom = forms.ChoiceField(
+        label="Who withdrew the request?",
+        choices=Withdrawer.choices,
+        widget=forms.RadioSelect,
+        help_text=YOUNG_PERSON_HINT + " A young person's request is theirs to withdraw; their "
+        "parent or carer can withdraw it only if a lack of capacity is recorded.",
+        error_messages={"required": "Select who withdrew the request"},
+    )
+    withdrawn_on = date_field(
+        "Date the request was withdrawn",
+        help_text="The day the council was told, in any format. For example, 27 3 2026",
+    )
+    reasons = forms.CharField(
+        label="Why was the request withdrawn, and how did they tell the council?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter the reasons the request was withdrawn"},
     )
 
 
@@ -371,6 +466,9 @@ class ExceptionForm(GovForm):
 
     def __init__(self, *args, case, whereabouts: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["period_code"].choices = [
+            (p.code, p.name[0].upper() + p.name[1:]) for p in case.exception_periods
+        ]
         self.fields["advice_request"].queryset = case.advice_requests.select_related("agency")
         self.fields["advice_request"].label_from_instance = lambda a: (
             f"{a.get_kind_display()} from "
@@ -511,10 +609,39 @@ class DecideToAssessForm(GovForm):
                 label=f"{kind.label}: ask",
                 empty_label="Do not ask",
             )
+        if case is not None and case.is_reassessment:
+            self._reassessment(case)
         if case is not None and case.child.current_setting_id:
             self.fields["advice_educational"].initial = case.child.current_setting_id
             if case.child.protected_whereabouts:
                 self._withhold_setting(case.child.current_setting)
+
+    def _reassessment(self, case):
+        """A request for a re-assessment: the decision is due in 15 days (reg 25(1)); the council
+        need not re-assess within 6 months of the last assessment (reg 24)."""
+        name = case.child.first_name
+        self.fields["decision"].label = f"Will the council re-assess {name}'s needs?"
+        self.fields["decision"].choices = [("yes", "Yes, re-assess"), ("no", "No, refuse")]
+        self.fields["decision"].help_text = (
+            f"{name} has an EHC plan. Tell the parent or young person within 15 days of the "
+            f"request, by {case.decision_to_assess_due_on:%-d %B %Y} (SEND Regulations 2014, "
+            "reg 25(1)). Advice is sought as for a first assessment (reg 26)."
+        )
+        self.fields["reasons"].label = "Reasons for refusing to re-assess (for the decision letter)"
+        last = case.previous_assessment_on
+        recent = deadlines.reassessment_may_be_refused(
+            last_assessed_on=last, received_on=case.request_received_on
+        )
+        self.fields["reasons"].help_text = (
+            (
+                f"{name}'s last EHC needs assessment was completed on {last:%-d %B %Y}, within the 6 "
+                "months before this request: the council need not re-assess (reg 24), and the "
+                "reasons may say so. "
+                if recent
+                else ""
+            )
+            + "A refusal can be appealed to the tribunal (Children and Families Act 2014, s.51(2)(d))."
+        )
 
     # The choice that stands for the child's school when its name may not be shown.
     CHILDS_SETTING = "childs-setting"

@@ -32,7 +32,24 @@ class Requester(models.TextChoices):
     PARENT = "PARENT", "Parent or carer"
     YOUNG_PERSON = "YOUNG_PERSON", "Young person"
     SETTING = "SETTING", "School or setting"
+    HEALTH_BODY = "HEALTH_BODY", "Health commissioning body (a re-assessment only)"
     OTHER = "OTHER", "Someone else (the council became responsible under s.24)"
+
+
+#: Who may ask for a re-assessment of a child or young person with a plan (SEND Regulations
+#: 2014, reg 24(1)): the parent, the young person, the governing body, proprietor or principal of
+#: the setting attended, or the health commissioning body.
+REASSESSMENT_REQUESTERS = (
+    Requester.PARENT,
+    Requester.YOUNG_PERSON,
+    Requester.SETTING,
+    Requester.HEALTH_BODY,
+)
+
+
+class AssessmentKind(models.TextChoices):
+    INITIAL = "INITIAL", "EHC needs assessment"
+    REASSESSMENT = "REASSESSMENT", "Re-assessment of a child or young person with an EHC plan"
 
 
 class AssessmentStatus(models.TextChoices):
@@ -44,6 +61,15 @@ class AssessmentStatus(models.TextChoices):
     DRAFT_ISSUED = "DRAFT_ISSUED", "Draft plan issued"
     CONSULTING = "CONSULTING", "Consulting settings"
     FINAL_ISSUED = "FINAL_ISSUED", "Final plan issued"
+    WITHDRAWN = "WITHDRAWN", "Request withdrawn"
+
+
+class Withdrawer(models.TextChoices):
+    """Who withdrew the request: the party, that is the parent of a child or the young person
+    (or their parent acting for a young person who lacks capacity, recorded)."""
+
+    PARENT = "PARENT", "Parent or carer"
+    YOUNG_PERSON = "YOUNG_PERSON", "Young person"
 
 
 OPEN_STATUSES = (
@@ -57,6 +83,7 @@ CLOSED_STATUSES = (
     AssessmentStatus.REFUSED,
     AssessmentStatus.NOT_ISSUED,
     AssessmentStatus.FINAL_ISSUED,
+    AssessmentStatus.WITHDRAWN,
 )
 #: The plan's working copy can be written while the case is assessed, drafted and consulted on.
 PLAN_EDITABLE_STATUSES = (
@@ -96,6 +123,15 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         default=AssessmentStatus.REQUESTED,
         protected=True,
     )
+
+    # A first assessment, or a re-assessment of a child or young person with a plan in force
+    # (SEND Regulations 2014, regs 24-27: other time limits, see `timetable`).
+    kind = models.CharField(
+        max_length=20, choices=AssessmentKind.choices, default=AssessmentKind.INITIAL
+    )
+    # For a re-assessment: the day the child's last EHC needs assessment was completed, as known
+    # when the request was received (a refusal may rely on it within 6 months, reg 24).
+    previous_assessment_on = models.DateField(null=True, blank=True)
 
     # The request (day 0 is the date the council received it, in any format).
     requested_by = models.CharField(max_length=20, choices=Requester.choices)
@@ -145,6 +181,15 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         related_name="assessments",
     )
 
+    # Withdrawal of the request by the parent or young person: the episode closes with the
+    # reasons, and the child is free for a later request.
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawn_by_whom = models.CharField(max_length=20, choices=Withdrawer.choices, blank=True)
+    withdrawal_reasons = models.TextField(blank=True)
+    withdrawal_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
     closed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -176,9 +221,57 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     # -- statutory dates -------------------------------------------------------------------
 
+    @property
+    def is_reassessment(self) -> bool:
+        return self.kind == AssessmentKind.REASSESSMENT
+
+    @property
+    def timetable(self) -> deadlines.Timetable:
+        """The time limits this episode runs on: a first assessment's 20 weeks from the request,
+        or a re-assessment's 15 days then 14 weeks from the decision (regs 25(1), 27(2))."""
+        if self.is_reassessment:
+            return deadlines.REASSESSMENT_TIMETABLE
+        return deadlines.INITIAL_TIMETABLE
+
+    @property
+    def exception_periods(self) -> tuple[deadlines.StatutoryPeriod, ...]:
+        """The time limits of this episode that allow exceptions: the advice (reg 8(2)), and the
+        timetable's own (regs 5(4) and 10(4) via 13(3); or reg 27(3) for a re-assessment)."""
+        own = {self.timetable.decide, self.timetable.not_issue, self.timetable.final}
+        return tuple(
+            period
+            for period in deadlines.ALL_PERIODS
+            if period.exception_limbs and (period is deadlines.ADVICE or period in own)
+        )
+
+    @property
+    def final_plan_due_is_provisional(self) -> bool:
+        """A re-assessment's final plan is due 14 weeks from the decision to re-assess: before
+        that decision the stored date is the latest it can be (decision on its due date)."""
+        return self.is_reassessment and self.assessment_decided_on is None
+
+    @property
+    def draft_recommended_on(self) -> date | None:
+        """The product's target for the draft: 14 weeks from the request, or 8 weeks from the
+        decision to re-assess (unknown until then)."""
+        if self.is_reassessment:
+            if self.assessment_decided_on is None:
+                return None
+            return deadlines.due_on(deadlines.REASSESS_DRAFT, self.assessment_decided_on)
+        return deadlines.due_on(deadlines.DRAFT_RECOMMENDED, self.request_received_on)
+
     def set_statutory_dates(self) -> None:
-        """Recompute the stored due dates from the date the request was received."""
-        due = deadlines.assessment_deadlines(self.request_received_on)
+        """Recompute the stored due dates from the date the request was received (and, for a
+        re-assessment, the date of the decision to re-assess)."""
+        if self.is_reassessment:
+            due = deadlines.reassessment_deadlines(
+                self.request_received_on,
+                decided_on=self.assessment_decided_on
+                if self.status != AssessmentStatus.REFUSED
+                else None,
+            )
+        else:
+            due = deadlines.assessment_deadlines(self.request_received_on)
         self.decision_to_assess_due_on = due["decision_to_assess_due"].due_on
         self.decision_not_to_issue_due_on = due["decision_not_to_issue_due"].due_on
         self.final_plan_due_on = due["final_plan_due"].due_on
@@ -247,6 +340,8 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     )
     def decide_to_assess(self, *, on: date) -> None:
         self.assessment_decided_on = on
+        if self.is_reassessment:  # the 14 weeks run from the decision (reg 27(2))
+            self.set_statutory_dates()
 
     @transition(
         field=status,
@@ -326,6 +421,19 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def issue_final(self, *, on: date, named_setting) -> None:
         self.final_issued_on = on
         self.named_setting = named_setting
+        self.closed_on = on
+
+    @transition(
+        field=status,
+        source=list(OPEN_STATUSES),
+        target=AssessmentStatus.WITHDRAWN,
+        custom={"label": "Record that the request was withdrawn"},
+    )
+    def withdraw(self, *, on: date, by_whom: str, reasons: str, recorded_by) -> None:
+        self.withdrawn_on = on
+        self.withdrawn_by_whom = by_whom
+        self.withdrawal_reasons = reasons
+        self.withdrawal_recorded_by = recorded_by
         self.closed_on = on
 
 

@@ -160,10 +160,44 @@ def case_timeline(
             )
         )
 
+    if case.status == AssessmentStatus.WITHDRAWN:
+        return _withdrawn_timeline(case, _build_timeline(case, row, rows, history, whereabouts))
+    return _build_timeline(case, row, rows, history, whereabouts)
+
+
+def _withdrawn_timeline(case: Assessment, rows: list[TimelineRow]) -> list[TimelineRow]:
+    """A withdrawn request: the steps done before it was withdrawn, then the withdrawal. The
+    steps nobody owes any more are not shown as overdue."""
+    done = [row for row in rows if row.done_on is not None]
+    recorded_by = case.withdrawal_recorded_by
+    done.append(
+        TimelineRow(
+            label="Request withdrawn",
+            code="",
+            source="The parent or young person withdrew the request: the case closed",
+            due_on=None,
+            done_on=case.withdrawn_on,
+            status=None,
+            by=(recorded_by.get_full_name() or recorded_by.username) if recorded_by else "",
+            note=f"By the {case.get_withdrawn_by_whom_display().lower()}",
+        )
+    )
+    return _in_date_order(done)
+
+
+def _build_timeline(case, row, rows, history, whereabouts) -> list[TimelineRow]:
     refused = case.status == AssessmentStatus.REFUSED
+    timetable = case.timetable
+    again = case.is_reassessment
+    # A re-assessment's later dates run from the decision to re-assess (reg 27(2)).
+    provisional = case.final_plan_due_is_provisional
+    from_decision = (
+        "14 weeks from the decision to re-assess: by "
+        f"{case.final_plan_due_on:%-d %B %Y} at the latest if the decision is made on time"
+    )
     row(
-        "Decision whether to assess",
-        deadlines.DECIDE_TO_ASSESS,
+        "Decision whether to re-assess" if again else "Decision whether to assess",
+        timetable.decide,
         case.decision_to_assess_due_on,
         case.assessment_decided_on,
         by=_who(
@@ -188,19 +222,27 @@ def case_timeline(
     not_issued = case.status == AssessmentStatus.NOT_ISSUED
     if not_issued or case.issue_decided_on is None:
         row(
-            "Decision whether to issue a plan (a decision not to issue is due by week 16)",
-            deadlines.DECISION_NOT_TO_ISSUE,
-            case.decision_not_to_issue_due_on,
+            "Decision whether to amend or replace the plan (a decision not to is kept within "
+            "the 14 weeks)"
+            if again
+            else "Decision whether to issue a plan (a decision not to issue is due by week 16)",
+            timetable.not_issue,
+            None if provisional else case.decision_not_to_issue_due_on,
             case.issue_decided_on,
             by=_who(history, "Decided not to issue a plan"),
-            note="Decided not to issue a plan" if not_issued else "",
+            note="Decided not to issue a plan"
+            if not_issued
+            else (from_decision if provisional else ""),
         )
     else:
         rows.append(
             TimelineRow(
                 label="Decision to issue a plan",
                 code="",
-                source="No separate time limit: the final plan is due by week 20",
+                source="No separate time limit: the final plan is due 14 weeks from the "
+                "decision to re-assess"
+                if again
+                else "No separate time limit: the final plan is due by week 20",
                 due_on=None,
                 done_on=case.issue_decided_on,
                 status=None,
@@ -210,9 +252,11 @@ def case_timeline(
     if not_issued:
         return _in_date_order(rows)
     row(
-        "Draft plan sent (recommended by week 14)",
-        deadlines.DRAFT_RECOMMENDED,
-        deadlines.due_on(deadlines.DRAFT_RECOMMENDED, case.request_received_on),
+        "Draft amended or replacement plan sent (recommended 8 weeks from the decision)"
+        if again
+        else "Draft plan sent (recommended by week 14)",
+        timetable.draft,
+        case.draft_recommended_on,
         case.draft_issued_on,
         by=_who(history, "Draft plan issued"),
     )
@@ -246,11 +290,12 @@ def case_timeline(
             note=consultation.get_response_display(),
         )
     row(
-        "Final plan issued",
-        deadlines.FINAL_PLAN,
-        case.final_plan_due_on,
+        "Final amended or replacement plan issued" if again else "Final plan issued",
+        timetable.final,
+        None if provisional else case.final_plan_due_on,
         case.final_issued_on,
         by=_who(history, "Final plan issued"),
+        note=from_decision if provisional else "",
     )
     return _in_date_order(rows)
 
@@ -301,6 +346,11 @@ def case_appeal_rights(
     if case.status not in _APPEAL_LETTERS:
         return None
     kind, decision, decided_field = _APPEAL_LETTERS[case.status]
+    if case.status == AssessmentStatus.REFUSED and case.is_reassessment:
+        decision = (
+            "the decision not to carry out a re-assessment (Children and Families Act 2014, "
+            "s.51(2)(d))"
+        )
     letters = case_letters(case) if letters is None else letters
     row = next((r for r in reversed(letters) if r.letter.kind == kind), None)
     sent_on = row.sending.sent_on if row is not None and row.sending is not None else None
@@ -371,6 +421,35 @@ def case_young_person(case: Assessment, *, today: date) -> YoungPersonSummary:
         records=records,
         letters_today=young_person_rules.letter_addressees(child.date_of_birth, today, facts),
         consent_to_confirm=to_confirm,
+    )
+
+
+@dataclass(frozen=True)
+class ReassessmentSummary:
+    """What the case page and the decision step say about a re-assessment (regs 24-27)."""
+
+    previous_assessment_on: date | None
+    # An EHC needs assessment was completed in the 6 months before the request: the council
+    # need not re-assess (reg 24), and a refusal may say so, with reasons.
+    recent: bool
+    decision_due_on: date
+    final_plan_due_on: date
+    final_plan_due_is_provisional: bool
+
+
+def case_reassessment(case: Assessment) -> ReassessmentSummary | None:
+    """For a re-assessment: the last assessment, whether it was within 6 months (reg 24), and the
+    dates (reg 25(1): 15 days; reg 27(2): 14 weeks from the decision). No queries."""
+    if not case.is_reassessment:
+        return None
+    return ReassessmentSummary(
+        previous_assessment_on=case.previous_assessment_on,
+        recent=deadlines.reassessment_may_be_refused(
+            last_assessed_on=case.previous_assessment_on, received_on=case.request_received_on
+        ),
+        decision_due_on=case.decision_to_assess_due_on,
+        final_plan_due_on=case.final_plan_due_on,
+        final_plan_due_is_provisional=case.final_plan_due_is_provisional,
     )
 
 

@@ -91,6 +91,7 @@ def case_detail(request, public_id):
             ),
             "appeal": assessment_selectors.case_appeal_rights(case, letters) if council else None,
             "letters": letters,
+            "reassessment": assessment_selectors.case_reassessment(case),
             "young_person": assessment_selectors.case_young_person(case, today=today)
             if council
             else None,
@@ -104,6 +105,7 @@ def case_detail(request, public_id):
             else (),
             "notices": assessment_selectors.case_notices(case) if council else None,
             "may_edit": council and actor.is_council_officer,
+            "may_withdraw": council and actor.is_council_officer and case.is_open,
             "may_override": actor.may_override_consent(case.council_id)
             and case.status == AssessmentStatus.REQUESTED,
             "may_change_caseworker": council

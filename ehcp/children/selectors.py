@@ -114,6 +114,10 @@ def child_timeline(cases: list[Assessment], plans: list[EhcPlan]) -> list[ChildE
             (case.draft_issued_on, "Draft plan sent to the family"),
             (case.comments_received_on, "The family's comments on the draft received"),
             (case.final_issued_on, "Final plan issued"),
+            (
+                case.withdrawn_on,
+                f"Request withdrawn by the {case.get_withdrawn_by_whom_display().lower()}",
+            ),
         ]
         events += [ChildEvent(on, ref, what) for on, what in steps if on]
     for plan in plans:

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from agencies.access import actor_for
 from ehcp.children import selectors
 from ehcp.governance.audit import audit_read, audited_view
 
@@ -18,6 +19,8 @@ def child_detail(request, public_id):
     audit_read(request, what="case", case=cases[0], child=child, access=access)
     today = timezone.localdate()
     plans = selectors.child_plans(child)
+    council_view = access.relationship == "council"
+    plan = plans[0] if plans and plans[0].is_live else None
     return render(
         request,
         "ehcp/children/child_detail.html",
@@ -25,9 +28,13 @@ def child_detail(request, public_id):
             "child": child,
             "access": access,
             "shows": access.shows,
-            "council_view": access.relationship == "council",
+            "council_view": council_view,
             "age": child.age_on(today),
-            "plan": plans[0] if plans and plans[0].is_live else None,
+            "plan": plan,
+            # A new request (a re-assessment where a plan is in force) once no episode is open.
+            "may_request": council_view
+            and actor_for(request.user).is_council_officer
+            and not any(case.is_open for case in cases),
             "plans": plans,
             "latest_final": next((c for c in cases if c.final_issued_on), None),
             "consents": selectors.child_consents(child, access=access),

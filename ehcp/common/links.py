@@ -15,8 +15,11 @@ The pages ehcp links to, and what each is given:
 
     "tasks"            ()        the person's tasks
     "new-request"      ()        record a new request for an assessment
+    "child-request"    (child)   record a new request for a child already known (a re-assessment
+                                 where a plan is in force)
     "case-tasks"       (case)    the tasks for one case
     "case-caseworker"  (case)    change a case's caseworker
+    "case-withdraw"    (case)    record that the request was withdrawn (ends the case's tasks)
     "advice"           (advice)  an advice request's page
     "advice-extension" (extension) the council's page to agree or refuse more time for advice
 
@@ -27,7 +30,16 @@ rendered with the page's own context.
 from collections.abc import Callable
 
 PAGES = frozenset(
-    {"tasks", "new-request", "case-tasks", "case-caseworker", "advice", "advice-extension"}
+    {
+        "tasks",
+        "new-request",
+        "child-request",
+        "case-tasks",
+        "case-caseworker",
+        "case-withdraw",
+        "advice",
+        "advice-extension",
+    }
 )
 SECTIONS = frozenset({"case"})
 

@@ -189,6 +189,7 @@ def case_get_with_access(*, public_id, user) -> tuple[Assessment, CaseAccess]:
             "caseworker",
             "named_setting",
             "requested_setting",
+            "withdrawal_recorded_by",
         )
         .filter(public_id=public_id)
         .first()

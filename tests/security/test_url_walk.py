@@ -85,6 +85,10 @@ EXPECTED = {
     # Managers see their team's tasks; an SEN manager of the council changes a case's caseworker.
     "workflows:team": ("GET", MANAGERS),
     "workflows:case-caseworker": ("GET", {"manager"}),
+    # The council's SEN team records that a request was withdrawn, or a new request for a child
+    # it knows (a re-assessment where the plan is in force).
+    "workflows:case-withdraw": ("GET", COUNCIL_OFFICERS),
+    "workflows:child-request": ("GET", COUNCIL_OFFICERS),
     "ehcp:case-list": ("GET", COUNCIL_OFFICERS | {"admin", "outsider"}),
     "ehcp:caseload": ("GET", MANAGERS),
     "ehcp:calculator": ("GET", EVERYONE),
@@ -467,6 +471,7 @@ def world():
         "ehcp:plan:provision-agree": {"entry_id": provision.public_id},
         "ehcp:plan:documents": {"public_id": drafted.case.public_id},
         "children:child-detail": {"public_id": case.child.public_id},
+        "workflows:child-request": {"child_id": case.child.public_id},
         "ehcp:plan:document-download": {
             "public_id": drafted.case.public_id,
             "document_id": draft_plan.public_id,

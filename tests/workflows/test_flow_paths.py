@@ -55,6 +55,15 @@ def assert_flow_agrees_with_case(walk: CaseWalk) -> None:
         assert process.status == PROCESS.NEW and process.finished is None
         assert open_steps, f"{case.status} but no open task"
         assert open_steps <= OPEN_STEPS[case.status], f"{case.status} with {open_steps} open"
+    elif case.status == AssessmentStatus.WITHDRAWN:
+        # Ended before reaching an End node: viewflow's CANCELED, with `finished` set (Flow.cancel).
+        assert process.status == PROCESS.CANCELED and process.finished is not None
+        assert (
+            not CaseTask.objects.filter(process=process)
+            .exclude(status__in=[STATUS.DONE, STATUS.CANCELED])
+            .exists()
+        )
+        assert not CaseTask.objects.filter(process=process, flow_task_type="END").exists()
     else:
         assert process.status == PROCESS.DONE and process.finished is not None
         assert (

@@ -377,7 +377,7 @@ class StatutoryAssessmentFlow(Flow):
     def route_decide_to_assess(self, activation) -> Routing:
         case = activation.process.case
         return _council(
-            activation, due_on=case.decision_to_assess_due_on, period=deadlines.DECIDE_TO_ASSESS
+            activation, due_on=case.decision_to_assess_due_on, period=case.timetable.decide
         )
 
     def route_decide_to_issue(self, activation) -> Routing:
@@ -385,13 +385,12 @@ class StatutoryAssessmentFlow(Flow):
         return _council(
             activation,
             due_on=case.decision_not_to_issue_due_on,
-            period=deadlines.DECISION_NOT_TO_ISSUE,
+            period=case.timetable.not_issue,
         )
 
     def route_issue_draft(self, activation) -> Routing:
         case = activation.process.case
-        due = deadlines.due_on(deadlines.DRAFT_RECOMMENDED, case.request_received_on)
-        return _council(activation, due_on=due, period=deadlines.DRAFT_RECOMMENDED)
+        return _council(activation, due_on=case.draft_recommended_on, period=case.timetable.draft)
 
     def route_record_comments(self, activation) -> Routing:
         case = activation.process.case
@@ -410,7 +409,7 @@ class StatutoryAssessmentFlow(Flow):
 
     def route_issue_final(self, activation) -> Routing:
         case = activation.process.case
-        return _council(activation, due_on=case.final_plan_due_on, period=deadlines.FINAL_PLAN)
+        return _council(activation, due_on=case.final_plan_due_on, period=case.timetable.final)
 
     # -- chasing ------------------------------------------------------------------------
 

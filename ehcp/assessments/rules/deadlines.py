@@ -43,6 +43,11 @@ __all__ = [
     "PERIODS_BY_CODE",
     "PHASE_TRANSFER_POST16",
     "PHASE_TRANSFER_SCHOOL",
+    "REASSESS_DECIDE",
+    "REASSESS_DRAFT",
+    "REASSESS_FINAL",
+    "REASSESSMENT_TIMETABLE",
+    "INITIAL_TIMETABLE",
     "REVIEW_COMPLETE",
     "REVIEW_DECISION",
     "REVIEW_INVITATIONS",
@@ -51,6 +56,7 @@ __all__ = [
     "REVIEW_UNDER_FIVE",
     "SETTING_CONSULTATION",
     "Deadline",
+    "Timetable",
     "DeadlineState",
     "DeadlineStatus",
     "StatutoryPeriod",
@@ -65,6 +71,8 @@ __all__ = [
     "phase_transfer_back_plan",
     "phase_transfer_deadline",
     "previous_working_day",
+    "reassessment_deadlines",
+    "reassessment_may_be_refused",
     "review_deadlines",
 ]
 
@@ -259,6 +267,47 @@ FINAL_PLAN = StatutoryPeriod(
     name="the final plan",
 )
 
+# --- Re-assessment of a child or young person with a plan (regs 24-27) -------------------------
+
+REASSESS_DECIDE = StatutoryPeriod(
+    code="REASSESS-DECIDE-15D",
+    days=15,
+    source="SEND Regulations 2014, reg 25(1)",
+    text=(
+        "Tell the parent or young person whether the council will re-assess the child or young "
+        "person's needs within 15 days of receiving the request for a re-assessment."
+    ),
+    starts_from="the date the request for a re-assessment was received",
+    name="the decision whether to re-assess",
+)
+
+REASSESS_FINAL = StatutoryPeriod(
+    code="REASSESS-FINAL-14W",
+    days=98,
+    source="SEND Regulations 2014, reg 27(2)",
+    text=(
+        "Issue the final amended or replacement EHC plan within 14 weeks of telling the parent "
+        "or young person of the decision to re-assess (exceptions: reg 27(3), applying reg "
+        "10(4)). A decision not to amend or replace the plan is kept inside the same 14 weeks."
+    ),
+    starts_from="the date of the decision to re-assess (the reg 25(1) notification)",
+    exception_limbs=_REG_10_4,
+    name="the final amended or replacement plan",
+)
+
+REASSESS_DRAFT = StatutoryPeriod(
+    code="REASSESS-DRAFT-8W",
+    days=56,
+    source="Product target (not a legal time limit), as EHCP-DRAFT-14W for a first assessment",
+    text=(
+        "Send the draft amended or replacement plan within 8 weeks of the decision to re-assess, "
+        "so that the 15-day comment period and the school consultation fit inside the 14 weeks. "
+        "This is an internal target, not a legal time limit."
+    ),
+    starts_from="the date of the decision to re-assess",
+    name="the recommended date for the draft plan of a re-assessment",
+)
+
 # --- Annual reviews and amendments ------------------------------------------------------------
 
 REVIEW_COMPLETE = StatutoryPeriod(
@@ -441,6 +490,9 @@ ALL_PERIODS: tuple[StatutoryPeriod, ...] = (
     DRAFT_COMMENTS,
     SETTING_CONSULTATION,
     FINAL_PLAN,
+    REASSESS_DECIDE,
+    REASSESS_DRAFT,
+    REASSESS_FINAL,
     REVIEW_COMPLETE,
     REVIEW_UNDER_FIVE,
     REVIEW_MEETING,
@@ -602,6 +654,68 @@ def assessment_deadlines(
         )
     deadlines.append(_deadline("final_plan_due", FINAL_PLAN, received_on))
     return {deadline.key: deadline for deadline in deadlines}
+
+
+@dataclass(frozen=True)
+class Timetable:
+    """The time limits one kind of episode runs on, by step: the decision whether to assess, the
+    decision not to issue (or not to amend or replace), the recommended draft and the final plan."""
+
+    decide: StatutoryPeriod
+    not_issue: StatutoryPeriod
+    draft: StatutoryPeriod
+    final: StatutoryPeriod
+
+
+#: A first EHC needs assessment: every date from the request (regs 5(1), 10(1), 13(2)).
+INITIAL_TIMETABLE = Timetable(
+    DECIDE_TO_ASSESS, DECISION_NOT_TO_ISSUE, DRAFT_RECOMMENDED, FINAL_PLAN
+)
+#: A re-assessment: the decision from the request (reg 25(1)); the rest from that decision
+#: (reg 27(2)). No separate limit for a decision not to amend or replace the plan was found in
+#: regs 24-27: the product keeps it inside the 14 weeks.
+REASSESSMENT_TIMETABLE = Timetable(REASSESS_DECIDE, REASSESS_FINAL, REASSESS_DRAFT, REASSESS_FINAL)
+
+
+def reassessment_deadlines(received_on: date, *, decided_on: date | None = None) -> dict:
+    """The statutory dates of a re-assessment (SEND Regulations 2014, regs 25(1) and 27(2)).
+
+    ``decision_to_assess_due``: 15 days from the day the request was received (day 0, as the
+    week limits count: "within 15 days of receiving" ends on day 15). Once the council has
+    decided to re-assess (``decided_on``, the day it told the parent or young person):
+    ``draft_recommended_by`` (8 weeks, a product target), ``decision_not_to_issue_due`` and
+    ``final_plan_due`` (14 weeks from the decision). Before the decision those two are counted
+    from the day the decision is due: the latest they can be if the decision is on time
+    (``Deadline.start`` says which).
+
+    Raises ``ValueError`` if the decision is dated before the request was received."""
+    _check_not_before(decided_on, "of the decision", received_on, "the request was received")
+    decide = _deadline("decision_to_assess_due", REASSESS_DECIDE, received_on)
+    start = decided_on if decided_on is not None else decide.due_on
+    deadlines = [decide]
+    if decided_on is not None:
+        deadlines.append(_deadline("draft_recommended_by", REASSESS_DRAFT, decided_on))
+    deadlines.append(_deadline("decision_not_to_issue_due", REASSESS_FINAL, start))
+    deadlines.append(_deadline("final_plan_due", REASSESS_FINAL, start))
+    return {deadline.key: deadline for deadline in deadlines}
+
+
+#: A re-assessment may be refused when an EHC needs assessment was conducted within this many
+#: months before the request (SEND Regulations 2014, reg 24).
+REASSESSMENT_REFUSAL_MONTHS = 6
+
+
+def reassessment_may_be_refused(*, last_assessed_on: date | None, received_on: date) -> bool:
+    """Whether the council need not re-assess because an EHC needs assessment was conducted in
+    the 6 months before the request (SEND Regulations 2014, reg 24; paragraph unconfirmed).
+
+    [INTERP] An assessment counts from the day it was completed: the council's decision whether
+    to issue (or amend or replace) the plan after it. "Within 6 months before" the request means
+    on or after the same day of the month 6 calendar months earlier (1 September 2026 for a request
+    of 1 March 2027; the last day of a shorter month, as :func:`add_months`), up to the request."""
+    if last_assessed_on is None or last_assessed_on > received_on:
+        return False
+    return last_assessed_on >= add_months(received_on, -REASSESSMENT_REFUSAL_MONTHS)
 
 
 def review_deadlines(

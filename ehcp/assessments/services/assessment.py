@@ -18,12 +18,15 @@ from agencies.access import actor_for
 from agencies.models import Agency, AgencyKind
 from ehcp.assessments.models import (
     ADVICE_AGENCY_KIND,
+    REASSESSMENT_REQUESTERS,
     AdviceDecision,
     AdviceKind,
     AdviceRequest,
     Assessment,
+    AssessmentKind,
     AssessmentStatus,
     DecisionAdviceGap,
+    Requester,
     SettingConsultation,
     StatutoryException,
 )
@@ -38,7 +41,7 @@ from ehcp.common import links
 from ehcp.common.display import agency_label
 from ehcp.common.services import CaseRuleError, date_check, history_save
 from ehcp.governance.services import case_pack_share_with_advisers, draft_plan_share_with_setting
-from ehcp.plans.models import DocumentKind
+from ehcp.plans.models import DocumentKind, EhcPlan
 from ehcp.plans.rules.letters import LetterSent
 from ehcp.plans.rules.plan_checks import Stage
 from ehcp.plans.services import (
@@ -211,6 +214,21 @@ def case_request_receive(
     )
     if refusal:
         raise CaseRuleError(refusal)
+    kind = AssessmentKind.INITIAL
+    if child is not None and EhcPlan.objects.live().filter(child=child).exists():
+        # A child or young person with a plan in force: a request for a re-assessment (reg 24).
+        kind = AssessmentKind.REASSESSMENT
+        if requested_by not in REASSESSMENT_REQUESTERS:
+            raise CaseRuleError(
+                "A re-assessment can be asked for by the parent, the young person, the school or "
+                "setting attended, or the health commissioning body (SEND Regulations 2014, "
+                "reg 24(1))"
+            )
+    elif requested_by == Requester.HEALTH_BODY:
+        raise CaseRuleError(
+            "A health commissioning body can ask only for a re-assessment of a child or young "
+            "person with a plan in force: record who asked for this assessment"
+        )
     if child is None:
         child_details = _checked_identifiers(child_details)
     with transaction.atomic():
@@ -231,10 +249,33 @@ def case_request_receive(
             requester_name=requester_name,
             request_received_on=received_on,
             request_reasons=reasons,
+            kind=kind,
+            previous_assessment_on=last_assessment_completed_on(child, before=received_on)
+            if kind == AssessmentKind.REASSESSMENT
+            else None,
         )
         case.set_statutory_dates()
-        history_save(case, "Request for assessment received", by)
+        history_save(
+            case,
+            "Request for a re-assessment received"
+            if kind == AssessmentKind.REASSESSMENT
+            else "Request for assessment received",
+            by,
+        )
     return case
+
+
+def last_assessment_completed_on(child: Child, *, before: date) -> date | None:
+    """The day the child's last EHC needs assessment (first or re-assessment) was completed, on or
+    before `before`: the council's decision whether to issue, or amend or replace, the plan after
+    it [INTERP: an assessment is "conducted" when that decision ends it; a request refused or
+    withdrawn before then carried out none] (reg 24)."""
+    return (
+        Assessment.objects.filter(child=child, issue_decided_on__lte=before)
+        .order_by("-issue_decided_on")
+        .values_list("issue_decided_on", flat=True)
+        .first()
+    )
 
 
 # -- decision whether to assess -----------------------------------------------------------
@@ -610,6 +651,69 @@ def plan_final_issue(
     return case
 
 
+# -- withdrawal of the request ---------------------------------------------------------------
+
+
+def case_withdraw(
+    *,
+    case: Assessment,
+    withdrawn_on: date,
+    withdrawn_by_whom: str,
+    reasons: str,
+    by,
+    today: date | None = None,
+) -> Assessment:
+    """Record that the parent or young person withdrew the request: the episode closes on the day
+    of the withdrawal, with the reasons, and the child is free for a later request.
+
+    Only the party withdraws: the parent of a child, a young person themselves, or the parent of a
+    young person who lacks capacity (recorded) (`young_person.withdrawal_refusal`). The caller
+    (workflows) ends the case's tasks and chasers in the same transaction."""
+    today = today or timezone.localdate()
+    if case.council_id not in actor_for(by).council_agency_ids:
+        raise CaseRuleError("Only the council's SEN team can record that a request was withdrawn")
+    if not case.is_open:
+        raise CaseRuleError(
+            f"This case is closed (\u201c{case.get_status_display()}\u201d): there is no request "
+            "to withdraw"
+        )
+    errors: list[str] = []
+    try:
+        date_check(
+            withdrawn_on,
+            today=today,
+            not_before=case.request_received_on,
+            what="the request was withdrawn",
+        )
+    except CaseRuleError as error:
+        errors += error.messages
+    reasons = (reasons or "").strip()
+    if not reasons:
+        errors.append("Enter the reasons the request was withdrawn")
+    refusal = young_person_rules.withdrawal_refusal(
+        withdrawn_by_whom,
+        date_of_birth=case.child.date_of_birth,
+        on=withdrawn_on,
+        facts=case.child.young_person_facts(),
+        first_name=case.child.first_name,
+    )
+    if refusal:
+        errors.append(refusal)
+    if errors:
+        raise CaseRuleError(*errors)
+    with transaction.atomic():
+        _transition(
+            case,
+            "withdraw",
+            on=withdrawn_on,
+            by_whom=withdrawn_by_whom,
+            reasons=reasons,
+            recorded_by=by,
+        )
+        history_save(case, "Request withdrawn", by)
+    return case
+
+
 # -- exceptions to the time limits --------------------------------------------------------
 
 
@@ -620,6 +724,8 @@ def _time_limit_window(
     request (or the advice request) to its due date."""
     if advice_request is not None:
         return advice_request.requested_on, advice_request.due_on
+    if period is deadlines.REASSESS_FINAL:  # from the decision to re-assess (reg 27(2))
+        return case.assessment_decided_on or case.decision_to_assess_due_on, case.final_plan_due_on
     return case.request_received_on, deadlines.due_on(period, case.request_received_on)
 
 
@@ -648,8 +754,8 @@ def exception_record(
     if case.council_id not in actor_for(by).council_agency_ids:
         raise CaseRuleError("Only the council's SEN team can record an exception on this case")
     period = PERIODS_BY_CODE.get(period_code)
-    if period is None or not period.exception_limbs:
-        raise CaseRuleError("Choose a time limit that allows exceptions")
+    if period is None or period not in case.exception_periods:
+        raise CaseRuleError("Choose a time limit of this case that allows exceptions")
     if period is deadlines.ADVICE and advice_request is None:
         raise CaseRuleError("Choose the advice request the exception is about")
     if period is not deadlines.ADVICE and advice_request is not None:

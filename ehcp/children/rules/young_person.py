@@ -246,6 +246,45 @@ def consent_refusal(
     return None
 
 
+def withdrawal_refusal(
+    withdrawn_by: str,
+    *,
+    date_of_birth: date,
+    on: date,
+    facts: Iterable[RecordFact],
+    first_name: str,
+) -> str | None:
+    """Why a withdrawal of the request on `on` by `withdrawn_by` ("PARENT" or "YOUNG_PERSON")
+    cannot be recorded, or None. The party withdraws, as the party consents: the parent of a
+    child; a young person themselves (CFA 2014 s.83(2)), their parent only where a lack of
+    capacity is recorded (Mental Capacity Act 2005)."""
+    if withdrawn_by not in (Party.PARENT, Party.YOUNG_PERSON):
+        return "Choose who withdrew the request: the parent or carer, or the young person"
+    facts = list(facts)
+    young = is_young_person(date_of_birth, on)
+    became = young_person_from(date_of_birth)
+    if withdrawn_by == Party.YOUNG_PERSON:
+        if not young:
+            return (
+                f"{first_name} was not a young person on that day: they are one from "
+                f"{_day(became)} (the day after the last Friday in June of the school year they "
+                "turn 16). Only a parent or carer can withdraw a child's request"
+            )
+        if holds(facts, RecordKind.LACKS_CAPACITY, on):
+            return (
+                f"{first_name} lacks capacity to make this decision (recorded on the case): "
+                "record the withdrawal by the parent or carer who acts for them"
+            )
+        return None
+    if withdrawn_by == Party.PARENT and young and not holds(facts, RecordKind.LACKS_CAPACITY, on):
+        return (
+            f"{first_name} has been a young person since {_day(became)}, so the request is "
+            f"theirs: only {first_name} can withdraw it, unless a lack of capacity to decide is "
+            "recorded (Mental Capacity Act 2005)"
+        )
+    return None
+
+
 def requester_refusal(
     *,
     date_of_birth: date,

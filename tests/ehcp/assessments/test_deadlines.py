@@ -29,6 +29,9 @@ from ehcp.assessments.rules.deadlines import (
     PERIODS_BY_CODE,
     PHASE_TRANSFER_POST16,
     PHASE_TRANSFER_SCHOOL,
+    REASSESS_DECIDE,
+    REASSESS_DRAFT,
+    REASSESS_FINAL,
     REVIEW_COMPLETE,
     REVIEW_DECISION,
     REVIEW_INVITATIONS,
@@ -1227,6 +1230,9 @@ def test_every_period_is_described_and_cited(period):
         (APPEAL, 0, 2),
         (APPEAL_AFTER_CERTIFICATE, 0, 1),
         (MEDIATION_CONTACT, 0, 2),
+        (REASSESS_DECIDE, 15, 0),
+        (REASSESS_DRAFT, 56, 0),
+        (REASSESS_FINAL, 98, 0),
     ],
     ids=lambda value: value.code if isinstance(value, StatutoryPeriod) else None,
 )
@@ -1241,6 +1247,7 @@ def test_only_the_legal_time_limits_with_exceptions_have_them():
         "EHCP-ADVICE-6W",
         "EHCP-NOT-ISSUE-16W",
         "EHCP-FINAL-20W",
+        "REASSESS-FINAL-14W",  # reg 27(3)
     }
     assert FINAL_PLAN.exception_limbs == DECISION_NOT_TO_ISSUE.exception_limbs
 
@@ -1296,4 +1303,120 @@ def test_EHCP_DRAFT_COMMENTS_15D_representations_close_after_15_days_or_a_writte
             comments_due_on=COMMENTS_DUE, no_further_comments_on=no_further_comments_on, on=on
         )
         is closed
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Re-assessment (SEND Regulations 2014, regs 24-27): 15 days to decide from the request, then
+# 14 weeks from the decision to the final amended or replacement plan.
+# ---------------------------------------------------------------------------------------------
+
+REASSESSMENT_CASES = {
+    # received: (decision due, day 15 | final if decided on day 15, +98 | draft +56 and
+    # final +98 if decided the day the request came)
+    "monday": ("Mon 12 Jan 2026", "Tue 27 Jan 2026", "Tue 05 May 2026", "Mon 09 Mar 2026", "Mon 20 Apr 2026"),
+    "sunday-1-march": ("Sun 01 Mar 2026", "Mon 16 Mar 2026", "Mon 22 Jun 2026", "Sun 26 Apr 2026", "Sun 07 Jun 2026"),
+    "year-end": ("Sun 20 Dec 2026", "Mon 04 Jan 2027", "Mon 12 Apr 2027", "Sun 14 Feb 2027", "Sun 28 Mar 2027"),
+    "leap-february": ("Sun 20 Feb 2028", "Mon 06 Mar 2028", "Mon 12 Jun 2028", "Sun 16 Apr 2028", "Sun 28 May 2028"),
+    "february-2027": ("Sun 14 Feb 2027", "Mon 01 Mar 2027", "Mon 07 Jun 2027", "Sun 11 Apr 2027", "Sun 23 May 2027"),
+    "summer": ("Mon 20 Jul 2026", "Tue 04 Aug 2026", "Tue 10 Nov 2026", "Mon 14 Sep 2026", "Mon 26 Oct 2026"),
+}  # fmt: skip
+
+
+def _reassessment(column: int) -> list:
+    return [
+        pytest.param(d(row[0]), d(row[column]), id=key) for key, row in REASSESSMENT_CASES.items()
+    ]
+
+
+@pytest.mark.parametrize(("received", "expected"), _reassessment(1))
+def test_REASSESS_DECIDE_15D(received, expected):
+    """Tell the parent or young person whether the council will re-assess within 15 days of
+    receiving the request (reg 25(1)): day 0 is the day received, due on day 15 [INTERP]."""
+    assert due_on(REASSESS_DECIDE, received) == expected
+    assert deadlines.reassessment_deadlines(received)["decision_to_assess_due"].due_on == expected
+
+
+@pytest.mark.parametrize(("received", "expected"), _reassessment(4))
+def test_REASSESS_FINAL_14W(received, expected):
+    """The final amended or replacement plan within 14 weeks of the decision to re-assess
+    (reg 27(2)): decision + 98. A decision not to amend or replace is kept inside it."""
+    due = deadlines.reassessment_deadlines(received, decided_on=received)
+    assert due_on(REASSESS_FINAL, received) == expected
+    assert due["final_plan_due"].due_on == expected
+    assert due["decision_not_to_issue_due"].due_on == expected
+    assert due["final_plan_due"].start == received
+
+
+@pytest.mark.parametrize(("received", "expected"), _reassessment(3))
+def test_REASSESS_DRAFT_8W(received, expected):
+    """The product's target for the draft of a re-assessment: 8 weeks from the decision, leaving
+    6 weeks for the 15 days of comments and the consultation (not a legal time limit)."""
+    assert due_on(REASSESS_DRAFT, received) == expected
+    assert (
+        deadlines.reassessment_deadlines(received, decided_on=received)[
+            "draft_recommended_by"
+        ].due_on
+        == expected
+    )
+
+
+@pytest.mark.parametrize(("received", "latest"), _reassessment(2))
+def test_REASSESS_FINAL_14W_before_the_decision_is_the_latest_on_time_date(received, latest):
+    """Before the decision, the 14 weeks are counted from the day the decision is due: the
+    latest the final plan can be due if the decision is on time (reg 25(1) then reg 27(2)). There
+    is no draft target yet."""
+    due = deadlines.reassessment_deadlines(received)
+    assert due["final_plan_due"].due_on == latest
+    assert due["final_plan_due"].start == due["decision_to_assess_due"].due_on
+    assert "draft_recommended_by" not in due
+
+
+@pytest.mark.parametrize("days_after", [0, 1, 15, 40])
+def test_REASSESS_FINAL_14W_runs_from_the_actual_decision(days_after):
+    received = d("Mon 12 Jan 2026")
+    decided = received + timedelta(days=days_after)
+    due = deadlines.reassessment_deadlines(received, decided_on=decided)
+    assert due["final_plan_due"].due_on == decided + timedelta(weeks=14)
+
+
+def test_REASSESS_decision_before_the_request_is_refused():
+    with pytest.raises(ValueError, match="cannot be before"):
+        deadlines.reassessment_deadlines(d("Mon 12 Jan 2026"), decided_on=d("Sun 11 Jan 2026"))
+
+
+def test_REASSESS_timetables_name_their_periods():
+    assert deadlines.REASSESSMENT_TIMETABLE.decide is REASSESS_DECIDE
+    assert deadlines.REASSESSMENT_TIMETABLE.final is REASSESS_FINAL
+    assert deadlines.REASSESSMENT_TIMETABLE.not_issue is REASSESS_FINAL
+    assert deadlines.INITIAL_TIMETABLE.final is FINAL_PLAN
+    # Reg 27(3) applies the reg 10(4)(a)-(d) exceptions; the 15 days have none.
+    assert REASSESS_FINAL.exception_limbs == ("10(4)(a)", "10(4)(b)", "10(4)(c)", "10(4)(d)")
+    assert REASSESS_DECIDE.exception_limbs == ()
+
+
+@pytest.mark.parametrize(
+    ("last", "received", "may_refuse"),
+    [
+        pytest.param(None, "Mon 01 Mar 2027", False, id="never-assessed"),
+        pytest.param("Tue 01 Sep 2026", "Mon 01 Mar 2027", True, id="exactly-6-months"),
+        pytest.param("Mon 31 Aug 2026", "Mon 01 Mar 2027", False, id="a-day-over-6-months"),
+        pytest.param("Mon 01 Mar 2027", "Mon 01 Mar 2027", True, id="same-day"),
+        pytest.param("Tue 02 Mar 2027", "Mon 01 Mar 2027", False, id="after-the-request"),
+        pytest.param("Fri 28 Aug 2026", "Sun 28 Feb 2027", True, id="from-28-february"),
+        pytest.param("Thu 27 Aug 2026", "Sun 28 Feb 2027", False, id="before-28-august"),
+        pytest.param("Wed 31 Mar 2027", "Thu 30 Sep 2027", True, id="month-end-30-september"),
+        pytest.param("Tue 30 Mar 2027", "Thu 30 Sep 2027", True, id="30-march"),
+        pytest.param("Mon 29 Mar 2027", "Thu 30 Sep 2027", False, id="29-march"),
+        pytest.param("Tue 29 Feb 2028", "Tue 29 Aug 2028", True, id="leap-day"),
+    ],
+)
+def test_REASSESS_within_6_months_of_the_last_assessment(last, received, may_refuse):
+    """Reg 24: the council need not re-assess where an EHC needs assessment was conducted in the
+    6 months before the request (the paragraph is unconfirmed). Calendar months, as add_months."""
+    assert (
+        deadlines.reassessment_may_be_refused(
+            last_assessed_on=d(last) if last else None, received_on=d(received)
+        )
+        is may_refuse
     )

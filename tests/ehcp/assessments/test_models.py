@@ -259,4 +259,8 @@ def test_transitions_offered_are_the_refusal_only_when_consent_is_missing(cast):
 
     available = {t.name: t.custom["label"] for t in case.get_available_status_transitions()}
 
-    assert available == {"refuse_to_assess": "Refuse to assess"}
+    # The family may withdraw an open request whatever its stage (the party's decision).
+    assert available == {
+        "refuse_to_assess": "Refuse to assess",
+        "withdraw": "Record that the request was withdrawn",
+    }

@@ -819,7 +819,7 @@ def test_exception_is_refused_when_limb_does_not_apply_to_the_time_limit(cast, r
 
 
 def test_exception_is_refused_when_time_limit_allows_none(cast, requested):
-    with refused("Choose a time limit that allows exceptions"):
+    with refused("Choose a time limit of this case that allows exceptions"):
         record_exception(requested, cast, period=deadlines.DRAFT_COMMENTS, limb="10(4)(c)")
 
 

@@ -24,6 +24,7 @@ from ehcp.children.rules.young_person import (
     letter_addressees,
     may_record_on,
     requester_refusal,
+    withdrawal_refusal,
     young_person_from,
 )
 
@@ -280,3 +281,38 @@ def test_YP_OVER_SCHOOL_AGE_a_request_by_the_young_person_is_from_a_young_person
     if refused:
         assert "Sam was not a young person when the request was received" in message
         assert "26 June 2027" in message
+
+
+# -- who may withdraw the request ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("withdrawn_by", "on", "facts", "refused"),
+    [
+        ("PARENT", CHILD_ON, [], None),
+        ("PARENT", CHILD_ON, [LACKS], None),
+        ("YOUNG_PERSON", CHILD_ON, [], "Only a parent or carer can withdraw a child's request"),
+        ("YOUNG_PERSON", YOUNG_ON, [], None),
+        ("YOUNG_PERSON", date(2030, 1, 1), [AGREED], None),
+        ("PARENT", YOUNG_ON, [], "only Sam can withdraw it"),
+        ("PARENT", YOUNG_ON, [AGREED], "only Sam can withdraw it"),
+        ("PARENT", YOUNG_ON, [LACKS], None),
+        ("PARENT", date(2027, 8, 1), [LACKED], "only Sam can withdraw it"),  # capacity regained
+        ("YOUNG_PERSON", YOUNG_ON, [LACKS], "Sam lacks capacity to make this decision"),
+        ("YOUNG_PERSON", date(2027, 8, 1), [LACKED], None),
+        ("SETTING", CHILD_ON, [], "Choose who withdrew the request"),
+        ("", YOUNG_ON, [], "Choose who withdrew the request"),
+    ],
+)
+def test_YP_WITHDRAWAL_only_the_party_withdraws_a_request(withdrawn_by, on, facts, refused):
+    """CFA 2014 s.36(1) (the request is the parent's or the young person's) and s.83(2) (the young
+    person is the party from the end of compulsory school age); Mental Capacity Act 2005: the
+    parent acts for a young person only where a lack of capacity is recorded."""
+    message = withdrawal_refusal(
+        withdrawn_by, date_of_birth=BORN, on=on, facts=facts, first_name="Sam"
+    )
+
+    if refused is None:
+        assert message is None
+    else:
+        assert refused in message
