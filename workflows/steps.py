@@ -18,6 +18,7 @@ from ehcp.assessments.services import advice as advice_services
 from ehcp.assessments.services import assessment as assessment_services
 
 from . import advice_forms
+from . import services as workflow_services
 from .flows.assessment import ADVICE_NODES, ADVICE_REVIEW_NODES, StatutoryAssessmentFlow
 
 
@@ -116,8 +117,8 @@ def _record_comments(case, task, data, user, today):
         case=case,
         received_on=data["received_on"] if data["responded"] else None,
         summary=data.get("summary", ""),
-        setting_to_consult=data["setting"],
-        requested_by_family=data.get("requested_by_family", False),
+        requested_setting=data.get("requested_setting"),
+        alternatives=data.get("alternatives") or (),
         meeting_requested=data.get("meeting_requested", False),
         no_further_comments_on=data.get("no_further_comments_on"),
         by=user,
@@ -138,13 +139,20 @@ def _reply_to_consultation(case, task, data, user, today):
 
 
 def _issue_final(case, task, data, user, today):
-    return assessment_services.plan_final_issue(
+    """Issue the final plan; the settings that did not reply in their 15 days have their silence
+    recorded, and their reply tasks and chasers end (s.39/s.40 CFA 2014; CoP 9.83)."""
+    case = assessment_services.plan_final_issue(
         case=case,
         issued_on=data["issued_on"],
-        named_setting=data["named_setting"],
+        named_setting=data.get("named_setting"),
+        named_setting_type=data.get("named_setting_type", ""),
         by=user,
         today=today,
     )
+    workflow_services.consultation_tasks_close(
+        case=case, consultations=case.silent_consultations, by=user
+    )
+    return case
 
 
 _ADVICE = Step(
