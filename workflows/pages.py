@@ -14,6 +14,9 @@ def provide_ehcp_links() -> None:
         "case-caseworker", lambda case: reverse("workflows:case-caseworker", args=[case.public_id])
     )
     links.provide(
+        "case-consult", lambda case: reverse("workflows:case-consult", args=[case.public_id])
+    )
+    links.provide(
         "advice", lambda advice: reverse("workflows:advice:detail", args=[advice.public_id])
     )
     links.provide(
