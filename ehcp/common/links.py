@@ -27,7 +27,15 @@ rendered with the page's own context.
 from collections.abc import Callable
 
 PAGES = frozenset(
-    {"tasks", "new-request", "case-tasks", "case-caseworker", "advice", "advice-extension"}
+    {
+        "tasks",
+        "new-request",
+        "case-tasks",
+        "case-caseworker",
+        "case-consult",
+        "advice",
+        "advice-extension",
+    }
 )
 SECTIONS = frozenset({"case"})
 
