@@ -337,8 +337,10 @@ def consultation_tasks_close(*, case: Assessment, consultations, by) -> list[Cas
     flow = StatutoryAssessmentFlow.instance
     cancelled = []
     for consultation in consultations:
-        tasks = CaseTask.objects.human().open().filter(
-            case=case, flow_task=flow.reply_to_consultation, subject_id=consultation.pk
+        tasks = (
+            CaseTask.objects.human()
+            .open()
+            .filter(case=case, flow_task=flow.reply_to_consultation, subject_id=consultation.pk)
         )
         cancelled += tasks_cancel(
             tasks,

@@ -614,9 +614,7 @@ class CommentsForm(GovForm):
         alternatives = data.get("alternatives")
         if "requested_setting" in data and "alternatives" in data:
             if requested is None and not alternatives:
-                self.add_error(
-                    "alternatives", "Select at least one school or setting to consult"
-                )
+                self.add_error("alternatives", "Select at least one school or setting to consult")
             elif requested is not None and requested in alternatives:
                 self.add_error(
                     "alternatives",

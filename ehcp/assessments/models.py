@@ -234,8 +234,7 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         s.39/s.40 CFA 2014; CoP 9.83."""
         consultations = list(self.consultations.all())
         return bool(consultations) and all(
-            c.replied_on is not None or c.closed_without_reply_on is not None
-            for c in consultations
+            c.replied_on is not None or c.closed_without_reply_on is not None for c in consultations
         )
 
     # -- transitions: domain verbs; bodies only set fields on self --------------------------

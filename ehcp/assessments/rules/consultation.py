@@ -58,7 +58,9 @@ def _settled_on(fact: ConsultationFact, on: date) -> bool:
     return on > fact.reply_due_on
 
 
-def final_blocked_by(consultations: Iterable[ConsultationFact], *, on: date) -> list[ConsultationFact]:
+def final_blocked_by(
+    consultations: Iterable[ConsultationFact], *, on: date
+) -> list[ConsultationFact]:
     """The consultations still waiting for a reply inside their 15 days on ``on`` (CoP 9.83)."""
     return [fact for fact in consultations if not _settled_on(fact, on)]
 

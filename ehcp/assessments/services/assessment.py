@@ -469,9 +469,11 @@ def setting_consult(
             "Settings can be consulted only while the council is consulting on the draft plan"
         )
     _settings_check([setting])
-    if case.consultations.filter(setting=setting, closed_without_reply_on__isnull=True).filter(
-        replied_on__isnull=True
-    ).exists():
+    if (
+        case.consultations.filter(setting=setting, closed_without_reply_on__isnull=True)
+        .filter(replied_on__isnull=True)
+        .exists()
+    ):
         raise CaseRuleError(f"{setting.name} is already being consulted")
     with transaction.atomic():
         return _consultation_send(

@@ -116,9 +116,7 @@ def test_silent_on(fact, on, silent):
 )
 def test_named_setting_problem(setting_id, setting_type, problem):
     facts = [consulted(1), consulted(2, replied=SENT + DAY)]
-    assert (
-        named_setting_problem(facts, setting_id=setting_id, setting_type=setting_type) == problem
-    )
+    assert named_setting_problem(facts, setting_id=setting_id, setting_type=setting_type) == problem
 
 
 def test_a_silent_setting_may_be_named():
