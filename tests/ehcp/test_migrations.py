@@ -222,9 +222,8 @@ def test_a_consultation_with_the_requested_school_becomes_the_familys_preference
     """assessments 0006 (issue 9, s.39(2) CFA 2014): existing consultations with the school the
     family asked for are marked as their preference; others are the council's alternatives; none
     is recorded as silent."""
-    old = migrator.apply_initial_migration(
-        [("assessments", "0005_exception_ongoing"), ("ehcp", "0015_young_person_record_history")]
-    )
+    # (the plan is cut at its last target, so only the room's migration before ours)
+    old = migrator.apply_initial_migration(("assessments", "0005_exception_ongoing"))
     Agency = old.apps.get_model("agencies", "Agency")
     Child = old.apps.get_model("children", "Child")
     Assessment = old.apps.get_model("assessments", "Assessment")

@@ -171,7 +171,13 @@ def test_flow_completes_when_a_chased_step_is_done_late(cast, late):
     chase_path = CaseTask.objects.filter(
         process=process, flow_task_type__in=["FUNCTION", "END"]
     ).exclude(status=STATUS.CANCELED)
-    assert sorted(t.flow_task.name for t in chase_path) == ["chase", "chased", "plan_issued"]
+    # The setting's reply ends its own branch ("consulted"); the final plan ends the process.
+    assert sorted(t.flow_task.name for t in chase_path) == [
+        "chase",
+        "chased",
+        "consulted",
+        "plan_issued",
+    ]
 
 
 def test_flow_moves_on_when_chased_advice_arrives(cast, advice_due):
