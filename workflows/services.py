@@ -309,12 +309,13 @@ def setting_consult(*, case: Assessment, setting, by, today: date | None = None)
             consultation = assessment_services.setting_consult(
                 case=case, setting=setting, by=by, today=today
             )
+            # The new task follows the split that sent the first consultations (a process
+            # started before they ran in parallel has none: its comments step instead).
+            tasks = CaseTask.objects.filter(process=process).order_by("-pk")
             prev = (
-                CaseTask.objects.filter(process=process, flow_task=flow.consult).order_by("-pk")
-                or CaseTask.objects.filter(
-                    process=process, flow_task=flow.record_comments
-                ).order_by("-pk")
-            ).first()
+                tasks.filter(flow_task=flow.consult).first()
+                or tasks.filter(flow_task=flow.record_comments).first()
+            )
             if prev is None:
                 raise CaseRuleError("The comments on the draft have not been recorded yet")
             activation = flow.reply_to_consultation._create(
