@@ -493,11 +493,15 @@ class CaseWalk:
         )
         return self.refresh()
 
-    def reply_to_consultation(self) -> Assessment:
+    def reply_to_consultation(self, setting=None) -> Assessment:
+        """The setting consulted (by default the family's, the cast's school) replies."""
         on = self.when.replied_on
-        consultation = SettingConsultation.objects.get(case=self.case)
+        consultation = SettingConsultation.objects.filter(
+            case=self.case, setting=setting or self.cast.school
+        ).latest("pk")
+        task = self.open_tasks().get(subject_id=consultation.pk, rule_code="EHCP-CONSULT-15D")
         self.complete(
-            self.task("reply_to_consultation"),
+            task,
             lambda case: assessment_services.consultation_reply_record(
                 consultation=consultation,
                 replied_on=on,

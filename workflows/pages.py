@@ -20,6 +20,9 @@ def provide_ehcp_links() -> None:
         "case-withdraw", lambda case: reverse("workflows:case-withdraw", args=[case.public_id])
     )
     links.provide(
+        "case-consult", lambda case: reverse("workflows:case-consult", args=[case.public_id])
+    )
+    links.provide(
         "advice", lambda advice: reverse("workflows:advice:detail", args=[advice.public_id])
     )
     links.provide(

@@ -423,3 +423,64 @@ def advice_add(
         return advice
 
     return _locked(case, add)
+
+
+# -- consulting settings -----------------------------------------------------------------------
+
+
+def setting_consult(*, case: Assessment, setting, by, today: date | None = None):
+    """Consult one more setting while the council is consulting (for example after the first
+    declined): the consultation, with its own 15 days (CoP 9.83), and its reply task in the
+    setting's queue, chased when late; all or nothing, under the flow's lock."""
+    today = today or timezone.localdate()
+    flow = StatutoryAssessmentFlow.instance
+    process = CaseProcess.objects.filter(case=case).order_by("-pk").first()
+    if process is None:
+        raise CaseRuleError("This case has no assessment flow to add the consultation to")
+    try:
+        with flow.lock(process.pk), transaction.atomic():
+            case = Assessment.objects.get(pk=case.pk)
+            consultation = assessment_services.setting_consult(
+                case=case, setting=setting, by=by, today=today
+            )
+            # The new task follows the split that sent the first consultations (a process
+            # started before they ran in parallel has none: its comments step instead).
+            tasks = CaseTask.objects.filter(process=process).order_by("-pk")
+            prev = (
+                tasks.filter(flow_task=flow.consult).first()
+                or tasks.filter(flow_task=flow.record_comments).first()
+            )
+            if prev is None:
+                raise CaseRuleError("The comments on the draft have not been recorded yet")
+            activation = flow.reply_to_consultation._create(
+                prev_activation=prev.flow_task.activation_class(prev),
+                token=Token(f"{prev.token}/{prev.pk}_c{consultation.pk}"),
+                data={"consultation": consultation.pk},
+            )
+            if activation.activate.can_proceed():
+                activation.activate()
+    except FlowLockFailed as exc:
+        raise TaskConflict("Someone else is working on this case right now. Try again.") from exc
+    return consultation
+
+
+def consultation_tasks_close(*, case: Assessment, consultations, by) -> list[CaseTask]:
+    """The final plan was issued without these settings' replies: end their open reply tasks and
+    chasers, recording "no reply by <due date>" as the reason. In the caller's transaction."""
+    flow = StatutoryAssessmentFlow.instance
+    cancelled = []
+    for consultation in consultations:
+        tasks = (
+            CaseTask.objects.human()
+            .open()
+            .filter(case=case, flow_task=flow.reply_to_consultation, subject_id=consultation.pk)
+        )
+        cancelled += tasks_cancel(
+            tasks,
+            reason=(
+                f"No reply by {consultation.reply_due_on:%-d %B %Y}: the final plan was issued on "
+                f"{consultation.closed_without_reply_on:%-d %B %Y}"
+            ),
+            by=by,
+        )
+    return cancelled

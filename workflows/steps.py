@@ -127,8 +127,8 @@ def _record_comments(case, task, data, user, today):
         case=case,
         received_on=data["received_on"] if data["responded"] else None,
         summary=data.get("summary", ""),
-        setting_to_consult=data["setting"],
-        requested_by_family=data.get("requested_by_family", False),
+        requested_setting=data.get("requested_setting"),
+        alternatives=data.get("alternatives") or (),
         meeting_requested=data.get("meeting_requested", False),
         no_further_comments_on=data.get("no_further_comments_on"),
         by=user,
@@ -149,16 +149,24 @@ def _reply_to_consultation(case, task, data, user, today):
 
 
 def _issue_final(case, task, data, user, today):
+    """Issue the final plan; the settings that did not reply in their 15 days have their silence
+    recorded, and their reply tasks and chasers end (s.39/s.40 CFA 2014; CoP 9.83)."""
     issued = assessment_services.plan_final_issue(
         case=case,
         issued_on=data["issued_on"],
-        named_setting=data["named_setting"],
+        named_setting=data.get("named_setting"),
+        named_setting_type=data.get("named_setting_type", ""),
         by=user,
         today=today,
         sent=data.get("letter_sent"),
     )
+    task_services.consultation_tasks_close(
+        case=issued, consultations=issued.silent_consultations, by=user
+    )
     # Advice still asked for is no longer owed: its tasks and chasers end, so the flow ends.
-    task_services.advice_tasks_close(case=case, reason=task_services.FINAL_WITHOUT_ADVICE, by=user)
+    task_services.advice_tasks_close(
+        case=issued, reason=task_services.FINAL_WITHOUT_ADVICE, by=user
+    )
     return issued
 
 

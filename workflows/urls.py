@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import team_views, views
+from . import consult_views, team_views, views
 
 app_name = "workflows"
 
@@ -17,5 +17,6 @@ urlpatterns = [
         "team/cases/<uuid:case_id>/caseworker/", team_views.case_caseworker, name="case-caseworker"
     ),
     path("cases/<uuid:case_id>/withdraw/", views.case_withdraw, name="case-withdraw"),
+    path("cases/<uuid:case_id>/consult/", consult_views.case_consult, name="case-consult"),
     path("advice/", include("workflows.advice_urls")),
 ]

@@ -803,13 +803,23 @@ class CommentsForm(GovForm):
     summary = forms.CharField(
         label="Summary of the comments", widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    setting = forms.ModelChoiceField(
+    requested_setting = forms.ModelChoiceField(
         queryset=Agency.objects.none(),
-        label="School or setting to consult",
-        error_messages={"required": "Select the school or setting to consult"},
+        label="School or setting the family asked for",
+        help_text=(
+            "It must be consulted (s.39 Children and Families Act 2014). Leave empty if the "
+            "family did not ask for one."
+        ),
+        required=False,
+        error_messages={"invalid_choice": "Select a school or setting from the list"},
     )
-    requested_by_family = forms.BooleanField(
-        label="The family asked for this setting", required=False
+    alternatives = forms.ModelMultipleChoiceField(
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Other schools or settings the council will consult",
+        help_text="Each has 15 days to reply (SEND Code of Practice 9.83).",
+        required=False,
+        error_messages={"invalid_choice": "Select the settings to consult from the list"},
     )
     meeting_requested = forms.BooleanField(label="The family asked for a meeting", required=False)
     no_further_comments_on = date_field(
@@ -823,13 +833,42 @@ class CommentsForm(GovForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["setting"].queryset = agencies_of(AgencyKind.SCHOOL)
+        self.fields["requested_setting"].queryset = agencies_of(AgencyKind.SCHOOL)
+        self.fields["alternatives"].queryset = agencies_of(AgencyKind.SCHOOL)
 
     def clean(self):
         data = super().clean()
         if data.get("responded") and not data.get("received_on"):
             self.add_error("received_on", "Enter the date the comments were received")
+        requested = data.get("requested_setting")
+        alternatives = data.get("alternatives")
+        if "requested_setting" in data and "alternatives" in data:
+            if requested is None and not alternatives:
+                self.add_error("alternatives", "Select at least one school or setting to consult")
+            elif requested is not None and requested in alternatives:
+                self.add_error(
+                    "alternatives",
+                    f"{requested.name} is the family's preference: do not choose it again",
+                )
         return data
+
+
+class ConsultSettingForm(GovForm):
+    """Consult one more setting while consulting on the draft (s.40(2) CFA 2014)."""
+
+    setting = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        label="School or setting to consult",
+        help_text="It has 15 days to reply (SEND Code of Practice 9.83).",
+        error_messages={
+            "required": "Select the school or setting to consult",
+            "invalid_choice": "Select a school or setting from the list",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["setting"].queryset = agencies_of(AgencyKind.SCHOOL)
 
 
 class ConsultationReplyForm(GovForm):
@@ -845,23 +884,66 @@ class ConsultationReplyForm(GovForm):
     )
 
 
+def _reply_label(consultation) -> str:
+    """What the setting said, or that it has not: shown next to each setting to name."""
+    due = f"{consultation.reply_due_on:%-d %B %Y}"
+    if consultation.closed_without_reply_on is not None:
+        return f", no reply by {due}"
+    if consultation.replied_on is not None:
+        return f", replied: {consultation.get_response_display().lower()}"
+    if consultation.reply_due_on is not None:
+        return f", no reply yet (due {due})"
+    return ", no reply yet"
+
+
 class IssueFinalForm(GovForm):
     issued_on = date_field("Date the final plan was issued")
     named_setting = forms.ModelChoiceField(
         queryset=Agency.objects.none(),
         label="School or setting named in section I",
-        error_messages={"required": "Select the setting to name"},
+        help_text="A setting consulted: its reply, or that it did not reply, is shown.",
+        required=False,
+        error_messages={"invalid_choice": "Select the setting to name"},
+    )
+    named_setting_type = forms.CharField(
+        label="Or the type of school or setting named in section I",
+        help_text=(
+            "Only if the plan names no school or setting (s.40(2) Children and Families Act 2014)."
+        ),
+        max_length=200,
+        required=False,
     )
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
         add_letter_sent_fields(self, what="final plan and its letter")
         if case is not None:
-            self.fields["named_setting"].queryset = Agency.objects.filter(
-                consultations__case=case
-            ).distinct()
+            latest = {
+                c.setting_id: c
+                for c in case.consultations.select_related("setting").order_by("sent_on", "pk")
+            }
+            field = self.fields["named_setting"]
+            field.queryset = Agency.objects.filter(consultations__case=case).distinct()
+            field.label_from_instance = lambda setting: (
+                f"{setting.name}{_reply_label(latest[setting.pk])}"
+                if setting.pk in latest
+                else setting.name
+            )
             if case.child.protected_whereabouts:
                 self._withhold_settings(case)
+
+    def clean(self):
+        data = super().clean()
+        if "named_setting" in data and "named_setting_type" in data:
+            named, kind = data.get("named_setting"), (data.get("named_setting_type") or "").strip()
+            if named is None and not kind:
+                self.add_error("named_setting", "Select the setting to name, or enter a type")
+            elif named is not None and kind:
+                self.add_error(
+                    "named_setting_type", "Name either a setting or a type of setting, not both"
+                )
+        data["letter_sent"] = letter_sent(self, data, needed=True, decided_on=data.get("issued_on"))
+        return data
 
     def _withhold_settings(self, case):
         """A protected child's consulted settings, offered without their names or ids (each by
@@ -873,12 +955,9 @@ class IssueFinalForm(GovForm):
         }
 
         def label(c):
-            reply = ", no reply yet"
-            if c.response:
-                reply = f", replied: {c.get_response_display().lower()}"
             name = agency_label(c.setting, whereabouts=False, child=case.child)
             sent = f"{c.sent_on.day} {c.sent_on:%B %Y}"
-            return f"{name[:1].upper()}{name[1:]}, consulted on {sent}{reply}"
+            return f"{name[:1].upper()}{name[1:]}, consulted on {sent}{_reply_label(c)}"
 
         message = "Select the setting to name"
         self.fields["named_setting"] = forms.TypedChoiceField(
@@ -886,13 +965,10 @@ class IssueFinalForm(GovForm):
             choices=[("", "Select the setting")]
             + [(key, label(c)) for key, c in consultations.items()],
             coerce=lambda key: consultations[key].setting,
-            error_messages={"required": message, "invalid_choice": message},
+            required=False,
+            empty_value=None,
+            error_messages={"invalid_choice": message},
         )
-
-    def clean(self):
-        data = super().clean()
-        data["letter_sent"] = letter_sent(self, data, needed=True, decided_on=data.get("issued_on"))
-        return data
 
 
 class NoticeForm(GovForm):

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
 from ehcp.assessments.rules import advice as rules
+from ehcp.assessments.rules import consultation as consultation_rules
 from ehcp.assessments.rules import deadlines
 from ehcp.assessments.rules import exceptions as exception_rules
 from ehcp.assessments.rules import notices as notice_rules
@@ -170,6 +171,8 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     named_setting = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Where no school or setting is named, the type of setting section I names (s.40(2) CFA 2014).
+    named_setting_type = models.CharField(max_length=200, blank=True)
 
     # The child's EHC plan this assessment made (its first) or changed (a re-assessment):
     # set when the final plan is issued.
@@ -326,8 +329,17 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         was overdue (ADVICE-PROCEED, reg 8(1)): a silent adviser never blocks the decision."""
         return rules.advice_settled(self.advice_facts())
 
-    def has_consulted_a_setting(self) -> bool:
-        return self.consultations.exists()
+    def consultation_facts(self) -> list[consultation_rules.ConsultationFact]:
+        return [consultation.as_fact() for consultation in self.consultations.all()]
+
+    def has_every_consultation_settled(self) -> bool:
+        """At least one setting consulted, and each has replied or its silence is recorded (the
+        service records it once the 15 days have passed: `consultation_rules.silent_on`).
+        s.39/s.40 CFA 2014; CoP 9.83."""
+        consultations = list(self.consultations.all())
+        return bool(consultations) and all(
+            c.replied_on is not None or c.closed_without_reply_on is not None for c in consultations
+        )
 
     # -- transitions: domain verbs; bodies only set fields on self --------------------------
 
@@ -415,12 +427,13 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         field=status,
         source=AssessmentStatus.CONSULTING,
         target=AssessmentStatus.FINAL_ISSUED,
-        conditions=[has_consulted_a_setting],
+        conditions=[has_every_consultation_settled],
         custom={"label": "Issue the final plan"},
     )
-    def issue_final(self, *, on: date, named_setting) -> None:
+    def issue_final(self, *, on: date, named_setting, named_setting_type: str = "") -> None:
         self.final_issued_on = on
         self.named_setting = named_setting
+        self.named_setting_type = named_setting_type
         self.closed_on = on
 
     @transition(
@@ -593,6 +606,7 @@ class DecisionAdviceGap(models.Model):
 class ConsultationResponse(models.TextChoices):
     AGREES = "AGREES", "The setting can meet the child's needs"
     DECLINES = "DECLINES", "The setting says it cannot meet the child's needs"
+    NO_REPLY = "NO_REPLY", "No reply"
 
 
 class SettingConsultation(models.Model):
@@ -609,6 +623,12 @@ class SettingConsultation(models.Model):
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The setting the parent or young person asked for (s.39(2) CFA 2014), or one of the council's
+    # alternatives (s.40(2)).
+    requested_by_family = models.BooleanField(default=False)
+    # The final plan was issued on this day without the setting's reply: its 15 days had passed
+    # (CoP 9.83); `response` is NO_REPLY.
+    closed_without_reply_on = models.DateField(null=True, blank=True)
 
     history = HistoricalRecords(app="ehcp")
 
@@ -618,6 +638,31 @@ class SettingConsultation(models.Model):
 
     def __str__(self):
         return f"Consultation with {self.setting}"
+
+    def as_fact(self) -> consultation_rules.ConsultationFact:
+        return consultation_rules.ConsultationFact(
+            setting_id=self.setting_id,
+            sent_on=self.sent_on,
+            reply_due_on=self.reply_due_on,
+            replied_on=self.replied_on,
+        )
+
+    @property
+    def is_awaiting_reply(self) -> bool:
+        return self.replied_on is None and self.closed_without_reply_on is None
+
+    @property
+    def role_display(self) -> str:
+        return "Family's preference" if self.requested_by_family else "Council's alternative"
+
+    @property
+    def outcome_display(self) -> str:
+        """The reply, or the silence: "No reply by 3 June 2027"."""
+        if self.closed_without_reply_on is not None:
+            return f"No reply by {self.reply_due_on:%-d %B %Y}"
+        if self.replied_on is not None:
+            return self.get_response_display()
+        return "Waiting for a reply"
 
 
 class StatutoryExceptionQuerySet(models.QuerySet):

@@ -277,17 +277,21 @@ def _build_timeline(case, row, rows, history, whereabouts) -> list[TimelineRow]:
             ),
             show_status=False,
         )
+    # Every setting consulted (s.39/s.40 CFA 2014): the family's preference or an alternative,
+    # when it was sent, and its reply or its silence ("No reply by ...", CoP 9.83).
     for consultation in case.consultations.all():
         row(
             "Consultation reply: "
-            f"{agency_label(consultation.setting, whereabouts=whereabouts, child=case.child)}",
+            f"{agency_label(consultation.setting, whereabouts=whereabouts, child=case.child)}"
+            f" ({consultation.role_display.lower()})",
             deadlines.SETTING_CONSULTATION,
             consultation.reply_due_on,
             consultation.replied_on,
+            show_status=consultation.closed_without_reply_on is None,
             by=(consultation.replied_by.get_full_name() or consultation.replied_by.username)
             if consultation.replied_by
             else "",
-            note=consultation.get_response_display(),
+            note=f"Sent {consultation.sent_on:%-d %B %Y}. {consultation.outcome_display}",
         )
     row(
         "Final amended or replacement plan issued" if again else "Final plan issued",

@@ -37,6 +37,7 @@ PAGES = frozenset(
         "case-tasks",
         "case-caseworker",
         "case-withdraw",
+        "case-consult",
         "advice",
         "advice-extension",
     }

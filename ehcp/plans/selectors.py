@@ -317,7 +317,8 @@ def plan_facts(content: dict, *, placement_type_in_draft: str = "") -> PlanFacts
         outcomes=outcomes,
         provisions=provisions,
         placement_type=placement_type_in_draft or sections["I"]["type"],
-        placement_named=sections["I"]["name"],
+        # A final plan names a setting, or (s.40(2) CFA 2014) only a type of setting.
+        placement_named=sections["I"]["name"] or sections["I"].get("named_type", ""),
     )
 
 

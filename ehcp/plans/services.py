@@ -799,10 +799,12 @@ def provision_health_agree(
 
 
 def plan_issue_content(
-    *, case: Assessment, stage: Stage, issued_on: date, named_setting=None
+    *, case: Assessment, stage: Stage, issued_on: date, named_setting=None, named_setting_type=""
 ) -> dict:
     """Lock the plan, run the checks for `stage` over the content that would be issued, and
-    return that content; refuse with every failed check. Call inside the issuing transaction."""
+    return that content; refuse with every failed check. Call inside the issuing transaction.
+    A final plan naming no setting names `named_setting_type`, a type of setting (s.40(2) CFA
+    2014), in section I."""
     plan = Plan.objects.select_for_update().filter(case=case).first()
     if plan is not None:
         plan_with_entries(plan)
@@ -815,6 +817,8 @@ def plan_issue_content(
         named_setting=named_setting,
         stage=kind.value,
     )
+    if stage == Stage.FINAL and named_setting is None and named_setting_type:
+        content["sections"]["I"].update(type=named_setting_type, named_type=named_setting_type)
     placement_type = plan.placement_type if (plan is not None and stage == Stage.DRAFT) else ""
     results = plan_checks.plan_checks(
         plan_facts(content, placement_type_in_draft=placement_type), stage

@@ -91,9 +91,11 @@ def expected_open_steps(case) -> Counter:
     if case.status == AssessmentStatus.DRAFT_ISSUED:
         return Counter(["record_comments"])
     if case.status == AssessmentStatus.CONSULTING:
-        if case.consultations.filter(replied_on__isnull=True).exists():
-            return Counter(["reply_to_consultation"])
-        return Counter(["issue_final"])
+        # The final plan's task is open alongside each setting's reply (s.39/s.40 CFA 2014).
+        waiting = case.consultations.filter(replied_on__isnull=True).count()
+        return Counter(
+            {"issue_final": 1, **({"reply_to_consultation": waiting} if waiting else {})}
+        )
     return Counter()
 
 

@@ -340,12 +340,11 @@ def test_a_whole_assessment_by_clicking_and_typing_with_no_axe_violations(
         me.date("Date of the draft plan", today)
         me.choose("By e-mail")  # sent today: served today, so the 15 days begin today
         me.button("Record that the draft was sent")
-        me.open_task("Record comments on the draft and consult a setting")
+        me.open_task("Record comments on the draft and consult settings")
         me.choose("Yes", exact=True)
         me.date("Date the comments were received", today)
         me.fill("Summary of the comments", "The family agree with the draft and ask for Hill Top.")
-        me.select("School or setting to consult", AGENCIES["school"][0])
-        me.tick("The family asked for this setting")
+        me.select("School or setting the family asked for", AGENCIES["school"][0])
         # They said in writing that they have nothing more to add: the final plan may come
         # before the 15 days for representations end (reg 13(1)).
         me.date("Date they said in writing that they have nothing more to add", today)
@@ -365,7 +364,10 @@ def test_a_whole_assessment_by_clicking_and_typing_with_no_axe_violations(
         me.sign_in("caseworker")
         me.open_task("Issue the final plan")
         me.date("Date the final plan was issued", today + timedelta(days=1))
-        me.select("School or setting named in section I", AGENCIES["school"][0])
+        me.select(
+            "School or setting named in section I",
+            f"{AGENCIES['school'][0]}, replied: the setting can meet the child's needs",
+        )
         me.choose("By e-mail")
         me.button("Record that the final plan was issued")
         me.see("must be today or in the past")  # refused: nothing issued
@@ -374,7 +376,10 @@ def test_a_whole_assessment_by_clicking_and_typing_with_no_axe_violations(
             == AssessmentStatus.CONSULTING
         )
         me.date("Date the final plan was issued", today)
-        me.select("School or setting named in section I", AGENCIES["school"][0])
+        me.select(
+            "School or setting named in section I",
+            f"{AGENCIES['school'][0]}, replied: the setting can meet the child's needs",
+        )
         me.button("Record that the final plan was issued")
         assert me.heading() == "Ada Lovelace"
         me.see("Final plan issued")

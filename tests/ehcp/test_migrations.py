@@ -216,3 +216,62 @@ def test_exceptions_keep_their_dates_and_one_without_an_end_date_waits_to_be_com
         StatutoryException.objects.filter(ongoing=True)
     )
     assert set(counting.values_list("pk", flat=True)) == {ended}
+
+
+def test_a_consultation_with_the_requested_school_becomes_the_familys_preference(migrator):
+    """assessments 0010 (issue 9, s.39(2) CFA 2014): existing consultations with the school the
+    family asked for are marked as their preference; others are the council's alternatives; none
+    is recorded as silent."""
+    # (the plan is cut at its last target, so only the room's migration before ours)
+    old = migrator.apply_initial_migration(("assessments", "0009_reassessment"))
+    Agency = old.apps.get_model("agencies", "Agency")
+    Child = old.apps.get_model("children", "Child")
+    Assessment = old.apps.get_model("assessments", "Assessment")
+    SettingConsultation = old.apps.get_model("assessments", "SettingConsultation")
+    council = Agency.objects.create(name="Northshire Council SEN team", kind="SEN_TEAM")
+    school = Agency.objects.create(name="Riverside Primary", kind="SCHOOL")
+    other = Agency.objects.create(name="Hillside Academy", kind="SCHOOL")
+
+    def case(first_name, requested):
+        return Assessment.objects.create(
+            child=Child.objects.create(
+                first_name=first_name, last_name="Quill", date_of_birth=date(2016, 1, 2)
+            ),
+            council=council,
+            status="CONSULTING",
+            requested_by="PARENT",
+            request_received_on=date(2026, 1, 12),
+            request_reasons="Not making progress",
+            decision_to_assess_due_on=date(2026, 2, 23),
+            decision_not_to_issue_due_on=date(2026, 5, 4),
+            final_plan_due_on=date(2026, 6, 1),
+            requested_setting=requested,
+        )
+
+    def consulted(case, setting):
+        return SettingConsultation.objects.create(
+            case=case, setting=setting, sent_on=date(2026, 5, 1), reply_due_on=date(2026, 5, 15)
+        ).pk
+
+    asked = case("Ada", school)
+    preference, alternative = consulted(asked, school), consulted(asked, other)
+    council_choice = consulted(case("Bo", None), school)
+
+    new = migrator.apply_tested_migration(
+        [
+            ("assessments", "0010_settings_consulted_and_silence"),
+            ("ehcp", "0019_settings_consulted_and_silence"),
+        ]
+    )
+    SettingConsultation = new.apps.get_model("assessments", "SettingConsultation")
+    rows = {
+        row["pk"]: (row["requested_by_family"], row["closed_without_reply_on"])
+        for row in SettingConsultation.objects.values(
+            "pk", "requested_by_family", "closed_without_reply_on"
+        )
+    }
+    assert rows == {
+        preference: (True, None),
+        alternative: (False, None),
+        council_choice: (False, None),
+    }

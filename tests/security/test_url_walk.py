@@ -89,6 +89,9 @@ EXPECTED = {
     # it knows (a re-assessment where the plan is in force).
     "workflows:case-withdraw": ("GET", COUNCIL_OFFICERS),
     "workflows:child-request": ("GET", COUNCIL_OFFICERS),
+    # The council's officers consult another setting (the walk's case is not consulting yet: the
+    # page sends them back to the case; everyone else is refused before that).
+    "workflows:case-consult": ("GET", COUNCIL_OFFICERS),
     "ehcp:case-list": ("GET", COUNCIL_OFFICERS | {"admin", "outsider"}),
     "ehcp:caseload": ("GET", MANAGERS),
     "ehcp:calculator": ("GET", EVERYONE),
@@ -160,7 +163,8 @@ EXPECTED = {
     "notifications:list": ("GET", EVERYONE),
     "notifications:open": ("GET", {"psychologist"}),
 }
-OPENS_BY_REDIRECT = {"notifications:open"}  # a GET that succeeds with a redirect
+# GETs that succeed with a redirect
+OPENS_BY_REDIRECT = {"notifications:open", "workflows:case-consult"}
 PUBLIC = {"login", "favicon"}
 # Who may see protected whereabouts: only the manager holds the explicit permission.
 WHEREABOUTS_ALLOWED = {"manager"}

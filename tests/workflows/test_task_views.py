@@ -264,7 +264,7 @@ def test_whole_assessment_through_the_pages(client, people):
         task = open_task(case, "record_comments")
         response = client.post(
             f"/tasks/{task.public_id}/",
-            {"responded": "no", "setting": people["school"].pk, "requested_by_family": "on"},
+            {"responded": "no", "requested_setting": people["school"].pk},
         )
         assert response.status_code == 302, response.content.decode()[:3000]
         task = open_task(case, "reply_to_consultation")
@@ -408,8 +408,7 @@ def test_early_comments_do_not_end_the_15_days_but_a_written_statement_does(clie
                 "responded": "yes",
                 **d(commented, "received_on"),
                 "summary": "We agree with the draft",
-                "setting": cast.school.pk,
-                "requested_by_family": "on",
+                "requested_setting": cast.school.pk,
             },
         )
         assert response.status_code == 302, response.content.decode()[:3000]
@@ -446,8 +445,7 @@ def test_a_written_statement_of_no_more_to_say_lets_the_final_plan_come_early(cl
                 "responded": "yes",
                 **d(commented, "received_on"),
                 "summary": "We agree with the draft and have nothing more to add",
-                "setting": cast.school.pk,
-                "requested_by_family": "on",
+                "requested_setting": cast.school.pk,
                 **d(commented, "no_further_comments_on"),
             },
         )

@@ -171,10 +171,12 @@ def test_flow_completes_when_a_chased_step_is_done_late(cast, late):
     chase_path = CaseTask.objects.filter(
         process=process, flow_task_type__in=["FUNCTION", "END"]
     ).exclude(status=STATUS.CANCELED)
-    # (each advice branch ends on its own: advice_done)
+    # The setting's reply ends its own branch ("consulted"), each advice branch its own
+    # ("advice_done"); the final plan ends the process.
     assert sorted(t.flow_task.name for t in chase_path if t.flow_task.name != "advice_done") == [
         "chase",
         "chased",
+        "consulted",
         "plan_issued",
     ]
 

@@ -111,6 +111,31 @@ class AgencyTask(View):
         return task.owner_id == user.pk or may_manage_queue(actor_for(user), task.agency_id)
 
 
+class ForEachSplitActivation(SplitActivation):
+    """Like viewflow's split, and a branch with a `data_source` is started once per item, with
+    the item as the task's data (viewflow 2.4's `Split` documents this but does not do it)."""
+
+    @Activation.status.super()
+    def activate(self):
+        for node, cond, data_source in self.flow_task._branches:
+            if cond and not cond(self):
+                continue
+            if data_source is None:
+                self.next_tasks.append((node, None))
+            else:
+                self.next_tasks.extend((node, item) for item in data_source(self))
+        if not self.next_tasks:
+            raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
+
+
+class ForEachSplit(Split):
+    activation_class = ForEachSplitActivation
+
+    def Next(self, node, case=None, data_source=None):
+        self._activate_next.append((node, case, data_source))
+        return self
+
+
 def chase_at(activation) -> datetime:
     """The morning after the step's due date, in the council's time zone."""
     host = activation.task.previous.get()
@@ -347,13 +372,25 @@ class StatutoryAssessmentFlow(Flow):
         this.record_comments
     )
     record_comments = AgencyTask(
-        title="Record comments on the draft and consult a setting", route=this.route_record_comments
-    ).Next(this.reply_to_consultation)
+        title="Record comments on the draft and consult settings", route=this.route_record_comments
+    ).Next(this.consult)
+    # Each setting consulted gets its own task (its own 15 days, CoP 9.83); the final plan's task
+    # is there from the start: a setting that does not reply does not hold it back (s.39/s.40 CFA
+    # 2014). Settings consulted later get their task from `workflows.services`.
+    consult = (
+        ForEachSplit()
+        .Next(this.reply_to_consultation, data_source=this.consultations_to_send)
+        .Next(this.issue_final)
+    )
     reply_to_consultation = (
         AgencyTask(title="Reply to the consultation", route=this.route_consultation)
         .OnTimeout(chase_at, this.chase, interrupting=False, title="Chase consultation reply")
-        .Next(this.issue_final)
+        .Next(this.replied)
     )
+    # A process started before settings were consulted in parallel waits at its one consultation
+    # with no final plan task yet: the reply creates it.
+    replied = If(this.final_task_missing).Then(this.issue_final).Else(this.consulted)
+    consulted = End()
     issue_final = (
         AgencyTask(title="Issue the final plan", route=this.route_issue_final)
         .OnTimeout(chase_at, this.chase, interrupting=False, title="Chase final plan")
@@ -398,8 +435,30 @@ class StatutoryAssessmentFlow(Flow):
             activation, due_on=case.draft_comments_due_on, period=deadlines.DRAFT_COMMENTS
         )
 
+    def consultations_to_send(self, activation) -> list[dict]:
+        """One reply task per setting consulted and still to reply, routed by its id."""
+        return [
+            {"consultation": pk}
+            for pk in activation.process.case.consultations.filter(
+                replied_on__isnull=True, closed_without_reply_on__isnull=True
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ]
+
+    def final_task_missing(self, activation) -> bool:
+        return not self.task_class._default_manager.filter(
+            process=activation.process, flow_task=self.issue_final
+        ).exists()
+
     def route_consultation(self, activation) -> Routing:
-        consultation = activation.process.case.consultations.select_related("setting").latest("pk")
+        consultations = activation.process.case.consultations.select_related("setting")
+        consultation_id = (activation.task.data or {}).get("consultation")
+        consultation = (
+            consultations.get(pk=consultation_id)
+            if consultation_id is not None
+            else consultations.latest("pk")
+        )
         return Routing(
             agency=consultation.setting,
             due_on=consultation.reply_due_on,

@@ -25,12 +25,14 @@ from ehcp.assessments.models import (
     Assessment,
     AssessmentKind,
     AssessmentStatus,
+    ConsultationResponse,
     DecisionAdviceGap,
     Requester,
     SettingConsultation,
     StatutoryException,
 )
 from ehcp.assessments.rules import advice as advice_rules
+from ehcp.assessments.rules import consultation as consultation_rules
 from ehcp.assessments.rules import deadlines
 from ehcp.assessments.rules.exceptions import validate_exception
 from ehcp.children.models import Child, ParentCarer
@@ -83,7 +85,12 @@ def transition_refusal_message(case: Assessment, verb: str) -> str:
             "deciding without it, before you decide whether to issue a plan"
         )
     if verb == "issue_final" and case.status == AssessmentStatus.CONSULTING:
-        return "Consult a school or setting before you issue the final plan"
+        if not case.consultations.exists():
+            return "Consult a school or setting before you issue the final plan"
+        return (
+            "Every setting consulted must reply or have had its 15 days before you issue the "
+            "final plan"
+        )
     return f"This case is at the stage \u201c{case.get_status_display()}\u201d, so this step cannot be taken now"
 
 
@@ -497,25 +504,68 @@ def plan_draft_issue(
     return case
 
 
+def _consultation_send(
+    *, case: Assessment, setting: Agency, requested_by_family: bool, by, today: date
+) -> SettingConsultation:
+    """Consult one setting about being named: its 15 days run from today (CoP 9.83) and it is
+    sent the draft plan (logged)."""
+    consultation = SettingConsultation(
+        case=case,
+        setting=setting,
+        requested_by_family=requested_by_family,
+        sent_on=today,
+        reply_due_on=deadlines.due_on(deadlines.SETTING_CONSULTATION, today),
+    )
+    history_save(
+        consultation,
+        "Setting consulted about being named"
+        + (" (the family's preference)" if requested_by_family else ""),
+        by,
+    )
+    draft_plan_share_with_setting(case=case, setting=setting, by=by, today=today)
+    return consultation
+
+
+def _settings_check(settings: list[Agency]) -> None:
+    if not settings:
+        raise CaseRuleError("Choose at least one school, college or early years setting to consult")
+    if any(setting.kind != AgencyKind.SCHOOL for setting in settings):
+        raise CaseRuleError("Choose a school, college or early years setting to consult")
+    if len({setting.pk for setting in settings}) != len(settings):
+        raise CaseRuleError("Choose each setting to consult only once")
+
+
 def draft_comments_record(
     *,
     case: Assessment,
     received_on: date | None,
     summary: str,
-    setting_to_consult: Agency,
-    requested_by_family: bool,
+    requested_setting: Agency | None = None,
+    alternatives: Iterable[Agency] = (),
+    setting_to_consult: Agency | None = None,
+    requested_by_family: bool = False,
     meeting_requested: bool = False,
     no_further_comments_on: date | None = None,
     by,
     today: date | None = None,
-) -> SettingConsultation:
-    """Record the family's comments on the draft and send the consultation to a setting.
+) -> list[SettingConsultation]:
+    """Record the family's comments on the draft and consult the settings, each with its own 15
+    days (CoP 9.83): the school or college the family asked for, which must be consulted
+    (s.39(2) CFA 2014), and any the council considers as well (s.40(2)). Returns the
+    consultations, the family's preference first.
 
+    `setting_to_consult` with `requested_by_family` is the one-setting shorthand.
     Without comments from the family, the council waits until the 15-day period has ended.
     `no_further_comments_on` is the day the parent or young person said in writing that they have
     nothing more to add: only that lets the final plan come before the 15 days end (reg 13(1)).
     """
     today = today or timezone.localdate()
+    alternatives = list(alternatives)
+    if setting_to_consult is not None:
+        if requested_by_family:
+            requested_setting = setting_to_consult
+        else:
+            alternatives.append(setting_to_consult)
     if case.status != AssessmentStatus.DRAFT_ISSUED:
         raise CaseRuleError(transition_refusal_message(case, "record_comments"))
     if received_on is not None:
@@ -540,29 +590,54 @@ def draft_comments_record(
             not_before=case.draft_issued_on,
             what="the family said they have nothing more to add",
         )
-    if setting_to_consult.kind != AgencyKind.SCHOOL:
-        raise CaseRuleError("Choose a school, college or early years setting to consult")
+    settings = ([requested_setting] if requested_setting else []) + alternatives
+    _settings_check(settings)
     with transaction.atomic():
         _transition(
             case,
             "record_comments",
             received_on=received_on,
             summary=summary,
-            requested_setting=setting_to_consult if requested_by_family else None,
+            requested_setting=requested_setting,
             meeting_requested=meeting_requested,
             no_further_comments_on=no_further_comments_on,
         )
         history_save(case, "Comments on the draft recorded", by)
-        consultation = SettingConsultation(
-            case=case,
-            setting=setting_to_consult,
-            sent_on=today,
-            reply_due_on=deadlines.due_on(deadlines.SETTING_CONSULTATION, today),
+        consultations = [
+            _consultation_send(
+                case=case,
+                setting=setting,
+                requested_by_family=setting == requested_setting,
+                by=by,
+                today=today,
+            )
+            for setting in settings
+        ]
+    return consultations
+
+
+def setting_consult(
+    *, case: Assessment, setting: Agency, by, today: date | None = None
+) -> SettingConsultation:
+    """Consult one more setting while the council is consulting (for example when the first
+    declines): its own 15 days from today (CoP 9.83; s.40(2) CFA 2014). The caller holds the
+    case's lock and the transaction (workflows adds its task)."""
+    today = today or timezone.localdate()
+    if case.status != AssessmentStatus.CONSULTING:
+        raise CaseRuleError(
+            "Settings can be consulted only while the council is consulting on the draft plan"
         )
-        history_save(consultation, "Setting consulted about being named", by)
-        # The draft plan, logged.
-        draft_plan_share_with_setting(case=case, setting=setting_to_consult, by=by, today=today)
-    return consultation
+    _settings_check([setting])
+    if (
+        case.consultations.filter(setting=setting, closed_without_reply_on__isnull=True)
+        .filter(replied_on__isnull=True)
+        .exists()
+    ):
+        raise CaseRuleError(f"{setting.name} is already being consulted")
+    with transaction.atomic():
+        return _consultation_send(
+            case=case, setting=setting, requested_by_family=False, by=by, today=today
+        )
 
 
 def consultation_reply_record(
@@ -578,6 +653,11 @@ def consultation_reply_record(
     today = today or timezone.localdate()
     if consultation.replied_on is not None:
         raise CaseRuleError("This setting has already replied")
+    if consultation.closed_without_reply_on is not None:
+        raise CaseRuleError(
+            f"The final plan was issued on {consultation.closed_without_reply_on:%-d %B %Y} "
+            f"without this setting's reply: no reply by {consultation.reply_due_on:%-d %B %Y}"
+        )
     date_check(replied_on, today=today, not_before=consultation.sent_on, what="of the reply")
     with transaction.atomic():
         consultation.replied_on = replied_on
@@ -592,16 +672,22 @@ def plan_final_issue(
     *,
     case: Assessment,
     issued_on: date,
-    named_setting: Agency,
+    named_setting: Agency | None,
+    named_setting_type: str = "",
     by,
     today: date | None = None,
     sent: LetterSent | None = None,
 ) -> Assessment:
-    """Issue the final EHC plan, naming the setting in section I (due by week 20, reg 13(2)).
+    """Issue the final EHC plan, naming in section I a setting that was consulted or a type of
+    setting (s.39, s.40(2) CFA 2014), by week 20 (reg 13(2)).
 
-    The plan must pass the final checks; it is frozen as a new document version and rendered,
-    with its covering letter, after the commit."""
+    Every setting consulted must have replied or had its 15 days (CoP 9.83): a silent setting does
+    not hold the plan back once they have passed, and its silence is recorded on the consultation
+    ("no reply by <due date>"). Returns the case; `case.silent_consultations` lists those recorded
+    (the caller ends their tasks). The plan must pass the final checks; it is frozen as a new
+    document version and rendered, with its covering letter, after the commit."""
     today = today or timezone.localdate()
+    named_setting_type = (named_setting_type or "").strip()
     if case.status != AssessmentStatus.CONSULTING:
         raise CaseRuleError(transition_refusal_message(case, "issue_final"))
     date_check(
@@ -626,13 +712,57 @@ def plan_final_issue(
             "15 days to make representations on the draft (reg 13(1)), even if they have already "
             "commented, unless they say in writing that they have nothing more to add"
         )
-    if not case.consultations.filter(setting=named_setting).exists():
-        raise CaseRuleError(f"Consult {named_setting.name} before naming it in the final plan")
-    with transaction.atomic():
-        content = plan_issue_content(
-            case=case, stage=Stage.FINAL, issued_on=issued_on, named_setting=named_setting
+    consultations = list(case.consultations.select_related("setting").order_by("sent_on", "pk"))
+    facts = [c.as_fact() for c in consultations]
+    if not facts:
+        raise CaseRuleError(transition_refusal_message(case, "issue_final"))
+    waiting = consultation_rules.final_blocked_by(facts, on=issued_on)
+    if waiting:
+        names = ", ".join(
+            f"{c.setting.name} (until {c.reply_due_on:%-d %B %Y})"
+            for c in consultations
+            if c.as_fact() in waiting
         )
-        _transition(case, "issue_final", on=issued_on, named_setting=named_setting)
+        raise CaseRuleError(
+            "The final plan cannot be issued until every setting consulted has replied or had its "
+            f"15 days (SEND Code of Practice 9.83): waiting for {names}"
+        )
+    problem = consultation_rules.named_setting_problem(
+        facts,
+        setting_id=named_setting.pk if named_setting else None,
+        setting_type=named_setting_type,
+    )
+    if problem is not None:
+        if named_setting is not None and "Consult" in problem:
+            problem = f"Consult {named_setting.name} before naming it in the final plan"
+        raise CaseRuleError(problem)
+    silent = consultation_rules.silent_on(facts, on=issued_on)
+    with transaction.atomic():
+        recorded = []
+        for consultation in consultations:
+            if consultation.replied_on is None and consultation.as_fact() in silent:
+                consultation.response = ConsultationResponse.NO_REPLY
+                consultation.closed_without_reply_on = issued_on
+                history_save(
+                    consultation,
+                    f"No reply by {consultation.reply_due_on:%-d %B %Y}: final plan issued",
+                    by,
+                )
+                recorded.append(consultation)
+        content = plan_issue_content(
+            case=case,
+            stage=Stage.FINAL,
+            issued_on=issued_on,
+            named_setting=named_setting,
+            named_setting_type=named_setting_type,
+        )
+        _transition(
+            case,
+            "issue_final",
+            on=issued_on,
+            named_setting=named_setting,
+            named_setting_type=named_setting_type,
+        )
         # Advice still missing is gone without (reg 13(2) does not wait for it): recorded.
         advice_gaps_record(
             case=case, decision=AdviceDecision.FINAL, decided_on=issued_on, by=by, required=False
@@ -648,6 +778,7 @@ def plan_final_issue(
             sent=sent,
             today=today,
         )
+    case.silent_consultations = recorded
     return case
 
 

@@ -935,7 +935,7 @@ def test_consultation_is_refused_when_comment_period_is_open_and_family_has_not_
 def test_consultation_is_sent_when_comment_period_has_ended_without_comments(cast, draft):
     day_after = draft.case.draft_comments_due_on + DAY
 
-    consultation = record_comments(draft.case, cast, received_on=None, today=day_after)
+    [consultation] = record_comments(draft.case, cast, received_on=None, today=day_after)
 
     draft.refresh()
     assert draft.case.status == AssessmentStatus.CONSULTING
@@ -966,6 +966,19 @@ def test_comments_are_refused_when_case_is_not_at_the_draft_stage(cast, case_at)
         record_comments(case, cast, received_on=RECEIVED + 60 * DAY, today=RECEIVED + 60 * DAY)
 
 
+def replied(case, cast, *, on):
+    """Every setting consulted replies on `on` (so the final plan does not wait, CoP 9.83)."""
+    for consultation in case.consultations.filter(replied_on__isnull=True):
+        assessment_services.consultation_reply_record(
+            consultation=consultation,
+            replied_on=on,
+            response="AGREES",
+            notes="",
+            by=cast.senco,
+            today=on,
+        )
+
+
 def issue_final(case, cast, *, on, today=None, setting=None):
     return assessment_services.plan_final_issue(
         case=case,
@@ -979,6 +992,7 @@ def issue_final(case, cast, *, on, today=None, setting=None):
 def test_final_plan_is_refused_when_named_setting_was_not_consulted(cast, draft):
     on = draft.when.draft_on + 3 * DAY
     record_comments(draft.case, cast, received_on=on, today=on)
+    replied(draft.case, cast, on=on)
     elsewhere = AgencyFactory(kind=AgencyKind.SCHOOL, name="Hillside Academy")
 
     with refused("Consult Hillside Academy before naming it in the final plan"):
@@ -999,6 +1013,7 @@ def test_final_plan_is_refused_when_comment_period_is_open_and_family_has_not_co
 def test_final_plan_is_issued_when_comment_period_has_ended(cast, draft):
     after = draft.case.draft_comments_due_on + DAY
     record_comments(draft.case, cast, received_on=None, today=after)
+    replied(draft.case, cast, on=after)
 
     issue_final(draft.case, cast, on=after)
 
@@ -1016,6 +1031,7 @@ def test_final_plan_is_refused_within_the_15_days_even_when_the_family_commented
     more to say until the period is over."""
     commented = draft.when.draft_on + 2 * DAY
     record_comments(draft.case, cast, received_on=commented, today=commented)
+    replied(draft.case, cast, on=commented)
     last_day = draft.case.draft_comments_due_on
 
     with refused(f"cannot be issued until {last_day + DAY:%-d %B %Y}"):
@@ -1043,6 +1059,7 @@ def test_final_plan_comes_early_when_the_family_said_in_writing_they_have_no_mor
         today=commented,
     )
 
+    replied(draft.case, cast, on=commented)
     with refused("must be on or after"):  # not before the family said so
         issue_final(draft.case, cast, on=commented - DAY, today=commented)
     issue_final(draft.case, cast, on=commented + 3 * DAY)
@@ -1170,3 +1187,144 @@ def test_gate_is_shut_when_the_only_consent_was_given_for_an_earlier_request(cas
     consent(again, cast, given_on=RECEIVED + 31 * DAY)
     decide_to_assess(again, cast, on=RECEIVED + 31 * DAY)
     assert Assessment.objects.get(pk=again.pk).status == AssessmentStatus.ASSESSING
+
+
+# -- several settings consulted, and a setting that does not reply (s.39/s.40 CFA 2014) -----------
+
+
+def consult(case, cast, *, on, requested=None, alternatives=()):
+    return assessment_services.draft_comments_record(
+        case=case,
+        received_on=on,
+        summary="Comments",
+        requested_setting=requested,
+        alternatives=alternatives,
+        by=cast.caseworker,
+        today=on,
+    )
+
+
+def test_the_familys_school_and_the_councils_alternatives_are_consulted_each_with_15_days(
+    cast, draft
+):
+    """s.39(2): the requested school must be consulted; s.40(2): the council may consult its
+    alternatives too; CoP 9.83: each has 15 days from the day it was sent."""
+    on = draft.when.draft_on + 3 * DAY
+    other = AgencyFactory(kind=AgencyKind.SCHOOL, name="Hillside Academy")
+
+    family, alternative = consult(
+        draft.case, cast, on=on, requested=cast.school, alternatives=[other]
+    )
+
+    assert (family.setting, family.requested_by_family) == (cast.school, True)
+    assert (alternative.setting, alternative.requested_by_family) == (other, False)
+    assert {family.reply_due_on, alternative.reply_due_on} == {on + 14 * DAY}
+    assert draft.refresh().requested_setting == cast.school
+
+
+def test_the_council_may_consult_only_its_own_choice_when_the_family_asked_for_none(cast, draft):
+    """s.40(2): no school requested; the council consults and will name a school or a type."""
+    on = draft.when.draft_on + 3 * DAY
+    [consultation] = consult(draft.case, cast, on=on, alternatives=[cast.school])
+    assert not consultation.requested_by_family
+    assert draft.refresh().requested_setting is None
+
+
+@pytest.mark.parametrize(
+    ("requested", "alternatives", "message"),
+    [
+        (None, [], "Choose at least one school, college or early years setting to consult"),
+        ("school", ["school"], "Choose each setting to consult only once"),
+        ("school", ["health"], "Choose a school, college or early years setting to consult"),
+    ],
+)
+def test_consultations_are_refused_without_a_setting_with_duplicates_or_a_non_school(
+    cast, draft, requested, alternatives, message
+):
+    on = draft.when.draft_on + 3 * DAY
+    with refused(message):
+        consult(
+            draft.case,
+            cast,
+            on=on,
+            requested=getattr(cast, requested) if requested else None,
+            alternatives=[getattr(cast, name) for name in alternatives],
+        )
+    assert draft.refresh().status == AssessmentStatus.DRAFT_ISSUED
+    assert not draft.case.consultations.exists()
+
+
+def test_final_plan_waits_for_a_setting_inside_its_15_days_then_records_its_silence(cast, draft):
+    """CoP 9.83 and reg 13(2): refused on the 15th day without a reply; issued the day after,
+    with the consultation recorded as "No reply by <due date>" (history-tracked)."""
+    on = draft.case.draft_comments_due_on + DAY
+    [consultation] = consult(draft.case, cast, on=on, requested=cast.school)
+
+    with refused("waiting for Riverside Primary", "SEND Code of Practice 9.83"):
+        issue_final(draft.case, cast, on=consultation.reply_due_on)
+    consultation.refresh_from_db()
+    assert consultation.closed_without_reply_on is None
+
+    case = issue_final(draft.case, cast, on=consultation.reply_due_on + DAY)
+
+    consultation.refresh_from_db()
+    assert case.status == AssessmentStatus.FINAL_ISSUED
+    assert consultation.response == "NO_REPLY"
+    assert consultation.closed_without_reply_on == consultation.reply_due_on + DAY
+    assert case.silent_consultations == [consultation]
+    assert consultation.history.first().history_user == cast.caseworker
+    with refused("without this setting's reply"):
+        assessment_services.consultation_reply_record(
+            consultation=consultation,
+            replied_on=consultation.reply_due_on + DAY,
+            response="AGREES",
+            notes="",
+            by=cast.senco,
+            today=consultation.reply_due_on + DAY,
+        )
+
+
+def test_final_plan_names_a_type_of_setting_or_a_consulted_setting_not_neither_nor_both(
+    cast, draft
+):
+    """s.40(2): section I names a school or a type of school."""
+    on = draft.case.draft_comments_due_on + DAY
+    consult(draft.case, cast, on=on, requested=cast.school)
+    replied(draft.case, cast, on=on)
+
+    for setting, kind, message in (
+        (None, "", "Name a school or setting, or the type of setting"),
+        (cast.school, "Special school", "not both"),
+    ):
+        with refused(message):
+            assessment_services.plan_final_issue(
+                case=draft.case,
+                issued_on=on,
+                named_setting=setting,
+                named_setting_type=kind,
+                by=cast.caseworker,
+                today=on,
+            )
+    case = assessment_services.plan_final_issue(
+        case=draft.case,
+        issued_on=on,
+        named_setting=None,
+        named_setting_type="Special school",
+        by=cast.caseworker,
+        today=on,
+    )
+    assert (case.status, case.named_setting, case.named_setting_type) == (
+        AssessmentStatus.FINAL_ISSUED,
+        None,
+        "Special school",
+    )
+
+
+def test_issue_final_transition_needs_every_consultation_settled(cast, draft):
+    """The FSM condition behind the service: a reply or a recorded silence for each."""
+    on = draft.case.draft_comments_due_on + DAY
+    consult(draft.case, cast, on=on, requested=cast.school)
+    case = Assessment.objects.get(pk=draft.case.pk)
+    assert not case.has_every_consultation_settled()
+    replied(case, cast, on=on)
+    assert case.has_every_consultation_settled()

@@ -50,6 +50,7 @@ def test_workflows_provides_every_page_and_the_case_pages_advice_section():
     assert links.url("new-request") == "/tasks/new-request/"
     assert links.url("case-tasks", CASE) == f"/tasks/?case={CASE.public_id}"
     assert links.url("case-caseworker", CASE) == f"/tasks/team/cases/{CASE.public_id}/caseworker/"
+    assert links.url("case-consult", CASE) == f"/tasks/cases/{CASE.public_id}/consult/"
     advice = SimpleNamespace(public_id=CASE.public_id)
     assert links.url("advice", advice) == f"/tasks/advice/{CASE.public_id}/"
     assert links.sections("case") == ("workflows/advice/_case_advice.html",)
