@@ -261,33 +261,6 @@ ADVICE_REVIEW_NODES = frozenset(f"{name}_review" for name, _, _, review in ADVIC
 ADVICE_NODE_OF_KIND = {kind: name for name, kind, *_ in ADVICE_STEPS}
 
 
-class AdviceSplitActivation(SplitActivation):
-    """The split after the decision to assess: a branch per `data_source` item (one adviser's task
-    per advice request, with the request's id in `task.data`)."""
-
-    @Activation.status.super()
-    def activate(self):
-        for node, cond, data_source in self.flow_task._branches:
-            if cond and not cond(self):
-                continue
-            if data_source is None:
-                self.next_tasks.append((node, None))
-            else:
-                self.next_tasks.extend((node, item) for item in data_source(self))
-        if not self.next_tasks:
-            raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
-
-
-class AdviceSplit(Split):
-    """A parallel split whose branches may each be taken once per item of a `data_source`."""
-
-    activation_class = AdviceSplitActivation
-
-    def Next(self, node, case=None, data_source=None):
-        self._activate_next.append((node, case, data_source))
-        return self
-
-
 def _advice_steps(name: str, kind: AdviceKind, title: str, review_title: str | None):
     """One kind of advice: the adviser's task (in their agency's queue, chased when late; submitting
     completes it), then the council's review: accepted advice ends its branch, returned advice
@@ -332,7 +305,7 @@ class StatutoryAssessmentFlow(Flow):
         .Else(this.refused)
     )
     request_advice = (
-        AdviceSplit()
+        ForEachSplit()
         .Next(this.decide_to_issue)
         .Next(this.parent_views, data_source=_advice_sought(AdviceKind.PARENT_VIEWS))
         .Next(this.educational_advice, data_source=_advice_sought(AdviceKind.EDUCATIONAL))
