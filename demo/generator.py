@@ -55,6 +55,7 @@ from ehcp.children.rules import identifiers
 from ehcp.children.rules import young_person as young_person_rules
 from ehcp.children.rules.consent import Purpose, Step
 from ehcp.plans import services as plan_services
+from ehcp.plans.rules.letters import LetterSent, SendingMethod
 from workflows import services as wf
 from workflows.models import CaseTask
 
@@ -469,6 +470,7 @@ class Scenario:
     claimed: tuple[str, ...] = ()  # of the outstanding advice, claimed by the agency's demo user
     submitted: tuple[str, ...] = ()  # of those, submitted and waiting for the caseworker's review
     returned: tuple[str, ...] = ()  # of those, returned by the council to the adviser
+    withdrawn: bool = False  # the family withdraws the request on the day the demo is loaded
 
 
 A = AdviceKind
@@ -492,6 +494,8 @@ PINNED = (
     Scenario("final-issued-on-time", FINAL, 14),
     Scenario("refused", REFUSED, 10, demo_caseworker=True),
     Scenario("not-issued", NOT_ISSUED, 5),
+    # Advice being gathered when the family withdrew the request (weight 0: pinned only).
+    Scenario("withdrawn-while-assessing", ASSESSING, 0, withdrawn=True),
     Scenario(
         "requested-awaiting-consent-overdue",
         REQUESTED,
@@ -1224,7 +1228,24 @@ class Driver:
         case = self._steps(plan)
         if plan.exceptions:
             self._exceptions(case, plan)
+        if plan.scenario.withdrawn:
+            self._withdraw(case, plan)
         return case
+
+    def _withdraw(self, case, plan: CasePlan) -> None:
+        """The party withdraws the request today (a young person themselves, unless a lack of
+        capacity is recorded: then the parent who acts for them)."""
+        young = young_person_rules.is_young_person(plan.child.date_of_birth, self.today)
+        whom = "YOUNG_PERSON" if young and plan.lacks_capacity_on is None else "PARENT"
+        with self.clock.at(self.today):
+            wf.case_withdraw(
+                case=case,
+                withdrawn_on=self.today,
+                withdrawn_by_whom=whom,
+                reasons="The family have moved to another council's area and will ask there.",
+                by=plan.caseworker or self.manager,
+                today=self.today,
+            )
 
     def _steps(self, plan: CasePlan) -> Assessment:
         cw = plan.caseworker
@@ -1297,6 +1318,7 @@ class Driver:
                 advice=advice if plan.assess else (),
                 by=cw,
                 today=plan.decided_on,
+                sent=None if plan.assess else LetterSent(plan.decided_on, SendingMethod.POST),
             ),
         )
         if not plan.assess:
@@ -1323,6 +1345,7 @@ class Driver:
                 else NOT_ISSUING_REASONS[0].format(first=plan.child.first_name),
                 by=cw,
                 today=plan.issue_decided_on,
+                sent=None if plan.issue else LetterSent(plan.issue_decided_on, SendingMethod.POST),
             ),
         )
         if not plan.issue:
@@ -1343,7 +1366,11 @@ class Driver:
             cw,
             plan.draft_on,
             lambda c: assessment_services.plan_draft_issue(
-                case=c, issued_on=plan.draft_on, by=cw, today=plan.draft_on
+                case=c,
+                issued_on=plan.draft_on,
+                by=cw,
+                today=plan.draft_on,
+                sent=LetterSent(plan.draft_on, SendingMethod.EMAIL),
             ),
         )
         if plan.comments_recorded_on is None:
@@ -1413,6 +1440,7 @@ class Driver:
                 named_setting=plan.setting_to_consult,
                 by=cw,
                 today=plan.final_on,
+                sent=LetterSent(plan.final_on, SendingMethod.EMAIL),
             ),
         )
         return case

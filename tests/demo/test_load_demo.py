@@ -38,7 +38,7 @@ from workflows.models import CaseTask
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 11, 28)
-CHILDREN = 12
+CHILDREN = 13  # the pinned scenarios that cover every status and the late variants
 ADVICE_STEPS = {step: kind for kind, step in demo.ADVICE_STEP.items()}
 
 
@@ -78,14 +78,15 @@ def expected_open_steps(case) -> Counter:
     if case.status == AssessmentStatus.REQUESTED:
         return Counter(["decide_to_assess"])
     if case.status == AssessmentStatus.ASSESSING:
-        steps = Counter()
+        # The decision whether to issue is open beside the advice from the start (issue 9).
+        steps = Counter(["decide_to_issue"])
         for advice in case.advice_requests.all():
             step = demo.ADVICE_STEP[advice.kind]
             if advice.status in (AdviceStatus.DRAFT, AdviceStatus.RETURNED):
                 steps[step] += 1  # with the adviser
             elif advice.status == AdviceStatus.SUBMITTED and advice.kind != AdviceKind.PARENT_VIEWS:
                 steps[f"{step}_review"] += 1  # with the council
-        return steps or Counter(["decide_to_issue"])
+        return steps
     if case.status == AssessmentStatus.DRAFTING:
         return Counter(["issue_draft"])
     if case.status == AssessmentStatus.DRAFT_ISSUED:
@@ -168,6 +169,10 @@ def test_every_flow_agrees_with_its_case_status(loaded):
         assert open_steps(case) == expected_open_steps(case), (case.reference, case.status)
         if case.status in OPEN_STATUSES:
             assert process.status == PROCESS.NEW, case.reference
+        elif case.status == AssessmentStatus.WITHDRAWN:
+            # Ended before an End node: viewflow's CANCELED (every task cancelled with it).
+            assert process.status == PROCESS.CANCELED and process.finished, case.reference
+            assert case.closed_on == case.withdrawn_on == TODAY
         else:
             assert process.status == PROCESS.DONE, case.reference
             assert case.closed_on is not None

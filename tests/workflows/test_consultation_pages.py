@@ -100,7 +100,11 @@ def test_a_setting_that_never_replies_does_not_stop_the_final_plan(client, cast)
         assert 'name="named_setting_type"' in page
         refused = client.post(
             f"/tasks/{task.public_id}/",
-            {**d(silent.reply_due_on, "issued_on"), "named_setting": cast.school.pk},
+            {
+                **d(silent.reply_due_on, "issued_on"),
+                "named_setting": cast.school.pk,
+                "letter_sent_how": "EMAIL",
+            },
         ).content.decode()
         assert "waiting for Hillside Academy" in refused
     final_on = silent.reply_due_on + DAY
@@ -108,7 +112,11 @@ def test_a_setting_that_never_replies_does_not_stop_the_final_plan(client, cast)
         as_user(client, cast.caseworker)
         response = client.post(
             f"/tasks/{task.public_id}/",
-            {**d(final_on, "issued_on"), "named_setting": cast.school.pk},
+            {
+                **d(final_on, "issued_on"),
+                "named_setting": cast.school.pk,
+                "letter_sent_how": "EMAIL",
+            },
         )
         assert response.status_code == 302, response.content.decode()[:3000]
         page = client.get(f"/cases/{case.public_id}/").content.decode()

@@ -147,7 +147,7 @@ def test_every_step_is_on_time_when_the_case_ran_to_time(cast):
         "Decision to issue a plan": "",
         "Draft plan sent (recommended by week 14)": "DONE_ON_TIME",
         "Family's comments on the draft (at least 15 days)": "",
-        "Consultation reply: Riverside Primary": "DONE_ON_TIME",
+        "Consultation reply: Riverside Primary (family's preference)": "DONE_ON_TIME",
         "Final plan issued": "DONE_ON_TIME",
     }
     final = rows_by_code(rows)["EHCP-FINAL-20W"]

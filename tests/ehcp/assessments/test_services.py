@@ -141,7 +141,12 @@ def test_request_is_accepted_when_young_person_is_24_on_receipt(cast):
         "Zephyrine", "Quillfeather", date_of_birth=date(2002, 3, 2)
     )
 
-    case = assessment_services.case_request_receive(**request_kwargs(cast, child_details=details))
+    # A young person: the request is theirs (CFA 2014 ss.36(1), 83(2)).
+    case = assessment_services.case_request_receive(
+        **request_kwargs(
+            cast, child_details=details, requested_by="YOUNG_PERSON", requester_name="Zephyrine"
+        )
+    )
 
     assert case.child.age_on(RECEIVED) == 24
 

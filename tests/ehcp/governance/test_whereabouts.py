@@ -398,7 +398,11 @@ def test_issuing_the_final_plan_offers_a_protected_childs_consulted_setting_with
     )
     assert SCHOOL not in " ".join(choices.values())
     posted = IssueFinalForm(
-        {**d(date(2027, 5, 20), "issued_on"), "named_setting": str(consultation.public_id)},
+        {
+            **d(date(2027, 5, 20), "issued_on"),
+            "named_setting": str(consultation.public_id),
+            "letter_sent_how": "EMAIL",
+        },
         case=walk.case,
     )
     assert posted.is_valid(), posted.errors
