@@ -153,7 +153,9 @@ def test_exceptions_keep_their_dates_and_one_without_an_end_date_waits_to_be_com
     """assessments 0005 (issue 9): an exception can be recorded as still going on. Existing rows
     keep every value; none is marked as still going on, so one without an end date does not
     count until the caseworker completes it (`StatutoryException.counts`)."""
-    old = migrator.apply_initial_migration(ROOMS)
+    # (the plan is cut at its last target: the room's migration before ours, so that none of
+    # the room's later migrations is applied before it)
+    old = migrator.apply_initial_migration(("assessments", "0004_no_further_comments"))
     User = old.apps.get_model("auth", "User")
     Agency = old.apps.get_model("agencies", "Agency")
     Child = old.apps.get_model("children", "Child")
