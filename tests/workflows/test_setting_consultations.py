@@ -240,3 +240,42 @@ def test_a_process_started_before_parallel_consultations_still_reaches_the_final
     walk.issue_final()
     assert walk.case.status == AssessmentStatus.FINAL_ISSUED
     assert walk.case.processes.get().status == PROCESS.DONE
+
+
+def test_an_old_process_whose_setting_never_replies_gets_its_final_plan_task(cast):
+    """workflows/migrations/0007: a process written before the final plan's task opened beside
+    the replies, whose setting never answers, gets the task (routed to the council, due at 20
+    weeks, chased) and reaches the final plan once the 15 days have passed."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "workflows.migrations.0007_consulting_cases_get_their_final_plan_task"
+    )
+    walk = CaseWalk(cast).to(AssessmentStatus.CONSULTING)
+    flow = StatutoryAssessmentFlow.instance
+    old = CaseTask.objects.filter(case=walk.case, flow_task=flow.issue_final)
+    CaseTask.objects.filter(previous__in=old).delete()
+    old.delete()
+    CaseTask.objects.filter(case=walk.case, flow_task=flow.consult).delete()
+    assert [t.flow_task.name for t in walk.open_tasks()] == ["reply_to_consultation"]
+
+    migration.forwards(apps, None)
+    migration.forwards(apps, None)  # a second run finds nothing to do
+
+    final = walk.task("issue_final")
+    case = walk.refresh()
+    assert (final.agency, final.due_on, final.owner) == (
+        cast.council,
+        case.final_plan_due_on,
+        cast.caseworker,
+    )
+    assert CaseTask.objects.filter(previous=final, flow_task_type="TIMER").exists()
+    consultation = case.consultations.get()
+    issue_final(walk, on=consultation.reply_due_on + DAY, named_setting=cast.school)
+    consultation.refresh_from_db()
+    assert consultation.closed_without_reply_on == consultation.reply_due_on + DAY
+    assert walk.refresh().status == AssessmentStatus.FINAL_ISSUED
+    assert not walk.open_tasks().exists()
+    assert walk.case.processes.get().status == PROCESS.DONE
