@@ -237,33 +237,6 @@ class ConsentForm(GovForm):
         required=False,
     )
 
-    def _reassessment(self, case):
-        """A request for a re-assessment: the decision is due in 15 days (reg 25(1)); the council
-        need not re-assess within 6 months of the last assessment (reg 24)."""
-        name = case.child.first_name
-        self.fields["decision"].label = f"Will the council re-assess {name}'s needs?"
-        self.fields["decision"].choices = [("yes", "Yes, re-assess"), ("no", "No, refuse")]
-        self.fields["decision"].help_text = (
-            f"{name} has an EHC plan. Tell the parent or young person within 15 days of the "
-            f"request, by {case.decision_to_assess_due_on:%-d %B %Y} (SEND Regulations 2014, "
-            "reg 25(1)). Advice is sought as for a first assessment (reg 26)."
-        )
-        self.fields["reasons"].label = "Reasons for refusing to re-assess (for the decision letter)"
-        last = case.previous_assessment_on
-        recent = deadlines.reassessment_may_be_refused(
-            last_assessed_on=last, received_on=case.request_received_on
-        )
-        self.fields["reasons"].help_text = (
-            (
-                f"{name}'s last EHC needs assessment was completed on {last:%-d %B %Y}, within the 6 "
-                "months before this request: the council need not re-assess (reg 24), and the "
-                "reasons may say so. "
-                if recent
-                else ""
-            )
-            + "A refusal can be appealed to the tribunal (Children and Families Act 2014, s.51(2)(d))."
-        )
-
     # The choice that stands for the child's school when its name may not be shown.
     CHILDS_SETTING = "childs-setting"
 
