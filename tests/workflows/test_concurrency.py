@@ -136,4 +136,10 @@ def test_decision_is_recorded_once_when_two_submissions_arrive_at_once(cast, who
     assert task.status == "DONE"
     assert task.owner_id == wins[0].owner_id
     open_names = sorted(t.flow_task.name for t in CaseTask.objects.human().open().filter(case=case))
-    assert open_names == ["health_advice", "parent_views", "psychological_advice"]
+    # One set of advice tasks, and the decision whether to issue beside them (issue 9).
+    assert open_names == [
+        "decide_to_issue",
+        "health_advice",
+        "parent_views",
+        "psychological_advice",
+    ]
