@@ -483,7 +483,7 @@ def test_service_modules_import_project_modules_only_at_the_top():
 # Templates follow the rooms too (the tests at the end of this file). Links between pages are
 # navigation, not dependencies: a plan page may link back to its assessment's page.
 
-ROOMS = ("common", "governance", "children", "plans", "assessments")
+ROOMS = ("common", "governance", "children", "plans", "assessments", "reviews")
 LAYERS = ("rules", "models", "read", "services", "web")
 # The request id (middleware) is read by the audit, so it sits with the read layer.
 _READ = {"selectors", "access", "audit", "display", "formats", "calendar", "links", "pagination"}

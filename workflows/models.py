@@ -19,15 +19,40 @@ from ehcp.governance.models import AppendOnlyModel
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
-class CaseProcess(AbstractProcess):
-    """One run of a flow for one case."""
+def _one_episode(name: str) -> models.CheckConstraint:
+    """A process or task belongs to exactly one episode: an assessment (`case`) or a review."""
+    return models.CheckConstraint(
+        condition=(
+            models.Q(case__isnull=False, review__isnull=True)
+            | models.Q(case__isnull=True, review__isnull=False)
+        ),
+        name=name,
+    )
 
-    case = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="processes")
+
+class CaseProcess(AbstractProcess):
+    """One run of a flow for one episode: an assessment (`case`) or a review (`review`)."""
+
+    case = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="processes"
+    )
+    review = models.ForeignKey(
+        "reviews.Review",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="processes",
+    )
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = "case process"
         ordering = ["-created"]
+        constraints = [_one_episode("case_process_has_one_episode")]
+
+    @property
+    def episode(self):
+        return self.case if self.case_id is not None else self.review
 
 
 class CaseTaskQuerySet(models.QuerySet):
@@ -44,7 +69,12 @@ class CaseTask(AbstractTask):
     # Opaque id for URLs and e-mail links (DM-04): never the sequential primary key.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     process = models.ForeignKey(CaseProcess, on_delete=models.CASCADE, related_name="tasks")
-    case = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="tasks")
+    case = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+    )
+    review = models.ForeignKey(
+        "reviews.Review", null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+    )
     agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
     )
@@ -64,13 +94,21 @@ class CaseTask(AbstractTask):
             models.Index(fields=["agency", "status", "due_on"]),
             models.Index(fields=["owner", "status", "due_on"]),
             models.Index(fields=["case", "status"]),
+            models.Index(fields=["review", "status"]),
         ]
+        constraints = [_one_episode("case_task_has_one_episode")]
 
     def save(self, *args, **kwargs):
-        # viewflow creates gateway, timer and end rows without knowing about cases.
-        if self.case_id is None:
+        # viewflow creates gateway, timer and end rows without knowing about episodes.
+        if self.case_id is None and self.review_id is None:
             self.case_id = self.process.case_id
+            self.review_id = self.process.review_id
         super().save(*args, **kwargs)
+
+    @property
+    def episode(self):
+        """The assessment or review this task is a step of."""
+        return self.case if self.case_id is not None else self.review
 
     @property
     def is_open(self) -> bool:

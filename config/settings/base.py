@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ehcp.children",
     "ehcp.plans",
     "ehcp.assessments",
+    "ehcp.reviews",
     "panel",
     "notifications",
     "workflows",

@@ -27,7 +27,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin
+from django_fsm import ConcurrentTransitionMixin, FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
 from ehcp.assessments.models import AdviceRequest, Assessment
@@ -90,7 +90,10 @@ class EhcPlan(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     """A child's EHC plan: the long-lived record that episodes make and change.
 
     Made when an assessment issues its final plan (`ehcp.plans.services`); the database
-    refuses a second live plan for one child. Ceasing (s.45) comes with the annual review."""
+    refuses a second live plan for one child. Reviewed at least every 12 months
+    (`next_review_due_on`, from the issue date or the last review decision); ceased only by a
+    review's decision (s.45; regs 29-31) once the appeal window has passed or an appeal is
+    decided, or without a review where the law allows it (`ehcp.reviews`)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="ehc_plans")
@@ -107,7 +110,16 @@ class EhcPlan(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         protected=True,
     )
     first_issued_on = models.DateField(help_text="The day the first final plan was issued")
+    last_reviewed_on = models.DateField(
+        null=True, blank=True, help_text="The day of the last review decision"
+    )
+    next_review_due_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The next review must be complete by (12 months, or 6 for a child under 5)",
+    )
     ceased_on = models.DateField(null=True, blank=True)
+    cease_reason = models.CharField(max_length=2, blank=True, help_text="SEN2 cease reason code")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EhcPlanQuerySet.as_manager()
@@ -116,6 +128,7 @@ class EhcPlan(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     class Meta:
         db_table = "ehcp_ehcplan"
         ordering = ["-first_issued_on", "-pk"]
+        indexes = [models.Index(fields=["council", "status", "next_review_due_on"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["child"],
@@ -135,13 +148,52 @@ class EhcPlan(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def is_live(self) -> bool:
         return self.status in EHC_PLAN_LIVE_STATUSES
 
+    # -- transitions: bodies only set fields on self -----------------------------------------
+
+    @transition(field=status, source=EhcPlanStatus.IN_FORCE, target=EhcPlanStatus.CEASING)
+    def propose_cease(self) -> None:
+        """The cease notice is served: the plan stays in force until the appeal window has
+        passed or an appeal is decided."""
+
+    @transition(field=status, source=EhcPlanStatus.CEASING, target=EhcPlanStatus.IN_FORCE)
+    def keep_in_force(self) -> None:
+        """An appeal against ceasing succeeded (or the council withdrew the notice)."""
+
+    @transition(
+        field=status,
+        source=[EhcPlanStatus.IN_FORCE, EhcPlanStatus.CEASING],
+        target=EhcPlanStatus.CEASED,
+    )
+    def cease(self, *, on, reason: str) -> None:
+        self.ceased_on = on
+        self.cease_reason = reason
+        self.next_review_due_on = None
+
+
+def _one_episode(name: str) -> models.CheckConstraint:
+    """A row belongs to exactly one episode: an assessment (`case`) or a review (`review`)."""
+    return models.CheckConstraint(
+        condition=(
+            models.Q(case__isnull=False, review__isnull=True)
+            | models.Q(case__isnull=True, review__isnull=False)
+        ),
+        name=name,
+    )
+
 
 class Plan(models.Model):
     """The working copy of a case's EHC plan. Sections A, I (type of setting) and J are text;
     B to H2 are entries; K (the advice) is the case's advice, added when the plan is issued."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="plan")
+    # The episode that edits it: an assessment, or a review that amends the plan (seeded from
+    # the version in force). Exactly one of the two.
+    case = models.OneToOneField(
+        Assessment, null=True, blank=True, on_delete=models.CASCADE, related_name="plan"
+    )
+    review = models.OneToOneField(
+        "reviews.Review", null=True, blank=True, on_delete=models.CASCADE, related_name="plan"
+    )
     views = models.TextField("Section A: views, interests and aspirations", blank=True)
     placement_type = models.CharField(
         "Section I: type of school or setting", max_length=200, blank=True
@@ -153,10 +205,15 @@ class Plan(models.Model):
     history = HistoricalRecords(app="ehcp")
 
     def __str__(self):
-        return f"EHC plan for {self.case}"
+        return f"EHC plan for {self.episode}"
 
     class Meta:
         db_table = "ehcp_plan"
+        constraints = [_one_episode("plan_has_one_episode")]
+
+    @property
+    def episode(self):
+        return self.case if self.case_id is not None else self.review
 
 
 class PlanEntry(models.Model):
@@ -300,7 +357,15 @@ PLAN_DOCUMENT_KINDS = (DocumentKind.DRAFT_PLAN, DocumentKind.FINAL_PLAN)
 
 def document_path(instance, filename) -> str:
     """Opaque storage names: nothing about the child in the path."""
-    return f"documents/{instance.case.public_id}/{instance.public_id}.pdf"
+    return f"documents/{instance.episode.public_id}/{instance.public_id}.pdf"
+
+
+class EpisodeOwned:
+    """A row of an episode's: an assessment's (`case`) or a review's (`review`)."""
+
+    @property
+    def episode(self):
+        return self.case if self.case_id is not None else self.review
 
 
 class PlanDocumentQuerySet(models.QuerySet):
@@ -311,11 +376,20 @@ class PlanDocumentQuerySet(models.QuerySet):
         raise ImmutableDocumentError("Issued documents are never deleted")
 
 
-class PlanDocument(models.Model):
+class PlanDocument(EpisodeOwned, models.Model):
     """An issued draft or final plan, or a decision letter: written once, never changed."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="documents")
+    case = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    review = models.ForeignKey(
+        "reviews.Review",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
     version = models.PositiveIntegerField()
     content = models.JSONField(help_text="The frozen content the PDF was rendered from")
@@ -338,6 +412,10 @@ class PlanDocument(models.Model):
             models.UniqueConstraint(
                 fields=["case", "kind", "version"], name="one_document_per_kind_version"
             ),
+            models.UniqueConstraint(
+                fields=["review", "kind", "version"], name="one_review_document_per_kind_version"
+            ),
+            _one_episode("plan_document_has_one_episode"),
         ]
 
     def __str__(self):
@@ -360,7 +438,7 @@ class PlanDocument(models.Model):
     @property
     def filename(self) -> str:
         """The name offered on download: no personal details."""
-        return f"{self.case.reference}-{self.kind.lower().replace('_', '-')}-v{self.version}.pdf"
+        return f"{self.episode.reference}-{self.kind.lower().replace('_', '-')}-v{self.version}.pdf"
 
 
 class RenderStatus(models.TextChoices):
@@ -370,12 +448,25 @@ class RenderStatus(models.TextChoices):
     FAILED = "FAILED", "Failed"
 
 
-class DocumentRender(models.Model):
+class DocumentRender(EpisodeOwned, models.Model):
     """The outbox for documents: the frozen content is written with the decision, in the same
     transaction; the PDF is rendered after the commit and becomes a `PlanDocument`."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="document_renders")
+    case = models.ForeignKey(
+        Assessment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="document_renders",
+    )
+    review = models.ForeignKey(
+        "reviews.Review",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="document_renders",
+    )
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
     version = models.PositiveIntegerField()
     content = models.JSONField()
@@ -401,6 +492,10 @@ class DocumentRender(models.Model):
             models.UniqueConstraint(
                 fields=["case", "kind", "version"], name="one_render_per_kind_version"
             ),
+            models.UniqueConstraint(
+                fields=["review", "kind", "version"], name="one_review_render_per_kind_version"
+            ),
+            _one_episode("document_render_has_one_episode"),
         ]
 
     def __str__(self):
@@ -455,7 +550,7 @@ class LetterSendingQuerySet(models.QuerySet):
         raise ImmutableDocumentError("A record of sending is never deleted: record a correction")
 
 
-class LetterSending(models.Model):
+class LetterSending(EpisodeOwned, models.Model):
     """How and when a letter (and the plan it encloses) was sent to the family, and the day it
     was served (ehcp.plans.rules.letters.served_on). Written once, never changed: a correction is
     a new row that names the one it corrects and why, so nothing is lost. The letter's sending is
@@ -465,7 +560,20 @@ class LetterSending(models.Model):
     PDF, `render.document`, comes after the commit)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="letter_sendings")
+    case = models.ForeignKey(
+        Assessment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="letter_sendings",
+    )
+    review = models.ForeignKey(
+        "reviews.Review",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="letter_sendings",
+    )
     letter = models.ForeignKey(DocumentRender, on_delete=models.PROTECT, related_name="sendings")
     enclosure = models.ForeignKey(
         DocumentRender,
@@ -497,6 +605,7 @@ class LetterSending(models.Model):
                 condition=models.Q(corrects__isnull=True) | ~models.Q(reason=""),
                 name="letter_sending_correction_has_reason",
             ),
+            _one_episode("letter_sending_has_one_episode"),
         ]
 
     def __str__(self):

@@ -1109,6 +1109,7 @@ def document_open(*, document: PlanDocument, by) -> bytes:
 
 
 MADE = "EHC plan made: first final plan issued"
+REASSESSED = "Next review date set: a re-assessment issued the final plan"
 CHANGED = "Final plan issued by a later assessment of the child"
 
 
@@ -1116,15 +1117,23 @@ def ehc_plan_for_final(*, case: Assessment, issued_on: date, by) -> EhcPlan:
     """The plan an assessment's final plan belongs to: the child's live plan, or a new one.
 
     A child has at most one live plan (the database refuses a second). A re-assessment of a child
-    whose plan is in force changes that plan; a child whose plan ceased gets a new one."""
+    whose plan is in force changes that plan; a child whose plan ceased gets a new one.
+
+    The first review is due within 12 months of the plan being issued; a re-assessment's final
+    plan starts the 12 months again (6 months for a child under 5, CoP 9.178)."""
     plan = EhcPlan.objects.select_for_update().live().filter(child_id=case.child_id).first()
+    next_review_on = deadlines.next_review_due(issued_on, date_of_birth=case.child.date_of_birth)
     if plan is None:
         plan = EhcPlan(
             child_id=case.child_id,
             council_id=case.council_id,
             status=EhcPlanStatus.IN_FORCE,
             first_issued_on=issued_on,
+            next_review_due_on=next_review_on,
         )
         history_save(plan, MADE, by)
+    elif plan.next_review_due_on != next_review_on:
+        plan.next_review_due_on = next_review_on
+        history_save(plan, REASSESSED, by)
     case.ehc_plan = plan
     return plan

@@ -774,6 +774,21 @@ def review_deadlines(
     return {deadline.key: deadline for deadline in deadlines}
 
 
+def under_five_on(date_of_birth: date, on: date) -> bool:
+    """Whether a child born on ``date_of_birth`` is under 5 on ``on`` (a 29 February birthday
+    falls on 28 February in other years, as :func:`add_months` reads it)."""
+    return on < add_months(date_of_birth, 60)
+
+
+def next_review_due(start: date, *, date_of_birth: date) -> date:
+    """The day the next review must be complete by: 12 months less a day from ``start`` (the
+    plan's issue or the last review decision), or 6 months less a day for a child under 5 on
+    ``start`` (CoP 9.178)."""
+    return review_deadlines(start, under_five=under_five_on(date_of_birth, start))[
+        "review_complete_by"
+    ].due_on
+
+
 def phase_transfer_deadline(transfer_year: int, *, post16: bool) -> date:
     """The latest date for the final amended plan before a phase transfer (reg 18(1)).
 
