@@ -28,8 +28,9 @@ from ehcp.assessments.rules import deadlines
 from ehcp.assessments.services import advice as advice_services
 from ehcp.assessments.services import assessment as assessment_services
 from ehcp.children import services as child_services
-from ehcp.children.models import Child
+from ehcp.children.models import Child, ParentCarer
 from ehcp.plans import services as plan_services
+from ehcp.plans.models import EhcPlan
 from ehcp.plans.rules.letters import LetterSent, SendingMethod
 from workflows import services as wf
 from workflows.flows import ADVICE_STEPS
@@ -109,6 +110,38 @@ class ChildFactory(factory.django.DjangoModelFactory):
     first_name = factory.Sequence(lambda n: f"Zephyrine{n}")
     last_name = "Quillfeather"
     date_of_birth = DATE_OF_BIRTH
+
+
+class ParentCarerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ParentCarer
+
+    child = factory.SubFactory(ChildFactory)
+    name = "Morwenna Quillfeather"
+    relationship = "mother"
+
+
+#: The day the plans of `EhcPlanFactory` were first issued (the walk's final plan due date).
+PLAN_ISSUED = date(2027, 7, 19)
+
+
+class EhcPlanFactory(factory.django.DjangoModelFactory):
+    """A child's EHC plan in force, issued on PLAN_ISSUED, with its next review date; the child
+    attends `child__current_setting` if given. No assessment made it (use `case_at` for that)."""
+
+    class Meta:
+        model = EhcPlan
+
+    child = factory.SubFactory(ChildFactory)
+    council = factory.SubFactory(AgencyFactory, kind=AgencyKind.SEN_TEAM)
+    first_issued_on = PLAN_ISSUED
+    next_review_due_on = factory.LazyAttribute(
+        lambda plan: deadlines.next_review_due(
+            plan.last_reviewed_on or plan.first_issued_on,
+            date_of_birth=plan.child.date_of_birth,
+        )
+    )
+    last_reviewed_on = None
 
 
 def _due(period):
@@ -579,6 +612,7 @@ _TRACKED_APPS = (
     "children",
     "plans",
     "assessments",
+    "reviews",
     "workflows",
     "notifications",
 )

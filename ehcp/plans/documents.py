@@ -32,6 +32,7 @@ LETTER_TEMPLATES = {
     DocumentKind.NOT_ISSUING_LETTER: "ehcp/plans/pdf/letters/not_issuing.html",
     DocumentKind.DRAFT_LETTER: "ehcp/plans/pdf/letters/draft_cover.html",
     DocumentKind.FINAL_LETTER: "ehcp/plans/pdf/letters/final_cover.html",
+    DocumentKind.REVIEW_DECISION_LETTER: "ehcp/plans/pdf/letters/review_decision.html",
 }
 FREQUENCY_WORDS = {
     "DAY": "a day",
@@ -192,6 +193,9 @@ LETTER_SUBJECTS = {
     DocumentKind.NOT_ISSUING_LETTER: "Our decision not to issue an education, health and care plan",
     DocumentKind.DRAFT_LETTER: "Your child's draft education, health and care plan",
     DocumentKind.FINAL_LETTER: "Your child's final education, health and care plan",
+    DocumentKind.REVIEW_DECISION_LETTER: (
+        "Our decision after the review of your child's education, health and care plan"
+    ),
 }
 
 
@@ -200,6 +204,9 @@ LETTER_SUBJECTS_YOUNG_PERSON = {
     **LETTER_SUBJECTS,
     DocumentKind.DRAFT_LETTER: "Your draft education, health and care plan",
     DocumentKind.FINAL_LETTER: "Your final education, health and care plan",
+    DocumentKind.REVIEW_DECISION_LETTER: (
+        "Our decision after the review of your education, health and care plan"
+    ),
 }
 
 
@@ -251,6 +258,13 @@ def letter_context(kind: str, content: dict, *, brand: dict | None = None) -> di
         "named_setting": content.get("named_setting", ""),
         "plan_version": content.get("plan_version"),
         "final_plan_due_on": _date(content.get("final_plan_due_on")),
+        # A review's decision letter (ehcp.reviews.services.review).
+        "review_decision": content.get("review_decision", ""),
+        "review_kind": content.get("review_kind", ""),
+        "meeting_on": _date(content.get("meeting_on")),
+        "decided_on": _date(content.get("decided_on")),
+        "recommendation": content.get("recommendation", ""),
+        "next_review_due_on": _date(content.get("next_review_due_on")),
     }
 
 

@@ -350,6 +350,10 @@ class DocumentKind(models.TextChoices):
     NOT_ISSUING_LETTER = "NOT_ISSUING_LETTER", "Letter: decision not to issue an EHC plan"
     DRAFT_LETTER = "DRAFT_LETTER", "Letter: sending the draft plan"
     FINAL_LETTER = "FINAL_LETTER", "Letter: sending the final plan"
+    REVIEW_DECISION_LETTER = (
+        "REVIEW_DECISION",
+        "Letter: the decision after a review (keep the plan, or not amend it)",
+    )
 
 
 PLAN_DOCUMENT_KINDS = (DocumentKind.DRAFT_PLAN, DocumentKind.FINAL_PLAN)
@@ -525,12 +529,14 @@ LETTER_KINDS = (
     DocumentKind.NOT_ISSUING_LETTER,
     DocumentKind.DRAFT_LETTER,
     DocumentKind.FINAL_LETTER,
+    DocumentKind.REVIEW_DECISION_LETTER,
 )
 #: Letters that carry the right to mediation and to appeal (reg 33; Tribunal rule 20(1)(c)).
 APPEALABLE_LETTER_KINDS = (
     DocumentKind.REFUSAL_LETTER,
     DocumentKind.NOT_ISSUING_LETTER,
     DocumentKind.FINAL_LETTER,
+    DocumentKind.REVIEW_DECISION_LETTER,
 )
 
 
