@@ -436,4 +436,12 @@ class ReviewInvitee(models.Model):
         ordering = ["pk"]
 
     def __str__(self):
-        return f"{self.get_role_display()}: {self.name or self.agency or ''}"
+        return self.label(whereabouts=False)
+
+    def label(self, *, whereabouts: bool) -> str:
+        """Who was invited, in words: the role, and the person or agency. The school or setting
+        is named only to a reader who may see the child's whereabouts (it is the child's own)."""
+        who = [self.name] if self.name else []
+        if self.agency is not None and (whereabouts or self.agency.kind != "SCHOOL"):
+            who.append(self.agency.name)
+        return f"{self.get_role_display()}: {', '.join(who)}" if who else self.get_role_display()
