@@ -34,11 +34,12 @@ from ehcp.assessments.services.assessment import advice_page_link
 from ehcp.assessments.services.casework import case_caseworker_change as ehcp_case_caseworker_change
 from ehcp.common.services import CaseRuleError
 from ehcp.reviews.models import Review
+from ehcp.reviews.services import review as review_services
 from notifications.models import NotificationKind
 from notifications.services import notification_queue
 
 from .closing import case_open_tasks_cancel, tasks_cancel
-from .flows import CHASE_AT, StatutoryAssessmentFlow
+from .flows import CHASE_AT, ReviewFlow, StatutoryAssessmentFlow
 from .flows.assessment import ADVICE_NODE_OF_KIND, ADVICE_NODES, ADVICE_REVIEW_NODES
 from .models import CaseProcess, CaseTask, TaskReassignment
 from .selectors import advice_open_task
@@ -58,6 +59,18 @@ def assessment_request_receive(**kwargs) -> Assessment:
         case = assessment_services.case_request_receive(**kwargs)
         StatutoryAssessmentFlow.start.run(case=case)
     return case
+
+
+def review_start(*, ehc_plan, kind, reason: str = "", by, today: date, **kwargs) -> Review:
+    """Start a review of the plan (`ehcp.reviews.services.review.review_start`: an annual review,
+    or an early or interim one with a reason) and its flow, atomically: the meeting's first task
+    goes to the school or setting that arranges it, or to the council."""
+    with transaction.atomic():
+        review = review_services.review_start(
+            ehc_plan=ehc_plan, kind=kind, reason=reason, by=by, today=today, **kwargs
+        )
+        ReviewFlow.start.run(review=review)
+    return review
 
 
 WITHDRAWN_REASON = "The request was withdrawn"
