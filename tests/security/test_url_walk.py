@@ -29,7 +29,8 @@ from ehcp.governance import services as governance_services
 from ehcp.governance.models import BreakGlassAttempt, BreakGlassGrant
 from ehcp.plans import rendering
 from ehcp.plans import services as plan_services
-from ehcp.plans.models import DocumentRender, PlanDocument
+from ehcp.plans.models import DocumentRender, EhcPlan, PlanDocument
+from ehcp.reviews.services import review as review_services
 from notifications.models import Notice
 from tests import factories
 from workflows import services as workflow_services
@@ -159,6 +160,12 @@ EXPECTED = {
     "workflows:advice:chase": ("POST", COUNCIL_OFFICERS),
     "workflows:advice:cancel": ("GET", COUNCIL_OFFICERS),
     "workflows:advice:add": ("GET", COUNCIL_OFFICERS),
+    # A review of the protected child's plan: the council, and the school that arranges its
+    # meeting (reg 20); its decision letter names no school, so both download it. Only the
+    # council's officers start an early or interim review.
+    "reviews:detail": ("GET", COUNCIL_OFFICERS | {"senco"}),
+    "reviews:document-download": ("GET", COUNCIL_OFFICERS | {"senco"}),
+    "workflows:review-start": ("GET", COUNCIL_OFFICERS),
     # In-app notices: everyone has a list; a notice opens (302 to its page) for its recipient only.
     "notifications:list": ("GET", EVERYONE),
     "notifications:open": ("GET", {"psychologist"}),
@@ -432,6 +439,77 @@ def world():
         by=people["psychologist"],
         today=TODAY,
     )
+    # The protected child's plan, reviewed and kept: its school arranged the meeting (reg 20) and
+    # the council decided within 4 weeks; the decision letter is rendered.
+    ehc_plan = EhcPlan.objects.create(
+        child=case.child, council=council, first_issued_on=date(2025, 10, 1)
+    )
+    review = workflow_services.review_start(
+        ehc_plan=ehc_plan, kind="ANNUAL", by=caseworker, today=date(2026, 6, 1)
+    )
+    senco = people["senco"]
+    for name, perform in (
+        (
+            "arrange_meeting",
+            lambda r: review_services.review_meeting_arrange(
+                review=r, meeting_on=date(2026, 8, 3), by=senco, today=date(2026, 6, 2)
+            ),
+        ),
+        (
+            "send_invitations",
+            lambda r: review_services.review_invitations_send(
+                review=r, sent_on=date(2026, 7, 1), by=senco, today=date(2026, 7, 1)
+            ),
+        ),
+        (
+            "circulate_advice",
+            lambda r: review_services.review_advice_circulate(
+                review=r, circulated_on=date(2026, 7, 15), by=senco, today=date(2026, 7, 15)
+            ),
+        ),
+        (
+            "hold_meeting",
+            lambda r: review_services.review_meeting_hold(
+                review=r,
+                held_on=date(2026, 8, 3),
+                attended=[i.pk for i in r.invitees.all()],
+                family_views="Settled at school",
+                by=senco,
+                today=date(2026, 8, 3),
+            ),
+        ),
+        (
+            "write_report",
+            lambda r: review_services.review_report_record(
+                review=r,
+                received_on=date(2026, 8, 10),
+                recommendation="MAINTAIN",
+                summary="Good progress",
+                by=senco,
+                today=date(2026, 8, 10),
+            ),
+        ),
+        (
+            "decide",
+            lambda r: review_services.review_decide(
+                review=r,
+                decision="MAINTAIN",
+                decided_on=date(2026, 8, 20),
+                reasons="Outcomes on track",
+                by=caseworker,
+                today=date(2026, 8, 20),
+                sent=factories.emailed(date(2026, 8, 20)),
+            ),
+        ),
+    ):
+        step = CaseTask.objects.human().open().get(review=review)
+        assert step.flow_task.name == name
+        worker = caseworker if name == "decide" else senco
+        if step.owner_id is None:
+            workflow_services.task_claim(task=step, user=worker)
+        workflow_services.task_complete(task=step, user=worker, perform=perform)
+    rendering.document_render_pending()
+    review_letter = PlanDocument.objects.get(review=review)
     # An exception still going on: the page to record its end date.
     exception = assessment_services.exception_record(
         case=case,
@@ -468,6 +546,7 @@ def world():
         "extension_id": extension.public_id,
         "exception_id": exception.public_id,
         "record_id": young_person_record.public_id,
+        "plan_id": ehc_plan.public_id,
     }
     route_params = {
         "ehcp:plan:outcome-edit": {"entry_id": outcome.public_id},
@@ -491,6 +570,11 @@ def world():
         "workflows:advice:entry-edit": {"entry_id": entry.public_id},
         "workflows:advice:entry-remove": {"entry_id": entry.public_id},
         "governance:incident-detail": {"public_id": incident.public_id},
+        "reviews:detail": {"public_id": review.public_id},
+        "reviews:document-download": {
+            "public_id": review.public_id,
+            "document_id": review_letter.public_id,
+        },
         "governance:incident-decision": {"public_id": incident.public_id},
         # the psychologist's notice that advice was asked of the EP service
         "notifications:open": {
@@ -643,12 +727,22 @@ def test_every_issued_document_as_every_person(client, world, username):
     may = {
         world["drafted"].pk: COUNCIL_OFFICERS | PARTNERS,  # partners on the case; not the panel
         world["letter"].case_id: COUNCIL_OFFICERS,  # refused: no partner was ever involved
+        None: COUNCIL_OFFICERS | {"senco"},  # the review's letter: the school arranged it
     }
-    documents = PlanDocument.objects.select_related("case").order_by("pk")
-    assert {d.kind for d in documents} == {"DRAFT_PLAN", "DRAFT_LETTER", "REFUSAL_LETTER"}
+    documents = PlanDocument.objects.select_related("case", "review").order_by("pk")
+    assert {d.kind for d in documents} == {
+        "DRAFT_PLAN",
+        "DRAFT_LETTER",
+        "REFUSAL_LETTER",
+        "REVIEW_DECISION",
+    }
     problems = []
     for document in documents:
-        url = f"/cases/{document.case.public_id}/plan/documents/{document.public_id}/"
+        url = (
+            f"/reviews/{document.review.public_id}/documents/{document.public_id}/"
+            if document.review_id
+            else f"/cases/{document.case.public_id}/plan/documents/{document.public_id}/"
+        )
         response = client.get(url)
         if (response.status_code == 200) != (username in may[document.case_id]):
             problems.append((document.kind, response.status_code))
