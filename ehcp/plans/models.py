@@ -350,6 +350,10 @@ class DocumentKind(models.TextChoices):
     NOT_ISSUING_LETTER = "NOT_ISSUING_LETTER", "Letter: decision not to issue an EHC plan"
     DRAFT_LETTER = "DRAFT_LETTER", "Letter: sending the draft plan"
     FINAL_LETTER = "FINAL_LETTER", "Letter: sending the final plan"
+    # Ceasing a plan (SEND Regulations 2014, reg 31): telling the family that ceasing is being
+    # considered (31(1)), then the decision with the right to appeal (31(2)-(3)).
+    CEASE_CONSULT_LETTER = "CEASE_CONSULT_LETTER", "Letter: ceasing the plan is being considered"
+    CEASE_NOTICE = "CEASE_NOTICE", "Letter: decision to cease to maintain the plan"
 
 
 PLAN_DOCUMENT_KINDS = (DocumentKind.DRAFT_PLAN, DocumentKind.FINAL_PLAN)
@@ -525,12 +529,15 @@ LETTER_KINDS = (
     DocumentKind.NOT_ISSUING_LETTER,
     DocumentKind.DRAFT_LETTER,
     DocumentKind.FINAL_LETTER,
+    DocumentKind.CEASE_CONSULT_LETTER,
+    DocumentKind.CEASE_NOTICE,
 )
 #: Letters that carry the right to mediation and to appeal (reg 33; Tribunal rule 20(1)(c)).
 APPEALABLE_LETTER_KINDS = (
     DocumentKind.REFUSAL_LETTER,
     DocumentKind.NOT_ISSUING_LETTER,
     DocumentKind.FINAL_LETTER,
+    DocumentKind.CEASE_NOTICE,
 )
 
 
