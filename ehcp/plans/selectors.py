@@ -438,10 +438,14 @@ def plan_versions(case: Assessment) -> list[PlanVersion]:
     ]
 
 
-def next_plan_version(case: Assessment) -> int:
-    last = max((d.version for d in case.documents.filter(kind__in=PLAN_DOCUMENT_KINDS)), default=0)
+def next_plan_version(episode) -> int:
+    """The next version of the plan documents an episode (assessment or review) issues."""
+    last = max(
+        (d.version for d in episode.documents.filter(kind__in=PLAN_DOCUMENT_KINDS)), default=0
+    )
     pending = max(
-        (r.version for r in case.document_renders.filter(kind__in=PLAN_DOCUMENT_KINDS)), default=0
+        (r.version for r in episode.document_renders.filter(kind__in=PLAN_DOCUMENT_KINDS)),
+        default=0,
     )
     return max(last, pending) + 1
 

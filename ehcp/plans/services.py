@@ -85,9 +85,21 @@ _HISTORY = {PlanNeed: need_history, PlanOutcome: outcome_history, PlanProvision:
 # -- guards --------------------------------------------------------------------------------------
 
 
-def _check_officer(case: Assessment, by) -> None:
-    if case.council_id not in actor_for(by).council_agency_ids:
+def _check_officer(episode, by) -> None:
+    """The council's own officers only (an assessment's or a review's council)."""
+    if episode.council_id not in actor_for(by).council_agency_ids:
         raise CaseRuleError("Only the council's SEN team can change the plan")
+
+
+def episode_key(episode) -> dict:
+    """The foreign key a row of `episode` is saved with: `case` for an assessment, `review` for a
+    review (plans sits below reviews: it knows a review only as the other kind of episode)."""
+    return {"case": episode} if isinstance(episode, Assessment) else {"review": episode}
+
+
+def episode_ids(row) -> dict:
+    """The episode columns of an episode-owned row, to give another row the same episode."""
+    return {"case_id": row.case_id, "review_id": row.review_id}
 
 
 def _check_editable(case: Assessment, by) -> None:
@@ -832,12 +844,12 @@ def plan_issue_content(
     return content
 
 
-def _next_version(case: Assessment, kind: str) -> int:
+def _next_version(episode, kind: str) -> int:
     if kind in PLAN_DOCUMENT_KINDS:
-        return next_plan_version(case)
+        return next_plan_version(episode)
     last = max(
-        [d.version for d in case.documents.filter(kind=kind)]
-        + [r.version for r in case.document_renders.filter(kind=kind)],
+        [d.version for d in episode.documents.filter(kind=kind)]
+        + [r.version for r in episode.document_renders.filter(kind=kind)],
         default=0,
     )
     return last + 1
@@ -851,14 +863,13 @@ def _after_commit_render(render_id: int) -> None:
         document_render_task.delay(render_id)
 
 
-def document_queue(
-    *, case: Assessment, kind: str, content: dict, issued_on: date, by
-) -> DocumentRender:
-    """Freeze `content` as the next version of `kind` and render it once the transaction commits."""
+def document_queue(*, episode, kind: str, content: dict, issued_on: date, by) -> DocumentRender:
+    """Freeze `content` as the next version of `kind` of the episode's documents (an assessment's
+    or a review's) and render it once the transaction commits."""
     render = DocumentRender.objects.create(
-        case=case,
+        **episode_key(episode),
         kind=kind,
-        version=_next_version(case, kind),
+        version=_next_version(episode, kind),
         content=content,
         issued_on=issued_on,
         issued_by=by,
@@ -867,11 +878,11 @@ def document_queue(
     return render
 
 
-def letter_addressees(case: Assessment, on: date) -> dict:
+def letter_addressees(episode, on: date) -> dict:
     """Who a letter dated `on` is to (ehcp.children.rules.young_person.letter_addressees): the
     parents of a child; a young person, with a copy to their parents only where the young person
     agrees or lacks capacity, as recorded on that date (CFA 2014 s.83; MCA 2005)."""
-    child = case.child
+    child = episode.child
     parents = [p.name for p in child.parents.all() if p.has_parental_responsibility]
     addressees = young_person_rules.letter_addressees(
         child.date_of_birth, on, child.young_person_facts()
@@ -896,54 +907,67 @@ _APPEAL_DECISIONS = {
 
 def letter_content(
     *,
-    case: Assessment,
+    episode,
     kind: str,
     issued_on: date,
     plan_version: int | None = None,
     sent: LetterSent | None = None,
+    facts: dict | None = None,
+    appeal_decision: str | None = None,
 ) -> dict:
     """The facts a letter states, frozen when the decision is made (dates from
     ehcp.assessments.rules.deadlines).
+
+    `episode` is the assessment or the review that sends the letter. An assessment's letters
+    state its request and final plan dates; a review's letters state what its service passes in
+    `facts` (its decision, reasons and dates). A letter of a decision with the right to appeal
+    names the decision (`appeal_decision`, or the assessment letters' own wording).
 
     The dates that run from the letter's sending are stated only when the sending is recorded
     with the decision (`sent`): the mediation and appeal dates from the day it was sent (reg 33;
     Tribunal rule 20(1)(c)), the end of the 15 days for representations from the day the draft
     was served (reg 13(1)). Otherwise the letter states the rule, never a date that may be wrong."""
-    child = case.child
+    child = episode.child
     content = {
         "schema": 1,
         "council_name": settings.COUNCIL_NAME,
-        "reference": case.reference,
+        "reference": episode.reference,
         "child": {
             "name": child.full_name,
             "first_name": child.first_name,
             "date_of_birth": child.date_of_birth.isoformat(),
         },
-        **letter_addressees(case, issued_on),
+        **letter_addressees(episode, issued_on),
         "letter_date": issued_on.isoformat(),
-        "request_received_on": case.request_received_on.isoformat(),
-        "final_plan_due_on": case.final_plan_due_on.isoformat(),
     }
+    case = episode if isinstance(episode, Assessment) else None
+    if case is not None:
+        content["request_received_on"] = case.request_received_on.isoformat()
+        content["final_plan_due_on"] = case.final_plan_due_on.isoformat()
     served = letter_served_on(sent) if sent is not None else None
     if sent is not None:
         content["sent_on"] = sent.sent_on.isoformat()
         content["sent_method"] = letters.SendingMethod(sent.method).value
         content["served_on"] = served.isoformat()
-    if kind == DocumentKind.REFUSAL_LETTER:
+    if case is not None and kind == DocumentKind.REFUSAL_LETTER:
         content["reasons"] = case.refusal_reasons
-    elif kind == DocumentKind.NOT_ISSUING_LETTER:
+    elif case is not None and kind == DocumentKind.NOT_ISSUING_LETTER:
         content["reasons"] = case.not_issuing_reasons
-    elif kind == DocumentKind.DRAFT_LETTER:
+    elif case is not None and kind == DocumentKind.DRAFT_LETTER:
         if served is not None:
             content["comments_due_on"] = deadlines.due_on(
                 deadlines.DRAFT_COMMENTS, served
             ).isoformat()
         content["plan_version"] = plan_version
-    elif kind == DocumentKind.FINAL_LETTER:
+    elif case is not None and kind == DocumentKind.FINAL_LETTER:
         content["named_setting"] = case.named_setting.name if case.named_setting else ""
         content["plan_version"] = plan_version
-    if kind in _APPEAL_DECISIONS:
-        content["appeal_decision"] = _APPEAL_DECISIONS[kind]
+    elif plan_version is not None:
+        content["plan_version"] = plan_version
+    content.update(facts or {})
+    appeal_decision = appeal_decision or (_APPEAL_DECISIONS.get(kind) if case else None)
+    if appeal_decision:
+        content["appeal_decision"] = appeal_decision
         if sent is not None:
             content["mediation_contact_by"] = deadlines.mediation_contact_deadline(
                 sent.sent_on
@@ -959,7 +983,7 @@ def letter_served_on(sent: LetterSent):
 
 def letter_queue(
     *,
-    case: Assessment,
+    episode,
     kind: str,
     issued_on: date,
     by,
@@ -967,13 +991,22 @@ def letter_queue(
     sent: LetterSent | None = None,
     enclosure: DocumentRender | None = None,
     today: date | None = None,
+    facts: dict | None = None,
+    appeal_decision: str | None = None,
 ) -> DocumentRender:
-    """Freeze and queue the letter; with `sent`, record its sending in the same transaction."""
+    """Freeze and queue the letter of an assessment or a review (see `letter_content`); with
+    `sent`, record its sending in the same transaction."""
     render = document_queue(
-        case=case,
+        episode=episode,
         kind=kind,
         content=letter_content(
-            case=case, kind=kind, issued_on=issued_on, plan_version=plan_version, sent=sent
+            episode=episode,
+            kind=kind,
+            issued_on=issued_on,
+            plan_version=plan_version,
+            sent=sent,
+            facts=facts,
+            appeal_decision=appeal_decision,
         ),
         issued_on=issued_on,
         by=by,
@@ -985,7 +1018,7 @@ def letter_queue(
 
 def plan_issue_documents(
     *,
-    case: Assessment,
+    episode,
     stage: Stage,
     content: dict,
     issued_on: date,
@@ -1001,10 +1034,10 @@ def plan_issue_documents(
         else (DocumentKind.FINAL_PLAN, DocumentKind.FINAL_LETTER)
     )
     plan_render = document_queue(
-        case=case, kind=plan_kind, content=content, issued_on=issued_on, by=by
+        episode=episode, kind=plan_kind, content=content, issued_on=issued_on, by=by
     )
     letter = letter_queue(
-        case=case,
+        episode=episode,
         kind=letter_kind,
         issued_on=issued_on,
         by=by,
@@ -1025,7 +1058,7 @@ def _enclosure_of(letter: DocumentRender) -> DocumentRender | None:
     if not version or plan_kind is None:
         return None
     return DocumentRender.objects.filter(
-        case_id=letter.case_id, kind=plan_kind, version=version
+        **episode_ids(letter), kind=plan_kind, version=version
     ).first()
 
 
@@ -1046,8 +1079,7 @@ def letter_sending_record(
     from the day it was served: `draft_comments_due_on` follows the newest record, until the final
     plan is issued."""
     today = today or timezone.localdate()
-    case = letter.case
-    _check_officer(case, by)
+    _check_officer(letter.episode, by)
     if letter.kind not in LETTER_KINDS:
         raise CaseRuleError("Only a letter to the family is recorded as sent")
     method = letters.SendingMethod(sent.method)
@@ -1079,7 +1111,7 @@ def letter_sending_record(
                     by,
                 )
         return LetterSending.objects.create(
-            case_id=letter.case_id,
+            **episode_ids(letter),
             letter=letter,
             enclosure=enclosure or _enclosure_of(letter),
             sent_on=sent.sent_on,
