@@ -579,6 +579,7 @@ _TRACKED_APPS = (
     "children",
     "plans",
     "assessments",
+    "reviews",
     "workflows",
     "notifications",
 )

@@ -114,9 +114,10 @@ CEASE_WITHOUT_REVIEW_REASONS = (
 class ReturnFinding(models.TextChoices):
     """What the review found about a young person of 18 or over who stopped attending (reg 30)."""
 
-    NOT_WISHING = cease_rules.ReturnFinding.NOT_WISHING.value, cease_rules.RETURN_FINDING_LABELS[
-        cease_rules.ReturnFinding.NOT_WISHING
-    ]
+    NOT_WISHING = (
+        cease_rules.ReturnFinding.NOT_WISHING.value,
+        cease_rules.RETURN_FINDING_LABELS[cease_rules.ReturnFinding.NOT_WISHING],
+    )
     NOT_APPROPRIATE = (
         cease_rules.ReturnFinding.NOT_APPROPRIATE.value,
         cease_rules.RETURN_FINDING_LABELS[cease_rules.ReturnFinding.NOT_APPROPRIATE],
@@ -242,7 +243,9 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     cease_consultation_reply = models.TextField(blank=True)
     cease_notice_on = models.DateField(null=True, blank=True)
     cease_notice_sent_on = models.DateField(
-        null=True, blank=True, help_text="The cease notice was sent: the time to appeal runs from it"
+        null=True,
+        blank=True,
+        help_text="The cease notice was sent: the time to appeal runs from it",
     )
     mediation_certificate_on = models.DateField(
         null=True,
@@ -409,7 +412,9 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         self.completed_on = on
 
     @transition(field=status, source=ReviewStatus.REPORTED, target=ReviewStatus.CEASING)
-    def propose_cease(self, *, on: date, reason: str, reasons: str, return_finding: str = "") -> None:
+    def propose_cease(
+        self, *, on: date, reason: str, reasons: str, return_finding: str = ""
+    ) -> None:
         """After the review, the council proposes to cease the plan: it tells the family and
         consults them and the school or college (reg 31(1))."""
         self.decision = ReviewDecision.CEASE
@@ -432,7 +437,6 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         self.decided_on = on
         self.cease_reason = reason
         self.decision_reasons = reasons
-
 
     @transition(field=status, source=ReviewStatus.CEASING, target=ReviewStatus.COMPLETE)
     def close_cease(self, *, on: date) -> None:

@@ -33,7 +33,9 @@ def named_institution(ehc_plan: EhcPlan) -> Agency | None:
         .order_by("-final_issued_on", "-pk")
         .first()
     )
-    if amended is not None and (final is None or amended.amended_plan_issued_on >= final.final_issued_on):
+    if amended is not None and (
+        final is None or amended.amended_plan_issued_on >= final.final_issued_on
+    ):
         return amended.next_setting
     return final.named_setting if final is not None else None
 
@@ -116,7 +118,9 @@ def review_cease(review: Review, *, today: date, whereabouts: bool) -> CeaseSumm
     return CeaseSummary(
         reason_code=reason.value,
         reason_label=cease_rules.REASON_LABELS[reason],
-        reason_words=cease_rules.REASON_WORDS[reason],
+        reason_words=cease_rules.reason_words(
+            reason, first_name=review.child.first_name, to_young_person=False
+        ),
         reasons=review.decision_reasons,
         return_finding=review.get_cease_return_finding_display(),
         with_review=not review.is_cease_only,
@@ -146,9 +150,7 @@ def review_cease(review: Review, *, today: date, whereabouts: bool) -> CeaseSumm
         maximum_age_ends_on=cease_rules.maximum_age_end(child.date_of_birth)
         if reason == cease_rules.Reason.MAX_AGE
         else None,
-        may_record_mediation=noticed
-        and sent_on is not None
-        and review.appeal_lodged_on is None,
+        may_record_mediation=noticed and sent_on is not None and review.appeal_lodged_on is None,
         may_record_appeal=noticed and sent_on is not None and review.appeal_lodged_on is None,
         may_record_appeal_decision=noticed
         and review.appeal_lodged_on is not None

@@ -80,24 +80,49 @@ REASON_LABELS: dict[Reason, str] = {
     Reason.OTHER: "Left for other reasons",
 }
 
-#: The reasons in the words of a letter: "the plan is to cease because ...".
-REASON_WORDS: dict[Reason, str] = {
-    Reason.MAX_AGE: "the young person has reached the age of 25",
+#: The reasons in the words of a letter, "the plan is to cease because ...": about the child or
+#: young person (`{name}`, the letter to their parents), and to the young person themselves.
+REASON_WORDS: dict[Reason, tuple[str, str]] = {
+    Reason.MAX_AGE: ("{name} has reached the age of 25", "you have reached the age of 25"),
     Reason.NEEDS_MET: (
-        "the special educational needs can now be met without an EHC plan, in ongoing "
-        "education or training"
+        "{name}'s special educational needs can now be met without an EHC plan, in ongoing "
+        "education or training",
+        "your special educational needs can now be met without an EHC plan, in ongoing "
+        "education or training",
     ),
-    Reason.HIGHER_EDUCATION: "the young person has moved into higher education",
-    Reason.PAID_EMPLOYMENT: "the young person has moved into paid employment",
-    Reason.TRANSFERRED_LA: "the family has moved to another council's area in England",
-    Reason.NOT_ENGAGING: "the young person is no longer taking part in education or training",
-    Reason.MOVED_OUT: "the family has moved outside England",
-    Reason.DECEASED: "the child or young person has died",
-    Reason.OTHER: "of the other reasons given below",
+    Reason.HIGHER_EDUCATION: (
+        "{name} has moved into higher education",
+        "you have moved into higher education",
+    ),
+    Reason.PAID_EMPLOYMENT: (
+        "{name} has moved into paid employment",
+        "you have moved into paid employment",
+    ),
+    Reason.TRANSFERRED_LA: (
+        "{name} has moved to another council's area in England",
+        "you have moved to another council's area in England",
+    ),
+    Reason.NOT_ENGAGING: (
+        "{name} is no longer taking part in education or training",
+        "you are no longer taking part in education or training",
+    ),
+    Reason.MOVED_OUT: ("{name} has moved outside England", "you have moved outside England"),
+    Reason.DECEASED: ("{name} has died", "{name} has died"),
+    Reason.OTHER: ("of the other reasons given below", "of the other reasons given below"),
 }
 
+
+def reason_words(reason: str, *, first_name: str, to_young_person: bool) -> str:
+    """The reason as a letter gives it after "because": to the young person ("you have moved
+    into higher education") or about the child ("Sam has moved into higher education")."""
+    about, to_them = REASON_WORDS[Reason(reason)]
+    return (to_them if to_young_person else about).format(name=first_name)
+
+
 #: Where the law leaves nothing to review: the plan may cease without a review.
-WITHOUT_REVIEW = frozenset({Reason.MAX_AGE, Reason.TRANSFERRED_LA, Reason.MOVED_OUT, Reason.DECEASED})
+WITHOUT_REVIEW = frozenset(
+    {Reason.MAX_AGE, Reason.TRANSFERRED_LA, Reason.MOVED_OUT, Reason.DECEASED}
+)
 
 #: Of those, the plan ceases on the day, with no notice to appeal: the new council in England
 #: maintains the plan from the transfer (regs 15-17), and after a death there is nobody to notify
@@ -264,7 +289,11 @@ def cease_dates(
 
 
 def appeal_lodged_problems(
-    *, lodged_on: date, notice_sent_on: date | None, window_ends_on: date | None, late_admitted: bool
+    *,
+    lodged_on: date,
+    notice_sent_on: date | None,
+    window_ends_on: date | None,
+    late_admitted: bool,
 ) -> list[str]:
     """Why an appeal lodged on `lodged_on` cannot be recorded (empty: it can). An appeal after
     the window is recorded only when the Tribunal has let it in late."""

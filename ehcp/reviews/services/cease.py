@@ -37,10 +37,11 @@ from django_fsm import TransitionNotAllowed
 
 from agencies.access import actor_for
 from ehcp.assessments.rules import deadlines
+from ehcp.children.rules import young_person as young_person_rules
 from ehcp.common.services import CaseRuleError, date_check, history_save
 from ehcp.plans.models import DocumentKind, DocumentRender, EhcPlan, EhcPlanStatus, LetterSending
 from ehcp.plans.rules.letters import LetterSent
-from ehcp.plans.services import letter_queue, letter_sending_record
+from ehcp.plans.services import letter_addressees, letter_queue, letter_sending_record
 from ehcp.reviews.models import (
     ArrangedUnder,
     Review,
@@ -128,17 +129,22 @@ def _setting_name(review: Review) -> str:
     return setting.name
 
 
-def _letter_facts(review: Review) -> dict:
+def _letter_facts(review: Review, *, on: date) -> dict:
+    """What both cease letters state; the reason in words to whoever the letter is to (the young
+    person, or the parents: `letter_addressees`)."""
     reason = cease_rules.Reason(review.cease_reason)
+    party = letter_addressees(review, on)["party"]
     return {
         "reasons": review.decision_reasons,
         "cease_reason": reason.value,
         "cease_reason_label": cease_rules.REASON_LABELS[reason],
-        "cease_reason_words": cease_rules.REASON_WORDS[reason],
+        "cease_reason_words": cease_rules.reason_words(
+            reason,
+            first_name=review.child.first_name,
+            to_young_person=party == young_person_rules.Party.YOUNG_PERSON,
+        ),
         "with_review": not review.is_cease_only,
-        "review_meeting_on": review.meeting_held_on.isoformat()
-        if review.meeting_held_on
-        else None,
+        "review_meeting_on": review.meeting_held_on.isoformat() if review.meeting_held_on else None,
         "consulted_on": review.cease_consulted_on.isoformat()
         if review.cease_consulted_on
         else None,
@@ -154,7 +160,7 @@ def _consultation_letter(review: Review, *, on: date, by, today: date, sent) -> 
         by=by,
         sent=sent,
         today=today,
-        facts=_letter_facts(review),
+        facts=_letter_facts(review, on=on),
     )
 
 
@@ -209,8 +215,14 @@ def cease_propose(
         if problems:
             raise CaseRuleError(*problems)
         finding = return_finding if reason == cease_rules.Reason.NOT_ENGAGING else ""
-        _transition(review, "propose_cease", on=decided_on, reason=reason, reasons=reasons,
-                    return_finding=finding)
+        _transition(
+            review,
+            "propose_cease",
+            on=decided_on,
+            reason=reason,
+            reasons=reasons,
+            return_finding=finding,
+        )
         review.cease_consulted_setting = named_institution(review.ehc_plan)
         history_save(
             review,
@@ -254,7 +266,9 @@ def cease_consultation_record(
             raise CaseRuleError(
                 "Enter what the family and the school or college said (or that they did not reply)"
             )
-        date_check(replied_on, today=today, not_before=review.cease_consulted_on, what="of the replies")
+        date_check(
+            replied_on, today=today, not_before=review.cease_consulted_on, what="of the replies"
+        )
         review.cease_replied_on = replied_on
         review.cease_consultation_reply = reply
         history_save(review, "Replies to the consultation about ceasing recorded (reg 31(1))", by)
@@ -307,7 +321,7 @@ def cease_notice_issue(
             review.cease_notice_sent_on = sent.sent_on
             review.set_appeal_window()
         history_save(review, "Notice of the decision to cease sent (reg 31(2)-(3))", by)
-        facts = _letter_facts(review)
+        facts = _letter_facts(review, on=issued_on)
         facts["replied_on"] = review.cease_replied_on.isoformat()
         facts["copies_to"] = [
             name
@@ -376,7 +390,10 @@ def cease_mediation_certificate_record(
         if review.appeal_lodged_on is not None:
             raise CaseRuleError(f"An appeal was lodged on {_day(review.appeal_lodged_on)}")
         date_check(
-            issued_on, today=today, not_before=review.cease_notice_sent_on, what="of the certificate"
+            issued_on,
+            today=today,
+            not_before=review.cease_notice_sent_on,
+            what="of the certificate",
         )
         review.mediation_certificate_on = issued_on
         review.set_appeal_window()
@@ -403,7 +420,9 @@ def cease_appeal_record(
         review = _locked(review)
         _noticed(review)
         if review.appeal_lodged_on is not None:
-            raise CaseRuleError(f"An appeal was already recorded, lodged on {_day(review.appeal_lodged_on)}")
+            raise CaseRuleError(
+                f"An appeal was already recorded, lodged on {_day(review.appeal_lodged_on)}"
+            )
         _sync_window(review, by)
         problems = cease_rules.appeal_lodged_problems(
             lodged_on=lodged_on,
@@ -442,19 +461,32 @@ def cease_appeal_decide(
                 f"The Tribunal's decision was recorded, made on {_day(review.appeal_decided_on)}"
             )
         date_check(
-            decided_on, today=today, not_before=review.appeal_lodged_on, what="of the Tribunal's decision"
+            decided_on,
+            today=today,
+            not_before=review.appeal_lodged_on,
+            what="of the Tribunal's decision",
         )
         plan = _locked_plan(review)
         review.appeal_decided_on = decided_on
         review.appeal_upheld = upheld
         if upheld:
             _transition(plan, "keep_in_force")
-            history_save(plan, f"The SEND Tribunal upheld the appeal ({review.reference}): the plan stays in force", by)
+            history_save(
+                plan,
+                f"The SEND Tribunal upheld the appeal ({review.reference}): the plan stays in force",
+                by,
+            )
             _transition(review, "close_cease", on=decided_on)
             history_save(review, "The SEND Tribunal upheld the appeal: the plan is kept", by)
         else:
             ceases_on = cease_rules.cease_on_appeal_dismissed(decided_on)
-            _cease(review, plan, on=ceases_on, by=by, why="the SEND Tribunal dismissed the appeal (reg 44(2)(a))")
+            _cease(
+                review,
+                plan,
+                on=ceases_on,
+                by=by,
+                why="the SEND Tribunal dismissed the appeal (reg 44(2)(a))",
+            )
     return review
 
 
@@ -575,7 +607,10 @@ def cease_without_review(
                 plan,
                 on=on,
                 by=by,
-                why=f"without a review: {cease_rules.REASON_WORDS[cease_rules.Reason(reason)]}",
+                why="without a review: "
+                + cease_rules.reason_words(
+                    reason, first_name=child.first_name, to_young_person=False
+                ),
             )
             return review
         review.cease_consulted_on = on
