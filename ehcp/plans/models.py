@@ -32,6 +32,7 @@ from simple_history.models import HistoricalRecords
 
 from ehcp.assessments.models import AdviceRequest, Assessment
 from ehcp.children.models import Need
+from ehcp.reviews.rules import cease as cease_rules
 
 
 class ImmutableDocumentError(Exception):
@@ -147,6 +148,13 @@ class EhcPlan(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in EHC_PLAN_LIVE_STATUSES
+
+    @property
+    def cease_reason_label(self) -> str:
+        """Why the plan ceased, in words (the SEN2 cease reason); empty while it is live."""
+        if not self.cease_reason:
+            return ""
+        return cease_rules.REASON_LABELS.get(cease_rules.Reason(self.cease_reason), "")
 
     # -- transitions: bodies only set fields on self -----------------------------------------
 

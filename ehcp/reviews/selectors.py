@@ -8,6 +8,7 @@ from datetime import date
 from agencies.models import Agency
 from ehcp.assessments.models import Assessment
 from ehcp.common.display import agency_label
+from ehcp.governance.access import withhold_names
 from ehcp.plans.models import DocumentKind, EhcPlan, LetterSending
 from ehcp.reviews.models import Review, ReviewStatus
 from ehcp.reviews.rules import cease as cease_rules
@@ -112,6 +113,7 @@ def review_cease(review: Review, *, today: date, whereabouts: bool) -> CeaseSumm
     elif dates.ceases_on:
         ceases = DatedFact(dates.ceases_on, _cease_source(review))
     setting = review.cease_consulted_setting
+    hidden = {} if whereabouts else review_schools(review)
     open_ceasing = review.status == ReviewStatus.CEASING
     noticed = open_ceasing and review.cease_notice_on is not None
     child = review.child
@@ -121,7 +123,7 @@ def review_cease(review: Review, *, today: date, whereabouts: bool) -> CeaseSumm
         reason_words=cease_rules.reason_words(
             reason, first_name=review.child.first_name, to_young_person=False
         ),
-        reasons=review.decision_reasons,
+        reasons=withhold_names(review.decision_reasons, hidden),
         return_finding=review.get_cease_return_finding_display(),
         with_review=not review.is_cease_only,
         decided_on=review.decided_on,
@@ -130,7 +132,7 @@ def review_cease(review: Review, *, today: date, whereabouts: bool) -> CeaseSumm
             agency_label(setting, whereabouts=whereabouts, child=child) if setting else ""
         ),
         replied_on=review.cease_replied_on,
-        reply=review.cease_consultation_reply,
+        reply=withhold_names(review.cease_consultation_reply, hidden),
         notice_on=review.cease_notice_on,
         notice_sent_on=sent_on,
         mediation_certificate_on=review.mediation_certificate_on,
@@ -156,6 +158,23 @@ def review_cease(review: Review, *, today: date, whereabouts: bool) -> CeaseSumm
         and review.appeal_lodged_on is not None
         and review.appeal_decided_on is None,
     )
+
+
+def review_schools(review: Review) -> dict[str, str]:
+    """The schools and settings a review involves (the child's own, the one arranging the
+    meeting, the one consulted about ceasing, the next one of a phase transfer), each with the
+    words that stand in for it where whereabouts are protected: for withholding their names from
+    free text (`withhold_names`)."""
+    child = review.child
+    ids = {
+        review.arranged_by_id,
+        review.cease_consulted_setting_id,
+        review.next_setting_id,
+        child.current_setting_id,
+    } - {None}
+    schools = Agency.objects.filter(pk__in=ids, kind="SCHOOL")
+    found = {a.name: agency_label(a, whereabouts=False, child=child) for a in schools}
+    return dict(sorted(found.items(), key=lambda item: -len(item[0])))
 
 
 def _cease_source(review: Review) -> str:
