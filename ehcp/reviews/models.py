@@ -59,6 +59,9 @@ OPEN_REVIEW_STATUSES = (
     ReviewStatus.CEASING,
 )
 CLOSED_REVIEW_STATUSES = (ReviewStatus.COMPLETE, ReviewStatus.CANCELLED)
+#: The review's working copy of the plan can be written once the report is in (the proposed
+#: amendments go with the decision, R (L, M and P) v Devon CC [2022]) and while amending.
+PLAN_EDITABLE_REVIEW_STATUSES = (ReviewStatus.REPORTED, ReviewStatus.AMENDING)
 
 
 class ArrangedUnder(models.TextChoices):
@@ -214,7 +217,26 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     amended_plan_due_on = models.DateField(null=True, blank=True)
     comments_received_on = models.DateField(null=True, blank=True)
     comments_summary = models.TextField(blank=True)
+    no_further_comments_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the parent or young person said in writing they have nothing more to "
+        "add: only that ends the 15 days for comments early (reg 22(2)(c))",
+    )
     amended_plan_issued_on = models.DateField(null=True, blank=True)
+    named_setting = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The school or setting the final amended plan names in section I",
+    )
+    named_setting_type = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The type of school or setting the final amended plan names, if no setting",
+    )
 
     # Ceasing (s.45; regs 29-31).
     cease_reason = models.CharField(max_length=2, choices=CeaseReason.choices, blank=True)
@@ -298,6 +320,17 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     @property
     def is_phase_transfer(self) -> bool:
         return self.transfer_year is not None
+
+    @property
+    def plan_editable(self) -> bool:
+        """The review's working copy of the plan can be changed: once the report is in (the
+        proposed amendments are prepared before the decision) and while the plan is amended."""
+        return self.status in PLAN_EDITABLE_REVIEW_STATUSES
+
+    @property
+    def is_amending(self) -> bool:
+        """The council decided to amend and the final amended plan is not yet issued."""
+        return self.status == ReviewStatus.AMENDING
 
     # -- statutory dates -------------------------------------------------------------------
 
