@@ -289,13 +289,16 @@ def review_visible_to(actor: Actor) -> Q:
     )
 
 
-def review_related_agency_ids(actor: Actor, review: Review) -> frozenset[int]:
-    """The agencies, worked by this person in a queue role, that arrange the review's meeting or
-    were invited to it. One query (the invitees), none when the person works no queue."""
+def review_related_agency_ids(
+    actor: Actor, review: Review, *, task_agency_ids=frozenset()
+) -> frozenset[int]:
+    """The agencies, worked by this person in a queue role, that arrange the review's meeting,
+    were invited to it, or (`task_agency_ids`, which the caller knows) have a step of it to do.
+    One query (the invitees), none when the person works no queue."""
     agency_ids = queue_agency_ids(actor)
     if not agency_ids:
         return NOTHING
-    related = {review.arranged_by_id} & agency_ids
+    related = ({review.arranged_by_id} | set(task_agency_ids)) & agency_ids
     related |= set(
         ReviewInvitee.objects.filter(review=review, agency_id__in=agency_ids).values_list(
             "agency_id", flat=True
@@ -304,8 +307,12 @@ def review_related_agency_ids(actor: Actor, review: Review) -> frozenset[int]:
     return frozenset(related)
 
 
-def review_access(actor: Actor, review: Review) -> CaseAccess | None:
-    """How this person may see this review (and its child), or None when they may not at all."""
+def review_access(
+    actor: Actor, review: Review, *, task_agency_ids=frozenset()
+) -> CaseAccess | None:
+    """How this person may see this review (and its child), or None when they may not at all.
+    `task_agency_ids`: agencies with a step of the review to do (a school consulted about ceasing
+    the plan sees the review through its task)."""
     child = review.child
     if review.council_id in actor.council_agency_ids:
         return CaseAccess(
@@ -315,7 +322,7 @@ def review_access(actor: Actor, review: Review) -> CaseAccess | None:
             or review.council_id in actor.whereabouts_agency_ids,
             related_agency_ids=frozenset({review.council_id}),
         )
-    related = review_related_agency_ids(actor, review)
+    related = review_related_agency_ids(actor, review, task_agency_ids=task_agency_ids)
     if not related:
         return None
     kinds = {

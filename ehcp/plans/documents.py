@@ -36,6 +36,7 @@ LETTER_TEMPLATES = {
     DocumentKind.FINAL_LETTER: "ehcp/plans/pdf/letters/final_cover.html",
     DocumentKind.CEASE_CONSULT_LETTER: "ehcp/plans/pdf/letters/cease_consultation.html",
     DocumentKind.CEASE_NOTICE: "ehcp/plans/pdf/letters/cease_notice.html",
+    DocumentKind.REVIEW_DECISION_LETTER: "ehcp/plans/pdf/letters/review_decision.html",
 }
 FREQUENCY_WORDS = {
     "DAY": "a day",
@@ -209,6 +210,9 @@ LETTER_SUBJECTS = {
     DocumentKind.FINAL_LETTER: "Your child's final education, health and care plan",
     DocumentKind.CEASE_CONSULT_LETTER: "We are considering ceasing your child's EHC plan",
     DocumentKind.CEASE_NOTICE: "Our decision to cease to maintain your child's EHC plan",
+    DocumentKind.REVIEW_DECISION_LETTER: (
+        "Our decision after the review of your child's education, health and care plan"
+    ),
 }
 
 
@@ -221,6 +225,9 @@ LETTER_SUBJECTS_YOUNG_PERSON = {
     DocumentKind.FINAL_LETTER: "Your final education, health and care plan",
     DocumentKind.CEASE_CONSULT_LETTER: "We are considering ceasing your EHC plan",
     DocumentKind.CEASE_NOTICE: "Our decision to cease to maintain your EHC plan",
+    DocumentKind.REVIEW_DECISION_LETTER: (
+        "Our decision after the review of your education, health and care plan"
+    ),
 }
 
 
@@ -283,6 +290,13 @@ def letter_context(kind: str, content: dict, *, brand: dict | None = None) -> di
         "replied_on": _date(content.get("replied_on")),
         "copies_to": content.get("copies_to") or [],
         "cease_on": _date(content.get("cease_on")),
+        # A review's decision letter (ehcp.reviews.services.review).
+        "review_decision": content.get("review_decision", ""),
+        "review_kind": content.get("review_kind", ""),
+        "meeting_on": _date(content.get("meeting_on")),
+        "decided_on": _date(content.get("decided_on")),
+        "recommendation": content.get("recommendation", ""),
+        "next_review_due_on": _date(content.get("next_review_due_on")),
     }
 
 

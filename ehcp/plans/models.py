@@ -379,6 +379,10 @@ class DocumentKind(models.TextChoices):
     # considered (31(1)), then the decision with the right to appeal (31(2)-(3)).
     CEASE_CONSULT_LETTER = "CEASE_CONSULT_LETTER", "Letter: ceasing the plan is being considered"
     CEASE_NOTICE = "CEASE_NOTICE", "Letter: decision to cease to maintain the plan"
+    REVIEW_DECISION_LETTER = (
+        "REVIEW_DECISION",
+        "Letter: the decision after a review (keep the plan, or not amend it)",
+    )
 
 
 PLAN_DOCUMENT_KINDS = (DocumentKind.DRAFT_PLAN, DocumentKind.FINAL_PLAN)
@@ -558,6 +562,7 @@ LETTER_KINDS = (
     DocumentKind.FINAL_LETTER,
     DocumentKind.CEASE_CONSULT_LETTER,
     DocumentKind.CEASE_NOTICE,
+    DocumentKind.REVIEW_DECISION_LETTER,
 )
 #: Letters that carry the right to mediation and to appeal (reg 33; Tribunal rule 20(1)(c)).
 APPEALABLE_LETTER_KINDS = (
@@ -566,6 +571,7 @@ APPEALABLE_LETTER_KINDS = (
     DocumentKind.NOT_ISSUING_LETTER,
     DocumentKind.FINAL_LETTER,
     DocumentKind.CEASE_NOTICE,
+    DocumentKind.REVIEW_DECISION_LETTER,
 )
 
 

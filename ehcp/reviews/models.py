@@ -192,7 +192,15 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     meeting_on = models.DateField(null=True, blank=True)
     meeting_arranged_on = models.DateField(null=True, blank=True)
     invitations_sent_on = models.DateField(null=True, blank=True)
+    invitations_late_reason = models.TextField(
+        blank=True,
+        help_text="Why the invitations gave less than 2 weeks' notice (regs 20(3), 21(3))",
+    )
     advice_circulated_on = models.DateField(null=True, blank=True)
+    advice_late_reason = models.TextField(
+        blank=True,
+        help_text="Why the advice went out less than 2 weeks before the meeting (regs 20(4), 21(4))",
+    )
     meeting_held_on = models.DateField(null=True, blank=True)
     attendance = models.TextField(blank=True, help_text="Who attended the meeting")
     family_views = models.TextField(blank=True)
@@ -387,6 +395,42 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             deadlines.REVIEW_INVITATIONS, self.meeting_on or self.latest_meeting_on
         )
 
+    @property
+    def arranged_by_setting(self) -> bool:
+        return self.arranged_under == ArrangedUnder.SETTING
+
+    @property
+    def invitations_late(self) -> bool:
+        """The invitations gave less than 2 weeks' notice of the meeting."""
+        return self.invitations_sent_on is not None and self.invitations_sent_on > (
+            self.invitations_due_on
+        )
+
+    @property
+    def advice_late(self) -> bool:
+        """The advice went out less than 2 weeks before the meeting."""
+        return self.advice_circulated_on is not None and self.advice_circulated_on > (
+            self.invitations_due_on
+        )
+
+    @property
+    def report_late(self) -> bool:
+        """The report came more than 2 weeks after the meeting."""
+        return (
+            self.report_received_on is not None
+            and self.report_due_on is not None
+            and self.report_received_on > self.report_due_on
+        )
+
+    @property
+    def decision_late(self) -> bool:
+        """The council's decision came more than 4 weeks after the meeting."""
+        return (
+            self.decided_on is not None
+            and self.decision_due_on is not None
+            and self.decided_on > self.decision_due_on
+        )
+
     # -- transitions: domain verbs; bodies only set fields on self --------------------------
 
     @transition(field=status, source=ReviewStatus.DUE, target=ReviewStatus.ARRANGED)
@@ -396,12 +440,14 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         self.set_statutory_dates()
 
     @transition(field=status, source=ReviewStatus.ARRANGED, target=ReviewStatus.INVITED)
-    def send_invitations(self, *, on: date) -> None:
+    def send_invitations(self, *, on: date, late_reason: str = "") -> None:
         self.invitations_sent_on = on
+        self.invitations_late_reason = late_reason
 
     @transition(field=status, source=ReviewStatus.INVITED, target=ReviewStatus.ADVICE_CIRCULATED)
-    def circulate_advice(self, *, on: date) -> None:
+    def circulate_advice(self, *, on: date, late_reason: str = "") -> None:
         self.advice_circulated_on = on
+        self.advice_late_reason = late_reason
 
     @transition(
         field=status,
@@ -516,4 +562,12 @@ class ReviewInvitee(models.Model):
         ordering = ["pk"]
 
     def __str__(self):
-        return f"{self.get_role_display()}: {self.name or self.agency or ''}"
+        return self.label(whereabouts=False)
+
+    def label(self, *, whereabouts: bool) -> str:
+        """Who was invited, in words: the role, and the person or agency. The school or setting
+        is named only to a reader who may see the child's whereabouts (it is the child's own)."""
+        who = [self.name] if self.name else []
+        if self.agency is not None and (whereabouts or self.agency.kind != "SCHOOL"):
+            who.append(self.agency.name)
+        return f"{self.get_role_display()}: {', '.join(who)}" if who else self.get_role_display()
