@@ -17,8 +17,9 @@ from ehcp.governance.access import (
     review_list_for_user,
     shows_consents,
 )
-from ehcp.plans.models import EhcPlan
+from ehcp.plans.models import DocumentKind, EhcPlan, EhcPlanStatus, LetterSending
 from ehcp.reviews.models import Review, ReviewDecision, ReviewStatus
+from ehcp.reviews.rules import cease as cease_rules
 
 # -- the child's page: the plan for life and the episodes that made and changed it ---------------
 
@@ -130,6 +131,50 @@ def child_plans(child: Child) -> list[EhcPlan]:
     return sorted(plans, key=lambda plan: (not plan.is_live, -plan.first_issued_on.toordinal()))
 
 
+@dataclass(frozen=True)
+class PlanCeasing:
+    """A plan proposed to cease, as the child's page says it: the reason, and until when it
+    stays in force (the time to appeal, or an appeal the Tribunal has not decided)."""
+
+    review: Review
+    reason_label: str
+    notice_sent_on: date | None
+    window_ends_on: date | None
+    ceases_on: date | None
+    appeal_lodged_on: date | None
+
+
+def plan_ceasing(plan: EhcPlan | None) -> PlanCeasing | None:
+    """For a plan proposed to cease, its review's cease facts (two queries); None otherwise. The
+    time to appeal runs from the newest record of the notice's sending."""
+    if plan is None or plan.status != EhcPlanStatus.CEASING:
+        return None
+    review = (
+        Review.objects.filter(ehc_plan=plan, status=ReviewStatus.CEASING).order_by("-pk").first()
+    )
+    if review is None:
+        return None
+    sending = (
+        LetterSending.objects.filter(review=review, letter__kind=DocumentKind.CEASE_NOTICE)
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    sent_on = sending.sent_on if sending is not None else review.cease_notice_sent_on
+    dates = cease_rules.cease_dates(
+        notice_sent_on=sent_on,
+        mediation_certificate_on=review.mediation_certificate_on,
+        appeal_lodged_on=review.appeal_lodged_on,
+    )
+    return PlanCeasing(
+        review=review,
+        reason_label=cease_rules.REASON_LABELS[cease_rules.Reason(review.cease_reason)],
+        notice_sent_on=sent_on,
+        window_ends_on=dates.window_ends_on,
+        ceases_on=dates.ceases_on,
+        appeal_lodged_on=review.appeal_lodged_on,
+    )
+
+
 _REVIEW_DECIDED = {
     ReviewDecision.MAINTAIN: "Decided after the review to keep the plan as it is",
     ReviewDecision.NOT_AMEND: "Decided after the review not to amend the plan",
@@ -149,7 +194,6 @@ def _review_events(review: Review) -> list[ChildEvent]:
         (review.cease_notice_on, "Notice that the plan will cease sent"),
         (review.appeal_lodged_on, "Appeal against ceasing the plan lodged"),
         (review.appeal_decided_on, "The Tribunal decided the appeal"),
-        (review.ceased_on, "EHC plan ceased"),
         (
             review.completed_on if review.status == ReviewStatus.COMPLETE else None,
             "Review complete",
@@ -195,7 +239,10 @@ def child_timeline(
     for plan in plans:
         events.append(ChildEvent(plan.first_issued_on, plan.reference, "EHC plan in force"))
         if plan.ceased_on:
-            events.append(ChildEvent(plan.ceased_on, plan.reference, "EHC plan ceased"))
+            what = "EHC plan ceased"
+            if plan.cease_reason_label:
+                what += f": {plan.cease_reason_label.lower()}"
+            events.append(ChildEvent(plan.ceased_on, plan.reference, what))
     # Newest first; on one day, the later step of the process first.
     ranked = sorted(enumerate(events), key=lambda pair: (pair[1].on, pair[0]), reverse=True)
     return [event for _, event in ranked]

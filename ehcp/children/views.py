@@ -44,6 +44,11 @@ def child_detail(request, public_id):
             and not any(review.is_open and review.ehc_plan_id == plan.pk for review in reviews),
             "open_review": next((review for review in reviews if review.is_open), None),
             "plans": plans,
+            "ceasing": selectors.plan_ceasing(plan),
+            "may_cease_without_review": council_view
+            and actor_for(request.user).is_council_officer
+            and plan is not None
+            and plan.status == EhcPlanStatus.IN_FORCE,
             "latest_final": next((c for c in cases if c.final_issued_on), None),
             "consents": selectors.child_consents(child, access=access),
             "episodes": selectors.child_episodes(cases, reviews),

@@ -1,4 +1,4 @@
-"""The review's pages, under /reviews/."""
+"""The review episode's pages, under /reviews/."""
 
 from django.urls import path
 
@@ -12,5 +12,21 @@ urlpatterns = [
         "<uuid:public_id>/documents/<uuid:document_id>/",
         views.document_download,
         name="document-download",
+    ),
+    path(
+        "<uuid:review_id>/cease/mediation/",
+        views.cease_mediation,
+        name="cease-mediation",
+    ),
+    path("<uuid:review_id>/cease/appeal/", views.cease_appeal, name="cease-appeal"),
+    path(
+        "<uuid:review_id>/cease/appeal/decision/",
+        views.cease_appeal_decision,
+        name="cease-appeal-decision",
+    ),
+    path(
+        "cease-without-review/<uuid:plan_id>/",
+        views.cease_without_review,
+        name="cease-without-review",
     ),
 ]

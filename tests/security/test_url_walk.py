@@ -29,7 +29,8 @@ from ehcp.governance import services as governance_services
 from ehcp.governance.models import BreakGlassAttempt, BreakGlassGrant
 from ehcp.plans import rendering
 from ehcp.plans import services as plan_services
-from ehcp.plans.models import DocumentRender, EhcPlan, PlanDocument
+from ehcp.plans.models import DocumentRender, EhcPlan, EhcPlanStatus, PlanDocument
+from ehcp.reviews.models import ArrangedUnder, Review, ReviewStatus
 from ehcp.reviews.services import review as review_services
 from notifications.models import Notice
 from tests import factories
@@ -160,12 +161,18 @@ EXPECTED = {
     "workflows:advice:chase": ("POST", COUNCIL_OFFICERS),
     "workflows:advice:cancel": ("GET", COUNCIL_OFFICERS),
     "workflows:advice:add": ("GET", COUNCIL_OFFICERS),
-    # A review of the protected child's plan: the council, and the school that arranges its
-    # meeting (reg 20); its decision letter names no school, so both download it. Only the
+    # A review of the protected drafted child's plan: the council, and the school that arranges
+    # its meeting (reg 20); its decision letter names no school, so both download it. Only the
     # council's officers start an early or interim review.
     "reviews:detail": ("GET", COUNCIL_OFFICERS | {"senco"}),
     "reviews:document-download": ("GET", COUNCIL_OFFICERS | {"senco"}),
     "workflows:review-start": ("GET", COUNCIL_OFFICERS),
+    # Ceasing a plan: the council's officers record a mediation certificate, an appeal and the
+    # Tribunal's decision on a review that is ceasing the plan, and cease a plan without a review.
+    "reviews:cease-mediation": ("GET", COUNCIL_OFFICERS),
+    "reviews:cease-appeal": ("GET", COUNCIL_OFFICERS),
+    "reviews:cease-appeal-decision": ("GET", COUNCIL_OFFICERS),
+    "reviews:cease-without-review": ("GET", COUNCIL_OFFICERS),
     # In-app notices: everyone has a list; a notice opens (302 to its page) for its recipient only.
     "notifications:list": ("GET", EVERYONE),
     "notifications:open": ("GET", {"psychologist"}),
@@ -439,77 +446,6 @@ def world():
         by=people["psychologist"],
         today=TODAY,
     )
-    # The protected child's plan, reviewed and kept: its school arranged the meeting (reg 20) and
-    # the council decided within 4 weeks; the decision letter is rendered.
-    ehc_plan = EhcPlan.objects.create(
-        child=case.child, council=council, first_issued_on=date(2025, 10, 1)
-    )
-    review = workflow_services.review_start(
-        ehc_plan=ehc_plan, kind="ANNUAL", by=caseworker, today=date(2026, 6, 1)
-    )
-    senco = people["senco"]
-    for name, perform in (
-        (
-            "arrange_meeting",
-            lambda r: review_services.review_meeting_arrange(
-                review=r, meeting_on=date(2026, 8, 3), by=senco, today=date(2026, 6, 2)
-            ),
-        ),
-        (
-            "send_invitations",
-            lambda r: review_services.review_invitations_send(
-                review=r, sent_on=date(2026, 7, 1), by=senco, today=date(2026, 7, 1)
-            ),
-        ),
-        (
-            "circulate_advice",
-            lambda r: review_services.review_advice_circulate(
-                review=r, circulated_on=date(2026, 7, 15), by=senco, today=date(2026, 7, 15)
-            ),
-        ),
-        (
-            "hold_meeting",
-            lambda r: review_services.review_meeting_hold(
-                review=r,
-                held_on=date(2026, 8, 3),
-                attended=[i.pk for i in r.invitees.all()],
-                family_views="Settled at school",
-                by=senco,
-                today=date(2026, 8, 3),
-            ),
-        ),
-        (
-            "write_report",
-            lambda r: review_services.review_report_record(
-                review=r,
-                received_on=date(2026, 8, 10),
-                recommendation="MAINTAIN",
-                summary="Good progress",
-                by=senco,
-                today=date(2026, 8, 10),
-            ),
-        ),
-        (
-            "decide",
-            lambda r: review_services.review_decide(
-                review=r,
-                decision="MAINTAIN",
-                decided_on=date(2026, 8, 20),
-                reasons="Outcomes on track",
-                by=caseworker,
-                today=date(2026, 8, 20),
-                sent=factories.emailed(date(2026, 8, 20)),
-            ),
-        ),
-    ):
-        step = CaseTask.objects.human().open().get(review=review)
-        assert step.flow_task.name == name
-        worker = caseworker if name == "decide" else senco
-        if step.owner_id is None:
-            workflow_services.task_claim(task=step, user=worker)
-        workflow_services.task_complete(task=step, user=worker, perform=perform)
-    rendering.document_render_pending()
-    review_letter = PlanDocument.objects.get(review=review)
     # An exception still going on: the page to record its end date.
     exception = assessment_services.exception_record(
         case=case,
@@ -534,8 +470,120 @@ def world():
         reason="Recorded for the walk",
         recorded_by=caseworker,
     )
+    # A plan in force for the protected child, proposed to cease after a review: the notice sent,
+    # the time to appeal running, the child's school consulted (a whereabouts fact). And the
+    # drafted child's earlier plan, in force, for ceasing without a review.
+    ceasing_plan = EhcPlan.objects.create(
+        child=case.child,
+        council=council,
+        status=EhcPlanStatus.IN_FORCE,
+        first_issued_on=date(2025, 9, 1),
+    )
+    ceasing = Review(
+        ehc_plan=ceasing_plan,
+        child=case.child,
+        council=council,
+        caseworker=caseworker,
+        status=ReviewStatus.CEASING,
+        started_on=date(2026, 6, 1),
+        started_by=caseworker,
+        period_starts_on=date(2025, 9, 1),
+        arranged_under=ArrangedUnder.SETTING,
+        arranged_by=school,
+        meeting_held_on=date(2026, 7, 1),
+        report_received_on=date(2026, 7, 8),
+        decision="CEASE",
+        decided_on=date(2026, 7, 15),
+        decision_reasons="Needs met at SEN support",
+        cease_reason="2",
+        cease_consulted_on=date(2026, 7, 15),
+        cease_consulted_setting=school,
+        cease_replied_on=date(2026, 7, 29),
+        cease_consultation_reply=f"{SCHOOL_MARKER} agrees",
+        cease_notice_on=date(2026, 8, 3),
+        cease_notice_sent_on=date(2026, 8, 3),
+    )
+    ceasing.set_statutory_dates()
+    ceasing.set_appeal_window()
+    ceasing.save()
+    in_force = EhcPlan.objects.create(
+        child=drafted.case.child,
+        council=council,
+        status=EhcPlanStatus.IN_FORCE,
+        first_issued_on=date(2025, 1, 6),
+    )
+    # The drafted child's plan, reviewed and kept: its school arranged the meeting (reg 20) and
+    # the council decided within 4 weeks; the decision letter is rendered.
+    review = workflow_services.review_start(
+        ehc_plan=in_force, kind="ANNUAL", by=caseworker, today=date(2025, 9, 1)
+    )
+    senco = people["senco"]
+    for name, perform in (
+        (
+            "arrange_meeting",
+            lambda r: review_services.review_meeting_arrange(
+                review=r, meeting_on=date(2025, 11, 3), by=senco, today=date(2025, 9, 2)
+            ),
+        ),
+        (
+            "send_invitations",
+            lambda r: review_services.review_invitations_send(
+                review=r, sent_on=date(2025, 10, 1), by=senco, today=date(2025, 10, 1)
+            ),
+        ),
+        (
+            "circulate_advice",
+            lambda r: review_services.review_advice_circulate(
+                review=r, circulated_on=date(2025, 10, 15), by=senco, today=date(2025, 10, 15)
+            ),
+        ),
+        (
+            "hold_meeting",
+            lambda r: review_services.review_meeting_hold(
+                review=r,
+                held_on=date(2025, 11, 3),
+                attended=[i.pk for i in r.invitees.all()],
+                family_views="Settled at school",
+                by=senco,
+                today=date(2025, 11, 3),
+            ),
+        ),
+        (
+            "write_report",
+            lambda r: review_services.review_report_record(
+                review=r,
+                received_on=date(2025, 11, 10),
+                recommendation="MAINTAIN",
+                summary="Good progress",
+                by=senco,
+                today=date(2025, 11, 10),
+            ),
+        ),
+        (
+            "decide",
+            lambda r: review_services.review_decide(
+                review=r,
+                decision="MAINTAIN",
+                decided_on=date(2025, 11, 20),
+                reasons="Outcomes on track",
+                by=caseworker,
+                today=date(2025, 11, 20),
+                sent=factories.emailed(date(2025, 11, 20)),
+            ),
+        ),
+    ):
+        step = CaseTask.objects.human().open().get(review=review)
+        assert step.flow_task.name == name
+        worker = caseworker if name == "decide" else senco
+        if step.owner_id is None:
+            workflow_services.task_claim(task=step, user=worker)
+        workflow_services.task_complete(task=step, user=worker, perform=perform)
+    rendering.document_render_pending()
+    review_letter = PlanDocument.objects.get(review=review)
     params = {
         "public_id": case.public_id,
+        "review_id": ceasing.public_id,
+        "plan_id": in_force.public_id,
         "task_id": health_task.public_id,
         "consent_id": consent.public_id,
         "entry_id": need.public_id,
@@ -546,7 +594,6 @@ def world():
         "extension_id": extension.public_id,
         "exception_id": exception.public_id,
         "record_id": young_person_record.public_id,
-        "plan_id": ehc_plan.public_id,
     }
     route_params = {
         "ehcp:plan:outcome-edit": {"entry_id": outcome.public_id},

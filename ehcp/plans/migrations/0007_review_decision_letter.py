@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0004_next_review_dates'),
+        ('plans', '0006_amendments_carried_entries_and_letters'),
     ]
 
     operations = [

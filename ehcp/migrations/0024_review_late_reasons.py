@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ehcp', '0021_review_episodes_history'),
+        ('ehcp', '0023_amendment_history'),
     ]
 
     operations = [
