@@ -25,10 +25,22 @@ def date_check(value: date, *, today: date, not_before: date | None = None, what
         raise CaseRuleError(f"The date {what} must be on or after {not_before:%-d %B %Y}")
 
 
+#: The length of django-simple-history's `history_change_reason` column.
+HISTORY_REASON_MAX = 100
+
+
+def history_reason(reason: str) -> str:
+    """The reason as the history row can hold it: a longer one is cut, with an ellipsis
+    (PostgreSQL refuses a value longer than the column; SQLite would have kept it whole)."""
+    if len(reason) <= HISTORY_REASON_MAX:
+        return reason
+    return reason[: HISTORY_REASON_MAX - 1].rstrip() + "\u2026"
+
+
 def history_save(instance, reason: str, by) -> None:
     """Save with who and why in the django-simple-history row; a concurrent change to the case
     (or a second open request for one child) becomes a message for the user."""
-    instance._change_reason = reason
+    instance._change_reason = history_reason(reason)
     instance._history_user = by
     try:
         with transaction.atomic():

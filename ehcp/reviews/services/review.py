@@ -220,7 +220,7 @@ def review_start(
         raise CaseRuleError("Enter the year of the phase transfer as 4 digits, like 2028")
     with transaction.atomic():
         plan = (
-            EhcPlan.objects.select_for_update()
+            EhcPlan.objects.select_for_update(of=("self",))
             .select_related("child", "child__current_setting", "council")
             .get(pk=ehc_plan.pk)
         )
@@ -357,7 +357,7 @@ def review_invitations_send(
             invitee.invited_on = sent_on
             history_save(invitee, "Invited to the review meeting", by)
         _transition(review, "send_invitations", on=sent_on, late_reason=reason)
-        late = f", {(sent_on - due).days} days late: {reason}" if reason else ""
+        late = f", {(sent_on - due).days} days late (the reason is recorded)" if reason else ""
         history_save(review, f"Invitations sent{late}", by)
     return review
 
@@ -410,7 +410,9 @@ def review_advice_circulate(
                 invitee.advice_received_on = circulated_on
                 history_save(invitee, "Advice for the review received", by)
         _transition(review, "circulate_advice", on=circulated_on, late_reason=reason)
-        late = f", {(circulated_on - due).days} days late: {reason}" if reason else ""
+        late = (
+            f", {(circulated_on - due).days} days late (the reason is recorded)" if reason else ""
+        )
         history_save(review, f"Advice and information circulated{late}", by)
     return review
 

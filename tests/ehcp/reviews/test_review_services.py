@@ -10,7 +10,7 @@ import pytest
 
 from agencies.models import AgencyKind, Role
 from ehcp.assessments.rules import deadlines
-from ehcp.common.services import CaseRuleError
+from ehcp.common.services import CaseRuleError, history_reason
 from ehcp.plans import documents
 from ehcp.plans.models import DocumentKind, DocumentRender, EhcPlanStatus, LetterSending
 from ehcp.reviews.models import (
@@ -552,3 +552,16 @@ def test_a_late_decision_is_recorded_as_late(ehc_plan, cast):
     assert review.decision_late
     assert "4 days after the 4 weeks" in review.history.latest().history_change_reason
     assert deadlines.REVIEW_DECISION.code == "REVIEW-DECISION-4W"
+
+
+def test_a_long_reason_is_kept_whole_on_the_review_and_cut_in_the_history(ehc_plan, cast):
+    """The history row's reason column holds 100 characters (PostgreSQL refuses more)."""
+    review = arranged(ehc_plan, cast)
+    late = INVITATIONS_DUE + timedelta(days=3)
+    reason = "The school was closed for a week because of flooding. " * 20
+    review = services.review_invitations_send(
+        review=review, sent_on=late, late_reason=reason, by=cast.senco, today=late
+    )
+    assert review.invitations_late_reason == reason.strip()
+    assert len(review.history.latest().history_change_reason) <= 100
+    assert history_reason("x" * 150) == "x" * 99 + "\u2026"
