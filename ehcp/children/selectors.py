@@ -112,9 +112,7 @@ def plan_ceasing(plan: EhcPlan | None) -> PlanCeasing | None:
     if plan is None or plan.status != EhcPlanStatus.CEASING:
         return None
     review = (
-        Review.objects.filter(ehc_plan=plan, status=ReviewStatus.CEASING)
-        .order_by("-pk")
-        .first()
+        Review.objects.filter(ehc_plan=plan, status=ReviewStatus.CEASING).order_by("-pk").first()
     )
     if review is None:
         return None
