@@ -46,5 +46,8 @@ def child_detail(request, public_id):
             "consents": selectors.child_consents(child, access=access),
             "episodes": selectors.child_episodes(cases),
             "timeline": selectors.child_timeline(cases, plans),
+            "versions": selectors.child_plan_versions(
+                child, plans, cases=cases, access=access, user=request.user
+            ),
         },
     )

@@ -10,6 +10,7 @@ plan, so the council's non-casework roles (panel member, panel chair, IG lead, a
 would be "partners" on the case if access came from that routing rather than from roles.
 """
 
+import dataclasses
 import io
 from datetime import date, datetime
 
@@ -30,7 +31,8 @@ from ehcp.governance.models import BreakGlassAttempt, BreakGlassGrant
 from ehcp.plans import rendering
 from ehcp.plans import services as plan_services
 from ehcp.plans.models import DocumentRender, EhcPlan, EhcPlanStatus, PlanDocument
-from ehcp.reviews.models import ArrangedUnder, Review, ReviewStatus
+from ehcp.reviews.models import ArrangedUnder, Review, ReviewInvitee, ReviewStatus
+from ehcp.reviews.services import amendment
 from notifications.models import Notice
 from tests import factories
 from workflows import services as workflow_services
@@ -129,6 +131,26 @@ EXPECTED = {
     "ehcp:plan:documents": ("GET", COUNCIL_OFFICERS | PARTNERS),
     "ehcp:plan:document-download": ("GET", COUNCIL_OFFICERS | PARTNERS),
     "ehcp:plan:letter-sending": ("GET", COUNCIL_OFFICERS),
+    # A review's working copy of the plan, amending it: the council's SEN team edits it; the
+    # health trust invited to the review agrees section G and sees its plans and letters.
+    "review-plan:overview": ("GET", COUNCIL_OFFICERS),
+    "review-plan:seed": ("POST", COUNCIL_OFFICERS),
+    "review-plan:details": ("GET", COUNCIL_OFFICERS),
+    "review-plan:need-new": ("GET", COUNCIL_OFFICERS),
+    "review-plan:need-edit": ("GET", COUNCIL_OFFICERS),
+    "review-plan:outcome-new": ("GET", COUNCIL_OFFICERS),
+    "review-plan:outcome-edit": ("GET", COUNCIL_OFFICERS),
+    "review-plan:provision-new": ("GET", COUNCIL_OFFICERS),
+    "review-plan:provision-edit": ("GET", COUNCIL_OFFICERS),
+    "review-plan:provision-agree": ("GET", COUNCIL_OFFICERS | {"health"}),
+    "review-plan:entry-accept": ("POST", COUNCIL_OFFICERS),
+    "review-plan:entry-remove": ("GET", COUNCIL_OFFICERS),
+    "review-plan:history": ("GET", COUNCIL_OFFICERS),
+    "review-plan:compare": ("GET", COUNCIL_OFFICERS),
+    "review-plan:preview": ("GET", COUNCIL_OFFICERS),
+    "review-plan:documents": ("GET", COUNCIL_OFFICERS | {"health"}),
+    "review-plan:document-download": ("GET", COUNCIL_OFFICERS | {"health"}),
+    "review-plan:letter-sending": ("GET", COUNCIL_OFFICERS),
     # Information governance: the IG lead only; emergency access only as the agreement allows.
     "governance:index": ("GET", {"iglead"}),
     "governance:access-by-child": ("GET", {"iglead"}),
@@ -505,6 +527,95 @@ def world():
         status=EhcPlanStatus.IN_FORCE,
         first_issued_on=date(2025, 1, 6),
     )
+    # A third child, whose plan is in force (made by an assessment that consulted and named
+    # another school, which is no marker), and a review of it that is amending the plan: its
+    # working copy, the proposed amended plan (rendered) and the amendment notice. The school
+    # arranges the review (reg 20); the health trust is invited to it.
+    brookside = Agency.objects.create(name="Brookside Academy", kind=AgencyKind.SCHOOL)
+    person("brookside_senco", brookside, Role.SENCO)
+    made = (
+        factories.CaseWalk(
+            dataclasses.replace(cast, school=brookside, senco=people["brookside_senco"]),
+            when=factories.Calendar(received_on=date(2026, 3, 2)),
+        )
+        .to("FINAL_ISSUED")
+        .case
+    )
+    review = Review(
+        ehc_plan=made.ehc_plan,
+        child=made.child,
+        council=council,
+        caseworker=caseworker,
+        status=ReviewStatus.REPORTED,  # the steps before the report are the review services'
+        started_on=date(2026, 8, 3),
+        started_by=caseworker,
+        period_starts_on=made.ehc_plan.first_issued_on,
+        arranged_under=ArrangedUnder.SETTING,
+        arranged_by=brookside,
+        meeting_on=date(2026, 9, 1),
+        meeting_held_on=date(2026, 9, 1),
+        report_received_on=date(2026, 9, 8),
+        recommendation="AMEND",
+        report_summary="More support with writing",
+    )
+    review.set_statutory_dates()
+    review.save()
+    ReviewInvitee.objects.create(review=review, role="HEALTH", agency=health)
+    review_plan = amendment.review_plan_seed(review=review, by=caseworker)
+    review_need = plan_services.need_save(
+        plan=review_plan, section="B", text="Finds writing tasks hard to start", by=caseworker
+    )
+    review_provision = review_plan.provisions.first()
+    plan_services.provision_save(
+        plan=review_plan,
+        provision=review_provision,
+        section="F",
+        what=review_provision.what,
+        who=review_provision.who,
+        frequency_count=review_provision.frequency_count,
+        frequency_period=review_provision.frequency_period,
+        session_minutes=review_provision.session_minutes,
+        ends_on=review_provision.ends_on,
+        needs=[*review_provision.needs.all(), review_need],
+        outcomes=list(review_provision.outcomes.all()),
+        by=caseworker,
+    )
+    review_g = plan_services.provision_save(
+        plan=review_plan,
+        section="G",
+        what="Occupational therapy assessment",
+        who="Occupational therapist",
+        frequency_count=1,
+        frequency_period="TERM",
+        session_minutes=60,
+        ends_on=date(2027, 7, 20),
+        needs=[review_need],
+        outcomes=list(review_provision.outcomes.all()),
+        by=caseworker,
+    )
+    plan_services.provision_health_agree(
+        provision=review_g,
+        agreed_on=date(2026, 9, 10),
+        note="Letter from the trust",
+        by=caseworker,
+        today=TODAY,
+    )
+    review = amendment.amendment_notice_issue(
+        review=review,
+        decided_on=date(2026, 9, 15),
+        reasons="More support with writing",
+        by=caseworker,
+        today=TODAY,
+    )
+    proposed = rendering.document_render(
+        DocumentRender.objects.get(review=review, kind="DRAFT_PLAN").pk
+    )
+    review_routes = {
+        "public_id": review.public_id,
+        "entry_id": review_need.public_id,
+        "document_id": proposed.public_id,
+        "letter_id": DocumentRender.objects.get(review=review, kind="AMENDMENT_NOTICE").public_id,
+    }
     params = {
         "public_id": case.public_id,
         "review_id": ceasing.public_id,
@@ -537,6 +648,12 @@ def world():
                 case=drafted.case, kind="DRAFT_LETTER"
             ).public_id,
         },
+        **{
+            name: review_routes
+            for name in EXPECTED
+            if name.startswith("review-plan:") and name != "review-plan:provision-agree"
+        },
+        "review-plan:provision-agree": {**review_routes, "entry_id": review_g.public_id},
         "governance:break-glass-review": {"public_id": grant.public_id},
         "workflows:advice:entry-new": {"kind": "need"},
         "workflows:advice:entry-edit": {"entry_id": entry.public_id},
@@ -557,6 +674,7 @@ def world():
         "other": other,
         "drafted": drafted.case,
         "letter": letter,
+        "review": review,
     }
 
 
@@ -689,19 +807,22 @@ def test_the_pages_of_a_case_with_a_draft_plan_hide_whereabouts(client, world, u
 @time_machine.travel(TODAY)
 def test_every_issued_document_as_every_person(client, world, username):
     """Every plan and letter in the world (the draft plan and its letter of the protected child,
-    the refusal letter of the other child): who may download it, and no whereabouts in the PDF."""
+    the refusal letter of the other child, the proposed amended plan of the review): who may
+    download it, and no whereabouts in the PDF."""
     client.force_login(world["people"][username])
     may = {
-        world["drafted"].pk: COUNCIL_OFFICERS | PARTNERS,  # partners on the case; not the panel
-        world["letter"].case_id: COUNCIL_OFFICERS,  # refused: no partner was ever involved
+        world["drafted"]: COUNCIL_OFFICERS | PARTNERS,  # partners on the case; not the panel
+        world["letter"].case: COUNCIL_OFFICERS,  # refused: no partner was ever involved
+        world["review"]: COUNCIL_OFFICERS | {"health"},  # the health trust invited to the review
     }
-    documents = PlanDocument.objects.select_related("case").order_by("pk")
+    documents = PlanDocument.objects.select_related("case", "review").order_by("pk")
     assert {d.kind for d in documents} == {"DRAFT_PLAN", "DRAFT_LETTER", "REFUSAL_LETTER"}
     problems = []
     for document in documents:
-        url = f"/cases/{document.case.public_id}/plan/documents/{document.public_id}/"
+        where = "reviews" if document.review_id else "cases"
+        url = f"/{where}/{document.episode.public_id}/plan/documents/{document.public_id}/"
         response = client.get(url)
-        if (response.status_code == 200) != (username in may[document.case_id]):
+        if (response.status_code == 200) != (username in may[document.episode]):
             problems.append((document.kind, response.status_code))
         if response.status_code == 200:
             assert response["Content-Type"] == "application/pdf"
