@@ -26,7 +26,7 @@ from ehcp.plans.models import (
     LetterSending,
     PlanDocument,
 )
-from ehcp.reviews.models import Review, ReviewStatus
+from ehcp.reviews.models import Review, ReviewDecision, ReviewStatus
 from ehcp.reviews.rules import cease as cease_rules
 
 # -- the child's page: the plan for life and the episodes that made and changed it ---------------
@@ -37,7 +37,7 @@ class Episode:
     """One episode of the child's plan for life, as the child's page lists it."""
 
     kind: str
-    case: Assessment
+    case: Assessment | None
     reference: str
     status_label: str
     status_code: str
@@ -46,6 +46,7 @@ class Episode:
     due_on: date | None
     is_open: bool
     documents: int
+    review: Review | None = None
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,21 @@ def child_consents(child: Child, *, access: CaseAccess) -> list[ConsentRecord]:
     )
 
 
-def child_episodes(cases: list[Assessment]) -> list[Episode]:
-    return [
+def child_reviews(child: Child, *, user) -> list[Review]:
+    """The reviews of the child's plans this person may see (the council's officers all; a
+    partner those its agency arranges or is invited to), newest first. One query."""
+    return list(
+        review_list_for_user(user)
+        .filter(child=child)
+        .select_related("ehc_plan")
+        .annotate(document_count=Count("documents", distinct=True))
+        .order_by("-started_on", "-pk")
+    )
+
+
+def child_episodes(cases: list[Assessment], reviews: list[Review] = ()) -> list[Episode]:
+    """The episodes, newest first: each assessment and each review of the plan."""
+    episodes = [
         Episode(
             kind="Statutory assessment",
             case=case,
@@ -99,6 +113,24 @@ def child_episodes(cases: list[Assessment]) -> list[Episode]:
         )
         for case in cases
     ]
+    episodes += [
+        Episode(
+            kind=review.get_kind_display(),
+            case=None,
+            review=review,
+            reference=review.reference,
+            status_label=review.get_status_display(),
+            status_code=review.status,
+            opened_on=review.started_on,
+            closed_on=review.completed_on or review.cancelled_on,
+            due_on=review.review_due_on if review.is_open else None,
+            is_open=review.is_open,
+            documents=review.document_count,
+        )
+        for review in reviews
+    ]
+    ranked = sorted(enumerate(episodes), key=lambda pair: (pair[1].opened_on, -pair[0]))
+    return [episode for _, episode in reversed(ranked)]
 
 
 def child_plans(child: Child) -> list[EhcPlan]:
@@ -151,10 +183,42 @@ def plan_ceasing(plan: EhcPlan | None) -> PlanCeasing | None:
     )
 
 
-def child_timeline(cases: list[Assessment], plans: list[EhcPlan]) -> list[ChildEvent]:
+_REVIEW_DECIDED = {
+    ReviewDecision.MAINTAIN: "Decided after the review to keep the plan as it is",
+    ReviewDecision.NOT_AMEND: "Decided after the review not to amend the plan",
+    ReviewDecision.AMEND: "Decided after the review to amend the plan; amendment notice sent",
+    ReviewDecision.CEASE: "Decided after the review to cease the plan",
+}
+
+
+def _review_events(review: Review) -> list[ChildEvent]:
+    ref = review.reference
+    steps = [
+        (review.started_on, f"{review.get_kind_display()} started"),
+        (review.meeting_held_on, "Review meeting held"),
+        (review.report_received_on, "Review report received"),
+        (review.decided_on, _REVIEW_DECIDED.get(review.decision, "")),
+        (review.amended_plan_issued_on, "Final amended plan issued"),
+        (review.cease_notice_on, "Notice that the plan will cease sent"),
+        (review.appeal_lodged_on, "Appeal against ceasing the plan lodged"),
+        (review.appeal_decided_on, "The Tribunal decided the appeal"),
+        (
+            review.completed_on if review.status == ReviewStatus.COMPLETE else None,
+            "Review complete",
+        ),
+        (review.cancelled_on, "Review cancelled"),
+    ]
+    return [ChildEvent(on, ref, what) for on, what in steps if on and what]
+
+
+def child_timeline(
+    cases: list[Assessment], plans: list[EhcPlan], reviews: list[Review] = ()
+) -> list[ChildEvent]:
     """One timeline across the episodes, newest first: each episode's decisions and documents,
     and the plan's own milestones. Built from the rows already loaded (no queries)."""
     events: list[ChildEvent] = []
+    for review in reviews:
+        events += _review_events(review)
     for case in cases:
         ref = case.reference
         steps = [

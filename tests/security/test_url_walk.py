@@ -33,6 +33,7 @@ from ehcp.plans import services as plan_services
 from ehcp.plans.models import DocumentRender, EhcPlan, EhcPlanStatus, PlanDocument
 from ehcp.reviews.models import ArrangedUnder, Review, ReviewInvitee, ReviewStatus
 from ehcp.reviews.services import amendment
+from ehcp.reviews.services import review as review_services
 from notifications.models import Notice
 from tests import factories
 from workflows import services as workflow_services
@@ -182,6 +183,12 @@ EXPECTED = {
     "workflows:advice:chase": ("POST", COUNCIL_OFFICERS),
     "workflows:advice:cancel": ("GET", COUNCIL_OFFICERS),
     "workflows:advice:add": ("GET", COUNCIL_OFFICERS),
+    # A review of the protected drafted child's plan: the council, and the school that arranges
+    # its meeting (reg 20); its decision letter names no school, so both download it. Only the
+    # council's officers start an early or interim review.
+    "reviews:detail": ("GET", COUNCIL_OFFICERS | {"senco"}),
+    "reviews:document-download": ("GET", COUNCIL_OFFICERS | {"senco"}),
+    "workflows:review-start": ("GET", COUNCIL_OFFICERS),
     # Ceasing a plan: the council's officers record a mediation certificate, an appeal and the
     # Tribunal's decision on a review that is ceasing the plan, and cease a plan without a review.
     "reviews:cease-mediation": ("GET", COUNCIL_OFFICERS),
@@ -616,6 +623,74 @@ def world():
         "document_id": proposed.public_id,
         "letter_id": DocumentRender.objects.get(review=review, kind="AMENDMENT_NOTICE").public_id,
     }
+    # The drafted child's plan, reviewed and kept: its school arranged the meeting (reg 20) and
+    # the council decided within 4 weeks; the decision letter is rendered.
+    kept_review = workflow_services.review_start(
+        ehc_plan=in_force, kind="ANNUAL", by=caseworker, today=date(2025, 9, 1)
+    )
+    senco = people["senco"]
+    for name, perform in (
+        (
+            "arrange_meeting",
+            lambda r: review_services.review_meeting_arrange(
+                review=r, meeting_on=date(2025, 11, 3), by=senco, today=date(2025, 9, 2)
+            ),
+        ),
+        (
+            "send_invitations",
+            lambda r: review_services.review_invitations_send(
+                review=r, sent_on=date(2025, 10, 1), by=senco, today=date(2025, 10, 1)
+            ),
+        ),
+        (
+            "circulate_advice",
+            lambda r: review_services.review_advice_circulate(
+                review=r, circulated_on=date(2025, 10, 15), by=senco, today=date(2025, 10, 15)
+            ),
+        ),
+        (
+            "hold_meeting",
+            lambda r: review_services.review_meeting_hold(
+                review=r,
+                held_on=date(2025, 11, 3),
+                attended=[i.pk for i in r.invitees.all()],
+                family_views="Settled at school",
+                by=senco,
+                today=date(2025, 11, 3),
+            ),
+        ),
+        (
+            "write_report",
+            lambda r: review_services.review_report_record(
+                review=r,
+                received_on=date(2025, 11, 10),
+                recommendation="MAINTAIN",
+                summary="Good progress",
+                by=senco,
+                today=date(2025, 11, 10),
+            ),
+        ),
+        (
+            "decide",
+            lambda r: review_services.review_decide(
+                review=r,
+                decision="MAINTAIN",
+                decided_on=date(2025, 11, 20),
+                reasons="Outcomes on track",
+                by=caseworker,
+                today=date(2025, 11, 20),
+                sent=factories.emailed(date(2025, 11, 20)),
+            ),
+        ),
+    ):
+        step = CaseTask.objects.human().open().get(review=kept_review)
+        assert step.flow_task.name == name
+        worker = caseworker if name == "decide" else senco
+        if step.owner_id is None:
+            workflow_services.task_claim(task=step, user=worker)
+        workflow_services.task_complete(task=step, user=worker, perform=perform)
+    rendering.document_render_pending()
+    review_letter = PlanDocument.objects.get(review=kept_review)
     params = {
         "public_id": case.public_id,
         "review_id": ceasing.public_id,
@@ -659,6 +734,11 @@ def world():
         "workflows:advice:entry-edit": {"entry_id": entry.public_id},
         "workflows:advice:entry-remove": {"entry_id": entry.public_id},
         "governance:incident-detail": {"public_id": incident.public_id},
+        "reviews:detail": {"public_id": kept_review.public_id},
+        "reviews:document-download": {
+            "public_id": kept_review.public_id,
+            "document_id": review_letter.public_id,
+        },
         "governance:incident-decision": {"public_id": incident.public_id},
         # the psychologist's notice that advice was asked of the EP service
         "notifications:open": {
@@ -675,6 +755,7 @@ def world():
         "drafted": drafted.case,
         "letter": letter,
         "review": review,
+        "kept_review": kept_review,
     }
 
 
@@ -814,13 +895,30 @@ def test_every_issued_document_as_every_person(client, world, username):
         world["drafted"]: COUNCIL_OFFICERS | PARTNERS,  # partners on the case; not the panel
         world["letter"].case: COUNCIL_OFFICERS,  # refused: no partner was ever involved
         world["review"]: COUNCIL_OFFICERS | {"health"},  # the health trust invited to the review
+        world["kept_review"]: COUNCIL_OFFICERS | {"senco"},  # the school arranged it
     }
     documents = PlanDocument.objects.select_related("case", "review").order_by("pk")
-    assert {d.kind for d in documents} == {"DRAFT_PLAN", "DRAFT_LETTER", "REFUSAL_LETTER"}
+    assert {d.kind for d in documents} == {
+        "DRAFT_PLAN",
+        "DRAFT_LETTER",
+        "REFUSAL_LETTER",
+        "REVIEW_DECISION",
+    }
     problems = []
     for document in documents:
-        where = "reviews" if document.review_id else "cases"
-        url = f"/{where}/{document.episode.public_id}/plan/documents/{document.public_id}/"
+        urls = (
+            [
+                f"/reviews/{document.review.public_id}/documents/{document.public_id}/",
+                f"/reviews/{document.review.public_id}/plan/documents/{document.public_id}/",
+            ]
+            if document.review_id
+            else [f"/cases/{document.case.public_id}/plan/documents/{document.public_id}/"]
+        )
+        url = urls[0]
+        for other in urls[1:]:
+            response = client.get(other)
+            if (response.status_code == 200) != (username in may[document.episode]):
+                problems.append((document.kind, other, response.status_code))
         response = client.get(url)
         if (response.status_code == 200) != (username in may[document.episode]):
             problems.append((document.kind, response.status_code))
