@@ -29,7 +29,7 @@ from ehcp.governance import services as governance_services
 from ehcp.governance.models import BreakGlassAttempt, BreakGlassGrant
 from ehcp.plans import rendering
 from ehcp.plans import services as plan_services
-from ehcp.plans.models import DocumentRender, PlanDocument
+from ehcp.plans.models import DocumentRender, EhcPlan, EhcPlanStatus, PlanDocument
 from notifications.models import Notice
 from tests import factories
 from workflows import services as workflow_services
@@ -93,6 +93,11 @@ EXPECTED = {
     # page sends them back to the case; everyone else is refused before that).
     "workflows:case-consult": ("GET", COUNCIL_OFFICERS),
     "ehcp:case-list": ("GET", COUNCIL_OFFICERS | {"admin", "outsider"}),
+    # The reviews pipeline and its printed list: the council's officers (and its administrator),
+    # each seeing their own council's plans; the DfE annual review figures: managers.
+    "workflows:pipeline:index": ("GET", COUNCIL_OFFICERS | {"admin", "outsider"}),
+    "workflows:pipeline:print": ("GET", COUNCIL_OFFICERS | {"admin", "outsider"}),
+    "workflows:pipeline:figures": ("GET", MANAGERS),
     "ehcp:caseload": ("GET", MANAGERS),
     "ehcp:calculator": ("GET", EVERYONE),
     "ehcp:case-detail": ("GET", COUNCIL_OFFICERS | PARTNERS),
@@ -448,6 +453,15 @@ def world():
         today=TODAY,
     )
     health_task = CaseTask.objects.get(case=case, agency=health, flow_task_type="HUMAN")
+    # The protected child has a plan in force whose review is due: the reviews pipeline lists
+    # it (its school withheld from all but the manager).
+    EhcPlan.objects.create(
+        child=case.child,
+        council=council,
+        status=EhcPlanStatus.IN_FORCE,
+        first_issued_on=date(2025, 11, 1),
+        next_review_due_on=date(2026, 10, 31),
+    )
     # A record to end (the child is 11: the service would refuse it, the page is what is walked).
     young_person_record = YoungPersonRecord.objects.create(
         child=case.child,
