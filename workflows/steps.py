@@ -16,10 +16,13 @@ from ehcp.assessments import forms
 from ehcp.assessments.models import AdviceRequest, Assessment, SettingConsultation
 from ehcp.assessments.services import advice as advice_services
 from ehcp.assessments.services import assessment as assessment_services
+from ehcp.reviews import forms as review_forms
+from ehcp.reviews.services import review as review_services
 
 from . import advice_forms
 from . import services as task_services
 from .flows.assessment import ADVICE_NODES, ADVICE_REVIEW_NODES, StatutoryAssessmentFlow
+from .flows.review import ReviewFlow
 
 
 @dataclass(frozen=True)
@@ -235,8 +238,105 @@ _ASSESSMENT_STEPS: dict[str, Step] = {
 }
 
 
+# -- the review of a plan ---------------------------------------------------------------------
+# Each perform gets the review (locked by task_complete) in place of the case.
+
+
+def _arrange_meeting(review, task, data, user, today):
+    return review_services.review_meeting_arrange(
+        review=review, meeting_on=data["meeting_on"], by=user, today=today
+    )
+
+
+def _send_invitations(review, task, data, user, today):
+    return review_services.review_invitations_send(
+        review=review,
+        sent_on=data["sent_on"],
+        others=data.get("others") or (),
+        late_reason=data.get("late_reason", ""),
+        by=user,
+        today=today,
+    )
+
+
+def _circulate_advice(review, task, data, user, today):
+    return review_services.review_advice_circulate(
+        review=review,
+        circulated_on=data["circulated_on"],
+        received=data.get("received") or (),
+        late_reason=data.get("late_reason", ""),
+        by=user,
+        today=today,
+    )
+
+
+def _hold_meeting(review, task, data, user, today):
+    return review_services.review_meeting_hold(
+        review=review,
+        held_on=data["held_on"],
+        attended=data.get("attended") or (),
+        family_views=data["family_views"],
+        by=user,
+        today=today,
+    )
+
+
+def _write_report(review, task, data, user, today):
+    return review_services.review_report_record(
+        review=review,
+        received_on=data["received_on"],
+        recommendation=data["recommendation"],
+        summary=data["summary"],
+        differences=data.get("differences", ""),
+        by=user,
+        today=today,
+    )
+
+
+def _decide(review, task, data, user, today):
+    return review_services.review_decide(
+        review=review,
+        decision=data["decision"],
+        decided_on=data["decided_on"],
+        reasons=data.get("reasons", ""),
+        cease_reason=data.get("cease_reason", ""),
+        by=user,
+        today=today,
+        sent=data.get("letter_sent"),
+    )
+
+
+def _of_review(review) -> dict:
+    return {"review": review}
+
+
+_REVIEW_STEPS: dict[str, Step] = {
+    "arrange_meeting": Step(
+        review_forms.ArrangeMeetingForm, _arrange_meeting, "Save the meeting date", _of_review
+    ),
+    "send_invitations": Step(
+        review_forms.InvitationsForm,
+        _send_invitations,
+        "Record that the invitations were sent",
+        _of_review,
+    ),
+    "circulate_advice": Step(
+        review_forms.AdviceCirculatedForm,
+        _circulate_advice,
+        "Record that the advice was circulated",
+        _of_review,
+    ),
+    "hold_meeting": Step(
+        review_forms.MeetingHeldForm, _hold_meeting, "Record the meeting", _of_review
+    ),
+    "write_report": Step(review_forms.ReportForm, _write_report, "Record the report"),
+    "decide": Step(review_forms.DecisionForm, _decide, "Record the decision", _of_review),
+}
+
+
 STEPS: dict[tuple[type[Flow], str], Step] = {
     **steps_of(StatutoryAssessmentFlow, _ASSESSMENT_STEPS),
+    **steps_of(ReviewFlow, _REVIEW_STEPS),
 }
 
 

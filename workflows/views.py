@@ -24,10 +24,11 @@ from ehcp.common.display import agency_label
 from ehcp.common.pagination import keyset_page
 from ehcp.common.services import CaseRuleError
 from ehcp.common.views import council_officer_required, form_errors, posted_data
-from ehcp.governance.access import case_access, case_get_for_user
+from ehcp.governance.access import case_access, case_get_for_user, review_access
 from ehcp.governance.audit import audit_read, audited_view
 from ehcp.plans import selectors as plan_selectors
 from ehcp.plans.models import EhcPlan
+from ehcp.reviews.models import Review
 
 from . import selectors, services
 from .steps import step_for
@@ -109,7 +110,7 @@ def inbox(request):
     audit_read(
         request,
         what="list",
-        child_ids=sorted({row.task.case.child_id for row in (*mine, *queue, *others)}),
+        child_ids=sorted({row.task.episode.child_id for row in (*mine, *queue, *others)}),
     )
     return render(
         request,
@@ -125,24 +126,40 @@ def inbox(request):
     )
 
 
+def audit_episode(request, *, what: str, episode, access, data_types=None):
+    """The read audit of a page about an assessment or a review (a review is recorded against
+    its child)."""
+    if isinstance(episode, Assessment):
+        return audit_read(request, what=what, case=episode, access=access, data_types=data_types)
+    return audit_read(request, what=what, child=episode.child, access=access, data_types=data_types)
+
+
 def _task_context(request, task, form=None):
     actor = actor_for(request.user)
-    access = case_access(actor, task.case)
+    episode = task.episode
+    is_review = isinstance(episode, Review)
+    # A review's page is for the council, the arranging agency and those invited; an agency with
+    # only this step to do (a college consulted about ceasing) sees the review through its task.
+    review_visible = is_review and review_access(actor, episode) is not None
+    access = selectors.episode_access(actor, episode, task=task)
     if access is None:  # membership revoked or relationship gone since the list was shown
         raise Http404("No such task")
-    audit_read(request, what="task", case=task.case, access=access)
+    audit_episode(request, what="task", episode=episode, access=access)
     step = step_for(task)
     holder = task.owner_id == request.user.pk
     may_act = task.is_open and holder and task.flow_task.can_execute(request.user, task)
     # Advice and its review are done on their own pages (workflows.advice_views).
     page_url = step.page(task) if step.page else None
     if form is None and may_act and page_url is None:
-        form = step.form_class(**step.form_kwargs(task.case))
+        form = step.form_class(**step.form_kwargs(episode))
     today = timezone.localdate()
     return {
         "task": task,
-        "case": task.case,
-        "child": task.case.child,
+        "episode": episode,
+        "case": None if is_review else episode,
+        "review": episode if is_review else None,
+        "review_visible": review_visible,
+        "child": episode.child,
         "period": PERIODS.get(task.rule_code),
         "status": deadlines.deadline_status(
             task.due_on,
@@ -156,8 +173,8 @@ def _task_context(request, task, form=None):
         "button": step.button,
         "page_url": page_url,
         "page_button": step.page_button if may_act else "",
-        "step_links": step.links(task.case)
-        if step.links and task.case.council_id in actor.council_agency_ids
+        "step_links": step.links(episode)
+        if step.links and episode.council_id in actor.council_agency_ids
         else [],
         "may_claim": task.is_open and task.flow_task.can_assign(request.user, task),
         "may_release": task.is_open
@@ -181,15 +198,15 @@ def task_detail(request, task_id):
     step = step_for(task)
     if step.page:  # advice is written, checked and submitted on its own pages
         return redirect(step.page(task))
-    form = step.form_class(request.POST, **step.form_kwargs(task.case))
+    form = step.form_class(request.POST, **step.form_kwargs(task.episode))
     if form.is_valid():
         data = dict(form.cleaned_data, _form=form)
         try:
             services.task_complete(
                 task=task,
                 user=request.user,
-                perform=lambda case: step.perform(
-                    case, task, data, request.user, timezone.localdate()
+                perform=lambda episode: step.perform(
+                    episode, task, data, request.user, timezone.localdate()
                 ),
             )
         except CaseRuleError as error:
@@ -200,8 +217,14 @@ def task_detail(request, task_id):
             return redirect("workflows:task", task_id=task.public_id)
         else:
             messages.success(request, f"{task.flow_task.task_title}: done")
-            if task.case.council_id in actor_for(request.user).council_agency_ids:
-                return redirect("ehcp:case-detail", public_id=task.case.public_id)
+            episode = task.episode
+            actor = actor_for(request.user)
+            if isinstance(episode, Review):  # its page, for everyone who may see it
+                if review_access(actor, episode) is not None:
+                    return redirect("reviews:detail", public_id=episode.public_id)
+                return redirect("workflows:inbox")
+            if episode.council_id in actor.council_agency_ids:
+                return redirect("ehcp:case-detail", public_id=episode.public_id)
             return redirect("workflows:inbox")
     task.refresh_from_db()
     return render(

@@ -11,7 +11,9 @@ from agencies.access import actor_for
 from ehcp.assessments.models import Assessment, AssessmentStatus
 from ehcp.children.models import Child, ConsentRecord
 from ehcp.governance.access import CaseAccess, case_access, case_list_for_user, shows_consents
-from ehcp.plans.models import EhcPlan
+from ehcp.plans.models import DocumentKind, EhcPlan, EhcPlanStatus, LetterSending
+from ehcp.reviews.models import Review, ReviewStatus
+from ehcp.reviews.rules import cease as cease_rules
 
 # -- the child's page: the plan for life and the episodes that made and changed it ---------------
 
@@ -91,6 +93,50 @@ def child_plans(child: Child) -> list[EhcPlan]:
     return sorted(plans, key=lambda plan: (not plan.is_live, -plan.first_issued_on.toordinal()))
 
 
+@dataclass(frozen=True)
+class PlanCeasing:
+    """A plan proposed to cease, as the child's page says it: the reason, and until when it
+    stays in force (the time to appeal, or an appeal the Tribunal has not decided)."""
+
+    review: Review
+    reason_label: str
+    notice_sent_on: date | None
+    window_ends_on: date | None
+    ceases_on: date | None
+    appeal_lodged_on: date | None
+
+
+def plan_ceasing(plan: EhcPlan | None) -> PlanCeasing | None:
+    """For a plan proposed to cease, its review's cease facts (two queries); None otherwise. The
+    time to appeal runs from the newest record of the notice's sending."""
+    if plan is None or plan.status != EhcPlanStatus.CEASING:
+        return None
+    review = (
+        Review.objects.filter(ehc_plan=plan, status=ReviewStatus.CEASING).order_by("-pk").first()
+    )
+    if review is None:
+        return None
+    sending = (
+        LetterSending.objects.filter(review=review, letter__kind=DocumentKind.CEASE_NOTICE)
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    sent_on = sending.sent_on if sending is not None else review.cease_notice_sent_on
+    dates = cease_rules.cease_dates(
+        notice_sent_on=sent_on,
+        mediation_certificate_on=review.mediation_certificate_on,
+        appeal_lodged_on=review.appeal_lodged_on,
+    )
+    return PlanCeasing(
+        review=review,
+        reason_label=cease_rules.REASON_LABELS[cease_rules.Reason(review.cease_reason)],
+        notice_sent_on=sent_on,
+        window_ends_on=dates.window_ends_on,
+        ceases_on=dates.ceases_on,
+        appeal_lodged_on=review.appeal_lodged_on,
+    )
+
+
 def child_timeline(cases: list[Assessment], plans: list[EhcPlan]) -> list[ChildEvent]:
     """One timeline across the episodes, newest first: each episode's decisions and documents,
     and the plan's own milestones. Built from the rows already loaded (no queries)."""
@@ -123,7 +169,10 @@ def child_timeline(cases: list[Assessment], plans: list[EhcPlan]) -> list[ChildE
     for plan in plans:
         events.append(ChildEvent(plan.first_issued_on, plan.reference, "EHC plan in force"))
         if plan.ceased_on:
-            events.append(ChildEvent(plan.ceased_on, plan.reference, "EHC plan ceased"))
+            what = "EHC plan ceased"
+            if plan.cease_reason_label:
+                what += f": {plan.cease_reason_label.lower()}"
+            events.append(ChildEvent(plan.ceased_on, plan.reference, what))
     # Newest first; on one day, the later step of the process first.
     ranked = sorted(enumerate(events), key=lambda pair: (pair[1].on, pair[0]), reverse=True)
     return [event for _, event in ranked]

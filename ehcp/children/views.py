@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 from agencies.access import actor_for
 from ehcp.children import selectors
 from ehcp.governance.audit import audit_read, audited_view
+from ehcp.plans.models import EhcPlanStatus
 
 
 @require_http_methods(["GET"])
@@ -36,6 +37,11 @@ def child_detail(request, public_id):
             and actor_for(request.user).is_council_officer
             and not any(case.is_open for case in cases),
             "plans": plans,
+            "ceasing": selectors.plan_ceasing(plan),
+            "may_cease_without_review": council_view
+            and actor_for(request.user).is_council_officer
+            and plan is not None
+            and plan.status == EhcPlanStatus.IN_FORCE,
             "latest_final": next((c for c in cases if c.final_issued_on), None),
             "consents": selectors.child_consents(child, access=access),
             "episodes": selectors.child_episodes(cases),

@@ -31,7 +31,7 @@ def document_render(render_id: int) -> PlanDocument | None:
     )
     if not claimed:
         return None
-    render = DocumentRender.objects.select_related("case").get(pk=render_id)
+    render = DocumentRender.objects.select_related("case", "review").get(pk=render_id)
     try:
         pdf = documents.render_document(render.kind, render.content, version=render.version)
     except Exception as exc:  # a template or font problem: keep the row and retry later
@@ -46,6 +46,7 @@ def document_render(render_id: int) -> PlanDocument | None:
     with transaction.atomic():
         document = PlanDocument(
             case=render.case,
+            review=render.review,
             kind=render.kind,
             version=render.version,
             content=render.content,

@@ -30,6 +30,7 @@ from ehcp.governance.models import BreakGlassAttempt, BreakGlassGrant
 from ehcp.plans import rendering
 from ehcp.plans import services as plan_services
 from ehcp.plans.models import DocumentRender, EhcPlan, EhcPlanStatus, PlanDocument
+from ehcp.reviews.models import ArrangedUnder, Review, ReviewStatus
 from notifications.models import Notice
 from tests import factories
 from workflows import services as workflow_services
@@ -164,6 +165,12 @@ EXPECTED = {
     "workflows:advice:chase": ("POST", COUNCIL_OFFICERS),
     "workflows:advice:cancel": ("GET", COUNCIL_OFFICERS),
     "workflows:advice:add": ("GET", COUNCIL_OFFICERS),
+    # Ceasing a plan: the council's officers record a mediation certificate, an appeal and the
+    # Tribunal's decision on a review that is ceasing the plan, and cease a plan without a review.
+    "reviews:cease-mediation": ("GET", COUNCIL_OFFICERS),
+    "reviews:cease-appeal": ("GET", COUNCIL_OFFICERS),
+    "reviews:cease-appeal-decision": ("GET", COUNCIL_OFFICERS),
+    "reviews:cease-without-review": ("GET", COUNCIL_OFFICERS),
     # In-app notices: everyone has a list; a notice opens (302 to its page) for its recipient only.
     "notifications:list": ("GET", EVERYONE),
     "notifications:open": ("GET", {"psychologist"}),
@@ -453,15 +460,6 @@ def world():
         today=TODAY,
     )
     health_task = CaseTask.objects.get(case=case, agency=health, flow_task_type="HUMAN")
-    # The protected child has a plan in force whose review is due: the reviews pipeline lists
-    # it (its school withheld from all but the manager).
-    EhcPlan.objects.create(
-        child=case.child,
-        council=council,
-        status=EhcPlanStatus.IN_FORCE,
-        first_issued_on=date(2025, 11, 1),
-        next_review_due_on=date(2026, 10, 31),
-    )
     # A record to end (the child is 11: the service would refuse it, the page is what is walked).
     young_person_record = YoungPersonRecord.objects.create(
         child=case.child,
@@ -470,8 +468,52 @@ def world():
         reason="Recorded for the walk",
         recorded_by=caseworker,
     )
+    # A plan in force for the protected child, proposed to cease after a review: the notice sent,
+    # the time to appeal running, the child's school consulted (a whereabouts fact). And the
+    # drafted child's earlier plan, in force, for ceasing without a review.
+    ceasing_plan = EhcPlan.objects.create(
+        child=case.child,
+        council=council,
+        status=EhcPlanStatus.IN_FORCE,
+        first_issued_on=date(2025, 9, 1),
+    )
+    ceasing = Review(
+        ehc_plan=ceasing_plan,
+        child=case.child,
+        council=council,
+        caseworker=caseworker,
+        status=ReviewStatus.CEASING,
+        started_on=date(2026, 6, 1),
+        started_by=caseworker,
+        period_starts_on=date(2025, 9, 1),
+        arranged_under=ArrangedUnder.SETTING,
+        arranged_by=school,
+        meeting_held_on=date(2026, 7, 1),
+        report_received_on=date(2026, 7, 8),
+        decision="CEASE",
+        decided_on=date(2026, 7, 15),
+        decision_reasons="Needs met at SEN support",
+        cease_reason="2",
+        cease_consulted_on=date(2026, 7, 15),
+        cease_consulted_setting=school,
+        cease_replied_on=date(2026, 7, 29),
+        cease_consultation_reply=f"{SCHOOL_MARKER} agrees",
+        cease_notice_on=date(2026, 8, 3),
+        cease_notice_sent_on=date(2026, 8, 3),
+    )
+    ceasing.set_statutory_dates()
+    ceasing.set_appeal_window()
+    ceasing.save()
+    in_force = EhcPlan.objects.create(
+        child=drafted.case.child,
+        council=council,
+        status=EhcPlanStatus.IN_FORCE,
+        first_issued_on=date(2025, 1, 6),
+    )
     params = {
         "public_id": case.public_id,
+        "review_id": ceasing.public_id,
+        "plan_id": in_force.public_id,
         "task_id": health_task.public_id,
         "consent_id": consent.public_id,
         "entry_id": need.public_id,

@@ -349,7 +349,7 @@ def case_assessment_decide(
         history_save(case, reason, by)
         if not assess:
             letter_queue(
-                case=case,
+                episode=case,
                 kind=DocumentKind.REFUSAL_LETTER,
                 issued_on=decided_on,
                 by=by,
@@ -457,7 +457,7 @@ def case_issue_decide(
         history_save(case, reason, by)
         if not issue:
             letter_queue(
-                case=case,
+                episode=case,
                 kind=DocumentKind.NOT_ISSUING_LETTER,
                 issued_on=decided_on,
                 by=by,
@@ -493,7 +493,7 @@ def plan_draft_issue(
         _transition(case, "issue_draft", on=issued_on, served_on=served_on)
         history_save(case, "Draft plan issued", by)
         plan_issue_documents(
-            case=case,
+            episode=case,
             stage=Stage.DRAFT,
             content=content,
             issued_on=issued_on,
@@ -770,7 +770,7 @@ def plan_final_issue(
         ehc_plan_for_final(case=case, issued_on=issued_on, by=by)
         history_save(case, "Final plan issued", by)
         plan_issue_documents(
-            case=case,
+            episode=case,
             stage=Stage.FINAL,
             content=content,
             issued_on=issued_on,

@@ -171,7 +171,7 @@ def test_a_version_frozen_with_the_school_is_masked_in_the_comparison_and_withhe
         if row["kind"] == "EDUCATIONAL":
             row["agency"] = SCHOOL  # as it was frozen before names were withheld
     plan_services.document_queue(
-        case=case,
+        episode=case,
         kind=DocumentKind.DRAFT_PLAN,
         content=content,
         issued_on=LATER,

@@ -57,7 +57,7 @@ def html(content: dict, kind=DocumentKind.DRAFT_LETTER) -> str:
 
 def draft_letter(case, on) -> dict:
     return plan_services.letter_content(
-        case=case, kind=DocumentKind.DRAFT_LETTER, issued_on=on, plan_version=1
+        episode=case, kind=DocumentKind.DRAFT_LETTER, issued_on=on, plan_version=1
     )
 
 
@@ -110,7 +110,7 @@ def test_a_young_persons_letter_is_copied_to_the_parents_who_act_for_them(case, 
     record(case, cast, "LACKS_CAPACITY")
 
     content = plan_services.letter_content(
-        case=case, kind=DocumentKind.REFUSAL_LETTER, issued_on=YOUNG
+        episode=case, kind=DocumentKind.REFUSAL_LETTER, issued_on=YOUNG
     )
 
     assert content["copy_to"] == ["Morwenna Quillfeather"]
@@ -153,10 +153,10 @@ def test_the_decision_letter_goes_to_the_young_person_on_the_day_it_is_sent(case
 def test_final_and_not_issuing_letters_speak_to_the_young_person(case):
     """CFA 2014 s.83(2): the young person's plan and decisions are theirs."""
     final = plan_services.letter_content(
-        case=case, kind=DocumentKind.FINAL_LETTER, issued_on=YOUNG, plan_version=2
+        episode=case, kind=DocumentKind.FINAL_LETTER, issued_on=YOUNG, plan_version=2
     )
     not_issuing = plan_services.letter_content(
-        case=case, kind=DocumentKind.NOT_ISSUING_LETTER, issued_on=YOUNG
+        episode=case, kind=DocumentKind.NOT_ISSUING_LETTER, issued_on=YOUNG
     )
 
     final_text = html(final, DocumentKind.FINAL_LETTER)
