@@ -8,6 +8,7 @@ refused before anything changes.
 from django import forms
 from django.core import signing
 
+from ehcp.common.forms import GovForm, date_field
 from ehcp.reviews import pipeline
 from ehcp.reviews.pipeline import PipelineFilters
 from ehcp.reviews.rules.terms import term_by_code
@@ -139,3 +140,17 @@ class FiguresYearForm(forms.Form):
         if self.is_valid() and self.cleaned_data.get("year"):
             return self.cleaned_data["year"]
         return default
+
+
+class InvitationsBatchForm(GovForm):
+    """The invitations sent for the reviews chosen on the pipeline: one date for all of them."""
+
+    sent_on = date_field("Date the invitations were sent")
+    late_reason = forms.CharField(
+        label="If any of them gave less than 2 weeks' notice of the meeting, why (optional)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded on each review whose invitations are late (SEND Regulations 2014, "
+        "regs 20(3) and 21(3))",
+    )

@@ -28,7 +28,7 @@ from ehcp.assessments.models import Assessment
 from ehcp.assessments.rules import deadlines
 from ehcp.assessments.rules.deadlines import DeadlineStatus, StatutoryPeriod
 from ehcp.common.display import agency_label
-from ehcp.plans.models import EhcPlan
+from ehcp.plans.models import EhcPlan, EhcPlanStatus
 from ehcp.reviews.models import OPEN_REVIEW_STATUSES, Review, ReviewDecision, ReviewStatus
 from ehcp.reviews.rules import phase
 from ehcp.reviews.rules.phase import PhaseTransfer, TransferKind, TransferProgress, TransferRisk
@@ -435,6 +435,9 @@ class PipelineRow:
     """The review's next open task (filled in by the workflow layer, which owns tasks)."""
     task_queue: str = ""
     """Whose queue the next task is in (a protected child's school withheld)."""
+    selectable: bool = False
+    """Whether the page's bulk action may be applied to the row (set by the workflow layer)."""
+    not_selectable_reason: str = ""
 
     @property
     def late(self) -> bool:
@@ -442,6 +445,9 @@ class PipelineRow:
 
     def with_task(self, task, queue: str) -> PipelineRow:
         return replace(self, next_task=task, task_queue=queue)
+
+    def with_selection(self, selectable: bool, reason: str = "") -> PipelineRow:
+        return replace(self, selectable=selectable, not_selectable_reason=reason)
 
 
 def _name(user) -> str:
@@ -571,4 +577,28 @@ def caseworkers_of(council_ids) -> QuerySet:
         )
         .distinct()
         .order_by("first_name", "last_name", "pk")
+    )
+
+
+# -- the daily sweep -----------------------------------------------------------------------------
+
+
+def plans_due_to_start(*, today: date, weeks_ahead: int) -> QuerySet:
+    """Plans in force with no open review whose review is due within ``weeks_ahead`` weeks of
+    ``today`` (or already past, or with no date), counting the reg 18 deadline for a child within
+    12 months of a phase transfer: the reviews the daily sweep starts. Soonest first."""
+    if weeks_ahead < 0:
+        raise ValueError("weeks_ahead cannot be negative")
+    until = today + timedelta(weeks=weeks_ahead)
+    return (
+        EhcPlan.objects.filter(status=EhcPlanStatus.IN_FORCE)
+        .exclude(_open_review())
+        .filter(
+            Q(next_review_due_on__lte=until)
+            | Q(next_review_due_on__isnull=True)
+            | _transfer_due_by(until, today)
+        )
+        .annotate(plan_caseworker_id=_plan_caseworker())
+        .select_related("child", "council")
+        .order_by(F("next_review_due_on").asc(nulls_first=True), "pk")
     )

@@ -189,6 +189,8 @@ def queries(client, user, url) -> int:
 
 PAGES = [
     ("caseworker", URL),
+    ("caseworker", f"{URL}?stage=arrange"),
+    ("manager", f"{URL}print/?stage=arrange"),
     ("caseworker", f"{URL}?stage=arranged"),
     ("caseworker", f"{URL}?stage=completed&school=river"),
     ("caseworker", f"{URL}?stage=later&overdue=1&transfer_year=2027&term=2027-spring"),
@@ -198,11 +200,29 @@ PAGES = [
 ]
 
 
+def start_reviews(cast, count: int, start: int = 0) -> None:
+    """``count`` reviews started through the flow: each has its task to arrange the meeting."""
+    from workflows import services as wf
+
+    for n in range(start, start + count):
+        plan = plan_for(
+            cast.council,
+            next_review_due_on=days(50 + n % 30),
+            caseworker=cast.caseworker,
+            school=cast.school if n % 2 else None,
+            protected=n % 3 == 0,
+            first_name=f"Started{n}",
+        )
+        wf.review_start(ehc_plan=plan, kind="ANNUAL", by=cast.caseworker, today=TODAY)
+
+
 @time_machine.travel(TODAY)
 def test_the_pages_run_the_same_number_of_queries_at_two_sizes(client, cast):
     add_plans(cast, 3)  # every page has rows (an empty page asks for no tasks)
+    start_reviews(cast, 3)
     small = {url: queries(client, getattr(cast, who), url) for who, url in PAGES}
     add_plans(cast, 40, start=3)
+    start_reviews(cast, 20, start=3)
     large = {url: queries(client, getattr(cast, who), url) for who, url in PAGES}
     assert small == large
 
@@ -244,3 +264,27 @@ def test_a_year_out_of_range_is_an_error_and_this_year_is_shown(client, plans):
 def test_caseworkers_do_not_see_the_figures(client, plans):
     client.force_login(plans.caseworker)
     assert client.get(f"{URL}figures/").status_code == 403
+
+
+@time_machine.travel(TODAY)
+def test_each_row_links_to_the_reviews_next_task(client, cast):
+    from workflows import services as wf
+    from workflows.models import CaseTask
+
+    at_school = plan_for(
+        cast.council, next_review_due_on=days(60), school=cast.school, first_name="School"
+    )
+    at_home = plan_for(
+        cast.council, next_review_due_on=days(61), caseworker=cast.caseworker, first_name="Home"
+    )
+    for plan in (at_school, at_home):
+        wf.review_start(ehc_plan=plan, kind="ANNUAL", by=cast.caseworker, today=TODAY)
+    client.force_login(cast.caseworker)
+    response = client.get(URL, {"stage": "arrange"})
+    rows = {row.child.first_name: row for row in response.context["rows"]}
+    body = response.content.decode()
+    for name, queue in (("School", cast.school.name), ("Home", cast.council.name)):
+        task = CaseTask.objects.human().open().get(review__child__first_name=name)
+        assert rows[name].next_task == task and rows[name].task_queue == queue
+        assert f'href="/tasks/{task.public_id}/"' in body
+    assert "Arrange the review meeting" in body
