@@ -97,6 +97,11 @@ EXPECTED = {
     # page sends them back to the case; everyone else is refused before that).
     "workflows:case-consult": ("GET", COUNCIL_OFFICERS),
     "ehcp:case-list": ("GET", COUNCIL_OFFICERS | {"admin", "outsider"}),
+    # The reviews pipeline and its printed list: the council's officers (and its administrator),
+    # each seeing their own council's plans; the DfE annual review figures: managers.
+    "workflows:pipeline:index": ("GET", COUNCIL_OFFICERS | {"admin", "outsider"}),
+    "workflows:pipeline:print": ("GET", COUNCIL_OFFICERS | {"admin", "outsider"}),
+    "workflows:pipeline:figures": ("GET", MANAGERS),
     "ehcp:caseload": ("GET", MANAGERS),
     "ehcp:calculator": ("GET", EVERYONE),
     "ehcp:case-detail": ("GET", COUNCIL_OFFICERS | PARTNERS),
