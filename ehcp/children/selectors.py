@@ -18,7 +18,16 @@ from ehcp.governance.access import (
     review_list_for_user,
     shows_consents,
 )
-from ehcp.plans.models import PLAN_DOCUMENT_KINDS, DocumentKind, EhcPlan, PlanDocument
+from ehcp.plans.models import (
+    PLAN_DOCUMENT_KINDS,
+    DocumentKind,
+    EhcPlan,
+    EhcPlanStatus,
+    LetterSending,
+    PlanDocument,
+)
+from ehcp.reviews.models import Review, ReviewDecision, ReviewStatus
+from ehcp.reviews.rules import cease as cease_rules
 
 # -- the child's page: the plan for life and the episodes that made and changed it ---------------
 
@@ -28,7 +37,7 @@ class Episode:
     """One episode of the child's plan for life, as the child's page lists it."""
 
     kind: str
-    case: Assessment
+    case: Assessment | None
     reference: str
     status_label: str
     status_code: str
@@ -37,6 +46,7 @@ class Episode:
     due_on: date | None
     is_open: bool
     documents: int
+    review: Review | None = None
 
 
 @dataclass(frozen=True)
@@ -74,8 +84,21 @@ def child_consents(child: Child, *, access: CaseAccess) -> list[ConsentRecord]:
     )
 
 
-def child_episodes(cases: list[Assessment]) -> list[Episode]:
-    return [
+def child_reviews(child: Child, *, user) -> list[Review]:
+    """The reviews of the child's plans this person may see (the council's officers all; a
+    partner those its agency arranges or is invited to), newest first. One query."""
+    return list(
+        review_list_for_user(user)
+        .filter(child=child)
+        .select_related("ehc_plan")
+        .annotate(document_count=Count("documents", distinct=True))
+        .order_by("-started_on", "-pk")
+    )
+
+
+def child_episodes(cases: list[Assessment], reviews: list[Review] = ()) -> list[Episode]:
+    """The episodes, newest first: each assessment and each review of the plan."""
+    episodes = [
         Episode(
             kind="Statutory assessment",
             case=case,
@@ -90,6 +113,24 @@ def child_episodes(cases: list[Assessment]) -> list[Episode]:
         )
         for case in cases
     ]
+    episodes += [
+        Episode(
+            kind=review.get_kind_display(),
+            case=None,
+            review=review,
+            reference=review.reference,
+            status_label=review.get_status_display(),
+            status_code=review.status,
+            opened_on=review.started_on,
+            closed_on=review.completed_on or review.cancelled_on,
+            due_on=review.review_due_on if review.is_open else None,
+            is_open=review.is_open,
+            documents=review.document_count,
+        )
+        for review in reviews
+    ]
+    ranked = sorted(enumerate(episodes), key=lambda pair: (pair[1].opened_on, -pair[0]))
+    return [episode for _, episode in reversed(ranked)]
 
 
 def child_plans(child: Child) -> list[EhcPlan]:
@@ -98,10 +139,86 @@ def child_plans(child: Child) -> list[EhcPlan]:
     return sorted(plans, key=lambda plan: (not plan.is_live, -plan.first_issued_on.toordinal()))
 
 
-def child_timeline(cases: list[Assessment], plans: list[EhcPlan]) -> list[ChildEvent]:
+@dataclass(frozen=True)
+class PlanCeasing:
+    """A plan proposed to cease, as the child's page says it: the reason, and until when it
+    stays in force (the time to appeal, or an appeal the Tribunal has not decided)."""
+
+    review: Review
+    reason_label: str
+    notice_sent_on: date | None
+    window_ends_on: date | None
+    ceases_on: date | None
+    appeal_lodged_on: date | None
+
+
+def plan_ceasing(plan: EhcPlan | None) -> PlanCeasing | None:
+    """For a plan proposed to cease, its review's cease facts (two queries); None otherwise. The
+    time to appeal runs from the newest record of the notice's sending."""
+    if plan is None or plan.status != EhcPlanStatus.CEASING:
+        return None
+    review = (
+        Review.objects.filter(ehc_plan=plan, status=ReviewStatus.CEASING).order_by("-pk").first()
+    )
+    if review is None:
+        return None
+    sending = (
+        LetterSending.objects.filter(review=review, letter__kind=DocumentKind.CEASE_NOTICE)
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    sent_on = sending.sent_on if sending is not None else review.cease_notice_sent_on
+    dates = cease_rules.cease_dates(
+        notice_sent_on=sent_on,
+        mediation_certificate_on=review.mediation_certificate_on,
+        appeal_lodged_on=review.appeal_lodged_on,
+    )
+    return PlanCeasing(
+        review=review,
+        reason_label=cease_rules.REASON_LABELS[cease_rules.Reason(review.cease_reason)],
+        notice_sent_on=sent_on,
+        window_ends_on=dates.window_ends_on,
+        ceases_on=dates.ceases_on,
+        appeal_lodged_on=review.appeal_lodged_on,
+    )
+
+
+_REVIEW_DECIDED = {
+    ReviewDecision.MAINTAIN: "Decided after the review to keep the plan as it is",
+    ReviewDecision.NOT_AMEND: "Decided after the review not to amend the plan",
+    ReviewDecision.AMEND: "Decided after the review to amend the plan; amendment notice sent",
+    ReviewDecision.CEASE: "Decided after the review to cease the plan",
+}
+
+
+def _review_events(review: Review) -> list[ChildEvent]:
+    ref = review.reference
+    steps = [
+        (review.started_on, f"{review.get_kind_display()} started"),
+        (review.meeting_held_on, "Review meeting held"),
+        (review.report_received_on, "Review report received"),
+        (review.decided_on, _REVIEW_DECIDED.get(review.decision, "")),
+        (review.amended_plan_issued_on, "Final amended plan issued"),
+        (review.cease_notice_on, "Notice that the plan will cease sent"),
+        (review.appeal_lodged_on, "Appeal against ceasing the plan lodged"),
+        (review.appeal_decided_on, "The Tribunal decided the appeal"),
+        (
+            review.completed_on if review.status == ReviewStatus.COMPLETE else None,
+            "Review complete",
+        ),
+        (review.cancelled_on, "Review cancelled"),
+    ]
+    return [ChildEvent(on, ref, what) for on, what in steps if on and what]
+
+
+def child_timeline(
+    cases: list[Assessment], plans: list[EhcPlan], reviews: list[Review] = ()
+) -> list[ChildEvent]:
     """One timeline across the episodes, newest first: each episode's decisions and documents,
     and the plan's own milestones. Built from the rows already loaded (no queries)."""
     events: list[ChildEvent] = []
+    for review in reviews:
+        events += _review_events(review)
     for case in cases:
         ref = case.reference
         steps = [
@@ -130,7 +247,10 @@ def child_timeline(cases: list[Assessment], plans: list[EhcPlan]) -> list[ChildE
     for plan in plans:
         events.append(ChildEvent(plan.first_issued_on, plan.reference, "EHC plan in force"))
         if plan.ceased_on:
-            events.append(ChildEvent(plan.ceased_on, plan.reference, "EHC plan ceased"))
+            what = "EHC plan ceased"
+            if plan.cease_reason_label:
+                what += f": {plan.cease_reason_label.lower()}"
+            events.append(ChildEvent(plan.ceased_on, plan.reference, what))
     # Newest first; on one day, the later step of the process first.
     ranked = sorted(enumerate(events), key=lambda pair: (pair[1].on, pair[0]), reverse=True)
     return [event for _, event in ranked]

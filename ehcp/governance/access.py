@@ -289,13 +289,16 @@ def review_visible_to(actor: Actor) -> Q:
     )
 
 
-def review_related_agency_ids(actor: Actor, review: Review) -> frozenset[int]:
-    """The agencies, worked by this person in a queue role, that arrange the review's meeting or
-    were invited to it. One query (the invitees), none when the person works no queue."""
+def review_related_agency_ids(
+    actor: Actor, review: Review, *, task_agency_ids=frozenset()
+) -> frozenset[int]:
+    """The agencies, worked by this person in a queue role, that arrange the review's meeting,
+    were invited to it, or (`task_agency_ids`, which the caller knows) have a step of it to do.
+    One query (the invitees), none when the person works no queue."""
     agency_ids = queue_agency_ids(actor)
     if not agency_ids:
         return NOTHING
-    related = {review.arranged_by_id} & agency_ids
+    related = ({review.arranged_by_id} | set(task_agency_ids)) & agency_ids
     related |= set(
         ReviewInvitee.objects.filter(review=review, agency_id__in=agency_ids).values_list(
             "agency_id", flat=True
@@ -304,8 +307,12 @@ def review_related_agency_ids(actor: Actor, review: Review) -> frozenset[int]:
     return frozenset(related)
 
 
-def review_access(actor: Actor, review: Review) -> CaseAccess | None:
-    """How this person may see this review (and its child), or None when they may not at all."""
+def review_access(
+    actor: Actor, review: Review, *, task_agency_ids=frozenset()
+) -> CaseAccess | None:
+    """How this person may see this review (and its child), or None when they may not at all.
+    `task_agency_ids`: agencies with a step of the review to do (a school consulted about ceasing
+    the plan sees the review through its task)."""
     child = review.child
     if review.council_id in actor.council_agency_ids:
         return CaseAccess(
@@ -315,7 +322,7 @@ def review_access(actor: Actor, review: Review) -> CaseAccess | None:
             or review.council_id in actor.whereabouts_agency_ids,
             related_agency_ids=frozenset({review.council_id}),
         )
-    related = review_related_agency_ids(actor, review)
+    related = review_related_agency_ids(actor, review, task_agency_ids=task_agency_ids)
     if not related:
         return None
     kinds = {
@@ -329,6 +336,27 @@ def review_access(actor: Actor, review: Review) -> CaseAccess | None:
         whereabouts=not child.protected_whereabouts or bool(related & actor.whereabouts_agency_ids),
         related_agency_ids=related,
     )
+
+
+def review_schools(review: Review, *, access: CaseAccess) -> dict[str, str]:
+    """The schools a review involves (the child's own, the one arranging the meeting, those
+    invited or to be named), each with the words that stand in for it, for a viewer who may not
+    see them named (none when they may see whereabouts; never the school they work at). One
+    query."""
+    if access.whereabouts:
+        return {}
+    child = review.child
+    ids = {child.current_setting_id, review.arranged_by_id, review.next_setting_id} - {None}
+    schools = (
+        Agency.objects.filter(kind="SCHOOL")
+        .exclude(pk__in=access.related_agency_ids)
+        .filter(
+            Q(pk__in=ids)
+            | Q(Exists(ReviewInvitee.objects.filter(review=review, agency=OuterRef("pk"))))
+        )
+    )
+    found = {a.name: agency_label(a, whereabouts=False, child=child) for a in schools}
+    return dict(sorted(found.items(), key=lambda item: -len(item[0])))
 
 
 def review_list_for_user(user) -> QuerySet[Review]:

@@ -34,6 +34,9 @@ LETTER_TEMPLATES = {
     DocumentKind.NOT_ISSUING_LETTER: "ehcp/plans/pdf/letters/not_issuing.html",
     DocumentKind.DRAFT_LETTER: "ehcp/plans/pdf/letters/draft_cover.html",
     DocumentKind.FINAL_LETTER: "ehcp/plans/pdf/letters/final_cover.html",
+    DocumentKind.CEASE_CONSULT_LETTER: "ehcp/plans/pdf/letters/cease_consultation.html",
+    DocumentKind.CEASE_NOTICE: "ehcp/plans/pdf/letters/cease_notice.html",
+    DocumentKind.REVIEW_DECISION_LETTER: "ehcp/plans/pdf/letters/review_decision.html",
 }
 FREQUENCY_WORDS = {
     "DAY": "a day",
@@ -205,6 +208,11 @@ LETTER_SUBJECTS = {
     DocumentKind.NOT_ISSUING_LETTER: "Our decision not to issue an education, health and care plan",
     DocumentKind.DRAFT_LETTER: "Your child's draft education, health and care plan",
     DocumentKind.FINAL_LETTER: "Your child's final education, health and care plan",
+    DocumentKind.CEASE_CONSULT_LETTER: "We are considering ceasing your child's EHC plan",
+    DocumentKind.CEASE_NOTICE: "Our decision to cease to maintain your child's EHC plan",
+    DocumentKind.REVIEW_DECISION_LETTER: (
+        "Our decision after the review of your child's education, health and care plan"
+    ),
 }
 
 
@@ -215,6 +223,11 @@ LETTER_SUBJECTS_YOUNG_PERSON = {
     DocumentKind.AMENDED_PLAN_LETTER: "Your amended education, health and care plan",
     DocumentKind.DRAFT_LETTER: "Your draft education, health and care plan",
     DocumentKind.FINAL_LETTER: "Your final education, health and care plan",
+    DocumentKind.CEASE_CONSULT_LETTER: "We are considering ceasing your EHC plan",
+    DocumentKind.CEASE_NOTICE: "Our decision to cease to maintain your EHC plan",
+    DocumentKind.REVIEW_DECISION_LETTER: (
+        "Our decision after the review of your education, health and care plan"
+    ),
 }
 
 
@@ -266,6 +279,24 @@ def letter_context(kind: str, content: dict, *, brand: dict | None = None) -> di
         "named_setting": content.get("named_setting", ""),
         "plan_version": content.get("plan_version"),
         "final_plan_due_on": _date(content.get("final_plan_due_on")),
+        # Ceasing a plan (reg 31): the facts the cease letters state.
+        "cease_reason": content.get("cease_reason", ""),
+        "cease_reason_label": content.get("cease_reason_label", ""),
+        "cease_reason_words": content.get("cease_reason_words", ""),
+        "with_review": content.get("with_review", False),
+        "review_meeting_on": _date(content.get("review_meeting_on")),
+        "consulted_on": _date(content.get("consulted_on")),
+        "consulted_setting": content.get("consulted_setting", ""),
+        "replied_on": _date(content.get("replied_on")),
+        "copies_to": content.get("copies_to") or [],
+        "cease_on": _date(content.get("cease_on")),
+        # A review's decision letter (ehcp.reviews.services.review).
+        "review_decision": content.get("review_decision", ""),
+        "review_kind": content.get("review_kind", ""),
+        "meeting_on": _date(content.get("meeting_on")),
+        "decided_on": _date(content.get("decided_on")),
+        "recommendation": content.get("recommendation", ""),
+        "next_review_due_on": _date(content.get("next_review_due_on")),
     }
 
 

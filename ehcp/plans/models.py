@@ -32,6 +32,7 @@ from simple_history.models import HistoricalRecords
 
 from ehcp.assessments.models import AdviceRequest, Assessment
 from ehcp.children.models import Need
+from ehcp.reviews.rules import cease as cease_rules
 
 
 class ImmutableDocumentError(Exception):
@@ -147,6 +148,13 @@ class EhcPlan(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in EHC_PLAN_LIVE_STATUSES
+
+    @property
+    def cease_reason_label(self) -> str:
+        """Why the plan ceased, in words (the SEN2 cease reason); empty while it is live."""
+        if not self.cease_reason:
+            return ""
+        return cease_rules.REASON_LABELS.get(cease_rules.Reason(self.cease_reason), "")
 
     # -- transitions: bodies only set fields on self -----------------------------------------
 
@@ -367,6 +375,14 @@ class DocumentKind(models.TextChoices):
     NOT_ISSUING_LETTER = "NOT_ISSUING_LETTER", "Letter: decision not to issue an EHC plan"
     DRAFT_LETTER = "DRAFT_LETTER", "Letter: sending the draft plan"
     FINAL_LETTER = "FINAL_LETTER", "Letter: sending the final plan"
+    # Ceasing a plan (SEND Regulations 2014, reg 31): telling the family that ceasing is being
+    # considered (31(1)), then the decision with the right to appeal (31(2)-(3)).
+    CEASE_CONSULT_LETTER = "CEASE_CONSULT_LETTER", "Letter: ceasing the plan is being considered"
+    CEASE_NOTICE = "CEASE_NOTICE", "Letter: decision to cease to maintain the plan"
+    REVIEW_DECISION_LETTER = (
+        "REVIEW_DECISION",
+        "Letter: the decision after a review (keep the plan, or not amend it)",
+    )
 
 
 PLAN_DOCUMENT_KINDS = (DocumentKind.DRAFT_PLAN, DocumentKind.FINAL_PLAN)
@@ -544,6 +560,9 @@ LETTER_KINDS = (
     DocumentKind.NOT_ISSUING_LETTER,
     DocumentKind.DRAFT_LETTER,
     DocumentKind.FINAL_LETTER,
+    DocumentKind.CEASE_CONSULT_LETTER,
+    DocumentKind.CEASE_NOTICE,
+    DocumentKind.REVIEW_DECISION_LETTER,
 )
 #: Letters that carry the right to mediation and to appeal (reg 33; Tribunal rule 20(1)(c)).
 APPEALABLE_LETTER_KINDS = (
@@ -551,6 +570,8 @@ APPEALABLE_LETTER_KINDS = (
     DocumentKind.REFUSAL_LETTER,
     DocumentKind.NOT_ISSUING_LETTER,
     DocumentKind.FINAL_LETTER,
+    DocumentKind.CEASE_NOTICE,
+    DocumentKind.REVIEW_DECISION_LETTER,
 )
 
 

@@ -25,6 +25,7 @@ from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
 from ehcp.assessments.rules import deadlines
+from ehcp.reviews.rules import cease as cease_rules
 
 
 class ReviewKind(models.TextChoices):
@@ -88,7 +89,8 @@ class ReviewDecision(models.TextChoices):
 
 
 class CeaseReason(models.TextChoices):
-    """SEN2 cease reasons (item 4.6, `<CeaseReason>`; send-rules.md section 8.3)."""
+    """SEN2 cease reasons (item 4.6, `<CeaseReason>`; send-rules.md section 8.3). The same codes
+    and labels as ehcp.reviews.rules.cease.Reason and REASON_LABELS."""
 
     MAX_AGE = "1", "Reached the maximum age"
     NEEDS_MET = "2", "Needs met without a plan (ongoing education or training)"
@@ -110,6 +112,23 @@ CEASE_WITHOUT_REVIEW_REASONS = (
     CeaseReason.MOVED_OUT,
     CeaseReason.DECEASED,
 )
+
+
+class ReturnFinding(models.TextChoices):
+    """What the review found about a young person of 18 or over who stopped attending (reg 30)."""
+
+    NOT_WISHING = (
+        cease_rules.ReturnFinding.NOT_WISHING.value,
+        cease_rules.RETURN_FINDING_LABELS[cease_rules.ReturnFinding.NOT_WISHING],
+    )
+    NOT_APPROPRIATE = (
+        cease_rules.ReturnFinding.NOT_APPROPRIATE.value,
+        cease_rules.RETURN_FINDING_LABELS[cease_rules.ReturnFinding.NOT_APPROPRIATE],
+    )
+    WISHES_TO_RETURN = (
+        cease_rules.ReturnFinding.WISHES_TO_RETURN.value,
+        cease_rules.RETURN_FINDING_LABELS[cease_rules.ReturnFinding.WISHES_TO_RETURN],
+    )
 
 
 class ReviewQuerySet(models.QuerySet):
@@ -173,7 +192,15 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     meeting_on = models.DateField(null=True, blank=True)
     meeting_arranged_on = models.DateField(null=True, blank=True)
     invitations_sent_on = models.DateField(null=True, blank=True)
+    invitations_late_reason = models.TextField(
+        blank=True,
+        help_text="Why the invitations gave less than 2 weeks' notice (regs 20(3), 21(3))",
+    )
     advice_circulated_on = models.DateField(null=True, blank=True)
+    advice_late_reason = models.TextField(
+        blank=True,
+        help_text="Why the advice went out less than 2 weeks before the meeting (regs 20(4), 21(4))",
+    )
     meeting_held_on = models.DateField(null=True, blank=True)
     attendance = models.TextField(blank=True, help_text="Who attended the meeting")
     family_views = models.TextField(blank=True)
@@ -221,11 +248,45 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     # Ceasing (s.45; regs 29-31).
     cease_reason = models.CharField(max_length=2, choices=CeaseReason.choices, blank=True)
-    cease_consulted_on = models.DateField(null=True, blank=True)
+    cease_return_finding = models.CharField(
+        max_length=16,
+        choices=ReturnFinding.choices,
+        blank=True,
+        help_text="For a young person of 18 or over who stopped attending: what the review found "
+        "(reg 30)",
+    )
+    cease_consulted_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The family was told that ceasing is being considered, and consulted with the "
+        "school or college (reg 31(1))",
+    )
+    cease_consulted_setting = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The school or college named in the plan, consulted (reg 31(1)(c))",
+    )
+    cease_replied_on = models.DateField(null=True, blank=True)
     cease_consultation_reply = models.TextField(blank=True)
     cease_notice_on = models.DateField(null=True, blank=True)
-    appeal_window_ends_on = models.DateField(null=True, blank=True)
+    cease_notice_sent_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The cease notice was sent: the time to appeal runs from it",
+    )
+    mediation_certificate_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="A mediation certificate was issued: the appeal may come up to 1 month after it",
+    )
+    appeal_window_ends_on = models.DateField(null=True, blank=True, db_index=True)
     appeal_lodged_on = models.DateField(null=True, blank=True)
+    appeal_late_admitted = models.BooleanField(
+        default=False, help_text="The Tribunal allowed the appeal to be made after the time limit"
+    )
     appeal_decided_on = models.DateField(null=True, blank=True)
     appeal_upheld = models.BooleanField(null=True, blank=True)
     ceased_on = models.DateField(null=True, blank=True)
@@ -309,9 +370,65 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             )
 
     @property
+    def cease_dates(self) -> cease_rules.CeaseDates:
+        """The appeal window and the day the plan ceases, from the facts recorded so far."""
+        return cease_rules.cease_dates(
+            notice_sent_on=self.cease_notice_sent_on,
+            mediation_certificate_on=self.mediation_certificate_on,
+            appeal_lodged_on=self.appeal_lodged_on,
+            appeal_decided_on=self.appeal_decided_on,
+            appeal_upheld=self.appeal_upheld,
+        )
+
+    def set_appeal_window(self) -> None:
+        """The stored end of the time to appeal, from the notice's sending and any mediation
+        certificate (so that lists of windows ending are one indexed query)."""
+        self.appeal_window_ends_on = self.cease_dates.window_ends_on
+
+    @property
+    def is_cease_only(self) -> bool:
+        return self.kind == ReviewKind.CEASE_ONLY
+
+    @property
     def invitations_due_on(self) -> date:
         return deadlines.due_on(
             deadlines.REVIEW_INVITATIONS, self.meeting_on or self.latest_meeting_on
+        )
+
+    @property
+    def arranged_by_setting(self) -> bool:
+        return self.arranged_under == ArrangedUnder.SETTING
+
+    @property
+    def invitations_late(self) -> bool:
+        """The invitations gave less than 2 weeks' notice of the meeting."""
+        return self.invitations_sent_on is not None and self.invitations_sent_on > (
+            self.invitations_due_on
+        )
+
+    @property
+    def advice_late(self) -> bool:
+        """The advice went out less than 2 weeks before the meeting."""
+        return self.advice_circulated_on is not None and self.advice_circulated_on > (
+            self.invitations_due_on
+        )
+
+    @property
+    def report_late(self) -> bool:
+        """The report came more than 2 weeks after the meeting."""
+        return (
+            self.report_received_on is not None
+            and self.report_due_on is not None
+            and self.report_received_on > self.report_due_on
+        )
+
+    @property
+    def decision_late(self) -> bool:
+        """The council's decision came more than 4 weeks after the meeting."""
+        return (
+            self.decided_on is not None
+            and self.decision_due_on is not None
+            and self.decided_on > self.decision_due_on
         )
 
     # -- transitions: domain verbs; bodies only set fields on self --------------------------
@@ -323,12 +440,14 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         self.set_statutory_dates()
 
     @transition(field=status, source=ReviewStatus.ARRANGED, target=ReviewStatus.INVITED)
-    def send_invitations(self, *, on: date) -> None:
+    def send_invitations(self, *, on: date, late_reason: str = "") -> None:
         self.invitations_sent_on = on
+        self.invitations_late_reason = late_reason
 
     @transition(field=status, source=ReviewStatus.INVITED, target=ReviewStatus.ADVICE_CIRCULATED)
-    def circulate_advice(self, *, on: date) -> None:
+    def circulate_advice(self, *, on: date, late_reason: str = "") -> None:
         self.advice_circulated_on = on
+        self.advice_late_reason = late_reason
 
     @transition(
         field=status,
@@ -372,7 +491,27 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         self.completed_on = on
 
     @transition(field=status, source=ReviewStatus.REPORTED, target=ReviewStatus.CEASING)
-    def propose_cease(self, *, on: date, reason: str, reasons: str) -> None:
+    def propose_cease(
+        self, *, on: date, reason: str, reasons: str, return_finding: str = ""
+    ) -> None:
+        """After the review, the council proposes to cease the plan: it tells the family and
+        consults them and the school or college (reg 31(1))."""
+        self.decision = ReviewDecision.CEASE
+        self.decided_on = on
+        self.cease_reason = reason
+        self.decision_reasons = reasons
+        self.cease_return_finding = return_finding
+        self.cease_consulted_on = on
+
+    @transition(
+        field=status,
+        source=ReviewStatus.DUE,
+        target=ReviewStatus.CEASING,
+        conditions=[lambda review: review.kind == ReviewKind.CEASE_ONLY],
+        custom={"label": "Cease without a review"},
+    )
+    def propose_cease_only(self, *, on: date, reason: str, reasons: str) -> None:
+        """A cease without a review, where the law allows one (ehcp.reviews.rules.cease)."""
         self.decision = ReviewDecision.CEASE
         self.decided_on = on
         self.cease_reason = reason
@@ -423,4 +562,12 @@ class ReviewInvitee(models.Model):
         ordering = ["pk"]
 
     def __str__(self):
-        return f"{self.get_role_display()}: {self.name or self.agency or ''}"
+        return self.label(whereabouts=False)
+
+    def label(self, *, whereabouts: bool) -> str:
+        """Who was invited, in words: the role, and the person or agency. The school or setting
+        is named only to a reader who may see the child's whereabouts (it is the child's own)."""
+        who = [self.name] if self.name else []
+        if self.agency is not None and (whereabouts or self.agency.kind != "SCHOOL"):
+            who.append(self.agency.name)
+        return f"{self.get_role_display()}: {', '.join(who)}" if who else self.get_role_display()

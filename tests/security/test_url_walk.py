@@ -30,9 +30,10 @@ from ehcp.governance import services as governance_services
 from ehcp.governance.models import BreakGlassAttempt, BreakGlassGrant
 from ehcp.plans import rendering
 from ehcp.plans import services as plan_services
-from ehcp.plans.models import DocumentRender, PlanDocument
+from ehcp.plans.models import DocumentRender, EhcPlan, EhcPlanStatus, PlanDocument
 from ehcp.reviews.models import ArrangedUnder, Review, ReviewInvitee, ReviewStatus
 from ehcp.reviews.services import amendment
+from ehcp.reviews.services import review as review_services
 from notifications.models import Notice
 from tests import factories
 from workflows import services as workflow_services
@@ -96,6 +97,11 @@ EXPECTED = {
     # page sends them back to the case; everyone else is refused before that).
     "workflows:case-consult": ("GET", COUNCIL_OFFICERS),
     "ehcp:case-list": ("GET", COUNCIL_OFFICERS | {"admin", "outsider"}),
+    # The reviews pipeline and its printed list: the council's officers (and its administrator),
+    # each seeing their own council's plans; the DfE annual review figures: managers.
+    "workflows:pipeline:index": ("GET", COUNCIL_OFFICERS | {"admin", "outsider"}),
+    "workflows:pipeline:print": ("GET", COUNCIL_OFFICERS | {"admin", "outsider"}),
+    "workflows:pipeline:figures": ("GET", MANAGERS),
     "ehcp:caseload": ("GET", MANAGERS),
     "ehcp:calculator": ("GET", EVERYONE),
     "ehcp:case-detail": ("GET", COUNCIL_OFFICERS | PARTNERS),
@@ -182,6 +188,18 @@ EXPECTED = {
     "workflows:advice:chase": ("POST", COUNCIL_OFFICERS),
     "workflows:advice:cancel": ("GET", COUNCIL_OFFICERS),
     "workflows:advice:add": ("GET", COUNCIL_OFFICERS),
+    # A review of the protected drafted child's plan: the council, and the school that arranges
+    # its meeting (reg 20); its decision letter names no school, so both download it. Only the
+    # council's officers start an early or interim review.
+    "reviews:detail": ("GET", COUNCIL_OFFICERS | {"senco"}),
+    "reviews:document-download": ("GET", COUNCIL_OFFICERS | {"senco"}),
+    "workflows:review-start": ("GET", COUNCIL_OFFICERS),
+    # Ceasing a plan: the council's officers record a mediation certificate, an appeal and the
+    # Tribunal's decision on a review that is ceasing the plan, and cease a plan without a review.
+    "reviews:cease-mediation": ("GET", COUNCIL_OFFICERS),
+    "reviews:cease-appeal": ("GET", COUNCIL_OFFICERS),
+    "reviews:cease-appeal-decision": ("GET", COUNCIL_OFFICERS),
+    "reviews:cease-without-review": ("GET", COUNCIL_OFFICERS),
     # In-app notices: everyone has a list; a notice opens (302 to its page) for its recipient only.
     "notifications:list": ("GET", EVERYONE),
     "notifications:open": ("GET", {"psychologist"}),
@@ -479,6 +497,48 @@ def world():
         reason="Recorded for the walk",
         recorded_by=caseworker,
     )
+    # A plan in force for the protected child, proposed to cease after a review: the notice sent,
+    # the time to appeal running, the child's school consulted (a whereabouts fact). And the
+    # drafted child's earlier plan, in force, for ceasing without a review.
+    ceasing_plan = EhcPlan.objects.create(
+        child=case.child,
+        council=council,
+        status=EhcPlanStatus.IN_FORCE,
+        first_issued_on=date(2025, 9, 1),
+    )
+    ceasing = Review(
+        ehc_plan=ceasing_plan,
+        child=case.child,
+        council=council,
+        caseworker=caseworker,
+        status=ReviewStatus.CEASING,
+        started_on=date(2026, 6, 1),
+        started_by=caseworker,
+        period_starts_on=date(2025, 9, 1),
+        arranged_under=ArrangedUnder.SETTING,
+        arranged_by=school,
+        meeting_held_on=date(2026, 7, 1),
+        report_received_on=date(2026, 7, 8),
+        decision="CEASE",
+        decided_on=date(2026, 7, 15),
+        decision_reasons="Needs met at SEN support",
+        cease_reason="2",
+        cease_consulted_on=date(2026, 7, 15),
+        cease_consulted_setting=school,
+        cease_replied_on=date(2026, 7, 29),
+        cease_consultation_reply=f"{SCHOOL_MARKER} agrees",
+        cease_notice_on=date(2026, 8, 3),
+        cease_notice_sent_on=date(2026, 8, 3),
+    )
+    ceasing.set_statutory_dates()
+    ceasing.set_appeal_window()
+    ceasing.save()
+    in_force = EhcPlan.objects.create(
+        child=drafted.case.child,
+        council=council,
+        status=EhcPlanStatus.IN_FORCE,
+        first_issued_on=date(2025, 1, 6),
+    )
     # A third child, whose plan is in force (made by an assessment that consulted and named
     # another school, which is no marker), and a review of it that is amending the plan: its
     # working copy, the proposed amended plan (rendered) and the amendment notice. The school
@@ -568,8 +628,78 @@ def world():
         "document_id": proposed.public_id,
         "letter_id": DocumentRender.objects.get(review=review, kind="AMENDMENT_NOTICE").public_id,
     }
+    # The drafted child's plan, reviewed and kept: its school arranged the meeting (reg 20) and
+    # the council decided within 4 weeks; the decision letter is rendered.
+    kept_review = workflow_services.review_start(
+        ehc_plan=in_force, kind="ANNUAL", by=caseworker, today=date(2025, 9, 1)
+    )
+    senco = people["senco"]
+    for name, perform in (
+        (
+            "arrange_meeting",
+            lambda r: review_services.review_meeting_arrange(
+                review=r, meeting_on=date(2025, 11, 3), by=senco, today=date(2025, 9, 2)
+            ),
+        ),
+        (
+            "send_invitations",
+            lambda r: review_services.review_invitations_send(
+                review=r, sent_on=date(2025, 10, 1), by=senco, today=date(2025, 10, 1)
+            ),
+        ),
+        (
+            "circulate_advice",
+            lambda r: review_services.review_advice_circulate(
+                review=r, circulated_on=date(2025, 10, 15), by=senco, today=date(2025, 10, 15)
+            ),
+        ),
+        (
+            "hold_meeting",
+            lambda r: review_services.review_meeting_hold(
+                review=r,
+                held_on=date(2025, 11, 3),
+                attended=[i.pk for i in r.invitees.all()],
+                family_views="Settled at school",
+                by=senco,
+                today=date(2025, 11, 3),
+            ),
+        ),
+        (
+            "write_report",
+            lambda r: review_services.review_report_record(
+                review=r,
+                received_on=date(2025, 11, 10),
+                recommendation="MAINTAIN",
+                summary="Good progress",
+                by=senco,
+                today=date(2025, 11, 10),
+            ),
+        ),
+        (
+            "decide",
+            lambda r: review_services.review_decide(
+                review=r,
+                decision="MAINTAIN",
+                decided_on=date(2025, 11, 20),
+                reasons="Outcomes on track",
+                by=caseworker,
+                today=date(2025, 11, 20),
+                sent=factories.emailed(date(2025, 11, 20)),
+            ),
+        ),
+    ):
+        step = CaseTask.objects.human().open().get(review=kept_review)
+        assert step.flow_task.name == name
+        worker = caseworker if name == "decide" else senco
+        if step.owner_id is None:
+            workflow_services.task_claim(task=step, user=worker)
+        workflow_services.task_complete(task=step, user=worker, perform=perform)
+    rendering.document_render_pending()
+    review_letter = PlanDocument.objects.get(review=kept_review)
     params = {
         "public_id": case.public_id,
+        "review_id": ceasing.public_id,
+        "plan_id": in_force.public_id,
         "task_id": health_task.public_id,
         "consent_id": consent.public_id,
         "entry_id": need.public_id,
@@ -610,6 +740,11 @@ def world():
         "workflows:advice:entry-edit": {"entry_id": entry.public_id},
         "workflows:advice:entry-remove": {"entry_id": entry.public_id},
         "governance:incident-detail": {"public_id": incident.public_id},
+        "reviews:detail": {"public_id": kept_review.public_id},
+        "reviews:document-download": {
+            "public_id": kept_review.public_id,
+            "document_id": review_letter.public_id,
+        },
         "governance:incident-decision": {"public_id": incident.public_id},
         # the psychologist's notice that advice was asked of the EP service
         "notifications:open": {
@@ -626,6 +761,7 @@ def world():
         "drafted": drafted.case,
         "letter": letter,
         "review": review,
+        "kept_review": kept_review,
     }
 
 
@@ -765,13 +901,30 @@ def test_every_issued_document_as_every_person(client, world, username):
         world["drafted"]: COUNCIL_OFFICERS | PARTNERS,  # partners on the case; not the panel
         world["letter"].case: COUNCIL_OFFICERS,  # refused: no partner was ever involved
         world["review"]: COUNCIL_OFFICERS | {"health"},  # the health trust invited to the review
+        world["kept_review"]: COUNCIL_OFFICERS | {"senco"},  # the school arranged it
     }
     documents = PlanDocument.objects.select_related("case", "review").order_by("pk")
-    assert {d.kind for d in documents} == {"DRAFT_PLAN", "DRAFT_LETTER", "REFUSAL_LETTER"}
+    assert {d.kind for d in documents} == {
+        "DRAFT_PLAN",
+        "DRAFT_LETTER",
+        "REFUSAL_LETTER",
+        "REVIEW_DECISION",
+    }
     problems = []
     for document in documents:
-        where = "reviews" if document.review_id else "cases"
-        url = f"/{where}/{document.episode.public_id}/plan/documents/{document.public_id}/"
+        urls = (
+            [
+                f"/reviews/{document.review.public_id}/documents/{document.public_id}/",
+                f"/reviews/{document.review.public_id}/plan/documents/{document.public_id}/",
+            ]
+            if document.review_id
+            else [f"/cases/{document.case.public_id}/plan/documents/{document.public_id}/"]
+        )
+        url = urls[0]
+        for other in urls[1:]:
+            response = client.get(other)
+            if (response.status_code == 200) != (username in may[document.episode]):
+                problems.append((document.kind, other, response.status_code))
         response = client.get(url)
         if (response.status_code == 200) != (username in may[document.episode]):
             problems.append((document.kind, response.status_code))

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0005_sharing_agreements'),
-        ('reviews', '0001_initial'),
+        ('reviews', '0002_cease_consultation_notice_appeal'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agencies', '0005_sharing_agreements'),
-        ('ehcp', '0021_review_episodes_history'),
+        ('ehcp', '0022_cease_consultation_notice_appeal'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0004_next_review_dates'),
+        ('plans', '0005_cease_letters'),
     ]
 
     operations = [

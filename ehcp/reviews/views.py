@@ -1,0 +1,305 @@
+"""The review episode's pages, under /reviews/.
+
+The review's page (/reviews/<id>/): where the review stands, every statutory date with its
+source, who was invited, the meeting, the report, the decision and what followed it (the
+amendment, or the cease: `ehcp/reviews/_cease.html`), and the documents and letters it issued.
+
+Ceasing a plan: the council's officers record a mediation certificate, an appeal to the SEND
+Tribunal and the Tribunal's decision on a review that is ceasing the plan, and cease a plan without
+a review from the child's page, only where the law allows it."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from agencies.access import actor_for
+from ehcp.assessments.rules import deadlines
+from ehcp.common import links
+from ehcp.common.display import agency_label
+from ehcp.common.services import CaseRuleError
+from ehcp.common.views import council_officer_required, form_errors, posted_data
+from ehcp.governance.access import review_get_with_access, review_schools, withhold_names
+from ehcp.governance.audit import audit_read, audited_view
+from ehcp.plans import services as plan_services
+from ehcp.plans.models import DocumentKind, EhcPlan, PlanDocument
+from ehcp.reviews import forms, selectors
+from ehcp.reviews.models import Review
+from ehcp.reviews.rules import cease as cease_rules
+from ehcp.reviews.services import cease
+
+#: What the cease pages show of the child's record (for the read audit).
+CEASE_DATA_TYPES = ["IDENTITY", "EDUCATION", "PLAN"]
+
+
+def _whereabouts(user, council_id: int, child) -> bool:
+    """Whether this officer may see the child's school named (protected whereabouts)."""
+    return not child.protected_whereabouts or council_id in actor_for(user).whereabouts_agency_ids
+
+
+def _officer_review(request, review_id) -> Review:
+    """A review of the officer's own council (another council's does not exist for them)."""
+    review = selectors.review_for_officer(
+        public_id=review_id, user_council_ids=actor_for(request.user).council_agency_ids
+    )
+    if review is None:
+        raise Http404("No such review")
+    return review
+
+
+def _cease_step(request, review_id, *, form_class, title, lead, button, perform, done):
+    """One step of a review's cease: the form, the service, the cease facts beside it."""
+    review = _officer_review(request, review_id)
+    form = form_class(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(review, form.cleaned_data)
+        except CaseRuleError as error:
+            form_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("children:child-detail", public_id=review.child.public_id)
+    audit_read(request, what="case", child=review.child, data_types=CEASE_DATA_TYPES)
+    today = timezone.localdate()
+    return render(
+        request,
+        "ehcp/reviews/cease_step.html",
+        {
+            "review": review,
+            "form": form,
+            "title": title,
+            "lead": lead,
+            "button": button,
+            "cease": selectors.review_cease(
+                review,
+                today=today,
+                whereabouts=_whereabouts(request.user, review.council_id, review.child),
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
+def cease_mediation(request, review_id):
+    """A mediation certificate was issued: the time to appeal may end later."""
+    return _cease_step(
+        request,
+        review_id,
+        form_class=forms.CeaseMediationForm,
+        title="Record a mediation certificate",
+        lead=(
+            "An appeal may be made up to 1 month after the mediation certificate was issued, if "
+            "that is later than 2 months after the notice was sent (Tribunal Procedure Rules "
+            "2008, r.20(1)(c)). The plan stays in force until then."
+        ),
+        button="Record the certificate",
+        perform=lambda review, data: cease.cease_mediation_certificate_record(
+            review=review, issued_on=data["issued_on"], by=request.user
+        ),
+        done="The mediation certificate is recorded",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
+def cease_appeal(request, review_id):
+    """The family appealed to the SEND Tribunal against the cease."""
+    return _cease_step(
+        request,
+        review_id,
+        form_class=forms.CeaseAppealForm,
+        title="Record an appeal to the SEND Tribunal",
+        lead=(
+            "While the appeal is open the plan stays in force, and the council goes on making "
+            "the provision in it, until the Tribunal decides."
+        ),
+        button="Record the appeal",
+        perform=lambda review, data: cease.cease_appeal_record(
+            review=review,
+            lodged_on=data["lodged_on"],
+            late_admitted=data["late_admitted"],
+            by=request.user,
+        ),
+        done="The appeal is recorded: the plan stays in force until the Tribunal decides",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
+def cease_appeal_decision(request, review_id):
+    """The Tribunal's decision on the appeal against the cease."""
+    return _cease_step(
+        request,
+        review_id,
+        form_class=forms.CeaseAppealDecisionForm,
+        title="Record the Tribunal's decision",
+        lead=(
+            "If the Tribunal dismissed the appeal, the plan ceases at once (SEND Regulations "
+            "2014, reg 44(2)(a)). If it upheld the appeal, the plan stays in force."
+        ),
+        button="Record the decision",
+        perform=lambda review, data: cease.cease_appeal_decide(
+            review=review,
+            decided_on=data["decided_on"],
+            upheld=data["outcome"] == forms.APPEAL_UPHELD,
+            by=request.user,
+        ),
+        done="The Tribunal's decision is recorded",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
+def cease_without_review(request, plan_id):
+    """Cease a plan without a review (from the child's page): only where the law allows it."""
+    plan = get_object_or_404(
+        EhcPlan.objects.select_related("child", "council"),
+        public_id=plan_id,
+        council_id__in=actor_for(request.user).council_agency_ids,
+    )
+    child = plan.child
+    form = forms.CeaseWithoutReviewForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            review = cease.cease_without_review(
+                ehc_plan=plan,
+                reason=data["reason"],
+                reasons=data["reasons"],
+                on=data["on"],
+                sent=data["letter_sent"],
+                by=request.user,
+            )
+        except CaseRuleError as error:
+            form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{child.first_name}'s plan has ceased"
+                if review.ceased_on
+                else f"{child.first_name}'s family has been told that ceasing the plan is being "
+                f"considered ({review.reference}): record their replies, then the notice",
+            )
+            return redirect("children:child-detail", public_id=child.public_id)
+    audit_read(request, what="case", child=child, data_types=CEASE_DATA_TYPES)
+    today = timezone.localdate()
+    return render(
+        request,
+        "ehcp/reviews/cease_without_review.html",
+        {
+            "plan": plan,
+            "child": child,
+            "form": form,
+            "age": child.age_on(today),
+            "turns_25_on": cease_rules.birthday(child.date_of_birth, cease_rules.MAXIMUM_AGE),
+            "maximum_age_ends_on": cease_rules.maximum_age_end(child.date_of_birth),
+            "academic_year_ends_on": cease_rules.academic_year_end(today),
+        },
+    )
+
+
+#: Documents that name the school or college: withheld where whereabouts are protected.
+NAMES_SETTING = (DocumentKind.FINAL_PLAN, DocumentKind.FINAL_LETTER)
+
+
+def may_download(document, access, names: dict[str, str]) -> bool:
+    """A review's plans and letters are the PLAN data type of the sharing agreement; a plan
+    names the setting, so it is withheld where whereabouts are protected, as is any document
+    whose frozen content names a school this viewer may not see (`names`, from
+    `review_schools`)."""
+    if not access.sees("PLAN"):
+        return False
+    if document.kind in NAMES_SETTING and not access.whereabouts:
+        return False
+    return not (names and withhold_names(document.content, names) != document.content)
+
+
+@require_http_methods(["GET"])
+@login_required
+@audited_view
+def review_detail(request, public_id):
+    review, access = review_get_with_access(public_id=public_id, user=request.user)
+    audit_read(request, what="case", child=review.child, access=access)
+    actor = actor_for(request.user)
+    today = timezone.localdate()
+    warn = settings.DEADLINE_WARN_DAYS
+    council = access.relationship == "council"
+    whereabouts = access.whereabouts
+    dates = [
+        (
+            row,
+            deadlines.deadline_status(row.due_on, today=today, done_on=row.done_on, warn_days=warn),
+        )
+        for row in selectors.review_dates(review)
+    ]
+    names = review_schools(review, access=access)
+    documents = [
+        document
+        for document in selectors.review_documents(review)
+        if may_download(document, access, names)
+    ]
+    return render(
+        request,
+        "ehcp/reviews/review_detail.html",
+        {
+            "review": review,
+            "child": review.child,
+            "access": access,
+            "shows": access.shows,
+            "council_view": council,
+            "dates": dates,
+            "arranged_by": agency_label(
+                review.arranged_by,
+                whereabouts=whereabouts or review.arranged_by_id in actor.agency_ids,
+                child=review.child,
+            ),
+            "invitees": [
+                (
+                    invitee,
+                    invitee.label(whereabouts=whereabouts or invitee.agency_id in actor.agency_ids),
+                )
+                for invitee in selectors.review_invitees(review)
+            ],
+            "documents": documents,
+            "pending": selectors.review_pending_documents(review) if council else [],
+            "sendings": selectors.review_letter_sendings(review) if council else [],
+            "may_see_documents": access.sees("PLAN"),
+            "tasks_url": links.url("review-tasks", review),
+            "cease": selectors.review_cease(review, today=today, whereabouts=whereabouts),
+            # The cease's own actions: a review with a flow records the appeal and the Tribunal's
+            # decision in its tasks; a cease without a review, here.
+            "may_act_on_cease": council and actor.is_council_officer,
+            "cease_by_tasks": not review.is_cease_only,
+        },
+    )
+
+
+@require_http_methods(["GET"])
+@login_required
+@audited_view
+def document_download(request, public_id, document_id):
+    """An issued plan or letter of the review, checked against its checksum."""
+    review, access = review_get_with_access(public_id=public_id, user=request.user)
+    document = get_object_or_404(
+        PlanDocument.objects.select_related("review"), public_id=document_id, review=review
+    )
+    if not may_download(document, access, review_schools(review, access=access)):
+        raise Http404("No such document")
+    try:
+        data = plan_services.document_open(document=document, by=request.user)
+    except plan_services.DocumentIntegrityError as error:
+        messages.error(request, error.messages[0])
+        return redirect("reviews:detail", public_id=review.public_id)
+    audit_read(request, what="document", child=review.child, access=access)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}"'
+    response["Content-Length"] = str(len(data))
+    return response
