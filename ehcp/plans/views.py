@@ -104,11 +104,10 @@ def _audit(request, episode, *, what: str, access=None, data_types=None) -> None
 
 
 def _episode_page(episode) -> tuple[str, str]:
-    """Where "back" goes from the plan: the case's page, or (for a review) the child's page,
-    which lists the review and every version of the plan."""
+    """Where "back" goes from the plan: the case's page or the review's page."""
     if plan_selectors.is_assessment(episode):
         return reverse("ehcp:case-detail", args=[episode.public_id]), episode.reference
-    return reverse("children:child-detail", args=[episode.child.public_id]), "the child's page"
+    return reverse("reviews:detail", args=[episode.public_id]), episode.reference
 
 
 def _frame(episode) -> dict:

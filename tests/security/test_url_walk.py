@@ -728,12 +728,13 @@ def world():
                 case=drafted.case, kind="DRAFT_LETTER"
             ).public_id,
         },
-        **{
-            name: review_routes
-            for name in EXPECTED
-            if name.startswith("review-plan:") and name != "review-plan:provision-agree"
-        },
+        **{name: review_routes for name in EXPECTED if name.startswith("review-plan:")},
         "review-plan:provision-agree": {**review_routes, "entry_id": review_g.public_id},
+        "review-plan:provision-edit": {**review_routes, "entry_id": review_g.public_id},
+        "review-plan:outcome-edit": {
+            **review_routes,
+            "entry_id": review_plan.outcomes.first().public_id,
+        },
         "governance:break-glass-review": {"public_id": grant.public_id},
         "workflows:advice:entry-new": {"kind": "need"},
         "workflows:advice:entry-edit": {"entry_id": entry.public_id},

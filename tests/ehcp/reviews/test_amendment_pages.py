@@ -132,6 +132,18 @@ def test_the_working_copy_is_prepared_and_edited_through_the_pages(client, revie
     assert "Seeded from version 2" in history and "Need added" in history
 
 
+def test_the_reviews_page_and_its_plan_link_to_each_other(client, review, cast):
+    client.force_login(cast.caseworker)
+    page = client.get(f"/reviews/{review.public_id}/").content.decode()
+    assert f'href="{url(review)}" id="review-plan-link">Prepare the proposed amendments' in page
+    plan_page = client.get(url(review)).content.decode()
+    assert f'href="/reviews/{review.public_id}/" class="govuk-back-link"' in plan_page
+    client.force_login(cast.senco)  # sees the review, does not edit its plan
+    assert (
+        'id="review-plan-link"' not in client.get(f"/reviews/{review.public_id}/").content.decode()
+    )
+
+
 def test_a_bad_entry_shows_its_error_and_nothing_changes(client, review, cast):
     amendment.review_plan_seed(review=review, by=cast.caseworker)
     client.force_login(cast.caseworker)
