@@ -28,9 +28,11 @@ from ehcp.assessments.rules import deadlines
 from ehcp.assessments.services import advice as advice_services
 from ehcp.assessments.services import assessment as assessment_services
 from ehcp.children import services as child_services
-from ehcp.children.models import Child
+from ehcp.children.models import Child, ParentCarer
 from ehcp.plans import services as plan_services
+from ehcp.plans.models import EhcPlan
 from ehcp.plans.rules.letters import LetterSent, SendingMethod
+from ehcp.reviews.services import review as review_services
 from workflows import services as wf
 from workflows.flows import ADVICE_STEPS
 from workflows.models import CaseTask
@@ -109,6 +111,38 @@ class ChildFactory(factory.django.DjangoModelFactory):
     first_name = factory.Sequence(lambda n: f"Zephyrine{n}")
     last_name = "Quillfeather"
     date_of_birth = DATE_OF_BIRTH
+
+
+class ParentCarerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ParentCarer
+
+    child = factory.SubFactory(ChildFactory)
+    name = "Morwenna Quillfeather"
+    relationship = "mother"
+
+
+#: The day the plans of `EhcPlanFactory` were first issued (the walk's final plan due date).
+PLAN_ISSUED = date(2027, 7, 19)
+
+
+class EhcPlanFactory(factory.django.DjangoModelFactory):
+    """A child's EHC plan in force, issued on PLAN_ISSUED, with its next review date; the child
+    attends `child__current_setting` if given. No assessment made it (use `case_at` for that)."""
+
+    class Meta:
+        model = EhcPlan
+
+    child = factory.SubFactory(ChildFactory)
+    council = factory.SubFactory(AgencyFactory, kind=AgencyKind.SEN_TEAM)
+    first_issued_on = PLAN_ISSUED
+    next_review_due_on = factory.LazyAttribute(
+        lambda plan: deadlines.next_review_due(
+            plan.last_reviewed_on or plan.first_issued_on,
+            date_of_birth=plan.child.date_of_birth,
+        )
+    )
+    last_reviewed_on = None
 
 
 def _due(period):
@@ -599,3 +633,169 @@ def db_state() -> dict[str, list[dict]]:
 
 # Signing in (force_login included) records the session: that is not a change to the casework.
 _SIGN_IN_RECORDS = {"agencies.SignInSession"}
+
+
+# -- reviews of a plan -----------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewCalendar:
+    """When each step of a review happens: a plan issued on PLAN_ISSUED (review due by 18 July
+    2028, meeting by 20 June 2028), reviewed on time."""
+
+    started_on: date = date(2028, 4, 3)
+    arranged_on: date = date(2028, 4, 10)
+    meeting_on: date = date(2028, 6, 12)
+    invited_on: date = date(2028, 5, 1)
+    circulated_on: date = date(2028, 5, 20)
+    reported_on: date = date(2028, 6, 20)
+    decided_on: date = date(2028, 7, 3)
+
+
+@dataclass
+class ReviewWalk:
+    """Drive a review of a plan through its flow, step by step, with the real services: each
+    step's task is claimed by someone who works its queue (the school's SENCo where the school
+    arranges the meeting, otherwise the caseworker) and completed through
+    `workflows.services.task_complete`."""
+
+    cast: Cast
+    plan: EhcPlan
+    when: ReviewCalendar = field(default_factory=ReviewCalendar)
+    review: "object" = None
+
+    def refresh(self):
+        self.review.refresh_from_db()
+        return self.review
+
+    def open_tasks(self):
+        return CaseTask.objects.human().open().filter(review=self.review).order_by("pk")
+
+    def task(self, name: str) -> CaseTask:
+        tasks = [t for t in self.open_tasks() if t.flow_task.name == name]
+        assert len(tasks) == 1, f"expected one open {name!r} task, found {tasks}"
+        return tasks[0]
+
+    def complete(self, name: str, perform, *, user=None) -> CaseTask:
+        task = self.task(name)
+        user = user or (task.owner if task.owner_id else self.cast.worker_for(task.agency))
+        if task.owner_id is None:
+            wf.task_claim(task=task, user=user)
+        wf.task_complete(task=task, user=user, perform=perform)
+        return task
+
+    def start(self, **kwargs):
+        kwargs = {
+            "kind": "ANNUAL",
+            "by": self.cast.caseworker,
+            "today": self.when.started_on,
+            **kwargs,
+        }
+        self.review = wf.review_start(ehc_plan=self.plan, **kwargs)
+        return self.review
+
+    def arrange(self):
+        on = self.when.arranged_on
+        self.complete(
+            "arrange_meeting",
+            lambda review: review_services.review_meeting_arrange(
+                review=review,
+                meeting_on=self.when.meeting_on,
+                by=self._by(review),
+                today=on,
+            ),
+        )
+        return self.refresh()
+
+    def _by(self, review):
+        """Who does the steps before the decision: the school's SENCo, or the caseworker."""
+        if review.arranged_by_id == self.cast.school.pk:
+            return self.cast.senco
+        return self.cast.caseworker
+
+    def invite(self):
+        on = self.when.invited_on
+        self.complete(
+            "send_invitations",
+            lambda review: review_services.review_invitations_send(
+                review=review, sent_on=on, by=self._by(review), today=on
+            ),
+        )
+        return self.refresh()
+
+    def circulate(self):
+        on = self.when.circulated_on
+        self.complete(
+            "circulate_advice",
+            lambda review: review_services.review_advice_circulate(
+                review=review,
+                circulated_on=on,
+                received=[i.pk for i in review.invitees.filter(agency__isnull=False)],
+                by=self._by(review),
+                today=on,
+            ),
+        )
+        return self.refresh()
+
+    def hold(self):
+        on = self.when.meeting_on
+        self.complete(
+            "hold_meeting",
+            lambda review: review_services.review_meeting_hold(
+                review=review,
+                held_on=on,
+                attended=[i.pk for i in review.invitees.all()],
+                family_views="Happy with the support; would like more speech therapy",
+                by=self._by(review),
+                today=on,
+            ),
+        )
+        return self.refresh()
+
+    def report(self, recommendation: str = "MAINTAIN"):
+        on = self.when.reported_on
+        self.complete(
+            "write_report",
+            lambda review: review_services.review_report_record(
+                review=review,
+                received_on=on,
+                recommendation=recommendation,
+                summary="Progress towards every outcome in section E",
+                by=self._by(review),
+                today=on,
+            ),
+        )
+        return self.refresh()
+
+    def decide(self, decision: str = "MAINTAIN", reasons: str = "", **kwargs):
+        on = self.when.decided_on
+        self.complete(
+            "decide",
+            lambda review: review_services.review_decide(
+                review=review,
+                decision=decision,
+                decided_on=on,
+                reasons=reasons,
+                by=self.cast.caseworker,
+                today=on,
+                sent=emailed(on),
+                **kwargs,
+            ),
+            user=self.cast.caseworker,
+        )
+        return self.refresh()
+
+    def to_report(self, recommendation: str = "MAINTAIN"):
+        self.start()
+        self.arrange()
+        self.invite()
+        self.circulate()
+        self.hold()
+        return self.report(recommendation)
+
+
+def plan_for_review(cast: Cast, *, at_school: bool = True, **kwargs) -> EhcPlan:
+    """A plan in force for a child (with a parent) at the cast's school, or at none."""
+    child = ChildFactory(current_setting=cast.school if at_school else None)
+    ParentCarerFactory(child=child)
+    return EhcPlanFactory(child=child, council=cast.council, **kwargs)

@@ -1,4 +1,5 @@
-"""End steps that are no longer owed: a request withdrawn, a plan finalised without a late reply.
+"""End steps that are no longer owed: a request withdrawn, a plan finalised without a late reply,
+a review cancelled.
 
 viewflow cancels a task's boundary timers only when the task *finishes*; a cancelled task would
 leave its chaser scheduled. Here both go together, and each cancelled task records why and by
@@ -8,6 +9,8 @@ chased for it. The caller holds the flow's lock (or the case row's) and the tran
 
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
+
+from ehcp.reviews.models import Review
 
 from .models import OPEN_TASK_STATUSES, CaseTask
 
@@ -46,16 +49,29 @@ def tasks_cancel(tasks, *, reason: str, by) -> list[CaseTask]:
     return cancelled
 
 
-def case_open_tasks_cancel(*, case, reason: str, by, keep=()) -> list[CaseTask]:
-    """Cancel every open human task of the case's flows except those in `keep` (for example the
-    task being completed), with their chasers. Returns the tasks cancelled."""
+def episode_open_tasks_cancel(*, episode, reason: str, by, keep=()) -> list[CaseTask]:
+    """Cancel every open human task of an episode's flows (an assessment's or a review's) except
+    those in `keep` (for example the task being completed), with their chasers. Returns the tasks
+    cancelled."""
     keep_ids = {task.pk for task in keep}
     tasks = (
         CaseTask.objects.human()
         .open()
-        .filter(case=case)
+        .filter(**episode_filter(episode))
         .exclude(pk__in=keep_ids)
         .select_related("process")
         .order_by("pk")
     )
     return tasks_cancel(tasks, reason=reason, by=by)
+
+
+def case_open_tasks_cancel(*, case, reason: str, by, keep=()) -> list[CaseTask]:
+    """Cancel every open human task of the case's flows except those in `keep`."""
+    return episode_open_tasks_cancel(episode=case, reason=reason, by=by, keep=keep)
+
+
+def episode_filter(episode) -> dict:
+    """The filter of the rows (processes, tasks) of an episode: an assessment or a review."""
+    if isinstance(episode, Review):
+        return {"review": episode}
+    return {"case": episode}

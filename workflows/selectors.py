@@ -1,4 +1,7 @@
-"""The inbox: my tasks, and the unclaimed tasks in the queues I work, soonest due first."""
+"""The inbox: my tasks, and the unclaimed tasks in the queues I work, soonest due first.
+
+A task is a step of an episode: an assessment (`task.case`) or a review of a plan
+(`task.review`); the lists load both with their children in the same query."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +15,10 @@ from ehcp.assessments.models import AdviceRequest, StatutoryException
 from ehcp.assessments.rules import deadlines
 from ehcp.assessments.rules.deadlines import DeadlineStatus
 from ehcp.common.display import agency_label
+from ehcp.governance.access import CaseAccess, case_access, review_access
+from ehcp.reviews.models import Review
 
+from .closing import episode_filter
 from .flows import ADVICE_NODES, ADVICE_REVIEW_NODES
 from .models import CaseTask
 
@@ -36,7 +42,7 @@ def _open_human_tasks() -> QuerySet[CaseTask]:
     return (
         CaseTask.objects.human()
         .open()
-        .select_related("case", "case__child", "agency", "owner")
+        .select_related("case", "case__child", "review", "review__child", "agency", "owner")
         .annotate(exception_recorded=_exception_recorded())
         .order_by("due_on", "pk")
     )
@@ -54,9 +60,20 @@ def tasks_in_my_queues(user) -> QuerySet[CaseTask]:
 
 def tasks_of_case_for_user(case, user) -> QuerySet[CaseTask]:
     """Open tasks on a case held by other people, for the council that holds the case."""
-    if case.council_id not in actor_for(user).council_agency_ids:
+    return tasks_of_episode_for_user(case, user)
+
+
+def tasks_of_episode_for_user(episode, user) -> QuerySet[CaseTask]:
+    """Open tasks of an assessment or a review held by other people, for the council that holds
+    it."""
+    if episode.council_id not in actor_for(user).council_agency_ids:
         return CaseTask.objects.none()
-    return _open_human_tasks().filter(case=case).exclude(owner=user).exclude(owner__isnull=True)
+    return (
+        _open_human_tasks()
+        .filter(**episode_filter(episode))
+        .exclude(owner=user)
+        .exclude(owner__isnull=True)
+    )
 
 
 @dataclass(frozen=True)
@@ -74,10 +91,11 @@ def task_rows(tasks, *, user, today: date, warn_days: int = 5) -> list[TaskRow]:
     actor = actor_for(user)
     rows = []
     for task in tasks:
+        episode = task.episode
         whereabouts = (
-            not task.case.child.protected_whereabouts
+            not episode.child.protected_whereabouts
             or task.agency_id in actor.agency_ids
-            or task.case.council_id in actor.whereabouts_agency_ids
+            or episode.council_id in actor.whereabouts_agency_ids
         )
         status = (
             deadlines.deadline_status(
@@ -94,10 +112,22 @@ def task_rows(tasks, *, user, today: date, warn_days: int = 5) -> list[TaskRow]:
 
 
 def task_get_for_user(*, task_id, user) -> CaseTask:
-    """A task the person holds, may claim or manage, or whose case their council holds; else 404."""
+    """A task the person holds, may claim or manage, or whose episode their council holds;
+    else 404. (The page then checks how they may see the episode: `episode_access`.)"""
     task = (
         CaseTask.objects.human()
-        .select_related("case", "case__child", "case__council", "agency", "owner", "process")
+        .select_related(
+            "case",
+            "case__child",
+            "case__council",
+            "review",
+            "review__child",
+            "review__council",
+            "review__arranged_by",
+            "agency",
+            "owner",
+            "process",
+        )
         .annotate(exception_recorded=_exception_recorded())
         .filter(public_id=task_id)
         .first()
@@ -108,10 +138,21 @@ def task_get_for_user(*, task_id, user) -> CaseTask:
     if not (
         task.owner_id == user.pk
         or task.agency_id in actor.agency_ids
-        or task.case.council_id in actor.council_agency_ids
+        or task.episode.council_id in actor.council_agency_ids
     ):
         raise Http404("No such task")
     return task
+
+
+def episode_access(actor, episode, *, task: CaseTask | None = None) -> CaseAccess | None:
+    """How this person may see an assessment (`case_access`) or a review (`review_access`: the
+    council, the agency arranging the meeting, the agencies invited, and the agency whose queue
+    holds `task`), or None."""
+    if isinstance(episode, Review):
+        return review_access(
+            actor, episode, task_agency_ids={task.agency_id} if task is not None else set()
+        )
+    return case_access(actor, episode)
 
 
 def managed_agency_ids(user) -> frozenset[int]:

@@ -33,11 +33,13 @@ from ehcp.assessments.services import assessment as assessment_services
 from ehcp.assessments.services.assessment import advice_page_link
 from ehcp.assessments.services.casework import case_caseworker_change as ehcp_case_caseworker_change
 from ehcp.common.services import CaseRuleError
+from ehcp.reviews.models import Review
+from ehcp.reviews.services import review as review_services
 from notifications.models import NotificationKind
 from notifications.services import notification_queue
 
 from .closing import case_open_tasks_cancel, tasks_cancel
-from .flows import CHASE_AT, StatutoryAssessmentFlow
+from .flows import CHASE_AT, ReviewFlow, StatutoryAssessmentFlow
 from .flows.assessment import ADVICE_NODE_OF_KIND, ADVICE_NODES, ADVICE_REVIEW_NODES
 from .models import CaseProcess, CaseTask, TaskReassignment
 from .selectors import advice_open_task
@@ -57,6 +59,18 @@ def assessment_request_receive(**kwargs) -> Assessment:
         case = assessment_services.case_request_receive(**kwargs)
         StatutoryAssessmentFlow.start.run(case=case)
     return case
+
+
+def review_start(*, ehc_plan, kind, reason: str = "", by, today: date, **kwargs) -> Review:
+    """Start a review of the plan (`ehcp.reviews.services.review.review_start`: an annual review,
+    or an early or interim one with a reason) and its flow, atomically: the meeting's first task
+    goes to the school or setting that arranges it, or to the council."""
+    with transaction.atomic():
+        review = review_services.review_start(
+            ehc_plan=ehc_plan, kind=kind, reason=reason, by=by, today=today, **kwargs
+        )
+        ReviewFlow.start.run(review=review)
+    return review
 
 
 WITHDRAWN_REASON = "The request was withdrawn"
@@ -251,10 +265,20 @@ def case_caseworker_change(*, case: Assessment, caseworker, reason: str, by) -> 
     return moved
 
 
-def task_complete(*, task: CaseTask, user, perform: Callable[[Assessment], object]) -> CaseTask:
-    """Do the step: call the domain service, then move the flow on, all in one transaction.
+def episode_lock(task: CaseTask):
+    """The task's episode (its assessment or review) as it is now, its row locked until the end
+    of the transaction."""
+    if task.case_id is not None:
+        return Assessment.objects.select_for_update().get(pk=task.case_id)
+    return Review.objects.select_for_update().get(pk=task.review_id)
 
-    If the service refuses (a rule, a consent gate), nothing changes: neither the case nor the flow.
+
+def task_complete(*, task: CaseTask, user, perform: Callable[[object], object]) -> CaseTask:
+    """Do the step: call the domain service with the task's episode (its assessment or review,
+    locked), then move the flow on, all in one transaction.
+
+    If the service refuses (a rule, a consent gate), nothing changes: neither the episode nor the
+    flow.
     """
 
     def complete(task):
@@ -264,8 +288,7 @@ def task_complete(*, task: CaseTask, user, perform: Callable[[Assessment], objec
             if task.owner_id != user.pk:
                 raise TaskConflict("Claim this task before you complete it")
             raise TaskConflict("You cannot complete tasks from this queue")
-        case = Assessment.objects.get(pk=task.case_id)
-        perform(case)
+        perform(episode_lock(task))
         activation = task.flow_task.activation_class(task)
         activation.start(None)
         activation.execute()

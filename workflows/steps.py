@@ -16,10 +16,15 @@ from ehcp.assessments import forms
 from ehcp.assessments.models import AdviceRequest, Assessment, SettingConsultation
 from ehcp.assessments.services import advice as advice_services
 from ehcp.assessments.services import assessment as assessment_services
+from ehcp.reviews import forms as review_forms
+from ehcp.reviews.services import amendment as amendment_services
+from ehcp.reviews.services import cease as cease_services
+from ehcp.reviews.services import review as review_services
 
 from . import advice_forms
 from . import services as task_services
 from .flows.assessment import ADVICE_NODES, ADVICE_REVIEW_NODES, StatutoryAssessmentFlow
+from .flows.review import ReviewFlow
 
 
 @dataclass(frozen=True)
@@ -235,8 +240,218 @@ _ASSESSMENT_STEPS: dict[str, Step] = {
 }
 
 
+# -- the review of a plan ---------------------------------------------------------------------
+# Each perform gets the review (locked by task_complete) in place of the case.
+
+
+def _arrange_meeting(review, task, data, user, today):
+    return review_services.review_meeting_arrange(
+        review=review, meeting_on=data["meeting_on"], by=user, today=today
+    )
+
+
+def _send_invitations(review, task, data, user, today):
+    return review_services.review_invitations_send(
+        review=review,
+        sent_on=data["sent_on"],
+        others=data.get("others") or (),
+        late_reason=data.get("late_reason", ""),
+        by=user,
+        today=today,
+    )
+
+
+def _circulate_advice(review, task, data, user, today):
+    return review_services.review_advice_circulate(
+        review=review,
+        circulated_on=data["circulated_on"],
+        received=data.get("received") or (),
+        late_reason=data.get("late_reason", ""),
+        by=user,
+        today=today,
+    )
+
+
+def _hold_meeting(review, task, data, user, today):
+    return review_services.review_meeting_hold(
+        review=review,
+        held_on=data["held_on"],
+        attended=data.get("attended") or (),
+        family_views=data["family_views"],
+        by=user,
+        today=today,
+    )
+
+
+def _write_report(review, task, data, user, today):
+    return review_services.review_report_record(
+        review=review,
+        received_on=data["received_on"],
+        recommendation=data["recommendation"],
+        summary=data["summary"],
+        differences=data.get("differences", ""),
+        by=user,
+        today=today,
+    )
+
+
+def _decide(review, task, data, user, today):
+    return review_services.review_decide(
+        review=review,
+        decision=data["decision"],
+        decided_on=data["decided_on"],
+        reasons=data.get("reasons", ""),
+        cease_reason=data.get("cease_reason", ""),
+        return_finding=data.get("return_finding", ""),
+        by=user,
+        today=today,
+        sent=data.get("letter_sent"),
+    )
+
+
+def _record_amendment_comments(review, task, data, user, today):
+    return amendment_services.amendment_comments_record(
+        review=review,
+        received_on=data["received_on"],
+        summary=data.get("summary", ""),
+        no_further_comments=data.get("no_further_comments", False),
+        by=user,
+        today=today,
+    )
+
+
+def _issue_amended_plan(review, task, data, user, today):
+    return amendment_services.amended_plan_issue(
+        review=review,
+        issued_on=data["issued_on"],
+        named_setting=data.get("named_setting"),
+        named_setting_type=data.get("named_setting_type", ""),
+        by=user,
+        today=today,
+        sent=data.get("letter_sent"),
+    )
+
+
+def _record_cease_replies(review, task, data, user, today):
+    return cease_services.cease_consultation_record(
+        review=review, replied_on=data["replied_on"], reply=data["reply"], by=user, today=today
+    )
+
+
+def _send_cease_notice(review, task, data, user, today):
+    return cease_services.cease_notice_issue(
+        review=review,
+        issued_on=data["issued_on"],
+        by=user,
+        today=today,
+        sent=data.get("letter_sent"),
+    )
+
+
+def _confirm_cease(review, task, data, user, today):
+    """Nobody appealed: the plan ceases; or the appeal (unless it was already recorded on the
+    review's page, when the step just moves on to the Tribunal's decision)."""
+    if data["outcome"] == review_forms.CEASED:
+        return cease_services.cease_carry_out(review=review, on=data["on"], by=user, today=today)
+    if review.appeal_lodged_on is not None:
+        return review
+    return cease_services.cease_appeal_record(
+        review=review,
+        lodged_on=data["on"],
+        late_admitted=data.get("late_admitted", False),
+        by=user,
+        today=today,
+    )
+
+
+def _record_tribunal_decision(review, task, data, user, today):
+    """The Tribunal's decision (unless it was already recorded on the review's page)."""
+    if review.appeal_decided_on is not None:
+        return review
+    return cease_services.cease_appeal_decide(
+        review=review,
+        decided_on=data["decided_on"],
+        upheld=data["outcome"] == review_forms.APPEAL_UPHELD,
+        by=user,
+        today=today,
+    )
+
+
+def _review_links(review) -> list[tuple[str, str]]:
+    return [("The review's page", reverse("reviews:detail", args=[review.public_id]))]
+
+
+def _of_review(review) -> dict:
+    return {"review": review}
+
+
+_REVIEW_STEPS: dict[str, Step] = {
+    "arrange_meeting": Step(
+        review_forms.ArrangeMeetingForm, _arrange_meeting, "Save the meeting date", _of_review
+    ),
+    "send_invitations": Step(
+        review_forms.InvitationsForm,
+        _send_invitations,
+        "Record that the invitations were sent",
+        _of_review,
+    ),
+    "circulate_advice": Step(
+        review_forms.AdviceCirculatedForm,
+        _circulate_advice,
+        "Record that the advice was circulated",
+        _of_review,
+    ),
+    "hold_meeting": Step(
+        review_forms.MeetingHeldForm, _hold_meeting, "Record the meeting", _of_review
+    ),
+    "write_report": Step(review_forms.ReportForm, _write_report, "Record the report"),
+    "decide": Step(
+        review_forms.DecisionForm,
+        _decide,
+        "Record the decision",
+        _of_review,
+        links=_review_links,
+    ),
+    "record_amendment_comments": Step(
+        review_forms.AmendmentCommentsForm,
+        _record_amendment_comments,
+        "Record the comments",
+        links=_review_links,
+    ),
+    "issue_amended_plan": Step(
+        review_forms.AmendedPlanForm,
+        _issue_amended_plan,
+        "Record that the amended plan was issued",
+        _of_review,
+        links=_review_links,
+    ),
+    "consult_on_cease": Step(
+        review_forms.CeaseConsultationForm, _record_cease_replies, "Record the replies"
+    ),
+    "send_cease_notice": Step(
+        review_forms.CeaseNoticeForm,
+        _send_cease_notice,
+        "Record that the notice was sent",
+        _of_review,
+    ),
+    "confirm_cease": Step(
+        review_forms.CeaseConfirmForm,
+        _confirm_cease,
+        "Record what happened",
+        _of_review,
+        links=_review_links,
+    ),
+    "record_tribunal_decision": Step(
+        review_forms.CeaseAppealDecisionForm,
+        _record_tribunal_decision,
+        "Record the Tribunal's decision",
+    ),
+}
+
+
 STEPS: dict[tuple[type[Flow], str], Step] = {
     **steps_of(StatutoryAssessmentFlow, _ASSESSMENT_STEPS),
+    **steps_of(ReviewFlow, _REVIEW_STEPS),
 }
 
 

@@ -25,6 +25,7 @@ from ehcp.governance.audit import audit_read, audited_view
 
 from . import selectors, services
 from .team_forms import CaseworkerForm, ReassignForm
+from .views import audit_episode
 
 
 def _next_url(request, default: str) -> str:
@@ -56,7 +57,7 @@ def team_tasks(request):
         today=timezone.localdate(),
         warn_days=settings.DEADLINE_WARN_DAYS,
     )
-    audit_read(request, what="list", child_ids=sorted({row.task.case.child_id for row in rows}))
+    audit_read(request, what="list", child_ids=sorted({row.task.episode.child_id for row in rows}))
     return render(
         request,
         "workflows/team.html",
@@ -78,7 +79,7 @@ def task_reassign(request, task_id):
     actor = actor_for(request.user)
     if not actor.can_manage_agency(task.agency_id):
         raise PermissionDenied
-    access = case_access(actor, task.case)
+    access = selectors.episode_access(actor, task.episode, task=task)
     if access is None:
         raise Http404("No such task")
     back = reverse("workflows:task", kwargs={"task_id": task.public_id})
@@ -103,7 +104,9 @@ def task_reassign(request, task_id):
                 request, f"Task given to {to_user.get_full_name() or to_user.username}"
             )
             return redirect(_next_url(request, back))
-    audit_read(request, what="task", case=task.case, access=access, data_types=["IDENTITY"])
+    audit_episode(
+        request, what="task", episode=task.episode, access=access, data_types=["IDENTITY"]
+    )
     return render(
         request,
         "workflows/team_form.html",
@@ -112,7 +115,7 @@ def task_reassign(request, task_id):
             "title": "Give this task to someone else",
             "button": "Give the task",
             "task": task,
-            "case": task.case,
+            "case": task.episode,
             "earlier": [
                 (r.at, r.by, r.from_user, r.to_user, r.reason)
                 for r in task.reassignments.select_related("by", "from_user", "to_user").order_by(

@@ -24,10 +24,17 @@ from ehcp.common.display import agency_label
 from ehcp.common.pagination import keyset_page
 from ehcp.common.services import CaseRuleError
 from ehcp.common.views import council_officer_required, form_errors, posted_data
-from ehcp.governance.access import case_access, case_get_for_user
+from ehcp.governance.access import (
+    case_access,
+    case_get_for_user,
+    review_access,
+    review_get_with_access,
+)
 from ehcp.governance.audit import audit_read, audited_view
 from ehcp.plans import selectors as plan_selectors
 from ehcp.plans.models import EhcPlan
+from ehcp.reviews.forms import ReviewStartForm
+from ehcp.reviews.models import Review
 
 from . import selectors, services
 from .steps import step_for
@@ -101,6 +108,19 @@ def inbox(request):
             today=today,
             warn_days=warn,
         )
+    review = None
+    if case is None and request.GET.get("review"):
+        try:
+            review, _ = review_get_with_access(public_id=request.GET["review"], user=request.user)
+        except ValidationError as error:
+            raise Http404("No such review") from error
+        mine_qs, queue_qs = mine_qs.filter(review=review), queue_qs.filter(review=review)
+        others = selectors.task_rows(
+            selectors.tasks_of_episode_for_user(review, request.user),
+            user=request.user,
+            today=today,
+            warn_days=warn,
+        )
     # Every task is reachable: each list is paged by (due date, id) and shows its total.
     mine_page = keyset_page(mine_qs, params=request.GET, key="due_on", prefix="mine_")
     mine = selectors.task_rows(mine_page.rows, user=request.user, today=today, warn_days=warn)
@@ -109,7 +129,7 @@ def inbox(request):
     audit_read(
         request,
         what="list",
-        child_ids=sorted({row.task.case.child_id for row in (*mine, *queue, *others)}),
+        child_ids=sorted({row.task.episode.child_id for row in (*mine, *queue, *others)}),
     )
     return render(
         request,
@@ -120,29 +140,46 @@ def inbox(request):
             "queue": queue,
             "queue_page": queue_page,
             "case": case,
+            "review": review,
             "others": others,
         },
     )
 
 
+def audit_episode(request, *, what: str, episode, access, data_types=None):
+    """The read audit of a page about an assessment or a review (a review is recorded against
+    its child)."""
+    if isinstance(episode, Assessment):
+        return audit_read(request, what=what, case=episode, access=access, data_types=data_types)
+    return audit_read(request, what=what, child=episode.child, access=access, data_types=data_types)
+
+
 def _task_context(request, task, form=None):
     actor = actor_for(request.user)
-    access = case_access(actor, task.case)
+    episode = task.episode
+    is_review = isinstance(episode, Review)
+    # A review's page is for the council, the arranging agency and those invited; an agency with
+    # only this step to do (a college consulted about ceasing) sees the review through its task.
+    review_visible = is_review and review_access(actor, episode) is not None
+    access = selectors.episode_access(actor, episode, task=task)
     if access is None:  # membership revoked or relationship gone since the list was shown
         raise Http404("No such task")
-    audit_read(request, what="task", case=task.case, access=access)
+    audit_episode(request, what="task", episode=episode, access=access)
     step = step_for(task)
     holder = task.owner_id == request.user.pk
     may_act = task.is_open and holder and task.flow_task.can_execute(request.user, task)
     # Advice and its review are done on their own pages (workflows.advice_views).
     page_url = step.page(task) if step.page else None
     if form is None and may_act and page_url is None:
-        form = step.form_class(**step.form_kwargs(task.case))
+        form = step.form_class(**step.form_kwargs(episode))
     today = timezone.localdate()
     return {
         "task": task,
-        "case": task.case,
-        "child": task.case.child,
+        "episode": episode,
+        "case": None if is_review else episode,
+        "review": episode if is_review else None,
+        "review_visible": review_visible,
+        "child": episode.child,
         "period": PERIODS.get(task.rule_code),
         "status": deadlines.deadline_status(
             task.due_on,
@@ -156,8 +193,8 @@ def _task_context(request, task, form=None):
         "button": step.button,
         "page_url": page_url,
         "page_button": step.page_button if may_act else "",
-        "step_links": step.links(task.case)
-        if step.links and task.case.council_id in actor.council_agency_ids
+        "step_links": step.links(episode)
+        if step.links and episode.council_id in actor.council_agency_ids
         else [],
         "may_claim": task.is_open and task.flow_task.can_assign(request.user, task),
         "may_release": task.is_open
@@ -181,15 +218,15 @@ def task_detail(request, task_id):
     step = step_for(task)
     if step.page:  # advice is written, checked and submitted on its own pages
         return redirect(step.page(task))
-    form = step.form_class(request.POST, **step.form_kwargs(task.case))
+    form = step.form_class(request.POST, **step.form_kwargs(task.episode))
     if form.is_valid():
         data = dict(form.cleaned_data, _form=form)
         try:
             services.task_complete(
                 task=task,
                 user=request.user,
-                perform=lambda case: step.perform(
-                    case, task, data, request.user, timezone.localdate()
+                perform=lambda episode: step.perform(
+                    episode, task, data, request.user, timezone.localdate()
                 ),
             )
         except CaseRuleError as error:
@@ -200,8 +237,14 @@ def task_detail(request, task_id):
             return redirect("workflows:task", task_id=task.public_id)
         else:
             messages.success(request, f"{task.flow_task.task_title}: done")
-            if task.case.council_id in actor_for(request.user).council_agency_ids:
-                return redirect("ehcp:case-detail", public_id=task.case.public_id)
+            episode = task.episode
+            actor = actor_for(request.user)
+            if isinstance(episode, Review):  # its page, for everyone who may see it
+                if review_access(actor, episode) is not None:
+                    return redirect("reviews:detail", public_id=episode.public_id)
+                return redirect("workflows:inbox")
+            if episode.council_id in actor.council_agency_ids:
+                return redirect("ehcp:case-detail", public_id=episode.public_id)
             return redirect("workflows:inbox")
     task.refresh_from_db()
     return render(
@@ -414,5 +457,54 @@ def child_request_new(request, child_id):
             if reassessment
             else "",
             "button": "Record the request",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
+def review_start(request, plan_id):
+    """The council starts an early or an interim review of a plan in force, at any time, with a
+    reason (services.review_start: the review and its flow, whose first task goes to the school
+    or setting that arranges the meeting, or to the council)."""
+    plan = EhcPlan.objects.select_related("child", "council").filter(public_id=plan_id).first()
+    actor = actor_for(request.user)
+    if plan is None or plan.council_id not in actor.council_agency_ids:
+        raise Http404("No such plan")
+    child = plan.child
+    form = ReviewStartForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.review_start(
+                ehc_plan=plan,
+                kind=form.cleaned_data["kind"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                today=timezone.localdate(),
+            )
+        except CaseRuleError as error:
+            form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{review.reference}: {review.get_kind_display().lower()} started. The meeting "
+                f"is to be held by {review.latest_meeting_on:%-d %B %Y} at the latest.",
+            )
+            return redirect("reviews:detail", public_id=review.public_id)
+    audit_read(request, what="case", child=child, data_types=["IDENTITY"])
+    return render(
+        request,
+        "ehcp/reviews/form_page.html",
+        {
+            "form": form,
+            "child": child,
+            "caption": f"{plan.reference} · {child.full_name}",
+            "title": f"Start an early or interim review of {child.first_name}'s EHC plan",
+            "lead": "The council can review a plan at any time, for example when needs change or "
+            "a child is at risk of exclusion. The school or setting arranges the meeting (SEND "
+            "Regulations 2014, reg 20), or the council where the child attends none (reg 21); "
+            "everyone the regulations name is invited. The reason is recorded with the review.",
+            "button": "Start the review",
         },
     )

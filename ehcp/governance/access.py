@@ -26,6 +26,7 @@ from ehcp.children.rules.consent import REQUIRED_PURPOSE, Purpose, Step
 from ehcp.common.display import agency_label
 from ehcp.governance.models import BreakGlassGrant
 from ehcp.governance.rules.access_basis import Basis, partner_bases
+from ehcp.reviews.models import Review, ReviewInvitee
 
 NOTHING = frozenset()
 
@@ -266,3 +267,118 @@ def case_for_officer(request, public_id):
     if case.council_id not in actor_for(request.user).council_agency_ids:
         raise PermissionDenied
     return case
+
+
+# -- reviews of a child's plan -------------------------------------------------------------------
+#
+# A review is seen by the council's officers, by the school or setting that arranges its meeting
+# (reg 20) and by the agencies invited to it (a health body, social care, the child's school):
+# each of those, through the people who work its queue, sees what the access table lets its kind
+# see. Anyone else: nothing (a 404).
+
+
+def review_visible_to(actor: Actor) -> Q:
+    """The reviews a person has a relationship to (for lists and lookups on `Review`)."""
+    if not actor.user_id:
+        return Q(pk__in=[])
+    agency_ids = queue_agency_ids(actor)
+    return (
+        Q(council_id__in=actor.council_agency_ids)
+        | Q(arranged_by_id__in=agency_ids)
+        | Q(Exists(ReviewInvitee.objects.filter(review=OuterRef("pk"), agency_id__in=agency_ids)))
+    )
+
+
+def review_related_agency_ids(
+    actor: Actor, review: Review, *, task_agency_ids=frozenset()
+) -> frozenset[int]:
+    """The agencies, worked by this person in a queue role, that arrange the review's meeting,
+    were invited to it, or (`task_agency_ids`, which the caller knows) have a step of it to do.
+    One query (the invitees), none when the person works no queue."""
+    agency_ids = queue_agency_ids(actor)
+    if not agency_ids:
+        return NOTHING
+    related = ({review.arranged_by_id} | set(task_agency_ids)) & agency_ids
+    related |= set(
+        ReviewInvitee.objects.filter(review=review, agency_id__in=agency_ids).values_list(
+            "agency_id", flat=True
+        )
+    )
+    return frozenset(related)
+
+
+def review_access(
+    actor: Actor, review: Review, *, task_agency_ids=frozenset()
+) -> CaseAccess | None:
+    """How this person may see this review (and its child), or None when they may not at all.
+    `task_agency_ids`: agencies with a step of the review to do (a school consulted about ceasing
+    the plan sees the review through its task)."""
+    child = review.child
+    if review.council_id in actor.council_agency_ids:
+        return CaseAccess(
+            relationship="council",
+            data_types=ALL_DATA_TYPES,
+            whereabouts=not child.protected_whereabouts
+            or review.council_id in actor.whereabouts_agency_ids,
+            related_agency_ids=frozenset({review.council_id}),
+        )
+    related = review_related_agency_ids(actor, review, task_agency_ids=task_agency_ids)
+    if not related:
+        return None
+    kinds = {
+        kind
+        for agency, kind, role in actor.memberships
+        if agency in related and role in QUEUE_ROLES.get(kind, ())
+    }
+    return CaseAccess(
+        relationship="partner",
+        data_types=data_types_for(kinds, Purpose.STATUTORY_ASSESSMENT),
+        whereabouts=not child.protected_whereabouts or bool(related & actor.whereabouts_agency_ids),
+        related_agency_ids=related,
+    )
+
+
+def review_schools(review: Review, *, access: CaseAccess) -> dict[str, str]:
+    """The schools a review involves (the child's own, the one arranging the meeting, those
+    invited or to be named), each with the words that stand in for it, for a viewer who may not
+    see them named (none when they may see whereabouts; never the school they work at). One
+    query."""
+    if access.whereabouts:
+        return {}
+    child = review.child
+    ids = {child.current_setting_id, review.arranged_by_id, review.next_setting_id} - {None}
+    schools = (
+        Agency.objects.filter(kind="SCHOOL")
+        .exclude(pk__in=access.related_agency_ids)
+        .filter(
+            Q(pk__in=ids)
+            | Q(Exists(ReviewInvitee.objects.filter(review=review, agency=OuterRef("pk"))))
+        )
+    )
+    found = {a.name: agency_label(a, whereabouts=False, child=child) for a in schools}
+    return dict(sorted(found.items(), key=lambda item: -len(item[0])))
+
+
+def review_list_for_user(user) -> QuerySet[Review]:
+    return Review.objects.filter(review_visible_to(actor_for(user)))
+
+
+def review_get_with_access(*, public_id, user) -> tuple[Review, CaseAccess]:
+    """The review and how this person may see it; a 404 when they may not."""
+    review = (
+        Review.objects.select_related(
+            "child",
+            "child__current_setting",
+            "council",
+            "caseworker",
+            "arranged_by",
+            "ehc_plan",
+            "started_by",
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+    access = review_access(actor_for(user), review) if review is not None else None
+    if access is None:
+        raise Http404("No such review")
+    return review, access

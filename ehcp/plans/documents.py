@@ -28,12 +28,15 @@ from ehcp.plans.selectors import SECTION_TITLES
 
 PLAN_TEMPLATE = "ehcp/plans/pdf/plan.html"
 LETTER_TEMPLATES = {
+    DocumentKind.AMENDMENT_NOTICE: "ehcp/plans/pdf/letters/amendment_notice.html",
+    DocumentKind.AMENDED_PLAN_LETTER: "ehcp/plans/pdf/letters/amended_plan_cover.html",
     DocumentKind.REFUSAL_LETTER: "ehcp/plans/pdf/letters/refusal_to_assess.html",
     DocumentKind.NOT_ISSUING_LETTER: "ehcp/plans/pdf/letters/not_issuing.html",
     DocumentKind.DRAFT_LETTER: "ehcp/plans/pdf/letters/draft_cover.html",
     DocumentKind.FINAL_LETTER: "ehcp/plans/pdf/letters/final_cover.html",
     DocumentKind.CEASE_CONSULT_LETTER: "ehcp/plans/pdf/letters/cease_consultation.html",
     DocumentKind.CEASE_NOTICE: "ehcp/plans/pdf/letters/cease_notice.html",
+    DocumentKind.REVIEW_DECISION_LETTER: "ehcp/plans/pdf/letters/review_decision.html",
 }
 FREQUENCY_WORDS = {
     "DAY": "a day",
@@ -141,18 +144,27 @@ def plan_context(
     sections = content["sections"]
     child = content["child"]
     plan_date = _date(content["plan_date"])
-    kind = "Draft EHC plan" if draft else "EHC plan"
+    amended = bool(content.get("amended"))
+    if amended:
+        # A review's versions: the proposed amended plan sent with the amendment notice (reg
+        # 22(2)(a)), then the final amended plan.
+        kind = "Proposed amended EHC plan" if draft else "Amended EHC plan"
+        title = (
+            f"{'Proposed amended' if draft else 'Amended'} education, health and care plan for "
+            f"{child['name']}"
+        )
+    else:
+        kind = "Draft EHC plan" if draft else "EHC plan"
+        title = f"{'Draft education' if draft else 'Education'}, health and care plan for {child['name']}"
     if preview:
         kind = f"Preview of the {kind[0].lower()}{kind[1:]}, not issued"
         brand = {**brand, "watermark": PREVIEW_WATERMARK}
     header = f"{child['name']} · {kind} · {format_date(plan_date)}"
-    title = (
-        f"{'Draft education' if draft else 'Education'}, health and care plan for {child['name']}"
-    )
     marker = " ".join(filter(None, ["DRAFT" if draft else "", "PREVIEW" if preview else ""]))
     return {
         **brand,
         "draft": draft,
+        "amended": amended,
         "preview": preview,
         "title": f"Preview: {title}" if preview else title,
         "running_header": css_string(header),
@@ -190,22 +202,32 @@ def plan_context(
 
 
 LETTER_SUBJECTS = {
+    DocumentKind.AMENDMENT_NOTICE: "The changes we propose to your child's education, health and care plan",
+    DocumentKind.AMENDED_PLAN_LETTER: "Your child's amended education, health and care plan",
     DocumentKind.REFUSAL_LETTER: "Our decision not to carry out an education, health and care needs assessment",
     DocumentKind.NOT_ISSUING_LETTER: "Our decision not to issue an education, health and care plan",
     DocumentKind.DRAFT_LETTER: "Your child's draft education, health and care plan",
     DocumentKind.FINAL_LETTER: "Your child's final education, health and care plan",
     DocumentKind.CEASE_CONSULT_LETTER: "We are considering ceasing your child's EHC plan",
     DocumentKind.CEASE_NOTICE: "Our decision to cease to maintain your child's EHC plan",
+    DocumentKind.REVIEW_DECISION_LETTER: (
+        "Our decision after the review of your child's education, health and care plan"
+    ),
 }
 
 
 # A young person's own letters (CFA 2014 s.83): written to them.
 LETTER_SUBJECTS_YOUNG_PERSON = {
     **LETTER_SUBJECTS,
+    DocumentKind.AMENDMENT_NOTICE: "The changes we propose to your education, health and care plan",
+    DocumentKind.AMENDED_PLAN_LETTER: "Your amended education, health and care plan",
     DocumentKind.DRAFT_LETTER: "Your draft education, health and care plan",
     DocumentKind.FINAL_LETTER: "Your final education, health and care plan",
     DocumentKind.CEASE_CONSULT_LETTER: "We are considering ceasing your EHC plan",
     DocumentKind.CEASE_NOTICE: "Our decision to cease to maintain your EHC plan",
+    DocumentKind.REVIEW_DECISION_LETTER: (
+        "Our decision after the review of your education, health and care plan"
+    ),
 }
 
 
@@ -268,6 +290,13 @@ def letter_context(kind: str, content: dict, *, brand: dict | None = None) -> di
         "replied_on": _date(content.get("replied_on")),
         "copies_to": content.get("copies_to") or [],
         "cease_on": _date(content.get("cease_on")),
+        # A review's decision letter (ehcp.reviews.services.review).
+        "review_decision": content.get("review_decision", ""),
+        "review_kind": content.get("review_kind", ""),
+        "meeting_on": _date(content.get("meeting_on")),
+        "decided_on": _date(content.get("decided_on")),
+        "recommendation": content.get("recommendation", ""),
+        "next_review_due_on": _date(content.get("next_review_due_on")),
     }
 
 
@@ -280,7 +309,34 @@ def document_context(kind: str, content: dict, *, version: int | None = None) ->
         return PLAN_TEMPLATE, plan_context(
             content, draft=kind == DocumentKind.DRAFT_PLAN, version=version
         )
-    return LETTER_TEMPLATES[DocumentKind(kind)], letter_context(kind, content)
+    context = letter_context(kind, content)
+    if kind in (DocumentKind.AMENDMENT_NOTICE, DocumentKind.AMENDED_PLAN_LETTER):
+        context.update(amendment_letter_context(content))
+    return LETTER_TEMPLATES[DocumentKind(kind)], context
+
+
+def amendment_letter_context(content: dict) -> dict:
+    """What the letters of a review that amends the plan state besides a letter's own facts
+    (ehcp.reviews.services.amendment): the proposed amendments and their evidence, the dates of
+    the review, and the version they change. Pure."""
+    return {
+        "review_meeting_on": _date(content.get("review_meeting_on")),
+        "report_received_on": _date(content.get("report_received_on")),
+        "decided_on": _date(content.get("decided_on")),
+        "amendments": [
+            {**row, "section_title": SECTION_TITLES.get(row["section"], row["section"])}
+            for row in content.get("amendments", [])
+        ],
+        "evidence": content.get("evidence", []),
+        "in_force_version": content.get("in_force_version"),
+        "in_force_issued_on": _date(content.get("in_force_issued_on")),
+        "setting_in_force": content.get("setting_in_force", ""),
+        "amended_plan_due_on": _date(content.get("amended_plan_due_on")),
+        "next_review_due_on": _date(content.get("next_review_due_on")),
+        "transfer_year": content.get("transfer_year"),
+        "phase_transfer_due_on": _date(content.get("phase_transfer_due_on")),
+        "comments_summary": content.get("comments_summary", ""),
+    }
 
 
 def render_html(kind: str, content: dict, *, version: int | None = None) -> str:

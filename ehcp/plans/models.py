@@ -236,12 +236,24 @@ class PlanEntry(models.Model):
     source_key = models.CharField(
         max_length=80, blank=True, help_text="Which part of which advice a suggestion was made from"
     )
+    carried_from = models.UUIDField(
+        null=True,
+        blank=True,
+        help_text="The entry of the earlier version this one was copied from (a review's working "
+        "copy): versions are compared entry by entry through it",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         abstract = True
         ordering = ["order", "pk"]
+
+    @property
+    def key(self) -> str:
+        """The entry as the plan's versions know it: the same key in every version it was carried
+        into (the first entry's id), so versions are compared entry by entry."""
+        return str(self.carried_from or self.public_id)
 
     @property
     def is_suggestion(self) -> bool:
@@ -354,6 +366,11 @@ class PlanProvision(PlanEntry):
 class DocumentKind(models.TextChoices):
     DRAFT_PLAN = "DRAFT_PLAN", "Draft EHC plan"
     FINAL_PLAN = "FINAL_PLAN", "Final EHC plan"
+    # A review that amends the plan (reg 22): the notice of the proposed amendments, sent with
+    # the proposed amended plan (a DRAFT_PLAN of the review), and the letter that sends the final
+    # amended plan (a FINAL_PLAN of the review) with the right to appeal.
+    AMENDMENT_NOTICE = "AMENDMENT_NOTICE", "Letter: the proposed amendments to the plan"
+    AMENDED_PLAN_LETTER = "AMENDED_PLAN_LETTER", "Letter: sending the final amended plan"
     REFUSAL_LETTER = "REFUSAL_LETTER", "Letter: decision not to carry out an assessment"
     NOT_ISSUING_LETTER = "NOT_ISSUING_LETTER", "Letter: decision not to issue an EHC plan"
     DRAFT_LETTER = "DRAFT_LETTER", "Letter: sending the draft plan"
@@ -362,6 +379,10 @@ class DocumentKind(models.TextChoices):
     # considered (31(1)), then the decision with the right to appeal (31(2)-(3)).
     CEASE_CONSULT_LETTER = "CEASE_CONSULT_LETTER", "Letter: ceasing the plan is being considered"
     CEASE_NOTICE = "CEASE_NOTICE", "Letter: decision to cease to maintain the plan"
+    REVIEW_DECISION_LETTER = (
+        "REVIEW_DECISION",
+        "Letter: the decision after a review (keep the plan, or not amend it)",
+    )
 
 
 PLAN_DOCUMENT_KINDS = (DocumentKind.DRAFT_PLAN, DocumentKind.FINAL_PLAN)
@@ -533,19 +554,24 @@ class DocumentDownload(models.Model):
 
 
 LETTER_KINDS = (
+    DocumentKind.AMENDMENT_NOTICE,
+    DocumentKind.AMENDED_PLAN_LETTER,
     DocumentKind.REFUSAL_LETTER,
     DocumentKind.NOT_ISSUING_LETTER,
     DocumentKind.DRAFT_LETTER,
     DocumentKind.FINAL_LETTER,
     DocumentKind.CEASE_CONSULT_LETTER,
     DocumentKind.CEASE_NOTICE,
+    DocumentKind.REVIEW_DECISION_LETTER,
 )
 #: Letters that carry the right to mediation and to appeal (reg 33; Tribunal rule 20(1)(c)).
 APPEALABLE_LETTER_KINDS = (
+    DocumentKind.AMENDED_PLAN_LETTER,
     DocumentKind.REFUSAL_LETTER,
     DocumentKind.NOT_ISSUING_LETTER,
     DocumentKind.FINAL_LETTER,
     DocumentKind.CEASE_NOTICE,
+    DocumentKind.REVIEW_DECISION_LETTER,
 )
 
 

@@ -11,18 +11,17 @@ The plan page reads a fixed number of queries however many entries there are
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db.models import Count, Max, Prefetch, Q, prefetch_related_objects
 
 from agencies.access import data_types_for
-from agencies.models import AgencyKind, DataType
+from agencies.models import Agency, AgencyKind, DataType
 from ehcp.assessments.models import PLAN_EDITABLE_STATUSES, AdviceKind, AdviceRequest, Assessment
 from ehcp.assessments.rules import deadlines
 from ehcp.children.rules.consent import Purpose
 from ehcp.common.display import agency_label
-from ehcp.common.formats import iso_govuk_date
 from ehcp.governance.access import case_schools, withhold_names
 from ehcp.plans.models import (
     APPEALABLE_LETTER_KINDS,
@@ -30,6 +29,7 @@ from ehcp.plans.models import (
     PLAN_DOCUMENT_KINDS,
     DocumentKind,
     DocumentRender,
+    EhcPlan,
     LetterSending,
     NeedSection,
     Plan,
@@ -43,28 +43,20 @@ from ehcp.plans.models import (
 )
 from ehcp.plans.rules import plan_checks
 from ehcp.plans.rules.plan_checks import CheckResult, PlanFacts, Stage
+from ehcp.plans.rules.plan_compare import (  # noqa: F401 (the pages use them from here)
+    SECTION_ORDER,
+    SECTION_TITLES,
+    CompareRow,
+    CompareSection,
+    plan_amendments,
+    plan_compare,
+)
 from ehcp.plans.rules.plan_dates import format_date
 
 CONTENT_SCHEMA = 1
 
 NEED_SECTIONS = [s.value for s in NeedSection]
 PROVISION_SECTIONS = [s.value for s in ProvisionSection]
-
-SECTION_TITLES = {
-    "A": "Section A: the views, interests and aspirations of the child or young person and their parents",
-    "B": "Section B: special educational needs",
-    "C": "Section C: health care needs related to the special educational needs",
-    "D": "Section D: social care needs related to the special educational needs or a disability",
-    "E": "Section E: outcomes sought",
-    "F": "Section F: special educational provision",
-    "G": "Section G: health provision",
-    "H1": "Section H1: social care provision under section 2 of the Chronically Sick and Disabled Persons Act 1970",
-    "H2": "Section H2: other social care provision",
-    "I": "Section I: placement",
-    "J": "Section J: personal budget",
-    "K": "Section K: advice and information gathered during the assessment",
-}
-SECTION_ORDER = list(SECTION_TITLES)
 
 
 def _iso(value: date | None) -> str | None:
@@ -77,11 +69,40 @@ def _name(user) -> str:
     return user.get_full_name() or user.username
 
 
+# -- episodes ------------------------------------------------------------------------------------
+#
+# A working copy, a document or a letter belongs to one episode: an assessment (`case`) or a
+# review that amends the plan (`review`). plans sits below reviews, so it knows a review only as
+# the other kind of episode: through its fields (`ehc_plan`, `child`, `council_id`, `status`) and
+# the few properties the plan pages need (`plan_editable`, `reference`).
+
+
+def is_assessment(episode) -> bool:
+    return isinstance(episode, Assessment)
+
+
+def episode_filter(episode, prefix: str = "") -> dict:
+    """The lookup of rows of `episode` (`prefix` for a related row, e.g. "plan__")."""
+    return {f"{prefix}{'case' if is_assessment(episode) else 'review'}": episode}
+
+
+def episode_plan_editable(episode) -> bool:
+    """Whether the episode's working copy can be changed at its stage."""
+    if is_assessment(episode):
+        return episode.status in PLAN_EDITABLE_STATUSES
+    return episode.plan_editable
+
+
 # -- fetching ------------------------------------------------------------------------------------
 
 
+def plan_for_episode(episode) -> Plan | None:
+    """The episode's working copy of the plan, if it has one yet."""
+    return Plan.objects.filter(**episode_filter(episode)).first()
+
+
 def plan_for_case(case: Assessment) -> Plan | None:
-    return Plan.objects.filter(case=case).first()
+    return plan_for_episode(case)
 
 
 def plan_with_entries(plan: Plan) -> Plan:
@@ -111,6 +132,93 @@ def plan_with_entries(plan: Plan) -> Plan:
 def case_advice(case: Assessment) -> list[AdviceRequest]:
     """The advice gathered for the case (section K), in the order it was asked for."""
     return list(case.advice_requests.select_related("agency").order_by("kind", "pk"))
+
+
+def plan_assessment(ehc_plan_id: int) -> Assessment | None:
+    """The assessment that last made or changed the child's plan (its final plan): the one whose
+    advice section K of every later version carries."""
+    return (
+        Assessment.objects.filter(ehc_plan_id=ehc_plan_id, final_issued_on__isnull=False)
+        .select_related("child")
+        .order_by("-final_issued_on", "-pk")
+        .first()
+    )
+
+
+def episode_advice(episode) -> list[AdviceRequest]:
+    """Section K's advice for the episode's plan: an assessment's own; for a review, the advice of
+    the assessment that last made or changed the plan (a review gathers views and reports, not
+    advice requests)."""
+    if is_assessment(episode):
+        return case_advice(episode)
+    assessment = plan_assessment(episode.ehc_plan_id)
+    return case_advice(assessment) if assessment is not None else []
+
+
+def episode_advice_requests(episode):
+    """The advice requests entries of the episode's plan may be linked to (a queryset)."""
+    if is_assessment(episode):
+        return episode.advice_requests.all()
+    assessment = plan_assessment(episode.ehc_plan_id)
+    if assessment is None:
+        return AdviceRequest.objects.none()
+    return AdviceRequest.objects.filter(case=assessment)
+
+
+def episode_health_agency_ids(episode) -> set[int]:
+    """The health bodies that agree section G for the episode's plan (reg 12(2)): those that gave
+    the medical advice; for a review also the health body invited to its meeting."""
+    found = set(
+        episode_advice_requests(episode)
+        .filter(agency__kind=AgencyKind.HEALTH)
+        .values_list("agency_id", flat=True)
+    )
+    if not is_assessment(episode):
+        found |= set(
+            episode.invitees.filter(agency__kind=AgencyKind.HEALTH).values_list(
+                "agency_id", flat=True
+            )
+        )
+    return found
+
+
+def episode_schools(episode, *, access=None) -> dict[str, str]:
+    """The names of the schools and settings an episode involves, each with the words that stand
+    in for it where whereabouts are protected (`ehcp.governance.access.case_schools` for an
+    assessment). For a review: the child's own setting, the one arranging the meeting, those
+    invited to it, the next setting of a phase transfer, and every setting the plan's earlier
+    episodes asked for advice, consulted or named. With `access`, only those this viewer may not
+    see named. One query."""
+    if is_assessment(episode):
+        return case_schools(episode, access=access)
+    if access is not None and access.whereabouts:
+        return {}
+    child = episode.child
+    plan_id = episode.ehc_plan_id
+    schools = Agency.objects.filter(kind=AgencyKind.SCHOOL)
+    if access is not None:
+        schools = schools.exclude(pk__in=access.related_agency_ids)
+    own = [
+        pk
+        for pk in (
+            child.current_setting_id,
+            episode.arranged_by_id,
+            episode.next_setting_id,
+            episode.named_setting_id,
+        )
+        if pk
+    ]
+    schools = schools.filter(
+        Q(pk__in=own)
+        | Q(pk__in=episode.invitees.values("agency_id"))
+        | Q(pk__in=Assessment.objects.filter(ehc_plan_id=plan_id).values("requested_setting_id"))
+        | Q(pk__in=Assessment.objects.filter(ehc_plan_id=plan_id).values("named_setting_id"))
+        | Q(pk__in=EhcPlan.objects.filter(pk=plan_id).values("reviews__named_setting_id"))
+        | Q(advice_requests__case__ehc_plan_id=plan_id)
+        | Q(consultations__case__ehc_plan_id=plan_id)
+    )
+    found = {a.name: agency_label(a, whereabouts=False, child=child) for a in schools.distinct()}
+    return dict(sorted(found.items(), key=lambda item: -len(item[0])))
 
 
 def family_views_text(advice: AdviceRequest) -> str:
@@ -144,38 +252,51 @@ def _advice_label(advice: AdviceRequest, *, whereabouts: bool = True) -> str:
 def plan_content(
     plan: Plan | None,
     *,
-    case: Assessment,
+    case: Assessment | None = None,
+    episode=None,
     advice: list[AdviceRequest],
     plan_date: date,
     named_setting=None,
+    placement: dict | None = None,
     stage: str = "WORKING",
 ) -> dict:
     """The plan's accepted content as JSON-ready data (dates as ISO strings). Expects
     `plan_with_entries(plan)`. A draft never names a setting in section I.
+
+    `episode` (or `case`, an assessment) is the episode whose working copy it is. A review's
+    content says so (`"amended": true`): its draft is the proposed amended plan, and section I is
+    `placement` (the name and type the version in force names, or the ones proposed) unless a
+    `named_setting` is given.
 
     Where the child's whereabouts are protected, the content names no school or setting except
     the one a final plan must name in section I (and the final plan and its letter go only to
     people allowed to see whereabouts): section K says "the child's school or setting", and the
     name of any school the case involves is withheld from the free text too. So what is frozen
     and rendered is the same for every reader (DM-02), and comparisons stay like for like."""
-    child = case.child
+    episode = episode if episode is not None else case
+    child = episode.child
     protected = child.protected_whereabouts
     needs = [n for n in plan.needs.all() if n.is_in_plan] if plan else []
     outcomes = [o for o in plan.outcomes.all() if o.is_in_plan] if plan else []
     provisions = [p for p in plan.provisions.all() if p.is_in_plan] if plan else []
 
     refs: dict[tuple[str, int], str] = {}
+    keys: dict[tuple[str, int], str] = {}
     advice_refs = {a.pk: f"K{i}" for i, a in enumerate(advice, 1)}
+
+    def linked(kind: str, entries) -> tuple[list[str], list[str]]:
+        found = [e.pk for e in entries if (kind, e.pk) in refs]
+        return [refs[(kind, pk)] for pk in found], [keys[(kind, pk)] for pk in found]
 
     sections: dict = {"A": {"views": plan.views if plan else ""}}
     for section in NEED_SECTIONS:
         rows = []
         for need in (n for n in needs if n.section == section):
             ref = f"{section}{len(rows) + 1}"
-            refs[("need", need.pk)] = ref
+            refs[("need", need.pk)], keys[("need", need.pk)] = ref, need.key
             rows.append(
                 {
-                    "key": str(need.public_id),
+                    "key": need.key,
                     "ref": ref,
                     "text": need.text,
                     "need_code": need.need_code,
@@ -187,16 +308,16 @@ def plan_content(
     rows = []
     for outcome in outcomes:
         ref = f"E{len(rows) + 1}"
-        refs[("outcome", outcome.pk)] = ref
+        refs[("outcome", outcome.pk)], keys[("outcome", outcome.pk)] = ref, outcome.key
+        need_refs, need_keys = linked("need", outcome.needs.all())
         rows.append(
             {
-                "key": str(outcome.public_id),
+                "key": outcome.key,
                 "ref": ref,
                 "text": outcome.text,
                 "by_when": outcome.by_when,
-                "needs": [
-                    refs[("need", n.pk)] for n in outcome.needs.all() if ("need", n.pk) in refs
-                ],
+                "needs": need_refs,
+                "need_keys": need_keys,
                 "advice": [advice_refs[a.pk] for a in outcome.advice.all() if a.pk in advice_refs],
             }
         )
@@ -218,9 +339,11 @@ def plan_content(
                     "source_label": provision.get_health_agreement_source_display(),
                     "note": provision.health_agreement_note,
                 }
+            need_refs, need_keys = linked("need", provision.needs.all())
+            outcome_refs, outcome_keys = linked("outcome", provision.outcomes.all())
             rows.append(
                 {
-                    "key": str(provision.public_id),
+                    "key": provision.key,
                     "ref": ref,
                     "what": provision.what,
                     "who": provision.who,
@@ -230,16 +353,10 @@ def plan_content(
                     "session_minutes": provision.session_minutes,
                     "starts_on": _iso(provision.starts_on),
                     "ends_on": _iso(provision.ends_on),
-                    "needs": [
-                        refs[("need", n.pk)]
-                        for n in provision.needs.all()
-                        if ("need", n.pk) in refs
-                    ],
-                    "outcomes": [
-                        refs[("outcome", o.pk)]
-                        for o in provision.outcomes.all()
-                        if ("outcome", o.pk) in refs
-                    ],
+                    "needs": need_refs,
+                    "need_keys": need_keys,
+                    "outcomes": outcome_refs,
+                    "outcome_keys": outcome_keys,
                     "advice": [
                         advice_refs[a.pk] for a in provision.advice.all() if a.pk in advice_refs
                     ],
@@ -248,10 +365,21 @@ def plan_content(
             )
         sections[section] = rows
     draft = stage == "DRAFT_PLAN"
-    sections["I"] = {
-        "type": "" if draft else (plan.placement_type if plan else ""),
-        "name": "" if draft or named_setting is None else named_setting.name,
-    }
+    amended = not is_assessment(episode)
+    if amended and named_setting is None:
+        placement = placement or {}
+        sections["I"] = {
+            "type": plan.placement_type if plan else placement.get("type", ""),
+            "name": placement.get("name", ""),
+        }
+        if placement.get("named_type") and not placement.get("name"):
+            # The version in force names a type of setting (s.40(2)): still named, as it stands.
+            sections["I"]["named_type"] = sections["I"]["type"] or placement["named_type"]
+    else:
+        sections["I"] = {
+            "type": "" if draft else (plan.placement_type if plan else ""),
+            "name": "" if draft or named_setting is None else named_setting.name,
+        }
     sections["J"] = {"text": plan.personal_budget if plan else ""}
     sections["K"] = [
         {
@@ -268,12 +396,12 @@ def plan_content(
         if a.received_on
     ]
     if protected:
-        placement = sections.pop("I")
-        sections = {**withhold_names(sections, case_schools(case)), "I": placement}
-    return {
+        placement_section = sections.pop("I")
+        sections = {**withhold_names(sections, episode_schools(episode)), "I": placement_section}
+    content = {
         "schema": CONTENT_SCHEMA,
         "stage": stage,
-        "case": {"reference": case.reference, "public_id": str(case.public_id)},
+        "case": {"reference": episode.reference, "public_id": str(episode.public_id)},
         "child": {
             "name": child.full_name,
             "first_name": child.first_name,
@@ -282,6 +410,9 @@ def plan_content(
         "plan_date": _iso(plan_date),
         "sections": sections,
     }
+    if amended:
+        content["amended"] = True
+    return content
 
 
 def plan_facts(content: dict, *, placement_type_in_draft: str = "") -> PlanFacts:
@@ -325,16 +456,24 @@ def plan_facts(content: dict, *, placement_type_in_draft: str = "") -> PlanFacts
 def plan_check_results(
     plan: Plan | None,
     *,
-    case: Assessment,
+    case: Assessment | None = None,
+    episode=None,
     advice,
     stage: Stage,
     plan_date: date,
     named_setting=None,
+    placement: dict | None = None,
 ) -> list[CheckResult]:
     """The issue checks for `stage`, run over exactly the content that would be issued."""
-    kind = "DRAFT_PLAN" if stage == Stage.DRAFT else "FINAL_PLAN"
+    kind = "FINAL_PLAN" if stage == Stage.FINAL else "DRAFT_PLAN"
     content = plan_content(
-        plan, case=case, advice=advice, plan_date=plan_date, named_setting=named_setting, stage=kind
+        plan,
+        episode=episode if episode is not None else case,
+        advice=advice,
+        plan_date=plan_date,
+        named_setting=named_setting,
+        placement=placement,
+        stage=kind,
     )
     placement_type = plan.placement_type if (plan and stage == Stage.DRAFT) else ""
     return plan_checks.plan_checks(
@@ -408,147 +547,184 @@ def plan_suggestions(plan: Plan, *, whereabouts: bool = False) -> dict[str, list
 # -- documents and versions ----------------------------------------------------------------------
 
 
-def case_documents(case: Assessment) -> list[PlanDocument]:
-    return list(case.documents.select_related("issued_by").order_by("-issued_at", "-pk"))
+def episode_documents(episode) -> list[PlanDocument]:
+    """The episode's issued documents, newest first."""
+    return list(episode.documents.select_related("issued_by").order_by("-issued_at", "-pk"))
 
 
-def case_pending_documents(case: Assessment) -> list[DocumentRender]:
-    return list(case.document_renders.exclude(status=RenderStatus.DONE).order_by("requested_at"))
+def episode_pending_documents(episode) -> list[DocumentRender]:
+    return list(episode.document_renders.exclude(status=RenderStatus.DONE).order_by("requested_at"))
+
+
+case_documents = episode_documents
+case_pending_documents = episode_pending_documents
+
+
+def plan_document_label(kind: str, *, amended: bool) -> str:
+    """What a plan document is, in a caseworker's words: a review's draft is the proposed amended
+    plan (reg 22(2)(a)), its final the amended plan."""
+    if amended:
+        return "proposed amended plan" if kind == DocumentKind.DRAFT_PLAN else "final amended plan"
+    return DocumentKind(kind).label[:1].lower() + DocumentKind(kind).label[1:]
+
+
+def document_label(document) -> str:
+    """An issued document's name as the documents page shows it."""
+    if document.kind in PLAN_DOCUMENT_KINDS:
+        label = plan_document_label(document.kind, amended=document.review_id is not None)
+        return label[:1].upper() + label[1:]
+    return document.get_kind_display()
 
 
 @dataclass(frozen=True)
 class PlanVersion:
-    key: str  # "v1", "v2" ... or "working"
+    key: str  # "v1", "v2" ... ("EHC000001-v2" across episodes) or "working"
     label: str
     content: dict | None = None
-    document: PlanDocument | None = None
+    document: PlanDocument | None = None  # None until its PDF is rendered
+    issued_by: object = None
+
+    @property
+    def issuer(self):
+        return self.issued_by or (self.document.issued_by if self.document else None)
 
 
-def plan_versions(case: Assessment) -> list[PlanVersion]:
-    """Every issued plan version, newest first (the working copy is added by the caller)."""
-    documents = case.documents.filter(kind__in=PLAN_DOCUMENT_KINDS).order_by("-version")
+def plan_versions(episode) -> list[PlanVersion]:
+    """Every issued plan version, newest first (the working copy is added by the caller).
+
+    An assessment's own versions; for a review, every version of the child's plan, from every
+    episode that issued one (the assessment that made it, earlier reviews that amended it, and
+    this review's proposed and final amended plans)."""
+    if is_assessment(episode):
+        documents = episode.documents.filter(kind__in=PLAN_DOCUMENT_KINDS).order_by("-version")
+        return [
+            PlanVersion(
+                key=f"v{d.version}",
+                label=f"Version {d.version}: {d.get_kind_display().lower()} issued {d.issued_on:%-d %B %Y}",
+                content=d.content,
+                document=d,
+            )
+            for d in documents
+        ]
+    # From the frozen content written when each version was issued: a version is comparable
+    # before its PDF is rendered.
+    plan_id = episode.ehc_plan_id
+    renders = (
+        DocumentRender.objects.filter(
+            Q(case__ehc_plan_id=plan_id) | Q(review__ehc_plan_id=plan_id) | Q(review=episode),
+            kind__in=PLAN_DOCUMENT_KINDS,
+        )
+        .select_related("issued_by", "case", "review", "document__issued_by")
+        .order_by("-issued_on", "-requested_at", "-pk")
+    )
     return [
         PlanVersion(
-            key=f"v{d.version}",
-            label=f"Version {d.version}: {d.get_kind_display().lower()} issued {d.issued_on:%-d %B %Y}",
-            content=d.content,
-            document=d,
+            key=f"{r.episode.reference}-v{r.version}",
+            label=(
+                f"Version {r.version}: "
+                f"{plan_document_label(r.kind, amended=r.review_id is not None)} "
+                f"({r.episode.reference}) issued {r.issued_on:%-d %B %Y}"
+            ),
+            content=r.content,
+            document=r.document,
+            issued_by=r.issued_by,
         )
-        for d in documents
+        for r in renders
     ]
 
 
+def ehc_plan_documents(ehc_plan_id: int):
+    """The plan documents (draft and final) every episode of a child's plan issued: a queryset."""
+    return PlanDocument.objects.filter(
+        Q(case__ehc_plan_id=ehc_plan_id) | Q(review__ehc_plan_id=ehc_plan_id),
+        kind__in=PLAN_DOCUMENT_KINDS,
+    )
+
+
 def next_plan_version(episode) -> int:
-    """The next version of the plan documents an episode (assessment or review) issues."""
-    last = max(
-        (d.version for d in episode.documents.filter(kind__in=PLAN_DOCUMENT_KINDS)), default=0
-    )
-    pending = max(
-        (r.version for r in episode.document_renders.filter(kind__in=PLAN_DOCUMENT_KINDS)),
-        default=0,
-    )
+    """The next version of the plan documents an episode issues. An assessment counts its own;
+    a review continues the child's plan's numbering across its episodes (the plan made as
+    version 2 by the assessment's final is amended as versions 3 and 4), so every version of the
+    plan has its own number."""
+    if is_assessment(episode):
+        documents = episode.documents.filter(kind__in=PLAN_DOCUMENT_KINDS)
+        renders = episode.document_renders.filter(kind__in=PLAN_DOCUMENT_KINDS)
+    else:
+        plan_id = episode.ehc_plan_id
+        of_plan = Q(case__ehc_plan_id=plan_id) | Q(review__ehc_plan_id=plan_id)
+        documents = PlanDocument.objects.filter(of_plan | Q(review=episode))
+        renders = DocumentRender.objects.filter(of_plan | Q(review=episode))
+        documents = documents.filter(kind__in=PLAN_DOCUMENT_KINDS)
+        renders = renders.filter(kind__in=PLAN_DOCUMENT_KINDS)
+    last = documents.aggregate(m=Max("version"))["m"] or 0
+    pending = renders.aggregate(m=Max("version"))["m"] or 0
     return max(last, pending) + 1
 
 
-# -- comparing two versions ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class VersionInForce:
+    """The child's plan as it stands: the latest final version any of its episodes issued."""
 
-
-def _entry_text(section: str, row: dict) -> str:
-    if section in NEED_SECTIONS:
-        label = f" ({row['need_label']})" if row.get("need_label") else ""
-        return f"{row['text']}{label}"
-    if section == "E":
-        parts = [row["text"]]
-        if row.get("by_when"):
-            parts.append(f"By: {row['by_when']}")
-        if row.get("needs"):
-            parts.append("Needs: " + ", ".join(row["needs"]))
-        return " · ".join(parts)
-    if section in PROVISION_SECTIONS:
-        parts = [row["what"], f"Who: {row['who'] or 'not given'}"]
-        how_often = row.get("frequency") or "how often not given"
-        if row.get("session_minutes"):
-            how_often += f", {row['session_minutes']} minutes each time"
-        parts.append(how_often)
-        if row.get("starts_on") or row.get("ends_on"):
-            starts = iso_govuk_date(row.get("starts_on")) or "now"
-            parts.append(f"From {starts} to {iso_govuk_date(row.get('ends_on')) or 'not given'}")
-        if row.get("needs"):
-            parts.append("Meets " + ", ".join(row["needs"]))
-        if row.get("outcomes"):
-            parts.append("Serves " + ", ".join(row["outcomes"]))
-        if row.get("health_agreement"):
-            agreed = iso_govuk_date(row["health_agreement"]["on"])
-            parts.append(f"Agreed by the health body on {agreed}")
-        return " · ".join(parts)
-    if section == "K":
-        received = iso_govuk_date(row.get("received_on")) or "not yet"
-        return f"{row['title']} from {row['agency']}, received {received}"
-    return ""
-
-
-@dataclass
-class CompareRow:
-    label: str
-    left: str
-    right: str
+    episode: object  # the assessment or review that issued it
+    version: int
+    content: dict
+    issued_on: date
+    document: PlanDocument | None  # None until the PDF is rendered
 
     @property
-    def changed(self) -> bool:
-        return self.left != self.right
+    def name(self) -> str:
+        """Section I's setting, as the version names it."""
+        return self.content["sections"]["I"].get("name", "")
 
     @property
-    def change(self) -> str:
-        if not self.changed:
-            return ""
-        if not self.left:
-            return "Added"
-        if not self.right:
-            return "Removed"
-        return "Changed"
+    def placement(self) -> dict:
+        """Section I as the version names it: a setting, or a type of setting (`named_type`)."""
+        placement = self.content["sections"]["I"]
+        return {
+            "name": placement.get("name", ""),
+            "type": placement.get("type", ""),
+            "named_type": placement.get("named_type", ""),
+        }
 
 
-@dataclass
-class CompareSection:
-    code: str
-    title: str
-    rows: list[CompareRow] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return any(row.changed for row in self.rows)
-
-
-def plan_compare(left: dict, right: dict) -> list[CompareSection]:
-    """Section by section, the entries of two versions side by side (matched by entry, not by
-    position), with changed rows marked. Pure: works on the frozen content dicts."""
-    result = []
-    for code in SECTION_ORDER:
-        section = CompareSection(code=code, title=SECTION_TITLES[code])
-        a, b = left["sections"].get(code), right["sections"].get(code)
-        if code == "A":
-            section.rows.append(CompareRow("Views", a["views"], b["views"]))
-        elif code == "I":
-            section.rows.append(CompareRow("Name", a["name"], b["name"]))
-            section.rows.append(CompareRow("Type", a["type"], b["type"]))
-        elif code == "J":
-            section.rows.append(CompareRow("Personal budget", a["text"], b["text"]))
-        else:
-            a_rows = {row["key"]: row for row in a or []}
-            b_rows = {row["key"]: row for row in b or []}
-            keys = list(a_rows) + [k for k in b_rows if k not in a_rows]
-            for key in keys:
-                old, new = a_rows.get(key), b_rows.get(key)
-                label = " → ".join(dict.fromkeys(r["ref"] for r in (old, new) if r))
-                section.rows.append(
-                    CompareRow(
-                        label,
-                        _entry_text(code, old) if old else "",
-                        _entry_text(code, new) if new else "",
-                    )
-                )
-        result.append(section)
-    return result
+def plan_in_force(ehc_plan_id: int, *, before=None) -> VersionInForce | None:
+    """The frozen content of the version in force: the latest final plan issued by any episode
+    of the child's plan (its content is frozen in the issuing transaction, so it is known before
+    the PDF is rendered). `before`: an episode whose own final plan is left out (the version a
+    review amends, even once it has issued its own). None when no final plan was issued through
+    this service."""
+    of_plan = Q(case__ehc_plan_id=ehc_plan_id) | Q(review__ehc_plan_id=ehc_plan_id)
+    if before is not None:
+        of_plan &= ~Q(**episode_filter(before))
+    render = (
+        DocumentRender.objects.filter(of_plan, kind=DocumentKind.FINAL_PLAN)
+        .select_related("case__child", "review__child", "document")
+        .order_by("-issued_on", "-requested_at", "-pk")
+        .first()
+    )
+    if render is not None:
+        return VersionInForce(
+            episode=render.episode,
+            version=render.version,
+            content=render.content,
+            issued_on=render.issued_on,
+            document=render.document,
+        )
+    document = (
+        PlanDocument.objects.filter(of_plan, kind=DocumentKind.FINAL_PLAN)
+        .select_related("case__child", "review__child")
+        .order_by("-issued_on", "-issued_at", "-pk")
+        .first()
+    )
+    if document is None:
+        return None
+    return VersionInForce(
+        episode=document.episode,
+        version=document.version,
+        content=document.content,
+        issued_on=document.issued_on,
+        document=document,
+    )
 
 
 # -- who changed what ----------------------------------------------------------------------------
@@ -576,6 +752,8 @@ _HIDDEN_FIELDS = {
     "public_id",
     "plan",
     "case",
+    "review",
+    "carried_from",
     "created_at",
     "updated_at",
     "order",
@@ -608,7 +786,7 @@ def plan_changes(
         lookups[("planneed", need.pk)] = need.text[:60]
     for outcome in PlanOutcome.objects.filter(plan=plan):
         lookups[("planoutcome", outcome.pk)] = outcome.text[:60]
-    for advice in plan.case.advice_requests.select_related("agency"):
+    for advice in episode_advice_requests(plan.episode).select_related("agency", "case__child"):
         lookups[("advicerequest", advice.pk)] = _advice_label(advice, whereabouts=whereabouts)
 
     sources = [
@@ -661,7 +839,7 @@ def plan_changes(
     changes.sort(key=lambda c: c.when, reverse=True)
     changes = changes[:limit]
     if not whereabouts:
-        names = case_schools(plan.case)
+        names = episode_schools(plan.episode)
         changes = [
             PlanChange(
                 when=c.when,
@@ -742,16 +920,29 @@ def letter_row(letter: DocumentRender, sendings: list[LetterSending]) -> LetterR
         if appealable
         else None,
         appeal_by=deadlines.appeal_deadline(sending.sent_on) if appealable else None,
-        comments_due_on=deadlines.due_on(deadlines.DRAFT_COMMENTS, sending.served_on)
-        if letter.kind == DocumentKind.DRAFT_LETTER
+        comments_due_on=deadlines.due_on(COMMENT_PERIODS[letter.kind], sending.served_on)
+        if letter.kind in COMMENT_PERIODS
         else None,
     )
 
 
+#: Letters that start a period for the family's comments, counted from the day served: the draft
+#: plan's (reg 13(1)) and the amendment notice's (reg 22(2)(c)).
+COMMENT_PERIODS = {
+    DocumentKind.DRAFT_LETTER: deadlines.DRAFT_COMMENTS,
+    DocumentKind.AMENDMENT_NOTICE: deadlines.AMEND_COMMENTS,
+}
+
+
 def case_letters(case: Assessment) -> list[LetterRow]:
-    """Every letter to the family on the case, oldest first, with how it was sent (two queries)."""
+    return episode_letters(case)
+
+
+def episode_letters(episode) -> list[LetterRow]:
+    """Every letter to the family from the episode (an assessment or a review), oldest first,
+    with how it was sent (two queries)."""
     renders = (
-        DocumentRender.objects.filter(case=case, kind__in=LETTER_KINDS)
+        DocumentRender.objects.filter(**episode_filter(episode), kind__in=LETTER_KINDS)
         .select_related("document")
         .prefetch_related(
             Prefetch(

@@ -27,7 +27,6 @@ from django.db.models import Max
 from django.utils import timezone
 
 from agencies.access import actor_for
-from agencies.models import AgencyKind
 from ehcp.assessments.models import (
     PLAN_EDITABLE_STATUSES,
     AdviceKind,
@@ -67,11 +66,17 @@ from ehcp.plans.rules.letters import LetterSent
 from ehcp.plans.rules.plan_checks import Stage
 from ehcp.plans.selectors import (
     accepted_family_views,
-    case_advice,
+    episode_advice,
+    episode_advice_requests,
+    episode_filter,
+    episode_health_agency_ids,
+    episode_plan_editable,
     family_views_text,
+    is_assessment,
     next_plan_version,
     plan_content,
     plan_facts,
+    plan_in_force,
     plan_with_entries,
 )
 from ehcp.plans.tasks import document_render_task
@@ -102,13 +107,23 @@ def episode_ids(row) -> dict:
     return {"case_id": row.case_id, "review_id": row.review_id}
 
 
-def _check_editable(case: Assessment, by) -> None:
-    _check_officer(case, by)
-    if case.status == AssessmentStatus.FINAL_ISSUED:
+def _check_editable(episode, by) -> None:
+    """The council's officers change the working copy while its episode allows: an assessment
+    while it is assessed, drafted and consulted on; a review once its report is in and while it
+    amends the plan."""
+    _check_officer(episode, by)
+    if not is_assessment(episode):
+        if not episode.plan_editable:
+            raise CaseRuleError(
+                f"This review is at the stage \u201c{episode.get_status_display()}\u201d, so its "
+                "working copy of the plan cannot be changed"
+            )
+        return
+    if episode.status == AssessmentStatus.FINAL_ISSUED:
         raise CaseRuleError("The final plan has been issued: it can only be changed after a review")
-    if case.status not in PLAN_EDITABLE_STATUSES:
+    if episode.status not in PLAN_EDITABLE_STATUSES:
         raise CaseRuleError(
-            f"This case is at the stage \u201c{case.get_status_display()}\u201d, so the plan cannot be changed"
+            f"This case is at the stage \u201c{episode.get_status_display()}\u201d, so the plan cannot be changed"
         )
 
 
@@ -144,30 +159,145 @@ def _check_links(plan: Plan, *, needs=(), outcomes=(), advice=()) -> list[str]:
         for o in outcomes
     ):
         errors.append("Choose outcomes from this plan")
-    if any(a.case_id != plan.case_id for a in advice):
-        errors.append("Choose advice given for this case")
+    if advice:
+        allowed = (
+            {plan.case_id}
+            if plan.case_id is not None
+            else set(episode_advice_requests(plan.episode).values_list("case_id", flat=True))
+        )
+        if any(a.case_id not in allowed for a in advice):
+            errors.append("Choose advice given for this case")
     return errors
 
 
 # -- the plan and its free-text sections ---------------------------------------------------------
 
 
-def plan_get_or_create(*, case: Assessment, by) -> Plan:
-    """The case's plan (the working copy), started empty the first time."""
-    _check_editable(case, by)
-    plan = Plan.objects.filter(case=case).first()
+def plan_get_or_create(*, case: Assessment | None = None, episode=None, by) -> Plan:
+    """The episode's working copy of the plan: an assessment's is started empty the first time;
+    a review's is seeded from the version in force (`plan_seed`)."""
+    episode = episode if episode is not None else case
+    _check_editable(episode, by)
+    if not is_assessment(episode):
+        return plan_seed(episode=episode, by=by)
+    plan = Plan.objects.filter(case=episode).first()
     if plan is None:
         with transaction.atomic():
-            plan = Plan(case=case)
+            plan = Plan(case=episode)
             history_save(plan, "Plan started", by)
     return plan
+
+
+# -- a review's working copy, seeded from the version in force ----------------------------------
+
+
+def plan_seed(*, episode, by) -> Plan:
+    """A review's working copy, seeded from the version in force: the working copy of the episode
+    that issued the child's plan's latest final version (the assessment that made it, or an
+    earlier review that amended it). Sections A, I (type) and J, and every entry in that version
+    (needs, outcomes and provision) with their links to each other, to the advice, the SEN2 need
+    types and the health body's agreement to section G. Each copy keeps the key of the entry it
+    was carried from, so the versions compare entry by entry. Idempotent: a review that has its
+    working copy gets it back unchanged."""
+    _check_officer(episode, by)
+    plan = Plan.objects.filter(review=episode).first()
+    if plan is not None:
+        return plan
+    in_force = plan_in_force(episode.ehc_plan_id, before=episode)
+    if in_force is None:
+        raise CaseRuleError(
+            "The child's plan has no final version issued through this service, so there is no "
+            "version in force to amend"
+        )
+    source = Plan.objects.filter(**episode_filter(in_force.episode)).first()
+    if source is None:
+        raise CaseRuleError(
+            f"The working copy of {in_force.episode.reference}, which issued the plan in force, "
+            "cannot be found: the plan cannot be amended here"
+        )
+    plan_with_entries(source)
+    reason = f"Seeded from version {in_force.version} ({in_force.episode.reference})"
+    with transaction.atomic():
+        # Two people opening the working copy at once: the second waits, then finds it.
+        type(episode).objects.select_for_update().filter(pk=episode.pk).first()
+        plan = Plan.objects.filter(review=episode).first()
+        if plan is not None:
+            return plan
+        plan = Plan(
+            review=episode,
+            views=source.views,
+            placement_type=in_force.placement.get("type", "") or source.placement_type,
+            personal_budget=source.personal_budget,
+        )
+        history_save(plan, reason, by)
+        copies: dict[tuple[type, int], object] = {}
+        for model in (PlanNeed, PlanOutcome, PlanProvision):
+            entries = {
+                PlanNeed: source.needs.all(),
+                PlanOutcome: source.outcomes.all(),
+                PlanProvision: source.provisions.all(),
+            }[model]
+            for entry in entries:
+                if not entry.is_in_plan:
+                    continue
+                copy = _entry_copy(entry, plan)
+                links = {"advice": list(entry.advice.all())}
+                if model is not PlanNeed:
+                    links["needs"] = [
+                        copies[(PlanNeed, n.pk)]
+                        for n in entry.needs.all()
+                        if (PlanNeed, n.pk) in copies
+                    ]
+                if model is PlanProvision:
+                    links["outcomes"] = [
+                        copies[(PlanOutcome, o.pk)]
+                        for o in entry.outcomes.all()
+                        if (PlanOutcome, o.pk) in copies
+                    ]
+                _save_entry(copy, links=links, reason=reason, by=by)
+                copies[(model, entry.pk)] = copy
+    return plan
+
+
+_COPIED_FIELDS = {
+    PlanNeed: ("section", "text", "need_code"),
+    PlanOutcome: ("text", "by_when"),
+    PlanProvision: (
+        "section",
+        "what",
+        "who",
+        "frequency_count",
+        "frequency_period",
+        "session_minutes",
+        "starts_on",
+        "ends_on",
+        "health_agreed_on",
+        "health_agreed_by_id",
+        "health_agreement_source",
+        "health_agreement_note",
+    ),
+}
+
+
+def _entry_copy(entry, plan: Plan):
+    """An unsaved copy of an accepted entry in `plan`, carrying the entry's key."""
+    model = type(entry)
+    copy = model(
+        plan=plan,
+        status=PlanEntryStatus.ACCEPTED,
+        order=entry.order,
+        carried_from=entry.carried_from or entry.public_id,
+    )
+    for name in _COPIED_FIELDS[model]:
+        setattr(copy, name, getattr(entry, name))
+    return copy
 
 
 def plan_details_update(
     *, plan: Plan, views: str, placement_type: str, personal_budget: str, by
 ) -> Plan:
     """Sections A (views, interests and aspirations), I (type of setting) and J (personal budget)."""
-    _check_editable(plan.case, by)
+    _check_editable(plan.episode, by)
     with transaction.atomic():
         plan = _lock(plan)
         plan.views = views.strip()
@@ -195,7 +325,7 @@ def need_save(
     by,
 ) -> PlanNeed:
     """Add a need to section B, C or D, or change one (saving a suggestion accepts it)."""
-    _check_editable(plan.case, by)
+    _check_editable(plan.episode, by)
     advice = list(advice)
     errors = _check_links(plan, advice=advice)
     if not text.strip():
@@ -228,7 +358,7 @@ def outcome_save(
     by,
 ) -> PlanOutcome:
     """Add an outcome to section E, or change one."""
-    _check_editable(plan.case, by)
+    _check_editable(plan.episode, by)
     needs, advice = list(needs), list(advice)
     errors = _check_links(plan, needs=needs, advice=advice)
     if not text.strip():
@@ -286,7 +416,7 @@ def provision_save(
 ) -> PlanProvision:
     """Add provision to section F, G, H1 or H2, or change it. Changing what health provision is,
     who gives it, or how much, after the health body agreed it, clears the agreement."""
-    _check_editable(plan.case, by)
+    _check_editable(plan.episode, by)
     needs, outcomes, advice = list(needs), list(outcomes), list(advice)
     errors = _check_links(plan, needs=needs, outcomes=outcomes, advice=advice)
     if not what.strip():
@@ -344,7 +474,7 @@ _NOUNS = {PlanNeed: "Need", PlanOutcome: "Outcome", PlanProvision: "Provision"}
 
 def entry_remove(*, entry, by):
     """Take an entry out of the plan (a suggestion is dropped). It is kept, with its history."""
-    _check_editable(entry.plan.case, by)
+    _check_editable(entry.plan.episode, by)
     noun = _NOUNS[type(entry)]
     with transaction.atomic():
         _lock(entry.plan)
@@ -360,7 +490,7 @@ def entry_remove(*, entry, by):
 
 def suggestion_accept(*, entry, by):
     """Accept a suggestion from the advice as it stands."""
-    _check_editable(entry.plan.case, by)
+    _check_editable(entry.plan.episode, by)
     if entry.status != PlanEntryStatus.SUGGESTED:
         raise CaseRuleError("This suggestion has already been accepted or dropped")
     with transaction.atomic():
@@ -763,21 +893,18 @@ def provision_health_agree(
 ):
     """Record that the health body agreed health provision in section G (reg 12(2)).
 
-    Someone from the health agency that gave the case's medical advice agrees it here; or the
+    Someone from the health agency that gave the case's medical advice (for a review: the advice
+    the plan was made from, or the health body invited to the review) agrees it here; or the
     council records the health body's written agreement, with its date and a reference (for
     example "Letter from the ICB, ref 123"). Changing the provision afterwards clears it.
     """
     today = today or timezone.localdate()
-    case = provision.plan.case
+    episode = provision.plan.episode
     actor = actor_for(by)
-    health_agencies = set(
-        case.advice_requests.filter(agency__kind=AgencyKind.HEALTH).values_list(
-            "agency_id", flat=True
-        )
-    )
+    health_agencies = episode_health_agency_ids(episode)
     if actor.agency_ids & health_agencies:
         source = HealthAgreementSource.HEALTH_BODY
-    elif case.council_id in actor.council_agency_ids:
+    elif episode.council_id in actor.council_agency_ids:
         source = HealthAgreementSource.WRITTEN
         if not note.strip():
             raise CaseRuleError(
@@ -787,9 +914,10 @@ def provision_health_agree(
         raise CaseRuleError(
             "Only the health body that gave the medical advice, or the council's SEN team, can record this"
         )
-    if case.status not in PLAN_EDITABLE_STATUSES:
+    if not episode_plan_editable(episode):
+        what = "case" if is_assessment(episode) else "review"
         raise CaseRuleError(
-            f"This case is at the stage \u201c{case.get_status_display()}\u201d, so the plan cannot be changed"
+            f"This {what} is at the stage \u201c{episode.get_status_display()}\u201d, so the plan cannot be changed"
         )
     if provision.section != "G" or provision.status != PlanEntryStatus.ACCEPTED:
         raise CaseRuleError(
@@ -811,33 +939,50 @@ def provision_health_agree(
 
 
 def plan_issue_content(
-    *, case: Assessment, stage: Stage, issued_on: date, named_setting=None, named_setting_type=""
+    *,
+    case: Assessment | None = None,
+    episode=None,
+    stage: Stage,
+    issued_on: date,
+    named_setting=None,
+    named_setting_type="",
+    placement: dict | None = None,
 ) -> dict:
     """Lock the plan, run the checks for `stage` over the content that would be issued, and
     return that content; refuse with every failed check. Call inside the issuing transaction.
     A final plan naming no setting names `named_setting_type`, a type of setting (s.40(2) CFA
-    2014), in section I."""
-    plan = Plan.objects.select_for_update().filter(case=case).first()
+    2014), in section I. `episode` (or `case`) is the assessment or review that issues it; a
+    review's plan keeps section I's `placement` (the version in force's) unless it names a
+    setting or a type."""
+    episode = episode if episode is not None else case
+    plan = Plan.objects.select_for_update().filter(**episode_filter(episode)).first()
     if plan is not None:
         plan_with_entries(plan)
-    kind = DocumentKind.DRAFT_PLAN if stage == Stage.DRAFT else DocumentKind.FINAL_PLAN
+    kind = DocumentKind.FINAL_PLAN if stage == Stage.FINAL else DocumentKind.DRAFT_PLAN
     content = plan_content(
         plan,
-        case=case,
-        advice=case_advice(case),
+        episode=episode,
+        advice=episode_advice(episode),
         plan_date=issued_on,
         named_setting=named_setting,
+        placement=placement,
         stage=kind.value,
     )
     if stage == Stage.FINAL and named_setting is None and named_setting_type:
-        content["sections"]["I"].update(type=named_setting_type, named_type=named_setting_type)
+        content["sections"]["I"].update(
+            name="", type=named_setting_type, named_type=named_setting_type
+        )
     placement_type = plan.placement_type if (plan is not None and stage == Stage.DRAFT) else ""
     results = plan_checks.plan_checks(
         plan_facts(content, placement_type_in_draft=placement_type), stage
     )
     failures = plan_checks.failed(results)
     if failures:
-        what = "draft" if stage == Stage.DRAFT else "final plan"
+        what = {
+            Stage.DRAFT: "draft",
+            Stage.FINAL: "final plan" if is_assessment(episode) else "final amended plan",
+            Stage.PROPOSED: "proposed amended plan",
+        }[stage]
         raise CaseRuleError(
             *(f"The {what} cannot be issued: {result.message}" for result in failures)
         )
@@ -964,6 +1109,8 @@ def letter_content(
         content["plan_version"] = plan_version
     elif plan_version is not None:
         content["plan_version"] = plan_version
+    if kind == DocumentKind.AMENDMENT_NOTICE and served is not None:
+        content["comments_due_on"] = deadlines.due_on(deadlines.AMEND_COMMENTS, served).isoformat()
     content.update(facts or {})
     appeal_decision = appeal_decision or (_APPEAL_DECISIONS.get(kind) if case else None)
     if appeal_decision:
@@ -1054,6 +1201,8 @@ def _enclosure_of(letter: DocumentRender) -> DocumentRender | None:
     plan_kind = {
         DocumentKind.DRAFT_LETTER: DocumentKind.DRAFT_PLAN,
         DocumentKind.FINAL_LETTER: DocumentKind.FINAL_PLAN,
+        DocumentKind.AMENDMENT_NOTICE: DocumentKind.DRAFT_PLAN,
+        DocumentKind.AMENDED_PLAN_LETTER: DocumentKind.FINAL_PLAN,
     }.get(letter.kind)
     if not version or plan_kind is None:
         return None
@@ -1110,6 +1259,8 @@ def letter_sending_record(
                     f"{served:%-d %B %Y} (reg 13(1))",
                     by,
                 )
+        if letter.kind == DocumentKind.AMENDMENT_NOTICE:
+            _amendment_notice_served(letter, sent=sent, served=served, by=by)
         return LetterSending.objects.create(
             **episode_ids(letter),
             letter=letter,
@@ -1121,6 +1272,30 @@ def letter_sending_record(
             reason=reason.strip() if previous is not None else "",
             recorded_by=by,
         )
+
+
+def _amendment_notice_served(letter: DocumentRender, *, sent: LetterSent, served, by) -> None:
+    """The amendment notice's sending sets the review's clock: the 15 days for comments begin
+    with the day it was served (reg 22(2)(c)); the final amended plan is due within 8 weeks of
+    the day it was sent (reg 22(3)). Only while the plan is being amended."""
+    review = type(letter.review).objects.select_for_update().get(pk=letter.review_id)
+    if not review.is_amending:
+        raise CaseRuleError(
+            "The final amended plan has been issued: the amendment notice's sending can no "
+            "longer be changed"
+        )
+    if (review.amendment_notice_on, review.amendment_served_on) == (sent.sent_on, served):
+        return
+    review.amendment_notice_on = sent.sent_on
+    review.amendment_served_on = served
+    review.set_statutory_dates()
+    history_save(
+        review,
+        f"Amendment notice served on {served:%-d %B %Y}: comments until "
+        f"{review.amendment_comments_due_on:%-d %B %Y} (reg 22(2)(c)); final amended plan due by "
+        f"{review.amended_plan_due_on:%-d %B %Y} (reg 22(3))",
+        by,
+    )
 
 
 class DocumentIntegrityError(CaseRuleError):

@@ -59,6 +59,9 @@ OPEN_REVIEW_STATUSES = (
     ReviewStatus.CEASING,
 )
 CLOSED_REVIEW_STATUSES = (ReviewStatus.COMPLETE, ReviewStatus.CANCELLED)
+#: The review's working copy of the plan can be written once the report is in (the proposed
+#: amendments go with the decision, R (L, M and P) v Devon CC [2022]) and while amending.
+PLAN_EDITABLE_REVIEW_STATUSES = (ReviewStatus.REPORTED, ReviewStatus.AMENDING)
 
 
 class ArrangedUnder(models.TextChoices):
@@ -189,7 +192,15 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     meeting_on = models.DateField(null=True, blank=True)
     meeting_arranged_on = models.DateField(null=True, blank=True)
     invitations_sent_on = models.DateField(null=True, blank=True)
+    invitations_late_reason = models.TextField(
+        blank=True,
+        help_text="Why the invitations gave less than 2 weeks' notice (regs 20(3), 21(3))",
+    )
     advice_circulated_on = models.DateField(null=True, blank=True)
+    advice_late_reason = models.TextField(
+        blank=True,
+        help_text="Why the advice went out less than 2 weeks before the meeting (regs 20(4), 21(4))",
+    )
     meeting_held_on = models.DateField(null=True, blank=True)
     attendance = models.TextField(blank=True, help_text="Who attended the meeting")
     family_views = models.TextField(blank=True)
@@ -214,7 +225,26 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     amended_plan_due_on = models.DateField(null=True, blank=True)
     comments_received_on = models.DateField(null=True, blank=True)
     comments_summary = models.TextField(blank=True)
+    no_further_comments_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the parent or young person said in writing they have nothing more to "
+        "add: only that ends the 15 days for comments early (reg 22(2)(c))",
+    )
     amended_plan_issued_on = models.DateField(null=True, blank=True)
+    named_setting = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The school or setting the final amended plan names in section I",
+    )
+    named_setting_type = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The type of school or setting the final amended plan names, if no setting",
+    )
 
     # Ceasing (s.45; regs 29-31).
     cease_reason = models.CharField(max_length=2, choices=CeaseReason.choices, blank=True)
@@ -299,6 +329,17 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def is_phase_transfer(self) -> bool:
         return self.transfer_year is not None
 
+    @property
+    def plan_editable(self) -> bool:
+        """The review's working copy of the plan can be changed: once the report is in (the
+        proposed amendments are prepared before the decision) and while the plan is amended."""
+        return self.status in PLAN_EDITABLE_REVIEW_STATUSES
+
+    @property
+    def is_amending(self) -> bool:
+        """The council decided to amend and the final amended plan is not yet issued."""
+        return self.status == ReviewStatus.AMENDING
+
     # -- statutory dates -------------------------------------------------------------------
 
     def set_statutory_dates(self) -> None:
@@ -354,6 +395,42 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             deadlines.REVIEW_INVITATIONS, self.meeting_on or self.latest_meeting_on
         )
 
+    @property
+    def arranged_by_setting(self) -> bool:
+        return self.arranged_under == ArrangedUnder.SETTING
+
+    @property
+    def invitations_late(self) -> bool:
+        """The invitations gave less than 2 weeks' notice of the meeting."""
+        return self.invitations_sent_on is not None and self.invitations_sent_on > (
+            self.invitations_due_on
+        )
+
+    @property
+    def advice_late(self) -> bool:
+        """The advice went out less than 2 weeks before the meeting."""
+        return self.advice_circulated_on is not None and self.advice_circulated_on > (
+            self.invitations_due_on
+        )
+
+    @property
+    def report_late(self) -> bool:
+        """The report came more than 2 weeks after the meeting."""
+        return (
+            self.report_received_on is not None
+            and self.report_due_on is not None
+            and self.report_received_on > self.report_due_on
+        )
+
+    @property
+    def decision_late(self) -> bool:
+        """The council's decision came more than 4 weeks after the meeting."""
+        return (
+            self.decided_on is not None
+            and self.decision_due_on is not None
+            and self.decided_on > self.decision_due_on
+        )
+
     # -- transitions: domain verbs; bodies only set fields on self --------------------------
 
     @transition(field=status, source=ReviewStatus.DUE, target=ReviewStatus.ARRANGED)
@@ -363,12 +440,14 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         self.set_statutory_dates()
 
     @transition(field=status, source=ReviewStatus.ARRANGED, target=ReviewStatus.INVITED)
-    def send_invitations(self, *, on: date) -> None:
+    def send_invitations(self, *, on: date, late_reason: str = "") -> None:
         self.invitations_sent_on = on
+        self.invitations_late_reason = late_reason
 
     @transition(field=status, source=ReviewStatus.INVITED, target=ReviewStatus.ADVICE_CIRCULATED)
-    def circulate_advice(self, *, on: date) -> None:
+    def circulate_advice(self, *, on: date, late_reason: str = "") -> None:
         self.advice_circulated_on = on
+        self.advice_late_reason = late_reason
 
     @transition(
         field=status,
@@ -483,4 +562,12 @@ class ReviewInvitee(models.Model):
         ordering = ["pk"]
 
     def __str__(self):
-        return f"{self.get_role_display()}: {self.name or self.agency or ''}"
+        return self.label(whereabouts=False)
+
+    def label(self, *, whereabouts: bool) -> str:
+        """Who was invited, in words: the role, and the person or agency. The school or setting
+        is named only to a reader who may see the child's whereabouts (it is the child's own)."""
+        who = [self.name] if self.name else []
+        if self.agency is not None and (whereabouts or self.agency.kind != "SCHOOL"):
+            who.append(self.agency.name)
+        return f"{self.get_role_display()}: {', '.join(who)}" if who else self.get_role_display()

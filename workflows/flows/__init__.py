@@ -1,5 +1,5 @@
-"""The flows, one module each: the statutory assessment (assessment.py); the annual review and
-the panel will join it.
+"""The flows, one module each: the statutory assessment (assessment.py) and the review of a plan
+(review.py); the panel will join them. Their shared nodes are in nodes.py.
 
 viewflow stores a flow's class and nodes by module path ("workflows/flows.assessment.
 StatutoryAssessmentFlow.decide_to_assess"), so moving a flow needs a data migration that
@@ -13,11 +13,13 @@ from .assessment import (
     CHASE_AT,
     StatutoryAssessmentFlow,
 )
+from .review import ReviewFlow
 
 __all__ = [
     "ADVICE_NODES",
     "ADVICE_REVIEW_NODES",
     "ADVICE_STEPS",
     "CHASE_AT",
+    "ReviewFlow",
     "StatutoryAssessmentFlow",
 ]

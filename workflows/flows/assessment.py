@@ -6,141 +6,31 @@ calls one of those services inside the flow's lock and transaction, so the flow 
 never disagree.
 """
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
-from django.utils import timezone
 from viewflow import this
 from viewflow.workflow import lock
-from viewflow.workflow.activation import Activation
 from viewflow.workflow.base import Flow
-from viewflow.workflow.exceptions import FlowRuntimeError
-from viewflow.workflow.nodes import (
-    End,
-    Function,
-    If,
-    Split,
-    StartHandle,
-    View,
-    ViewActivation,
-)
-from viewflow.workflow.nodes.split import SplitActivation
+from viewflow.workflow.nodes import End, Function, If, StartHandle
 
 from agencies.access import actor_for
-from agencies.models import Agency
-from agencies.queues import may_manage_queue, may_work_queue
+from agencies.queues import may_work_queue
 from ehcp.assessments.models import AdviceKind, AdviceStatus, AssessmentStatus
 from ehcp.assessments.rules import deadlines
 
 from ..chasers import task_chase
 from ..models import CaseProcess, CaseTask
 from ..timers import sweep_today
+from .nodes import CHASE_AT, AgencyTask, ForEachSplit, Routing, chase_at
 
-# Chasers go out at the start of the working day after a step falls due.
-CHASE_AT = time(8, 0)
-
-
-@dataclass(frozen=True)
-class Routing:
-    """Whose queue a step goes to, when it is due and under which rule."""
-
-    agency: Agency
-    due_on: date | None
-    rule_code: str
-    owner_id: int | None = None
-    subject_id: int | None = None
-
-
-class AgencyTaskActivation(ViewActivation):
-    @classmethod
-    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
-        task = flow_task.flow_class.task_class(
-            process=prev_activation.process, flow_task=flow_task, token=token
-        )
-        if not data and (flow_task.name in ADVICE_NODES or flow_task.name in ADVICE_REVIEW_NODES):
-            # The next step of an advice branch is about the same advice request.
-            data = {"advice_request": advice_request_id(prev_activation.task)}
-        task.data = data or {}
-        activation = cls(task)
-        routing = flow_task.route(activation)
-        task.case_id = activation.process.case_id
-        task.agency = routing.agency
-        task.due_on = routing.due_on
-        task.rule_code = routing.rule_code
-        task.subject_id = routing.subject_id
-        if routing.owner_id is not None:
-            task.owner_id = routing.owner_id
-            task.status = "ASSIGNED"
-            task.assigned = timezone.now()
-        task.save()
-        task.previous.add(prev_activation.task)
-        return activation
-
-
-class AgencyTask(View):
-    """A human step that waits in an agency's queue until one of its members claims it."""
-
-    activation_class = AgencyTaskActivation
-
-    def __init__(self, *, title: str, route, **kwargs):
-        super().__init__(view=None, **kwargs)
-        self.task_title = title
-        self._route = route
-
-    def _resolve(self, instance):
-        super()._resolve(instance)
-        self._route = this.resolve(instance, self._route)
-
-    def route(self, activation) -> Routing:
-        return self._route(activation)
-
-    # Permissions come from the person's memberships, read on every request (AC-05, AC-06).
-    def can_assign(self, user, task):
-        if task.owner_id or not user.is_authenticated:
-            return False
-        return may_work_queue(actor_for(user), task.agency_id, task.agency.kind)
-
-    def can_execute(self, user, task):
-        return task.owner_id == user.pk and may_work_queue(
-            actor_for(user), task.agency_id, task.agency.kind
-        )
-
-    def can_unassign(self, user, task):
-        if task.owner_id is None or not user.is_authenticated:
-            return False
-        return task.owner_id == user.pk or may_manage_queue(actor_for(user), task.agency_id)
-
-
-class ForEachSplitActivation(SplitActivation):
-    """Like viewflow's split, and a branch with a `data_source` is started once per item, with
-    the item as the task's data (viewflow 2.4's `Split` documents this but does not do it)."""
-
-    @Activation.status.super()
-    def activate(self):
-        for node, cond, data_source in self.flow_task._branches:
-            if cond and not cond(self):
-                continue
-            if data_source is None:
-                self.next_tasks.append((node, None))
-            else:
-                self.next_tasks.extend((node, item) for item in data_source(self))
-        if not self.next_tasks:
-            raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
-
-
-class ForEachSplit(Split):
-    activation_class = ForEachSplitActivation
-
-    def Next(self, node, case=None, data_source=None):
-        self._activate_next.append((node, case, data_source))
-        return self
-
-
-def chase_at(activation) -> datetime:
-    """The morning after the step's due date, in the council's time zone."""
-    host = activation.task.previous.get()
-    due = host.due_on or timezone.localdate()
-    return timezone.make_aware(datetime.combine(due + timedelta(days=1), CHASE_AT))
+__all__ = [
+    "CHASE_AT",
+    "AgencyTask",
+    "ForEachSplit",
+    "Routing",
+    "StatutoryAssessmentFlow",
+    "chase_at",
+]
 
 
 def _council(activation, *, due_on: date | None, period: deadlines.StatutoryPeriod) -> Routing:
@@ -164,6 +54,11 @@ def advice_request_id(task) -> int | None:
         task = task.previous.order_by("-pk").first() if task.pk else None
         seen += 1
     return None
+
+
+def _advice_carry(prev_task) -> dict:
+    """The next step of an advice branch is about the same advice request."""
+    return {"advice_request": advice_request_id(prev_task)}
 
 
 def _advice_of(activation):
@@ -269,13 +164,13 @@ def _advice_steps(name: str, kind: AdviceKind, title: str, review_title: str | N
     plan cancels the adviser's tasks still open.
 
     Returns the nodes (adviser, review, gateway); without a review, (adviser, None, None)."""
-    adviser = AgencyTask(title=title, route=_advice_route).OnTimeout(
+    adviser = AgencyTask(title=title, route=_advice_route, carry=_advice_carry).OnTimeout(
         chase_at, this.chase, interrupting=False, title="Chase late advice"
     )
     if review_title is None:
         return adviser.Next(this.advice_done), None, None
     adviser.Next(getattr(this, f"{name}_review"))
-    review = AgencyTask(title=review_title, route=_advice_review_route).Next(
+    review = AgencyTask(title=review_title, route=_advice_review_route, carry=_advice_carry).Next(
         getattr(this, f"{name}_checked")
     )
     checked = If(_advice_accepted).Then(this.advice_done).Else(getattr(this, name))

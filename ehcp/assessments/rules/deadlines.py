@@ -39,6 +39,7 @@ __all__ = [
     "DRAFT_RECOMMENDED",
     "EXCEPTION_LIMBS",
     "FINAL_PLAN",
+    "FIRST_PHASE_TRANSFER_YEAR",
     "MEDIATION_CONTACT",
     "PERIODS_BY_CODE",
     "PHASE_TRANSFER_POST16",
@@ -68,12 +69,14 @@ __all__ = [
     "format_date",
     "is_non_working_day",
     "mediation_contact_deadline",
+    "next_review_due",
     "phase_transfer_back_plan",
     "phase_transfer_deadline",
     "previous_working_day",
     "reassessment_deadlines",
     "reassessment_may_be_refused",
     "review_deadlines",
+    "under_five_on",
 ]
 
 
@@ -542,6 +545,10 @@ def representations_closed(
     return on > comments_due_on
 
 
+#: The Gregorian calendar repeats itself every 400 years, which are 146,097 days.
+_CYCLE_YEARS, _CYCLE_DAYS = 400, 146_097
+
+
 def due_on(period: StatutoryPeriod, start: date) -> date:
     """The statutory date for ``period`` when the start fact happened on ``start`` (day 0).
 
@@ -552,6 +559,15 @@ def due_on(period: StatutoryPeriod, start: date) -> date:
     """
     try:
         return add_months(start, period.months) + timedelta(days=period.days)
+    except (OverflowError, ValueError):
+        pass
+    # "12 months, less one day" from 1 January 9999 passes 1 January 10000, a day Python's
+    # calendar lacks, on its way back to 31 December 9999. The Gregorian calendar repeats every
+    # 400 years (146,097 days): count from the same day 400 years earlier, then move the result
+    # on by the whole cycle.
+    try:
+        earlier = start.replace(year=start.year - _CYCLE_YEARS)
+        return add_months(earlier, period.months) + timedelta(days=period.days + _CYCLE_DAYS)
     except (OverflowError, ValueError) as error:
         raise ValueError(
             f"The statutory date cannot be worked out from {format_date(start)}: "
@@ -787,6 +803,12 @@ def next_review_due(start: date, *, date_of_birth: date) -> date:
     return review_deadlines(start, under_five=under_five_on(date_of_birth, start))[
         "review_complete_by"
     ].due_on
+
+
+#: The first calendar year of transfer whose dates reg 18(1) alone sets. The regulations came into
+#: force on 1 September 2014; reg 18(3), now spent, set 31 May 2015 for transfers from secondary
+#: school to a post-16 institution on 1 September 2015.
+FIRST_PHASE_TRANSFER_YEAR = 2016
 
 
 def phase_transfer_deadline(transfer_year: int, *, post16: bool) -> date:

@@ -9,7 +9,10 @@ caseworker's words. The same results are shown on the plan page and refuse the i
 Sources: SEND Regulations 2014 reg 12 (sections A-K, each separately identified; G agreed by the
 responsible commissioning body, reg 12(2)); SEND Code of Practice 9.69 (provision in F "detailed
 and specific and should normally be quantified", and clear about how it supports the outcomes).
-The draft names no school or type of school (Children and Families Act 2014, s.38(5)).
+The draft names no school or type of school (Children and Families Act 2014, s.38(5)). A review
+that amends the plan runs the same checks over the proposed amended plan it sends with the
+amendment notice (`Stage.PROPOSED`, reg 22(1): regs 11 and 12 apply) and over the final amended
+plan (`Stage.FINAL`).
 
 Each check's `source` is shown to caseworkers, so it cites the law or guidance only. Our own
 reading of it stays here, in comments: the links between B, E and F (every B need has F
@@ -49,6 +52,10 @@ __all__ = [
 class Stage(enum.StrEnum):
     DRAFT = "DRAFT"
     FINAL = "FINAL"
+    PROPOSED = "PROPOSED"
+    """The proposed amended plan sent with a review's amendment notice (reg 22(2)(a)): the plan
+    in force with the amendments, so section I still names the setting in force (neither
+    section I check applies; the final amended plan must name one)."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,7 @@ class PlanCheck:
     text: str
     """The duty, in one sentence: shown on the plan page next to the tag."""
     source: str
-    stages: frozenset[Stage] = frozenset({Stage.DRAFT, Stage.FINAL})
+    stages: frozenset[Stage] = frozenset({Stage.DRAFT, Stage.FINAL, Stage.PROPOSED})
 
 
 @dataclass(frozen=True)

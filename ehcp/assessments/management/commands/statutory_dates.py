@@ -1,7 +1,18 @@
-"""Print the statutory dates for an EHC needs assessment request.
+"""Print the statutory dates for an EHC needs assessment request, an annual review (and amending
+the plan after it) and a phase transfer.
 
     python manage.py statutory_dates --received 2026-01-12
     python manage.py statutory_dates --received 2026-01-12 --advice-requested 2026-02-23 --json
+    python manage.py statutory_dates --plan-issued 2026-06-01 --review-meeting 2027-05-03 \
+        --amendment-notice 2027-05-31
+    python manage.py statutory_dates --plan-issued 2026-06-01 --under-five
+    python manage.py statutory_dates --transfer-year 2027 --post16
+
+Each input gives the dates it allows: --received the assessment's (with --advice-requested and
+--draft-issued); --plan-issued (the day the plan was issued, or of the last review decision) the
+review's, with --review-meeting the report and decision, with --amendment-notice the comments and
+the final amended plan; --transfer-year the phase transfer's (reg 18(1), read strictly: by
+14 February, or with --post16 by 30 March).
 
 It only does date arithmetic with ehcp.assessments.rules.deadlines: no database, no migrations, no clock.
 A date that falls on a weekend or a bank holiday in England and Wales (ehcp.common.calendar) is
@@ -12,20 +23,27 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
 from ehcp.assessments.rules.deadlines import (
+    FIRST_PHASE_TRANSFER_YEAR,
+    PHASE_TRANSFER_POST16,
+    PHASE_TRANSFER_SCHOOL,
     Deadline,
     assessment_deadlines,
     format_date,
     is_non_working_day,
+    phase_transfer_deadline,
     previous_working_day,
+    review_deadlines,
 )
 from ehcp.common.calendar import bank_holiday_names
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_YEAR = re.compile(r"\d{4}")
 
 # The dates this command reports, in process order (draft_recommended_by and
 # consultation_reply_due are left out on purpose: this is the statutory set).
@@ -35,6 +53,33 @@ _KEYS = (
     "decision_not_to_issue_due",
     "draft_comments_due",
     "final_plan_due",
+)
+
+# review_deadlines' keys, as this command names them, in the order it prints them.
+_REVIEW_KEYS = {
+    "review_complete_by": "review_due",
+    "latest_meeting": "latest_review_meeting",
+    "invitations_by": "invitations_due",
+    "report_due": "review_report_due",
+    "decision_due": "review_decision_due",
+    "amendment_comments_due": "amendment_comments_due",
+    "amended_plan_due": "amended_plan_due",
+}
+
+# The facts the dates count from: the option that gives each, and what it is.
+_FACTS = {
+    "received": ("--received", "the date the request was received"),
+    "plan_issued": ("--plan-issued", "the date the plan was issued or last reviewed"),
+    "transfer_year": ("--transfer-year", "the calendar year of the transfer"),
+}
+# Each further option, and the fact it needs.
+_NEEDS = (
+    ("advice_requested", "--advice-requested", "received"),
+    ("draft_issued", "--draft-issued", "received"),
+    ("review_meeting", "--review-meeting", "plan_issued"),
+    ("amendment_notice", "--amendment-notice", "plan_issued"),
+    ("under_five", "--under-five", "plan_issued"),
+    ("post16", "--post16", "transfer_year"),
 )
 
 
@@ -54,10 +99,30 @@ def parse_iso_date(value: date | str, option: str) -> date:
     )
 
 
+def parse_year(value: int | str, option: str) -> int:
+    """A calendar year written as YYYY, from the first year whose transfers reg 18(1) alone
+    governs (:data:`FIRST_PHASE_TRANSFER_YEAR`) to 9999, or a CommandError naming the option."""
+    text = str(value).strip()
+    if isinstance(value, int) or _YEAR.fullmatch(text):
+        year = int(text)
+        if FIRST_PHASE_TRANSFER_YEAR <= year <= date.max.year:
+            return year
+        raise CommandError(
+            f"{option} must be a year from {FIRST_PHASE_TRANSFER_YEAR} to {date.max.year} "
+            f"(got {value!r})"
+        )
+    raise CommandError(
+        f"{option} must be a year in the format YYYY, for example 2027 (got {value!r})"
+    )
+
+
 class Command(BaseCommand):
     help = (
-        "Print the statutory dates (6-week decision, advice, 16-week decision not to issue, "
-        "15-day draft comments, 20-week final plan) for a request received on a given date."
+        "Print the statutory dates, with their legal sources, for a request received on a given "
+        "date (6-week decision, advice, 16-week decision not to issue, 15-day draft comments, "
+        "20-week final plan), for the review of a plan issued or last reviewed on a given date "
+        "(review, latest meeting, invitations, report, decision, amendment comments, final "
+        "amended plan) and for a phase transfer in a given year (reg 18)."
     )
     # Pure date arithmetic: no system checks, no database, works before migrations.
     requires_system_checks = []
@@ -68,7 +133,6 @@ class Command(BaseCommand):
         # from the command line and a CommandError from call_command().
         parser.add_argument(
             "--received",
-            required=True,
             metavar="YYYY-MM-DD",
             help="Date the council received the request (day 0).",
         )
@@ -83,23 +147,97 @@ class Command(BaseCommand):
             help="Date the draft plan was served (day 1 of the 15-day comment period).",
         )
         parser.add_argument(
+            "--plan-issued",
+            metavar="YYYY-MM-DD",
+            help=(
+                "Date the plan was issued (first review), or of the last review decision: the "
+                "12 months of the review run from it."
+            ),
+        )
+        parser.add_argument(
+            "--review-meeting",
+            metavar="YYYY-MM-DD",
+            help="Date of the review meeting (needs --plan-issued).",
+        )
+        parser.add_argument(
+            "--amendment-notice",
+            metavar="YYYY-MM-DD",
+            help=(
+                "Date the amendment notice was sent, and served the same day (day 1 of the "
+                "15-day comment period; needs --plan-issued; not before --review-meeting)."
+            ),
+        )
+        parser.add_argument(
+            "--under-five",
+            action="store_true",
+            help="The child is under 5: review within 6 months (CoP 9.178; needs --plan-issued).",
+        )
+        parser.add_argument(
+            "--transfer-year",
+            metavar="YYYY",
+            help="Calendar year of a phase transfer: the amended plan is due by 14 February.",
+        )
+        parser.add_argument(
+            "--post16",
+            action="store_true",
+            help=(
+                "The transfer is from secondary school to a post-16 institution: the amended "
+                "plan is due by 30 March (needs --transfer-year)."
+            ),
+        )
+        parser.add_argument(
             "--json", action="store_true", help="Print one JSON object instead of a table."
         )
 
     def handle(self, *args, **options):
-        received = parse_iso_date(options["received"], "--received")
-        advice = options.get("advice_requested")
-        draft = options.get("draft_issued")
-        advice = parse_iso_date(advice, "--advice-requested") if advice is not None else None
-        draft = parse_iso_date(draft, "--draft-issued") if draft is not None else None
-
-        try:
-            deadlines = assessment_deadlines(
-                received, advice_requested_on=advice, draft_issued_on=draft
+        dates = {
+            name: parse_iso_date(options[name], option)
+            for name, option in (
+                ("received", "--received"),
+                ("advice_requested", "--advice-requested"),
+                ("draft_issued", "--draft-issued"),
+                ("plan_issued", "--plan-issued"),
+                ("review_meeting", "--review-meeting"),
+                ("amendment_notice", "--amendment-notice"),
             )
-        except ValueError as error:  # a later fact before the request, or past 31 December 9999
+            if options.get(name) is not None
+        }
+        year = options.get("transfer_year")
+        year = parse_year(year, "--transfer-year") if year is not None else None
+        given = {**dates, "transfer_year": year, **_flags(options)}
+        check_options(given)
+        received, plan_issued = dates.get("received"), dates.get("plan_issued")
+        if plan_issued is not None and year is not None and year < plan_issued.year:
+            raise CommandError(
+                f"--transfer-year ({year}) cannot be before the year the plan was issued or "
+                f"last reviewed ({plan_issued.year})"
+            )
+
+        shown: list[Deadline] = []
+        try:  # a later fact before an earlier one, or a date past 31 December 9999
+            if received is not None:
+                deadlines = assessment_deadlines(
+                    received,
+                    advice_requested_on=dates.get("advice_requested"),
+                    draft_issued_on=dates.get("draft_issued"),
+                )
+                shown += [deadlines[key] for key in _KEYS if key in deadlines]
+            if plan_issued is not None:
+                review = review_deadlines(
+                    plan_issued,
+                    meeting_on=dates.get("review_meeting"),
+                    amendment_notice_on=dates.get("amendment_notice"),
+                    under_five=given["under_five"],
+                )
+                shown += [
+                    replace(review[key], key=name)
+                    for key, name in _REVIEW_KEYS.items()
+                    if key in review
+                ]
+            if year is not None:
+                shown.append(phase_transfer_due(year, post16=given["post16"]))
+        except ValueError as error:
             raise CommandError(str(error)) from error
-        shown = [deadlines[key] for key in _KEYS if key in deadlines]
         flags = non_working_days(shown)
 
         if options["json"]:
@@ -112,9 +250,8 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, indent=2))
             return
 
-        self.stdout.write(
-            f"Statutory dates for a request received on {received:%A} {format_date(received)}"
-        )
+        for line in heading(given):
+            self.stdout.write(line)
         self.stdout.write("")
         key_width = max(len(item.key) for item in shown)
         self.stdout.write(f"{'Date':<{key_width}}  {'Due on':<16}  Source")
@@ -129,6 +266,61 @@ class Command(BaseCommand):
             )
             for key, (why, act_by) in flags.items():
                 self.stdout.write(f"  {key}: {why}; act by {_day(act_by)}")
+
+
+def _flags(options) -> dict[str, bool]:
+    return {name: bool(options.get(name)) for name in ("under_five", "post16")}
+
+
+def check_options(given: dict) -> None:
+    """A CommandError for an option given without the fact it counts from, or for no fact."""
+    for name, option, needs in _NEEDS:
+        if given.get(name) not in (None, False) and given.get(needs) is None:
+            needed_option, fact = _FACTS[needs]
+            raise CommandError(f"{option} needs {needed_option} ({fact})")
+    if all(given.get(name) is None for name in _FACTS):
+        raise CommandError(
+            "Give --received (a request), --plan-issued (a plan's review) or --transfer-year "
+            "(a phase transfer)"
+        )
+
+
+def phase_transfer_due(year: int, *, post16: bool) -> Deadline:
+    """The phase transfer's date (reg 18(1), read strictly) as a Deadline with its period."""
+    period = PHASE_TRANSFER_POST16 if post16 else PHASE_TRANSFER_SCHOOL
+    due = phase_transfer_deadline(year, post16=post16)
+    return Deadline(
+        key="phase_transfer_due", period=period, due_on=due, start=due - timedelta(period.days)
+    )
+
+
+def heading(given: dict) -> list[str]:
+    """The facts the dates are counted from, one line each."""
+    lines = []
+    received, plan_issued = given.get("received"), given.get("plan_issued")
+    if received is not None:
+        lines.append(f"Statutory dates for a request received on {_long(received)}")
+    if plan_issued is not None:
+        child = " (a child under 5)" if given["under_five"] else ""
+        lines.append(
+            f"Statutory dates for a plan issued or last reviewed on {_long(plan_issued)}{child}"
+        )
+        if given.get("review_meeting") is not None:
+            lines.append(f"Review meeting on {_long(given['review_meeting'])}")
+        if given.get("amendment_notice") is not None:
+            lines.append(f"Amendment notice sent on {_long(given['amendment_notice'])}")
+    if given.get("transfer_year") is not None:
+        kind = (
+            "from secondary school to a post-16 institution"
+            if given["post16"]
+            else "into or between schools"
+        )
+        lines.append(f"Statutory dates for a phase transfer in {given['transfer_year']} ({kind})")
+    return lines
+
+
+def _long(d: date) -> str:
+    return f"{d:%A} {format_date(d)}"
 
 
 def _day(d) -> str:
