@@ -315,3 +315,52 @@ def test_only_the_councils_officers_may_cease_without_review(client, cast, plan)
         assert response.status_code == status, user
     plan.refresh_from_db()
     assert plan.status == EhcPlanStatus.IN_FORCE
+
+
+@time_machine.travel(LATER)
+def test_the_reviews_cease_section_offers_the_next_actions_to_the_council(cast, noticed):
+    """`ehcp/reviews/_cease.html`, as the review's page includes it: the actions that fit the
+    stage, for an officer of the review's council only."""
+    from django.template.loader import render_to_string
+
+    from ehcp.reviews.selectors import review_cease
+
+    summary = review_cease(noticed, today=LATER, whereabouts=True)
+
+    def section(may_act):
+        html = render_to_string(
+            "ehcp/reviews/_cease.html", {"cease": summary, "review": noticed, "may_act": may_act}
+        )
+        return " ".join(html.split())
+
+    html = section(True)
+    assert url("appeal", noticed) in html and url("mediation", noticed) in html
+    assert url("decision", noticed) not in html
+    assert "Family told and consulted" in html and cast.school.name in html
+    assert url("appeal", noticed) not in section(False)
+    cease.cease_appeal_record(review=noticed, lodged_on=LATER, by=cast.caseworker, today=LATER)
+    noticed.refresh_from_db()
+    summary = review_cease(noticed, today=LATER, whereabouts=True)
+    html = section(True)
+    assert url("decision", noticed) in html and "Record an appeal" not in html
+    assert render_to_string("ehcp/reviews/_cease.html", {"cease": None}).strip() == ""
+
+
+def test_a_protected_childs_school_is_not_named_in_the_cease_section(cast):
+    plan = plan_in_force(cast, protected=True)
+    review = cease.cease_propose(
+        review=review_reported(cast, plan),
+        decided_on=DECIDED_ON,
+        reason=Reason.NEEDS_MET,
+        reasons=f"{cast.school.name} meets the needs at SEN support",
+        by=cast.caseworker,
+        today=DECIDED_ON,
+    )
+    from ehcp.reviews.selectors import review_cease
+
+    hidden = review_cease(review, today=DECIDED_ON, whereabouts=False)
+    assert (
+        cast.school.name not in hidden.reasons and cast.school.name not in hidden.consulted_setting
+    )
+    shown = review_cease(review, today=DECIDED_ON, whereabouts=True)
+    assert shown.consulted_setting == cast.school.name and cast.school.name in shown.reasons
