@@ -178,3 +178,24 @@ def test_an_appeal_upheld_keeps_the_plan(cast, plan):
     plan.refresh_from_db()
     assert plan.status == EhcPlanStatus.IN_FORCE
     assert the_end(walk) == "ceased"
+
+
+def test_an_appeal_recorded_on_the_reviews_page_lets_the_flow_move_on(cast, plan):
+    """The cease's own page recorded the appeal while the flow's step was open: the step records
+    nothing twice and goes on to the Tribunal's decision."""
+    from ehcp.reviews.forms import APPEALED
+    from workflows.steps import step_for
+
+    walk = ceasing(cast, plan)
+    on = date(2028, 5, 20)
+    cease_services.cease_appeal_record(
+        review=walk.review, lodged_on=on, by=cast.caseworker, today=on
+    )
+    task = walk.task("confirm_cease")
+    step = step_for(task)
+    walk.complete(
+        "confirm_cease",
+        lambda r: step.perform(r, task, {"outcome": APPEALED, "on": on}, cast.caseworker, on),
+    )
+    assert [t.flow_task.name for t in walk.open_tasks()] == ["record_tribunal_decision"]
+    assert walk.refresh().appeal_lodged_on == on
