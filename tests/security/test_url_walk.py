@@ -102,6 +102,10 @@ EXPECTED = {
     "workflows:pipeline:index": ("GET", COUNCIL_OFFICERS | {"admin", "outsider"}),
     "workflows:pipeline:print": ("GET", COUNCIL_OFFICERS | {"admin", "outsider"}),
     "workflows:pipeline:figures": ("GET", MANAGERS),
+    # Its bulk actions change casework: the council's caseworkers and SEN managers (an empty post
+    # is answered with what to choose; nothing changes).
+    "workflows:pipeline:start": ("POST", COUNCIL_OFFICERS | {"outsider"}),
+    "workflows:pipeline:invitations": ("POST", COUNCIL_OFFICERS | {"outsider"}),
     "ehcp:caseload": ("GET", MANAGERS),
     "ehcp:calculator": ("GET", EVERYONE),
     "ehcp:case-detail": ("GET", COUNCIL_OFFICERS | PARTNERS),

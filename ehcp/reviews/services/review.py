@@ -220,7 +220,7 @@ def review_start(
         raise CaseRuleError("Enter the year of the phase transfer as 4 digits, like 2028")
     with transaction.atomic():
         plan = (
-            EhcPlan.objects.select_for_update()
+            EhcPlan.objects.select_for_update(of=("self",))
             .select_related("child", "child__current_setting", "council")
             .get(pk=ehc_plan.pk)
         )
