@@ -20,7 +20,11 @@ def navigation(request):
         if works_partner_queue(actor):
             links.append(("Advice", "workflows:advice:list"))
         if actor.is_council_officer or actor.is_manager:
-            links += [("Cases", "ehcp:case-list"), ("New request", "workflows:request-new")]
+            links += [
+                ("Cases", "ehcp:case-list"),
+                ("Reviews", "workflows:pipeline:index"),
+                ("New request", "workflows:request-new"),
+            ]
         if actor.is_manager:
             links.append(("Caseload", "ehcp:caseload"))
             links.append(("Team tasks", "workflows:team"))

@@ -488,6 +488,8 @@ LAYERS = ("rules", "models", "read", "services", "web")
 # The request id (middleware) is read by the audit, so it sits with the read layer.
 _READ = {"selectors", "access", "audit", "display", "formats", "calendar", "links", "pagination"}
 _READ |= {"documents", "middleware"}
+# The review room's read side beside its selectors: the pipeline's stages and the DfE figures.
+_READ |= {"pipeline", "figures"}
 _SERVICES = {"services", "rendering", "tasks"}
 # The ehcp app itself (its template tags, app config) is part of common: the bottom room.
 _ROOM_OF_TOP = "common"

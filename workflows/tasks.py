@@ -1,10 +1,12 @@
 """Celery tasks (production runs them from beat; the embedded default uses `manage.py tick`)."""
 
 from celery import shared_task
+from django.utils import timezone
 
 from ehcp.plans.rendering import document_render_pending
 from notifications.services import notification_send_pending
 
+from .pipeline_services import reviews_start_due
 from .timers import fire_due_timers
 
 
@@ -12,6 +14,7 @@ from .timers import fire_due_timers
 def workflow_tick() -> dict:
     return {
         "timers_fired": fire_due_timers(),
+        "reviews_started": len(reviews_start_due(today=timezone.localdate()).started),
         "notifications_sent": notification_send_pending(),
         "documents_rendered": document_render_pending(),
     }

@@ -179,6 +179,8 @@ SERVICE_NAME = "SEND casework"
 SOURCE_CODE_URL = os.environ.get("SOURCE_CODE_URL", "")
 # Days before a statutory date at which work counts as "due soon".
 DEADLINE_WARN_DAYS = int(os.environ.get("DEADLINE_WARN_DAYS", "5"))
+# The daily sweep starts the review of every plan due within this many weeks (none open yet).
+REVIEW_START_WEEKS_AHEAD = int(os.environ.get("REVIEW_START_WEEKS_AHEAD", "16"))
 # Information governance: the agreement every disclosure cites, and how long break-glass access lasts.
 ISA_REFERENCE = os.environ.get("ISA_REFERENCE", "SEND Information Sharing Agreement v3 (2021)")
 BREAK_GLASS_MINUTES = int(os.environ.get("BREAK_GLASS_MINUTES", "60"))

@@ -53,5 +53,8 @@ def child_detail(request, public_id):
             "consents": selectors.child_consents(child, access=access),
             "episodes": selectors.child_episodes(cases, reviews),
             "timeline": selectors.child_timeline(cases, plans, reviews),
+            "versions": selectors.child_plan_versions(
+                child, plans, cases=cases, access=access, user=request.user
+            ),
         },
     )

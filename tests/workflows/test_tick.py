@@ -1,4 +1,5 @@
-"""`manage.py tick` (and the Celery beat task) run the three sweeps: timers, outbox, documents."""
+"""`manage.py tick` (and the Celery beat task) run the four sweeps: timers, the reviews falling
+due, outbox, documents."""
 
 from io import StringIO
 
@@ -13,8 +14,15 @@ pytestmark = pytest.mark.django_db
 def test_tick_runs_every_sweep_once_and_reports_it():
     out = StringIO()
     call_command("tick", stdout=out)
-    assert out.getvalue().strip() == "Timers fired: 0; notifications sent: 0; documents rendered: 0"
+    assert out.getvalue().strip() == (
+        "Timers fired: 0; reviews started: 0; notifications sent: 0; documents rendered: 0"
+    )
 
 
 def test_beat_task_reports_the_same_sweeps():
-    assert workflow_tick() == {"timers_fired": 0, "notifications_sent": 0, "documents_rendered": 0}
+    assert workflow_tick() == {
+        "timers_fired": 0,
+        "reviews_started": 0,
+        "notifications_sent": 0,
+        "documents_rendered": 0,
+    }

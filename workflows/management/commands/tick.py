@@ -1,14 +1,19 @@
 import time
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from ehcp.plans.rendering import document_render_pending
 from notifications.services import notification_send_pending
+from workflows.pipeline_services import reviews_start_due
 from workflows.timers import fire_due_timers
 
 
 class Command(BaseCommand):
-    help = "Fire due workflow timers (chasers), send queued notifications and render waiting documents; --loop repeats."
+    help = (
+        "Fire due workflow timers (chasers), start the reviews falling due, send queued "
+        "notifications and render waiting documents; --loop repeats."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--loop", action="store_true", help="Keep running, once a minute")
@@ -17,11 +22,13 @@ class Command(BaseCommand):
     def handle(self, *args, loop=False, interval=60, **options):
         while True:
             fired = fire_due_timers()
+            started = len(reviews_start_due(today=timezone.localdate()).started)
             sent = notification_send_pending()
             rendered = document_render_pending()
-            if fired or sent or rendered or not loop:
+            if fired or started or sent or rendered or not loop:
                 self.stdout.write(
-                    f"Timers fired: {fired}; notifications sent: {sent}; documents rendered: {rendered}"
+                    f"Timers fired: {fired}; reviews started: {started}; "
+                    f"notifications sent: {sent}; documents rendered: {rendered}"
                 )
             if not loop:
                 return
