@@ -766,6 +766,7 @@ def world():
         "letter": letter,
         "review": review,
         "kept_review": kept_review,
+        "made": made,
     }
 
 
@@ -898,12 +899,15 @@ def test_the_pages_of_a_case_with_a_draft_plan_hide_whereabouts(client, world, u
 @time_machine.travel(TODAY)
 def test_every_issued_document_as_every_person(client, world, username):
     """Every plan and letter in the world (the draft plan and its letter of the protected child,
-    the refusal letter of the other child, the proposed amended plan of the review): who may
-    download it, and no whereabouts in the PDF."""
+    the refusal letter of the other child, the third child's final plan and its letter, the
+    proposed amended plan and the amendment notice of its review, the kept review's decision
+    letter): who may download it, and no whereabouts in the PDF."""
     client.force_login(world["people"][username])
     may = {
         world["drafted"]: COUNCIL_OFFICERS | PARTNERS,  # partners on the case; not the panel
         world["letter"].case: COUNCIL_OFFICERS,  # refused: no partner was ever involved
+        # the third child's assessment asked the health trust and the EP service for advice
+        world["made"]: COUNCIL_OFFICERS | {"health", "psychologist"},
         world["review"]: COUNCIL_OFFICERS | {"health"},  # the health trust invited to the review
         world["kept_review"]: COUNCIL_OFFICERS | {"senco"},  # the school arranged it
     }
@@ -912,6 +916,9 @@ def test_every_issued_document_as_every_person(client, world, username):
         "DRAFT_PLAN",
         "DRAFT_LETTER",
         "REFUSAL_LETTER",
+        "FINAL_PLAN",
+        "FINAL_LETTER",
+        "AMENDMENT_NOTICE",
         "REVIEW_DECISION",
     }
     problems = []
