@@ -23,6 +23,7 @@ urlpatterns = [
     path("cases/", include("ehcp.assessments.urls")),
     path("children/", include("ehcp.children.urls")),
     path("reviews/", include("ehcp.reviews.urls")),
+    path("reviews/<uuid:public_id>/plan/", include("ehcp.plans.review_urls")),
     path("governance/", include("ehcp.governance.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),

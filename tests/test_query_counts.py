@@ -189,3 +189,68 @@ def test_partners_case_page_works_out_their_access_once(client, world, monkeypat
 
     assert response.status_code == 200
     assert len(calls) == 1
+
+
+# -- reviews of plans ------------------------------------------------------------------------------
+
+
+def add_reviews(world, count: int, start: int = 0) -> None:
+    """Plans in force with their annual review started: half at the school (its SENCo's queue,
+    some with the meeting arranged), half in no school (the caseworker's)."""
+    from ehcp.children.models import Child, ParentCarer
+    from ehcp.plans.models import EhcPlan
+    from ehcp.reviews.services import review as review_services
+
+    council, caseworker, senco = world["council"], world["caseworker"], world["senco"]
+    for n in range(start, start + count):
+        at_school = n % 2 == 0
+        child = Child.objects.create(
+            first_name=f"Reviewed{n}",
+            last_name="Example",
+            date_of_birth=date(2016, 1, 1),
+            current_setting=world["school"] if at_school else None,
+        )
+        ParentCarer.objects.create(child=child, name=f"Parent{n}", relationship="mother")
+        plan = EhcPlan.objects.create(
+            child=child, council=council, first_issued_on=TODAY - timedelta(days=300 + n % 30)
+        )
+        review = workflow_services.review_start(
+            ehc_plan=plan, kind="ANNUAL", by=caseworker, today=TODAY
+        )
+        if at_school and n % 4 == 0:
+            task = CaseTask.objects.human().open().get(review=review)
+            workflow_services.task_claim(task=task, user=senco)
+            workflow_services.task_complete(
+                task=task,
+                user=senco,
+                perform=lambda r: review_services.review_meeting_arrange(
+                    review=r, meeting_on=TODAY + timedelta(days=5), by=senco, today=TODAY
+                ),
+            )
+
+
+def review_pages(world):
+    from ehcp.reviews.models import Review
+
+    at_school = Review.objects.filter(arranged_by=world["school"]).order_by("pk").last()
+    return [
+        ("inbox", world["caseworker"], "/tasks/"),
+        ("senco's inbox", world["senco"], "/tasks/"),
+        ("team tasks", world["manager"], "/tasks/team/"),
+        ("home", world["senco"], "/"),
+        ("review page", world["caseworker"], f"/reviews/{at_school.public_id}/"),
+        ("review page for the school", world["senco"], f"/reviews/{at_school.public_id}/"),
+        ("review's tasks", world["caseworker"], f"/tasks/?review={at_school.public_id}"),
+    ]
+
+
+def test_review_pages_run_the_same_number_of_queries_at_any_number_of_reviews(client, world):
+    world["senco"] = get_user_model().objects.create_user("senco")
+    Membership.objects.create(user=world["senco"], agency=world["school"], role=Role.SENCO)
+    add_cases(world, 4)
+    add_reviews(world, 8)
+    small = {name: queries_for(client, user, url) for name, user, url in review_pages(world)}
+    add_reviews(world, 60, start=8)
+    large = {name: queries_for(client, user, url) for name, user, url in review_pages(world)}
+    print("\nqueries per page (8 reviews -> 68):", {k: (small[k], large[k]) for k in small})
+    assert small == large

@@ -23,6 +23,12 @@ def provide_ehcp_links() -> None:
         "case-consult", lambda case: reverse("workflows:case-consult", args=[case.public_id])
     )
     links.provide(
+        "review-start", lambda plan: reverse("workflows:review-start", args=[plan.public_id])
+    )
+    links.provide(
+        "review-tasks", lambda review: f"{reverse('workflows:inbox')}?review={review.public_id}"
+    )
+    links.provide(
         "advice", lambda advice: reverse("workflows:advice:detail", args=[advice.public_id])
     )
     links.provide(

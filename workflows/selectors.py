@@ -18,6 +18,7 @@ from ehcp.common.display import agency_label
 from ehcp.governance.access import CaseAccess, case_access, review_access
 from ehcp.reviews.models import Review
 
+from .closing import episode_filter
 from .flows import ADVICE_NODES, ADVICE_REVIEW_NODES
 from .models import CaseTask
 
@@ -59,9 +60,20 @@ def tasks_in_my_queues(user) -> QuerySet[CaseTask]:
 
 def tasks_of_case_for_user(case, user) -> QuerySet[CaseTask]:
     """Open tasks on a case held by other people, for the council that holds the case."""
-    if case.council_id not in actor_for(user).council_agency_ids:
+    return tasks_of_episode_for_user(case, user)
+
+
+def tasks_of_episode_for_user(episode, user) -> QuerySet[CaseTask]:
+    """Open tasks of an assessment or a review held by other people, for the council that holds
+    it."""
+    if episode.council_id not in actor_for(user).council_agency_ids:
         return CaseTask.objects.none()
-    return _open_human_tasks().filter(case=case).exclude(owner=user).exclude(owner__isnull=True)
+    return (
+        _open_human_tasks()
+        .filter(**episode_filter(episode))
+        .exclude(owner=user)
+        .exclude(owner__isnull=True)
+    )
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from ehcp.assessments.models import AdviceRequest, Assessment, SettingConsultati
 from ehcp.assessments.services import advice as advice_services
 from ehcp.assessments.services import assessment as assessment_services
 from ehcp.reviews import forms as review_forms
+from ehcp.reviews.services import amendment as amendment_services
+from ehcp.reviews.services import cease as cease_services
 from ehcp.reviews.services import review as review_services
 
 from . import advice_forms
@@ -300,10 +302,83 @@ def _decide(review, task, data, user, today):
         decided_on=data["decided_on"],
         reasons=data.get("reasons", ""),
         cease_reason=data.get("cease_reason", ""),
+        return_finding=data.get("return_finding", ""),
         by=user,
         today=today,
         sent=data.get("letter_sent"),
     )
+
+
+def _record_amendment_comments(review, task, data, user, today):
+    return amendment_services.amendment_comments_record(
+        review=review,
+        received_on=data["received_on"],
+        summary=data.get("summary", ""),
+        no_further_comments=data.get("no_further_comments", False),
+        by=user,
+        today=today,
+    )
+
+
+def _issue_amended_plan(review, task, data, user, today):
+    return amendment_services.amended_plan_issue(
+        review=review,
+        issued_on=data["issued_on"],
+        named_setting=data.get("named_setting"),
+        named_setting_type=data.get("named_setting_type", ""),
+        by=user,
+        today=today,
+        sent=data.get("letter_sent"),
+    )
+
+
+def _record_cease_replies(review, task, data, user, today):
+    return cease_services.cease_consultation_record(
+        review=review, replied_on=data["replied_on"], reply=data["reply"], by=user, today=today
+    )
+
+
+def _send_cease_notice(review, task, data, user, today):
+    return cease_services.cease_notice_issue(
+        review=review,
+        issued_on=data["issued_on"],
+        by=user,
+        today=today,
+        sent=data.get("letter_sent"),
+    )
+
+
+def _confirm_cease(review, task, data, user, today):
+    """Nobody appealed: the plan ceases; or the appeal (unless it was already recorded on the
+    review's page, when the step just moves on to the Tribunal's decision)."""
+    if data["outcome"] == review_forms.CEASED:
+        return cease_services.cease_carry_out(review=review, on=data["on"], by=user, today=today)
+    if review.appeal_lodged_on is not None:
+        return review
+    return cease_services.cease_appeal_record(
+        review=review,
+        lodged_on=data["on"],
+        late_admitted=data.get("late_admitted", False),
+        by=user,
+        today=today,
+    )
+
+
+def _record_tribunal_decision(review, task, data, user, today):
+    """The Tribunal's decision (unless it was already recorded on the review's page)."""
+    if review.appeal_decided_on is not None:
+        return review
+    return cease_services.cease_appeal_decide(
+        review=review,
+        decided_on=data["decided_on"],
+        upheld=data["outcome"] == review_forms.APPEAL_UPHELD,
+        by=user,
+        today=today,
+    )
+
+
+def _review_links(review) -> list[tuple[str, str]]:
+    return [("The review's page", reverse("reviews:detail", args=[review.public_id]))]
 
 
 def _of_review(review) -> dict:
@@ -330,7 +405,47 @@ _REVIEW_STEPS: dict[str, Step] = {
         review_forms.MeetingHeldForm, _hold_meeting, "Record the meeting", _of_review
     ),
     "write_report": Step(review_forms.ReportForm, _write_report, "Record the report"),
-    "decide": Step(review_forms.DecisionForm, _decide, "Record the decision", _of_review),
+    "decide": Step(
+        review_forms.DecisionForm,
+        _decide,
+        "Record the decision",
+        _of_review,
+        links=_review_links,
+    ),
+    "record_amendment_comments": Step(
+        review_forms.AmendmentCommentsForm,
+        _record_amendment_comments,
+        "Record the comments",
+        links=_review_links,
+    ),
+    "issue_amended_plan": Step(
+        review_forms.AmendedPlanForm,
+        _issue_amended_plan,
+        "Record that the amended plan was issued",
+        _of_review,
+        links=_review_links,
+    ),
+    "consult_on_cease": Step(
+        review_forms.CeaseConsultationForm, _record_cease_replies, "Record the replies"
+    ),
+    "send_cease_notice": Step(
+        review_forms.CeaseNoticeForm,
+        _send_cease_notice,
+        "Record that the notice was sent",
+        _of_review,
+    ),
+    "confirm_cease": Step(
+        review_forms.CeaseConfirmForm,
+        _confirm_cease,
+        "Record what happened",
+        _of_review,
+        links=_review_links,
+    ),
+    "record_tribunal_decision": Step(
+        review_forms.CeaseAppealDecisionForm,
+        _record_tribunal_decision,
+        "Record the Tribunal's decision",
+    ),
 }
 
 

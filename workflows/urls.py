@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("cases/<uuid:case_id>/withdraw/", views.case_withdraw, name="case-withdraw"),
     path("cases/<uuid:case_id>/consult/", consult_views.case_consult, name="case-consult"),
+    path("plans/<uuid:plan_id>/review/", views.review_start, name="review-start"),
     path("advice/", include("workflows.advice_urls")),
     path("reviews/", include("workflows.pipeline_urls")),
 ]

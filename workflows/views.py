@@ -24,10 +24,16 @@ from ehcp.common.display import agency_label
 from ehcp.common.pagination import keyset_page
 from ehcp.common.services import CaseRuleError
 from ehcp.common.views import council_officer_required, form_errors, posted_data
-from ehcp.governance.access import case_access, case_get_for_user, review_access
+from ehcp.governance.access import (
+    case_access,
+    case_get_for_user,
+    review_access,
+    review_get_with_access,
+)
 from ehcp.governance.audit import audit_read, audited_view
 from ehcp.plans import selectors as plan_selectors
 from ehcp.plans.models import EhcPlan
+from ehcp.reviews.forms import ReviewStartForm
 from ehcp.reviews.models import Review
 
 from . import selectors, services
@@ -102,6 +108,19 @@ def inbox(request):
             today=today,
             warn_days=warn,
         )
+    review = None
+    if case is None and request.GET.get("review"):
+        try:
+            review, _ = review_get_with_access(public_id=request.GET["review"], user=request.user)
+        except ValidationError as error:
+            raise Http404("No such review") from error
+        mine_qs, queue_qs = mine_qs.filter(review=review), queue_qs.filter(review=review)
+        others = selectors.task_rows(
+            selectors.tasks_of_episode_for_user(review, request.user),
+            user=request.user,
+            today=today,
+            warn_days=warn,
+        )
     # Every task is reachable: each list is paged by (due date, id) and shows its total.
     mine_page = keyset_page(mine_qs, params=request.GET, key="due_on", prefix="mine_")
     mine = selectors.task_rows(mine_page.rows, user=request.user, today=today, warn_days=warn)
@@ -121,6 +140,7 @@ def inbox(request):
             "queue": queue,
             "queue_page": queue_page,
             "case": case,
+            "review": review,
             "others": others,
         },
     )
@@ -437,5 +457,54 @@ def child_request_new(request, child_id):
             if reassessment
             else "",
             "button": "Record the request",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
+def review_start(request, plan_id):
+    """The council starts an early or an interim review of a plan in force, at any time, with a
+    reason (services.review_start: the review and its flow, whose first task goes to the school
+    or setting that arranges the meeting, or to the council)."""
+    plan = EhcPlan.objects.select_related("child", "council").filter(public_id=plan_id).first()
+    actor = actor_for(request.user)
+    if plan is None or plan.council_id not in actor.council_agency_ids:
+        raise Http404("No such plan")
+    child = plan.child
+    form = ReviewStartForm(posted_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.review_start(
+                ehc_plan=plan,
+                kind=form.cleaned_data["kind"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                today=timezone.localdate(),
+            )
+        except CaseRuleError as error:
+            form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{review.reference}: {review.get_kind_display().lower()} started. The meeting "
+                f"is to be held by {review.latest_meeting_on:%-d %B %Y} at the latest.",
+            )
+            return redirect("reviews:detail", public_id=review.public_id)
+    audit_read(request, what="case", child=child, data_types=["IDENTITY"])
+    return render(
+        request,
+        "ehcp/reviews/form_page.html",
+        {
+            "form": form,
+            "child": child,
+            "caption": f"{plan.reference} · {child.full_name}",
+            "title": f"Start an early or interim review of {child.first_name}'s EHC plan",
+            "lead": "The council can review a plan at any time, for example when needs change or "
+            "a child is at risk of exclusion. The school or setting arranges the meeting (SEND "
+            "Regulations 2014, reg 20), or the council where the child attends none (reg 21); "
+            "everyone the regulations name is invited. The reason is recorded with the review.",
+            "button": "Start the review",
         },
     )

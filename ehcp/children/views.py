@@ -22,6 +22,8 @@ def child_detail(request, public_id):
     plans = selectors.child_plans(child)
     council_view = access.relationship == "council"
     plan = plans[0] if plans and plans[0].is_live else None
+    reviews = selectors.child_reviews(child, user=request.user)
+    officer = council_view and actor_for(request.user).is_council_officer
     return render(
         request,
         "ehcp/children/child_detail.html",
@@ -33,9 +35,14 @@ def child_detail(request, public_id):
             "age": child.age_on(today),
             "plan": plan,
             # A new request (a re-assessment where a plan is in force) once no episode is open.
-            "may_request": council_view
-            and actor_for(request.user).is_council_officer
-            and not any(case.is_open for case in cases),
+            "may_request": officer and not any(case.is_open for case in cases),
+            # An early or interim review, with a reason, while the plan is in force and has no
+            # review open (the annual reviews are started as they fall due).
+            "may_start_review": officer
+            and plan is not None
+            and plan.status == EhcPlanStatus.IN_FORCE
+            and not any(review.is_open and review.ehc_plan_id == plan.pk for review in reviews),
+            "open_review": next((review for review in reviews if review.is_open), None),
             "plans": plans,
             "ceasing": selectors.plan_ceasing(plan),
             "may_cease_without_review": council_view
@@ -44,7 +51,10 @@ def child_detail(request, public_id):
             and plan.status == EhcPlanStatus.IN_FORCE,
             "latest_final": next((c for c in cases if c.final_issued_on), None),
             "consents": selectors.child_consents(child, access=access),
-            "episodes": selectors.child_episodes(cases),
-            "timeline": selectors.child_timeline(cases, plans),
+            "episodes": selectors.child_episodes(cases, reviews),
+            "timeline": selectors.child_timeline(cases, plans, reviews),
+            "versions": selectors.child_plan_versions(
+                child, plans, cases=cases, access=access, user=request.user
+            ),
         },
     )

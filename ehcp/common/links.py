@@ -22,6 +22,8 @@ The pages ehcp links to, and what each is given:
     "case-withdraw"    (case)    record that the request was withdrawn (ends the case's tasks)
     "advice"           (advice)  an advice request's page
     "advice-extension" (extension) the council's page to agree or refuse more time for advice
+    "review-start"     (ehc_plan) start an early or interim review of a plan
+    "review-tasks"     (review)  the tasks for one review
 
 The sections ehcp's pages show ("case": the case page, below its tasks link) are templates
 rendered with the page's own context.
@@ -40,6 +42,8 @@ PAGES = frozenset(
         "case-consult",
         "advice",
         "advice-extension",
+        "review-start",
+        "review-tasks",
     }
 )
 SECTIONS = frozenset({"case"})

@@ -338,6 +338,27 @@ def review_access(
     )
 
 
+def review_schools(review: Review, *, access: CaseAccess) -> dict[str, str]:
+    """The schools a review involves (the child's own, the one arranging the meeting, those
+    invited or to be named), each with the words that stand in for it, for a viewer who may not
+    see them named (none when they may see whereabouts; never the school they work at). One
+    query."""
+    if access.whereabouts:
+        return {}
+    child = review.child
+    ids = {child.current_setting_id, review.arranged_by_id, review.next_setting_id} - {None}
+    schools = (
+        Agency.objects.filter(kind="SCHOOL")
+        .exclude(pk__in=access.related_agency_ids)
+        .filter(
+            Q(pk__in=ids)
+            | Q(Exists(ReviewInvitee.objects.filter(review=review, agency=OuterRef("pk"))))
+        )
+    )
+    found = {a.name: agency_label(a, whereabouts=False, child=child) for a in schools}
+    return dict(sorted(found.items(), key=lambda item: -len(item[0])))
+
+
 def review_list_for_user(user) -> QuerySet[Review]:
     return Review.objects.filter(review_visible_to(actor_for(user)))
 

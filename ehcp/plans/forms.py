@@ -18,6 +18,7 @@ from ehcp.plans.models import (
 )
 from ehcp.plans.rules import letters
 from ehcp.plans.rules.letters import LetterSent
+from ehcp.plans.selectors import episode_advice_requests
 
 LIVE = (PlanEntryStatus.SUGGESTED, PlanEntryStatus.ACCEPTED)
 
@@ -28,19 +29,22 @@ def _short(text: str, limit: int = 90) -> str:
 
 
 class _EntryForm(GovForm):
-    """Choices of needs, outcomes and advice come from this plan and this case only."""
+    """Choices of needs, outcomes and advice come from this plan and its episode only (a
+    review's: the advice the plan was made from)."""
 
-    def __init__(self, *args, plan, case, whereabouts: bool, **kwargs):
+    def __init__(self, *args, plan, episode, whereabouts: bool, **kwargs):
         """`whereabouts`: the viewer may see the protected child's school named (CaseAccess)."""
         super().__init__(*args, **kwargs)
         self.plan = plan
         if "advice" in self.fields:
-            self.fields["advice"].queryset = case.advice_requests.filter(
-                received_on__isnull=False
-            ).select_related("agency")
+            self.fields["advice"].queryset = (
+                episode_advice_requests(episode)
+                .filter(received_on__isnull=False)
+                .select_related("agency")
+            )
             self.fields["advice"].label_from_instance = lambda a: (
                 f"{a.get_kind_display().split(' (')[0]} from "
-                f"{agency_label(a.agency, whereabouts=whereabouts, child=case.child)}"
+                f"{agency_label(a.agency, whereabouts=whereabouts, child=episode.child)}"
             )
         if "needs" in self.fields:
             self.fields["needs"].queryset = (

@@ -568,12 +568,25 @@ def plan_document_label(kind: str, *, amended: bool) -> str:
     return DocumentKind(kind).label[:1].lower() + DocumentKind(kind).label[1:]
 
 
+def document_label(document) -> str:
+    """An issued document's name as the documents page shows it."""
+    if document.kind in PLAN_DOCUMENT_KINDS:
+        label = plan_document_label(document.kind, amended=document.review_id is not None)
+        return label[:1].upper() + label[1:]
+    return document.get_kind_display()
+
+
 @dataclass(frozen=True)
 class PlanVersion:
     key: str  # "v1", "v2" ... ("EHC000001-v2" across episodes) or "working"
     label: str
     content: dict | None = None
-    document: PlanDocument | None = None
+    document: PlanDocument | None = None  # None until its PDF is rendered
+    issued_by: object = None
+
+    @property
+    def issuer(self):
+        return self.issued_by or (self.document.issued_by if self.document else None)
 
 
 def plan_versions(episode) -> list[PlanVersion]:
@@ -593,23 +606,30 @@ def plan_versions(episode) -> list[PlanVersion]:
             )
             for d in documents
         ]
-    documents = (
-        ehc_plan_documents(episode.ehc_plan_id)
-        .select_related("issued_by", "case", "review")
-        .order_by("-issued_on", "-issued_at", "-pk")
+    # From the frozen content written when each version was issued: a version is comparable
+    # before its PDF is rendered.
+    plan_id = episode.ehc_plan_id
+    renders = (
+        DocumentRender.objects.filter(
+            Q(case__ehc_plan_id=plan_id) | Q(review__ehc_plan_id=plan_id) | Q(review=episode),
+            kind__in=PLAN_DOCUMENT_KINDS,
+        )
+        .select_related("issued_by", "case", "review", "document__issued_by")
+        .order_by("-issued_on", "-requested_at", "-pk")
     )
     return [
         PlanVersion(
-            key=f"{d.episode.reference}-v{d.version}",
+            key=f"{r.episode.reference}-v{r.version}",
             label=(
-                f"Version {d.version}: "
-                f"{plan_document_label(d.kind, amended=d.review_id is not None)} "
-                f"({d.episode.reference}) issued {d.issued_on:%-d %B %Y}"
+                f"Version {r.version}: "
+                f"{plan_document_label(r.kind, amended=r.review_id is not None)} "
+                f"({r.episode.reference}) issued {r.issued_on:%-d %B %Y}"
             ),
-            content=d.content,
-            document=d,
+            content=r.content,
+            document=r.document,
+            issued_by=r.issued_by,
         )
-        for d in documents
+        for r in renders
     ]
 
 

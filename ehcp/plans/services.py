@@ -1289,11 +1289,11 @@ def _amendment_notice_served(letter: DocumentRender, *, sent: LetterSent, served
     review.amendment_notice_on = sent.sent_on
     review.amendment_served_on = served
     review.set_statutory_dates()
+    # The reason fits the history's 100 characters; the new due dates are the review's own.
     history_save(
         review,
         f"Amendment notice served on {served:%-d %B %Y}: comments until "
-        f"{review.amendment_comments_due_on:%-d %B %Y} (reg 22(2)(c)); final amended plan due by "
-        f"{review.amended_plan_due_on:%-d %B %Y} (reg 22(3))",
+        f"{review.amendment_comments_due_on:%-d %B %Y} (reg 22(2)(c))",
         by,
     )
 

@@ -7,12 +7,14 @@ see a protected child's whereabouts."""
 
 from django import forms
 
+from agencies.models import Agency, AgencyKind
 from ehcp.common.forms import GovForm, date_field
 from ehcp.plans.forms import add_letter_sent_fields, letter_sent
 from ehcp.reviews.models import (
     CEASE_WITHOUT_REVIEW_REASONS,
     CeaseReason,
     Recommendation,
+    ReturnFinding,
     ReviewDecision,
     ReviewKind,
 )
@@ -149,14 +151,25 @@ class DecisionForm(GovForm):
         required=False,
         widget=forms.Textarea(attrs=_TEXT),
         help_text=(
-            "Needed to cease the plan or not to amend it (say why the amendments recommended are "
-            "not being made); they go in the letter."
+            "Needed to amend the plan, to cease it or not to amend it (say why the amendments "
+            "recommended are not being made); they go in the letter. To amend, prepare the "
+            "proposed amendments in the review's working copy of the plan first: the notice "
+            "lists them."
         ),
     )
     cease_reason = forms.ChoiceField(
         label="Why is the plan to cease? (only if ceasing)",
         choices=[("", "Choose a reason"), *CeaseReason.choices],
         required=False,
+    )
+    return_finding = forms.ChoiceField(
+        label=(
+            "For a young person of 18 or over who stopped attending: what did the review find? "
+            "(only if ceasing for that reason)"
+        ),
+        choices=[("", "Not relevant"), *ReturnFinding.choices],
+        required=False,
+        help_text="SEND Regulations 2014, reg 30.",
     )
 
     def __init__(self, *args, review=None, **kwargs):
@@ -281,3 +294,132 @@ class CeaseWithoutReviewForm(GovForm):
             decided_on=data.get("on"),
         )
         return data
+
+
+# -- after a decision to amend (reg 22) --------------------------------------------------------
+
+
+class AmendmentCommentsForm(GovForm):
+    received_on = date_field("Date the comments were received")
+    summary = forms.CharField(
+        label="Summary of the comments on the proposed amendments",
+        required=False,
+        widget=forms.Textarea(attrs=_TEXT),
+        help_text=(
+            "Including any school or college the family asked for, and whether they asked for a "
+            "meeting. If nothing came in the 15 days, say so."
+        ),
+    )
+    no_further_comments = forms.BooleanField(
+        label="The parent or young person said in writing that they have nothing more to add",
+        required=False,
+        help_text="Only then may the final amended plan come before the 15 days end.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("summary") or "").strip() and not data.get("no_further_comments"):
+            self.add_error("summary", "Enter a summary of the comments on the proposed amendments")
+        return data
+
+
+class AmendedPlanForm(GovForm):
+    issued_on = date_field("Date the final amended plan was issued")
+    named_setting = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        label="School or setting named in section I (optional)",
+        help_text=(
+            "Leave it empty to name the setting the plan in force names. Before a phase transfer "
+            "the plan must name where the child goes next (SEND Regulations 2014, reg 18(1))."
+        ),
+        required=False,
+        error_messages={"invalid_choice": "Select the setting to name"},
+    )
+    named_setting_type = forms.CharField(
+        label="Or the type of school or setting named in section I",
+        help_text=(
+            "Only if the plan names no school or setting (s.40(2) Children and Families Act 2014)."
+        ),
+        max_length=200,
+        required=False,
+    )
+
+    def __init__(self, *args, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["named_setting"].queryset = Agency.objects.filter(
+            kind=AgencyKind.SCHOOL
+        ).order_by("name")
+        add_letter_sent_fields(self, what="amended plan and its letter")
+
+    def clean(self):
+        data = super().clean()
+        named = data.get("named_setting")
+        kind = (data.get("named_setting_type") or "").strip()
+        if named is not None and kind:
+            self.add_error(
+                "named_setting_type", "Name either a setting or a type of setting, not both"
+            )
+        data["letter_sent"] = letter_sent(self, data, needed=True, decided_on=data.get("issued_on"))
+        return data
+
+
+# -- after a decision to cease (s.45; reg 31) ---------------------------------------------------
+
+
+class CeaseConsultationForm(GovForm):
+    replied_on = date_field("Date of the replies")
+    reply = forms.CharField(
+        label="What the family and the school or college said",
+        widget=forms.Textarea(attrs=_TEXT),
+        help_text="Or that they did not reply.",
+        error_messages={
+            "required": (
+                "Enter what the family and the school or college said (or that they did not reply)"
+            )
+        },
+    )
+
+
+class CeaseNoticeForm(GovForm):
+    issued_on = date_field("Date of the notice")
+
+    def __init__(self, *args, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The time to appeal runs from the day the notice was sent: it is recorded with it.
+        add_letter_sent_fields(self, what="notice", later=False)
+
+    def clean(self):
+        data = super().clean()
+        data["letter_sent"] = letter_sent(self, data, needed=True, decided_on=data.get("issued_on"))
+        return data
+
+
+CEASED, APPEALED = "CEASED", "APPEALED"
+
+
+class CeaseConfirmForm(GovForm):
+    outcome = forms.ChoiceField(
+        label="What happened when the time to appeal ended?",
+        choices=[
+            (CEASED, "Nobody appealed: the plan has ceased"),
+            (APPEALED, "The family appealed to the SEND Tribunal: the plan stays in force"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the plan ceased or an appeal was lodged"},
+    )
+    on = date_field(
+        "Date the plan ceased, or the appeal was lodged",
+        help_text="The plan ceases at the earliest the day after the time to appeal ends.",
+    )
+    late_admitted = forms.BooleanField(
+        label="The Tribunal has allowed the appeal to be made late",
+        required=False,
+        help_text="Only for an appeal lodged after the time to appeal ended.",
+    )
+
+    def __init__(self, *args, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if review is not None and review.appeal_window_ends_on:
+            self.fields[
+                "outcome"
+            ].help_text = f"The time to appeal ends on {_day(review.appeal_window_ends_on)}."

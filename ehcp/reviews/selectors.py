@@ -17,24 +17,6 @@ from ehcp.reviews.models import Review, ReviewInvitee, ReviewStatus
 from ehcp.reviews.rules import cease as cease_rules
 
 
-def review_named_setting(review: Review) -> Agency | None:
-    """The school or college the plan in force names (section I): named by the latest final plan
-    of an assessment of the plan; a child whose plan names none, their current school."""
-    case = (
-        Assessment.objects.filter(
-            ehc_plan_id=review.ehc_plan_id,
-            final_issued_on__isnull=False,
-            named_setting__isnull=False,
-        )
-        .select_related("named_setting")
-        .order_by("-final_issued_on", "-pk")
-        .first()
-    )
-    if case is not None:
-        return case.named_setting
-    return review.child.current_setting
-
-
 @dataclass(frozen=True)
 class ReviewDate:
     """One statutory date of the review, with the period (rule, duty and source) it comes from

@@ -7,6 +7,12 @@ from ehcp.reviews import views
 app_name = "reviews"
 
 urlpatterns = [
+    path("<uuid:public_id>/", views.review_detail, name="detail"),
+    path(
+        "<uuid:public_id>/documents/<uuid:document_id>/",
+        views.document_download,
+        name="document-download",
+    ),
     path(
         "<uuid:review_id>/cease/mediation/",
         views.cease_mediation,

@@ -10,6 +10,7 @@ plan, so the council's non-casework roles (panel member, panel chair, IG lead, a
 would be "partners" on the case if access came from that routing rather than from roles.
 """
 
+import dataclasses
 import io
 from datetime import date, datetime
 
@@ -30,7 +31,9 @@ from ehcp.governance.models import BreakGlassAttempt, BreakGlassGrant
 from ehcp.plans import rendering
 from ehcp.plans import services as plan_services
 from ehcp.plans.models import DocumentRender, EhcPlan, EhcPlanStatus, PlanDocument
-from ehcp.reviews.models import ArrangedUnder, Review, ReviewStatus
+from ehcp.reviews.models import ArrangedUnder, Review, ReviewInvitee, ReviewStatus
+from ehcp.reviews.services import amendment
+from ehcp.reviews.services import review as review_services
 from notifications.models import Notice
 from tests import factories
 from workflows import services as workflow_services
@@ -138,6 +141,26 @@ EXPECTED = {
     "ehcp:plan:documents": ("GET", COUNCIL_OFFICERS | PARTNERS),
     "ehcp:plan:document-download": ("GET", COUNCIL_OFFICERS | PARTNERS),
     "ehcp:plan:letter-sending": ("GET", COUNCIL_OFFICERS),
+    # A review's working copy of the plan, amending it: the council's SEN team edits it; the
+    # health trust invited to the review agrees section G and sees its plans and letters.
+    "review-plan:overview": ("GET", COUNCIL_OFFICERS),
+    "review-plan:seed": ("POST", COUNCIL_OFFICERS),
+    "review-plan:details": ("GET", COUNCIL_OFFICERS),
+    "review-plan:need-new": ("GET", COUNCIL_OFFICERS),
+    "review-plan:need-edit": ("GET", COUNCIL_OFFICERS),
+    "review-plan:outcome-new": ("GET", COUNCIL_OFFICERS),
+    "review-plan:outcome-edit": ("GET", COUNCIL_OFFICERS),
+    "review-plan:provision-new": ("GET", COUNCIL_OFFICERS),
+    "review-plan:provision-edit": ("GET", COUNCIL_OFFICERS),
+    "review-plan:provision-agree": ("GET", COUNCIL_OFFICERS | {"health"}),
+    "review-plan:entry-accept": ("POST", COUNCIL_OFFICERS),
+    "review-plan:entry-remove": ("GET", COUNCIL_OFFICERS),
+    "review-plan:history": ("GET", COUNCIL_OFFICERS),
+    "review-plan:compare": ("GET", COUNCIL_OFFICERS),
+    "review-plan:preview": ("GET", COUNCIL_OFFICERS),
+    "review-plan:documents": ("GET", COUNCIL_OFFICERS | {"health"}),
+    "review-plan:document-download": ("GET", COUNCIL_OFFICERS | {"health"}),
+    "review-plan:letter-sending": ("GET", COUNCIL_OFFICERS),
     # Information governance: the IG lead only; emergency access only as the agreement allows.
     "governance:index": ("GET", {"iglead"}),
     "governance:access-by-child": ("GET", {"iglead"}),
@@ -169,6 +192,12 @@ EXPECTED = {
     "workflows:advice:chase": ("POST", COUNCIL_OFFICERS),
     "workflows:advice:cancel": ("GET", COUNCIL_OFFICERS),
     "workflows:advice:add": ("GET", COUNCIL_OFFICERS),
+    # A review of the protected drafted child's plan: the council, and the school that arranges
+    # its meeting (reg 20); its decision letter names no school, so both download it. Only the
+    # council's officers start an early or interim review.
+    "reviews:detail": ("GET", COUNCIL_OFFICERS | {"senco"}),
+    "reviews:document-download": ("GET", COUNCIL_OFFICERS | {"senco"}),
+    "workflows:review-start": ("GET", COUNCIL_OFFICERS),
     # Ceasing a plan: the council's officers record a mediation certificate, an appeal and the
     # Tribunal's decision on a review that is ceasing the plan, and cease a plan without a review.
     "reviews:cease-mediation": ("GET", COUNCIL_OFFICERS),
@@ -514,6 +543,163 @@ def world():
         status=EhcPlanStatus.IN_FORCE,
         first_issued_on=date(2025, 1, 6),
     )
+    # A third child, whose plan is in force (made by an assessment that consulted and named
+    # another school, which is no marker), and a review of it that is amending the plan: its
+    # working copy, the proposed amended plan (rendered) and the amendment notice. The school
+    # arranges the review (reg 20); the health trust is invited to it.
+    brookside = Agency.objects.create(name="Brookside Academy", kind=AgencyKind.SCHOOL)
+    person("brookside_senco", brookside, Role.SENCO)
+    made = (
+        factories.CaseWalk(
+            dataclasses.replace(cast, school=brookside, senco=people["brookside_senco"]),
+            when=factories.Calendar(received_on=date(2026, 3, 2)),
+        )
+        .to("FINAL_ISSUED")
+        .case
+    )
+    review = Review(
+        ehc_plan=made.ehc_plan,
+        child=made.child,
+        council=council,
+        caseworker=caseworker,
+        status=ReviewStatus.REPORTED,  # the steps before the report are the review services'
+        started_on=date(2026, 8, 3),
+        started_by=caseworker,
+        period_starts_on=made.ehc_plan.first_issued_on,
+        arranged_under=ArrangedUnder.SETTING,
+        arranged_by=brookside,
+        meeting_on=date(2026, 9, 1),
+        meeting_held_on=date(2026, 9, 1),
+        report_received_on=date(2026, 9, 8),
+        recommendation="AMEND",
+        report_summary="More support with writing",
+    )
+    review.set_statutory_dates()
+    review.save()
+    ReviewInvitee.objects.create(review=review, role="HEALTH", agency=health)
+    review_plan = amendment.review_plan_seed(review=review, by=caseworker)
+    review_need = plan_services.need_save(
+        plan=review_plan, section="B", text="Finds writing tasks hard to start", by=caseworker
+    )
+    review_provision = review_plan.provisions.first()
+    plan_services.provision_save(
+        plan=review_plan,
+        provision=review_provision,
+        section="F",
+        what=review_provision.what,
+        who=review_provision.who,
+        frequency_count=review_provision.frequency_count,
+        frequency_period=review_provision.frequency_period,
+        session_minutes=review_provision.session_minutes,
+        ends_on=review_provision.ends_on,
+        needs=[*review_provision.needs.all(), review_need],
+        outcomes=list(review_provision.outcomes.all()),
+        by=caseworker,
+    )
+    review_g = plan_services.provision_save(
+        plan=review_plan,
+        section="G",
+        what="Occupational therapy assessment",
+        who="Occupational therapist",
+        frequency_count=1,
+        frequency_period="TERM",
+        session_minutes=60,
+        ends_on=date(2027, 7, 20),
+        needs=[review_need],
+        outcomes=list(review_provision.outcomes.all()),
+        by=caseworker,
+    )
+    plan_services.provision_health_agree(
+        provision=review_g,
+        agreed_on=date(2026, 9, 10),
+        note="Letter from the trust",
+        by=caseworker,
+        today=TODAY,
+    )
+    review = amendment.amendment_notice_issue(
+        review=review,
+        decided_on=date(2026, 9, 15),
+        reasons="More support with writing",
+        by=caseworker,
+        today=TODAY,
+    )
+    proposed = rendering.document_render(
+        DocumentRender.objects.get(review=review, kind="DRAFT_PLAN").pk
+    )
+    review_routes = {
+        "public_id": review.public_id,
+        "entry_id": review_need.public_id,
+        "document_id": proposed.public_id,
+        "letter_id": DocumentRender.objects.get(review=review, kind="AMENDMENT_NOTICE").public_id,
+    }
+    # The drafted child's plan, reviewed and kept: its school arranged the meeting (reg 20) and
+    # the council decided within 4 weeks; the decision letter is rendered.
+    kept_review = workflow_services.review_start(
+        ehc_plan=in_force, kind="ANNUAL", by=caseworker, today=date(2025, 9, 1)
+    )
+    senco = people["senco"]
+    for name, perform in (
+        (
+            "arrange_meeting",
+            lambda r: review_services.review_meeting_arrange(
+                review=r, meeting_on=date(2025, 11, 3), by=senco, today=date(2025, 9, 2)
+            ),
+        ),
+        (
+            "send_invitations",
+            lambda r: review_services.review_invitations_send(
+                review=r, sent_on=date(2025, 10, 1), by=senco, today=date(2025, 10, 1)
+            ),
+        ),
+        (
+            "circulate_advice",
+            lambda r: review_services.review_advice_circulate(
+                review=r, circulated_on=date(2025, 10, 15), by=senco, today=date(2025, 10, 15)
+            ),
+        ),
+        (
+            "hold_meeting",
+            lambda r: review_services.review_meeting_hold(
+                review=r,
+                held_on=date(2025, 11, 3),
+                attended=[i.pk for i in r.invitees.all()],
+                family_views="Settled at school",
+                by=senco,
+                today=date(2025, 11, 3),
+            ),
+        ),
+        (
+            "write_report",
+            lambda r: review_services.review_report_record(
+                review=r,
+                received_on=date(2025, 11, 10),
+                recommendation="MAINTAIN",
+                summary="Good progress",
+                by=senco,
+                today=date(2025, 11, 10),
+            ),
+        ),
+        (
+            "decide",
+            lambda r: review_services.review_decide(
+                review=r,
+                decision="MAINTAIN",
+                decided_on=date(2025, 11, 20),
+                reasons="Outcomes on track",
+                by=caseworker,
+                today=date(2025, 11, 20),
+                sent=factories.emailed(date(2025, 11, 20)),
+            ),
+        ),
+    ):
+        step = CaseTask.objects.human().open().get(review=kept_review)
+        assert step.flow_task.name == name
+        worker = caseworker if name == "decide" else senco
+        if step.owner_id is None:
+            workflow_services.task_claim(task=step, user=worker)
+        workflow_services.task_complete(task=step, user=worker, perform=perform)
+    rendering.document_render_pending()
+    review_letter = PlanDocument.objects.get(review=kept_review)
     params = {
         "public_id": case.public_id,
         "review_id": ceasing.public_id,
@@ -546,11 +732,23 @@ def world():
                 case=drafted.case, kind="DRAFT_LETTER"
             ).public_id,
         },
+        **{name: review_routes for name in EXPECTED if name.startswith("review-plan:")},
+        "review-plan:provision-agree": {**review_routes, "entry_id": review_g.public_id},
+        "review-plan:provision-edit": {**review_routes, "entry_id": review_g.public_id},
+        "review-plan:outcome-edit": {
+            **review_routes,
+            "entry_id": review_plan.outcomes.first().public_id,
+        },
         "governance:break-glass-review": {"public_id": grant.public_id},
         "workflows:advice:entry-new": {"kind": "need"},
         "workflows:advice:entry-edit": {"entry_id": entry.public_id},
         "workflows:advice:entry-remove": {"entry_id": entry.public_id},
         "governance:incident-detail": {"public_id": incident.public_id},
+        "reviews:detail": {"public_id": kept_review.public_id},
+        "reviews:document-download": {
+            "public_id": kept_review.public_id,
+            "document_id": review_letter.public_id,
+        },
         "governance:incident-decision": {"public_id": incident.public_id},
         # the psychologist's notice that advice was asked of the EP service
         "notifications:open": {
@@ -566,6 +764,8 @@ def world():
         "other": other,
         "drafted": drafted.case,
         "letter": letter,
+        "review": review,
+        "kept_review": kept_review,
     }
 
 
@@ -698,19 +898,39 @@ def test_the_pages_of_a_case_with_a_draft_plan_hide_whereabouts(client, world, u
 @time_machine.travel(TODAY)
 def test_every_issued_document_as_every_person(client, world, username):
     """Every plan and letter in the world (the draft plan and its letter of the protected child,
-    the refusal letter of the other child): who may download it, and no whereabouts in the PDF."""
+    the refusal letter of the other child, the proposed amended plan of the review): who may
+    download it, and no whereabouts in the PDF."""
     client.force_login(world["people"][username])
     may = {
-        world["drafted"].pk: COUNCIL_OFFICERS | PARTNERS,  # partners on the case; not the panel
-        world["letter"].case_id: COUNCIL_OFFICERS,  # refused: no partner was ever involved
+        world["drafted"]: COUNCIL_OFFICERS | PARTNERS,  # partners on the case; not the panel
+        world["letter"].case: COUNCIL_OFFICERS,  # refused: no partner was ever involved
+        world["review"]: COUNCIL_OFFICERS | {"health"},  # the health trust invited to the review
+        world["kept_review"]: COUNCIL_OFFICERS | {"senco"},  # the school arranged it
     }
-    documents = PlanDocument.objects.select_related("case").order_by("pk")
-    assert {d.kind for d in documents} == {"DRAFT_PLAN", "DRAFT_LETTER", "REFUSAL_LETTER"}
+    documents = PlanDocument.objects.select_related("case", "review").order_by("pk")
+    assert {d.kind for d in documents} == {
+        "DRAFT_PLAN",
+        "DRAFT_LETTER",
+        "REFUSAL_LETTER",
+        "REVIEW_DECISION",
+    }
     problems = []
     for document in documents:
-        url = f"/cases/{document.case.public_id}/plan/documents/{document.public_id}/"
+        urls = (
+            [
+                f"/reviews/{document.review.public_id}/documents/{document.public_id}/",
+                f"/reviews/{document.review.public_id}/plan/documents/{document.public_id}/",
+            ]
+            if document.review_id
+            else [f"/cases/{document.case.public_id}/plan/documents/{document.public_id}/"]
+        )
+        url = urls[0]
+        for other in urls[1:]:
+            response = client.get(other)
+            if (response.status_code == 200) != (username in may[document.episode]):
+                problems.append((document.kind, other, response.status_code))
         response = client.get(url)
-        if (response.status_code == 200) != (username in may[document.case_id]):
+        if (response.status_code == 200) != (username in may[document.episode]):
             problems.append((document.kind, response.status_code))
         if response.status_code == 200:
             assert response["Content-Type"] == "application/pdf"

@@ -17,7 +17,6 @@ from viewflow.workflow.nodes import End, Function, If, StartHandle, Switch
 
 from ehcp.assessments.rules import deadlines
 from ehcp.reviews.models import ArrangedUnder, ReviewStatus
-from ehcp.reviews.selectors import review_named_setting
 
 from ..chasers import task_chase
 from ..models import CaseProcess, CaseTask
@@ -100,7 +99,7 @@ class ReviewFlow(Flow):
 
     # -- ceasing the plan (s.45; regs 29-31) -----------------------------------------------------
     consult_on_cease = AgencyTask(
-        title="Consult the school or college about ceasing the plan",
+        title="Record the replies to the consultation about ceasing the plan",
         route=this.route_cease_consult,
     ).Next(this.send_cease_notice)
     send_cease_notice = AgencyTask(
@@ -209,13 +208,10 @@ class ReviewFlow(Flow):
         return self._council(activation, due_on=due, period=period)
 
     def route_cease_consult(self, activation) -> Routing:
-        """The school or college the plan names replies (reg 31(1)(b)); with none named, the
-        council records the consultation itself."""
-        review = activation.process.review
-        setting = review_named_setting(review)
-        if setting is None:
-            return self._council(activation, due_on=None, period=None)
-        return Routing(agency=setting, due_on=None, rule_code="")
+        """The family and the school or college named in the plan were told and consulted with
+        the decision (reg 31(1): `cease.cease_propose`); the council records their replies
+        (`cease.cease_consultation_record` is the council's), so the step is the caseworker's."""
+        return self._council(activation, due_on=None, period=None)
 
     def route_cease_notice(self, activation) -> Routing:
         return self._council(activation, due_on=None, period=None)

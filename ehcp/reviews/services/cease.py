@@ -226,8 +226,8 @@ def cease_propose(
         review.cease_consulted_setting = named_institution(review.ehc_plan)
         history_save(
             review,
-            "Proposed to cease the plan: the family told and consulted, with the school or "
-            "college named in the plan (reg 31(1))",
+            "Proposed to cease: family told and consulted, with the named school or college "
+            "(reg 31(1))",
             by,
         )
         plan = _locked_plan(review)
@@ -312,8 +312,8 @@ def cease_notice_issue(
         _transition(plan, "propose_cease")
         history_save(
             plan,
-            f"Notice to cease sent ({review.reference}): the plan stays in force until the time "
-            "to appeal has passed or an appeal is decided",
+            f"Notice to cease sent ({review.reference}): in force until the appeal window or an "
+            "appeal ends",
             by,
         )
         review.cease_notice_on = issued_on
@@ -437,8 +437,7 @@ def cease_appeal_record(
         review.appeal_late_admitted = lodged_on > review.appeal_window_ends_on
         history_save(
             review,
-            "Appeal to the SEND Tribunal against the cease lodged: the plan stays in force until "
-            "the Tribunal decides",
+            "Appeal to the SEND Tribunal lodged: the plan stays in force until it decides",
             by,
         )
     return review
@@ -485,7 +484,7 @@ def cease_appeal_decide(
                 plan,
                 on=ceases_on,
                 by=by,
-                why="the SEND Tribunal dismissed the appeal (reg 44(2)(a))",
+                why="the Tribunal dismissed the appeal (reg 44(2)(a))",
             )
     return review
 
@@ -607,18 +606,17 @@ def cease_without_review(
                 plan,
                 on=on,
                 by=by,
-                why="without a review: "
-                + cease_rules.reason_words(
-                    reason, first_name=child.first_name, to_young_person=False
-                ),
+                why="without a review ("
+                + cease_rules.REASON_LABELS[cease_rules.Reason(reason)].lower()
+                + ")",
             )
             return review
         review.cease_consulted_on = on
         review.cease_consulted_setting = named_institution(plan)
         history_save(
             review,
-            "Ceasing the plan without a review: the family told and consulted, with the school "
-            "or college named in the plan (reg 31(1))",
+            "Ceasing without a review: family told and consulted with the school or college "
+            "(reg 31(1))",
             by,
         )
         _consultation_letter(review, on=on, by=by, today=today, sent=sent)

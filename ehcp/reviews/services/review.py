@@ -39,6 +39,7 @@ from ehcp.reviews.models import (
     ReviewKind,
     ReviewStatus,
 )
+from ehcp.reviews.services import amendment, cease
 
 #: Reviews the council starts by hand, at any time, with a reason.
 REASONED_KINDS = (ReviewKind.EARLY, ReviewKind.INTERIM)
@@ -516,7 +517,7 @@ def review_report_record(
 KEEP_DECISIONS = (ReviewDecision.MAINTAIN, ReviewDecision.NOT_AMEND)
 
 
-def review_keep_check(review: Review, decision: str, reasons: str) -> str:
+def _keep_reasons(review: Review, decision: str, reasons: str) -> str:
     """The reasons a keep decision needs: a decision not to amend says why the amendments
     recommended (or asked for) were not made. Returns the trimmed reasons."""
     if decision == ReviewDecision.NOT_AMEND:
@@ -528,13 +529,13 @@ def review_keep_check(review: Review, decision: str, reasons: str) -> str:
     return _text(reasons)
 
 
-def review_keep(
+def _keep(
     *, review: Review, decision: str, decided_on: date, reasons: str, by, today: date
 ) -> Review:
     """Keep the plan as it is, or decide not to amend it: the review is complete, the plan was
     reviewed on `decided_on`, and its next review is due within 12 months of that (6 for a child
     under 5). In the caller's transaction, on the locked review."""
-    reasons = review_keep_check(review, decision, reasons)
+    reasons = _keep_reasons(review, decision, reasons)
     _transition(review, "keep", on=decided_on, decision=decision, reasons=reasons)
     late = (
         f", {(decided_on - review.decision_due_on).days} days after the 4 weeks"
@@ -601,11 +602,20 @@ def review_decide(
     today: date,
     sent: LetterSent | None = None,
     cease_reason: str = "",
+    return_finding: str = "",
 ) -> Review:
-    """The council's decision after the review meeting, due within 4 weeks of it: keep the plan
-    as it is, or not amend it (the review is complete; the letter gives the right to appeal and
-    the plan's next review date), amend it (the amendment notice goes with the decision), or
-    cease it (the family and the school or college are consulted first)."""
+    """The council's decision after the review meeting, due within 4 weeks of it (regs 20, 21):
+
+    - keep the plan as it is, or not amend it: the review is complete, the plan was reviewed on
+      `decided_on` and its next review is due within 12 months (6 for a child under 5); the
+      decision letter gives the right to appeal (and, not amending, why);
+    - amend it: the amendment notice with the proposed amended plan goes with the decision
+      (`amendment.amendment_notice_issue`; reg 22(2); Devon [2022]);
+    - cease it: the family is told and consulted, with the school or college named in the plan
+      (`cease.cease_propose`, with the SEN2 `cease_reason` and, for a young person of 18 or over
+      who stopped attending, what the review found: `return_finding`, reg 30).
+
+    `sent`: how the letter was sent, when that is known now. All of it, or nothing."""
     if decision not in ReviewDecision.values:
         raise CaseRuleError("Choose the council's decision")
     _check_council(review.council_id, by, what="decide the outcome of a review")
@@ -618,8 +628,30 @@ def review_decide(
             not_before=review.report_received_on,
             what="of the decision",
         )
-        if decision in KEEP_DECISIONS:
-            review = review_keep(
+        if decision == ReviewDecision.AMEND:
+            review = amendment.amendment_notice_issue(
+                review=review,
+                decided_on=decided_on,
+                reasons=reasons,
+                by=by,
+                today=today,
+                sent=sent,
+            )
+        elif decision == ReviewDecision.CEASE:
+            if not cease_reason:
+                raise CaseRuleError("Choose why the plan is to cease")
+            review = cease.cease_propose(
+                review=review,
+                decided_on=decided_on,
+                reason=cease_reason,
+                reasons=reasons,
+                by=by,
+                today=today,
+                sent=sent,
+                return_finding=return_finding,
+            )
+        else:
+            review = _keep(
                 review=review,
                 decision=decision,
                 decided_on=decided_on,
@@ -628,6 +660,4 @@ def review_decide(
                 today=today,
             )
             review_decision_letter_queue(review=review, by=by, today=today, sent=sent)
-        else:
-            raise CaseRuleError("Amending or ceasing after a review is not yet available")
     return review

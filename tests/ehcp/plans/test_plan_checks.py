@@ -220,3 +220,22 @@ def test_PLAN_E_PROVISION_fails_when_section_e_is_empty():
 def test_PLAN_B_F_fails_when_section_b_is_empty_even_with_provision():
     facts = replace(VALID, needs=(NeedFact(key="C1", section="C", text="Hypermobility"),))
     assert _result(facts, "PLAN-B-F").problems == ("Section B has no special educational needs.",)
+
+
+def test_a_proposed_amended_plan_keeps_the_setting_in_force_and_faces_every_content_check():
+    """A review's proposed amended plan (reg 22(2)(a)) is the plan in force with the amendments:
+    section I still names its setting, so neither section I check applies; every check of the
+    content does (reg 22(1): reg 12 applies)."""
+    in_force = replace(VALID, placement_type="Mainstream primary", placement_named="Riverside")
+    results = plan_checks(in_force, Stage.PROPOSED)
+    assert all(result.passed for result in results)
+    assert {r.check.code for r in results} == {c.code for c in CHECKS} - {
+        "PLAN-I-DRAFT",
+        "PLAN-I-FINAL",
+    }
+    assert codes(replace(in_force, provisions=()), Stage.PROPOSED) == {
+        "PLAN-B-F",
+        "PLAN-F-QUANTIFIED",
+        "PLAN-F-LINKED",
+        "PLAN-E-PROVISION",
+    }

@@ -8,6 +8,7 @@ row is constructed): the steps before the report are the review services' and te
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ehcp.assessments.models import AdviceKind, Assessment, AssessmentStatus
 from ehcp.plans import services as plan_services
 from ehcp.plans.models import FrequencyPeriod, Plan, PlanEntryStatus
 from ehcp.plans.rules.letters import LetterSent, SendingMethod
@@ -44,6 +45,47 @@ class ReviewDates:
 # the year after.
 FIRST = ReviewDates(date(2028, 3, 1))
 SECOND = ReviewDates(date(2029, 1, 10))
+
+
+def plan_made_by_assessment(walk, cast) -> Assessment:
+    """A child's plan made by an assessment: the example plan (B1, E1, F1, the need typed SLCN)
+    and health provision in section G agreed by the health body, issued as the final plan naming
+    the child's school (version 2: the draft was version 1)."""
+    walk.to(AssessmentStatus.DRAFTING)
+    plan = plan_services.plan_fill_example(case=walk.case, by=cast.caseworker)
+    need = plan.needs.get(section="B")
+    plan_services.need_save(
+        plan=plan,
+        need=need,
+        section="B",
+        text=need.text,
+        need_code="SLCN",
+        advice=list(need.advice.all()),
+        by=cast.caseworker,
+    )
+    on = walk.when.issue_decided_on
+    provision = plan_services.provision_save(
+        plan=plan,
+        section="G",
+        what="Speech and language therapy review in school",
+        who="Speech and language therapist",
+        frequency_count=1,
+        frequency_period=FrequencyPeriod.TERM,
+        session_minutes=45,
+        ends_on=date(2028, 7, 20),
+        needs=[need],
+        outcomes=[plan.outcomes.get()],
+        advice=[walk.case.advice_requests.get(kind=AdviceKind.HEALTH)],
+        by=cast.caseworker,
+    )
+    plan_services.provision_health_agree(
+        provision=provision, agreed_on=on, by=cast.health_adviser, today=on
+    )
+    walk.issue_draft()
+    walk.record_comments()
+    walk.reply_to_consultation()
+    walk.issue_final()
+    return walk.refresh()
 
 
 def emailed(on: date) -> LetterSent:

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pytest
 
 from agencies.models import AgencyKind
-from ehcp.assessments.models import AdviceKind, AssessmentStatus
 from ehcp.assessments.rules import deadlines
 from ehcp.common.services import CaseRuleError
 from ehcp.plans import selectors as plan_selectors
@@ -15,7 +14,6 @@ from ehcp.plans import services as plan_services
 from ehcp.plans.models import (
     DocumentKind,
     DocumentRender,
-    FrequencyPeriod,
     LetterSending,
     Plan,
     PlanEntryStatus,
@@ -27,50 +25,22 @@ from ehcp.reviews.models import Review, ReviewDecision, ReviewStatus
 from ehcp.reviews.services import amendment
 from tests import factories
 
-from .amending import FIRST, SECOND, amend, emailed, propose_amendments, reported_review
+from .amending import (
+    FIRST,
+    SECOND,
+    amend,
+    emailed,
+    plan_made_by_assessment,
+    propose_amendments,
+    reported_review,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def made(walk, cast):
-    """A child's plan made by an assessment: the example plan (B1, E1, F1) and health provision
-    in section G agreed by the health body, issued as the final plan (version 2)."""
-    walk.to(AssessmentStatus.DRAFTING)
-    plan = plan_services.plan_fill_example(case=walk.case, by=cast.caseworker)
-    need = plan.needs.get(section="B")
-    plan_services.need_save(
-        plan=plan,
-        need=need,
-        section="B",
-        text=need.text,
-        need_code="SLCN",
-        advice=list(need.advice.all()),
-        by=cast.caseworker,
-    )
-    on = walk.when.issue_decided_on
-    provision = plan_services.provision_save(
-        plan=plan,
-        section="G",
-        what="Speech and language therapy review in school",
-        who="Speech and language therapist",
-        frequency_count=1,
-        frequency_period=FrequencyPeriod.TERM,
-        session_minutes=45,
-        ends_on=date(2028, 7, 20),
-        needs=[plan.needs.get(section="B")],
-        outcomes=[plan.outcomes.get()],
-        advice=[walk.case.advice_requests.get(kind=AdviceKind.HEALTH)],
-        by=cast.caseworker,
-    )
-    plan_services.provision_health_agree(
-        provision=provision, agreed_on=on, by=cast.health_adviser, today=on
-    )
-    walk.issue_draft()
-    walk.record_comments()
-    walk.reply_to_consultation()
-    walk.issue_final()
-    return walk.case
+    return plan_made_by_assessment(walk, cast)
 
 
 @pytest.fixture

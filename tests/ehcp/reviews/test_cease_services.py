@@ -9,7 +9,13 @@ import pytest
 from ehcp.assessments.rules import deadlines
 from ehcp.common.services import CaseRuleError
 from ehcp.plans import services as plan_services
-from ehcp.plans.models import DocumentKind, DocumentRender, EhcPlanStatus, LetterSending
+from ehcp.plans.models import (
+    DocumentKind,
+    DocumentRender,
+    EhcPlan,
+    EhcPlanStatus,
+    LetterSending,
+)
 from ehcp.reviews.models import Review, ReviewDecision, ReviewKind, ReviewStatus
 from ehcp.reviews.rules.cease import Reason, ReturnFinding
 from ehcp.reviews.services import cease
@@ -28,6 +34,16 @@ pytestmark = pytest.mark.django_db
 
 REPLIED_ON = DECIDED_ON + timedelta(days=14)
 NOTICE_ON = REPLIED_ON + timedelta(days=3)
+
+
+@pytest.fixture(autouse=True)
+def history_reasons_fit():
+    """Every history reason a cease writes fits its column (100 characters: PostgreSQL refuses
+    longer ones, SQLite does not)."""
+    yield
+    for model in (Review, EhcPlan):
+        for reason in model.history.values_list("history_change_reason", flat=True):
+            assert len(reason or "") <= 100, reason
 
 
 @pytest.fixture
@@ -109,7 +125,7 @@ def test_proposing_to_cease_tells_the_family_and_consults_the_named_school(revie
     assert letter.content["party"] == "PARENT"  # 16, still of compulsory school age
     assert "appeal_by" not in letter.content  # not a decision yet: no appeal rights
     assert LetterSending.objects.get(letter=letter).sent_on == DECIDED_ON
-    assert review.history.first().history_change_reason.startswith("Proposed to cease the plan")
+    assert review.history.first().history_change_reason.startswith("Proposed to cease: family told")
 
 
 def test_no_appeal_the_plan_ceases_the_day_after_the_time_to_appeal(review, plan, cast):
