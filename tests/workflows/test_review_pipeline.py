@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ehcp.governance.models import AccessEvent
-from ehcp.reviews.models import ReviewDecision, ReviewStatus
+from ehcp.reviews.models import Review, ReviewDecision, ReviewStatus
 from tests.ehcp.reviews.pipeline_data import plan_for, review_at
 from tests.paging import walk_keyset
 from workflows import pipeline_views
@@ -288,3 +288,5 @@ def test_each_row_links_to_the_reviews_next_task(client, cast):
         assert rows[name].next_task == task and rows[name].task_queue == queue
         assert f'href="/tasks/{task.public_id}/"' in body
     assert "Arrange the review meeting" in body
+    for review in Review.objects.all():
+        assert f'href="/reviews/{review.public_id}/"' in body  # the review's own page
