@@ -37,6 +37,11 @@ IGNORED = {"csrfmiddlewaretoken"}
 # directly: (route name, control name). Each is a plain choice the view checks itself.
 HAND_DRAWN = {
     ("workflows:task", "user"),  # the manager's "Reassign to" list: workflows.views.task_reassign
+    # The pipeline's bulk forms: the rows ticked, the signed list of rows the page showed and the
+    # page to come back to (workflows.pipeline_views: selected_ids refuses a row not shown)
+    ("workflows:pipeline:index", "row"),
+    ("workflows:pipeline:index", "shown"),
+    ("workflows:pipeline:index", "next"),
 }
 
 

@@ -193,7 +193,7 @@ def review_pipeline_print(request):
     today = timezone.localdate()
     actor = actor_for(request.user)
     council_ids = pipeline.council_ids_for(request.user)
-    form, stage, filters = _filters(request, council_ids, today)
+    _form, stage, filters = _filters(request, council_ids, today)
     order = (
         F(stage.key).desc(nulls_last=True)
         if stage.descending
@@ -213,7 +213,6 @@ def review_pipeline_print(request):
         request,
         "workflows/pipeline/print.html",
         {
-            "form": form,
             "stage": stage,
             "filters": filters,
             "rows": rows,

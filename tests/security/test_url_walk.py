@@ -698,10 +698,9 @@ def world():
         if step.owner_id is None:
             workflow_services.task_claim(task=step, user=worker)
         workflow_services.task_complete(task=step, user=worker, perform=perform)
-    # Only the kept review's letter: the third child's assessment and the amending review's
-    # notice stay queued (the proposed amended plan above is the review's rendered document).
-    for render in DocumentRender.objects.filter(review=kept_review):
-        rendering.document_render(render.pk)
+    # Every queued document: the third child's final plan and letter, the amending review's
+    # notice and the kept review's decision letter (walked by every person below).
+    rendering.document_render_pending()
     review_letter = PlanDocument.objects.get(review=kept_review)
     params = {
         "public_id": case.public_id,
