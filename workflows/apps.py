@@ -7,6 +7,11 @@ class WorkflowsConfig(AppConfig):
 
     def ready(self):
         # ehcp's pages link to the task and advice pages without knowing them (ehcp/common/links.py).
+        from django.db.models.signals import post_migrate
+
         from .pages import provide_ehcp_links
+        from .repairs import repair_after_migrate
 
         provide_ehcp_links()
+        # Processes an older flow left behind are mended once the schema is current.
+        post_migrate.connect(repair_after_migrate, sender=self)

@@ -243,16 +243,15 @@ def test_a_process_started_before_parallel_consultations_still_reaches_the_final
 
 
 def test_an_old_process_whose_setting_never_replies_gets_its_final_plan_task(cast):
-    """workflows/migrations/0007: a process written before the final plan's task opened beside
+    """workflows.repairs (was migrations/0007): a process written before the final plan's task opened beside
     the replies, whose setting never answers, gets the task (routed to the council, due at 20
     weeks, chased) and reaches the final plan once the 15 days have passed."""
-    import importlib
+    import io
 
-    from django.apps import apps
+    from django.core.management import call_command
 
-    migration = importlib.import_module(
-        "workflows.migrations.0007_consulting_cases_get_their_final_plan_task"
-    )
+    from workflows import repairs
+
     walk = CaseWalk(cast).to(AssessmentStatus.CONSULTING)
     flow = StatutoryAssessmentFlow.instance
     old = CaseTask.objects.filter(case=walk.case, flow_task=flow.issue_final)
@@ -261,8 +260,13 @@ def test_an_old_process_whose_setting_never_replies_gets_its_final_plan_task(cas
     CaseTask.objects.filter(case=walk.case, flow_task=flow.consult).delete()
     assert [t.flow_task.name for t in walk.open_tasks()] == ["reply_to_consultation"]
 
-    migration.forwards(apps, None)
-    migration.forwards(apps, None)  # a second run finds nothing to do
+    # `migrate` runs the repairs once nothing is left to apply (post_migrate).
+    out = io.StringIO()
+    call_command("migrate", verbosity=1, stdout=out)
+    assert "Repaired 1 process(es) left by an older flow: consulting_without_final_plan_task" in (
+        out.getvalue()
+    )
+    assert repairs.consulting_without_final_plan_task() == 0  # a second run finds nothing
 
     final = walk.task("issue_final")
     case = walk.refresh()

@@ -9,46 +9,14 @@ the process can still end. Its advice tasks carry on: they find their request by
 
 The decision task is made by the running flow (viewflow needs the live node to route it and arm
 its chaser); a database with no waiting join (every new one) runs nothing here.
+
+The repair itself now runs after `migrate`, once the whole schema is current, in
+`workflows.repairs.advice_no_longer_joins`: a data migration that drives the live flow broke
+when a later migration added a column to the live models. This one is kept, empty, for the
+history.
 """
 
 from django.db import migrations
-from django.utils import timezone
-
-JOIN = "advice_gathered"
-FLOW = "workflows/flows.assessment.StatutoryAssessmentFlow"
-
-
-def forwards(apps, schema_editor):
-    task_model = apps.get_model("workflows", "CaseTask")
-    waiting = list(
-        task_model.objects.filter(flow_task=f"{FLOW}.{JOIN}", finished__isnull=True)
-        .order_by("pk")
-        .values_list("pk", "process_id")
-    )
-    if not waiting:
-        return
-    from ehcp.assessments.models import AssessmentStatus
-    from workflows.flows.assessment import StatutoryAssessmentFlow
-    from workflows.models import CaseProcess, CaseTask
-
-    flow = StatutoryAssessmentFlow.instance
-    now = timezone.now()
-    for join_pk, process_pk in waiting:
-        task_model.objects.filter(pk=join_pk).update(status="CANCELED", finished=now)
-        process = CaseProcess.objects.select_related("case").get(pk=process_pk)
-        if process.case.status != AssessmentStatus.ASSESSING:
-            continue
-        decision = flow.node("decide_to_issue")
-        if CaseTask.objects.filter(process=process, flow_task=decision).exists():
-            continue
-        split = (
-            CaseTask.objects.filter(process=process, flow_task=flow.node("request_advice"))
-            .order_by("-pk")
-            .first()
-        )
-        if split is None:  # pragma: no cover - a join is only reached through the split
-            continue
-        decision._create(prev_activation=split.flow_task.activation_class(split), token=split.token)
 
 
 class Migration(migrations.Migration):
@@ -57,4 +25,4 @@ class Migration(migrations.Migration):
         ("workflows", "0005_case_is_an_assessment"),
     ]
 
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations = []

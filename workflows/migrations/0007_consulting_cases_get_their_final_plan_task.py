@@ -9,44 +9,14 @@ does reply, its branch ends on its own (the flow's `replied` gate sees the final
 
 The task is made by the running flow (viewflow needs the live node to route it and arm its
 chaser); a database with no such process (every new one) runs nothing here.
+
+The repair itself now runs after `migrate`, once the whole schema is current, in
+`workflows.repairs.consulting_without_final_plan_task`: a data migration that drives the live flow broke
+when a later migration added a column to the live models. This one is kept, empty, for the
+history.
 """
 
 from django.db import migrations
-
-FLOW = "workflows/flows.assessment.StatutoryAssessmentFlow"
-
-
-def forwards(apps, schema_editor):
-    task_model = apps.get_model("workflows", "CaseTask")
-    waiting = set(
-        task_model.objects.filter(
-            flow_task=f"{FLOW}.reply_to_consultation",
-            finished__isnull=True,
-            case__status="CONSULTING",
-        ).values_list("process_id", flat=True)
-    )
-    waiting -= set(
-        task_model.objects.filter(
-            flow_task=f"{FLOW}.issue_final", process_id__in=waiting
-        ).values_list("process_id", flat=True)
-    )
-    if not waiting:
-        return
-    from workflows.flows.assessment import StatutoryAssessmentFlow
-    from workflows.models import CaseTask
-
-    flow = StatutoryAssessmentFlow.instance
-    for process_pk in sorted(waiting):
-        comments = (
-            CaseTask.objects.filter(process_id=process_pk, flow_task=flow.node("record_comments"))
-            .order_by("-pk")
-            .first()
-        )
-        if comments is None:  # pragma: no cover - a reply task is only reached through it
-            continue
-        flow.node("issue_final")._create(
-            prev_activation=comments.flow_task.activation_class(comments), token=comments.token
-        )
 
 
 class Migration(migrations.Migration):
@@ -55,4 +25,4 @@ class Migration(migrations.Migration):
         ("workflows", "0006_advice_no_longer_joins"),
     ]
 
-    operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
+    operations = []

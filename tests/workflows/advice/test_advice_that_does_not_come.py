@@ -6,11 +6,9 @@ for and is chased, and the final plan (reg 13(2), 20 weeks) ends its task. A req
 cancelled with a reason (ADVICE-CANCEL), or a new one added later, behind the same consent gate.
 """
 
-import importlib
 from datetime import timedelta
 
 import pytest
-from django.apps import apps
 from viewflow.workflow.status import PROCESS, STATUS
 
 from ehcp.assessments.models import (
@@ -25,6 +23,7 @@ from ehcp.assessments.services import assessment as assessment_services
 from ehcp.common.services import CaseRuleError
 from notifications.models import Notification
 from tests.factories import Calendar, CaseWalk
+from workflows import repairs
 from workflows import services as wf
 from workflows.flows import StatutoryAssessmentFlow
 from workflows.models import CaseTask
@@ -237,8 +236,8 @@ def test_advice_asked_for_later_needs_consent_covering_the_agency(cast):
 
 
 def test_a_process_waiting_at_the_old_join_gets_its_decision_task(cast):
-    """workflows/migrations/0006: a process written before the redesign, waiting at the join."""
-    migration = importlib.import_module("workflows.migrations.0006_advice_no_longer_joins")
+    """workflows.repairs (was migrations/0006): a process written before the redesign, waiting
+    at the join."""
     walk = assessing_without_health(cast)
     process = walk.case.processes.get()
     decision = walk.task("decide_to_issue")
@@ -253,9 +252,12 @@ def test_a_process_waiting_at_the_old_join_gets_its_decision_task(cast):
         token=split.token,
         status=STATUS.STARTED,
     )
-    CaseTask.objects.filter(pk=join.pk).update(flow_task=f"{migration.FLOW}.{migration.JOIN}")
+    CaseTask.objects.filter(pk=join.pk).update(flow_task=repairs.OLD_ADVICE_JOIN)
 
-    migration.forwards(apps, None)
+    assert repairs.run_repairs() == {
+        "advice_no_longer_joins": 1,
+        "consulting_without_final_plan_task": 0,
+    }
 
     join = CaseTask.objects.filter(pk=join.pk).values("status", "finished").get()
     assert join["status"] == STATUS.CANCELED and join["finished"] is not None
@@ -264,7 +266,7 @@ def test_a_process_waiting_at_the_old_join_gets_its_decision_task(cast):
     assert decision.due_on == walk.case.decision_not_to_issue_due_on
     assert CaseTask.objects.filter(previous=decision, flow_task_type="TIMER").exists()
     # Run again: nothing more is made.
-    migration.forwards(apps, None)
+    assert repairs.advice_no_longer_joins() == 0
     assert len([t for t in walk.open_tasks() if t.flow_task.name == "decide_to_issue"]) == 1
     # The old health branch carries on and the decision goes ahead.
     walk.submit_advice(AdviceKind.HEALTH)
