@@ -394,6 +394,15 @@ class CeaseNoticeForm(GovForm):
         return data
 
 
+class CeaseCarriedOutForm(GovForm):
+    """A cease without a review: nobody appealed, the plan ceases (the appeal has its own page)."""
+
+    on = date_field(
+        "Date the plan ceased",
+        help_text="At the earliest the day after the time to appeal ends.",
+    )
+
+
 CEASED, APPEALED = "CEASED", "APPEALED"
 
 

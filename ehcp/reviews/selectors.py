@@ -215,6 +215,10 @@ class CeaseSummary:
     may_record_mediation: bool
     may_record_appeal: bool
     may_record_appeal_decision: bool
+    # A cease without a review has no flow: its officer records these steps on the review's page.
+    may_record_replies: bool
+    may_send_notice: bool
+    may_confirm_ceased: bool
 
 
 def review_cease(review: Review, *, today: date, whereabouts: bool) -> CeaseSummary | None:
@@ -282,6 +286,16 @@ def review_cease(review: Review, *, today: date, whereabouts: bool) -> CeaseSumm
         may_record_appeal_decision=noticed
         and review.appeal_lodged_on is not None
         and review.appeal_decided_on is None,
+        may_record_replies=open_ceasing
+        and review.cease_consulted_on is not None
+        and review.cease_notice_on is None,
+        may_send_notice=open_ceasing
+        and review.cease_replied_on is not None
+        and review.cease_notice_on is None,
+        may_confirm_ceased=noticed
+        and review.appeal_lodged_on is None
+        and dates.ceases_on is not None
+        and today >= dates.ceases_on,
     )
 
 

@@ -50,10 +50,26 @@ def _officer_review(request, review_id) -> Review:
     return review
 
 
-def _cease_step(request, review_id, *, form_class, title, lead, button, perform, done):
-    """One step of a review's cease: the form, the service, the cease facts beside it."""
+def _cease_step(
+    request,
+    review_id,
+    *,
+    form_class,
+    title,
+    lead,
+    button,
+    perform,
+    done,
+    cease_only=False,
+    form_kwargs=None,
+):
+    """One step of a review's cease: the form, the service, the cease facts beside it; back to
+    the review's page when done. `cease_only`: a step a review's flow takes in its own tasks, so
+    here only for a cease without a review (which has no flow)."""
     review = _officer_review(request, review_id)
-    form = form_class(posted_data(request))
+    if cease_only and not review.is_cease_only:
+        raise Http404("This step is a task of the review")
+    form = form_class(posted_data(request), **(form_kwargs or {}))
     if request.method == "POST" and form.is_valid():
         try:
             perform(review, form.cleaned_data)
@@ -61,7 +77,7 @@ def _cease_step(request, review_id, *, form_class, title, lead, button, perform,
             form_errors(form, error)
         else:
             messages.success(request, done)
-            return redirect("children:child-detail", public_id=review.child.public_id)
+            return redirect("reviews:detail", public_id=review.public_id)
     audit_read(request, what="case", child=review.child, data_types=CEASE_DATA_TYPES)
     today = timezone.localdate()
     return render(
@@ -79,6 +95,85 @@ def _cease_step(request, review_id, *, form_class, title, lead, button, perform,
                 whereabouts=_whereabouts(request.user, review.council_id, review.child),
             ),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
+def cease_replies(request, review_id):
+    """A cease without a review: what the family and the school or college said (reg 31(1))."""
+    return _cease_step(
+        request,
+        review_id,
+        form_class=forms.CeaseConsultationForm,
+        title="Record the replies to the consultation",
+        lead=(
+            "Before deciding to cease the plan the council consults the child's parent or the "
+            "young person and the school or college (SEND Regulations 2014, reg 31(1)). Recording "
+            "the replies again, before the notice, replaces them; the history keeps both."
+        ),
+        button="Record the replies",
+        perform=lambda review, data: cease.cease_consultation_record(
+            review=review, replied_on=data["replied_on"], reply=data["reply"], by=request.user
+        ),
+        done="The replies to the consultation are recorded: the notice of the decision is next",
+        cease_only=True,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
+def cease_notice(request, review_id):
+    """A cease without a review: the notice of the decision, with the right to appeal."""
+    return _cease_step(
+        request,
+        review_id,
+        form_class=forms.CeaseNoticeForm,
+        title="Send the notice of the decision to cease the plan",
+        lead=(
+            "The notice goes to the child's parent or the young person, copied to the school or "
+            "college and the health body, with the right to appeal, its time limit, mediation "
+            "and the information and advice services (SEND Regulations 2014, reg 31(2)-(3)). The "
+            "plan stays in force until the time to appeal has passed or an appeal is decided."
+        ),
+        button="Issue the notice",
+        perform=lambda review, data: cease.cease_notice_issue(
+            review=review,
+            issued_on=data["issued_on"],
+            by=request.user,
+            sent=data.get("letter_sent"),
+        ),
+        done="The notice of the decision is issued: the plan stays in force until the time to "
+        "appeal has passed",
+        cease_only=True,
+        form_kwargs={"review": None},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
+def cease_ceased(request, review_id):
+    """A cease without a review: nobody appealed in time, so the plan ceases."""
+    return _cease_step(
+        request,
+        review_id,
+        form_class=forms.CeaseCarriedOutForm,
+        title="Cease the plan: nobody appealed",
+        lead=(
+            "Nobody appealed within the time allowed, so the plan ceases, at the earliest the day "
+            "after the time to appeal ends (Children and Families Act 2014, s.45). If the family "
+            "appealed, record the appeal instead: the plan stays in force until the Tribunal "
+            "decides."
+        ),
+        button="Cease the plan",
+        perform=lambda review, data: cease.cease_carry_out(
+            review=review, on=data["on"], by=request.user
+        ),
+        done="The plan has ceased",
+        cease_only=True,
     )
 
 
@@ -181,14 +276,15 @@ def cease_without_review(request, plan_id):
         except CaseRuleError as error:
             form_errors(form, error)
         else:
+            if review.ceased_on:
+                messages.success(request, f"{child.first_name}'s plan has ceased")
+                return redirect("children:child-detail", public_id=child.public_id)
             messages.success(
                 request,
-                f"{child.first_name}'s plan has ceased"
-                if review.ceased_on
-                else f"{child.first_name}'s family has been told that ceasing the plan is being "
+                f"{child.first_name}'s family has been told that ceasing the plan is being "
                 f"considered ({review.reference}): record their replies, then the notice",
             )
-            return redirect("children:child-detail", public_id=child.public_id)
+            return redirect("reviews:detail", public_id=review.public_id)
     audit_read(request, what="case", child=child, data_types=CEASE_DATA_TYPES)
     today = timezone.localdate()
     return render(

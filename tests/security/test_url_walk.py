@@ -32,7 +32,9 @@ from ehcp.plans import rendering
 from ehcp.plans import services as plan_services
 from ehcp.plans.models import DocumentRender, EhcPlan, EhcPlanStatus, PlanDocument
 from ehcp.reviews.models import ArrangedUnder, Review, ReviewInvitee, ReviewStatus
+from ehcp.reviews.rules.cease import Reason as CeaseReason
 from ehcp.reviews.services import amendment
+from ehcp.reviews.services import cease as cease_services
 from ehcp.reviews.services import review as review_services
 from notifications.models import Notice
 from tests import factories
@@ -204,6 +206,10 @@ EXPECTED = {
     "reviews:cease-appeal": ("GET", COUNCIL_OFFICERS),
     "reviews:cease-appeal-decision": ("GET", COUNCIL_OFFICERS),
     "reviews:cease-without-review": ("GET", COUNCIL_OFFICERS),
+    # A cease without a review has no flow: its replies, notice and cease are recorded on pages.
+    "reviews:cease-replies": ("GET", COUNCIL_OFFICERS),
+    "reviews:cease-notice": ("GET", COUNCIL_OFFICERS),
+    "reviews:cease-ceased": ("GET", COUNCIL_OFFICERS),
     # In-app notices: everyone has a list; a notice opens (302 to its page) for its recipient only.
     "notifications:list": ("GET", EVERYONE),
     "notifications:open": ("GET", {"psychologist"}),
@@ -698,6 +704,17 @@ def world():
         if step.owner_id is None:
             workflow_services.task_claim(task=step, user=worker)
         workflow_services.task_complete(task=step, user=worker, perform=perform)
+    # Then the family moves out of England: the council tells them it is considering ceasing the
+    # plan without a review and consults the school (reg 31(1)); the replies are awaited.
+    cease_only = cease_services.cease_without_review(
+        ehc_plan=in_force,
+        reason=CeaseReason.MOVED_OUT,
+        reasons="Moved to Wales",
+        on=date(2026, 9, 1),
+        by=caseworker,
+        today=TODAY,
+        sent=factories.emailed(date(2026, 9, 1)),
+    )
     # Every queued document: the third child's final plan and letter, the amending review's
     # notice and the kept review's decision letter (walked by every person below).
     rendering.document_render_pending()
@@ -747,6 +764,10 @@ def world():
         "workflows:advice:entry-remove": {"entry_id": entry.public_id},
         "governance:incident-detail": {"public_id": incident.public_id},
         "reviews:detail": {"public_id": kept_review.public_id},
+        **{
+            f"reviews:cease-{step}": {"review_id": cease_only.public_id}
+            for step in ("replies", "notice", "ceased")
+        },
         "reviews:document-download": {
             "public_id": kept_review.public_id,
             "document_id": review_letter.public_id,
@@ -768,6 +789,7 @@ def world():
         "letter": letter,
         "review": review,
         "kept_review": kept_review,
+        "cease_only": cease_only,
         "made": made,
     }
 
@@ -903,7 +925,8 @@ def test_every_issued_document_as_every_person(client, world, username):
     """Every plan and letter in the world (the draft plan and its letter of the protected child,
     the refusal letter of the other child, the third child's final plan and its letter, the
     proposed amended plan and the amendment notice of its review, the kept review's decision
-    letter): who may download it, and no whereabouts in the PDF."""
+    letter, the letter telling the family that ceasing is considered): who may download it, and
+    no whereabouts in the PDF."""
     client.force_login(world["people"][username])
     may = {
         world["drafted"]: COUNCIL_OFFICERS | PARTNERS,  # partners on the case; not the panel
@@ -912,6 +935,7 @@ def test_every_issued_document_as_every_person(client, world, username):
         world["made"]: COUNCIL_OFFICERS | {"health", "psychologist"},
         world["review"]: COUNCIL_OFFICERS | {"health"},  # the health trust invited to the review
         world["kept_review"]: COUNCIL_OFFICERS | {"senco"},  # the school arranged it
+        world["cease_only"]: COUNCIL_OFFICERS,  # ceasing without a review: the council's letter
     }
     documents = PlanDocument.objects.select_related("case", "review").order_by("pk")
     assert {d.kind for d in documents} == {
@@ -922,6 +946,7 @@ def test_every_issued_document_as_every_person(client, world, username):
         "FINAL_LETTER",
         "AMENDMENT_NOTICE",
         "REVIEW_DECISION",
+        "CEASE_CONSULT_LETTER",
     }
     problems = []
     for document in documents:

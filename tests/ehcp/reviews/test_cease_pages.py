@@ -64,6 +64,9 @@ def url(name: str, review: Review) -> str:
         "mediation": f"/reviews/{review.public_id}/cease/mediation/",
         "appeal": f"/reviews/{review.public_id}/cease/appeal/",
         "decision": f"/reviews/{review.public_id}/cease/appeal/decision/",
+        "replies": f"/reviews/{review.public_id}/cease/replies/",
+        "notice": f"/reviews/{review.public_id}/cease/notice/",
+        "ceased": f"/reviews/{review.public_id}/cease/ceased/",
     }[name]
 
 
@@ -94,7 +97,7 @@ def test_the_appeal_page_shows_the_cease_and_records_the_appeal(client, cast, pl
 
     response = client.post(url("appeal", noticed), day("lodged_on", date(2028, 7, 20)))
     assert response.status_code == 302
-    assert response["Location"] == f"/children/{plan.child.public_id}/"
+    assert response["Location"] == f"/reviews/{noticed.public_id}/"
     noticed.refresh_from_db()
     assert noticed.appeal_lodged_on == date(2028, 7, 20)
     text = child_page(client, plan)
@@ -364,3 +367,105 @@ def test_a_protected_childs_school_is_not_named_in_the_cease_section(cast):
     )
     shown = review_cease(review, today=DECIDED_ON, whereabouts=True)
     assert shown.consulted_setting == cast.school.name and cast.school.name in shown.reasons
+
+
+# -- a cease without a review, step by step on its review's page ----------------------------
+
+
+def review_page(client, review) -> str:
+    response = client.get(f"/reviews/{review.public_id}/")
+    assert response.status_code == 200
+    return " ".join(response.content.decode().split())
+
+
+def test_a_cease_without_review_is_carried_through_on_its_reviews_page(client, cast, plan):
+    """Moved out of England (reg 31): told and consulted, the replies, the notice with how it was
+    sent, then, the time to appeal over and nobody appealing, the plan ceases. Each step is a
+    link on the review's page, offered only when it fits; each returns to the page."""
+    with time_machine.travel(date(2028, 3, 20)):
+        client.force_login(cast.caseworker)  # sessions end when idle: sign in on each day
+        response = client.post(
+            cease_url(plan),
+            {
+                "reason": Reason.MOVED_OUT,
+                "reasons": "Moved to Wales",
+                "letter_sent_how": "EMAIL",
+                **day("on", date(2028, 3, 20)),
+            },
+        )
+        review = Review.objects.get(ehc_plan=plan)
+        assert response["Location"] == f"/reviews/{review.public_id}/"
+        page = review_page(client, review)
+        assert "Record the replies to the consultation" in page
+        assert "Send the notice of the decision" not in page
+        assert "Cease the plan: nobody appealed" not in page
+
+    with time_machine.travel(date(2028, 4, 3)):
+        client.force_login(cast.caseworker)
+        assert (
+            "SEND Regulations 2014, reg 31(1)"
+            in client.get(url("replies", review)).content.decode()
+        )
+        before = casework()
+        response = client.post(url("replies", review), day("replied_on", date(2028, 4, 2)))
+        assert "Enter what the family and the school or college said" in response.content.decode()
+        response = client.post(
+            url("replies", review), {"reply": "x", **day("replied_on", date(2028, 3, 1))}
+        )
+        assert response.status_code == 200
+        assert casework() == before
+        response = client.post(
+            url("replies", review),
+            {
+                "reply": "The family agree; the school did not reply",
+                **day("replied_on", date(2028, 4, 2)),
+            },
+        )
+        assert response["Location"] == f"/reviews/{review.public_id}/"
+        page = review_page(client, review)
+        assert "The family agree; the school did not reply" in page
+        assert "Send the notice of the decision to cease the plan" in page
+
+        before = casework()
+        response = client.post(url("notice", review), day("issued_on", date(2028, 4, 3)))
+        assert "Select how the letter was sent" in response.content.decode()
+        assert casework() == before
+        response = client.post(
+            url("notice", review),
+            {**day("issued_on", date(2028, 4, 3)), "letter_sent_how": "EMAIL"},
+        )
+        assert response["Location"] == f"/reviews/{review.public_id}/"
+        review.refresh_from_db()
+        assert review.cease_notice_on == date(2028, 4, 3)
+        assert review.appeal_window_ends_on == date(2028, 6, 3)
+        page = review_page(client, review)
+        assert "Record the replies to the consultation" not in page
+        assert "Record an appeal to the SEND Tribunal" in page
+        assert "Cease the plan: nobody appealed" not in page  # the time to appeal is still open
+        response = client.post(url("ceased", review), day("on", date(2028, 4, 3)))
+        assert "it can cease from 4 June 2028" in response.content.decode()
+        plan.refresh_from_db()
+        assert plan.status == EhcPlanStatus.CEASING
+
+    with time_machine.travel(date(2028, 6, 5)):
+        client.force_login(cast.caseworker)
+        assert "Cease the plan: nobody appealed" in review_page(client, review)
+        response = client.post(url("ceased", review), day("on", date(2028, 6, 4)))
+        assert response["Location"] == f"/reviews/{review.public_id}/"
+    plan.refresh_from_db()
+    review.refresh_from_db()
+    assert plan.status == EhcPlanStatus.CEASED and plan.ceased_on == date(2028, 6, 4)
+    assert review.status == ReviewStatus.COMPLETE
+
+
+@time_machine.travel(LATER)
+@pytest.mark.parametrize("name", ["replies", "notice", "ceased"])
+def test_a_reviews_own_cease_steps_are_its_tasks_not_pages(client, cast, noticed, name):
+    """A review with a flow records the replies, the notice and the cease in its tasks: the
+    pages for a cease without a review do not exist for it, and other people may not use them."""
+    client.force_login(cast.caseworker)
+    assert client.get(url(name, noticed)).status_code == 404
+    assert client.post(url(name, noticed), {}).status_code == 404
+    for user, status in [(cast.senco, 403), (cast.health_adviser, 403), (cast.outsider, 404)]:
+        client.force_login(user)
+        assert client.get(url(name, noticed)).status_code == status, user
