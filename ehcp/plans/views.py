@@ -19,6 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -225,11 +226,17 @@ def _plan(request, episode):
 
 
 def _entry(plan, kind: str, entry_id):
+    """The working copy's entry that the pages link to by its key (`PlanEntry.key`): its own id,
+    or, for an entry a review's working copy carried from an earlier version, the id the versions
+    know it by (`carried_from`)."""
     model = ENTRY_MODELS.get(kind)
     if model is None or plan is None:
         raise Http404("No such entry")
     return get_object_or_404(
-        model.objects.select_related("plan__case", "plan__review"), public_id=entry_id, plan=plan
+        model.objects.select_related("plan__case", "plan__review").filter(
+            Q(public_id=entry_id) | Q(carried_from=entry_id)
+        ),
+        plan=plan,
     )
 
 

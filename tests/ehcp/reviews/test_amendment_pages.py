@@ -144,6 +144,36 @@ def test_the_reviews_page_and_its_plan_link_to_each_other(client, review, cast):
     )
 
 
+def test_the_change_links_of_the_seeded_entries_open_and_save_them(client, review, cast):
+    """The overview links each entry by the key the versions know it by: for an entry carried
+    from the plan in force that is the earlier entry's id, so the pages find the working copy's
+    entry by it (the links led to "Not found")."""
+    plan = amendment.review_plan_seed(review=review, by=cast.caseworker)
+    client.force_login(cast.caseworker)
+    page = client.get(url(review)).content.decode()
+    links = re.findall(r'href="([^"]+)">Change<span class="govuk-visually-hidden"> (\w+ \w+)', page)
+    assert {what for _href, what in links} >= {"need B1", "outcome E1", "provision F1"}
+    for href, what in links:
+        response = client.get(href)
+        assert response.status_code == 200, (what, href)
+    outcome = plan.outcomes.get()
+    assert outcome.carried_from is not None
+    href = next(href for href, what in links if what == "outcome E1")
+    assert str(outcome.carried_from) in href
+    response = client.post(
+        href,
+        {
+            "text": "Reads a short chapter book aloud to the class",
+            "by_when": outcome.by_when,
+            "needs": [str(n.pk) for n in outcome.needs.all()],
+        },
+    )
+    assert response.status_code == 302
+    outcome.refresh_from_db()
+    assert outcome.text == "Reads a short chapter book aloud to the class"
+    assert "1 change proposed" in client.get(url(review)).content.decode()
+
+
 def test_a_bad_entry_shows_its_error_and_nothing_changes(client, review, cast):
     amendment.review_plan_seed(review=review, by=cast.caseworker)
     client.force_login(cast.caseworker)
