@@ -9,9 +9,14 @@ class WorkflowsConfig(AppConfig):
         # ehcp's pages link to the task and advice pages without knowing them (ehcp/common/links.py).
         from django.db.models.signals import post_migrate
 
+        from ehcp.common.signals import episode_dates_changed
+
+        from .due_dates import episode_due_dates_follow
         from .pages import provide_ehcp_links
         from .repairs import repair_after_migrate
 
         provide_ehcp_links()
         # Processes an older flow left behind are mended once the schema is current.
         post_migrate.connect(repair_after_migrate, sender=self)
+        # An open step's due date, and its chaser, follow its episode's dates.
+        episode_dates_changed.connect(episode_due_dates_follow, dispatch_uid="workflows-due-dates")

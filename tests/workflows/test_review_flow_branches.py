@@ -199,3 +199,28 @@ def test_an_appeal_recorded_on_the_reviews_page_lets_the_flow_move_on(cast, plan
     )
     assert [t.flow_task.name for t in walk.open_tasks()] == ["record_tribunal_decision"]
     assert walk.refresh().appeal_lodged_on == on
+
+
+def test_a_mediation_certificate_moves_the_open_steps_due_date_and_its_chaser(cast, plan):
+    """The time to appeal ends 1 month after a mediation certificate if that is later than 2
+    months after the notice (r.20(1)(c)): "Confirm the cease" is then due later, and its chaser
+    waits for the new date."""
+    from workflows.flows.nodes import chase_moment
+
+    walk = ceasing(cast, plan)
+    task = walk.task("confirm_cease")
+    timer = CaseTask.objects.get(previous=task, flow_task_type="TIMER")
+    assert timer.scheduled == chase_moment(date(2028, 6, 3))
+    on = date(2028, 5, 20)
+    cease_services.cease_mediation_certificate_record(
+        review=walk.review, issued_on=on, by=cast.caseworker, today=on
+    )
+    task.refresh_from_db()
+    timer.refresh_from_db()
+    assert (task.due_on, task.rule_code) == (date(2028, 6, 20), "APPEAL-2M")
+    assert timer.status == STATUS.SCHEDULED and timer.scheduled == chase_moment(date(2028, 6, 20))
+    assert task.owner == cast.caseworker and task.agency == cast.council
+    # The other open steps of other episodes are untouched; nothing moves a second time.
+    from workflows.due_dates import episode_due_dates_follow
+
+    assert episode_due_dates_follow(None, episode=walk.review) == 0

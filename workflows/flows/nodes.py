@@ -125,8 +125,12 @@ class ForEachSplit(Split):
         return self
 
 
+def chase_moment(due: date) -> datetime:
+    """The morning after a due date, in the council's time zone."""
+    return timezone.make_aware(datetime.combine(due + timedelta(days=1), CHASE_AT))
+
+
 def chase_at(activation) -> datetime:
     """The morning after the step's due date, in the council's time zone."""
     host = activation.task.previous.get()
-    due = host.due_on or timezone.localdate()
-    return timezone.make_aware(datetime.combine(due + timedelta(days=1), CHASE_AT))
+    return chase_moment(host.due_on or timezone.localdate())

@@ -39,6 +39,7 @@ from agencies.access import actor_for
 from ehcp.assessments.rules import deadlines
 from ehcp.children.rules import young_person as young_person_rules
 from ehcp.common.services import CaseRuleError, date_check, history_save
+from ehcp.common.signals import episode_dates_changed
 from ehcp.plans.models import DocumentKind, DocumentRender, EhcPlan, EhcPlanStatus, LetterSending
 from ehcp.plans.rules.letters import LetterSent
 from ehcp.plans.services import letter_addressees, letter_queue, letter_sending_record
@@ -113,6 +114,7 @@ def _sync_window(review: Review, by) -> None:
             f"{_day(review.appeal_window_ends_on)}",
             by,
         )
+        episode_dates_changed.send(sender=Review, episode=review)
 
 
 # -- the letters -----------------------------------------------------------------------------
@@ -403,6 +405,7 @@ def cease_mediation_certificate_record(
             f"{_day(review.appeal_window_ends_on)}",
             by,
         )
+        episode_dates_changed.send(sender=Review, episode=review)
     return review
 
 
