@@ -642,20 +642,25 @@ def ehc_plan_documents(ehc_plan_id: int):
 
 
 def next_plan_version(episode) -> int:
-    """The next version of the plan documents an episode issues. An assessment counts its own;
-    a review continues the child's plan's numbering across its episodes (the plan made as
-    version 2 by the assessment's final is amended as versions 3 and 4), so every version of the
-    plan has its own number."""
-    if is_assessment(episode):
-        documents = episode.documents.filter(kind__in=PLAN_DOCUMENT_KINDS)
-        renders = episode.document_renders.filter(kind__in=PLAN_DOCUMENT_KINDS)
-    else:
-        plan_id = episode.ehc_plan_id
-        of_plan = Q(case__ehc_plan_id=plan_id) | Q(review__ehc_plan_id=plan_id)
-        documents = PlanDocument.objects.filter(of_plan | Q(review=episode))
-        renders = DocumentRender.objects.filter(of_plan | Q(review=episode))
-        documents = documents.filter(kind__in=PLAN_DOCUMENT_KINDS)
-        renders = renders.filter(kind__in=PLAN_DOCUMENT_KINDS)
+    """The next version of the plan documents an episode issues. The child's plan is numbered
+    across its episodes: the plan made as version 2 by the assessment's final is amended by a
+    review as versions 3 and 4, and a re-assessment of a child whose plan is in force drafts
+    version 5 (its final changes that plan), so every version of the plan has its own number. A
+    first assessment, or one for a child whose plan has ceased, counts its own from 1."""
+    plan_id = episode.ehc_plan_id
+    if plan_id is None and is_assessment(episode):
+        plan_id = (
+            EhcPlan.objects.live()
+            .filter(child_id=episode.child_id)
+            .values_list("pk", flat=True)
+            .first()
+        )
+    own = Q(case=episode) if is_assessment(episode) else Q(review=episode)
+    of_plan = own
+    if plan_id is not None:
+        of_plan |= Q(case__ehc_plan_id=plan_id) | Q(review__ehc_plan_id=plan_id)
+    documents = PlanDocument.objects.filter(of_plan, kind__in=PLAN_DOCUMENT_KINDS)
+    renders = DocumentRender.objects.filter(of_plan, kind__in=PLAN_DOCUMENT_KINDS)
     last = documents.aggregate(m=Max("version"))["m"] or 0
     pending = renders.aggregate(m=Max("version"))["m"] or 0
     return max(last, pending) + 1

@@ -96,6 +96,18 @@ def test_a_request_for_a_child_with_a_plan_is_a_reassessment_on_its_own_timetabl
     # The final plan of a re-assessment changes the child's plan: no second plan.
     assert case.ehc_plan_id == plan.pk
     assert EhcPlan.objects.filter(child=case.child).count() == 1
+    # Its draft and final follow the plan's versions 1 and 2 (the first assessment's).
+    from ehcp.plans.models import DocumentRender
+
+    def versions(episode):
+        return sorted(
+            DocumentRender.objects.filter(
+                case=episode, kind__in=("DRAFT_PLAN", "FINAL_PLAN")
+            ).values_list("kind", "version")
+        )
+
+    assert versions(first.case) == [("DRAFT_PLAN", 1), ("FINAL_PLAN", 2)]
+    assert versions(case) == [("DRAFT_PLAN", 3), ("FINAL_PLAN", 4)]
 
 
 def test_who_may_ask_for_a_reassessment(cast):
