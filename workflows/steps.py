@@ -338,10 +338,12 @@ def _record_cease_replies(review, task, data, user, today):
     )
 
 
-def _send_cease_notice(review, task, data, user, today):
-    return cease_services.cease_notice_issue(
+def _decide_on_cease(review, task, data, user, today):
+    return cease_services.cease_decide(
         review=review,
-        issued_on=data["issued_on"],
+        cease=data["outcome"] == review_forms.CEASE_NOTICE,
+        decided_on=data["issued_on"],
+        reasons=data.get("withdrawn_reasons", ""),
         by=user,
         today=today,
         sent=data.get("letter_sent"),
@@ -430,8 +432,8 @@ _REVIEW_STEPS: dict[str, Step] = {
     ),
     "send_cease_notice": Step(
         review_forms.CeaseNoticeForm,
-        _send_cease_notice,
-        "Record that the notice was sent",
+        _decide_on_cease,
+        "Record the decision",
         _of_review,
     ),
     "confirm_cease": Step(

@@ -35,6 +35,7 @@ LETTER_TEMPLATES = {
     DocumentKind.DRAFT_LETTER: "ehcp/plans/pdf/letters/draft_cover.html",
     DocumentKind.FINAL_LETTER: "ehcp/plans/pdf/letters/final_cover.html",
     DocumentKind.CEASE_CONSULT_LETTER: "ehcp/plans/pdf/letters/cease_consultation.html",
+    DocumentKind.CEASE_WITHDRAWN_LETTER: "ehcp/plans/pdf/letters/cease_withdrawn.html",
     DocumentKind.CEASE_NOTICE: "ehcp/plans/pdf/letters/cease_notice.html",
     DocumentKind.REVIEW_DECISION_LETTER: "ehcp/plans/pdf/letters/review_decision.html",
 }
@@ -209,6 +210,7 @@ LETTER_SUBJECTS = {
     DocumentKind.DRAFT_LETTER: "Your child's draft education, health and care plan",
     DocumentKind.FINAL_LETTER: "Your child's final education, health and care plan",
     DocumentKind.CEASE_CONSULT_LETTER: "We are considering ceasing your child's EHC plan",
+    DocumentKind.CEASE_WITHDRAWN_LETTER: "Your child's EHC plan will not cease",
     DocumentKind.CEASE_NOTICE: "Our decision to cease to maintain your child's EHC plan",
     DocumentKind.REVIEW_DECISION_LETTER: (
         "Our decision after the review of your child's education, health and care plan"
@@ -224,6 +226,7 @@ LETTER_SUBJECTS_YOUNG_PERSON = {
     DocumentKind.DRAFT_LETTER: "Your draft education, health and care plan",
     DocumentKind.FINAL_LETTER: "Your final education, health and care plan",
     DocumentKind.CEASE_CONSULT_LETTER: "We are considering ceasing your EHC plan",
+    DocumentKind.CEASE_WITHDRAWN_LETTER: "Your EHC plan will not cease",
     DocumentKind.CEASE_NOTICE: "Our decision to cease to maintain your EHC plan",
     DocumentKind.REVIEW_DECISION_LETTER: (
         "Our decision after the review of your education, health and care plan"
@@ -297,6 +300,9 @@ def letter_context(kind: str, content: dict, *, brand: dict | None = None) -> di
         "decided_on": _date(content.get("decided_on")),
         "recommendation": content.get("recommendation", ""),
         "next_review_due_on": _date(content.get("next_review_due_on")),
+        # Having consulted, the council decided not to cease the plan.
+        "cease_withdrawn_on": _date(content.get("cease_withdrawn_on")),
+        "withdrawn_reasons": content.get("withdrawn_reasons", ""),
     }
 
 

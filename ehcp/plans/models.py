@@ -378,6 +378,7 @@ class DocumentKind(models.TextChoices):
     # Ceasing a plan (SEND Regulations 2014, reg 31): telling the family that ceasing is being
     # considered (31(1)), then the decision with the right to appeal (31(2)-(3)).
     CEASE_CONSULT_LETTER = "CEASE_CONSULT_LETTER", "Letter: ceasing the plan is being considered"
+    CEASE_WITHDRAWN_LETTER = "CEASE_WITHDRAWN", "Letter: the plan will not cease"
     CEASE_NOTICE = "CEASE_NOTICE", "Letter: decision to cease to maintain the plan"
     REVIEW_DECISION_LETTER = (
         "REVIEW_DECISION",
@@ -561,6 +562,7 @@ LETTER_KINDS = (
     DocumentKind.DRAFT_LETTER,
     DocumentKind.FINAL_LETTER,
     DocumentKind.CEASE_CONSULT_LETTER,
+    DocumentKind.CEASE_WITHDRAWN_LETTER,
     DocumentKind.CEASE_NOTICE,
     DocumentKind.REVIEW_DECISION_LETTER,
 )

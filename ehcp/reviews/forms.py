@@ -380,16 +380,42 @@ class CeaseConsultationForm(GovForm):
     )
 
 
+CEASE_NOTICE, NOT_CEASING = "NOTICE", "NOT_CEASING"
+
+
 class CeaseNoticeForm(GovForm):
-    issued_on = date_field("Date of the notice")
+    """Having consulted (reg 31(1)), the council decides: to cease (the notice, reg 31(2)-(3)) or
+    not to cease (the plan stays as it is; the family is told)."""
+
+    outcome = forms.ChoiceField(
+        label="Having heard the replies, what has the council decided?",
+        choices=[
+            (
+                CEASE_NOTICE,
+                "To cease the plan: send the notice of the decision, with the right to appeal",
+            ),
+            (NOT_CEASING, "Not to cease the plan: it stays in force as it is"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the council has decided to cease the plan"},
+    )
+    issued_on = date_field("Date of the decision, and of the notice or the letter")
+    withdrawn_reasons = forms.CharField(
+        label="Why the plan will not cease",
+        required=False,
+        widget=forms.Textarea(attrs=_TEXT),
+        help_text="Only if the plan will not cease: the letter to the family says so.",
+    )
 
     def __init__(self, *args, review=None, **kwargs):
         super().__init__(*args, **kwargs)
         # The time to appeal runs from the day the notice was sent: it is recorded with it.
-        add_letter_sent_fields(self, what="notice", later=False)
+        add_letter_sent_fields(self, what="notice or letter", later=False)
 
     def clean(self):
         data = super().clean()
+        if data.get("outcome") == NOT_CEASING and not (data.get("withdrawn_reasons") or "").strip():
+            self.add_error("withdrawn_reasons", "Enter why the plan will not cease")
         data["letter_sent"] = letter_sent(self, data, needed=True, decided_on=data.get("issued_on"))
         return data
 

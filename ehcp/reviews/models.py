@@ -272,6 +272,9 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     cease_replied_on = models.DateField(null=True, blank=True)
     cease_consultation_reply = models.TextField(blank=True)
     cease_notice_on = models.DateField(null=True, blank=True)
+    # Having consulted (reg 31(1)), the council decided not to cease: the plan stays as it is.
+    cease_withdrawn_on = models.DateField(null=True, blank=True)
+    cease_withdrawn_reasons = models.TextField(blank=True)
     cease_notice_sent_on = models.DateField(
         null=True,
         blank=True,
@@ -516,6 +519,23 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         self.decided_on = on
         self.cease_reason = reason
         self.decision_reasons = reasons
+
+    @transition(
+        field=status,
+        source=ReviewStatus.CEASING,
+        target=ReviewStatus.COMPLETE,
+        conditions=[lambda review: review.cease_notice_on is None],
+    )
+    def withdraw_cease(self, *, on: date, reasons: str) -> None:
+        """Having heard the family and the school or college (reg 31(1)), the council decides not
+        to cease the plan, before any notice: the plan stays in force as it is. After a review,
+        the review's outcome becomes keeping the plan as it is (the decision it started from is
+        in the history)."""
+        self.cease_withdrawn_on = on
+        self.cease_withdrawn_reasons = reasons
+        if not self.is_cease_only:
+            self.decision = ReviewDecision.MAINTAIN
+        self.completed_on = on
 
     @transition(field=status, source=ReviewStatus.CEASING, target=ReviewStatus.COMPLETE)
     def close_cease(self, *, on: date) -> None:

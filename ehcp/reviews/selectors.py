@@ -208,6 +208,9 @@ class CeaseSummary:
     appeal_upheld: bool | None
     ceased_on: date | None
     kept: bool
+    withdrawn_on: date | None
+    """Having consulted, the council decided not to cease: the plan stays as it is."""
+    withdrawn_reasons: str
     academic_year_ends_on: date
     """CoP 9.207 (guidance, not enforced): the end of the academic year the cease falls in."""
     maximum_age_ends_on: date | None
@@ -275,6 +278,8 @@ def review_cease(review: Review, *, today: date, whereabouts: bool) -> CeaseSumm
         appeal_upheld=review.appeal_upheld,
         ceased_on=review.ceased_on,
         kept=dates.kept,
+        withdrawn_on=review.cease_withdrawn_on,
+        withdrawn_reasons=withhold_names(review.cease_withdrawn_reasons, hidden),
         academic_year_ends_on=cease_rules.academic_year_end(
             ceases.on if ceases else (review.decided_on or today)
         ),

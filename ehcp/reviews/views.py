@@ -126,27 +126,31 @@ def cease_replies(request, review_id):
 @council_officer_required
 @audited_view
 def cease_notice(request, review_id):
-    """A cease without a review: the notice of the decision, with the right to appeal."""
+    """A cease without a review: having consulted, the decision, to cease (the notice, with the
+    right to appeal) or not to cease (the plan stays as it is; the family is told)."""
     return _cease_step(
         request,
         review_id,
         form_class=forms.CeaseNoticeForm,
-        title="Send the notice of the decision to cease the plan",
+        title="Decide whether to cease the plan",
         lead=(
-            "The notice goes to the child's parent or the young person, copied to the school or "
-            "college and the health body, with the right to appeal, its time limit, mediation "
-            "and the information and advice services (SEND Regulations 2014, reg 31(2)-(3)). The "
-            "plan stays in force until the time to appeal has passed or an appeal is decided."
+            "Having consulted, the council decides. To cease the plan: the notice goes to the "
+            "child's parent or the young person, copied to the school or college and the health "
+            "body, with the right to appeal, its time limit, mediation and the information and "
+            "advice services (SEND Regulations 2014, reg 31(2)-(3)); the plan stays in force "
+            "until the time to appeal has passed or an appeal is decided. Not to cease it: the "
+            "plan stays in force as it is, and the letter tells the family."
         ),
-        button="Issue the notice",
-        perform=lambda review, data: cease.cease_notice_issue(
+        button="Record the decision",
+        perform=lambda review, data: cease.cease_decide(
             review=review,
-            issued_on=data["issued_on"],
+            cease=data["outcome"] == forms.CEASE_NOTICE,
+            decided_on=data["issued_on"],
+            reasons=data.get("withdrawn_reasons", ""),
             by=request.user,
             sent=data.get("letter_sent"),
         ),
-        done="The notice of the decision is issued: the plan stays in force until the time to "
-        "appeal has passed",
+        done="The decision is recorded",
         cease_only=True,
         form_kwargs={"review": None},
     )

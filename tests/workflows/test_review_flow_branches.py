@@ -224,3 +224,42 @@ def test_a_mediation_certificate_moves_the_open_steps_due_date_and_its_chaser(ca
     from workflows.due_dates import episode_due_dates_follow
 
     assert episode_due_dates_follow(None, episode=walk.review) == 0
+
+
+def test_a_council_that_decides_not_to_cease_ends_the_review_with_the_plan_kept(cast, plan):
+    """Having consulted, the council decides not to cease: the decision step ends the review
+    (no cease to confirm); the plan stays in force and the review counts as maintained."""
+    from ehcp.reviews.forms import NOT_CEASING
+    from workflows.steps import step_for
+
+    walk = ReviewWalk(cast, plan, when=CALENDAR)
+    walk.to_report(recommendation="CEASE")
+    walk.decide(ReviewDecision.CEASE, reasons="Needs met at SEN support", cease_reason="2")
+    on = date(2028, 3, 31)
+    walk.complete(
+        "consult_on_cease",
+        lambda r: cease_services.cease_consultation_record(
+            review=r, replied_on=on, reply="The school disagrees", by=cast.caseworker, today=on
+        ),
+    )
+    task = walk.task("send_cease_notice")
+    on = date(2028, 4, 3)
+    data = {
+        "outcome": NOT_CEASING,
+        "issued_on": on,
+        "withdrawn_reasons": "The school's evidence shows the support is still needed",
+        "letter_sent": emailed(on),
+    }
+    walk.complete(
+        "send_cease_notice",
+        lambda r: step_for(task).perform(r, task, data, cast.caseworker, on),
+    )
+    review = walk.refresh()
+    assert review.status == ReviewStatus.COMPLETE
+    assert review.decision == ReviewDecision.MAINTAIN and review.cease_withdrawn_on == on
+    plan.refresh_from_db()
+    assert plan.status == EhcPlanStatus.IN_FORCE
+    assert the_end(walk) == "not_ceased"
+    assert DocumentRender.objects.filter(
+        review=review, kind=DocumentKind.REVIEW_DECISION_LETTER
+    ).exists()

@@ -103,8 +103,14 @@ class ReviewFlow(Flow):
         route=this.route_cease_consult,
     ).Next(this.send_cease_notice)
     send_cease_notice = AgencyTask(
-        title="Send the notice that the plan will cease", route=this.route_cease_notice
-    ).Next(this.confirm_cease)
+        title="Decide whether to cease the plan, and send the notice",
+        route=this.route_cease_notice,
+    ).Next(this.decided_on_cease)
+    # Having consulted, the council may decide not to cease: the review is then complete.
+    decided_on_cease = (
+        If(_status(ReviewStatus.CEASING)).Then(this.confirm_cease).Else(this.not_ceased)
+    )
+    not_ceased = End()
     confirm_cease = (
         AgencyTask(
             title="Confirm the plan ceased or record an appeal", route=this.route_cease_confirm

@@ -347,6 +347,90 @@ def cease_notice_issue(
     return review
 
 
+def cease_withdraw(
+    *,
+    review: Review,
+    decided_on: date,
+    reasons: str,
+    by,
+    today: date | None = None,
+    sent: LetterSent | None = None,
+) -> Review:
+    """Having consulted the family and the school or college (reg 31(1)), the council decides not
+    to cease the plan, before any notice: the plan stays in force as it is and the episode is
+    complete. The family is told, as the consultation letter promised: after a review, by the
+    review's decision letter (keeping the plan as it is, with the right to appeal); without a
+    review, by a letter saying the plan will not cease."""
+    from ehcp.reviews.services.review import review_decision_letter_queue
+
+    today = today or timezone.localdate()
+    _check_officer(review.council_id, by)
+    reasons = (reasons or "").strip()
+    with transaction.atomic():
+        review = _locked(review)
+        _ceasing(review)
+        if review.cease_notice_on is not None:
+            raise CaseRuleError(
+                f"The notice of the decision to cease was issued on {_day(review.cease_notice_on)}: "
+                "the plan now ceases unless an appeal keeps it"
+            )
+        if review.cease_replied_on is None:
+            raise CaseRuleError(
+                "Record the replies to the consultation first: the council decides after "
+                "consulting the family and the school or college (reg 31(1))"
+            )
+        if not reasons:
+            raise CaseRuleError("Enter why the plan will not cease")
+        date_check(
+            decided_on, today=today, not_before=review.cease_replied_on, what="of the decision"
+        )
+        if sent is not None:
+            date_check(sent.sent_on, today=today, not_before=decided_on, what="the letter was sent")
+        _transition(review, "withdraw_cease", on=decided_on, reasons=reasons)
+        history_save(
+            review,
+            "Decided not to cease the plan after consulting (reg 31(1)): it stays as it is",
+            by,
+        )
+        if review.is_cease_only:
+            facts = _letter_facts(review, on=decided_on)
+            facts["cease_withdrawn_on"] = decided_on.isoformat()
+            facts["withdrawn_reasons"] = reasons
+            letter_queue(
+                episode=review,
+                kind=DocumentKind.CEASE_WITHDRAWN_LETTER,
+                issued_on=decided_on,
+                by=by,
+                sent=sent,
+                today=today,
+                facts=facts,
+            )
+        else:
+            review_decision_letter_queue(review=review, by=by, today=today, sent=sent)
+    return review
+
+
+def cease_decide(
+    *,
+    review: Review,
+    cease: bool,
+    decided_on: date,
+    by,
+    reasons: str = "",
+    today: date | None = None,
+    sent: LetterSent | None = None,
+) -> Review:
+    """The council's decision having consulted (reg 31): to cease (`cease_notice_issue`) or not
+    (`cease_withdraw`). The review's step and the page of a cease without a review both call it."""
+    if cease:
+        return cease_notice_issue(
+            review=review, issued_on=decided_on, by=by, today=today, sent=sent
+        )
+    return cease_withdraw(
+        review=review, decided_on=decided_on, reasons=reasons, by=by, today=today, sent=sent
+    )
+
+
 def cease_notice_sent_record(
     *, review: Review, sent: LetterSent, by, reason: str = "", today: date | None = None
 ) -> LetterSending:

@@ -571,15 +571,29 @@ def review_decision_letter_queue(
 ):
     """The decision letter of a keep decision, with the right to mediation and to appeal (regs
     20, 21; s.51(2)(d) CFA 2014 for a decision not to amend): frozen now, rendered after the
-    commit; with `sent`, its sending recorded too. In the caller's transaction."""
+    commit; with `sent`, its sending recorded too. In the caller's transaction.
+
+    A review that proposed to cease the plan and, having consulted, decided not to
+    (`cease.cease_withdraw`) keeps the plan as it is: this letter, dated that day, says so."""
+    withdrawn = review.cease_withdrawn_on
+    cease_facts = (
+        {
+            "cease_withdrawn_on": withdrawn.isoformat(),
+            "withdrawn_reasons": review.cease_withdrawn_reasons,
+            "consulted_on": review.cease_consulted_on.isoformat(),
+        }
+        if withdrawn
+        else {}
+    )
     return letter_queue(
         episode=review,
         kind=DocumentKind.REVIEW_DECISION_LETTER,
-        issued_on=review.decided_on,
+        issued_on=withdrawn or review.decided_on,
         by=by,
         sent=sent,
         today=today,
         facts={
+            **cease_facts,
             "review_decision": review.decision,
             "review_kind": review.get_kind_display(),
             "meeting_on": review.meeting_held_on.isoformat() if review.meeting_held_on else None,

@@ -145,3 +145,94 @@ def test_a_young_persons_notice_is_to_them(cast, django_capture_on_commit_callba
     assert "considering whether to cease to maintain (stop) your education" in text
     assert "because you have reached the age of 25" in text
     assert "After the review" not in text
+
+
+# -- deciding not to cease, having consulted --------------------------------------------------
+
+
+def test_a_review_that_decides_not_to_cease_keeps_the_plan_and_says_so(
+    cast, django_capture_on_commit_callbacks
+):
+    """The consultation letter promised "If we decide not to cease the plan, we will tell you":
+    after a review, the review's decision letter (the plan kept as it is, with the right to
+    appeal), dated the day of the decision not to cease. Nothing is proposed to cease."""
+    from ehcp.plans.models import EhcPlanStatus
+    from ehcp.reviews.models import ReviewDecision, ReviewStatus
+    from ehcp.reviews.rules.figures import ReviewFact, annual_review_figures
+
+    plan = plan_in_force(cast)
+    review = review_reported(cast, plan)
+    replied, decided = DECIDED_ON + timedelta(days=14), DECIDED_ON + timedelta(days=16)
+    with django_capture_on_commit_callbacks(execute=True):
+        cease.cease_propose(
+            review=review,
+            decided_on=DECIDED_ON,
+            reason=Reason.NEEDS_MET,
+            reasons="Outcomes met at SEN support",
+            by=cast.caseworker,
+            today=DECIDED_ON,
+            sent=emailed(DECIDED_ON),
+        )
+        with pytest.raises(cease.CaseRuleError, match="Record the replies to the consultation"):
+            cease.cease_withdraw(
+                review=review, decided_on=replied, reasons="x", by=cast.caseworker, today=replied
+            )
+        cease.cease_consultation_record(
+            review=review,
+            replied_on=replied,
+            reply="The school says the support is still needed",
+            by=cast.caseworker,
+            today=replied,
+        )
+        with pytest.raises(cease.CaseRuleError, match="Enter why the plan will not cease"):
+            cease.cease_withdraw(
+                review=review, decided_on=decided, reasons=" ", by=cast.caseworker, today=decided
+            )
+        cease.cease_decide(
+            review=review,
+            cease=False,
+            decided_on=decided,
+            reasons="The school showed the support in section F is still needed",
+            by=cast.caseworker,
+            today=decided,
+            sent=emailed(decided),
+        )
+    review.refresh_from_db()
+    plan.refresh_from_db()
+    assert review.status == ReviewStatus.COMPLETE
+    assert review.decision == ReviewDecision.MAINTAIN and review.decided_on == DECIDED_ON
+    assert review.cease_withdrawn_on == decided and review.completed_on == decided
+    assert plan.status == EhcPlanStatus.IN_FORCE and plan.ceased_on is None
+    letter = PlanDocument.objects.get(review=review, kind=DocumentKind.REVIEW_DECISION_LETTER)
+    assert letter.issued_on == decided
+    text = text_of(letter)
+    assert "we have decided not to cease the plan" in text
+    assert "keep the plan as it is" in text
+    assert "The school showed the support in section F is still needed" in text
+    assert "our decision after the review to keep the plan as it is" in text  # appeal rights
+    # The DfE's figures count the review as maintained.
+    figures = annual_review_figures(
+        review.review_due_on.year,
+        [
+            ReviewFact(
+                due_on=review.review_due_on,
+                decided_on=review.decided_on,
+                decision=review.decision,
+                meeting_held_on=review.meeting_held_on,
+            )
+        ],
+        today=decided,
+    )
+    assert (figures.maintained, figures.ceased) == (1, 0)
+
+
+def test_the_decision_not_to_cease_comes_only_before_the_notice(letters, cast):
+    review, notice_on = letters
+    with pytest.raises(cease.CaseRuleError, match="the plan now ceases unless an appeal keeps it"):
+        cease.cease_withdraw(
+            review=review,
+            decided_on=notice_on,
+            reasons="Changed our mind",
+            by=cast.caseworker,
+            today=notice_on,
+        )

@@ -397,7 +397,7 @@ def test_a_cease_without_review_is_carried_through_on_its_reviews_page(client, c
         assert response["Location"] == f"/reviews/{review.public_id}/"
         page = review_page(client, review)
         assert "Record the replies to the consultation" in page
-        assert "Send the notice of the decision" not in page
+        assert "Decide whether to cease the plan" not in page
         assert "Cease the plan: nobody appealed" not in page
 
     with time_machine.travel(date(2028, 4, 3)):
@@ -424,15 +424,18 @@ def test_a_cease_without_review_is_carried_through_on_its_reviews_page(client, c
         assert response["Location"] == f"/reviews/{review.public_id}/"
         page = review_page(client, review)
         assert "The family agree; the school did not reply" in page
-        assert "Send the notice of the decision to cease the plan" in page
+        assert "Decide whether to cease the plan" in page
 
         before = casework()
         response = client.post(url("notice", review), day("issued_on", date(2028, 4, 3)))
+        assert "Select whether the council has decided to cease the plan" in (
+            response.content.decode()
+        )
         assert "Select how the letter was sent" in response.content.decode()
         assert casework() == before
         response = client.post(
             url("notice", review),
-            {**day("issued_on", date(2028, 4, 3)), "letter_sent_how": "EMAIL"},
+            {**day("issued_on", date(2028, 4, 3)), "outcome": "NOTICE", "letter_sent_how": "EMAIL"},
         )
         assert response["Location"] == f"/reviews/{review.public_id}/"
         review.refresh_from_db()
@@ -469,3 +472,60 @@ def test_a_reviews_own_cease_steps_are_its_tasks_not_pages(client, cast, noticed
     for user, status in [(cast.senco, 403), (cast.health_adviser, 403), (cast.outsider, 404)]:
         client.force_login(user)
         assert client.get(url(name, noticed)).status_code == status, user
+
+
+def test_a_cease_without_review_the_council_decides_not_to_make(client, cast, plan):
+    """Having consulted, the council decides not to cease: the plan stays in force, the episode
+    is complete, and the family gets a letter saying so (no right of appeal: nothing changed)."""
+    from ehcp.plans.models import DocumentKind, DocumentRender
+
+    with time_machine.travel(date(2028, 3, 20)):
+        client.force_login(cast.caseworker)
+        client.post(
+            cease_url(plan),
+            {
+                "reason": Reason.MOVED_OUT,
+                "reasons": "Moved to Wales",
+                "letter_sent_how": "EMAIL",
+                **day("on", date(2028, 3, 20)),
+            },
+        )
+        review = Review.objects.get(ehc_plan=plan)
+        client.post(
+            url("replies", review),
+            {
+                "reply": "The family have not moved after all",
+                **day("replied_on", date(2028, 3, 20)),
+            },
+        )
+        before = casework()
+        response = client.post(
+            url("notice", review),
+            {
+                **day("issued_on", date(2028, 3, 20)),
+                "outcome": "NOT_CEASING",
+                "letter_sent_how": "EMAIL",
+            },
+        )
+        assert "Enter why the plan will not cease" in response.content.decode()
+        assert casework() == before
+        response = client.post(
+            url("notice", review),
+            {
+                **day("issued_on", date(2028, 3, 20)),
+                "outcome": "NOT_CEASING",
+                "withdrawn_reasons": "The family still live in the county",
+                "letter_sent_how": "EMAIL",
+            },
+        )
+        assert response["Location"] == f"/reviews/{review.public_id}/"
+        page = review_page(client, review)
+    review.refresh_from_db()
+    plan.refresh_from_db()
+    assert review.status == ReviewStatus.COMPLETE and review.cease_withdrawn_on == date(2028, 3, 20)
+    assert plan.status == EhcPlanStatus.IN_FORCE
+    assert "Decided not to cease" in page and "The family still live in the county" in page
+    assert "Kept in force as it is: the council decided not to cease it" in page
+    assert "cease-actions" not in page
+    letter = DocumentRender.objects.get(review=review, kind=DocumentKind.CEASE_WITHDRAWN_LETTER)
+    assert letter.content["withdrawn_reasons"] == "The family still live in the county"
