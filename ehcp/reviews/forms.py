@@ -210,6 +210,13 @@ class ReviewStartForm(GovForm):
     )
 
 
+class Post16MoveForm(GovForm):
+    move_on = date_field(
+        "Date of the move to the new post-16 institution",
+        help_text="For example, 5 1 2028",
+    )
+
+
 # -- ceasing ---------------------------------------------------------------------------------
 
 

@@ -176,6 +176,8 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     # Phase transfer (reg 18): the year of transfer and the date any amended plan is due.
     transfer_year = models.PositiveSmallIntegerField(null=True, blank=True)
     transfer_post16 = models.BooleanField(default=False)
+    # A move between post-16 institutions at another time (reg 18(2)): the day of the move.
+    transfer_on = models.DateField(null=True, blank=True)
     phase_transfer_due_on = models.DateField(null=True, blank=True)
     next_setting = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -367,10 +369,21 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             self.amended_plan_due_on = notice["amended_plan_due"].due_on
             served = self.amendment_served_on or self.amendment_notice_on
             self.amendment_comments_due_on = deadlines.due_on(deadlines.AMEND_COMMENTS, served)
-        if self.transfer_year is not None:
+        if self.transfer_on is not None:
+            self.phase_transfer_due_on = deadlines.post16_move_deadline(self.transfer_on)
+        elif self.transfer_year is not None:
             self.phase_transfer_due_on = deadlines.phase_transfer_deadline(
                 self.transfer_year, post16=self.transfer_post16
             )
+
+    @property
+    def phase_transfer_period(self) -> deadlines.StatutoryPeriod:
+        """The reg 18 time limit of the review's transfer (its code and source)."""
+        if self.transfer_on is not None:
+            return deadlines.PHASE_TRANSFER_POST16_MOVE
+        if self.transfer_post16:
+            return deadlines.PHASE_TRANSFER_POST16
+        return deadlines.PHASE_TRANSFER_SCHOOL
 
     @property
     def cease_dates(self) -> cease_rules.CeaseDates:

@@ -455,9 +455,11 @@ def _name(user) -> str:
 
 
 def _transfer_for(child, today: date, review: Review | None) -> PhaseTransfer | None:
-    """The phase transfer the child is within 12 months of: the one the review records (its
-    year; the kind from the date of birth where it matches), or else the one the date of birth
-    gives (into reception, Year 7 or Year 12)."""
+    """The phase transfer the child is within 12 months of: the one the review records (a move
+    between post-16 institutions on its date; or its year, the kind from the date of birth where
+    it matches), or else the one the date of birth gives (into reception, Year 7 or Year 12)."""
+    if review is not None and review.transfer_on is not None:
+        return phase.Post16Move(review.transfer_on)
     if review is None or review.transfer_year is None:
         return phase.transfer_within_12_months(child.date_of_birth, today)
     year, post16 = review.transfer_year, review.transfer_post16

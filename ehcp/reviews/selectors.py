@@ -97,9 +97,7 @@ def review_dates(review: Review) -> list[ReviewDate]:
             ReviewDate(
                 "Phase transfer: amended plan by",
                 review.phase_transfer_due_on,
-                deadlines.PHASE_TRANSFER_POST16
-                if review.transfer_post16
-                else deadlines.PHASE_TRANSFER_SCHOOL,
+                review.phase_transfer_period,
                 review.amended_plan_issued_on or review.completed_on,
             )
         )

@@ -13,6 +13,7 @@ urlpatterns = [
         views.document_download,
         name="document-download",
     ),
+    path("<uuid:review_id>/post16-move/", views.post16_move, name="post16-move"),
     path("<uuid:review_id>/cease/replies/", views.cease_replies, name="cease-replies"),
     path("<uuid:review_id>/cease/notice/", views.cease_notice, name="cease-notice"),
     path("<uuid:review_id>/cease/ceased/", views.cease_ceased, name="cease-ceased"),

@@ -29,7 +29,9 @@ from ehcp.plans.models import DocumentKind, EhcPlan, PlanDocument
 from ehcp.reviews import forms, selectors
 from ehcp.reviews.models import Review
 from ehcp.reviews.rules import cease as cease_rules
+from ehcp.reviews.rules import phase
 from ehcp.reviews.services import cease
+from ehcp.reviews.services import review as review_services
 
 #: What the cease pages show of the child's record (for the read audit).
 CEASE_DATA_TYPES = ["IDENTITY", "EDUCATION", "PLAN"]
@@ -50,7 +52,7 @@ def _officer_review(request, review_id) -> Review:
     return review
 
 
-def _cease_step(
+def _review_step(
     request,
     review_id,
     *,
@@ -63,8 +65,8 @@ def _cease_step(
     cease_only=False,
     form_kwargs=None,
 ):
-    """One step of a review's cease: the form, the service, the cease facts beside it; back to
-    the review's page when done. `cease_only`: a step a review's flow takes in its own tasks, so
+    """One step recorded on a review's page (the cease's, a post-16 move): the form, the service,
+    the cease facts beside it when the review is ceasing; back to the review's page when done. `cease_only`: a step a review's flow takes in its own tasks, so
     here only for a cease without a review (which has no flow)."""
     review = _officer_review(request, review_id)
     if cease_only and not review.is_cease_only:
@@ -101,9 +103,34 @@ def _cease_step(
 @require_http_methods(["GET", "POST"])
 @council_officer_required
 @audited_view
+def post16_move(request, review_id):
+    """A move between post-16 institutions at another time (reg 18(2)): any amended plan is due
+    5 months before it."""
+    return _review_step(
+        request,
+        review_id,
+        form_class=forms.Post16MoveForm,
+        title="Record a move between post-16 institutions",
+        lead=(
+            "When a young person is moving from one post-16 institution to another at a time "
+            "other than the start of the academic year, the review, and any amended plan naming "
+            "the new institution, must be finished at least 5 months before the move (SEND "
+            "Regulations 2014, reg 18(2))."
+        ),
+        button="Record the move",
+        perform=lambda review, data: review_services.review_post16_move_record(
+            review=review, move_on=data["move_on"], by=request.user
+        ),
+        done="The move is recorded: the review's dates follow it",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@council_officer_required
+@audited_view
 def cease_replies(request, review_id):
     """A cease without a review: what the family and the school or college said (reg 31(1))."""
-    return _cease_step(
+    return _review_step(
         request,
         review_id,
         form_class=forms.CeaseConsultationForm,
@@ -128,7 +155,7 @@ def cease_replies(request, review_id):
 def cease_notice(request, review_id):
     """A cease without a review: having consulted, the decision, to cease (the notice, with the
     right to appeal) or not to cease (the plan stays as it is; the family is told)."""
-    return _cease_step(
+    return _review_step(
         request,
         review_id,
         form_class=forms.CeaseNoticeForm,
@@ -161,7 +188,7 @@ def cease_notice(request, review_id):
 @audited_view
 def cease_ceased(request, review_id):
     """A cease without a review: nobody appealed in time, so the plan ceases."""
-    return _cease_step(
+    return _review_step(
         request,
         review_id,
         form_class=forms.CeaseCarriedOutForm,
@@ -186,7 +213,7 @@ def cease_ceased(request, review_id):
 @audited_view
 def cease_mediation(request, review_id):
     """A mediation certificate was issued: the time to appeal may end later."""
-    return _cease_step(
+    return _review_step(
         request,
         review_id,
         form_class=forms.CeaseMediationForm,
@@ -209,7 +236,7 @@ def cease_mediation(request, review_id):
 @audited_view
 def cease_appeal(request, review_id):
     """The family appealed to the SEND Tribunal against the cease."""
-    return _cease_step(
+    return _review_step(
         request,
         review_id,
         form_class=forms.CeaseAppealForm,
@@ -234,7 +261,7 @@ def cease_appeal(request, review_id):
 @audited_view
 def cease_appeal_decision(request, review_id):
     """The Tribunal's decision on the appeal against the cease."""
-    return _cease_step(
+    return _review_step(
         request,
         review_id,
         form_class=forms.CeaseAppealDecisionForm,
@@ -377,6 +404,12 @@ def review_detail(request, public_id):
             # The cease's own actions: a review with a flow records the appeal and the Tribunal's
             # decision in its tasks; a cease without a review, here.
             "may_act_on_cease": council and actor.is_council_officer,
+            # A young person in post-16 education may move institutions at any time (reg 18(2)).
+            "may_record_post16_move": council
+            and actor.is_council_officer
+            and review.is_open
+            and review.amended_plan_issued_on is None
+            and phase.year_group(review.child.date_of_birth, today) >= phase.POST16_YEAR_GROUP,
             "cease_by_tasks": not review.is_cease_only,
         },
     )

@@ -210,6 +210,8 @@ EXPECTED = {
     "reviews:cease-replies": ("GET", COUNCIL_OFFICERS),
     "reviews:cease-notice": ("GET", COUNCIL_OFFICERS),
     "reviews:cease-ceased": ("GET", COUNCIL_OFFICERS),
+    # A move between post-16 institutions (reg 18(2)), recorded on an open review by the council.
+    "reviews:post16-move": ("GET", COUNCIL_OFFICERS),
     # In-app notices: everyone has a list; a notice opens (302 to its page) for its recipient only.
     "notifications:list": ("GET", EVERYONE),
     "notifications:open": ("GET", {"psychologist"}),

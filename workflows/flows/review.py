@@ -206,11 +206,7 @@ class ReviewFlow(Flow):
         transfer = review.phase_transfer_due_on
         if transfer is not None and (due is None or transfer < due):
             due = transfer
-            period = (
-                deadlines.PHASE_TRANSFER_POST16
-                if review.transfer_post16
-                else deadlines.PHASE_TRANSFER_SCHOOL
-            )
+            period = review.phase_transfer_period
         return self._council(activation, due_on=due, period=period)
 
     def route_cease_consult(self, activation) -> Routing:

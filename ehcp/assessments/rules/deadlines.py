@@ -43,6 +43,7 @@ __all__ = [
     "MEDIATION_CONTACT",
     "PERIODS_BY_CODE",
     "PHASE_TRANSFER_POST16",
+    "PHASE_TRANSFER_POST16_MOVE",
     "PHASE_TRANSFER_SCHOOL",
     "REASSESS_DECIDE",
     "REASSESS_DRAFT",
@@ -438,6 +439,19 @@ PHASE_TRANSFER_POST16 = StatutoryPeriod(
     name="the post-16 transfer review",
 )
 
+PHASE_TRANSFER_POST16_MOVE = StatutoryPeriod(
+    code="PHASE-TRANSFER-POST16-5M",
+    days=0,
+    months=-5,
+    source="SEND Regulations 2014, reg 18(2)",
+    text=(
+        "When a young person is moving from one post-16 institution to another at any other "
+        "time, review the plan and issue any amended plan at least 5 months before the move."
+    ),
+    starts_from="the day of the move between post-16 institutions",
+    name="the review before a move between post-16 institutions",
+)
+
 # --- Mediation and appeals --------------------------------------------------------------------
 
 _TRIBUNAL_RULES = (
@@ -506,6 +520,7 @@ ALL_PERIODS: tuple[StatutoryPeriod, ...] = (
     AMEND_FINAL,
     PHASE_TRANSFER_SCHOOL,
     PHASE_TRANSFER_POST16,
+    PHASE_TRANSFER_POST16_MOVE,
     MEDIATION_CONTACT,
     APPEAL,
     APPEAL_AFTER_CERTIFICATE,
@@ -822,15 +837,17 @@ def phase_transfer_deadline(transfer_year: int, *, post16: bool) -> date:
     return due_on(PHASE_TRANSFER_SCHOOL, date(transfer_year, 2, 15))
 
 
-def phase_transfer_back_plan(transfer_year: int, *, post16: bool) -> dict[str, date]:
-    """The latest dates that still meet reg 18, working back from the final amended plan.
+def post16_move_deadline(move_on: date) -> date:
+    """The latest date for the final amended plan before a move between post-16 institutions
+    at a time other than the reg 18(1) transfers: at least 5 months before the move (reg 18(2)),
+    read as the same day of the month 5 months earlier (the last day of that month if it has no
+    such day)."""
+    return due_on(PHASE_TRANSFER_POST16_MOVE, move_on)
 
-    Keys: ``final_amended_plan_by``; ``amendment_notice_by`` (8 weeks earlier, reg 22(3));
-    ``review_meeting_by`` (4 weeks before the notice, which goes with the review decision);
-    ``invitations_by`` (2 weeks before the meeting). A council can, and usually should, finish
-    sooner.
-    """
-    final_by = phase_transfer_deadline(transfer_year, post16=post16)
+
+def back_plan_from(final_by: date) -> dict[str, date]:
+    """The latest dates that still issue the final amended plan by ``final_by``: keys as
+    `phase_transfer_back_plan`."""
     notice_by = final_by - timedelta(days=AMEND_FINAL.days)
     meeting_by = notice_by - timedelta(days=REVIEW_DECISION.days)
     invitations_by = meeting_by + timedelta(days=REVIEW_INVITATIONS.days)  # days is -14
@@ -840,6 +857,17 @@ def phase_transfer_back_plan(transfer_year: int, *, post16: bool) -> dict[str, d
         "review_meeting_by": meeting_by,
         "invitations_by": invitations_by,
     }
+
+
+def phase_transfer_back_plan(transfer_year: int, *, post16: bool) -> dict[str, date]:
+    """The latest dates that still meet reg 18, working back from the final amended plan.
+
+    Keys: ``final_amended_plan_by``; ``amendment_notice_by`` (8 weeks earlier, reg 22(3));
+    ``review_meeting_by`` (4 weeks before the notice, which goes with the review decision);
+    ``invitations_by`` (2 weeks before the meeting). A council can, and usually should, finish
+    sooner.
+    """
+    return back_plan_from(phase_transfer_deadline(transfer_year, post16=post16))
 
 
 def mediation_contact_deadline(decision_sent_on: date) -> date:

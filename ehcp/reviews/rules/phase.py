@@ -38,6 +38,7 @@ from ehcp.assessments.rules import deadlines
 SCHOOL_YEAR_STARTS_MONTH = 9  # September
 RECEPTION = 0
 LAST_SCHOOL_YEAR_GROUP = 13
+POST16_YEAR_GROUP = 12  # Year 12: the first year of post-16 education
 #: A child starts reception in the school year after the one in which they turn 4: cohort year
 #: (the year their school year of birth began) + 5.
 RECEPTION_OFFSET = 5
@@ -166,6 +167,47 @@ class PhaseTransfer:
     def cohort_born_between(self) -> tuple[date, date]:
         """The dates of birth of the children who make this transfer in this year."""
         return cohort_born_between(self.year - RECEPTION_OFFSET - self.into_year_group)
+
+
+@dataclass(frozen=True)
+class Post16Move:
+    """A move from one post-16 institution to another at a time other than the reg 18(1)
+    transfers (reg 18(2)): its date is recorded on the review, not worked out from the date of
+    birth. It answers as a `PhaseTransfer` does (`transfer_risk`, the pipeline)."""
+
+    move_on: date
+
+    post16 = True
+    label = "Move between post-16 institutions"
+    period = deadlines.PHASE_TRANSFER_POST16_MOVE
+
+    @property
+    def starts_on(self) -> date:
+        return self.move_on
+
+    @property
+    def year(self) -> int:
+        return self.move_on.year
+
+    @property
+    def source(self) -> str:
+        return self.period.source
+
+    @property
+    def due_on(self) -> date:
+        """The last day to issue any amended plan: 5 months before the move."""
+        return deadlines.post16_move_deadline(self.move_on)
+
+    @property
+    def back_plan(self) -> dict[str, date]:
+        return deadlines.back_plan_from(self.due_on)
+
+    @property
+    def listed_from(self) -> date:
+        return deadlines.add_months(self.move_on, -12)
+
+    def is_listed_on(self, on: date) -> bool:
+        return self.listed_from <= on < self.move_on
 
 
 def transfer_of(date_of_birth: date, kind: TransferKind) -> PhaseTransfer:

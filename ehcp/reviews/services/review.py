@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 from django_fsm import TransitionNotAllowed
 
 from agencies.access import actor_for
@@ -26,6 +27,7 @@ from agencies.queues import may_work_queue
 from ehcp.assessments.models import AdviceKind, AdviceStatus, Assessment
 from ehcp.assessments.rules import deadlines
 from ehcp.common.services import CaseRuleError, date_check, history_save
+from ehcp.common.signals import episode_dates_changed
 from ehcp.plans.models import DocumentKind, EhcPlan, EhcPlanStatus
 from ehcp.plans.rules.letters import LetterSent
 from ehcp.plans.services import letter_queue
@@ -266,6 +268,40 @@ def review_start(
         history_save(review, f"{review.get_kind_display()} started", by)
         for invitee in _default_invitees(review, caseworker=caseworker, today=started_on):
             history_save(invitee, "Must be invited to the review meeting", by)
+    return review
+
+
+def review_post16_move_record(
+    *, review: Review, move_on: date, by, today: date | None = None
+) -> Review:
+    """A move from one post-16 institution to another at a time other than the reg 18(1)
+    transfers: the review, and any amended plan naming the new institution, must be finished at
+    least 5 months before it (reg 18(2)). Recorded on an open review; recording it again
+    replaces the date (the history keeps both). The open steps' due dates follow."""
+    today = today or timezone.localdate()
+    _check_council(review.council_id, by, what="record a move between post-16 institutions")
+    with transaction.atomic():
+        review = Review.objects.select_for_update().select_related("child").get(pk=review.pk)
+        if not review.is_open:
+            raise CaseRuleError(
+                f"{review.reference} is {review.get_status_display().lower()}: record the move "
+                "on the plan's next review"
+            )
+        if review.amended_plan_issued_on is not None:
+            raise CaseRuleError("The amended plan has been issued: the move cannot change it")
+        if move_on <= today:
+            raise CaseRuleError("The date of the move must be in the future")
+        review.transfer_on = move_on
+        review.transfer_year = move_on.year
+        review.transfer_post16 = True
+        review.set_statutory_dates()
+        history_save(
+            review,
+            f"Move between post-16 institutions on {_day(move_on)}: any amended plan by "
+            f"{_day(review.phase_transfer_due_on)} (reg 18(2))",
+            by,
+        )
+        episode_dates_changed.send(sender=Review, episode=review)
     return review
 
 

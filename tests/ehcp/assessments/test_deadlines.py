@@ -28,6 +28,7 @@ from ehcp.assessments.rules.deadlines import (
     MEDIATION_CONTACT,
     PERIODS_BY_CODE,
     PHASE_TRANSFER_POST16,
+    PHASE_TRANSFER_POST16_MOVE,
     PHASE_TRANSFER_SCHOOL,
     REASSESS_DECIDE,
     REASSESS_DRAFT,
@@ -46,6 +47,7 @@ from ehcp.assessments.rules.deadlines import (
     add_months,
     appeal_deadline,
     assessment_deadlines,
+    back_plan_from,
     deadline_status,
     due_on,
     format_date,
@@ -53,6 +55,7 @@ from ehcp.assessments.rules.deadlines import (
     mediation_contact_deadline,
     phase_transfer_back_plan,
     phase_transfer_deadline,
+    post16_move_deadline,
     previous_working_day,
     review_deadlines,
 )
@@ -813,6 +816,34 @@ def test_PHASE_TRANSFER_31MAR(year, final, notice, meeting, invitations):
     }
 
 
+@pytest.mark.parametrize(
+    ("move_on", "final"),
+    [
+        (date(2028, 1, 8), date(2027, 8, 8)),  # across the new year
+        (date(2028, 7, 31), date(2028, 2, 29)),  # 31 July: no 31 February; 2028 is a leap year
+        (date(2027, 7, 31), date(2027, 2, 28)),  # and 2027 is not
+        (date(2027, 8, 29), date(2027, 3, 29)),
+        (date(2028, 3, 31), date(2027, 10, 31)),
+        (date(2028, 4, 30), date(2027, 11, 30)),
+        (date(2027, 10, 31), date(2027, 5, 31)),
+        (date(2028, 5, 31), date(2027, 12, 31)),
+        (date(2028, 2, 29), date(2027, 9, 29)),  # from 29 February
+    ],
+)
+def test_PHASE_TRANSFER_POST16_5M(move_on, final):
+    """A move between post-16 institutions at another time: the review, and any amended plan,
+    at least 5 months before the move (reg 18(2)); the back plan works from that date as for
+    the reg 18(1) transfers."""
+    assert post16_move_deadline(move_on) == final
+    assert due_on(PHASE_TRANSFER_POST16_MOVE, move_on) == final
+    assert back_plan_from(final) == {
+        "final_amended_plan_by": final,
+        "amendment_notice_by": final - timedelta(days=56),
+        "review_meeting_by": final - timedelta(days=56 + 28),
+        "invitations_by": final - timedelta(days=56 + 28 + 14),
+    }
+
+
 # ---------------------------------------------------------------------------------------------
 # Section 9.5: appeal windows (Tribunal rule 20(1)(c); reg 33).
 # decision sent | 2 months after | certificate issued | 1 month after certificate | appeal by
@@ -1233,6 +1264,7 @@ def test_every_period_is_described_and_cited(period):
         (REASSESS_DECIDE, 15, 0),
         (REASSESS_DRAFT, 56, 0),
         (REASSESS_FINAL, 98, 0),
+        (PHASE_TRANSFER_POST16_MOVE, 0, -5),
     ],
     ids=lambda value: value.code if isinstance(value, StatutoryPeriod) else None,
 )

@@ -1,6 +1,7 @@
 """`manage.py statutory_dates` for reviews, amendments and phase transfers (issue 10).
 
---plan-issued, --review-meeting, --amendment-notice, --under-five, --transfer-year and --post16.
+--plan-issued, --review-meeting, --amendment-notice, --under-five, --transfer-year, --post16 and
+--post16-move.
 No database: the command is pure date arithmetic. The request dates (--received) are pinned down
 in test_statutory_dates_command.py.
 """
@@ -154,6 +155,34 @@ def test_a_transfer_to_post16_is_due_by_30_march():
         "  phase_transfer_due: Fri 2029-03-30 is a bank holiday in England and Wales (Good "
         "Friday); act by Thu 2029-03-29",
     ]
+
+
+def test_a_move_between_post16_institutions_is_due_5_months_before_it():
+    """Reg 18(2): 31 July 2028 less 5 months is 29 February 2028 (no 31 February)."""
+    assert run_table("--post16-move", "2028-07-31") == [
+        "Statutory dates for a move between post-16 institutions on Monday 31 July 2028",
+        "",
+        "Date                Due on            Source",
+        "phase_transfer_due  Tue 2028-02-29    SEND Regulations 2014, reg 18(2)",
+    ]
+    assert run_json("--plan-issued", "2027-09-01", "--post16-move", "2028-01-08") == {
+        "review_due": "2028-08-31",
+        "latest_review_meeting": "2028-08-03",
+        "invitations_due": "2028-07-20",
+        "phase_transfer_due": "2027-08-08",
+        "sources": {
+            "review_due": CFA_S44,
+            "latest_review_meeting": REG_20,
+            "invitations_due": REGS_20_21_INVITES,
+            "phase_transfer_due": "SEND Regulations 2014, reg 18(2)",
+        },
+        "not_working_days": {
+            "phase_transfer_due": {
+                "why": "Sun 2027-08-08 falls on a weekend",
+                "act_by": "2027-08-06",
+            },
+        },
+    }
 
 
 def test_a_review_and_a_phase_transfer_together():
@@ -480,9 +509,20 @@ BAD_INPUT = [
     ),
     pytest.param(
         [],
-        "Give --received (a request), --plan-issued (a plan's review) or --transfer-year (a "
-        "phase transfer)",
+        "Give --received (a request), --plan-issued (a plan's review), --transfer-year (a "
+        "phase transfer) or --post16-move (a move between post-16 institutions)",
         id="nothing",
+    ),
+    pytest.param(
+        ["--transfer-year", "2028", "--post16-move", "2028-01-08"],
+        "Give --transfer-year (a phase transfer) or --post16-move (a move between post-16 "
+        "institutions at another time), not both",
+        id="transfer-and-move",
+    ),
+    pytest.param(
+        ["--post16-move", "2028-02-30"],
+        "--post16-move must be a real date in the format YYYY-MM-DD",
+        id="move-not-a-date",
     ),
     pytest.param(
         ["--transfer-year", "2015"],

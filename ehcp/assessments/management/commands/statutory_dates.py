@@ -7,12 +7,14 @@ the plan after it) and a phase transfer.
         --amendment-notice 2027-05-31
     python manage.py statutory_dates --plan-issued 2026-06-01 --under-five
     python manage.py statutory_dates --transfer-year 2027 --post16
+    python manage.py statutory_dates --post16-move 2028-01-08
 
 Each input gives the dates it allows: --received the assessment's (with --advice-requested and
 --draft-issued); --plan-issued (the day the plan was issued, or of the last review decision) the
 review's, with --review-meeting the report and decision, with --amendment-notice the comments and
 the final amended plan; --transfer-year the phase transfer's (reg 18(1), read strictly: by
-14 February, or with --post16 by 30 March).
+14 February, or with --post16 by 30 March); --post16-move, a move between post-16 institutions at
+another time, its own (reg 18(2): 5 months before the move).
 
 It only does date arithmetic with ehcp.assessments.rules.deadlines: no database, no migrations, no clock.
 A date that falls on a weekend or a bank holiday in England and Wales (ehcp.common.calendar) is
@@ -31,12 +33,14 @@ from django.core.management.base import BaseCommand, CommandError
 from ehcp.assessments.rules.deadlines import (
     FIRST_PHASE_TRANSFER_YEAR,
     PHASE_TRANSFER_POST16,
+    PHASE_TRANSFER_POST16_MOVE,
     PHASE_TRANSFER_SCHOOL,
     Deadline,
     assessment_deadlines,
     format_date,
     is_non_working_day,
     phase_transfer_deadline,
+    post16_move_deadline,
     previous_working_day,
     review_deadlines,
 )
@@ -71,6 +75,7 @@ _FACTS = {
     "received": ("--received", "the date the request was received"),
     "plan_issued": ("--plan-issued", "the date the plan was issued or last reviewed"),
     "transfer_year": ("--transfer-year", "the calendar year of the transfer"),
+    "post16_move": ("--post16-move", "the date of a move between post-16 institutions"),
 }
 # Each further option, and the fact it needs.
 _NEEDS = (
@@ -186,6 +191,14 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--post16-move",
+            metavar="YYYY-MM-DD",
+            help=(
+                "Date of a move between post-16 institutions at another time of year: the "
+                "amended plan is due 5 months before it (reg 18(2))."
+            ),
+        )
+        parser.add_argument(
             "--json", action="store_true", help="Print one JSON object instead of a table."
         )
 
@@ -199,6 +212,7 @@ class Command(BaseCommand):
                 ("plan_issued", "--plan-issued"),
                 ("review_meeting", "--review-meeting"),
                 ("amendment_notice", "--amendment-notice"),
+                ("post16_move", "--post16-move"),
             )
             if options.get(name) is not None
         }
@@ -206,6 +220,11 @@ class Command(BaseCommand):
         year = parse_year(year, "--transfer-year") if year is not None else None
         given = {**dates, "transfer_year": year, **_flags(options)}
         check_options(given)
+        if year is not None and dates.get("post16_move") is not None:
+            raise CommandError(
+                "Give --transfer-year (a phase transfer) or --post16-move (a move between "
+                "post-16 institutions at another time), not both"
+            )
         received, plan_issued = dates.get("received"), dates.get("plan_issued")
         if plan_issued is not None and year is not None and year < plan_issued.year:
             raise CommandError(
@@ -236,6 +255,8 @@ class Command(BaseCommand):
                 ]
             if year is not None:
                 shown.append(phase_transfer_due(year, post16=given["post16"]))
+            if dates.get("post16_move") is not None:
+                shown.append(post16_move_due(dates["post16_move"]))
         except ValueError as error:
             raise CommandError(str(error)) from error
         flags = non_working_days(shown)
@@ -280,8 +301,8 @@ def check_options(given: dict) -> None:
             raise CommandError(f"{option} needs {needed_option} ({fact})")
     if all(given.get(name) is None for name in _FACTS):
         raise CommandError(
-            "Give --received (a request), --plan-issued (a plan's review) or --transfer-year "
-            "(a phase transfer)"
+            "Give --received (a request), --plan-issued (a plan's review), --transfer-year "
+            "(a phase transfer) or --post16-move (a move between post-16 institutions)"
         )
 
 
@@ -291,6 +312,16 @@ def phase_transfer_due(year: int, *, post16: bool) -> Deadline:
     due = phase_transfer_deadline(year, post16=post16)
     return Deadline(
         key="phase_transfer_due", period=period, due_on=due, start=due - timedelta(period.days)
+    )
+
+
+def post16_move_due(move_on: date) -> Deadline:
+    """A move between post-16 institutions at another time (reg 18(2)) as a Deadline."""
+    return Deadline(
+        key="phase_transfer_due",
+        period=PHASE_TRANSFER_POST16_MOVE,
+        due_on=post16_move_deadline(move_on),
+        start=move_on,
     )
 
 
@@ -316,6 +347,11 @@ def heading(given: dict) -> list[str]:
             else "into or between schools"
         )
         lines.append(f"Statutory dates for a phase transfer in {given['transfer_year']} ({kind})")
+    if given.get("post16_move") is not None:
+        lines.append(
+            "Statutory dates for a move between post-16 institutions on "
+            f"{_long(given['post16_move'])}"
+        )
     return lines
 
 
