@@ -72,6 +72,12 @@ class Agency(models.Model):
     kind = models.CharField(max_length=20, choices=AgencyKind.choices, db_index=True)
     # Schools and settings: DfE unique reference number, used for SEN2 placements.
     urn = models.CharField("URN", max_length=10, blank=True)
+    # An infant school (Reception to Year 2): its pupils move to a junior school for Year 3, a
+    # transfer between phases whose review must end by 15 February (reg 18(1)).
+    infant_school = models.BooleanField(
+        default=False,
+        help_text="Its pupils move to a junior school for Year 3 (a phase transfer, reg 18).",
+    )
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     is_active = models.BooleanField(default=True)

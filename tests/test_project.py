@@ -507,7 +507,7 @@ def _room_and_layer(module: str) -> tuple[str, int] | None:
     head = rest[0]
     if head == "rules":
         layer = "rules"
-    elif head == "models":
+    elif head in ("models", "signals"):  # a signal is declared beside the models it is about
         layer = "models"
     elif head in _READ:
         layer = "read"

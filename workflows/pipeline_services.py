@@ -53,7 +53,9 @@ def _label(plan: EhcPlan) -> str:
 
 def _transfer(plan: EhcPlan, today: date) -> dict:
     """The phase transfer the child is within 12 months of (reg 18), for the review to record."""
-    transfer = phase.transfer_within_12_months(plan.child.date_of_birth, today)
+    transfer = phase.transfer_within_12_months(
+        plan.child.date_of_birth, today, infant_school=pipeline.attends_infant_school(plan.child)
+    )
     if transfer is None:
         return {}
     return {"transfer_year": transfer.year, "transfer_post16": transfer.post16}
@@ -220,7 +222,11 @@ def reviews_start_due(*, today: date, weeks_ahead: int | None = None) -> SweepRe
             continue
         due = phase.effective_review_due(
             plan.next_review_due_on,
-            phase.transfer_within_12_months(plan.child.date_of_birth, today),
+            phase.transfer_within_12_months(
+                plan.child.date_of_birth,
+                today,
+                infant_school=pipeline.attends_infant_school(plan.child),
+            ),
         )
         reason = SWEEP_REASON.format(due=format_date(due)) if due else "Started by the daily sweep"
         try:

@@ -199,18 +199,28 @@ def transfer_years(today: date) -> list[int]:
 
 
 def _born_in(transfers, prefix: str = "child__") -> Q:
+    """The children who make one of ``transfers``: born in its cohort (and, into Year 3, at an
+    infant school)."""
     q = Q(pk__in=[])
     for transfer in transfers:
         born_from, born_to = transfer.cohort_born_between()
-        q |= Q(**{f"{prefix}date_of_birth__range": (born_from, born_to)})
+        makes_it = Q(**{f"{prefix}date_of_birth__range": (born_from, born_to)})
+        if transfer.kind is TransferKind.JUNIOR:
+            makes_it &= Q(**{f"{prefix}current_setting__infant_school": True})
+        q |= makes_it
     return q
+
+
+def attends_infant_school(child) -> bool:
+    """The child's school is an infant school: they move to a junior school for Year 3."""
+    setting = child.current_setting
+    return setting is not None and setting.infant_school
 
 
 def listed_transfers(today: date) -> list[PhaseTransfer]:
     """The transfers whose children are within 12 months of them on ``today``: those of next
-    September (into reception, Year 7 and Year 12; infant to junior is known only from a
-    review that records it)."""
-    return phase.transfers_in_year(phase.school_year_of(today) + 1)
+    September (into reception, Year 3 from an infant school, Year 7 and Year 12)."""
+    return phase.transfers_in_year(phase.school_year_of(today) + 1, infant_school=True)
 
 
 def _transfer_due_by(day: date, today: date, *, key: str = "due_on", prefix="child__") -> Q:
@@ -331,7 +341,7 @@ def plans_queryset(council_ids, filters: PipelineFilters, *, today: date, actor)
     if filters.school:
         qs = qs.filter(_school_q(actor, filters.school))
     if filters.transfer_year:
-        qs = qs.filter(_born_in(phase.transfers_in_year(filters.transfer_year)))
+        qs = qs.filter(_born_in(phase.transfers_in_year(filters.transfer_year, infant_school=True)))
     if filters.term:
         qs = qs.filter(_term_q(filters.term, today, key="next_review_due_on"))
     return qs
@@ -351,7 +361,7 @@ def reviews_queryset(council_ids, filters: PipelineFilters, *, today: date, acto
             Q(transfer_year=filters.transfer_year)
             | (
                 Q(transfer_year__isnull=True)
-                & _born_in(phase.transfers_in_year(filters.transfer_year))
+                & _born_in(phase.transfers_in_year(filters.transfer_year, infant_school=True))
             )
         )
     if filters.term:
@@ -461,7 +471,9 @@ def _transfer_for(child, today: date, review: Review | None) -> PhaseTransfer | 
     if review is not None and review.transfer_on is not None:
         return phase.Post16Move(review.transfer_on)
     if review is None or review.transfer_year is None:
-        return phase.transfer_within_12_months(child.date_of_birth, today)
+        return phase.transfer_within_12_months(
+            child.date_of_birth, today, infant_school=attends_infant_school(child)
+        )
     year, post16 = review.transfer_year, review.transfer_post16
     for kind in TransferKind:
         if kind.post16 == post16 and phase.transfer_of(child.date_of_birth, kind).year == year:
@@ -601,6 +613,6 @@ def plans_due_to_start(*, today: date, weeks_ahead: int) -> QuerySet:
             | _transfer_due_by(until, today)
         )
         .annotate(plan_caseworker_id=_plan_caseworker())
-        .select_related("child", "council")
+        .select_related("child", "child__current_setting", "council")
         .order_by(F("next_review_due_on").asc(nulls_first=True), "pk")
     )

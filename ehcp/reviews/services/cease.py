@@ -51,6 +51,7 @@ from ehcp.reviews.models import (
 )
 from ehcp.reviews.rules import cease as cease_rules
 from ehcp.reviews.selectors import cease_notice_sending, named_institution
+from ehcp.reviews.services.letters import review_decision_letter_queue
 
 #: The decision the notice gives the right to appeal against (the letters' appeal rights).
 APPEAL_DECISION = "our decision to cease to maintain the EHC plan"
@@ -361,8 +362,6 @@ def cease_withdraw(
     complete. The family is told, as the consultation letter promised: after a review, by the
     review's decision letter (keeping the plan as it is, with the right to appeal); without a
     review, by a letter saying the plan will not cease."""
-    from ehcp.reviews.services.review import review_decision_letter_queue
-
     today = today or timezone.localdate()
     _check_officer(review.council_id, by)
     reasons = (reasons or "").strip()

@@ -28,9 +28,8 @@ from ehcp.assessments.models import AdviceKind, AdviceStatus, Assessment
 from ehcp.assessments.rules import deadlines
 from ehcp.common.services import CaseRuleError, date_check, history_save
 from ehcp.common.signals import episode_dates_changed
-from ehcp.plans.models import DocumentKind, EhcPlan, EhcPlanStatus
+from ehcp.plans.models import EhcPlan, EhcPlanStatus
 from ehcp.plans.rules.letters import LetterSent
-from ehcp.plans.services import letter_queue
 from ehcp.reviews.models import (
     ArrangedUnder,
     InviteeRole,
@@ -42,6 +41,7 @@ from ehcp.reviews.models import (
     ReviewStatus,
 )
 from ehcp.reviews.services import amendment, cease
+from ehcp.reviews.services.letters import review_decision_letter_queue
 
 #: Reviews the council starts by hand, at any time, with a reason.
 REASONED_KINDS = (ReviewKind.EARLY, ReviewKind.INTERIM)
@@ -593,55 +593,6 @@ def _keep(
     )
     review.ehc_plan = plan
     return review
-
-
-#: What the letter of each keep decision says the family may appeal against (s.51(2) CFA 2014).
-APPEAL_DECISIONS = {
-    ReviewDecision.MAINTAIN: "our decision after the review to keep the plan as it is",
-    ReviewDecision.NOT_AMEND: "our decision after the review not to amend the plan",
-}
-
-
-def review_decision_letter_queue(
-    *, review: Review, by, today: date, sent: LetterSent | None = None
-):
-    """The decision letter of a keep decision, with the right to mediation and to appeal (regs
-    20, 21; s.51(2)(d) CFA 2014 for a decision not to amend): frozen now, rendered after the
-    commit; with `sent`, its sending recorded too. In the caller's transaction.
-
-    A review that proposed to cease the plan and, having consulted, decided not to
-    (`cease.cease_withdraw`) keeps the plan as it is: this letter, dated that day, says so."""
-    withdrawn = review.cease_withdrawn_on
-    cease_facts = (
-        {
-            "cease_withdrawn_on": withdrawn.isoformat(),
-            "withdrawn_reasons": review.cease_withdrawn_reasons,
-            "consulted_on": review.cease_consulted_on.isoformat(),
-        }
-        if withdrawn
-        else {}
-    )
-    return letter_queue(
-        episode=review,
-        kind=DocumentKind.REVIEW_DECISION_LETTER,
-        issued_on=withdrawn or review.decided_on,
-        by=by,
-        sent=sent,
-        today=today,
-        facts={
-            **cease_facts,
-            "review_decision": review.decision,
-            "review_kind": review.get_kind_display(),
-            "meeting_on": review.meeting_held_on.isoformat() if review.meeting_held_on else None,
-            "decided_on": review.decided_on.isoformat(),
-            "recommendation": review.get_recommendation_display(),
-            "reasons": review.decision_reasons,
-            "next_review_due_on": review.ehc_plan.next_review_due_on.isoformat()
-            if review.ehc_plan.next_review_due_on
-            else None,
-        },
-        appeal_decision=APPEAL_DECISIONS[review.decision],
-    )
 
 
 def review_decide(

@@ -294,3 +294,45 @@ def test_another_council_sees_none_of_it(cast, world):
     found = counts(cast.outsider)
     assert found["due"] == (1, 1)  # their own plan only (due in 30 days, not started: late)
     assert sum(total for total, _late in found.values()) == 1
+
+
+def test_a_child_at_an_infant_school_transfers_to_junior_school(cast):
+    """Year 2 at an infant school: into Year 3 at a junior school on 1 September 2027, a phase
+    transfer (reg 18(1)) due by 14 February 2027 whatever the anniversary; the same child at a
+    primary school stays there and is reviewed on the anniversary. Starting the review records
+    the transfer."""
+    from agencies.models import Agency, AgencyKind
+    from workflows import pipeline_services
+
+    infant = Agency.objects.create(
+        name="Meadow Infant School", kind=AgencyKind.SCHOOL, infant_school=True
+    )
+    y2 = date(2020, 3, 3)  # Year 2 in 2026/27
+    at_infant = plan_for(
+        cast.council,
+        next_review_due_on=date(2027, 6, 30),
+        school=infant,
+        date_of_birth=y2,
+        caseworker=cast.caseworker,
+        first_name="Infant",
+    )
+    plan_for(
+        cast.council,
+        next_review_due_on=date(2027, 6, 30),
+        school=cast.school,
+        date_of_birth=y2,
+        caseworker=cast.caseworker,
+        first_name="Primary",
+    )
+    assert names(cast.caseworker, "due") == ["Infant"]
+    assert names(cast.caseworker, "later") == ["Primary"]
+    row = rows(cast.caseworker, "due")["Infant"]
+    assert row.transfer.kind is TransferKind.JUNIOR and row.transfer.year == 2027
+    assert row.review_due_on == date(2027, 2, 14)
+    assert names(cast.caseworker, "due", PipelineFilters(transfer_year=2027)) == ["Infant"]
+
+    report = pipeline_services.reviews_start(plans=[at_infant], by=cast.caseworker, today=TODAY)
+    assert not report.refused
+    review = at_infant.reviews.get()
+    assert (review.transfer_year, review.transfer_post16) == (2027, False)
+    assert review.phase_transfer_due_on == date(2027, 2, 14)
