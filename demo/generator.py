@@ -1708,7 +1708,12 @@ class LoadResult:
 
 
 def load_demo(
-    *, children: int = 40, seed: int = 2014, today: date | None = None, progress=None
+    *,
+    children: int = 40,
+    seed: int = 2014,
+    today: date | None = None,
+    progress=None,
+    reviews: bool = True,
 ) -> LoadResult:
     """Load the demo data in one transaction: all of it, or nothing.
 
@@ -1717,6 +1722,7 @@ def load_demo(
     since the start; the caller decides how often to show it. Then the review scenarios
     (`demo.reviews`) add children whose plans are reviewed, and ``progress(done, seconds,
     what="reviews")`` is called once they are in (``done``: how many such children).
+    ``reviews=False`` loads the assessment cases only (benchmarks, and tests of the cases).
     """
     from . import reviews as demo_reviews
 
@@ -1760,8 +1766,10 @@ def load_demo(
             progress(done, time.perf_counter() - started)
     # Plans at every review stage: children of their own, their plans made and reviewed at
     # back-dated steps (before the final login, so a load stopped here is seen as unfinished).
-    review_scenarios = demo_reviews.load_reviews(cast, driver, seed=seed, today=today)
-    if progress is not None:
+    review_scenarios = Counter()
+    if reviews:
+        review_scenarios = demo_reviews.load_reviews(cast, driver, seed=seed, today=today)
+    if progress is not None and reviews:
         progress(sum(review_scenarios.values()), time.perf_counter() - started, what="reviews")
     with transaction.atomic():
         finish_cast(cast)

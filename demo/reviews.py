@@ -88,7 +88,7 @@ PINNED = (
     ReviewScenario(
         "amending-comments-awaited", S.AMENDING, recommendation=R.AMEND, decision=D.AMEND
     ),
-    ReviewScenario("amended", S.COMPLETE, recommendation=R.AMEND, decision=D.AMEND),
+    # Amended last year and again this year: three final versions of the plan.
     ReviewScenario(
         "amended-twice", S.COMPLETE, recommendation=R.AMEND, decision=D.AMEND, amended_before=1
     ),

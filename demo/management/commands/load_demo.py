@@ -52,8 +52,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--today", type=_date, default=None, help="Date to load as of (default: today)"
         )
+        parser.add_argument(
+            "--no-reviews",
+            action="store_false",
+            dest="reviews",
+            help="Leave out the plans at every review stage (the assessment cases only)",
+        )
 
-    def handle(self, *args, children=40, seed=2014, today=None, **options):
+    def handle(self, *args, children=40, seed=2014, today=None, reviews=True, **options):
         if not getattr(settings, "DEMO_DATA_ALLOWED", False):
             raise CommandError(
                 "Demo data is not allowed with these settings (DEMO_DATA_ALLOWED is False); "
@@ -95,7 +101,9 @@ class Command(BaseCommand):
                 self._say(f"  {done} of {children} cases ({seconds:.0f} s)")
 
         try:
-            result = demo.load_demo(children=children, seed=seed, today=today, progress=progress)
+            result = demo.load_demo(
+                children=children, seed=seed, today=today, progress=progress, reviews=reviews
+            )
         except demo.DemoError as exc:
             raise CommandError(str(exc)) from exc
 
