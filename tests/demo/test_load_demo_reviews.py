@@ -299,3 +299,17 @@ def test_loading_again_adds_no_review(demo):
     call_command("load_demo", "--today", TODAY.isoformat(), stdout=out)
     assert "Demo data already loaded" in out.getvalue()
     assert (Review.objects.count(), EhcPlan.objects.count()) == before
+
+
+@time_machine.travel(TODAY)
+def test_each_review_page_renders_for_the_caseworker_and_the_senco_sees_the_schools(demo, client):
+    client.force_login(get_user_model().objects.get(username="caseworker"))
+    for review in Review.objects.all():
+        response = client.get(f"/reviews/{review.public_id}/")
+        assert response.status_code == 200, review.reference
+    senco = get_user_model().objects.get(username="senco")
+    client.force_login(senco)
+    school = senco.memberships.get().agency
+    for review in reviews(arranged_by=school, status__in=list(OPEN_STEP)):
+        response = client.get(f"/reviews/{review.public_id}/")
+        assert response.status_code == 200, review.reference
