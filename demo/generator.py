@@ -712,6 +712,11 @@ class Planner:
 
     # -- who and where ---------------------------------------------------------------------
 
+    def _pick_age(self, rng: random.Random, scenario: Scenario) -> int:
+        """The child's age in years when the request comes (a hook: demo/reviews.py's planner
+        picks school ages)."""
+        return _pick_age(rng, scenario)
+
     def _setting_for(self, age: int, scenario: Scenario, need: str) -> tuple[School, Agency] | None:
         rng = self.rng
         schools = self.cast.schools
@@ -885,7 +890,7 @@ class Planner:
         rng = self.rng
         cast = self.cast
         primary, secondary = _pick_need(rng)
-        age_years = _pick_age(rng, scenario)
+        age_years = self._pick_age(rng, scenario)
         setting = self._setting_for(age_years, scenario, primary)
         kinds = self._advice_kinds(setting, primary, scenario)
         offsets = {}

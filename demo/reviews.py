@@ -29,6 +29,7 @@ from django.db.models import Count
 
 from ehcp.assessments.models import Assessment
 from ehcp.assessments.rules import deadlines
+from ehcp.children.rules import young_person as young_person_rules
 from ehcp.plans import services as plan_services
 from ehcp.plans.models import EhcPlan, FrequencyPeriod, PlanEntryStatus
 from ehcp.plans.rules.letters import LetterSent, SendingMethod
@@ -206,6 +207,22 @@ class _PlanPlanner(g.Planner):
         return found
 
 
+def _as_a_child(case: g.CasePlan) -> None:
+    """A child given a date of birth of their own after planning (a phase transfer's year group)
+    is not a young person yet (over compulsory school age, CFA 2014 s.83): their parent asked
+    for the assessment and consented to it."""
+    born, parent = case.child.date_of_birth, case.parents[0].name
+    if case.requested_by == g.Requester.YOUNG_PERSON and not young_person_rules.is_young_person(
+        born, case.received_on
+    ):
+        case.requested_by, case.requester_name = g.Requester.PARENT, parent
+    if case.consent_on is not None and not young_person_rules.is_young_person(
+        born, case.consent_on
+    ):
+        case.consent_by, case.consent_name = g.ConsentGiver.PARENT, parent
+        case.lacks_capacity_on = None
+
+
 class ReviewPlanner:
     """The timeline of each review scenario, from the seed and today (pure)."""
 
@@ -332,6 +349,7 @@ class ReviewPlanner:
         made = PLAN_MADE
         if scenario.setting == FIRST:
             made = PLAN_MADE_AT_FIRST_SCHOOL
+            planner.want_age = self.rng.randint(6, 9)  # still at the primary school today
         elif scenario.setting == NO_SETTING:
             planner.want_setting = NO_SETTING
         elif scenario.setting == SECONDARY:
@@ -340,10 +358,14 @@ class ReviewPlanner:
         if scenario.year_group is not None:
             cohort = phase.school_year_of(self.today) - phase.RECEPTION_OFFSET - scenario.year_group
             born = date(cohort, 9, 1) + days(self.rng.randint(0, 364))
-            planner.want_age = max(5, issued_on.year - born.year - 1)
+            # Their age when the request came (the assessment takes at most 20 weeks), a year
+            # young to be safe: the planner draws its own date of birth from it.
+            came = issued_on - days(deadlines.FINAL_PLAN.days)
+            planner.want_age = max(5, came.year - born.year - 2)
         case = planner.plan(index, made)
         if born is not None:
             case.child = dataclasses.replace(case.child, date_of_birth=born)
+            _as_a_child(case)
         return case
 
     def plans(self):
