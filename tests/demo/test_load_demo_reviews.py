@@ -313,3 +313,55 @@ def test_each_review_page_renders_for_the_caseworker_and_the_senco_sees_the_scho
     for review in reviews(arranged_by=school, status__in=list(OPEN_STEP)):
         response = client.get(f"/reviews/{review.public_id}/")
         assert response.status_code == 200, review.reference
+
+
+def test_every_timeline_fits_the_statutory_dates_whatever_the_day():
+    """Pure: the timelines the scenarios are driven by, on days around two years: steps in
+    order, none after today, the meeting by its latest date with 2 weeks' notice and the advice
+    2 weeks before it, a phase transfer's meeting by its back-planned date."""
+    from demo import generator
+
+    cast = generator.Cast(
+        council=None,
+        agencies={},
+        schools=[(school, school.name) for school in generator._schools_for(40)],
+        users={},
+        caseworkers=[],
+        staff={},
+    )
+    for today in [TODAY + timedelta(days=n) for n in range(0, 730, 9)]:
+        planner = demo_reviews.ReviewPlanner(cast, seed=7, today=today)
+        for scenario in demo_reviews.PINNED:
+            check_timeline(scenario, today, *planner._timeline(scenario))
+
+
+def check_timeline(scenario, today, issued_on, timeline, _next_setting):
+    from ehcp.assessments.rules import deadlines
+
+    where = (scenario.key, today)
+    assert issued_on <= today, where
+    period = issued_on
+    for dates in timeline:
+        assert dates.period_starts_on == period, where
+        steps = [
+            dates.started_on,
+            dates.arranged_on,
+            dates.invited_on,
+            dates.circulated_on,
+            dates.held_on,
+            dates.reported_on,
+            dates.decided_on,
+        ]
+        done = [day for day in steps if day is not None]
+        assert done == sorted(done) and all(period <= day <= today for day in done), where
+        if dates.meeting_on is not None:
+            latest = deadlines.review_deadlines(period)["latest_meeting"].due_on
+            assert dates.meeting_on <= latest, where
+            for sent in (dates.invited_on, dates.circulated_on):
+                assert sent is None or sent <= dates.meeting_on - timedelta(days=14), where
+            if dates.transfer_year is not None:
+                back = deadlines.phase_transfer_back_plan(
+                    dates.transfer_year, post16=dates.transfer_post16
+                )
+                assert dates.meeting_on <= back["review_meeting_by"], where
+        period = dates.decided_on
