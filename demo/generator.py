@@ -712,6 +712,11 @@ class Planner:
 
     # -- who and where ---------------------------------------------------------------------
 
+    def _pick_age(self, rng: random.Random, scenario: Scenario) -> int:
+        """The child's age in years when the request comes (a hook: demo/reviews.py's planner
+        picks school ages)."""
+        return _pick_age(rng, scenario)
+
     def _setting_for(self, age: int, scenario: Scenario, need: str) -> tuple[School, Agency] | None:
         rng = self.rng
         schools = self.cast.schools
@@ -885,7 +890,7 @@ class Planner:
         rng = self.rng
         cast = self.cast
         primary, secondary = _pick_need(rng)
-        age_years = _pick_age(rng, scenario)
+        age_years = self._pick_age(rng, scenario)
         setting = self._setting_for(age_years, scenario, primary)
         kinds = self._advice_kinds(setting, primary, scenario)
         offsets = {}
@@ -1699,6 +1704,8 @@ class LoadResult:
     by_scenario: Counter
     users: int
     agencies: int
+    reviews_by_status: dict[str, int] = field(default_factory=dict)
+    review_scenarios: Counter = field(default_factory=Counter)
 
     @property
     def cases(self) -> int:
@@ -1706,14 +1713,24 @@ class LoadResult:
 
 
 def load_demo(
-    *, children: int = 40, seed: int = 2014, today: date | None = None, progress=None
+    *,
+    children: int = 40,
+    seed: int = 2014,
+    today: date | None = None,
+    progress=None,
+    reviews: bool = True,
 ) -> LoadResult:
     """Load the demo data in one transaction: all of it, or nothing.
 
     ``progress(done, seconds)``, if given, is called once the agencies and people exist
     (``done`` = 0) and after each child's case (``done`` = 1 .. ``children``), with the seconds
-    since the start; the caller decides how often to show it.
+    since the start; the caller decides how often to show it. Then the review scenarios
+    (`demo.reviews`) add children whose plans are reviewed, and ``progress(done, seconds,
+    what="reviews")`` is called once they are in (``done``: how many such children).
+    ``reviews=False`` loads the assessment cases only (benchmarks, and tests of the cases).
     """
+    from . import reviews as demo_reviews
+
     if not getattr(settings, "DEMO_DATA_ALLOWED", False):
         raise DemoError("Demo data is not allowed here (settings.DEMO_DATA_ALLOWED is False)")
     if children < 1:
@@ -1752,6 +1769,13 @@ def load_demo(
         by_scenario[plan.scenario.key] += 1
         if progress is not None:
             progress(done, time.perf_counter() - started)
+    # Plans at every review stage: children of their own, their plans made and reviewed at
+    # back-dated steps (before the final login, so a load stopped here is seen as unfinished).
+    review_scenarios = Counter()
+    if reviews:
+        review_scenarios = demo_reviews.load_reviews(cast, driver, seed=seed, today=today)
+    if progress is not None and reviews:
+        progress(sum(review_scenarios.values()), time.perf_counter() - started, what="reviews")
     with transaction.atomic():
         finish_cast(cast)
     counts = dict(Assessment.objects.values_list("status").annotate(n=Count("pk")).order_by())
@@ -1761,6 +1785,8 @@ def load_demo(
         by_scenario=by_scenario,
         users=len(cast.users),
         agencies=Agency.objects.count(),
+        reviews_by_status=demo_reviews.reviews_by_status(),
+        review_scenarios=review_scenarios,
     )
 
 

@@ -43,6 +43,8 @@ ADVICE_STEPS = {step: kind for kind, step in demo.ADVICE_STEP.items()}
 
 
 def load(*args: str) -> str:
+    """The assessment cases only: the plans at every review stage are
+    tests/demo/test_load_demo_reviews.py's (loaded once there, as they are slow)."""
     out = StringIO()
     call_command(
         "load_demo",
@@ -52,6 +54,7 @@ def load(*args: str) -> str:
         "7",
         "--today",
         TODAY.isoformat(),
+        "--no-reviews",
         *args,
         stdout=out,
     )
@@ -353,7 +356,7 @@ def test_no_case_work_keeps_the_time_it_was_loaded():
     from demo.clock import COMPUTED
 
     started = timezone.now()
-    demo.load_demo(children=CHILDREN, seed=7, today=TODAY)
+    demo.load_demo(children=CHILDREN, seed=7, today=TODAY, reviews=False)
     finished = timezone.now()
     checked = set()
     for model in apps.get_models():

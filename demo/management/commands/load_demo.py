@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo import generator as demo
+from ehcp.reviews.models import ReviewStatus
 from notifications.models import Notification, NotificationStatus
 from notifications.services import notification_send_pending
 from workflows.timers import fire_due_timers
@@ -35,8 +36,10 @@ def _date(value: str) -> date:
 
 class Command(BaseCommand):
     help = (
-        "Load demo agencies, people and cases at every stage of the EHC needs assessment, driven "
-        "through the real services and workflow. Does nothing if the demo data is already loaded."
+        "Load demo agencies, people and cases at every stage of the EHC needs assessment, and "
+        "plans at every stage of their annual review (a few more children, see demo/reviews.py), "
+        "driven through the real services and workflow. Does nothing if the demo data is already "
+        "loaded."
     )
 
     def add_arguments(self, parser):
@@ -49,8 +52,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--today", type=_date, default=None, help="Date to load as of (default: today)"
         )
+        parser.add_argument(
+            "--no-reviews",
+            action="store_false",
+            dest="reviews",
+            help="Leave out the plans at every review stage (the assessment cases only)",
+        )
 
-    def handle(self, *args, children=40, seed=2014, today=None, **options):
+    def handle(self, *args, children=40, seed=2014, today=None, reviews=True, **options):
         if not getattr(settings, "DEMO_DATA_ALLOWED", False):
             raise CommandError(
                 "Demo data is not allowed with these settings (DEMO_DATA_ALLOWED is False); "
@@ -79,16 +88,22 @@ class Command(BaseCommand):
         # A line for every tenth of the children (at most every 500).
         every = max(1, min(500, math.ceil(children / 10)))
 
-        def progress(done, seconds):
+        def progress(done, seconds, what="cases"):
             if not verbose:
                 return
-            if done == 0:
+            if what == "reviews":
+                self._say(
+                    f"  {done} more children with plans at every review stage ({seconds:.0f} s)"
+                )
+            elif done == 0:
                 self._say(f"  Agencies and people created ({seconds:.0f} s)")
             elif done % every == 0 or done == children:
                 self._say(f"  {done} of {children} cases ({seconds:.0f} s)")
 
         try:
-            result = demo.load_demo(children=children, seed=seed, today=today, progress=progress)
+            result = demo.load_demo(
+                children=children, seed=seed, today=today, progress=progress, reviews=reviews
+            )
         except demo.DemoError as exc:
             raise CommandError(str(exc)) from exc
 
@@ -103,6 +118,9 @@ class Command(BaseCommand):
         self.stdout.write("Cases by status:")
         for status, label in demo.AssessmentStatus.choices:
             self.stdout.write(f"  {label:<30} {result.by_status.get(status, 0):>6}")
+        self.stdout.write("Reviews of plans by status:")
+        for status, label in ReviewStatus.choices:
+            self.stdout.write(f"  {label:<30} {result.reviews_by_status.get(status, 0):>6}")
         extra = result.users - len(demo.DEMO_USERS)
         if extra:
             self.stdout.write(
