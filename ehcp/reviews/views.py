@@ -6,7 +6,9 @@ amendment, or the cease: `ehcp/reviews/_cease.html`), and the documents and lett
 
 Ceasing a plan: the council's officers record a mediation certificate, an appeal to the SEND
 Tribunal and the Tribunal's decision on a review that is ceasing the plan, and cease a plan without
-a review from the child's page, only where the law allows it."""
+a review from the child's page, only where the law allows it; that episode has no flow, so its
+replies, its decision (to cease, or not) and the cease itself are recorded on its page too. A
+move between post-16 institutions (reg 18(2)) is recorded on an open review's page."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -66,8 +68,9 @@ def _review_step(
     form_kwargs=None,
 ):
     """One step recorded on a review's page (the cease's, a post-16 move): the form, the service,
-    the cease facts beside it when the review is ceasing; back to the review's page when done. `cease_only`: a step a review's flow takes in its own tasks, so
-    here only for a cease without a review (which has no flow)."""
+    the cease facts beside it when the review is ceasing; back to the review's page when done.
+    `cease_only`: a step a review's flow takes in its own tasks, so here only for a cease
+    without a review (which has no flow)."""
     review = _officer_review(request, review_id)
     if cease_only and not review.is_cease_only:
         raise Http404("This step is a task of the review")
