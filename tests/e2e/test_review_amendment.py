@@ -56,8 +56,6 @@ FAMILY_VIEWS = "Zephyrine enjoys the reading group and wants to read a chapter b
 REPORT = "Good progress in speech; reading is behind. The outcome for reading should be raised."
 AMENDED_OUTCOME = "By the end of Year 5, reads a short chapter book aloud to the class."
 DECISION_REASONS = "The review report recommends a more ambitious outcome for reading."
-V2_LABEL = "Version 2: final EHC plan (EHC000001) issued 12 May 2027"
-V4_LABEL = f"Version 4: final amended plan (REV000001) issued {TODAY:%-d %B %Y}"
 COMMENTS = "The family agree with the proposed amendments and ask for no meeting."
 
 
@@ -180,10 +178,16 @@ def test_the_school_reports_and_the_council_amends_the_plan_by_clicking_and_typi
             me.link(review.reference, exact=True)
             me.link("The amended plan: the review's working copy")
             me.link("Compare")
-            me.page.get_by_label("Left", exact=True).select_option(label=V2_LABEL)
-            me.page.get_by_label("Right", exact=True).select_option(label=V4_LABEL)
+            # References come from sequences: read them, never assume them (other tests ran first).
+            case = review.ehc_plan.assessments.order_by("pk").first()
+            v2_label = f"Version 2: final EHC plan ({case.reference}) issued 12 May 2027"
+            v4_label = (
+                f"Version 4: final amended plan ({review.reference}) issued {TODAY:%-d %B %Y}"
+            )
+            me.page.get_by_label("Left", exact=True).select_option(label=v2_label)
+            me.page.get_by_label("Right", exact=True).select_option(label=v4_label)
             me.button("Compare")
-            me.see(f"{V2_LABEL} and {V4_LABEL}: 0 added, 1 changed, 0 removed.")
+            me.see(f"{v2_label} and {v4_label}: 0 added, 1 changed, 0 removed.")
             outcomes = me.page.locator("table[data-section=E] tr[data-changed=yes]")
             assert outcomes.count() == 1
             assert AMENDED_OUTCOME in outcomes.inner_text()
