@@ -6,6 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from agencies.access import actor_for
+from agencies.models import Role
 from agencies.queues import works_partner_queue
 
 
@@ -25,6 +26,8 @@ def navigation(request):
                 ("Reviews", "workflows:pipeline:index"),
                 ("New request", "workflows:request-new"),
             ]
+        if actor.is_council_officer or actor.has_role(Role.PANEL_MEMBER, Role.PANEL_CHAIR):
+            links.append(("Panel", "panel:home"))
         if actor.is_manager:
             links.append(("Caseload", "ehcp:caseload"))
             links.append(("Team tasks", "workflows:team"))

@@ -25,6 +25,7 @@ urlpatterns = [
     path("reviews/", include("ehcp.reviews.urls")),
     path("reviews/<uuid:public_id>/plan/", include("ehcp.plans.review_urls")),
     path("governance/", include("ehcp.governance.urls")),
+    path("panel/", include("panel.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", project_views.favicon, name="favicon"),

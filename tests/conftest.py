@@ -8,6 +8,7 @@ from agencies.models import AgencyKind, Role
 from tests import factories
 
 _ACCESS_TABLE = importlib.import_module("agencies.migrations.0003_seed_data_access_rules")
+_CONTINUING_CARE = importlib.import_module("agencies.migrations.0007_continuing_care_access_rules")
 
 
 @pytest.fixture(autouse=True)
@@ -20,6 +21,7 @@ def access_table(request):
 
     request.getfixturevalue("transactional_db" if _wants_transaction(request) else "db")
     _ACCESS_TABLE.seed(apps, None)
+    _CONTINUING_CARE.seed(apps, None)
 
 
 def _wants_transaction(request) -> bool:

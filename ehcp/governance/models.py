@@ -171,8 +171,13 @@ class Disclosure(AppendOnlyModel):
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # The assessment it was shared for; none for a share outside one (a panel's papers).
     case = models.ForeignKey(
-        "assessments.Assessment", on_delete=models.PROTECT, related_name="disclosures"
+        "assessments.Assessment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disclosures",
     )
     child = models.ForeignKey(
         "children.Child", on_delete=models.PROTECT, related_name="disclosures"

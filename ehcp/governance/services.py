@@ -305,6 +305,73 @@ def disclosure_record(
     return disclosure
 
 
+def child_disclosure_record(
+    *,
+    child: Child,
+    recipient: Agency,
+    recipient_person,
+    purpose: str,
+    data_types: Iterable[str],
+    fields: Iterable[str],
+    payload: dict,
+    consent: ConsentRecord | None,
+    justification: str = "",
+    override_condition: str = "",
+    channel: str,
+    by,
+    now: datetime,
+) -> Disclosure:
+    """Log a share about a child made outside an assessment (a panel member's papers), with its
+    lawful basis, exactly as `disclosure_record` logs a case's. The caller has checked the consent
+    gate (or its recorded override, whose justification and condition it passes) and has built
+    the payload from what the access table lets the recipient see; this only refuses a share the
+    agreement could not allow."""
+    data_types, fields = sorted(set(data_types)), list(fields)
+    errors = rules.share_errors(
+        purpose=purpose,
+        data_types=data_types,
+        fields=fields,
+        allowed=data_types_for([recipient.kind], purpose),
+        whereabouts_protected=child.protected_whereabouts,
+        isa_reference=settings.ISA_REFERENCE,
+        channel=channel,
+        document_count=0,
+        check_fields=False,
+    )
+    if consent is None and not justification:
+        errors.append("A share without consent needs a recorded, justified override")
+    if errors:
+        raise CaseRuleError(*errors)
+    basis = rules.lawful_basis(
+        special_category=rules.is_special_category(data_types),
+        override_condition=(override_condition or rules.SCH1_SAFEGUARDING)
+        if consent is None
+        else "",
+    )
+    return Disclosure.objects.create(
+        case=None,
+        child=child,
+        recipient=recipient,
+        recipient_person=recipient_person,
+        purpose=purpose,
+        data_types=data_types,
+        fields=fields,
+        document_ids=[],
+        content_sha256=rules.content_sha256(payload),
+        art6_basis=basis.art6_basis,
+        statutory_power=rules.STATUTORY_POWER[purpose],
+        art9_condition=basis.art9_condition,
+        dpa_schedule1_condition=basis.dpa_schedule1_condition,
+        isa_reference=settings.ISA_REFERENCE,
+        consent=consent,
+        override=None,
+        justification="" if consent is not None else justification,
+        channel=channel,
+        shared_by=by,
+        shared_at=now,
+    )
+
+
 def case_pack_share(
     *,
     case: Assessment,

@@ -54,16 +54,33 @@ class Step(StrEnum):
     """Steps of casework that share information and so may need consent."""
 
     REQUEST_ADVICE = "REQUEST_ADVICE"
+    # Sending a funding request to the Joint Agency Panel (its papers go to the partners on it).
+    FUNDING_PANEL = "FUNDING_PANEL"
+    CONTINUING_CARE_PANEL = "CONTINUING_CARE_PANEL"
 
     @property
     def label(self) -> str:
         return STEP_LABELS[self]
 
 
-STEP_LABELS = {Step.REQUEST_ADVICE: "Request advice from agencies"}
+STEP_LABELS = {
+    Step.REQUEST_ADVICE: "Request advice from agencies",
+    Step.FUNDING_PANEL: "Send a funding request to the panel",
+    Step.CONTINUING_CARE_PANEL: "Send a continuing care request to the panel",
+}
+# The step as it ends a sentence ("Record consent for ... before you ...").
+STEP_ACTIONS = {
+    Step.REQUEST_ADVICE: "request advice",
+    Step.FUNDING_PANEL: "send the request to the panel",
+    Step.CONTINUING_CARE_PANEL: "send the request to the panel",
+}
 
 # Which consent purpose each step needs.
-REQUIRED_PURPOSE: dict[Step, Purpose] = {Step.REQUEST_ADVICE: Purpose.STATUTORY_ASSESSMENT}
+REQUIRED_PURPOSE: dict[Step, Purpose] = {
+    Step.REQUEST_ADVICE: Purpose.STATUTORY_ASSESSMENT,
+    Step.FUNDING_PANEL: Purpose.HIGH_NEEDS_FUNDING,
+    Step.CONTINUING_CARE_PANEL: Purpose.CONTINUING_CARE,
+}
 
 
 #: Who gives a consent: the values of `ConsentGiver` (and of `young_person.Party`).
@@ -187,10 +204,15 @@ def age_on(date_of_birth: date, on: date) -> int:
 
 
 def gate_message(
-    missing: MissingConsent, agency_names: dict[int, str], *, first_name: str = "the young person"
+    missing: MissingConsent,
+    agency_names: dict[int, str],
+    *,
+    first_name: str = "the young person",
+    step: Step = Step.REQUEST_ADVICE,
 ) -> str:
     """The sentence shown to a caseworker when a gate is shut."""
     purpose = PURPOSE_PHRASES[missing.purpose]
+    action = STEP_ACTIONS[step]
     if missing.young_person_since is not None:
         since = missing.young_person_since
         return (
@@ -199,9 +221,9 @@ def gate_message(
             f"given by a parent or carer, and from that day {first_name} gives consent "
             "themselves (Children and Families Act 2014, s.83), unless a lack of capacity to "
             "decide is recorded for them (Mental Capacity Act 2005). Record consent for "
-            f"{purpose} from {first_name} before you request advice"
+            f"{purpose} from {first_name} before you {action}"
         )
     if not missing.agency_ids:
-        return f"Record consent for {purpose} before you request advice"
+        return f"Record consent for {purpose} before you {action}"
     names = ", ".join(sorted(agency_names.get(a, "an agency") for a in missing.agency_ids))
-    return f"Record consent for {purpose} that covers {names} before you request advice"
+    return f"Record consent for {purpose} that covers {names} before you {action}"

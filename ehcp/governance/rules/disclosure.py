@@ -130,10 +130,12 @@ def share_errors(
     isa_reference: str,
     channel: str,
     document_count: int = 0,
+    check_fields: bool = True,
 ) -> list[str]:
     """What is wrong with a proposed share (an empty list means it may go ahead, consent aside).
 
-    Documents (issued plans) count as PLAN data."""
+    Documents (issued plans) count as PLAN data. `check_fields` False: the fields are not a
+    case's fields (a panel's papers name their own parts), so only the data types are checked."""
     data_types, fields, allowed = list(data_types), list(fields), frozenset(allowed)
     errors = []
     if purpose not in STATUTORY_POWER:
@@ -155,6 +157,8 @@ def share_errors(
             + ", ".join(t.lower().replace("_", " ") for t in outside)
             + " for this purpose"
         )
+    if not check_fields:
+        return errors
     unknown = sorted(name for name in fields if name not in FIELD_DATA_TYPE)
     if unknown:
         errors.append("These fields cannot be shared: " + ", ".join(unknown))

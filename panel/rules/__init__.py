@@ -1,0 +1,1 @@
+"""Pure rules for the Joint Agency Panel: money, quorum and decisions (no ORM, no clock)."""
