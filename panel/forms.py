@@ -31,8 +31,8 @@ class MoneyField(forms.CharField):
         )
         self.error_messages["required"] = f"Enter the {label[0].lower()}{label[1:]}"
 
-    def to_python(self, value):
-        value = super().to_python(value)
+    def clean(self, value):
+        value = super().clean(value)  # the text, checked for length and presence
         if value in self.empty_values:
             return None
         try:
@@ -53,8 +53,8 @@ class ShareField(forms.CharField):
             **kwargs,
         )
 
-    def to_python(self, value):
-        value = super().to_python(value)
+    def clean(self, value):
+        value = super().clean(value)
         if value in self.empty_values:
             return None
         try:
@@ -123,6 +123,11 @@ class RequestDetailsForm(SharesMixin, GovForm):
         self.fields["advice"].choices = [
             (a["key"], f"{a['ref']}: {a['title']}, {a['agency']}") for a in advice
         ]
+        # A plan with no version issued through the service has nothing to link to.
+        if not entries:
+            del self.fields["plan_entries"]
+        if not advice:
+            del self.fields["advice"]
 
     def clean_provider(self):
         key = self.cleaned_data.get("provider")

@@ -55,6 +55,8 @@ from panel.services import requests as request_services
 from panel.services.documents import member_data_types
 
 PAGE_SIZE = 25
+#: A request can be changed or withdrawn until it is on an agenda (and again once deferred).
+EDITABLE_STATUSES = (RequestStatus.DRAFT, RequestStatus.READY, RequestStatus.DEFERRED)
 #: What the panel's pages show of a child's record, for the read audit.
 PANEL_DATA_TYPES = ["IDENTITY", "EDUCATION", "PLAN"]
 
@@ -160,13 +162,43 @@ def request_list(request):
     )
 
 
-def _providers():
-    return list(
+WITHHELD_SETTING = "The child's school or setting (whereabouts protected)"
+
+
+def _whereabouts(user, council_id: int, child) -> bool:
+    return not child.protected_whereabouts or council_id in actor_for(user).whereabouts_agency_ids
+
+
+def _providers(user, ehc_plan: EhcPlan) -> list:
+    """The partner agencies a request can name as its provider. For a child whose whereabouts
+    are protected, and a reader without the permission, no school is listed by name: the child's
+    own setting is offered as such (listing the others would name it by leaving it out)."""
+    agencies = list(
         Agency.objects.filter(is_active=True)
         .exclude(kind=AgencyKind.SEN_TEAM)
         .order_by("name")
-        .only("pk", "public_id", "name")
+        .only("pk", "public_id", "name", "kind")
     )
+    child = ehc_plan.child
+    if _whereabouts(user, ehc_plan.council_id, child):
+        return agencies
+    providers = [a for a in agencies if a.kind != AgencyKind.SCHOOL]
+    setting = next((a for a in agencies if a.pk == child.current_setting_id), None)
+    if setting is not None:
+        setting.name = WITHHELD_SETTING
+        providers.insert(0, setting)
+    return providers
+
+
+def provider_label(user, funding: FundingRequest) -> str:
+    """The provider as this reader may see it."""
+    if (
+        funding.provider_id
+        and funding.provider.kind == AgencyKind.SCHOOL
+        and not _whereabouts(user, funding.council_id, funding.child)
+    ):
+        return WITHHELD_SETTING
+    return funding.provider_label
 
 
 def _version_choices(ehc_plan: EhcPlan) -> tuple[list[dict], list[dict]]:
@@ -213,7 +245,7 @@ def request_new(request, plan_id):
     form = forms.RaiseRequestForm(
         posted_data(request),
         panels=panels,
-        providers=_providers(),
+        providers=_providers(request.user, ehc_plan),
         entries=entries,
         advice=advice,
     )
@@ -294,12 +326,11 @@ def request_detail(request, public_id):
             "letters": letters,
             "shares": [(f, funding.shares()[f]) for f in FUNDERS],
             "in_force": selectors.decision_in_force_for(funding),
-            "may_edit": funding.status
-            in (RequestStatus.DRAFT, RequestStatus.READY, RequestStatus.DEFERRED),
+            "provider": provider_label(request.user, funding),
+            "may_edit": funding.status in EDITABLE_STATUSES,
             "may_ready": funding.status in (RequestStatus.DRAFT, RequestStatus.DEFERRED)
             and not missing,
-            "may_withdraw": funding.status
-            in (RequestStatus.DRAFT, RequestStatus.READY, RequestStatus.DEFERRED),
+            "may_withdraw": funding.status in EDITABLE_STATUSES,
         },
     )
 
@@ -309,6 +340,12 @@ def request_detail(request, public_id):
 @audited_view
 def request_edit(request, public_id):
     funding = _officer_request(request, public_id)
+    if funding.status not in EDITABLE_STATUSES:
+        messages.error(
+            request,
+            f"{funding.reference} is {funding.get_status_display().lower()}: it cannot be changed",
+        )
+        return redirect("panel:request", public_id=funding.public_id)
     entries, advice = _version_choices(funding.ehc_plan)
     initial = {
         "summary": funding.summary,
@@ -327,7 +364,7 @@ def request_edit(request, public_id):
     form = forms.UpdateRequestForm(
         posted_data(request),
         initial=initial,
-        providers=_providers(),
+        providers=_providers(request.user, funding.ehc_plan),
         entries=entries,
         advice=advice,
         deferred=funding.status == RequestStatus.DEFERRED,
@@ -380,6 +417,13 @@ def request_ready(request, public_id):
 @audited_view
 def request_withdraw(request, public_id):
     funding = _officer_request(request, public_id)
+    if funding.status not in EDITABLE_STATUSES:
+        messages.error(
+            request,
+            f"{funding.reference} is {funding.get_status_display().lower()}: it cannot be "
+            "withdrawn",
+        )
+        return redirect("panel:request", public_id=funding.public_id)
     form = forms.ReasonForm(
         posted_data(request),
         label="Why is the request withdrawn?",
@@ -523,8 +567,16 @@ def meeting_detail(request, public_id):
     )
 
 
-def _meeting_action(request, public_id, action, done):
-    meeting, _ = _meeting(request, public_id)
+def _clerk_or_chair(access) -> bool:
+    return access.clerk or access.chairs
+
+
+def _meeting_action(request, public_id, action, done, *, allowed=_clerk_or_chair):
+    """A button on the meeting's page: only for those it is for (anyone else: 404); the
+    service's refusal comes back as a message on the page."""
+    meeting, access = _meeting(request, public_id)
+    if not allowed(access):
+        raise Http404("No such page")
     try:
         action(meeting)
     except CaseRuleError as error:
@@ -555,6 +607,7 @@ def meeting_agenda_add(request, public_id):
             meeting=m, request=form.cleaned_data["request"], by=request.user
         ),
         f"{form.cleaned_data['request'].reference} is on the agenda",
+        allowed=lambda access: access.clerk,
     )
 
 
@@ -610,6 +663,7 @@ def meeting_confirm(request, public_id):
         public_id,
         lambda m: meeting_services.meeting_confirm(meeting=m, by=request.user, now=timezone.now()),
         "The decisions are confirmed: the minutes and letters are issued",
+        allowed=lambda access: access.chairs,
     )
 
 

@@ -58,6 +58,9 @@ NOT_CHILD_PAGES = {
     "ehcp:caseload",
     "ehcp:consent-new",
     "governance:incident-new",
+    # A funding request's form lists every provider (the walk's request is for a child whose
+    # whereabouts are not protected; for one who is, the form names no school: tests/panel).
+    "panel:request-edit",
 }
 NAME_MARKER = "Priyanka"  # the protected child's first name
 OTHER_NAME_MARKER = "Norberta"  # a child with no partner involvement yet
@@ -73,6 +76,7 @@ EVERYONE = (
 # Break-glass: only partner advisers at agencies that are parties to the council's agreement (AC-07).
 BREAK_GLASS = {"psychologist", "health", "socialcare"}
 MANAGERS = {"manager", "admin"}
+PANEL = {"panelmember", "panelchair"}
 
 # route name -> (method, who gets 200 (or 302 for a successful POST); everyone else is refused)
 EXPECTED = {
@@ -212,6 +216,29 @@ EXPECTED = {
     "reviews:cease-ceased": ("GET", COUNCIL_OFFICERS),
     # A move between post-16 institutions (reg 18(2)), recorded on an open review by the council.
     "reviews:post16-move": ("GET", COUNCIL_OFFICERS),
+    # The Joint Agency Panel: its council's SEN team clerks it; its members see its meetings,
+    # their own papers and the minutes; the chair confirms. Another council's clerk and the member
+    # of another council's panel see their own panel's pages only (home, commitments).
+    "panel:home": ("GET", COUNCIL_OFFICERS | PANEL | {"outsider", "other_health"}),
+    "panel:requests": ("GET", COUNCIL_OFFICERS | {"admin", "outsider"}),
+    "panel:request-new": ("GET", COUNCIL_OFFICERS),
+    "panel:request": ("GET", COUNCIL_OFFICERS),
+    "panel:request-edit": ("GET", COUNCIL_OFFICERS),
+    "panel:request-ready": ("POST", COUNCIL_OFFICERS),
+    "panel:request-withdraw": ("GET", COUNCIL_OFFICERS),
+    "panel:meeting-new": ("GET", COUNCIL_OFFICERS | {"panelchair"}),
+    "panel:meeting": ("GET", COUNCIL_OFFICERS | PANEL),
+    "panel:meeting-agenda": ("POST", COUNCIL_OFFICERS),
+    "panel:meeting-papers": ("POST", COUNCIL_OFFICERS | {"panelchair"}),
+    "panel:meeting-open": ("POST", COUNCIL_OFFICERS | {"panelchair"}),
+    "panel:meeting-attendance": ("POST", COUNCIL_OFFICERS | {"panelchair"}),
+    "panel:meeting-close": ("POST", COUNCIL_OFFICERS | {"panelchair"}),
+    "panel:meeting-reopen": ("POST", COUNCIL_OFFICERS | {"panelchair"}),
+    "panel:meeting-confirm": ("POST", {"panelchair"}),
+    "panel:meeting-cancel": ("GET", COUNCIL_OFFICERS | {"panelchair"}),
+    "panel:item": ("GET", COUNCIL_OFFICERS | PANEL),
+    "panel:document": ("GET", COUNCIL_OFFICERS | PANEL),  # the minutes
+    "panel:commitments": ("GET", COUNCIL_OFFICERS | PANEL | {"outsider", "other_health"}),
     # In-app notices: everyone has a list; a notice opens (302 to its page) for its recipient only.
     "notifications:list": ("GET", EVERYONE),
     "notifications:open": ("GET", {"psychologist"}),
@@ -721,6 +748,16 @@ def world():
     # notice and the kept review's decision letter (walked by every person below).
     rendering.document_render_pending()
     review_letter = PlanDocument.objects.get(review=kept_review)
+    panel_world = _panel_world(
+        people=people,
+        person=person,
+        council=council,
+        health=health,
+        social=social,
+        other_council=other_council,
+        other_trust=other_trust,
+        plan=made.ehc_plan,
+    )
     params = {
         "public_id": case.public_id,
         "review_id": ceasing.public_id,
@@ -775,6 +812,7 @@ def world():
             "document_id": review_letter.public_id,
         },
         "governance:incident-decision": {"public_id": incident.public_id},
+        **panel_world["route_params"],
         # the psychologist's notice that advice was asked of the EP service
         "notifications:open": {
             "notice_id": Notice.objects.filter(recipient=people["psychologist"]).first().public_id
@@ -793,6 +831,136 @@ def world():
         "kept_review": kept_review,
         "cease_only": cease_only,
         "made": made,
+        "panel": panel_world,
+    }
+
+
+def _panel_world(*, people, person, council, health, social, other_council, other_trust, plan):
+    """The council's Joint Agency Panel (panelchair and panelmember for the council, two partner
+    members who are not walked), a meeting whose decision the chair confirmed (papers, minutes and
+    letters issued), a draft request; and another council's panel, clerked by the outsider, on
+    which the other council's health adviser sits."""
+    from decimal import Decimal
+
+    from ehcp.children.models import ConsentRecord
+    from panel.models import Panel, PanelMember
+    from panel.services import meetings, requests
+
+    caseworker = people["caseworker"]
+    person("panel_health", health, Role.PANEL_MEMBER)
+    person("panel_social", social, Role.PANEL_MEMBER)
+    panel = Panel.objects.create(
+        council=council,
+        name="Exampleshire Joint Agency Panel",
+        remit="Joint funding",
+        health_funder=health,
+        social_care_funder=social,
+    )
+    for username, agency, role, funder in (
+        ("panelchair", council, "CHAIR", "EDUCATION"),
+        ("panelmember", council, "MEMBER", "EDUCATION"),
+        ("panel_health", health, "MEMBER", "HEALTH"),
+        ("panel_social", social, "MEMBER", "SOCIAL_CARE"),
+    ):
+        PanelMember.objects.create(
+            panel=panel,
+            user=people[username],
+            agency=agency,
+            role=role,
+            funder=funder,
+            joined_on=date(2025, 1, 1),
+        )
+    other_panel = Panel.objects.create(council=other_council, name="Otherton panel", remit="x")
+    PanelMember.objects.create(
+        panel=other_panel,
+        user=people["other_health"],
+        agency=other_trust,
+        funder="HEALTH",
+        joined_on=date(2025, 1, 1),
+    )
+    consent = ConsentRecord.objects.create(
+        child=plan.child,
+        purpose="HIGH_NEEDS_FUNDING",
+        given_by="PARENT",
+        given_by_name="Parent",
+        given_on=date(2026, 9, 1),
+        method="WRITTEN",
+        recorded_by=caseworker,
+    )
+    consent.agencies.set([health, social])
+    details = {
+        "ehc_plan": plan,
+        "panel": panel,
+        "kind": "JOINT_PLACEMENT",
+        "summary": "A joint placement with therapy on site",
+        "provider_name": "Riverbend Specialist Centre",
+        "evidence_notes": "EP report",
+        "proposed_cost": Decimal("54000.00"),
+        "starts_on": date(2026, 11, 1),
+        "shares": {
+            "EDUCATION": Decimal("60"),
+            "HEALTH": Decimal("25"),
+            "SOCIAL_CARE": Decimal("15"),
+        },
+        "by": caseworker,
+        "today": TODAY,
+    }
+    from ehcp.plans.selectors import plan_in_force
+
+    provision = plan_in_force(plan.pk).content["sections"]["F"][0]
+    decided = requests.request_raise(
+        **details, options_tried="Outreach for a term", plan_entry_keys=[provision["key"]]
+    )
+    draft = requests.request_raise(**details)  # no options tried yet: evidence to complete
+    meeting = meetings.meeting_schedule(
+        panel=panel, meets_on=date(2026, 9, 24), by=caseworker, today=date(2026, 9, 20)
+    )
+    item = meetings.agenda_add(meeting=meeting, request=decided, by=caseworker)
+    chair = people["panelchair"]
+
+    def at(hour):
+        return timezone.make_aware(datetime(2026, 9, 24, hour, 0))
+
+    meetings.papers_send(meeting=meeting, by=caseworker, now=at(8))
+    meetings.meeting_open(meeting=meeting, by=chair, now=at(10))
+    for member in PanelMember.objects.filter(panel=panel):
+        meetings.attendance_record(
+            meeting=meeting, member=member, status="PRESENT", by=chair, now=at(10)
+        )
+    meetings.decision_record(
+        item=item,
+        by=people["panelmember"],
+        now=at(11),
+        outcome="APPROVE",
+        reasons="Local options exhausted",
+        agreed_cost=Decimal("54000.00"),
+        shares=details["shares"],
+        starts_on=date(2026, 11, 1),
+        review_on=date(2027, 10, 31),
+    )
+    meetings.meeting_close(meeting=meeting, by=chair, now=at(12))
+    meetings.meeting_confirm(meeting=meeting, by=chair, now=at(13))
+    minutes = meeting.documents.get(kind="MINUTES")
+    draft_routes = {"public_id": draft.public_id}
+    return {
+        "panel": panel,
+        "meeting": meeting,
+        "decided": decided,
+        "route_params": {
+            "panel:request": {"public_id": decided.public_id},
+            "panel:request-edit": draft_routes,
+            "panel:request-ready": draft_routes,
+            "panel:request-withdraw": draft_routes,
+            "panel:meeting-new": {"panel_id": panel.public_id},
+            **{
+                name: {"public_id": meeting.public_id}
+                for name in EXPECTED
+                if name.startswith("panel:meeting-") and name != "panel:meeting-new"
+            },
+            "panel:meeting": {"public_id": meeting.public_id},
+            "panel:item": {"public_id": item.public_id},
+            "panel:document": {"public_id": minutes.public_id},
+        },
     }
 
 
@@ -1062,3 +1230,40 @@ def test_a_member_of_an_agency_outside_the_agreement_cannot_break_glass(client, 
     response = client.post("/governance/break-glass/", details)
     assert response.status_code == 302 and response["Location"] == f"/cases/{other.public_id}/"
     assert client.get(f"/cases/{other.public_id}/").status_code == 200
+
+
+@pytest.mark.parametrize("username", sorted(EVERYONE))
+@time_machine.travel(TODAY)
+def test_every_panel_document_as_every_person(client, world, username):
+    """The confirmed meeting's documents: each member's papers go to that member (and the council's
+    SEN team); the minutes to everyone on the panel; the letters to the SEN team, which sends
+    them. Nobody else opens any of them, and the PDFs are what the record says."""
+    from panel.models import PanelDocument
+
+    client.force_login(world["people"][username])
+    meeting = world["panel"]["meeting"]
+    documents = list(PanelDocument.objects.filter(meeting=meeting).select_related("member__user"))
+    assert {d.kind for d in documents} == {"PAPERS", "MINUTES", "FAMILY_LETTER", "PROVIDER_LETTER"}
+    problems = []
+    for document in documents:
+        if document.kind == "PAPERS":
+            may = COUNCIL_OFFICERS | {document.member.user.username}
+        elif document.kind == "MINUTES":
+            may = COUNCIL_OFFICERS | PANEL
+        else:
+            may = COUNCIL_OFFICERS
+        response = client.get(f"/panel/documents/{document.public_id}/")
+        if (response.status_code == 200) != (username in may):
+            problems.append((document.kind, response.status_code))
+        if response.status_code == 200:
+            assert response["Content-Type"] == "application/pdf"
+            text = pdf_text(response)
+            assert "WHEREABOUTS" not in text
+            expected = {
+                "PAPERS": "A joint placement with therapy on site",
+                "MINUTES": "Local options exhausted",
+                "FAMILY_LETTER": "Local options exhausted",
+                "PROVIDER_LETTER": "£54,000.00",
+            }[document.kind]
+            assert expected in text, document.kind
+    assert problems == [], f"{username}: {problems}"
