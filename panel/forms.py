@@ -289,3 +289,29 @@ class FinancialYearForm(GovForm):
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y.label, y.label) for y in years]
+
+
+class PaymentSetupForm(GovForm):
+    """A funder records that the payment of its share is set up (the flow's payment task)."""
+
+    set_up_on = date_field("Date the payment was set up")
+    reference = forms.CharField(
+        label="Your reference (optional)",
+        required=False,
+        max_length=100,
+        help_text="The purchase order, contract or care package number",
+    )
+
+
+class FundingReviewForm(GovForm):
+    """The council brings agreed funding back to the panel (the flow's review task)."""
+
+    note = forms.CharField(
+        label="What has changed since the panel agreed it? (optional)",
+        required=False,
+        widget=forms.Textarea(attrs=_TEXT),
+        help_text=(
+            "A review request is raised with the same provision, cost and shares: bring its "
+            "evidence up to date, then send it to the panel."
+        ),
+    )

@@ -701,6 +701,35 @@ class Decision(models.Model):
         return super().delete(*args, **kwargs)
 
 
+class PaymentSetup(models.Model):
+    """A funding agency has set up the payment of its share of a confirmed decision: the task the
+    flow gave its queue, done (`panel.services.funding.payment_setup_record`)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="payments")
+    funder = models.CharField(max_length=12, choices=FunderChoices.choices)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    set_up_on = models.DateField()
+    reference = models.CharField(
+        max_length=100, blank=True, help_text="The funder's own reference: order or contract"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["decision", "funder"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "funder"], name="one_payment_per_funder")
+        ]
+
+    def __str__(self):
+        return f"{self.get_funder_display()} payment for {self.decision}"
+
+
 class PanelDocumentKind(models.TextChoices):
     PAPERS = "PAPERS", "Papers for the meeting"
     MINUTES = "MINUTES", "Minutes"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
 from ehcp.reviews.models import Review
+from panel.models import FundingRequest
 
 from .models import OPEN_TASK_STATUSES, CaseTask
 
@@ -74,4 +75,6 @@ def episode_filter(episode) -> dict:
     """The filter of the rows (processes, tasks) of an episode: an assessment or a review."""
     if isinstance(episode, Review):
         return {"review": episode}
+    if isinstance(episode, FundingRequest):
+        return {"funding_request": episode}
     return {"case": episode}

@@ -20,24 +20,42 @@ OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
 def _one_episode(name: str) -> models.CheckConstraint:
-    """A process or task belongs to exactly one episode: an assessment (`case`) or a review."""
+    """A process or task belongs to exactly one episode: an assessment (`case`), a review or a
+    funding request to the Joint Agency Panel."""
     return models.CheckConstraint(
         condition=(
-            models.Q(case__isnull=False, review__isnull=True)
-            | models.Q(case__isnull=True, review__isnull=False)
+            models.Q(case__isnull=False, review__isnull=True, funding_request__isnull=True)
+            | models.Q(case__isnull=True, review__isnull=False, funding_request__isnull=True)
+            | models.Q(case__isnull=True, review__isnull=True, funding_request__isnull=False)
         ),
         name=name,
     )
 
 
+def _episode(row):
+    if row.case_id is not None:
+        return row.case
+    if row.review_id is not None:
+        return row.review
+    return row.funding_request
+
+
 class CaseProcess(AbstractProcess):
-    """One run of a flow for one episode: an assessment (`case`) or a review (`review`)."""
+    """One run of a flow for one episode: an assessment (`case`), a review (`review`) or a funding
+    request (`funding_request`: what follows the panel's decision)."""
 
     case = models.ForeignKey(
         Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="processes"
     )
     review = models.ForeignKey(
         "reviews.Review",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="processes",
+    )
+    funding_request = models.ForeignKey(
+        "panel.FundingRequest",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -52,7 +70,7 @@ class CaseProcess(AbstractProcess):
 
     @property
     def episode(self):
-        return self.case if self.case_id is not None else self.review
+        return _episode(self)
 
 
 class CaseTaskQuerySet(models.QuerySet):
@@ -75,6 +93,13 @@ class CaseTask(AbstractTask):
     review = models.ForeignKey(
         "reviews.Review", null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
     )
+    funding_request = models.ForeignKey(
+        "panel.FundingRequest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
     agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
     )
@@ -95,20 +120,22 @@ class CaseTask(AbstractTask):
             models.Index(fields=["owner", "status", "due_on"]),
             models.Index(fields=["case", "status"]),
             models.Index(fields=["review", "status"]),
+            models.Index(fields=["funding_request", "status"]),
         ]
         constraints = [_one_episode("case_task_has_one_episode")]
 
     def save(self, *args, **kwargs):
         # viewflow creates gateway, timer and end rows without knowing about episodes.
-        if self.case_id is None and self.review_id is None:
+        if self.case_id is None and self.review_id is None and self.funding_request_id is None:
             self.case_id = self.process.case_id
             self.review_id = self.process.review_id
+            self.funding_request_id = self.process.funding_request_id
         super().save(*args, **kwargs)
 
     @property
     def episode(self):
-        """The assessment or review this task is a step of."""
-        return self.case if self.case_id is not None else self.review
+        """The assessment, review or funding request this task is a step of."""
+        return _episode(self)
 
     @property
     def is_open(self) -> bool:

@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from agencies.access import actor_for
+from agencies.access import ALL_DATA_TYPES, actor_for, data_types_for
 from agencies.models import MANAGER_ROLES, QUEUE_ROLES
 from ehcp.assessments.models import AdviceRequest, StatutoryException
 from ehcp.assessments.rules import deadlines
@@ -17,6 +17,7 @@ from ehcp.assessments.rules.deadlines import DeadlineStatus
 from ehcp.common.display import agency_label
 from ehcp.governance.access import CaseAccess, case_access, review_access
 from ehcp.reviews.models import Review
+from panel.models import FundingRequest
 
 from .closing import episode_filter
 from .flows import ADVICE_NODES, ADVICE_REVIEW_NODES
@@ -42,7 +43,16 @@ def _open_human_tasks() -> QuerySet[CaseTask]:
     return (
         CaseTask.objects.human()
         .open()
-        .select_related("case", "case__child", "review", "review__child", "agency", "owner")
+        .select_related(
+            "case",
+            "case__child",
+            "review",
+            "review__child",
+            "funding_request",
+            "funding_request__child",
+            "agency",
+            "owner",
+        )
         .annotate(exception_recorded=_exception_recorded())
         .order_by("due_on", "pk")
     )
@@ -124,6 +134,9 @@ def task_get_for_user(*, task_id, user) -> CaseTask:
             "review__child",
             "review__council",
             "review__arranged_by",
+            "funding_request",
+            "funding_request__child",
+            "funding_request__council",
             "agency",
             "owner",
             "process",
@@ -152,7 +165,30 @@ def episode_access(actor, episode, *, task: CaseTask | None = None) -> CaseAcces
         return review_access(
             actor, episode, task_agency_ids={task.agency_id} if task is not None else set()
         )
+    if isinstance(episode, FundingRequest):
+        return funding_access(actor, episode, task=task)
     return case_access(actor, episode)
+
+
+def funding_access(actor, funding: FundingRequest, *, task: CaseTask | None) -> CaseAccess | None:
+    """The council sees a funding request whole; a funding agency sees it through its payment
+    task, what the agreement lets its kind see for the request's purpose."""
+    if funding.council_id in actor.council_agency_ids:
+        return CaseAccess(
+            relationship="council",
+            data_types=ALL_DATA_TYPES,
+            whereabouts=not funding.child.protected_whereabouts
+            or funding.council_id in actor.whereabouts_agency_ids,
+            related_agency_ids=frozenset({funding.council_id}),
+        )
+    if task is None or task.agency_id not in queue_agency_ids(actor):
+        return None
+    return CaseAccess(
+        relationship="partner",
+        data_types=data_types_for([task.agency.kind], funding.consent_purpose),
+        whereabouts=not funding.child.protected_whereabouts,
+        related_agency_ids=frozenset({task.agency_id}),
+    )
 
 
 def managed_agency_ids(user) -> frozenset[int]:

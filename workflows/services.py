@@ -37,9 +37,10 @@ from ehcp.reviews.models import Review
 from ehcp.reviews.services import review as review_services
 from notifications.models import NotificationKind
 from notifications.services import notification_queue
+from panel.models import FundingRequest
 
 from .closing import case_open_tasks_cancel, tasks_cancel
-from .flows import CHASE_AT, ReviewFlow, StatutoryAssessmentFlow
+from .flows import CHASE_AT, FundingFlow, ReviewFlow, StatutoryAssessmentFlow
 from .flows.assessment import ADVICE_NODE_OF_KIND, ADVICE_NODES, ADVICE_REVIEW_NODES
 from .models import CaseProcess, CaseTask, TaskReassignment
 from .selectors import advice_open_task
@@ -71,6 +72,15 @@ def review_start(*, ehc_plan, kind, reason: str = "", by, today: date, **kwargs)
         )
         ReviewFlow.start.run(review=review)
     return review
+
+
+def funding_flows_start(sender, *, meeting, decisions, by, **kwargs) -> None:
+    """`panel.signals.decisions_confirmed` receiver: each confirmed approval starts what follows
+    it (`FundingFlow`: the funders' payment tasks and the funding review), in the confirming
+    transaction, so a confirmation never stands without its tasks."""
+    for decision in decisions:
+        if decision.is_funded:
+            FundingFlow.start.run(decision=decision)
 
 
 WITHDRAWN_REASON = "The request was withdrawn"
@@ -270,7 +280,9 @@ def episode_lock(task: CaseTask):
     of the transaction."""
     if task.case_id is not None:
         return Assessment.objects.select_for_update().get(pk=task.case_id)
-    return Review.objects.select_for_update().get(pk=task.review_id)
+    if task.review_id is not None:
+        return Review.objects.select_for_update().get(pk=task.review_id)
+    return FundingRequest.objects.select_for_update().get(pk=task.funding_request_id)
 
 
 def task_complete(*, task: CaseTask, user, perform: Callable[[object], object]) -> CaseTask:

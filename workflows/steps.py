@@ -20,10 +20,14 @@ from ehcp.reviews import forms as review_forms
 from ehcp.reviews.services import amendment as amendment_services
 from ehcp.reviews.services import cease as cease_services
 from ehcp.reviews.services import review as review_services
+from panel import forms as panel_forms
+from panel.models import Decision
+from panel.services import funding as funding_services
 
 from . import advice_forms
 from . import services as task_services
 from .flows.assessment import ADVICE_NODES, ADVICE_REVIEW_NODES, StatutoryAssessmentFlow
+from .flows.funding import FundingFlow
 from .flows.review import ReviewFlow
 
 
@@ -451,9 +455,51 @@ _REVIEW_STEPS: dict[str, Step] = {
 }
 
 
+# -- what follows a funding decision of the panel ------------------------------------------------
+# Each perform gets the funding request (locked by task_complete); the task names the decision.
+
+
+def _set_up_payment(funding, task, data, user, today):
+    return funding_services.payment_setup_record(
+        decision=Decision.objects.select_related("request__panel").get(pk=task.subject_id),
+        funder=task.data["funder"],
+        set_up_on=data["set_up_on"],
+        reference=data.get("reference", ""),
+        by=user,
+        today=today,
+    )
+
+
+def _review_funding(funding, task, data, user, today):
+    return funding_services.funding_review_raise(
+        decision=Decision.objects.select_related("request__panel").get(pk=task.subject_id),
+        by=user,
+        today=today,
+        note=data.get("note", ""),
+    )
+
+
+def _request_links(funding) -> list[tuple[str, str]]:
+    return [("The funding request", reverse("panel:request", args=[funding.public_id]))]
+
+
+_FUNDING_STEPS: dict[str, Step] = {
+    "set_up_payment": Step(
+        panel_forms.PaymentSetupForm, _set_up_payment, "Record that the payment is set up"
+    ),
+    "review_funding": Step(
+        panel_forms.FundingReviewForm,
+        _review_funding,
+        "Raise the review request",
+        links=_request_links,
+    ),
+}
+
+
 STEPS: dict[tuple[type[Flow], str], Step] = {
     **steps_of(StatutoryAssessmentFlow, _ASSESSMENT_STEPS),
     **steps_of(ReviewFlow, _REVIEW_STEPS),
+    **steps_of(FundingFlow, _FUNDING_STEPS),
 }
 
 

@@ -35,6 +35,7 @@ from ehcp.plans import selectors as plan_selectors
 from ehcp.plans.models import EhcPlan
 from ehcp.reviews.forms import ReviewStartForm
 from ehcp.reviews.models import Review
+from panel.models import FundingRequest
 
 from . import selectors, services
 from .steps import step_for
@@ -158,6 +159,7 @@ def _task_context(request, task, form=None):
     actor = actor_for(request.user)
     episode = task.episode
     is_review = isinstance(episode, Review)
+    funding = episode if isinstance(episode, FundingRequest) else None
     # A review's page is for the council, the arranging agency and those invited; an agency with
     # only this step to do (a college consulted about ceasing) sees the review through its task.
     review_visible = is_review and review_access(actor, episode) is not None
@@ -176,8 +178,9 @@ def _task_context(request, task, form=None):
     return {
         "task": task,
         "episode": episode,
-        "case": None if is_review else episode,
+        "case": None if is_review or funding else episode,
         "review": episode if is_review else None,
+        "funding": funding,
         "review_visible": review_visible,
         "child": episode.child,
         "period": PERIODS.get(task.rule_code),
@@ -242,6 +245,10 @@ def task_detail(request, task_id):
             if isinstance(episode, Review):  # its page, for everyone who may see it
                 if review_access(actor, episode) is not None:
                     return redirect("reviews:detail", public_id=episode.public_id)
+                return redirect("workflows:inbox")
+            if isinstance(episode, FundingRequest):  # the council's request page
+                if episode.council_id in actor.council_agency_ids:
+                    return redirect("panel:request", public_id=episode.public_id)
                 return redirect("workflows:inbox")
             if episode.council_id in actor.council_agency_ids:
                 return redirect("ehcp:case-detail", public_id=episode.public_id)

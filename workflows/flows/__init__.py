@@ -1,5 +1,5 @@
 """The flows, one module each: the statutory assessment (assessment.py) and the review of a plan
-(review.py); the panel will join them. Their shared nodes are in nodes.py.
+(review.py), and what follows a funding decision of the Joint Agency Panel (funding.py). Their shared nodes are in nodes.py.
 
 viewflow stores a flow's class and nodes by module path ("workflows/flows.assessment.
 StatutoryAssessmentFlow.decide_to_assess"), so moving a flow needs a data migration that
@@ -13,6 +13,7 @@ from .assessment import (
     CHASE_AT,
     StatutoryAssessmentFlow,
 )
+from .funding import FundingFlow
 from .review import ReviewFlow
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "ADVICE_REVIEW_NODES",
     "ADVICE_STEPS",
     "CHASE_AT",
+    "FundingFlow",
     "ReviewFlow",
     "StatutoryAssessmentFlow",
 ]

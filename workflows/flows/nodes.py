@@ -48,6 +48,7 @@ class AgencyTaskActivation(ViewActivation):
         routing = flow_task.route(activation)
         task.case_id = activation.process.case_id
         task.review_id = activation.process.review_id
+        task.funding_request_id = activation.process.funding_request_id
         task.agency = routing.agency
         task.due_on = routing.due_on
         task.rule_code = routing.rule_code

@@ -1,0 +1,106 @@
+"""What follows a confirmed funded decision: each funding agency sets up the payment of its share,
+and the funding is reviewed by its review date (a new request that follows the first, which the
+panel decides and which supersedes it once confirmed). The flow (`workflows/flows/funding.py`)
+gives these steps to the right queues; these services are what the steps do.
+"""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+
+from agencies.access import actor_for
+from agencies.models import QUEUE_ROLES
+from ehcp.common.services import CaseRuleError, date_check, history_save
+from panel.models import Decision, FundingRequest, PaymentSetup
+from panel.rules.money import Funder
+from panel.selectors import decision_in_force_for
+from panel.services.requests import check_council, consent_gate
+
+
+def payment_setup_record(
+    *,
+    decision: Decision,
+    funder: str,
+    set_up_on: date,
+    reference: str,
+    by,
+    today: date,
+) -> PaymentSetup:
+    """The funder's queue records that its share's payment is set up, and when."""
+    funder = Funder(funder)
+    panel = decision.request.panel
+    agency_id = panel.funder_agency_ids()[funder]
+    if agency_id is None:
+        raise CaseRuleError(f"The panel names no agency that pays the {funder.label.lower()} share")
+    actor = actor_for(by)
+    kinds = {kind for a, kind, _ in actor.memberships if a == agency_id}
+    if not any(agency_id in actor.agency_ids_with_role(*QUEUE_ROLES.get(k, ())) for k in kinds):
+        raise CaseRuleError(f"Only the agency that pays the {funder.label.lower()} share can")
+    if not decision.is_confirmed or not decision.is_funded:
+        raise CaseRuleError("Only a confirmed approval is paid")
+    date_check(set_up_on, today=today, what="the payment was set up")
+    payment = PaymentSetup(
+        decision=decision,
+        funder=funder,
+        agency_id=agency_id,
+        set_up_on=set_up_on,
+        reference=(reference or "").strip()[:100],
+        recorded_by=by,
+    )
+    try:
+        with transaction.atomic():
+            history_save(payment, "Payment set up", by)
+    except IntegrityError as exc:
+        raise CaseRuleError(f"The {funder.label.lower()} payment is already recorded") from exc
+    return payment
+
+
+def funding_review_raise(*, decision: Decision, by, today: date, note: str = "") -> FundingRequest:
+    """Bring agreed funding back to the panel for its review: a new request that follows the one
+    decided, with the same provision, provider, costs and shares, the evidence to bring up to date
+    (it starts with its evidence to complete). Its decision, once confirmed, supersedes this one."""
+    request = decision.request
+    check_council(request.council_id, by, what="bring funding back to the panel")
+    if decision_in_force_for(request) != decision:
+        raise CaseRuleError("This decision is no longer in force: nothing to review")
+    if FundingRequest.objects.filter(
+        follows=request, status__in=["DRAFT", "READY", "LISTED", "DEFERRED"]
+    ).exists():
+        raise CaseRuleError("A review of this funding is already on its way to the panel")
+    consent, gate = consent_gate(
+        child=request.child, kind=request.kind, panel=request.panel, on=today
+    )
+    if consent is None and not request.override_justification:
+        raise CaseRuleError(gate)
+    with transaction.atomic():
+        review = FundingRequest(
+            ehc_plan=request.ehc_plan,
+            child=request.child,
+            council_id=request.council_id,
+            panel=request.panel,
+            follows=request,
+            kind=request.kind,
+            summary=request.summary,
+            provider=request.provider,
+            provider_name=request.provider_name,
+            plan_version=request.plan_version,
+            plan_entries=request.plan_entries,
+            evidence_advice=request.evidence_advice,
+            evidence_notes=(note or "").strip(),
+            options_tried="",
+            proposed_cost=decision.agreed_cost,
+            starts_on=decision.review_on,
+            ends_on=decision.ends_on,
+            education_share=decision.education_share,
+            health_share=decision.health_share,
+            social_care_share=decision.social_care_share,
+            consent=consent,
+            override_justification="" if consent else request.override_justification,
+            override_legal_condition="" if consent else request.override_legal_condition,
+            overridden_by=None if consent else request.overridden_by,
+            overridden_at=None if consent else request.overridden_at,
+            raised_on=today,
+            raised_by=by,
+        )
+        history_save(review, f"Review of the funding agreed for {request.reference}", by)
+    return review
