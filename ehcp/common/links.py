@@ -25,8 +25,9 @@ The pages ehcp links to, and what each is given:
     "review-start"     (ehc_plan) start an early or interim review of a plan
     "review-tasks"     (review)  the tasks for one review
 
-The sections ehcp's pages show: "case" (the case page, below its tasks link) and "child" (the
-child's page, below the plan: the panel's funding requests for the child).
+The sections ehcp's pages show: "case" (the case page, below its tasks link), "child" (the
+child's page, below the plan: the panel's funding requests for the child) and "review" (a
+review's page, before its documents: the funding agreed for the plan, reviewed with it).
 
 The sections ehcp's pages show ("case": the case page, below its tasks link) are templates
 rendered with the page's own context.
@@ -49,7 +50,7 @@ PAGES = frozenset(
         "review-tasks",
     }
 )
-SECTIONS = frozenset({"case", "child"})
+SECTIONS = frozenset({"case", "child", "review"})
 
 _urls: dict[str, Callable[..., str]] = {}
 _sections: dict[str, list[str]] = {}

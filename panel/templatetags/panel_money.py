@@ -5,6 +5,7 @@ from django import template
 from agencies.access import actor_for
 from panel.models import FundingKind, FundingRequest, Panel
 from panel.rules.money import format_money
+from panel.selectors import decisions_in_force
 
 register = template.Library()
 
@@ -50,3 +51,18 @@ def child_funding(context, child) -> dict:
         "more": len(rows) > CHILD_REQUESTS_SHOWN,
         "may_raise": may_raise,
     }
+
+
+@register.simple_tag(takes_context=True)
+def plan_funding(context, review) -> list:
+    """The packages the panel agreed for the review's plan that are in force, for the council's
+    officers on the review's page (the funding is reviewed with the plan). One query."""
+    council_ids = actor_for(context["request"].user).council_agency_ids
+    if review.council_id not in council_ids:
+        return []
+    return list(
+        decisions_in_force()
+        .filter(request__ehc_plan_id=review.ehc_plan_id)
+        .select_related("request")
+        .order_by("review_on", "pk")
+    )

@@ -297,3 +297,24 @@ def test_panel_pages_cost_the_same_queries_however_many_rows(client, world, cast
 
 def test_unused_today_is_the_worlds(world):
     assert TODAY.year == 2027
+
+
+@time_machine.travel(date(2027, 10, 2))
+def test_the_review_of_the_plan_lists_the_funding_in_force(client, world, cast):
+    from workflows import services as workflow_services
+
+    funding = raise_ready(world)
+    meeting = in_session(world, meeting_with(world, funding))
+    approve(world, meeting.items.get())
+    meetings.meeting_close(meeting=meeting, by=world.chair, now=at(11))
+    meetings.meeting_confirm(meeting=meeting, by=world.chair, now=at(12))
+    review = workflow_services.review_start(
+        ehc_plan=funding.ehc_plan, kind="ANNUAL", by=cast.caseworker, today=date(2027, 10, 2)
+    )
+    client.force_login(cast.caseworker)
+    page = client.get(f"/reviews/{review.public_id}/").content.decode()
+    assert "Funding agreed by the Joint Agency Panel" in page
+    assert funding.reference in page and "30 September 2028" in page
+    client.force_login(cast.senco)  # the school arranging the review: not the panel's business
+    page = client.get(f"/reviews/{review.public_id}/").content.decode()
+    assert "Funding agreed by the Joint Agency Panel" not in page
