@@ -5,7 +5,7 @@ text and parsed by `panel.rules.money` (never through a float), so every message
 from django import forms
 
 from ehcp.common.forms import GovForm, date_field
-from panel.models import AttendanceStatus, FundingKind
+from panel.models import AttendanceStatus, FundingKind, PlanUpdate
 from panel.rules import money
 from panel.rules.decisions import OUTCOME_LABELS, Outcome
 from panel.rules.money import FUNDERS, Funder
@@ -314,4 +314,21 @@ class FundingReviewForm(GovForm):
             "A review request is raised with the same provision, cost and shares: bring its "
             "evidence up to date, then send it to the panel."
         ),
+    )
+
+
+class PlanUpdateForm(GovForm):
+    """How the plan follows an approval that changes the provision (the flow's task)."""
+
+    how = forms.ChoiceField(
+        label="How does the plan follow the decision?",
+        choices=PlanUpdate.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how the plan is updated"},
+    )
+    note = forms.CharField(
+        label="Notes",
+        required=False,
+        widget=forms.Textarea(attrs=_TEXT),
+        help_text="Which sections change, or where the plan already provides for it",
     )

@@ -254,6 +254,11 @@ OPEN_REQUEST_STATUSES = (
 )
 
 
+class PlanUpdate(models.TextChoices):
+    AMENDING = "AMENDING", "The plan is being amended: a review of it is open"
+    IN_PLAN = "IN_PLAN", "The plan already provides for it"
+
+
 class FundingRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     """A request to a panel to fund provision or a placement: an episode of the child's plan."""
 
@@ -347,6 +352,11 @@ class FundingRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     withdrawn_reason = models.TextField(blank=True)
+    # After an approval that changes the provision, how the plan was brought into line: through
+    # an amending review's plan editor, or the plan already provides for it.
+    plan_update = models.CharField(max_length=10, choices=PlanUpdate.choices, blank=True)
+    plan_update_note = models.TextField(blank=True)
+    plan_updated_on = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
@@ -386,6 +396,12 @@ class FundingRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_REQUEST_STATUSES
+
+    @property
+    def changes_the_plan(self) -> bool:
+        """Whether an approval must be carried into the plan: the panel changed what was asked,
+        or the request names no provision of the plan it pays for."""
+        return not self.plan_entries
 
     @property
     def provider_label(self) -> str:

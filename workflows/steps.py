@@ -479,13 +479,35 @@ def _review_funding(funding, task, data, user, today):
     )
 
 
+def _update_plan(funding, task, data, user, today):
+    return funding_services.plan_update_record(
+        request=funding, how=data["how"], note=data.get("note", ""), by=user, today=today
+    )
+
+
 def _request_links(funding) -> list[tuple[str, str]]:
     return [("The funding request", reverse("panel:request", args=[funding.public_id]))]
+
+
+def _plan_update_links(funding) -> list[tuple[str, str]]:
+    return [
+        *_request_links(funding),
+        (
+            "Start an early or interim review to amend the plan",
+            reverse("workflows:review-start", args=[funding.ehc_plan.public_id]),
+        ),
+    ]
 
 
 _FUNDING_STEPS: dict[str, Step] = {
     "set_up_payment": Step(
         panel_forms.PaymentSetupForm, _set_up_payment, "Record that the payment is set up"
+    ),
+    "update_plan": Step(
+        panel_forms.PlanUpdateForm,
+        _update_plan,
+        "Record how the plan follows the decision",
+        links=_plan_update_links,
     ),
     "review_funding": Step(
         panel_forms.FundingReviewForm,

@@ -11,7 +11,8 @@ from django.db import IntegrityError, transaction
 from agencies.access import actor_for
 from agencies.models import QUEUE_ROLES
 from ehcp.common.services import CaseRuleError, date_check, history_save
-from panel.models import Decision, FundingRequest, PaymentSetup
+from ehcp.reviews.models import Review
+from panel.models import Decision, FundingRequest, PaymentSetup, PlanUpdate
 from panel.rules.money import Funder
 from panel.selectors import decision_in_force_for
 from panel.services.requests import check_council, consent_gate
@@ -104,3 +105,32 @@ def funding_review_raise(*, decision: Decision, by, today: date, note: str = "")
         )
         history_save(review, f"Review of the funding agreed for {request.reference}", by)
     return review
+
+
+def plan_update_record(
+    *, request: FundingRequest, how: str, note: str, by, today: date
+) -> FundingRequest:
+    """The council records how the plan was brought into line with an approval that changes the
+    provision: through the plan editor of a review of the plan that is open (early or interim,
+    amending the plan), or the plan already provides for it (with why)."""
+    check_council(request.council_id, by, what="record how the plan was updated")
+    note = (note or "").strip()
+    if how not in PlanUpdate.values:
+        raise CaseRuleError("Choose how the plan is updated")
+    if how == PlanUpdate.IN_PLAN and not note:
+        raise CaseRuleError("Say where the plan already provides for it")
+    if (
+        how == PlanUpdate.AMENDING
+        and not Review.objects.open().filter(ehc_plan_id=request.ehc_plan_id).exists()
+    ):
+        raise CaseRuleError(
+            "No review of the plan is open: start an early or interim review to amend the plan "
+            "first, and make the change in its plan editor"
+        )
+    with transaction.atomic():
+        request = FundingRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
+        request.plan_update = how
+        request.plan_update_note = note[:5000]
+        request.plan_updated_on = today
+        history_save(request, "How the plan follows the decision recorded", by)
+    return request

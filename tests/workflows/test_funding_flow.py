@@ -117,3 +117,68 @@ def test_the_funding_review_raises_a_request_that_follows_the_decision(world, ca
         workflow_services.task_complete(
             task=review, user=cast.caseworker, perform=lambda episode: None
         )
+
+
+def test_an_approval_the_plan_does_not_provide_for_is_carried_into_the_plan(world, cast):
+    from panel.services import funding as funding_services
+
+    funding = _confirmed(world)  # names no provision of the plan (the plan has no version)
+    task = (
+        CaseTask.objects.human()
+        .open()
+        .get(funding_request=funding, flow_task="workflows/flows.funding.FundingFlow.update_plan")
+    )
+    assert task.agency == cast.council and task.due_on == date(2027, 10, 1)
+    step = step_for(task)
+    from ehcp.common.services import CaseRuleError
+
+    with pytest.raises(CaseRuleError, match="No review of the plan is open"):
+        workflow_services.task_complete(
+            task=task,
+            user=cast.caseworker,
+            perform=lambda episode: step.perform(
+                episode, task, {"how": "AMENDING", "note": ""}, cast.caseworker, date(2027, 10, 2)
+            ),
+        )
+    workflow_services.review_start(
+        ehc_plan=funding.ehc_plan,
+        kind="EARLY",
+        reason="The panel's decision changes the provision",
+        by=cast.caseworker,
+        today=date(2027, 10, 2),
+    )
+    workflow_services.task_complete(
+        task=task,
+        user=cast.caseworker,
+        perform=lambda episode: step.perform(
+            episode,
+            task,
+            {"how": "AMENDING", "note": "Section F"},
+            cast.caseworker,
+            date(2027, 10, 2),
+        ),
+    )
+    funding.refresh_from_db()
+    assert funding.plan_update == "AMENDING" and funding.plan_updated_on == date(2027, 10, 2)
+    assert funding_services  # the service the step calls
+
+
+def test_an_approval_of_provision_in_the_plan_needs_no_plan_update(world, cast):
+    funding = raise_ready(world)
+    funding.plan_entries = [
+        {
+            "key": "f1",
+            "section": "F",
+            "ref": "F1",
+            "what": "1:1 support",
+            "who": "",
+            "frequency": "",
+        }
+    ]
+    funding.save()
+    meeting = in_session(world, meeting_with(world, funding))
+    approve(world, meeting.items.get())
+    meetings.meeting_close(meeting=meeting, by=world.chair, now=at(11))
+    meetings.meeting_confirm(meeting=meeting, by=world.chair, now=at(12))
+    names = {t.flow_task.name for t in CaseTask.objects.human().filter(funding_request=funding)}
+    assert names == {"set_up_payment", "review_funding"}

@@ -1,9 +1,11 @@
 """What follows a funded decision of the Joint Agency Panel, as a viewflow flow.
 
-When the chair confirms a meeting, each approval starts this flow (`workflows.panel_hooks`): every
-agency that pays a share gets a task in its queue to set up its payment, due the day the funding
-starts; and the council gets the funding review, due by the decision's review date, in parallel
-(nothing a funder fails to do holds the review back). Reviewing the funding raises a new request
+When the chair confirms a meeting, each approval starts this flow (`workflows.services.
+funding_flows_start`): every agency that pays a share gets a task in its queue to set up its
+payment, due the day the funding starts; where the approval changes what the plan provides (the
+panel changed the request, or it names no provision of the plan), the council brings the plan
+into line through an amending review's plan editor; and the council gets the funding review, due
+by the decision's review date, in parallel (nothing a funder fails to do holds the rest back). Reviewing the funding raises a new request
 that follows the one decided: the panel decides it, and its decision supersedes this one.
 
 The decision lives in `panel` and only its services change it; each step calls one of them.
@@ -42,6 +44,7 @@ class FundingFlow(Flow):
     follow_up = (
         ForEachSplit()
         .Next(this.set_up_payment, data_source=this.funders_paying)
+        .Next(this.update_plan, case=this.changes_the_plan)
         .Next(this.review_funding)
     )
     set_up_payment = (
@@ -50,6 +53,16 @@ class FundingFlow(Flow):
         .Next(this.paid)
     )
     paid = End()
+    # An approval the plan does not yet provide for is carried into it through the plan editor
+    # of a review that amends the plan (the family comments on the amendment, reg 22).
+    update_plan = (
+        AgencyTask(
+            title="Bring the plan into line with the panel's decision", route=this.route_plan
+        )
+        .OnTimeout(chase_at, this.chase, interrupting=False, title="Chase the plan's update")
+        .Next(this.plan_updated)
+    )
+    plan_updated = End()
     review_funding = (
         AgencyTask(title="Bring the funding back to the panel for review", route=this.route_review)
         .OnTimeout(chase_at, this.chase, interrupting=False, title="Chase the funding review")
@@ -84,6 +97,10 @@ class FundingFlow(Flow):
             if shares[funder] and agencies[funder] is not None
         ]
 
+    def changes_the_plan(self, activation) -> bool:
+        decision = self.decision(activation)
+        return decision.outcome == "APPROVE_WITH_CHANGES" or decision.request.changes_the_plan
+
     # -- routing --------------------------------------------------------------------------------
 
     def route_payment(self, activation) -> Routing:
@@ -95,6 +112,17 @@ class FundingFlow(Flow):
             agency=Agency.objects.get(pk=agency_id),
             due_on=decision.starts_on,
             rule_code=FUNDING_RULE,
+            subject_id=decision.pk,
+        )
+
+    def route_plan(self, activation) -> Routing:
+        """The council's queue, due the day the funding starts."""
+        decision = self.decision(activation)
+        return Routing(
+            agency=decision.request.council,
+            due_on=decision.starts_on,
+            rule_code=FUNDING_RULE,
+            owner_id=decision.request.raised_by_id,
             subject_id=decision.pk,
         )
 
