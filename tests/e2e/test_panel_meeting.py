@@ -113,7 +113,7 @@ class Clerk(Person):
     def item(self, position, funding):
         """The agenda's link to an item: its request's reference, then (for a screen reader, in
         a visually hidden span, which the accessible name separates with a space) the item."""
-        name = re.compile(rf"^{re.escape(funding.reference)}\s*: item {position}$")
+        name = re.compile(rf"^{re.escape(funding.reference)}\s*, item {position}$")
         self._follow(self.page.locator("#agenda").get_by_role("link", name=name))
         assert self.heading() == f"Item {position}: {funding.reference}"
 
