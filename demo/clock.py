@@ -81,8 +81,10 @@ class StepClock:
         return timezone.make_aware(start)
 
     @contextmanager
-    def at(self, day: date):
-        """Run a step, then move the clock stamps it wrote to `day`."""
+    def at(self, day: date, *, when: time | None = None):
+        """Run a step, then move the clock stamps it wrote to `day`: to the time `when` if given
+        (a step whose own record says when it happened, such as a panel meeting's), otherwise to
+        a working-hours time drawn from the seed."""
         if self._fields is None:
             self._fields = stamp_fields()
             self._tables = {
@@ -91,7 +93,9 @@ class StepClock:
                 if not issubclass(model, AppendOnlyModel)  # moved as they are written
             }
         fields, tables = self._fields, self._tables
-        moment = self.moment(day)
+        moment = (
+            self.moment(day) if when is None else timezone.make_aware(datetime.combine(day, when))
+        )
         started = timezone.now()
         if moment > started and timezone.localdate(moment) == timezone.localdate(started):
             moment = started  # later today: it has not happened yet, so it happens now

@@ -87,6 +87,10 @@ DEMO_USERS = (
     ("senco", Role.SENCO, "school:0", "Claire", "Whitfield"),
     ("panelmember", Role.PANEL_MEMBER, "council", "Tom", "Hargreaves"),
     ("panelchair", Role.PANEL_CHAIR, "council", "Margaret", "Ellison"),
+    # The partners' members of the Joint Agency Panel (demo/panel.py): with the chair and the
+    # council's member, the quorum (the chair and each funder, at least 3) can be met.
+    ("panelhealth", Role.PANEL_MEMBER, "health", "Fiona", "Mackay"),
+    ("panelsocialcare", Role.PANEL_MEMBER, "socialcare", "Marcus", "Osei"),
     ("admin", Role.ADMINISTRATOR, "council", "Sam", "Porter"),
     ("iglead", Role.IG_LEAD, "council", "Ruth", "Adebayo"),
 )
@@ -1706,6 +1710,7 @@ class LoadResult:
     agencies: int
     reviews_by_status: dict[str, int] = field(default_factory=dict)
     review_scenarios: Counter = field(default_factory=Counter)
+    panel: object = None  # demo.panel.PanelSummary, when the panel was loaded
 
     @property
     def cases(self) -> int:
@@ -1719,6 +1724,7 @@ def load_demo(
     today: date | None = None,
     progress=None,
     reviews: bool = True,
+    panel: bool = True,
 ) -> LoadResult:
     """Load the demo data in one transaction: all of it, or nothing.
 
@@ -1727,8 +1733,12 @@ def load_demo(
     since the start; the caller decides how often to show it. Then the review scenarios
     (`demo.reviews`) add children whose plans are reviewed, and ``progress(done, seconds,
     what="reviews")`` is called once they are in (``done``: how many such children).
-    ``reviews=False`` loads the assessment cases only (benchmarks, and tests of the cases).
+    Then the Joint Agency Panel (`demo.panel`): its meetings and funding requests are on the
+    plans made by then, and ``progress(done, seconds, what="panel")`` is called once they are in
+    (``done``: how many requests). ``reviews=False`` loads the assessment cases only (benchmarks,
+    and tests of the cases): no reviews and no panel. ``panel=False`` leaves out the panel.
     """
+    from . import panel as demo_panel
     from . import reviews as demo_reviews
 
     if not getattr(settings, "DEMO_DATA_ALLOWED", False):
@@ -1776,6 +1786,13 @@ def load_demo(
         review_scenarios = demo_reviews.load_reviews(cast, driver, seed=seed, today=today)
     if progress is not None and reviews:
         progress(sum(review_scenarios.values()), time.perf_counter() - started, what="reviews")
+    # The panel's business, on the plans made by then (after the reviews: their plans are the
+    # oldest, so requests raised months ago can name a version issued before them).
+    panel_summary = None
+    if reviews and panel:
+        panel_summary = demo_panel.load_panel(cast, clock, today=today)
+        if progress is not None:
+            progress(panel_summary.request_count, time.perf_counter() - started, what="panel")
     with transaction.atomic():
         finish_cast(cast)
     counts = dict(Assessment.objects.values_list("status").annotate(n=Count("pk")).order_by())
@@ -1787,6 +1804,7 @@ def load_demo(
         agencies=Agency.objects.count(),
         reviews_by_status=demo_reviews.reviews_by_status(),
         review_scenarios=review_scenarios,
+        panel=panel_summary,
     )
 
 

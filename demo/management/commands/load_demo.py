@@ -24,6 +24,7 @@ from demo import generator as demo
 from ehcp.reviews.models import ReviewStatus
 from notifications.models import Notification, NotificationStatus
 from notifications.services import notification_send_pending
+from panel.models import MeetingStatus, RequestStatus
 from workflows.timers import fire_due_timers
 
 
@@ -56,10 +57,19 @@ class Command(BaseCommand):
             "--no-reviews",
             action="store_false",
             dest="reviews",
-            help="Leave out the plans at every review stage (the assessment cases only)",
+            help="Leave out the plans at every review stage and the panel (the assessment cases "
+            "only)",
+        )
+        parser.add_argument(
+            "--no-panel",
+            action="store_false",
+            dest="panel",
+            help="Leave out the Joint Agency Panel's meetings and funding requests",
         )
 
-    def handle(self, *args, children=40, seed=2014, today=None, reviews=True, **options):
+    def handle(
+        self, *args, children=40, seed=2014, today=None, reviews=True, panel=True, **options
+    ):
         if not getattr(settings, "DEMO_DATA_ALLOWED", False):
             raise CommandError(
                 "Demo data is not allowed with these settings (DEMO_DATA_ALLOWED is False); "
@@ -95,6 +105,11 @@ class Command(BaseCommand):
                 self._say(
                     f"  {done} more children with plans at every review stage ({seconds:.0f} s)"
                 )
+            elif what == "panel":
+                self._say(
+                    f"  The Joint Agency Panel's meetings and {done} funding requests "
+                    f"({seconds:.0f} s)"
+                )
             elif done == 0:
                 self._say(f"  Agencies and people created ({seconds:.0f} s)")
             elif done % every == 0 or done == children:
@@ -102,7 +117,12 @@ class Command(BaseCommand):
 
         try:
             result = demo.load_demo(
-                children=children, seed=seed, today=today, progress=progress, reviews=reviews
+                children=children,
+                seed=seed,
+                today=today,
+                progress=progress,
+                reviews=reviews,
+                panel=panel,
             )
         except demo.DemoError as exc:
             raise CommandError(str(exc)) from exc
@@ -121,6 +141,24 @@ class Command(BaseCommand):
         self.stdout.write("Reviews of plans by status:")
         for status, label in ReviewStatus.choices:
             self.stdout.write(f"  {label:<30} {result.reviews_by_status.get(status, 0):>6}")
+        if result.panel is not None:
+            self.stdout.write("Joint Agency Panel:")
+            self.stdout.write(
+                "  Meetings: "
+                + ", ".join(
+                    f"{result.panel.meetings.get(status, 0)} {label.lower()}"
+                    for status, label in MeetingStatus.choices
+                    if result.panel.meetings.get(status)
+                )
+            )
+            self.stdout.write(
+                "  Funding requests: "
+                + ", ".join(
+                    f"{result.panel.requests.get(status, 0)} {label.lower()}"
+                    for status, label in RequestStatus.choices
+                    if result.panel.requests.get(status)
+                )
+            )
         extra = result.users - len(demo.DEMO_USERS)
         if extra:
             self.stdout.write(
