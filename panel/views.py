@@ -797,7 +797,9 @@ def item_detail(request, public_id):
     if request.method == "POST":
         action = request.POST.get("action")
         now = timezone.now()
-        if action == "interest" and interest_form is not None and interest_form.is_valid():
+        if {"interest": interest_form, "decision": decision_form}.get(action) is None:
+            raise Http404("No such form")  # not offered to this person at this stage
+        if action == "interest" and interest_form.is_valid():
             try:
                 meeting_services.conflict_declare(
                     item=item,
@@ -812,7 +814,7 @@ def item_detail(request, public_id):
                     request, "Your interest is recorded: you take no part in this item"
                 )
                 return redirect("panel:item", public_id=item.public_id)
-        elif action == "decision" and decision_form is not None and decision_form.is_valid():
+        elif action == "decision" and decision_form.is_valid():
             data = decision_form.cleaned_data
             try:
                 meeting_services.decision_record(
@@ -834,10 +836,6 @@ def item_detail(request, public_id):
             else:
                 messages.success(request, "The decision is recorded")
                 return redirect("panel:item", public_id=item.public_id)
-        elif action not in ("interest", "decision") or (
-            interest_form is None and decision_form is None
-        ):
-            raise Http404("No such form")
     audit_read(
         request,
         what="case",
