@@ -614,3 +614,108 @@ def test_a_declined_or_deferred_decision_commits_nothing(world):
 
 def test_unused_role_constant_is_a_panel_role():
     assert Role.PANEL_CHAIR in Role.values
+
+
+# -- taking things back: the agenda, a meeting, a request ------------------------------------------
+
+
+def test_a_request_comes_off_the_agenda_with_a_reason_and_is_ready_again(world, cast):
+    funding = raise_ready(world)
+    meeting = meeting_with(world, funding)
+    item = meeting.items.get()
+    with pytest.raises(CaseRuleError, match="Enter why"):
+        meetings.agenda_remove(item=item, by=cast.caseworker, reason="")
+    meetings.agenda_remove(item=item, by=cast.caseworker, reason="The family asked to wait")
+    funding.refresh_from_db()
+    assert funding.status == RequestStatus.READY
+    assert not meeting.items.exists()
+    assert item.history.latest().history_change_reason == "The family asked to wait"
+
+
+def test_an_item_with_a_declared_interest_stays_on_the_agenda(world, cast):
+    meeting = in_session(world, meeting_with(world, raise_ready(world)))
+    item = meeting.items.get()
+    meetings.conflict_declare(item=item, by=world.member, interest="Governor", now=at(10))
+    with pytest.raises(CaseRuleError):
+        meetings.agenda_remove(item=item, by=cast.caseworker, reason="x")
+
+
+def test_a_cancelled_meeting_sends_its_requests_back_to_ready(world, cast):
+    funding = raise_ready(world)
+    meeting = meeting_with(world, funding)
+    meetings.meeting_cancel(meeting=meeting, by=cast.caseworker, reason="Not quorate on the day")
+    meeting.refresh_from_db()
+    funding.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED
+    assert funding.status == RequestStatus.READY
+
+
+def test_a_closed_meeting_can_go_back_into_session_before_confirmation(world):
+    meeting, (item,) = _decided_meeting(world, raise_ready(world))
+    approve(world, item)
+    meetings.meeting_close(meeting=meeting, by=world.chair, now=at(11))
+    meetings.meeting_reopen(meeting=meeting, by=world.chair)
+    approve(world, item, agreed_cost=Decimal("99000.00"), now=at(11, 10))
+    meetings.meeting_close(meeting=meeting, by=world.chair, now=at(11, 15))
+    meetings.meeting_confirm(meeting=meeting, by=world.chair, now=at(12))
+    with pytest.raises(CaseRuleError):
+        meetings.meeting_reopen(meeting=meeting, by=world.chair)
+    assert Decision.objects.get().agreed_cost == Decimal("99000.00")
+
+
+def test_a_request_is_withdrawn_with_a_reason_but_not_once_listed(world, cast):
+    listed = raise_ready(world)
+    meeting_with(world, listed)
+    with pytest.raises(CaseRuleError, match="take it off the agenda first"):
+        requests.request_withdraw(request=listed, by=cast.caseworker, reason="Moved away")
+    draft = raise_ready(world, options_tried="")
+    requests.request_withdraw(request=draft, by=cast.caseworker, reason="Moved away")
+    draft.refresh_from_db()
+    assert draft.status == RequestStatus.WITHDRAWN and draft.withdrawn_reason == "Moved away"
+
+
+def test_only_the_funder_records_its_payment_and_only_once(world, cast):
+    from panel.models import PaymentSetup
+    from panel.services import funding as funding_services
+
+    meeting, (item,) = _decided_meeting(world, raise_ready(world))
+    decision = approve(world, item)
+    with pytest.raises(CaseRuleError, match="confirmed approval"):
+        funding_services.payment_setup_record(
+            decision=decision,
+            funder="HEALTH",
+            set_up_on=TODAY,
+            reference="",
+            by=cast.health_adviser,
+            today=TODAY,
+        )
+    meetings.meeting_close(meeting=meeting, by=world.chair, now=at(11))
+    meetings.meeting_confirm(meeting=meeting, by=world.chair, now=at(12))
+    decision.refresh_from_db()
+    with pytest.raises(CaseRuleError, match="Only the agency that pays"):
+        funding_services.payment_setup_record(
+            decision=decision,
+            funder="HEALTH",
+            set_up_on=TODAY,
+            reference="",
+            by=cast.social_worker,
+            today=TODAY,
+        )
+    funding_services.payment_setup_record(
+        decision=decision,
+        funder="HEALTH",
+        set_up_on=TODAY,
+        reference="PO-1",
+        by=cast.health_adviser,
+        today=TODAY,
+    )
+    with pytest.raises(CaseRuleError, match="already recorded"):
+        funding_services.payment_setup_record(
+            decision=decision,
+            funder="HEALTH",
+            set_up_on=TODAY,
+            reference="PO-2",
+            by=cast.health_adviser,
+            today=TODAY,
+        )
+    assert PaymentSetup.objects.get().reference == "PO-1"
