@@ -72,7 +72,8 @@ def case_open_tasks_cancel(*, case, reason: str, by, keep=()) -> list[CaseTask]:
 
 
 def episode_filter(episode) -> dict:
-    """The filter of the rows (processes, tasks) of an episode: an assessment or a review."""
+    """The filter of the rows (processes, tasks) of an episode: an assessment, a review or a
+    funding request."""
     if isinstance(episode, Review):
         return {"review": episode}
     if isinstance(episode, FundingRequest):

@@ -276,8 +276,8 @@ def case_caseworker_change(*, case: Assessment, caseworker, reason: str, by) -> 
 
 
 def episode_lock(task: CaseTask):
-    """The task's episode (its assessment or review) as it is now, its row locked until the end
-    of the transaction."""
+    """The task's episode (its assessment, review or funding request) as it is now, its row locked
+    until the end of the transaction."""
     if task.case_id is not None:
         return Assessment.objects.select_for_update().get(pk=task.case_id)
     if task.review_id is not None:
@@ -286,8 +286,8 @@ def episode_lock(task: CaseTask):
 
 
 def task_complete(*, task: CaseTask, user, perform: Callable[[object], object]) -> CaseTask:
-    """Do the step: call the domain service with the task's episode (its assessment or review,
-    locked), then move the flow on, all in one transaction.
+    """Do the step: call the domain service with the task's episode (its assessment, review or
+    funding request, locked), then move the flow on, all in one transaction.
 
     If the service refuses (a rule, a consent gate), nothing changes: neither the episode nor the
     flow.
