@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.access import ALL_DATA_TYPES, actor_for
-from agencies.models import Agency, AgencyKind
+from agencies.models import Agency, AgencyKind, Role
 from ehcp.common.services import CaseRuleError
 from ehcp.common.views import council_officer_required, form_errors, posted_data
 from ehcp.governance.audit import audit_read, audited_view
@@ -73,15 +73,18 @@ def _page(request, rows, *, name="page"):
 def home(request):
     """The panels the person clerks or sits on, and their meetings (paged)."""
     panels = list(panels_for(request.user).select_related("council"))
-    if not panels:
-        raise Http404("No panel")
+    actor = actor_for(request.user)
+    if not panels and not (
+        actor.is_council_officer or actor.has_role(Role.PANEL_MEMBER, Role.PANEL_CHAIR)
+    ):
+        raise Http404("No panel")  # the page is for the SEN team and panel members only
     today = timezone.localdate()
     meetings = (
         Meeting.objects.filter(panel__in=panels)
         .select_related("panel")
         .annotate(item_count=Count("items"))
     )
-    council_ids = actor_for(request.user).council_agency_ids
+    council_ids = actor.council_agency_ids
     ready = []
     if council_ids:
         ready = list(

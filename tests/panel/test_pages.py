@@ -318,3 +318,18 @@ def test_the_review_of_the_plan_lists_the_funding_in_force(client, world, cast):
     client.force_login(cast.senco)  # the school arranging the review: not the panel's business
     page = client.get(f"/reviews/{review.public_id}/").content.decode()
     assert "Funding agreed by the Joint Agency Panel" not in page
+
+
+def test_a_panel_member_of_a_council_with_no_panel_is_told_so(client, cast):
+    from agencies.models import Role
+    from tests import factories
+
+    member = factories.member(cast.council, Role.PANEL_MEMBER, username="nopanel")
+    client.force_login(member)
+    assert "You do not sit on a Joint Agency Panel yet" in client.get("/panel/").content.decode()
+    client.force_login(cast.caseworker)
+    assert (
+        "The council has no Joint Agency Panel set up yet" in client.get("/panel/").content.decode()
+    )
+    client.force_login(cast.health_adviser)  # a partner adviser: no panel business at all
+    assert client.get("/panel/").status_code == 404
