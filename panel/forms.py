@@ -89,7 +89,7 @@ class RequestDetailsForm(SharesMixin, GovForm):
         help_text="A provider that is not one of the partner agencies listed",
     )
     plan_entries = forms.MultipleChoiceField(
-        label="Which provision in the plan does it pay for?",
+        label="Which provision or placement in the plan does it pay for?",
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

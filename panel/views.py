@@ -213,7 +213,10 @@ def _version_choices(ehc_plan: EhcPlan) -> tuple[list[dict], list[dict]]:
     entries = [
         row for section in request_services.FUNDED_SECTIONS for row in sections.get(section, [])
     ]
-    return entries, list(sections.get("K", []))
+    placement = request_services.placement_entry(
+        sections.get("I") or {}, protected=ehc_plan.child.protected_whereabouts
+    )
+    return entries + ([placement] if placement else []), list(sections.get("K", []))
 
 
 def _details(data) -> dict:

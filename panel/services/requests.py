@@ -34,7 +34,7 @@ from panel.rules.money import FUNDERS, Funder, share_errors
 from panel.selectors import panel_partner_agency_ids, request_facts
 
 TEXT_MAX = 5000
-#: Plan sections whose entries a request can pay for (and section I, the placement).
+#: Plan sections whose entries a request can pay for (and section I, the placement: PLACEMENT_KEY).
 FUNDED_SECTIONS = ("F", "G", "H1", "H2")
 STEP_FOR_PURPOSE = {
     purpose: step
@@ -109,6 +109,11 @@ def _version_links(
                 "who": row.get("who", ""),
                 "frequency": row.get("frequency", ""),
             }
+    placement = placement_entry(
+        sections.get("I") or {}, protected=ehc_plan.child.protected_whereabouts
+    )
+    if placement is not None:
+        entries[placement["key"]] = placement
     advice = {
         row["key"]: {
             "key": row["key"],
@@ -134,6 +139,29 @@ def _version_links(
         [entries[k] for k in dict.fromkeys(entry_keys)],
         [advice[k] for k in dict.fromkeys(advice_keys)],
     )
+
+
+#: The key a request uses for section I of the version it serves (the placement).
+PLACEMENT_KEY = "section-I"
+
+
+def placement_entry(section_i: dict, *, protected: bool) -> dict | None:
+    """Section I of a version (the type of setting, and the setting named) as an entry a request
+    can pay for: a placement. A child whose whereabouts are protected: the setting is not named
+    in the request (its papers go to partners)."""
+    kind, name = section_i.get("type", ""), section_i.get("name", "")
+    if not kind and not name:
+        return None
+    if name and protected:
+        name = "the school or setting named in the plan (whereabouts protected)"
+    return {
+        "key": PLACEMENT_KEY,
+        "section": "I",
+        "ref": "I",
+        "what": ": ".join(part for part in (kind, name) if part),
+        "who": "",
+        "frequency": "",
+    }
 
 
 def _check_details(

@@ -333,3 +333,29 @@ def test_a_panel_member_of_a_council_with_no_panel_is_told_so(client, cast):
     )
     client.force_login(cast.health_adviser)  # a partner adviser: no panel business at all
     assert client.get("/panel/").status_code == 404
+
+
+def test_a_request_pays_for_the_placement_in_section_i_without_naming_a_protected_setting(
+    world, cast
+):
+    from panel.services.requests import PLACEMENT_KEY, request_raise
+
+    for protected in (False, True):
+        plan = plan_in_force(cast, protected=protected)
+        funding_consent(cast, plan.child)
+        funding = request_raise(
+            ehc_plan=plan,
+            panel=world.panel,
+            kind="JOINT_PLACEMENT",
+            by=cast.caseworker,
+            today=TODAY,
+            summary="The placement named in section I",
+            plan_entry_keys=[PLACEMENT_KEY],
+        )
+        (entry,) = funding.plan_entries
+        assert entry["section"] == "I"
+        assert (cast.school.name in entry["what"]) is not protected
+        if protected:
+            assert "whereabouts protected" in entry["what"]
+        plan.cease(on=TODAY, reason="9")
+        plan.save()
