@@ -40,7 +40,9 @@ def evidence_missing(facts: RequestFacts) -> list[str]:
     if not facts.provider.strip():
         missing.append("Name the provider: the school, setting or service")
     if facts.plan_entries == 0 and facts.plan_version_known:
-        missing.append("Link the request to the plan: the provision in sections F, G, H1 or H2, or the placement in section I")
+        missing.append(
+            "Link the request to the plan: the provision in sections F, G, H1 or H2, or the placement in section I"
+        )
     if facts.evidence_advice == 0 and not facts.evidence_notes.strip():
         missing.append("Add the evidence: accepted advice, or a note of other evidence")
     if not facts.options_tried.strip():
