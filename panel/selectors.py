@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from agencies.access import actor_for
+from agencies.models import Agency, AgencyKind
 from panel.models import (
     AgendaItem,
     Attendance,
@@ -53,6 +55,48 @@ def request_facts(request: FundingRequest) -> RequestFacts:
     )
 
 
+#: How a protected child's school or setting is named to someone who may not see it (DM-02).
+WITHHELD_SETTING = "The child's school or setting (whereabouts protected)"
+
+
+def sees_whereabouts(user, council_id: int, child) -> bool:
+    """Whether this person may see the child's school named: a child whose whereabouts are not
+    protected, or a member of the council with the explicit permission."""
+    return not child.protected_whereabouts or council_id in actor_for(user).whereabouts_agency_ids
+
+
+def providers_for(user, ehc_plan) -> list[Agency]:
+    """The partner agencies a request can name as its provider. For a child whose whereabouts
+    are protected, and a reader without the permission, no school is listed by name: the child's
+    own setting is offered as such (listing the others would name it by leaving it out)."""
+    agencies = list(
+        Agency.objects.filter(is_active=True)
+        .exclude(kind=AgencyKind.SEN_TEAM)
+        .order_by("name")
+        .only("pk", "public_id", "name", "kind")
+    )
+    child = ehc_plan.child
+    if sees_whereabouts(user, ehc_plan.council_id, child):
+        return agencies
+    providers = [a for a in agencies if a.kind != AgencyKind.SCHOOL]
+    setting = next((a for a in agencies if a.pk == child.current_setting_id), None)
+    if setting is not None:
+        setting.name = WITHHELD_SETTING
+        providers.insert(0, setting)
+    return providers
+
+
+def provider_label_for(user, funding: FundingRequest) -> str:
+    """The provider as this reader may see it."""
+    if (
+        funding.provider_id
+        and funding.provider.kind == AgencyKind.SCHOOL
+        and not sees_whereabouts(user, funding.council_id, funding.child)
+    ):
+        return WITHHELD_SETTING
+    return funding.provider_label
+
+
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -76,7 +120,7 @@ def item_content(item: AgendaItem) -> dict:
             "summary": request.summary,
             "provider": request.provider_label
             if not (child.protected_whereabouts and request.provider_id)
-            else "The child's school or setting (whereabouts protected)",
+            else WITHHELD_SETTING,
             "options_tried": request.options_tried,
             "evidence_notes": request.evidence_notes,
             "proposed_cost": _money(request.proposed_cost),

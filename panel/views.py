@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.access import ALL_DATA_TYPES, actor_for
-from agencies.models import Agency, AgencyKind, Role
+from agencies.models import Role
 from ehcp.common.services import CaseRuleError
 from ehcp.common.views import council_officer_required, form_errors, posted_data
 from ehcp.governance.audit import audit_read, audited_view
@@ -165,45 +165,6 @@ def request_list(request):
     )
 
 
-WITHHELD_SETTING = "The child's school or setting (whereabouts protected)"
-
-
-def _whereabouts(user, council_id: int, child) -> bool:
-    return not child.protected_whereabouts or council_id in actor_for(user).whereabouts_agency_ids
-
-
-def _providers(user, ehc_plan: EhcPlan) -> list:
-    """The partner agencies a request can name as its provider. For a child whose whereabouts
-    are protected, and a reader without the permission, no school is listed by name: the child's
-    own setting is offered as such (listing the others would name it by leaving it out)."""
-    agencies = list(
-        Agency.objects.filter(is_active=True)
-        .exclude(kind=AgencyKind.SEN_TEAM)
-        .order_by("name")
-        .only("pk", "public_id", "name", "kind")
-    )
-    child = ehc_plan.child
-    if _whereabouts(user, ehc_plan.council_id, child):
-        return agencies
-    providers = [a for a in agencies if a.kind != AgencyKind.SCHOOL]
-    setting = next((a for a in agencies if a.pk == child.current_setting_id), None)
-    if setting is not None:
-        setting.name = WITHHELD_SETTING
-        providers.insert(0, setting)
-    return providers
-
-
-def provider_label(user, funding: FundingRequest) -> str:
-    """The provider as this reader may see it."""
-    if (
-        funding.provider_id
-        and funding.provider.kind == AgencyKind.SCHOOL
-        and not _whereabouts(user, funding.council_id, funding.child)
-    ):
-        return WITHHELD_SETTING
-    return funding.provider_label
-
-
 def _version_choices(ehc_plan: EhcPlan) -> tuple[list[dict], list[dict]]:
     """The provision (F, G, H1, H2) and the advice (K) of the version in force."""
     version = plan_in_force(ehc_plan.pk)
@@ -251,7 +212,7 @@ def request_new(request, plan_id):
     form = forms.RaiseRequestForm(
         posted_data(request),
         panels=panels,
-        providers=_providers(request.user, ehc_plan),
+        providers=selectors.providers_for(request.user, ehc_plan),
         entries=entries,
         advice=advice,
     )
@@ -332,7 +293,7 @@ def request_detail(request, public_id):
             "letters": letters,
             "shares": [(f, funding.shares()[f]) for f in FUNDERS],
             "in_force": selectors.decision_in_force_for(funding),
-            "provider": provider_label(request.user, funding),
+            "provider": selectors.provider_label_for(request.user, funding),
             "may_edit": funding.status in EDITABLE_STATUSES,
             "may_ready": funding.status in (RequestStatus.DRAFT, RequestStatus.DEFERRED)
             and not missing,
@@ -370,7 +331,7 @@ def request_edit(request, public_id):
     form = forms.UpdateRequestForm(
         posted_data(request),
         initial=initial,
-        providers=_providers(request.user, funding.ehc_plan),
+        providers=selectors.providers_for(request.user, funding.ehc_plan),
         entries=entries,
         advice=advice,
         deferred=funding.status == RequestStatus.DEFERRED,

@@ -190,6 +190,33 @@ def _check_details(
     return values
 
 
+def _set_details(
+    request: FundingRequest,
+    *,
+    provider,
+    provider_name: str,
+    links: tuple,
+    evidence_notes: str,
+    options_tried: str,
+    proposed_cost,
+    starts_on,
+    ends_on,
+    shares: Mapping[str, Decimal | None],
+) -> None:
+    """Set what a request asks for and on what evidence (raising it, or changing it)."""
+    request.provider = provider
+    request.provider_name = "" if provider else _text(provider_name)
+    request.plan_version, request.plan_entries, request.evidence_advice = links
+    request.evidence_notes = _text(evidence_notes)
+    request.options_tried = _text(options_tried)
+    request.proposed_cost = proposed_cost
+    request.starts_on = starts_on
+    request.ends_on = ends_on
+    request.education_share = shares[Funder.EDUCATION]
+    request.health_share = shares[Funder.HEALTH]
+    request.social_care_share = shares[Funder.SOCIAL_CARE]
+
+
 def request_raise(
     *,
     ehc_plan: EhcPlan,
@@ -253,22 +280,21 @@ def request_raise(
             raised_from_review=raised_from_review,
             kind=kind,
             summary=summary,
-            provider=provider,
-            provider_name="" if provider else _text(provider_name),
-            plan_version=version,
-            plan_entries=entries,
-            evidence_advice=advice,
-            evidence_notes=_text(evidence_notes),
-            options_tried=_text(options_tried),
-            proposed_cost=proposed_cost,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            education_share=shares[Funder.EDUCATION],
-            health_share=shares[Funder.HEALTH],
-            social_care_share=shares[Funder.SOCIAL_CARE],
             consent=consent,
             raised_on=today,
             raised_by=by,
+        )
+        _set_details(
+            request,
+            provider=provider,
+            provider_name=provider_name,
+            links=(version, entries, advice),
+            evidence_notes=evidence_notes,
+            options_tried=options_tried,
+            proposed_cost=proposed_cost,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            shares=shares,
         )
         if consent is None:
             request.override_justification = override_justification
@@ -327,19 +353,18 @@ def request_update(
         )
         version, entries, advice = _version_links(request.ehc_plan, plan_entry_keys, advice_keys)
         request.summary = summary
-        request.provider = provider
-        request.provider_name = "" if provider else _text(provider_name)
-        request.plan_version = version
-        request.plan_entries = entries
-        request.evidence_advice = advice
-        request.evidence_notes = _text(evidence_notes)
-        request.options_tried = _text(options_tried)
-        request.proposed_cost = proposed_cost
-        request.starts_on = starts_on
-        request.ends_on = ends_on
-        request.education_share = values[Funder.EDUCATION]
-        request.health_share = values[Funder.HEALTH]
-        request.social_care_share = values[Funder.SOCIAL_CARE]
+        _set_details(
+            request,
+            provider=provider,
+            provider_name=provider_name,
+            links=(version, entries, advice),
+            evidence_notes=evidence_notes,
+            options_tried=options_tried,
+            proposed_cost=proposed_cost,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            shares=values,
+        )
         if request.status == RequestStatus.DEFERRED:
             request.information_provided = _text(information_provided)
         if request.status == RequestStatus.READY and request_rules.evidence_missing(
