@@ -193,6 +193,8 @@ ADVICE_ATTACHMENT_MAX_BYTES = int(
     os.environ.get("ADVICE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
 )
 ADVICE_ATTACHMENTS_MAX = int(os.environ.get("ADVICE_ATTACHMENTS_MAX", "10"))
+# The longest a step waits for someone else's step on the same case (workflows.locking), in ms.
+WORKFLOW_LOCK_TIMEOUT_MS = int(os.environ.get("WORKFLOW_LOCK_TIMEOUT_MS", "3000"))
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,12 @@
 """Two people clicking at the same moment: exactly one wins, the other gets a clear message (CD-01).
 
-The flow's lock is SELECT ... FOR UPDATE NOWAIT on the process row, so this needs PostgreSQL and
-real transactions: each thread has its own connection and commits for real.
+The flow's lock is SELECT ... FOR UPDATE on the process row under a lock_timeout
+(`workflows.locking`), so this needs PostgreSQL and real transactions: each thread has its own
+connection and commits for real.
 """
 
 import threading
+import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -143,3 +145,62 @@ def test_decision_is_recorded_once_when_two_submissions_arrive_at_once(cast, who
         "parent_views",
         "psychological_advice",
     ]
+
+
+def test_one_of_sixteen_claimants_wins_and_the_others_are_told_who(cast):
+    """The losers wait in the lock queue for the winner's transaction, not for a retry's sleep:
+    each re-reads the task afterwards and is told who has it, none runs into the lock's timeout."""
+    walk = CaseWalk(cast, advice=("HEALTH",)).to(AssessmentStatus.ASSESSING)
+    task_id = walk.task("health_advice").pk
+    advisers = [cast.health_adviser] + [member(cast.health, Role.HEALTH_ADVISER) for _ in range(15)]
+
+    def claim_as(user_id):
+        def prepare():
+            task, user = CaseTask.objects.get(pk=task_id), User.objects.get(pk=user_id)
+            return lambda: task_claim(task=task, user=user)
+
+        return prepare
+
+    wins, errors = outcome(race(*(claim_as(adviser.pk) for adviser in advisers)))
+
+    assert len(wins) == 1, errors
+    assert len(errors) == 15
+    assert all(isinstance(error, TaskConflict) for error in errors), errors
+    assert all(
+        error.message.startswith("This task has already been claimed by") for error in errors
+    )
+    assert CaseTask.objects.get(pk=task_id).owner_id == wins[0].owner_id
+
+
+def test_a_step_held_past_the_lock_timeout_fails_with_a_clear_message(cast, settings):
+    """A colleague's step that keeps the case locked longer than WORKFLOW_LOCK_TIMEOUT_MS: the
+    claim stops waiting at the timeout, changes nothing and says someone else is working."""
+    settings.WORKFLOW_LOCK_TIMEOUT_MS = 200
+    walk = CaseWalk(cast, advice=("HEALTH",)).to(AssessmentStatus.ASSESSING)
+    task = walk.task("health_advice")
+    flow = task.flow_task.flow_class
+    holding, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with flow.lock(task.process_id):
+                holding.set()
+                release.wait(timeout=10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert holding.wait(timeout=10)
+        started = time.monotonic()
+        with pytest.raises(TaskConflict) as refused:
+            task_claim(task=CaseTask.objects.get(pk=task.pk), user=cast.health_adviser)
+        waited = time.monotonic() - started
+    finally:
+        release.set()
+        holder.join(timeout=10)
+
+    assert refused.value.message.startswith("Someone else is working on this case right now")
+    assert 0.2 <= waited < 5  # it waited for the timeout, not for the holder (10 s)
+    assert CaseTask.objects.get(pk=task.pk).owner_id is None

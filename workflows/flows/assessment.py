@@ -9,7 +9,6 @@ never disagree.
 from datetime import date
 
 from viewflow import this
-from viewflow.workflow import lock
 from viewflow.workflow.base import Flow
 from viewflow.workflow.nodes import End, Function, If, StartHandle
 
@@ -19,6 +18,7 @@ from ehcp.assessments.models import AdviceKind, AdviceStatus, AssessmentStatus
 from ehcp.assessments.rules import deadlines
 
 from ..chasers import task_chase
+from ..locking import blocking_row_lock
 from ..models import CaseProcess, CaseTask
 from ..timers import sweep_today
 from .nodes import CHASE_AT, AgencyTask, ForEachSplit, Routing, chase_at
@@ -185,7 +185,7 @@ class StatutoryAssessmentFlow(Flow):
 
     process_class = CaseProcess
     task_class = CaseTask
-    lock_impl = lock.select_for_update_lock
+    lock_impl = blocking_row_lock
 
     start = StartHandle(this.start_process).Next(this.decide_to_assess)
 

@@ -12,7 +12,6 @@ The decision lives in `panel` and only its services change it; each step calls o
 """
 
 from viewflow import this
-from viewflow.workflow import lock
 from viewflow.workflow.base import Flow
 from viewflow.workflow.nodes import End, Function, StartHandle
 
@@ -21,6 +20,7 @@ from panel.models import Decision
 from panel.rules.money import FUNDERS
 
 from ..chasers import task_chase
+from ..locking import blocking_row_lock
 from ..models import CaseProcess, CaseTask
 from ..timers import sweep_today
 from .nodes import AgencyTask, ForEachSplit, Routing, chase_at
@@ -38,7 +38,7 @@ class FundingFlow(Flow):
 
     process_class = CaseProcess
     task_class = CaseTask
-    lock_impl = lock.select_for_update_lock
+    lock_impl = blocking_row_lock
 
     start = StartHandle(this.start_process).Next(this.follow_up)
     follow_up = (

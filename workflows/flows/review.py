@@ -11,7 +11,6 @@ transaction. Late steps are chased the morning after they fall due, as in the as
 """
 
 from viewflow import this
-from viewflow.workflow import lock
 from viewflow.workflow.base import Flow
 from viewflow.workflow.nodes import End, Function, If, StartHandle, Switch
 
@@ -19,6 +18,7 @@ from ehcp.assessments.rules import deadlines
 from ehcp.reviews.models import ArrangedUnder, ReviewStatus
 
 from ..chasers import task_chase
+from ..locking import blocking_row_lock
 from ..models import CaseProcess, CaseTask
 from ..timers import sweep_today
 from .nodes import AgencyTask, Routing, chase_at
@@ -37,7 +37,7 @@ class ReviewFlow(Flow):
 
     process_class = CaseProcess
     task_class = CaseTask
-    lock_impl = lock.select_for_update_lock
+    lock_impl = blocking_row_lock
 
     start = StartHandle(this.start_process).Next(this.arrange_meeting)
 
