@@ -191,6 +191,27 @@ def test_partners_case_page_works_out_their_access_once(client, world, monkeypat
     assert len(calls) == 1
 
 
+@pytest.mark.parametrize("who", ["caseworker", "health_user"])
+def test_the_case_page_reads_its_advice_once(client, world, who):
+    """The advice section of the case page uses the advice the page fetched (with everything a
+    sheet shows), rather than reading the case's advice again."""
+    from ehcp.assessments.models import Assessment
+
+    add_cases(world, 3)
+    case = Assessment.objects.filter(advice_requests__agency=world["health"]).first()
+    client.force_login(world[who])
+    client.get(f"/cases/{case.public_id}/")
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(f"/cases/{case.public_id}/")
+
+    assert response.status_code == 200
+    assert b"Advice" in response.content
+    reads = [
+        q["sql"] for q in ctx.captured_queries if q["sql"].startswith('SELECT "ehcp_advicerequest"')
+    ]
+    assert len(reads) == 1, reads
+
+
 # -- reviews of plans ------------------------------------------------------------------------------
 
 

@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,6 +38,7 @@ from ehcp.assessments.models import (
 from ehcp.assessments.rules import advice as rules
 from ehcp.assessments.rules import deadlines
 from ehcp.assessments.rules.deadlines import DeadlineStatus
+from ehcp.assessments.selectors import advice_prefetched
 from ehcp.assessments.services import advice as advice_services
 from ehcp.assessments.services.advice import attachment_max_bytes, attachments_max
 from ehcp.common.display import agency_label
@@ -213,23 +213,6 @@ class AdviceSheet:
     @property
     def is_missing(self) -> bool:
         return self.advice.is_editable
-
-
-def advice_prefetched(queryset):
-    """Advice with everything a sheet shows, in a fixed number of queries."""
-    return queryset.select_related(
-        "case", "case__child", "agency", "submitted_by", "accepted_by", "returned_by"
-    ).prefetch_related(
-        Prefetch("entries", queryset=AdviceEntry.objects.prefetch_related("links")),
-        Prefetch("attachments", queryset=AdviceAttachment.objects.order_by("uploaded_at", "pk")),
-        Prefetch(
-            "extension_requests",
-            queryset=AdviceExtensionRequest.objects.select_related(
-                "requested_by", "decided_by", "exception"
-            ),
-        ),
-        "exceptions",
-    )
 
 
 def advice_sheets(

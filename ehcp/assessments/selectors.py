@@ -6,12 +6,15 @@ Each page reads a fixed number of queries however many cases there are (tests pr
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from agencies.access import actor_for
 from agencies.models import Agency, AgencyKind, SharingAgreement
 from ehcp.assessments.models import (
     OPEN_STATUSES,
+    AdviceAttachment,
+    AdviceEntry,
+    AdviceExtensionRequest,
     AdviceRequest,
     Assessment,
     AssessmentStatus,
@@ -38,16 +41,37 @@ from ehcp.plans.models import DocumentKind
 from ehcp.plans.selectors import LetterRow, case_letters
 
 
+def advice_prefetched(queryset: QuerySet[AdviceRequest]) -> QuerySet[AdviceRequest]:
+    """Advice with everything an advice sheet shows, in a fixed number of queries."""
+    return queryset.select_related(
+        "case", "case__child", "agency", "submitted_by", "accepted_by", "returned_by"
+    ).prefetch_related(
+        Prefetch("entries", queryset=AdviceEntry.objects.prefetch_related("links")),
+        Prefetch("attachments", queryset=AdviceAttachment.objects.order_by("uploaded_at", "pk")),
+        Prefetch(
+            "extension_requests",
+            queryset=AdviceExtensionRequest.objects.select_related(
+                "requested_by", "decided_by", "exception"
+            ),
+        ),
+        "exceptions",
+    )
+
+
+def case_advice_prefetch() -> Prefetch:
+    """The case's advice requests with everything the case page shows of them (its timeline and
+    the advice sheets), in kind order. `prefetch_related_objects` skips a case that has them
+    already, so the page and its advice section read them once."""
+    return Prefetch(
+        "advice_requests", queryset=advice_prefetched(AdviceRequest.objects.order_by("kind", "pk"))
+    )
+
+
 def case_with_details(case: Assessment) -> Assessment:
     """Fetch what the case page shows in a fixed number of queries."""
-    from django.db.models import prefetch_related_objects
-
     prefetch_related_objects(
         [case],
-        Prefetch(
-            "advice_requests",
-            queryset=AdviceRequest.objects.select_related("agency", "submitted_by"),
-        ),
+        case_advice_prefetch(),
         Prefetch(
             "consultations",
             queryset=SettingConsultation.objects.select_related("setting", "replied_by"),

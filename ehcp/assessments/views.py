@@ -64,7 +64,11 @@ def case_list(request):
 @login_required
 @audited_view
 def case_detail(request, public_id):
-    case, access = case_get_with_access(public_id=public_id, user=request.user)
+    case, access = case_get_with_access(
+        public_id=public_id,
+        user=request.user,
+        prefetch=[assessment_selectors.case_advice_prefetch()],
+    )
     assessment_selectors.case_with_details(case)
     audit_read(request, what="case", case=case, access=access)
     today = timezone.localdate()

@@ -178,9 +178,10 @@ def _partner_bases(actor: Actor, case: Assessment, *, today) -> dict[int, Basis]
     )
 
 
-def case_get_with_access(*, public_id, user) -> tuple[Assessment, CaseAccess]:
+def case_get_with_access(*, public_id, user, prefetch=()) -> tuple[Assessment, CaseAccess]:
     """The case and how this person may see it; a 404 when they may not (another agency's
-    child does not exist for them)."""
+    child does not exist for them). `prefetch`: lookups the page needs that the access check
+    reads too (the case's advice requests), so they are read once."""
     case = (
         case_list_for_user(user)
         .select_related(
@@ -192,6 +193,7 @@ def case_get_with_access(*, public_id, user) -> tuple[Assessment, CaseAccess]:
             "requested_setting",
             "withdrawal_recorded_by",
         )
+        .prefetch_related(*prefetch)
         .filter(public_id=public_id)
         .first()
     )

@@ -1,11 +1,13 @@
 """The advice section of the case page: `{% case_advice_sheets case as advice_sheets %}`."""
 
 from django import template
+from django.db.models import prefetch_related_objects
 
 from agencies.access import actor_for
+from ehcp.assessments.selectors import case_advice_prefetch
 from ehcp.governance.access import CaseAccess, case_access
 
-from ..advice_views import advice_prefetched, advice_sheets
+from ..advice_views import advice_sheets
 
 register = template.Library()
 
@@ -25,9 +27,12 @@ def case_advice_sheets(context, case):
         access = case_access(actor, case)
     if access is None:
         return []
-    advice = case.advice_requests.all()
+    # The case page has fetched the advice with all a sheet shows (`case_with_details`); on
+    # another page this fetches it once.
+    prefetch_related_objects([case], case_advice_prefetch())
     council = access.relationship == "council"
-    if not council:
-        advice = advice.filter(agency_id__in=actor.agency_ids)
+    advice = [
+        item for item in case.advice_requests.all() if council or item.agency_id in actor.agency_ids
+    ]
     context["advice_council"] = council
-    return advice_sheets(advice_prefetched(advice).order_by("kind"), actor=actor, access=access)
+    return advice_sheets(advice, actor=actor, access=access)
