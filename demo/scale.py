@@ -70,6 +70,7 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -264,32 +265,41 @@ class TableCopy:
     table: str
     columns: list[str]
     exprs: list[str]
+    joins: list[str] = field(default_factory=list)
     rows: int = 0
     span: int = 0
 
 
 def _json_ids_expr(col: str, paths: dict, spans: dict, dims: dict, group_of_label) -> str:
-    expr = col
+    """SQL for a JSON column with ids at `paths` moved to the copy's rows (each term reads the
+    column once: no expression grows with the number of paths)."""
+    terms = []
     for path, target in paths.items():
         off = f"({dims[Layout.number_for(group_of_label(target))]}) * {spans.get(target, 0)}"
         if path == ("[]",):
-            expr = (
+            return (
                 f"(SELECT coalesce(jsonb_agg(to_jsonb(x.v::bigint + {off}) ORDER BY x.o), "
-                f"'[]'::jsonb) FROM jsonb_array_elements_text({expr}) WITH ORDINALITY AS x(v, o))"
+                f"'[]'::jsonb) FROM jsonb_array_elements_text({col}) WITH ORDINALITY AS x(v, o))"
             )
-            continue
         pg_path = "{" + ",".join(path) + "}"
-        expr = (
-            f"(CASE WHEN jsonb_typeof({expr} #> '{pg_path}') = 'number' THEN jsonb_set({expr}, "
-            f"'{pg_path}', to_jsonb(({expr} #>> '{pg_path}')::bigint + {off})) ELSE {expr} END)"
+        moved = f"to_jsonb(({col} #>> '{pg_path}')::bigint + {off})"
+        value = moved
+        if len(path) == 2:
+            value = f"jsonb_set({col} -> '{path[0]}', '{{{path[1]}}}', {moved})"
+        elif len(path) != 1:
+            raise ScaleError(f"JSON ids deeper than two keys are not supported: {path}")
+        terms.append(
+            f"(CASE WHEN jsonb_typeof({col} #> '{pg_path}') = 'number'"
+            f" THEN jsonb_build_object('{path[0]}', {value}) ELSE '{{}}'::jsonb END)"
         )
-    return expr
+    return f"({col} || {' || '.join(terms)})"
 
 
 class Planner:
     """Builds each table's INSERT ... SELECT from the models and the template's spans."""
 
-    def __init__(self, layout: Layout, spans: dict[str, int]):
+    def __init__(self, layout: Layout, spans: dict[str, int], cursor):
+        self.cursor = cursor
         self.layout = layout
         self.spans = spans  # model label -> the template's largest pk
         self.groups = {label(m): group_of(m) for m in copied_models()}
@@ -309,7 +319,7 @@ class Planner:
         dims = self.layout.dims(group)
         name = label(model)
         instance = _instance_model(model)
-        columns, exprs = [], []
+        columns, exprs, joins = [], [], []
         uniques = _unique_sets(model)
         suffixed = _suffixed_columns(model, group, uniques, self)
         number = dims[Layout.number_for(group)]
@@ -336,34 +346,39 @@ class Planner:
             elif f.column in suffixed:
                 suffix = SUFFIXES[group].format(**dims)
                 expr = f"left({col}, {f.max_length} - length({suffix})) || {suffix}"
-            elif isinstance(f, models.JSONField):
-                json_label = name if (name, f.column) in JSON_IDS else label(instance or model)
-                paths = JSON_IDS.get((json_label, f.column))
-                if paths:
-                    expr = _json_ids_expr(col, paths, self.spans, dims, self.group_of_label)
-                case_off = None
-                if (label(instance or model), f.column) in CASE_REFERENCE_COLUMNS:
+            elif isinstance(f, models.JSONField) and (label(instance or model), f.column) in JSON_IDS:
+                paths = JSON_IDS[(label(instance or model), f.column)]
+                expr = _json_ids_expr(col, paths, self.spans, dims, self.group_of_label)
+            elif isinstance(f, models.JSONField) or (name, f.column) in TEXT_WITH_UUIDS:
+                refs = (label(instance or model), f.column) in CASE_REFERENCE_COLUMNS
+                parts = _parts_table(self.cursor, model, f, refs=refs)
+                if parts is not None:
+                    alias = f"p{len(joins)}"
+                    joins.append(
+                        f"LEFT JOIN {parts} {alias} ON {alias}.pk = t.{_q(meta.pk.column)}"
+                    )
                     case_off = f"{dims['k']} * {self.spans.get('assessments.assessment', 0)}"
-                expr = f"pg_temp.scale_text(({expr})::text, {number}, {case_off or 'NULL'})::jsonb"
-            elif (name, f.column) in TEXT_WITH_UUIDS:
-                expr = f"pg_temp.scale_text({col}, {number}, NULL)"
+                    joined = _assemble(f"{alias}.parts", number, case_off)
+                    if isinstance(f, models.JSONField):
+                        joined = f"({joined})::jsonb"
+                    expr = f"CASE WHEN {alias}.parts IS NULL THEN {col} ELSE {joined} END"
             columns.append(_q(f.column))
             exprs.append(expr)
-        return TableCopy(model=model, group=group, table=meta.db_table, columns=columns, exprs=exprs)
+        return TableCopy(
+            model=model,
+            group=group,
+            table=meta.db_table,
+            columns=columns,
+            exprs=exprs,
+            joins=joins,
+        )
 
     def _subject_expr(self, col: str, dims: dict) -> str:
-        from workflows.flows.assessment import ADVICE_NODES, ADVICE_REVIEW_NODES
-
-        advice = sorted(ADVICE_NODES | ADVICE_REVIEW_NODES)
-        nodes = ", ".join(f"'{n}'" for n in advice)
-        return (
-            f"{col} + CASE"
-            f" WHEN t.flow_task LIKE '%.FundingFlow.%' THEN {self._offset('panel.decision', dims)}"
-            f" WHEN t.flow_task LIKE '%.reply_to_consultation'"
-            f" THEN {self._offset('assessments.settingconsultation', dims)}"
-            f" WHEN split_part(t.flow_task, '.', 3) IN ({nodes})"
-            f" THEN {self._offset('assessments.advicerequest', dims)} END"
+        whens = " ".join(
+            f"WHEN {condition} THEN {self._offset(target, dims)}"
+            for condition, target in subject_targets("t.flow_task")
         )
+        return f"{col} + CASE {whens} END"
 
     def _token_expr(self, col: str, dims: dict) -> str:
         off = self._offset("workflows.casetask", dims)
@@ -373,6 +388,52 @@ class Planner:
             f" split_part(x.p, '_', 2) END, '/' ORDER BY x.o)"
             f" FROM unnest(string_to_array({col}, '/')) WITH ORDINALITY AS x(p, o)) END"
         )
+
+
+TOKENS = re.compile(f"({UUID_PATTERN})|(?<=\"EHC)([0-9]{{6,}})(?=\")")
+
+
+def _parts_table(cursor, model, field_, *, refs: bool) -> str | None:
+    """A temporary table of the template's values of a text or JSON column cut at the UUIDs
+    (and, with `refs`, the "EHC000123" case references) they hold: (pk, parts), the parts
+    alternately text as it is and a token (``u:<uuid>`` or ``r:<digits>``). None if no value
+    holds any."""
+    meta = model._meta
+    cursor.execute(
+        f"SELECT {_q(meta.pk.column)}, {_q(field_.column)}::text FROM {_q(meta.db_table)}"
+        f" WHERE {_q(field_.column)} IS NOT NULL"
+    )
+    rows = []
+    for pk, value in cursor.fetchall():
+        parts, at = [], 0
+        for match in TOKENS.finditer(value):
+            if match.group(1) is None and not refs:
+                continue
+            parts.append(value[at : match.start()])
+            parts.append(("u:" if match.group(1) else "r:") + match.group(0))
+            at = match.end()
+        if parts:
+            parts.append(value[at:])
+            rows.append((pk, parts))
+    if not rows:
+        return None
+    name = f"scale_parts_{abs(hash((meta.db_table, field_.column))) % 10**12}"
+    cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{name}")
+    cursor.execute(f"CREATE TEMPORARY TABLE {name} (pk bigint PRIMARY KEY, parts text[])")
+    name = f"pg_temp.{name}"
+    cursor.executemany(f"INSERT INTO {name} (pk, parts) VALUES (%s, %s)", rows)
+    return name
+
+
+def _assemble(parts: str, number: str, case_offset: str) -> str:
+    """SQL for a copy's value from its template's parts: each UUID as the UUID columns are
+    copied, each case reference to the copy's case."""
+    return (
+        "(SELECT string_agg(CASE WHEN u.o % 2 = 1 THEN u.p"
+        f" WHEN left(u.p, 1) = 'u' THEN md5(substr(u.p, 3) || ':' || {number})::uuid::text"
+        f" ELSE lpad((substr(u.p, 3)::bigint + {case_offset})::text, 6, '0') END, '' ORDER BY u.o)"
+        f" FROM unnest({parts}) WITH ORDINALITY AS u(p, o))"
+    )
 
 
 def _unique_sets(model) -> list[tuple[str, ...]]:
@@ -414,6 +475,20 @@ def _suffixed_columns(model, group: str, uniques, planner: Planner) -> set[str]:
     return chosen
 
 
+def subject_targets(flow_task: str) -> list[tuple[str, str]]:
+    """(SQL condition on a task's node, the model its `subject_id` is a key of)."""
+    from workflows.flows.assessment import ADVICE_NODES, ADVICE_REVIEW_NODES
+
+    advice = ", ".join(f"'{n}'" for n in sorted(ADVICE_NODES | ADVICE_REVIEW_NODES))
+    return [
+        (f"{flow_task} LIKE '%.FundingFlow.%'", "panel.decision"),
+        (f"{flow_task} LIKE '%.StatutoryAssessmentFlow.reply_to_consultation'",
+         "assessments.settingconsultation"),
+        (f"{flow_task} LIKE '%.StatutoryAssessmentFlow.%' AND"
+         f" substring({flow_task} from '[^.]+$') IN ({advice})", "assessments.advicerequest"),
+    ]
+
+
 # -- checks on the template -------------------------------------------------------------------
 
 
@@ -442,6 +517,14 @@ def template_checks(cursor) -> None:
         unknown = {row[0] for row in cursor.fetchall()} - {"decision_id"}
         if unknown:
             raise ScaleError(f"{model._meta.db_table}.data holds unknown keys {sorted(unknown)}")
+    known = " OR ".join(f"({condition})" for condition, _ in subject_targets("flow_task"))
+    cursor.execute(
+        f"SELECT DISTINCT flow_task FROM {CaseTask._meta.db_table}"
+        f" WHERE subject_id IS NOT NULL AND NOT ({known})"
+    )
+    unknown = [row[0] for row in cursor.fetchall()]
+    if unknown:
+        raise ScaleError(f"Tasks with a subject_id of an unknown kind: {unknown}")
     cursor.execute(
         f"SELECT count(*) FROM {CaseTask._meta.db_table} WHERE external_task_id IS NOT NULL"
         " OR coalesce(owner_permission_obj_pk, '') <> ''"
@@ -452,31 +535,6 @@ def template_checks(cursor) -> None:
 
 # -- running it -------------------------------------------------------------------------------
 
-SCALE_TEXT = f"""
-CREATE OR REPLACE FUNCTION pg_temp.scale_text(value text, n bigint, case_offset bigint)
-RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
-DECLARE
-    found text;
-    result text := value;
-BEGIN
-    IF value IS NULL OR n = 0 THEN
-        RETURN value;
-    END IF;
-    FOR found IN SELECT DISTINCT (regexp_matches(value, '{UUID_PATTERN}', 'g'))[1] LOOP
-        result := replace(result, found, md5(found || ':' || n)::uuid::text);
-    END LOOP;
-    IF case_offset IS NOT NULL THEN
-        FOR found IN SELECT DISTINCT (regexp_matches(value, '"EHC([0-9]{{6,}})"', 'g'))[1] LOOP
-            result := replace(
-                result,
-                '"EHC' || found || '"',
-                '"EHC' || lpad((found::bigint + case_offset)::text, 6, '0') || '"'
-            );
-        END LOOP;
-    END IF;
-    RETURN result;
-END $$;
-"""
 
 
 @dataclass
@@ -553,10 +611,9 @@ def generate(
     started = time.perf_counter()
     to_copy = copied_models()
     with connection.cursor() as cursor:
-        cursor.execute(SCALE_TEXT)
         template_checks(cursor)
         spans = _spans(cursor, to_copy)
-        planner = Planner(layout, spans)
+        planner = Planner(layout, spans, cursor)
         plans = [planner.plan(m) for m in to_copy if spans[label(m)]]
         from ehcp.children.models import Child
 
@@ -620,7 +677,8 @@ def _copy(cursor, plan: TableCopy, layout: Layout, spans, report: Report, say) -
     written = 0
     sql = (
         f"INSERT INTO {_q(plan.table)} ({', '.join(plan.columns)}) SELECT {', '.join(plan.exprs)}"
-        f" FROM {_q(plan.table)} t CROSS JOIN generate_series(__FIRST__, __LAST__) AS s(n)"
+        f" FROM {_q(plan.table)} t {' '.join(plan.joins)}"
+        " CROSS JOIN generate_series(__FIRST__, __LAST__) AS s(n)"
         f" WHERE t.{_q(plan.model._meta.pk.column)} <= __SPAN__"
     )
     span = spans[label(plan.model)]
