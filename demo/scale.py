@@ -50,7 +50,9 @@ How a column is copied:
   ``Decision.quorum_members`` (PanelMember), and the same in their historical tables. UUIDs inside
   other JSON and in ``Notification.link`` and ``Notice.link`` (entry keys of a funding request,
   the case's id in a frozen document, a task's link) are rewritten as the UUID columns are, and
-  ``EHC000123`` references in frozen documents to the clone's case.
+  ``EHC000123`` references in frozen documents to the clone's case: each template value is cut
+  once (in Python) at those tokens into a temporary table of parts, and each copy's value is
+  the parts joined again with its own tokens.
 - generic foreign keys: none in the copied tables (``django_admin_log`` is static; viewflow's
   ``owner_permission_obj_pk`` and ``external_task_id`` are empty in the template: checked).
 - everything else is copied as it is. **Dates stay those of the template**: they are the flow's
@@ -120,7 +122,9 @@ JSON_PLAIN_KEYS = {
     ("workflows.casetask", "data"): {"share", "funder", "cancelled"},
 }
 # Text columns that may hold UUIDs of copied rows (links).
-TEXT_WITH_UUIDS = frozenset({("notifications.notification", "link"), ("notifications.notice", "link")})
+TEXT_WITH_UUIDS = frozenset(
+    {("notifications.notification", "link"), ("notifications.notice", "link")}
+)
 # Frozen documents: their `EHC000123` references are the case's.
 CASE_REFERENCE_COLUMNS = frozenset(
     {("plans.plandocument", "content"), ("plans.documentrender", "content")}
@@ -211,9 +215,11 @@ class Layout:
 
     def copies(self, group: str) -> int:
         """The largest copy number of a group's tables (1..n are written)."""
-        return {CLONE: self.clones, COUNCIL: self.councils - 1, TEAM: self.councils * self.teams - 1}[
-            group
-        ]
+        return {
+            CLONE: self.clones,
+            COUNCIL: self.councils - 1,
+            TEAM: self.councils * self.teams - 1,
+        }[group]
 
     def dims(self, group: str, n: str = "s.n") -> dict[str, str]:
         """SQL for the copy numbers k, c and t of a row of this group's copy ``n``."""
@@ -331,7 +337,9 @@ class Planner:
             elif f.is_relation:
                 target = label(f.related_model)
                 if self.group_of_label(target) == CLONE and group != CLONE:
-                    raise ScaleError(f"{meta.db_table}.{f.column}: a {group} row points at a copied row")
+                    raise ScaleError(
+                        f"{meta.db_table}.{f.column}: a {group} row points at a copied row"
+                    )
                 off = self._offset(target, dims)
                 if off is not None:
                     expr = f"{col} + {off}"
@@ -346,7 +354,9 @@ class Planner:
             elif f.column in suffixed:
                 suffix = SUFFIXES[group].format(**dims)
                 expr = f"left({col}, {f.max_length} - length({suffix})) || {suffix}"
-            elif isinstance(f, models.JSONField) and (label(instance or model), f.column) in JSON_IDS:
+            elif (
+                isinstance(f, models.JSONField) and (label(instance or model), f.column) in JSON_IDS
+            ):
                 paths = JSON_IDS[(label(instance or model), f.column)]
                 expr = _json_ids_expr(col, paths, self.spans, dims, self.group_of_label)
             elif isinstance(f, models.JSONField) or (name, f.column) in TEXT_WITH_UUIDS:
@@ -390,7 +400,7 @@ class Planner:
         )
 
 
-TOKENS = re.compile(f"({UUID_PATTERN})|(?<=\"EHC)([0-9]{{6,}})(?=\")")
+TOKENS = re.compile(f'({UUID_PATTERN})|(?<="EHC)([0-9]{{6,}})(?=")')
 
 
 def _parts_table(cursor, model, field_, *, refs: bool) -> str | None:
@@ -458,8 +468,13 @@ def _suffixed_columns(model, group: str, uniques, planner: Planner) -> set[str]:
         if any(f.primary_key or isinstance(f, models.UUIDField) for f in fields):
             continue
         if any(
-            f.is_relation and planner.group_of_label(label(f.related_model)) == group
-            or (f.is_relation and group == COUNCIL and planner.group_of_label(label(f.related_model)) == TEAM)
+            f.is_relation
+            and planner.group_of_label(label(f.related_model)) == group
+            or (
+                f.is_relation
+                and group == COUNCIL
+                and planner.group_of_label(label(f.related_model)) == TEAM
+            )
             for f in fields
         ):
             continue
@@ -482,10 +497,15 @@ def subject_targets(flow_task: str) -> list[tuple[str, str]]:
     advice = ", ".join(f"'{n}'" for n in sorted(ADVICE_NODES | ADVICE_REVIEW_NODES))
     return [
         (f"{flow_task} LIKE '%.FundingFlow.%'", "panel.decision"),
-        (f"{flow_task} LIKE '%.StatutoryAssessmentFlow.reply_to_consultation'",
-         "assessments.settingconsultation"),
-        (f"{flow_task} LIKE '%.StatutoryAssessmentFlow.%' AND"
-         f" substring({flow_task} from '[^.]+$') IN ({advice})", "assessments.advicerequest"),
+        (
+            f"{flow_task} LIKE '%.StatutoryAssessmentFlow.reply_to_consultation'",
+            "assessments.settingconsultation",
+        ),
+        (
+            f"{flow_task} LIKE '%.StatutoryAssessmentFlow.%' AND"
+            f" substring({flow_task} from '[^.]+$') IN ({advice})",
+            "assessments.advicerequest",
+        ),
     ]
 
 
@@ -536,7 +556,6 @@ def template_checks(cursor) -> None:
 # -- running it -------------------------------------------------------------------------------
 
 
-
 @dataclass
 class Report:
     lines: list[str] = field(default_factory=list)
@@ -552,9 +571,9 @@ def _spans(cursor, models_) -> dict[str, int]:
     spans = {}
     for model in models_:
         pk = model._meta.pk
-        if not isinstance(pk, models.AutoField | models.BigAutoField | models.SmallAutoField) and not (
-            pk.is_relation
-        ):
+        if not isinstance(
+            pk, models.AutoField | models.BigAutoField | models.SmallAutoField
+        ) and not (pk.is_relation):
             raise ScaleError(f"{model._meta.db_table}: a key that is not a number")
         cursor.execute(
             f"SELECT coalesce(max({_q(pk.column)}), 0), count(*) FROM {_q(model._meta.db_table)}"
@@ -579,7 +598,9 @@ def template_caseload() -> int:
 
     counts: dict[int, int] = {}
     for model in (Assessment, Review):
-        for user_id in model.objects.exclude(caseworker=None).values_list("caseworker_id", flat=True):
+        for user_id in model.objects.exclude(caseworker=None).values_list(
+            "caseworker_id", flat=True
+        ):
             counts[user_id] = counts.get(user_id, 0) + 1
     return max(counts.values(), default=1)
 
@@ -592,7 +613,9 @@ def generated_already() -> bool:
     return (
         Agency.objects.filter(name__endswith=")", name__contains=" (council ").exists()
         or get_user_model().objects.filter(username__regex=r"\.[0-9]+$").exists()
-        or apps.get_model("notifications", "notification").objects.filter(key__contains="#").exists()
+        or apps.get_model("notifications", "notification")
+        .objects.filter(key__contains="#")
+        .exists()
     )
 
 
@@ -633,13 +656,21 @@ def generate(
             mark = time.perf_counter()
             _audit(cursor, audit_per_child, today, report, say)
             _disclosures(cursor, disclosures_per_child, report, say)
-            _sequences_reset(cursor, [apps.get_model("governance", "accessevent"), apps.get_model("governance", "disclosure")])
+            _sequences_reset(
+                cursor,
+                [
+                    apps.get_model("governance", "accessevent"),
+                    apps.get_model("governance", "disclosure"),
+                ],
+            )
             report.phases["audit"] = time.perf_counter() - mark
             mark = time.perf_counter()
             for table, name, definition in keys:
                 cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {_q(name)} {definition}")
             report.phases["foreign keys checked"] = time.perf_counter() - mark
-            say(f"  {len(keys)} foreign keys added back and checked ({report.phases['foreign keys checked']:.1f} s)")
+            say(
+                f"  {len(keys)} foreign keys added back and checked ({report.phases['foreign keys checked']:.1f} s)"
+            )
         mark = time.perf_counter()
         say("ANALYZE ...")
         cursor.execute("ANALYZE")
@@ -808,7 +839,9 @@ def template_prepare(*, children: int, seed: int, today: date, say) -> None:
 
     if not demo.demo_data_loaded():
         if demo.demo_load_unfinished():
-            raise ScaleError("A previous load_demo stopped before it finished: use an empty database")
+            raise ScaleError(
+                "A previous load_demo stopped before it finished: use an empty database"
+            )
         mark = time.perf_counter()
         say(f"Loading the template: {children} children through the real flow ...")
         sink = io.StringIO()

@@ -16,12 +16,15 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.models import Membership
 from demo import scale
 from ehcp.assessments.models import Assessment
 from ehcp.children.models import Child, ParentCarer
+from ehcp.governance.models import AccessEvent
 from ehcp.reviews.models import Review, ReviewStatus
 from ehcp.reviews.services import review as review_services
 from workflows import services as wf
@@ -67,7 +70,11 @@ def generated():
     keys = _foreign_key_count()
     layout = scale.Layout(clones=CLONES, councils=COUNCILS, teams=1)
     scale.generate(
-        layout=layout, audit_per_child=0, disclosures_per_child=0, today=today, say=lambda l: None
+        layout=layout,
+        audit_per_child=5,
+        disclosures_per_child=1,
+        today=today,
+        say=lambda line: None,
     )
     return {"before": before, "spans": spans, "keys": keys, "layout": layout, "today": today}
 
@@ -81,14 +88,32 @@ def _max_pk(model) -> int:
         return cursor.fetchone()[0]
 
 
-def test_every_copied_table_holds_its_template_rows_once_per_copy(generated):
+def test_every_copied_table_holds_its_template_rows_once_per_copy_and_keys_hold(generated):
     before = generated["before"]
     assert before["children.child"] > 10  # the template has assessment and review children
     assert before["workflows.casetask"] and before["panel.decision"]
+    synthetic = {"governance.accessevent", "governance.disclosure"}
     for model in scale.copied_models():
         group = scale.group_of(model)
         copies = generated["layout"].copies(group) + 1
-        assert _count_rows(model) == before[scale.label(model)] * copies, model._meta.db_table
+        expected = before[scale.label(model)] * copies
+        if scale.label(model) in synthetic:
+            assert _count_rows(model) > expected, model._meta.db_table
+        else:
+            assert _count_rows(model) == expected, model._meta.db_table
+    # The synthetic reads are by people of the agency they read as, of the case's council or
+    # an agency that gave advice on it.
+    reads = AccessEvent.objects.filter(request_id__startswith="scale-")
+    assert (
+        reads.count()
+        >= 4 * Child.objects.filter(cases__caseworker__isnull=False).distinct().count()
+    )
+    member = Membership.objects.filter(user_id=OuterRef("user_id"), agency_id=OuterRef("agency_id"))
+    assert not reads.exclude(Exists(member)).exists()
+    assert (
+        not reads.filter(relationship="council").exclude(agency_id=F("case__council_id")).exists()
+    )
+    assert reads.filter(relationship="partner").exists()
     # Each group as designed: users per council (one team each), children per clone.
     assert scale.group_of(get_user_model()) == scale.TEAM
     assert scale.group_of(Child) == scale.CLONE
@@ -96,8 +121,13 @@ def test_every_copied_table_holds_its_template_rows_once_per_copy(generated):
     # The foreign keys were set aside and every one added back (each checked every row).
     assert _foreign_key_count() == generated["keys"]
 
+    _sequences_go_on_from_the_largest_key(generated)
+    _a_clone_keeps_its_template_shape_and_its_own_keys(generated)
+    with pytest.raises(CommandError, match="already holds generated data"):
+        call_command("generate_scale", children=100, stdout=StringIO())
 
-def test_sequences_go_on_from_the_largest_key(generated):
+
+def _sequences_go_on_from_the_largest_key(generated):
     with connection.cursor() as cursor:
         for model in scale.copied_models():
             pk = model._meta.pk
@@ -116,10 +146,12 @@ def test_sequences_go_on_from_the_largest_key(generated):
     assert parent.pk > generated["spans"]["children.parentcarer"] * (CLONES + 1) - 1
 
 
-def test_a_clone_keeps_its_template_shape_and_its_own_keys(generated):
+def _a_clone_keeps_its_template_shape_and_its_own_keys(generated):
     spans = generated["spans"]
     template = Assessment.objects.filter(pk__lte=spans["assessments.assessment"])
-    clone_of_first = Assessment.objects.get(pk=template.order_by("pk").first().pk + 2 * spans["assessments.assessment"])
+    clone_of_first = Assessment.objects.get(
+        pk=template.order_by("pk").first().pk + 2 * spans["assessments.assessment"]
+    )
     first = template.order_by("pk").first()
     assert clone_of_first.status == first.status
     assert clone_of_first.request_received_on == first.request_received_on  # dates kept
@@ -139,7 +171,9 @@ def test_a_clone_keeps_its_template_shape_and_its_own_keys(generated):
         assert CaseTask.objects.filter(pk=split, process_id=task.process_id).exists()
 
 
-def test_an_open_task_of_a_clone_is_done_through_the_flow_and_pages_follow_council(generated, client):
+def test_an_open_task_of_a_clone_is_done_through_the_flow_and_pages_follow_council(
+    generated, client
+):
     spans = generated["spans"]
     review = (
         Review.objects.filter(status=ReviewStatus.DUE, pk__gt=spans["reviews.review"])
@@ -148,7 +182,9 @@ def test_an_open_task_of_a_clone_is_done_through_the_flow_and_pages_follow_counc
         .first()
     )
     assert review is not None, "a clone of the review whose meeting is to arrange, council 2"
-    task = CaseTask.objects.get(review=review, status__in=("NEW", "ASSIGNED"), flow_task_type="HUMAN")
+    task = CaseTask.objects.get(
+        review=review, status__in=("NEW", "ASSIGNED"), flow_task_type="HUMAN"
+    )
     assert task.flow_task.name == "arrange_meeting"
     caseworker = review.caseworker
     assert caseworker.username.endswith(".1")  # the second council's own staff
@@ -164,22 +200,24 @@ def test_an_open_task_of_a_clone_is_done_through_the_flow_and_pages_follow_counc
     )
     review.refresh_from_db()
     assert review.status == ReviewStatus.ARRANGED
-    following = CaseTask.objects.filter(review=review, status__in=("NEW", "ASSIGNED"), flow_task_type="HUMAN")
+    following = CaseTask.objects.filter(
+        review=review, status__in=("NEW", "ASSIGNED"), flow_task_type="HUMAN"
+    )
     assert [t.flow_task.name for t in following] == ["send_invitations"]
 
     case = Assessment.objects.filter(child=review.child).first()
     client.force_login(caseworker)
     assert client.get(reverse("ehcp:case-detail", args=[case.public_id])).status_code == 200
-    assert client.get(reverse("children:child-detail", args=[review.child.public_id])).status_code == 200
+    assert (
+        client.get(reverse("children:child-detail", args=[review.child.public_id])).status_code
+        == 200
+    )
     assert client.get(reverse("reviews:detail", args=[review.public_id])).status_code == 200
     # The first council's caseworker does not see the second council's child.
     other = get_user_model().objects.get(username="caseworker")
     client.force_login(other)
     assert client.get(reverse("ehcp:case-detail", args=[case.public_id])).status_code == 404
-    assert client.get(reverse("children:child-detail", args=[review.child.public_id])).status_code in (403, 404)
+    assert client.get(
+        reverse("children:child-detail", args=[review.child.public_id])
+    ).status_code in (403, 404)
     assert client.get(reverse("reviews:detail", args=[review.public_id])).status_code in (403, 404)
-
-
-def test_refuses_a_database_already_generated(generated):
-    with pytest.raises(CommandError, match="already holds generated data"):
-        call_command("generate_scale", children=100, stdout=StringIO())
