@@ -306,6 +306,11 @@ class Planner:
 
     def __init__(self, layout: Layout, spans: dict[str, int], cursor):
         self.cursor = cursor
+        cursor.execute(
+            "SELECT coalesce(max(length(token) - length(replace(token, '/', ''))), 0) + 1"
+            " FROM workflows_casetask"
+        )
+        self.token_depth = cursor.fetchone()[0]
         self.layout = layout
         self.spans = spans  # model label -> the template's largest pk
         self.groups = {label(m): group_of(m) for m in copied_models()}
@@ -391,13 +396,19 @@ class Planner:
         return f"{col} + CASE {whens} END"
 
     def _token_expr(self, col: str, dims: dict) -> str:
+        """viewflow's token, ``start/<split task>_<n>/...``, with each split task's key moved
+        (plain string functions, no subquery: a level for each level the template has)."""
         off = self._offset("workflows.casetask", dims)
-        return (
-            f"CASE WHEN strpos({col}, '/') = 0 THEN {col} ELSE (SELECT string_agg(CASE WHEN x.o = 1"
-            f" THEN x.p ELSE (split_part(x.p, '_', 1)::bigint + {off})::text || '_' ||"
-            f" split_part(x.p, '_', 2) END, '/' ORDER BY x.o)"
-            f" FROM unnest(string_to_array({col}, '/')) WITH ORDINALITY AS x(p, o)) END"
-        )
+        levels = []
+        for i in range(2, self.token_depth + 1):
+            level = f"split_part({col}, '/', {i})"
+            levels.append(
+                f"CASE WHEN {level} = '' THEN '' ELSE '/' || (split_part({level}, '_', 1)::bigint"
+                f" + {off})::text || '_' || split_part({level}, '_', 2) END"
+            )
+        if not levels:
+            return col
+        return f"split_part({col}, '/', 1) || " + " || ".join(levels)
 
 
 TOKENS = re.compile(f'({UUID_PATTERN})|(?<="EHC)([0-9]{{6,}})(?=")')
