@@ -29,7 +29,7 @@ PYTEST_ARGS ?=
 LOCAL := DJANGO_SETTINGS_MODULE=config.settings.local SITE_URL=$(SITE_URL)
 TEST := DJANGO_SETTINGS_MODULE=config.settings.test
 
-.PHONY: help install run serve test test-postgres check-upgrade lint format clean distclean
+.PHONY: help install run serve test test-postgres check-upgrade bench lint format clean distclean
 
 help:
 	@echo "make run            install, migrate, load demo data, serve http://$(HOST):$(PORT)/ with the worker"
@@ -38,6 +38,7 @@ help:
 	@echo "make serve          serve with the worker, without migrating or loading the demo data"
 	@echo "make test-postgres  the same suite on PostgreSQL (PG_URL=$(PG_URL))"
 	@echo "make check-upgrade  the previous version's demo data migrates and every page serves (PostgreSQL)"
+	@echo "make bench          pages, steps and load on a generated PostgreSQL database (BENCH_DB_URL)"
 	@echo "make install        create $(VENV) and install the project with its test extra"
 	@echo "make clean          remove caches and build artefacts"
 	@echo "make distclean      clean, and remove $(VENV) and var/ (the local database)"
@@ -97,6 +98,13 @@ test-postgres: install
 # scripts/check_upgrade.sh: UPGRADE_FROM=<commit> to upgrade from another version.
 check-upgrade: install
 	VENV=$(VENV) scripts/check_upgrade.sh
+
+# The scale benchmark (scripts/bench_scale.py) on a database `manage.py generate_scale` filled
+# (README, "Scale data"). BENCH_ARGS: e.g. --no-load, --runs 30.
+BENCH_DB_URL ?= postgres://postgres@127.0.0.1:5432/send_scale
+BENCH_ARGS ?=
+bench: install
+	DATABASE_URL=$(BENCH_DB_URL) $(PY) scripts/bench_scale.py $(BENCH_ARGS)
 
 clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

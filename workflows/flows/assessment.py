@@ -110,17 +110,28 @@ def _advice_accepted(activation) -> bool:
     ).exists()
 
 
+def _open_advice_by_kind(activation) -> dict[str, list[int]]:
+    """The case's open advice requests by kind, read once for all the split's branches (the
+    split asks each branch in turn, with the same activation)."""
+    by_kind = getattr(activation, "open_advice_by_kind", None)
+    if by_kind is None:
+        by_kind = {}
+        requests = (
+            activation.process.case.advice_requests.exclude(status=AdviceStatus.CANCELLED)
+            .order_by("pk")
+            .values_list("pk", "kind")
+        )
+        for pk, kind in requests:
+            by_kind.setdefault(kind, []).append(pk)
+        activation.open_advice_by_kind = by_kind
+    return by_kind
+
+
 def _advice_sought(kind: AdviceKind):
     """One adviser's task per open request of this kind, each carrying its request's id."""
 
     def data_source(activation) -> list[dict]:
-        ids = (
-            activation.process.case.advice_requests.filter(kind=kind)
-            .exclude(status=AdviceStatus.CANCELLED)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        return [{"advice_request": pk} for pk in ids]
+        return [{"advice_request": pk} for pk in _open_advice_by_kind(activation).get(kind, [])]
 
     return data_source
 
