@@ -490,7 +490,7 @@ _READ = {"selectors", "access", "audit", "display", "formats", "calendar", "link
 _READ |= {"documents", "middleware"}
 # The review room's read side beside its selectors: the pipeline's stages and the DfE figures.
 _READ |= {"pipeline", "figures"}
-_SERVICES = {"services", "rendering", "tasks"}
+_SERVICES = {"services", "rendering", "tasks", "partitions"}
 # The ehcp app itself (its template tags, app config) is part of common: the bottom room.
 _ROOM_OF_TOP = "common"
 

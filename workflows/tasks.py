@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from ehcp.governance.partitions import audit_partitions_ensure
 from ehcp.plans.rendering import document_render_pending
 from notifications.services import notification_send_pending
 
@@ -17,4 +18,5 @@ def workflow_tick() -> dict:
         "reviews_started": len(reviews_start_due(today=timezone.localdate()).started),
         "notifications_sent": notification_send_pending(),
         "documents_rendered": document_render_pending(),
+        "audit_partitions_created": len(audit_partitions_ensure().created),
     }

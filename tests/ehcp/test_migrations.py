@@ -4,6 +4,7 @@ the migration runs, and the rows are checked at the new one. Runs on SQLite and 
 from datetime import UTC, date, datetime
 
 import pytest
+from django.db import connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -277,3 +278,70 @@ def test_a_consultation_with_the_requested_school_becomes_the_familys_preference
         alternative: (False, None),
         council_choice: (False, None),
     }
+
+
+def _audit_table_kind() -> str:
+    """'p' (partitioned) or 'r' (plain) on PostgreSQL; 'sqlite' on SQLite."""
+    if connection.vendor != "postgresql":
+        return "sqlite"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relkind FROM pg_class WHERE oid = 'ehcp_accessevent'::regclass")
+        return cursor.fetchone()[0]
+
+
+def _audit_partition_of_each() -> dict[int, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, tableoid::regclass::text FROM ehcp_accessevent")
+        return dict(cursor.fetchall())
+
+
+def test_the_read_audit_is_partitioned_by_month_and_back_with_every_row(migrator):
+    """governance.0003: on PostgreSQL the table becomes partitioned by month (plain on SQLite);
+    every row, id and value is kept both ways, and new rows' ids carry on from the old ones."""
+    old = migrator.apply_initial_migration(("governance", "0002_disclosure_outside_an_assessment"))
+    User = old.apps.get_model("auth", "User")
+    AccessEvent = old.apps.get_model("governance", "AccessEvent")
+    reader = User.objects.create(username="reader")
+    now = datetime.now(UTC)
+    far = datetime(now.year + 4, 6, 1, 9, 0, tzinfo=UTC)
+
+    def event(when, request_id):
+        return AccessEvent.objects.create(
+            user=reader,
+            what="case",
+            relationship="council",
+            occurred_at=when,
+            request_id=request_id,
+        ).pk
+
+    old_ids = [
+        event(datetime(2024, 3, 31, 23, 30, tzinfo=UTC), "old"),
+        event(now, "now"),
+        event(far, "far"),
+    ]
+    rows_before = list(AccessEvent.objects.order_by("pk").values())
+
+    new = migrator.apply_tested_migration(("governance", "0003_access_events_partitioned_by_month"))
+    AccessEvent = new.apps.get_model("governance", "AccessEvent")
+    assert list(AccessEvent.objects.order_by("pk").values()) == rows_before
+    later = AccessEvent.objects.create(
+        user_id=reader.pk, what="case", relationship="council", occurred_at=now, request_id="new"
+    ).pk
+    assert later > max(old_ids)
+    if connection.vendor == "postgresql":
+        assert _audit_table_kind() == "p"
+        where = _audit_partition_of_each()
+        assert where[old_ids[0]] == "ehcp_accessevent_y2024m03"
+        assert where[old_ids[1]] == f"ehcp_accessevent_y{now:%Y}m{now:%m}"
+        assert where[old_ids[2]] == "ehcp_accessevent_default"
+        assert where[later] == where[old_ids[1]]
+    rows_partitioned = list(AccessEvent.objects.order_by("pk").values())
+
+    back = migrator.apply_tested_migration(("governance", "0002_disclosure_outside_an_assessment"))
+    AccessEvent = back.apps.get_model("governance", "AccessEvent")
+    assert list(AccessEvent.objects.order_by("pk").values()) == rows_partitioned
+    assert _audit_table_kind() in ("r", "sqlite")
+    again = AccessEvent.objects.create(
+        user_id=reader.pk, what="case", relationship="council", occurred_at=now, request_id="again"
+    ).pk
+    assert again > later

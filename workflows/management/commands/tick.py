@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from ehcp.governance.partitions import audit_partitions_ensure
 from ehcp.plans.rendering import document_render_pending
 from notifications.services import notification_send_pending
 from workflows.pipeline_services import reviews_start_due
@@ -12,7 +13,8 @@ from workflows.timers import fire_due_timers
 class Command(BaseCommand):
     help = (
         "Fire due workflow timers (chasers), start the reviews falling due, send queued "
-        "notifications and render waiting documents; --loop repeats."
+        "notifications, render waiting documents and make the read audit's partitions ahead "
+        "(PostgreSQL); --loop repeats."
     )
 
     def add_arguments(self, parser):
@@ -25,10 +27,12 @@ class Command(BaseCommand):
             started = len(reviews_start_due(today=timezone.localdate()).started)
             sent = notification_send_pending()
             rendered = document_render_pending()
-            if fired or started or sent or rendered or not loop:
+            partitions = len(audit_partitions_ensure().created)
+            if fired or started or sent or rendered or partitions or not loop:
                 self.stdout.write(
                     f"Timers fired: {fired}; reviews started: {started}; "
-                    f"notifications sent: {sent}; documents rendered: {rendered}"
+                    f"notifications sent: {sent}; documents rendered: {rendered}; "
+                    f"audit partitions created: {partitions}"
                 )
             if not loop:
                 return
