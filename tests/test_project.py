@@ -487,7 +487,7 @@ ROOMS = ("common", "governance", "children", "plans", "assessments", "reviews")
 LAYERS = ("rules", "models", "read", "services", "web")
 # The request id (middleware) is read by the audit, so it sits with the read layer.
 _READ = {"selectors", "access", "audit", "display", "formats", "calendar", "links", "pagination"}
-_READ |= {"documents", "middleware"}
+_READ |= {"documents", "middleware", "replica"}
 # The review room's read side beside its selectors: the pipeline's stages and the DfE figures.
 _READ |= {"pipeline", "figures"}
 _SERVICES = {"services", "rendering", "tasks", "partitions"}

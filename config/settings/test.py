@@ -19,4 +19,5 @@ if "DATABASE_URL" not in os.environ:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 # No persistent connections in tests: the live server's request threads must not hold the test
 # database open when pytest-django drops it.
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+for _database in DATABASES.values():  # noqa: F405
+    _database["CONN_MAX_AGE"] = 0

@@ -4,7 +4,7 @@ queue and the incident register. Each runs a fixed number of queries however man
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db import connection
 from django.db.models import BooleanField, Count, Max, Min, Q, QuerySet
@@ -61,6 +61,24 @@ def access_events_by_user(user, *, start: datetime, end: datetime) -> QuerySet[A
     return (
         AccessEvent.objects.filter(user=user, occurred_at__gte=start, occurred_at__lt=end)
         .select_related("user", "agency", "case", "child", "break_glass")
+        .order_by("occurred_at", "pk")
+    )
+
+
+#: A page opened under a grant just before it expired may write its event a moment after.
+GRANT_EVENTS_SLACK = timedelta(days=1)
+
+
+def break_glass_access_events(grant: BreakGlassGrant) -> QuerySet[AccessEvent]:
+    """What was seen under an emergency access grant. The grant's events are written from its
+    grant to its expiry; the bound on `occurred_at` (with a day's slack after the expiry, so no
+    late-written event is hidden) lets PostgreSQL read only the grant's monthly partitions."""
+    return (
+        grant.access_events.filter(
+            occurred_at__gte=grant.granted_at,
+            occurred_at__lt=grant.expires_at + GRANT_EVENTS_SLACK,
+        )
+        .select_related("case")
         .order_by("occurred_at", "pk")
     )
 

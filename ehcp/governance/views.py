@@ -3,7 +3,8 @@
 The information governance (IG) lead's pages: access reports (AU-06), the break-glass review
 queue (AC-07) and the security incident register (AU-08). Everyone else gets a 403. Reports are
 chosen in POSTed forms, so no case reference or name ever appears in a URL (DM-04), and running
-one writes an access event.
+one writes an access event. The reports read from the read replica when there is one
+(`ehcp.common.replica`): they read first, outside any transaction, then write their event.
 
 The break-glass request page is for the roles and agencies the information sharing agreement
 names (`agencies.models.BREAK_GLASS_ROLES`, parties to an agreement in force); anyone else gets a
@@ -28,6 +29,7 @@ from agencies import agreements
 from agencies.access import actor_for
 from ehcp.common.formats import govuk_datetime, govuk_time
 from ehcp.common.pagination import keyset_page
+from ehcp.common.replica import reporting_reads
 from ehcp.common.services import CaseRuleError
 from ehcp.common.views import form_errors, posted_data
 from ehcp.governance import forms, selectors, services
@@ -137,10 +139,11 @@ def access_by_child(request):
         start, end = form.period()
         case = form.case
         download = "download" in request.POST
-        with transaction.atomic():
+        with reporting_reads():  # the read replica, if there is one; before any write
             events = list(selectors.access_events_for_child(case.child, start=start, end=end))
-            # A list page is reported as having named this child; the others on it are not named.
-            listed = {case.child_id: case.child}
+        # A list page is reported as having named this child; the others on it are not named.
+        listed = {case.child_id: case.child}
+        with transaction.atomic():
             if download:
                 _audit_export(request, case=case, data_types=["IDENTITY"])
                 return _csv_download(
@@ -164,10 +167,11 @@ def access_by_person(request):
         start, end = form.period()
         person = form.cleaned_data["person"]
         download = "download" in request.POST
-        with transaction.atomic():
+        with reporting_reads():  # the read replica, if there is one; before any write
             events = list(selectors.access_events_by_user(person, start=start, end=end))
             listed = selectors.children_listed(events)
-            shown = {event.child_id for event in events if event.child_id} | set(listed)
+        shown = {event.child_id for event in events if event.child_id} | set(listed)
+        with transaction.atomic():
             if download:
                 _audit_export(request, child_ids=shown, data_types=["IDENTITY"] if shown else [])
                 return _csv_download(
@@ -216,7 +220,7 @@ def break_glass_review(request, public_id):
                 request, f"Review of emergency access to {grant.case.reference} recorded"
             )
             return redirect("governance:break-glass-queue")
-    events = grant.access_events.select_related("case").order_by("occurred_at", "pk")
+    events = selectors.break_glass_access_events(grant)
     return render(
         request,
         "ehcp/governance/break_glass_review.html",
@@ -233,9 +237,9 @@ def break_glass_attempts(request):
     """Who has been refused emergency access in the last 30 days, and how often (AC-07)."""
     since = timezone.now() - timedelta(days=REFUSALS_DAYS)
     # One row per person (aggregated in one query), a page at a time.
-    page = Paginator(selectors.break_glass_refusals_by_person(since=since), 25).get_page(
-        request.GET.get("page")
-    )
+    with reporting_reads():
+        refusals = selectors.break_glass_refusals_by_person(since=since)
+    page = Paginator(refusals, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "ehcp/governance/break_glass_attempts.html",

@@ -11,6 +11,7 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef
 
+from ehcp.common.replica import reporting_reads
 from ehcp.plans.models import EhcPlan
 from ehcp.reviews.models import Review, ReviewKind, ReviewStatus
 from ehcp.reviews.rules.figures import ReviewFact, ReviewFigures, annual_review_figures
@@ -53,6 +54,8 @@ def review_facts(council_ids, year: int) -> list[ReviewFact]:
     return facts
 
 
+@reporting_reads()
 def review_figures(council_ids, year: int, *, today: date) -> ReviewFigures:
-    """The council's annual review figures for ``year``."""
+    """The council's annual review figures for ``year`` (from the read replica, if there is one
+    and no transaction is open)."""
     return annual_review_figures(year, review_facts(council_ids, year), today=today)

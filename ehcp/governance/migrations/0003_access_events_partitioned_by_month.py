@@ -13,7 +13,9 @@ Forwards, on PostgreSQL, in the migration's transaction:
    (owned by the column) from where the old one stopped, so no id is ever reused;
 5. the primary key becomes (id, occurred_at) (PostgreSQL requires the partition key in it;
    Django still treats `id` as the primary key, and the sequence keeps ids unique); the same
-   indexes, with the same names, as partitioned indexes; the same foreign keys;
+   indexes, with the same names, as partitioned indexes; the same foreign keys; and one more
+   index, GIN on `child_ids` (PostgreSQL only, not in Django's state), so that "who saw this
+   child" finds the list pages that named the child without reading every row of the period;
 6. the append-only trigger re-created on the partitioned table: PostgreSQL clones it onto every
    partition, present and future, so UPDATE and DELETE are refused on the parent and on any
    partition named directly.
@@ -32,6 +34,10 @@ from django.db import migrations
 TABLE = "ehcp_accessevent"
 SEQUENCE = "ehcp_accessevent_id_seq"
 MONTHS_AHEAD = 12
+# "Who saw this child" also finds the list pages that listed the child (`child_ids @> [id]`); a
+# btree cannot answer that, so without this every partition in the period is read in full.
+LISTED_INDEX = "ehcp_accessevent_child_ids_gin"
+LISTED_INDEX_SQL = f"CREATE INDEX {LISTED_INDEX} ON {TABLE} USING gin (child_ids jsonb_path_ops)"
 TRIGGER = (
     f"CREATE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
     "FOR EACH ROW EXECUTE FUNCTION ehcp_refuse_audit_change()"
@@ -123,6 +129,7 @@ def partition(apps, schema_editor):
         )
         for sql in indexes + foreign_keys:
             cursor.execute(sql)
+        cursor.execute(LISTED_INDEX_SQL)
         cursor.execute(TRIGGER)
 
 
@@ -134,6 +141,7 @@ def unpartition(apps, schema_editor):
         if kind != "p":
             return
         indexes, foreign_keys = _indexes_and_foreign_keys(cursor, TABLE)
+        indexes = [sql for sql in indexes if LISTED_INDEX not in sql]
         next_id = _next_id(cursor, TABLE)
         cursor.execute(f"LOCK TABLE {TABLE} IN ACCESS EXCLUSIVE MODE")
         cursor.execute(
