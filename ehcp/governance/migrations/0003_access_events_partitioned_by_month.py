@@ -24,7 +24,7 @@ Backwards: a plain table again (identity id continuing from the sequence), with 
 indexes, foreign keys and trigger.
 
 Partitions for the months ahead are kept by `ehcp.governance.partitions.audit_partitions_ensure`
-(`manage.py audit_partitions`, and every tick). See docs/adr/0009-audit-partitioned-by-month.md.
+(`manage.py audit_partitions`, and every tick). See docs/adr/0010-read-audit-partitioned-by-month.md.
 """
 
 from datetime import UTC, date, datetime
