@@ -128,13 +128,15 @@ def explain(queryset, *, full: bool) -> str:
     scans, tables, indexes = Counter(), set(), Counter()
     for line in lines:
         found = SCAN.search(line)
-        if found and found["table"].startswith("ehcp_accessevent"):
-            scans[found[2]] += 1
-            tables.add(found["table"])
-            if found["index"]:
-                indexes[found["index"].split("_", 3)[-1]] += 1
-        if "Bitmap Index Scan on ehcp_accessevent" in line:
-            indexes[line.split(" on ", 1)[1].split("_", 3)[-1].split()[0]] += 1
+        if not found or not found["table"].startswith("ehcp_accessevent"):
+            continue
+        scans[found[2]] += 1
+        if found[2] == "Bitmap Index Scan":  # "Bitmap Index Scan on <index>"
+            indexes[found["table"].split("_", 3)[-1]] += 1
+            continue
+        tables.add(found["table"])
+        if found["index"]:
+            indexes[found["index"].split("_", 3)[-1]] += 1
     months = sorted(t for t in tables if "_y" in t)
     return (
         f"      partitions read: {len(tables)} ({months[0] if months else ''} .. "
