@@ -653,6 +653,7 @@ def generate(
 
         report.template_children = Child.objects.count()
         tables = sorted({p.table for p in plans})
+        _audit_partitions(cursor, today)
         with transaction.atomic():
             keys = _foreign_keys(cursor, tables)
             for table, name, _definition in keys:
@@ -691,6 +692,19 @@ def generate(
         report.children = Child.objects.count()
     report.phases["total"] = time.perf_counter() - started
     return report
+
+
+def _audit_partitions(cursor, today: date) -> None:
+    """On a read audit partitioned by month (governance 0003), a partition for every month the
+    copies and the synthetic reads fall in (the template's oldest read to a year ahead), so that
+    none of them lands in the DEFAULT partition."""
+    from ehcp.governance.partitions import audit_partitions_ensure
+
+    cursor.execute("SELECT min(occurred_at) FROM ehcp_accessevent")
+    oldest = cursor.fetchone()[0]
+    start = min(oldest.date() if oldest else today, today - timedelta(days=_AUDIT_DAYS + 1))
+    months = (today.year - start.year) * 12 + today.month - start.month + 12
+    audit_partitions_ensure(today=start, months_ahead=months)
 
 
 def _sequences_reset(cursor, models_) -> None:
@@ -737,6 +751,9 @@ def _copy(cursor, plan: TableCopy, layout: Layout, spans, report: Report, say) -
     say(f"  {plan.table:<45} {written:>12,} rows {seconds:8.1f} s")
 
 
+_AUDIT_DAYS = 180  # the synthetic reads fall in the last 180 days
+
+
 def _audit(cursor, per_child: int, today: date, report: Report, say) -> None:
     """Read-audit rows: per child, about `per_child` page reads over the last 180 days: four in
     five by the caseworker of the child's latest assessment (as the council), the rest by the
@@ -756,7 +773,7 @@ def _audit(cursor, per_child: int, today: date, report: Report, say) -> None:
     mark = time.perf_counter()
     council_n = max(1, round(per_child * 0.8))
     partner_n = max(0, per_child - council_n)
-    spread = 180 * 24 * 3600
+    spread = _AUDIT_DAYS * 24 * 3600
     cursor.execute(
         f"""
         INSERT INTO ehcp_accessevent (user_id, roles, agency_id, child_id, case_id, what,
