@@ -87,6 +87,11 @@ class Agency(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "agencies"
+        indexes = [
+            # Finding a school by name or URN among about 24,000 (agencies.schools).
+            models.Index(fields=["kind", "name"], name="agency_kind_name"),
+            models.Index(fields=["urn"], name="agency_urn", condition=~models.Q(urn="")),
+        ]
 
     def __str__(self):
         return self.name

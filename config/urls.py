@@ -27,6 +27,7 @@ urlpatterns = [
     path("governance/", include("ehcp.governance.urls")),
     path("panel/", include("panel.urls")),
     path("notifications/", include("notifications.urls")),
+    path("agencies/", include("agencies.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", project_views.favicon, name="favicon"),
 ]

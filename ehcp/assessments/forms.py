@@ -27,7 +27,7 @@ from ehcp.children.rules import consent as consent_rules
 from ehcp.children.rules import identifiers
 from ehcp.children.rules import young_person as young_person_rules
 from ehcp.common.display import agency_label
-from ehcp.common.forms import GovForm, date_field
+from ehcp.common.forms import GovForm, SettingField, date_field
 from ehcp.plans.forms import add_letter_sent_fields, letter_sent
 
 CHILDS_SETTING_WITHHELD = "The child's school or setting (name withheld: protected whereabouts)"
@@ -64,9 +64,7 @@ class RequestForm(GovForm):
         label="Whereabouts must be protected (for example, a court order or a refuge)",
         required=False,
     )
-    current_setting = forms.ModelChoiceField(
-        queryset=Agency.objects.none(), required=False, label="Current school or setting"
-    )
+    current_setting = SettingField(required=False, label="Current school or setting")
     primary_need = forms.ChoiceField(choices=[("", "Not yet known")] + Need.choices, required=False)
     secondary_need = forms.ChoiceField(choices=[("", "None")] + Need.choices, required=False)
     parent_name = forms.CharField(
@@ -115,7 +113,6 @@ class RequestForm(GovForm):
         self.fields["requested_by"].choices = [
             choice for choice in Requester.choices if choice[0] != Requester.HEALTH_BODY
         ]
-        self.fields["current_setting"].queryset = agencies_of(AgencyKind.SCHOOL)
         self.fields["caseworker"].queryset = caseworkers
         self.fields["caseworker"].label_from_instance = lambda u: u.get_full_name() or u.username
 
@@ -576,6 +573,13 @@ class DecideToAssessForm(GovForm):
         super().__init__(*args, **kwargs)
         add_letter_sent_fields(self, what="refusal letter")
         for kind, name in self.ADVICE_FIELDS:
+            if kind == AdviceKind.EDUCATIONAL:  # a school: one of about 24,000, typed
+                self.fields[name] = SettingField(
+                    required=False,
+                    label=f"{kind.label}: ask",
+                    help_text="Leave it empty to ask no school or setting",
+                )
+                continue
             self.fields[name] = forms.ModelChoiceField(
                 queryset=agencies_of(ADVICE_AGENCY_KIND[kind]),
                 required=False,
@@ -616,28 +620,13 @@ class DecideToAssessForm(GovForm):
             + "A refusal can be appealed to the tribunal (Children and Families Act 2014, s.51(2)(d))."
         )
 
-    # The choice that stands for the child's school when its name may not be shown.
-    CHILDS_SETTING = "childs-setting"
-
     def _withhold_setting(self, setting):
-        """A protected child's school is offered, and chosen to start with, without its name or
-        id; it stays in the list by name too, so the list of schools gives nothing away (DM-02).
-        The page does not know who reads it, so this holds for everyone."""
+        """A protected child's school is prefilled, and typed back, without its name or id; it
+        may still be typed by name, so what the box accepts gives nothing away (DM-02). The page
+        does not know who reads it, so this holds for everyone."""
         field = self.fields["advice_educational"]
-        schools = list(field.queryset)
-        self.fields["advice_educational"] = forms.TypedChoiceField(
-            label=field.label,
-            choices=[("", field.empty_label), (self.CHILDS_SETTING, CHILDS_SETTING_WITHHELD)]
-            + [(str(s.pk), s.name) for s in schools],
-            coerce=lambda value: (
-                setting
-                if value == self.CHILDS_SETTING
-                else next(s for s in schools if str(s.pk) == value)
-            ),
-            empty_value=None,
-            required=False,
-            initial=self.CHILDS_SETTING,
-        )
+        field.withheld = setting
+        field.withheld_label = CHILDS_SETTING_WITHHELD
 
     def clean(self):
         data = super().clean()
@@ -776,23 +765,19 @@ class CommentsForm(GovForm):
     summary = forms.CharField(
         label="Summary of the comments", widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    requested_setting = forms.ModelChoiceField(
-        queryset=Agency.objects.none(),
+    requested_setting = SettingField(
         label="School or setting the family asked for",
         help_text=(
             "It must be consulted (s.39 Children and Families Act 2014). Leave empty if the "
             "family did not ask for one."
         ),
         required=False,
-        error_messages={"invalid_choice": "Select a school or setting from the list"},
     )
-    alternatives = forms.ModelMultipleChoiceField(
-        queryset=Agency.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+    alternatives = SettingField(
+        multiple=True,
         label="Other schools or settings the council will consult",
         help_text="Each has 15 days to reply (SEND Code of Practice 9.83).",
         required=False,
-        error_messages={"invalid_choice": "Select the settings to consult from the list"},
     )
     meeting_requested = forms.BooleanField(label="The family asked for a meeting", required=False)
     no_further_comments_on = date_field(
@@ -804,11 +789,6 @@ class CommentsForm(GovForm):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["requested_setting"].queryset = agencies_of(AgencyKind.SCHOOL)
-        self.fields["alternatives"].queryset = agencies_of(AgencyKind.SCHOOL)
-
     def clean(self):
         data = super().clean()
         if data.get("responded") and not data.get("received_on"):
@@ -817,7 +797,7 @@ class CommentsForm(GovForm):
         alternatives = data.get("alternatives")
         if "requested_setting" in data and "alternatives" in data:
             if requested is None and not alternatives:
-                self.add_error("alternatives", "Select at least one school or setting to consult")
+                self.add_error("alternatives", "Enter at least one school or setting to consult")
             elif requested is not None and requested in alternatives:
                 self.add_error(
                     "alternatives",
@@ -829,19 +809,11 @@ class CommentsForm(GovForm):
 class ConsultSettingForm(GovForm):
     """Consult one more setting while consulting on the draft (s.40(2) CFA 2014)."""
 
-    setting = forms.ModelChoiceField(
-        queryset=Agency.objects.none(),
+    setting = SettingField(
         label="School or setting to consult",
         help_text="It has 15 days to reply (SEND Code of Practice 9.83).",
-        error_messages={
-            "required": "Select the school or setting to consult",
-            "invalid_choice": "Select a school or setting from the list",
-        },
+        error_messages={"required": "Enter the school or setting to consult"},
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["setting"].queryset = agencies_of(AgencyKind.SCHOOL)
 
 
 class ConsultationReplyForm(GovForm):
@@ -977,14 +949,13 @@ class NoticeForm(GovForm):
     social_care_name = forms.CharField(
         label="Social care team's name, if it is not in the list", max_length=200, required=False
     )
-    education_agency = forms.ModelChoiceField(
-        queryset=None,
+    education_agency = SettingField(
         required=False,
         label="School, early years provider or college",
-        empty_label="Not in this service: enter its name below",
+        help_text="Leave it empty if it is not in this service, and enter its name below",
     )
     education_name = forms.CharField(
-        label="Its name and the person told, if it is not in the list",
+        label="Its name and the person told, if it is not in this service",
         max_length=200,
         required=False,
     )
@@ -1013,10 +984,11 @@ class NoticeForm(GovForm):
         ]
         self.fields["health_agency"].queryset = agencies_of(AgencyKind.HEALTH)
         self.fields["social_care_agency"].queryset = agencies_of(AgencyKind.SOCIAL_CARE)
-        self.fields["education_agency"].queryset = agencies_of(AgencyKind.SCHOOL)
-        self.fields["education_agency"].label_from_instance = lambda a: agency_label(
-            a, whereabouts=whereabouts, child=case.child
-        )
+        if not whereabouts and case.child.current_setting_id:
+            # A protected child's school is shown, and typed back, without its name (DM-02).
+            setting = self.fields["education_agency"]
+            setting.withheld = case.child.current_setting
+            setting.withheld_label = CHILDS_SETTING_WITHHELD
 
     def notice_to(self) -> list[NoticeTo]:
         """The recipients ticked, each with the agency chosen for it or the name typed."""

@@ -1,5 +1,6 @@
-"""What every form shares: the GOV.UK form base (a refused number never crashes the database)
-and the date field every date input uses (a date a statutory period can be added to)."""
+"""What every form shares: the GOV.UK form base (a refused number never crashes the database),
+the date field every date input uses (a date a statutory period can be added to) and the school
+or setting field (a text box for the name or URN: no page lists every school)."""
 
 import re
 from datetime import date
@@ -8,6 +9,10 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.db import connections
+from django.db.models import QuerySet
+from django.urls import reverse_lazy
+
+from agencies import schools
 
 
 class GovForm(forms.Form):
@@ -108,3 +113,121 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                         params={"value": item},
                     )
         return super()._check_values(value)
+
+
+SETTING_HINT = "Type the school's name or its URN"
+SETTINGS_HINT = "One school or setting a line: type its name or its URN"
+#: Schools one box of several takes at most.
+MOST_SETTINGS = 20
+
+
+class SettingField(forms.Field):
+    """A school or setting, typed by its name or its URN (England has about 24,000: no page
+    lists them all). It resolves to exactly one agency of ``queryset`` (an exact URN; else the
+    name in full; else the one name that contains every word typed), or the form says why not and
+    nothing changes. With ``multiple``, one a line in a text area, cleaned to a list.
+
+    The box offers suggestions from ``agencies:setting-search`` when the browser runs
+    JavaScript (static/js/setting-search.js fills a <datalist>); without it, typing still works.
+    A prefilled school shows as "Name (URN 123456)", which resolves to it again.
+
+    ``withheld``: a protected child's school, shown and typed back as ``withheld_label``, never by
+    its name (DM-02)."""
+
+    def __init__(
+        self,
+        *,
+        queryset=None,
+        multiple: bool = False,
+        withheld=None,
+        withheld_label: str = "",
+        help_text: str = "",
+        **kwargs,
+    ):
+        self.multiple = multiple
+        hint = SETTINGS_HINT if multiple else SETTING_HINT
+        if multiple:
+            widget = forms.Textarea(attrs={"rows": 3, "spellcheck": "false"})
+        else:
+            widget = forms.TextInput(
+                attrs={
+                    "autocomplete": "off",
+                    "spellcheck": "false",
+                    "data-setting-search": reverse_lazy("agencies:setting-search"),
+                }
+            )
+        super().__init__(
+            widget=widget, help_text=f"{hint}. {help_text}" if help_text else hint, **kwargs
+        )
+        self.queryset = schools.settings_offered() if queryset is None else queryset
+        self.withheld = withheld
+        self.withheld_label = withheld_label
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.queryset = self.queryset.all()
+        return result
+
+    def _label(self, value) -> str:
+        if value is None or value == "":
+            return ""
+        if isinstance(value, int):
+            value = self.queryset.model.objects.filter(pk=value).first()
+            if value is None:
+                return ""
+        if self.withheld is not None and value.pk == self.withheld.pk:
+            return self.withheld_label
+        return schools.setting_label(value)
+
+    def prepare_value(self, value):
+        """Typed text is shown as it was typed; a prefilled school (an agency or its key) by its
+        name and URN."""
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (list, tuple, QuerySet)):
+            return "\n".join(self._label(item) for item in value)
+        return self._label(value)
+
+    def _find(self, text: str):
+        if self.withheld is not None and text.casefold() == self.withheld_label.casefold():
+            return self.withheld
+        found = schools.setting_find(self.queryset, text)
+        if found.agency is not None:
+            return found.agency
+        if not found.count:
+            raise forms.ValidationError(
+                f"No school or setting matches “{found.text}”", code="invalid_choice"
+            )
+        listed = ", ".join(schools.setting_label(a) for a in found.candidates)
+        more = ", and more" if found.count > len(found.candidates) else ""
+        raise forms.ValidationError(
+            f"{found.count} schools match “{found.text}”: type more of the name, or the URN "
+            f"({listed}{more})",
+            code="ambiguous",
+        )
+
+    def clean(self, value):
+        lines = [" ".join(line.split()) for line in str(value or "").splitlines()]
+        lines = [line for line in lines if line]
+        if not self.multiple:
+            lines = [" ".join(lines)] if lines else []
+        if not lines:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return [] if self.multiple else None
+        if len(lines) > MOST_SETTINGS:
+            raise forms.ValidationError(
+                f"Enter at most {MOST_SETTINGS} schools or settings", code="too_many"
+            )
+        chosen, errors = [], []
+        for line in lines:
+            try:
+                agency = self._find(line)
+            except forms.ValidationError as error:
+                errors.append(error)
+                continue
+            if agency not in chosen:
+                chosen.append(agency)
+        if errors:
+            raise forms.ValidationError(errors)
+        return chosen if self.multiple else chosen[0]

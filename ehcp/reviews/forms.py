@@ -7,8 +7,7 @@ see a protected child's whereabouts."""
 
 from django import forms
 
-from agencies.models import Agency, AgencyKind
-from ehcp.common.forms import GovForm, date_field
+from ehcp.common.forms import GovForm, SettingField, date_field
 from ehcp.plans.forms import add_letter_sent_fields, letter_sent
 from ehcp.reviews.models import (
     CEASE_WITHOUT_REVIEW_REASONS,
@@ -332,15 +331,13 @@ class AmendmentCommentsForm(GovForm):
 
 class AmendedPlanForm(GovForm):
     issued_on = date_field("Date the final amended plan was issued")
-    named_setting = forms.ModelChoiceField(
-        queryset=Agency.objects.none(),
+    named_setting = SettingField(
         label="School or setting named in section I (optional)",
         help_text=(
             "Leave it empty to name the setting the plan in force names. Before a phase transfer "
             "the plan must name where the child goes next (SEND Regulations 2014, reg 18(1))."
         ),
         required=False,
-        error_messages={"invalid_choice": "Select the setting to name"},
     )
     named_setting_type = forms.CharField(
         label="Or the type of school or setting named in section I",
@@ -353,9 +350,6 @@ class AmendedPlanForm(GovForm):
 
     def __init__(self, *args, review=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["named_setting"].queryset = Agency.objects.filter(
-            kind=AgencyKind.SCHOOL
-        ).order_by("name")
         add_letter_sent_fields(self, what="amended plan and its letter")
 
     def clean(self):

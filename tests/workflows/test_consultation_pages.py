@@ -32,8 +32,8 @@ def _consult_on_the_page(client, cast, walk, other):
                 "responded": "yes",
                 **d(on, "received_on"),
                 "summary": "The family ask for Riverside Primary",
-                "requested_setting": cast.school.pk,
-                "alternatives": [other.pk],
+                "requested_setting": cast.school.name,
+                "alternatives": other.name,
             },
         )
         assert response.status_code == 302, response.content.decode()[:3000]
@@ -70,10 +70,10 @@ def test_the_comments_page_refuses_no_setting_and_the_same_setting_twice(client,
         task = open_task(walk.case, "record_comments")
         base = {"responded": "yes", **d(on, "received_on"), "summary": "Comments"}
         none = client.post(f"/tasks/{task.public_id}/", base).content.decode()
-        assert "Select at least one school or setting to consult" in none
+        assert "Enter at least one school or setting to consult" in none
         twice = client.post(
             f"/tasks/{task.public_id}/",
-            {**base, "requested_setting": cast.school.pk, "alternatives": [cast.school.pk]},
+            {**base, "requested_setting": cast.school.name, "alternatives": cast.school.name},
         ).content.decode()
         assert "is the family&#x27;s preference: do not choose it again" in twice
     assert Assessment.objects.get(pk=walk.case.pk).status == AssessmentStatus.DRAFT_ISSUED
@@ -135,9 +135,9 @@ def test_the_caseworker_consults_another_setting_from_the_case_page(client, cast
         as_user(client, cast.caseworker)
         page = client.get(url).content.decode()
         assert 'name="setting"' in page
-        response = client.post(url, {"setting": later.pk})
+        response = client.post(url, {"setting": later.name.upper()})
         assert response.status_code == 302, response.content.decode()[:3000]
-        again = client.post(url, {"setting": later.pk}).content.decode()
+        again = client.post(url, {"setting": later.name.upper()}).content.decode()
         assert "Meadow Special School is already being consulted" in again
     consultation = SettingConsultation.objects.get(case=walk.case, setting=later)
     assert consultation.reply_due_on == on + 14 * DAY

@@ -112,7 +112,7 @@ def record_request(client, people, received=date(2026, 9, 7)):
             "first_name": "Ada",
             "last_name": "Lovelace",
             **d(date(2016, 5, 1), "date_of_birth"),
-            "current_setting": people["school"].pk,
+            "current_setting": people["school"].name,
             "primary_need": "SPLD",
             "parent_name": "Annabella Lovelace",
             "parent_relationship": "mother",
@@ -264,7 +264,7 @@ def test_whole_assessment_through_the_pages(client, people):
         task = open_task(case, "record_comments")
         response = client.post(
             f"/tasks/{task.public_id}/",
-            {"responded": "no", "requested_setting": people["school"].pk},
+            {"responded": "no", "requested_setting": people["school"].name},
         )
         assert response.status_code == 302, response.content.decode()[:3000]
         task = open_task(case, "reply_to_consultation")
@@ -408,7 +408,7 @@ def test_early_comments_do_not_end_the_15_days_but_a_written_statement_does(clie
                 "responded": "yes",
                 **d(commented, "received_on"),
                 "summary": "We agree with the draft",
-                "requested_setting": cast.school.pk,
+                "requested_setting": cast.school.name,
             },
         )
         assert response.status_code == 302, response.content.decode()[:3000]
@@ -445,7 +445,7 @@ def test_a_written_statement_of_no_more_to_say_lets_the_final_plan_come_early(cl
                 "responded": "yes",
                 **d(commented, "received_on"),
                 "summary": "We agree with the draft and have nothing more to add",
-                "requested_setting": cast.school.pk,
+                "requested_setting": cast.school.name,
                 **d(commented, "no_further_comments_on"),
             },
         )

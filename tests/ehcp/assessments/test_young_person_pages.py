@@ -39,7 +39,7 @@ def request_sam(client, people, *, received: date, requested_by="PARENT"):  # no
             "first_name": "Sam",
             "last_name": "Lovelace",
             **d(BORN, "date_of_birth"),
-            "current_setting": people["school"].pk,
+            "current_setting": people["school"].name,
             "parent_name": "Annabella Lovelace",
             "parent_relationship": "mother",
             "requested_by": requested_by,
