@@ -114,6 +114,9 @@ EXPECTED = {
     "workflows:pipeline:invitations": ("POST", COUNCIL_OFFICERS | {"outsider"}),
     "ehcp:caseload": ("GET", MANAGERS),
     "ehcp:calculator": ("GET", EVERYONE),
+    # Suggestions for the school boxes of the council's forms (any council's officers: every
+    # active school, a list that holds nothing about a child).
+    "agencies:setting-search": ("GET", COUNCIL_OFFICERS | {"outsider"}),
     "ehcp:case-detail": ("GET", COUNCIL_OFFICERS | PARTNERS),
     # The child's page: anyone who may see one of the child's episodes.
     "children:child-detail": ("GET", COUNCIL_OFFICERS | PARTNERS),
