@@ -4,6 +4,7 @@ rules and services. Error messages follow GOV.UK style."""
 from datetime import date
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyKind
@@ -205,11 +206,19 @@ class ConsentForm(GovForm):
     agencies = forms.MultipleChoiceField(
         widget=forms.CheckboxSelectMultiple,
         label="Agencies the consent covers",
-        help_text="The child's school and the council first, then the others by kind.",
+        help_text=(
+            "The child's school and the council first, then the others by kind. Other schools "
+            "and settings are typed below."
+        ),
+        required=False,
         error_messages={
-            "required": "Select the agencies the consent covers",
             "invalid_choice": "Select the agencies the consent covers from the list",
         },
+    )
+    other_settings = SettingField(
+        multiple=True,
+        label="Other schools or settings the consent covers",
+        required=False,
     )
     given_by = forms.ChoiceField(
         label="Who gave consent?",
@@ -239,9 +248,11 @@ class ConsentForm(GovForm):
 
     def __init__(self, *args, case, whereabouts: bool, **kwargs):
         """Agencies in the order a caseworker looks for them: the child's own school and the
-        council first, then the others grouped by kind. Without `whereabouts` (CaseAccess) the
-        child's school is offered as "The child's school or setting" under a value that is not
-        its id, and stays in the list of schools too, so the list gives nothing away (DM-02)."""
+        council first, then the others grouped by kind. Schools are not listed (about 24,000):
+        only the child's own and those asked for advice are; others are typed in
+        `other_settings`. Without `whereabouts` (CaseAccess) the child's school is offered as
+        "The child's school or setting" under a value that is not its id, and no other school is
+        listed by name, so the list gives nothing away (DM-02)."""
         super().__init__(*args, **kwargs)
         child = case.child
         # Who may consent turns on the day it was given (ehcp.children.rules.young_person).
@@ -254,7 +265,16 @@ class ConsentForm(GovForm):
         setting = case.child.current_setting if case.child.current_setting_id else None
         self.setting = setting if setting is not None and setting.is_active else None
         self.hide_setting = self.setting is not None and not whereabouts
-        self.agencies = {a.pk: a for a in Agency.objects.filter(is_active=True)}
+        asked = case.advice_requests.values_list("agency_id", flat=True)
+        schools = models.Q(pk__in=asked) | models.Q(pk=self.setting.pk if self.setting else None)
+        if self.hide_setting:
+            schools = models.Q(pk=self.setting.pk)
+        self.agencies = {
+            a.pk: a
+            for a in Agency.objects.filter(is_active=True).filter(
+                ~models.Q(kind=AgencyKind.SCHOOL) | schools
+            )
+        }
         kinds = list(AgencyKind.values)
 
         def order(agency):
@@ -271,9 +291,6 @@ class ConsentForm(GovForm):
             if self.setting and agency.pk == self.setting.pk:
                 if self.hide_setting:
                     rows.append((order(agency), self.CHILDS_SETTING, CHILDS_SETTING_WITHHELD))
-                    # The school by name too, in its place among the others and unmarked, so the
-                    # list of schools is the same for every child (either choice records it).
-                    rows.append(((2,) + order(agency)[1:], str(agency.pk), agency.name))
                     continue
                 label = f"{agency.name} (the child's school or setting)"
             elif agency.pk == case.council_id:
@@ -290,6 +307,7 @@ class ConsentForm(GovForm):
         if self.setting:
             ticked = [self.CHILDS_SETTING if self.hide_setting else str(self.setting.pk)]
         asked = [str(pk) for pk in case.advice_requests.values_list("agency_id", flat=True)]
+        asked = [pk for pk in asked if int(pk) in self.agencies]
         if self.hide_setting:
             asked = [pk for pk in asked if pk != str(self.setting.pk)]
         return list(dict.fromkeys(ticked + [str(case.council_id)] + asked))
@@ -301,6 +319,16 @@ class ConsentForm(GovForm):
             if agency is not None and agency not in chosen:
                 chosen.append(agency)
         return chosen
+
+    def clean(self):
+        """The agencies ticked and the schools typed, as one list (`agencies`)."""
+        data = super().clean()
+        others = data.pop("other_settings", None) or []
+        if "agencies" in data and "other_settings" not in self.errors:
+            data["agencies"] += [a for a in others if a not in data["agencies"]]
+            if not data["agencies"]:
+                self.add_error("agencies", "Select the agencies the consent covers")
+        return data
 
 
 def _pk(value: str) -> int | None:

@@ -149,7 +149,7 @@ def test_a_silent_adviser_and_a_silent_school_do_not_stop_the_final_plan_on_time
         me.choose("Yes", exact=True)
         me.date("Date the comments were received", today)
         me.fill("Summary of the comments", "The family agree with the draft and ask for Hill Top.")
-        me.select("School or setting the family asked for", AGENCIES["school"][0])
+        me.fill("School or setting the family asked for", AGENCIES["school"][0], exact=True)
         me.date("Date they said in writing that they have nothing more to add", today)
         me.button("Record and send the consultation")
         me.sign_out()
