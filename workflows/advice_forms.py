@@ -8,7 +8,7 @@ from ehcp.assessments.models import AdviceEntry, AdviceEntryKind, AdviceKind
 from ehcp.assessments.rules import advice as rules
 from ehcp.assessments.rules.deadlines import EXCEPTION_LIMBS
 from ehcp.common.display import agency_label
-from ehcp.common.forms import GovForm, date_field
+from ehcp.common.forms import GovForm, SettingField, date_field
 
 SECTION_LABELS = {
     "A": "The family's views, interests and aspirations (section A)",
@@ -344,26 +344,54 @@ class AdviceAddForm(GovForm):
     agency = forms.ModelChoiceField(
         queryset=None,
         label="Who is asked for it?",
-        help_text="The family's views are recorded by the council itself: choose the council.",
+        help_text=(
+            "The family's views are recorded by the council itself: choose the council. A "
+            "school or setting is typed below."
+        ),
         empty_label="Choose an agency",
-        error_messages={"required": "Choose who is asked for the advice"},
+        required=False,
     )
+    setting = SettingField(label="Or a school or setting", required=False)
     requested_on = date_field(
         "Date of the request", help_text="The advice is due 6 weeks later (reg 8(1))."
     )
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
-        agencies = Agency.objects.filter(is_active=True).order_by("kind", "name")
+        # Schools are typed (about 24,000): the list has the other agencies.
+        agencies = (
+            Agency.objects.filter(is_active=True)
+            .exclude(kind=AgencyKind.SCHOOL)
+            .order_by("kind", "name")
+        )
         child = case.child if case is not None else None
         if child is not None and child.protected_whereabouts:
-            # A protected child's school is offered without its name, and no other school is
-            # listed, so the list gives away neither the school nor, by its absence, which one
+            # A protected child's school is offered without its name, and no other school can
+            # be typed, so the form gives away neither the school nor, by its absence, which one
             # it is (DM-02). Advice from another school is asked for by someone who may see it.
-            agencies = agencies.exclude(kind=AgencyKind.SCHOOL)
+            del self.fields["setting"]
+            self.fields[
+                "agency"
+            ].help_text = (
+                "The family's views are recorded by the council itself: choose the council."
+            )
             if child.current_setting_id:
                 agencies = agencies | Agency.objects.filter(pk=child.current_setting_id)
             self.fields["agency"].label_from_instance = lambda agency: agency_label(
                 agency, whereabouts=False, child=child
             )
         self.fields["agency"].queryset = agencies
+
+    def clean(self):
+        """`agency`: the agency chosen, or the school typed (one of them)."""
+        data = super().clean()
+        setting = data.pop("setting", None)
+        if "agency" not in data or "setting" in self.errors:
+            return data
+        if data["agency"] is not None and setting is not None:
+            self.add_error("setting", "Choose an agency or type a school, not both")
+        elif data["agency"] is None and setting is None:
+            self.add_error("agency", "Choose who is asked for the advice")
+        else:
+            data["agency"] = data["agency"] or setting
+        return data

@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from viewflow.workflow.status import STATUS
 
+from agencies.models import AgencyKind
 from ehcp.assessments.models import AdviceKind, AdviceRequest, AdviceStatus, AssessmentStatus
 from ehcp.children import services as child_services
 from notifications.models import Notification
@@ -119,6 +120,7 @@ def test_the_caseworker_asks_for_more_advice_behind_the_consent_gate(client, cas
         assert fields_of(form) == {
             "kind",
             "agency",
+            "setting",  # a school is typed: no list of every school
             "requested_on_0",
             "requested_on_1",
             "requested_on_2",
@@ -164,3 +166,36 @@ def test_the_caseworker_asks_for_more_advice_behind_the_consent_gate(client, cas
         advice.due_on,
         "social_care_advice",
     )
+
+
+def test_a_school_is_typed_when_asking_for_more_advice_and_never_listed(cast, assessing):
+    from workflows.advice_forms import AdviceAddForm
+
+    case = assessing.case
+    on = assessing.when.decided_on + 10 * DAY
+    form = AdviceAddForm(case=case)
+    assert AgencyKind.SCHOOL not in {a.kind for a in form.fields["agency"].queryset}
+    base = {"kind": AdviceKind.EDUCATIONAL, **d(on, "requested_on")}
+    typed = AdviceAddForm({**base, "setting": cast.school.name.lower()}, case=case)
+    assert typed.is_valid(), typed.errors
+    assert typed.cleaned_data["agency"] == cast.school and "setting" not in typed.cleaned_data
+    both = AdviceAddForm(
+        {**base, "agency": cast.social_care.pk, "setting": cast.school.name}, case=case
+    )
+    assert both.errors == {"setting": ["Choose an agency or type a school, not both"]}
+    neither = AdviceAddForm(base, case=case)
+    assert neither.errors == {"agency": ["Choose who is asked for the advice"]}
+    unknown = AdviceAddForm({**base, "setting": "Nowhere School"}, case=case)
+    assert unknown.errors == {"setting": ["No school or setting matches “Nowhere School”"]}
+
+
+def test_a_protected_childs_more_advice_form_offers_no_school_to_type(cast, assessing):
+    from workflows.advice_forms import AdviceAddForm
+
+    child = assessing.case.child
+    child.protected_whereabouts = True
+    child.save(update_fields=["protected_whereabouts"])
+    form = AdviceAddForm(case=assessing.case)
+    assert "setting" not in form.fields
+    schools = [a for a in form.fields["agency"].queryset if a.kind == AgencyKind.SCHOOL]
+    assert schools == ([cast.school] if child.current_setting_id else [])
