@@ -66,30 +66,43 @@ def _decode(field, cursor: str):
     return value, int(pk)
 
 
-def _later(key: str, value, pk: int, descending: bool) -> Q:
-    """Rows after (value, pk) in the list's order (empty keys last)."""
+def _later(key: str, value, pk: int, descending: bool, nullable: bool = True) -> Q:
+    """Rows after (value, pk) in the list's order (empty keys last).
+
+    `key >= value` (`<=` going down) is said again on its own, although the rest implies it, so
+    that PostgreSQL can start an index on (..., key, pk) at `value` instead of reading the list
+    from its start and filtering; a key that cannot be empty needs no `IS NULL` branch, which
+    would stop the index from being used at all."""
     beyond, pk_beyond = ("lt", "lt") if descending else ("gt", "gt")
+    reach = "lte" if descending else "gte"
     if value is None:
         return Q(**{f"{key}__isnull": True, f"pk__{pk_beyond}": pk})
-    return (
-        Q(**{f"{key}__{beyond}": value})
-        | Q(**{key: value, f"pk__{pk_beyond}": pk})
-        | Q(**{f"{key}__isnull": True})
+    after = Q(**{f"{key}__{reach}": value}) & (
+        Q(**{f"{key}__{beyond}": value}) | Q(**{f"pk__{pk_beyond}": pk})
     )
+    return after | Q(**{f"{key}__isnull": True}) if nullable else after
 
 
-def _earlier(key: str, value, pk: int, descending: bool) -> Q:
-    """Rows before (value, pk) in the list's order."""
+def _earlier(key: str, value, pk: int, descending: bool, nullable: bool = True) -> Q:
+    """Rows before (value, pk) in the list's order (with `key <= value` on its own, as above)."""
     before, pk_before = ("gt", "gt") if descending else ("lt", "lt")
+    reach = "gte" if descending else "lte"
     if value is None:
+        if not nullable:
+            return Q()
         return Q(**{f"{key}__isnull": False}) | Q(
             **{f"{key}__isnull": True, f"pk__{pk_before}": pk}
         )
-    return Q(**{f"{key}__{before}": value}) | Q(**{key: value, f"pk__{pk_before}": pk})
+    return Q(**{f"{key}__{reach}": value}) & (
+        Q(**{f"{key}__{before}": value}) | Q(**{f"pk__{pk_before}": pk})
+    )
 
 
-def _order(key, descending, reverse=False):
+def _order(key, descending, reverse=False, nullable=True):
     down = descending != reverse
+    if not nullable:
+        # No empty keys: the plain order, which an index on (..., key, pk) gives either way.
+        return (f"-{key}", "-pk") if down else (key, "pk")
     # Empty keys come last in the list's order, so first when read backwards.
     if down:
         primary = F(key).desc(nulls_first=True) if reverse else F(key).desc(nulls_last=True)
@@ -122,6 +135,7 @@ def keyset_page(
     "mine_" when a page shows two lists.
     """
     field = queryset.model._meta.get_field(key)
+    nullable = field.null
     total = queryset.count()
     after = _decode(field, params.get(f"{prefix}after", ""))
     before = _decode(field, params.get(f"{prefix}before", "")) if after is None else None
@@ -129,8 +143,8 @@ def keyset_page(
     more_before = more_after = False
     if before is not None:
         found = list(
-            queryset.filter(_earlier(key, *before, descending)).order_by(
-                *_order(key, descending, reverse=True)
+            queryset.filter(_earlier(key, *before, descending, nullable)).order_by(
+                *_order(key, descending, reverse=True, nullable=nullable)
             )[: size + 1]
         )
         if len(found) > size:
@@ -140,8 +154,8 @@ def keyset_page(
     if before is None:
         qs = queryset
         if after is not None:
-            qs = qs.filter(_later(key, *after, descending))
-        found = list(qs.order_by(*_order(key, descending))[: size + 1])
+            qs = qs.filter(_later(key, *after, descending, nullable))
+        found = list(qs.order_by(*_order(key, descending, nullable=nullable))[: size + 1])
         rows, more_after = found[:size], len(found) > size
         more_before = after is not None
         if after is not None and not rows:
@@ -158,7 +172,10 @@ def keyset_page(
     if more_before and rows:
         first = rows[0]
         first_index = (
-            queryset.filter(_earlier(key, getattr(first, key), first.pk, descending)).count() + 1
+            queryset.filter(
+                _earlier(key, getattr(first, key), first.pk, descending, nullable)
+            ).count()
+            + 1
         )
         more_before = first_index > 1
     previous_query = next_query = None
