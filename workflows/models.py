@@ -17,6 +17,8 @@ from ehcp.assessments.models import Assessment
 from ehcp.governance.models import AppendOnlyModel
 
 OPEN_TASK_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+#: A person's step still to do (`CaseTask.objects.human().open()`), for the partial indexes.
+OPEN_HUMAN = models.Q(flow_task_type="HUMAN", status__in=OPEN_TASK_STATUSES)
 
 
 def _one_episode(name: str) -> models.CheckConstraint:
@@ -115,9 +117,26 @@ class CaseTask(AbstractTask):
     class Meta:
         verbose_name = "case task"
         ordering = ["due_on", "pk"]
+        # The lists of open steps, each walked in its order (due date, id) and stopped after a
+        # page: the inbox's two lists (`workflows.selectors`), the team's list; and the timers
+        # that have fallen due (`workflows.timers`), read every minute.
         indexes = [
-            models.Index(fields=["agency", "status", "due_on"]),
-            models.Index(fields=["owner", "status", "due_on"]),
+            models.Index(
+                fields=["agency", "due_on", "id"],
+                condition=OPEN_HUMAN & models.Q(owner__isnull=True),
+                name="casetask_queue_due",
+            ),
+            models.Index(
+                fields=["agency", "due_on", "id"], condition=OPEN_HUMAN, name="casetask_team_due"
+            ),
+            models.Index(
+                fields=["owner", "due_on", "id"], condition=OPEN_HUMAN, name="casetask_mine_due"
+            ),
+            models.Index(
+                fields=["scheduled"],
+                condition=models.Q(flow_task_type="TIMER", status=STATUS.SCHEDULED),
+                name="casetask_timer_due",
+            ),
             models.Index(fields=["case", "status"]),
             models.Index(fields=["review", "status"]),
             models.Index(fields=["funding_request", "status"]),
