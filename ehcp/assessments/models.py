@@ -10,6 +10,7 @@ The tables keep the names they had before the rooms (`ehcp_case` ...): see ADR 0
 """
 
 import uuid
+from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
 from ehcp.assessments.rules import advice as rules
+from ehcp.assessments.rules import breaches as breach_rules
 from ehcp.assessments.rules import consultation as consultation_rules
 from ehcp.assessments.rules import deadlines
 from ehcp.assessments.rules import exceptions as exception_rules
@@ -197,12 +199,43 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The earliest statutory date the open case is working towards or owes (its step's date, or
+    # advice still owed), None once closed: `ehcp.assessments.rules.breaches`, kept by the
+    # services (`case_breaches_refresh`) so that the caseload's overdue filter is one indexed
+    # comparison. Derived, so not in the history.
+    breaches_on = models.DateField(null=True, blank=True)
+
     objects = AssessmentQuerySet.as_manager()
-    history = HistoricalRecords(app="ehcp")
+    history = HistoricalRecords(app="ehcp", excluded_fields=["breaches_on"])
 
     class Meta:
         db_table = "ehcp_case"
-        indexes = [models.Index(fields=["status", "final_plan_due_on"])]
+        # The open cases' lists, each walked in its order and stopped after a page: the
+        # caseload (by council, with or without a status), "your cases" (by caseworker), and the
+        # caseload's overdue filter (`breaches_on`).
+        indexes = [
+            models.Index(fields=["status", "final_plan_due_on"]),
+            models.Index(
+                fields=["council", "final_plan_due_on", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="case_open_council_due",
+            ),
+            models.Index(
+                fields=["council", "status", "final_plan_due_on", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="case_open_status_due",
+            ),
+            models.Index(
+                fields=["caseworker", "final_plan_due_on", "id"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="case_open_caseworker_due",
+            ),
+            models.Index(
+                fields=["council", "breaches_on"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="case_open_council_breach",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["child"],
@@ -262,6 +295,26 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
                 return None
             return deadlines.due_on(deadlines.REASSESS_DRAFT, self.assessment_decided_on)
         return deadlines.due_on(deadlines.DRAFT_RECOMMENDED, self.request_received_on)
+
+    @property
+    def current_due_on(self) -> date | None:
+        """The statutory date of the step the case is at; None once it is closed."""
+        return breach_rules.current_due_on(
+            self.status,
+            decision_to_assess_due_on=self.decision_to_assess_due_on,
+            decision_not_to_issue_due_on=self.decision_not_to_issue_due_on,
+            final_plan_due_on=self.final_plan_due_on,
+        )
+
+    def breaches_on_with(self, advice: Iterable[breach_rules.AdviceOwedFact]) -> date | None:
+        """The breach date of the case as it is now, given its advice requests."""
+        return breach_rules.breaches_on(
+            self.status,
+            decision_to_assess_due_on=self.decision_to_assess_due_on,
+            decision_not_to_issue_due_on=self.decision_not_to_issue_due_on,
+            final_plan_due_on=self.final_plan_due_on,
+            advice=advice,
+        )
 
     def set_statutory_dates(self) -> None:
         """Recompute the stored due dates from the date the request was received (and, for a
@@ -528,6 +581,14 @@ class AdviceRequest(models.Model):
     class Meta:
         db_table = "ehcp_advicerequest"
         ordering = ["due_on", "kind"]
+        # The advice list of an adviser's agency, newest first (`workflows.advice_views`).
+        indexes = [
+            models.Index(
+                fields=["agency", "-requested_on", "-id"],
+                condition=~models.Q(kind="PARENT_VIEWS"),
+                name="advice_agency_requested",
+            ),
+        ]
         constraints = [
             # A second request of a kind (a second "other" adviser, or one asked again after a
             # cancellation) is allowed; the same agency is not asked twice at once.
@@ -554,6 +615,14 @@ class AdviceRequest(models.Model):
     def short_label(self) -> str:
         """The kind without its regulation ("Medical advice")."""
         return self.get_kind_display().split(" (")[0]
+
+    def as_owed_fact(self) -> breach_rules.AdviceOwedFact:
+        return breach_rules.AdviceOwedFact(
+            due_on=self.due_on,
+            received_on=self.received_on,
+            cancelled=self.is_cancelled,
+            proceeded_without_on=self.proceeded_without_on,
+        )
 
     def as_fact(self) -> rules.RequestFact:
         return rules.RequestFact(

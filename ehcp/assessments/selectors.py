@@ -482,14 +482,8 @@ def case_reassessment(case: Assessment) -> ReassessmentSummary | None:
 
 
 def case_current_due(case: Assessment) -> date | None:
-    """The next statutory date the case is working towards."""
-    if case.status == AssessmentStatus.REQUESTED:
-        return case.decision_to_assess_due_on
-    if case.status == AssessmentStatus.ASSESSING:
-        return case.decision_not_to_issue_due_on
-    if case.status in OPEN_STATUSES:
-        return case.final_plan_due_on
-    return None
+    """The next statutory date the case is working towards (`ehcp.assessments.rules.breaches`)."""
+    return case.current_due_on
 
 
 @dataclass(frozen=True)
@@ -538,17 +532,9 @@ def caseload(*, user, today: date, filters: CaseloadFilters) -> QuerySet[Assessm
             & Q(Exists(Agency.objects.filter(pk=filters.agency_id, kind="SCHOOL")))
         )
     if filters.overdue:
-        qs = qs.filter(
-            Q(status=AssessmentStatus.REQUESTED, decision_to_assess_due_on__lt=today)
-            | Q(final_plan_due_on__lt=today)
-            | Q(
-                Exists(
-                    AdviceRequest.objects.filter(
-                        case=OuterRef("pk"), received_on__isnull=True, due_on__lt=today
-                    )
-                )
-            )
-        )
+        # Past the earliest date the case works towards or owes (its step's, or advice still
+        # owed): stored on the case by the services (`ehcp.assessments.rules.breaches`).
+        qs = qs.filter(breaches_on__lt=today)
     return qs
 
 

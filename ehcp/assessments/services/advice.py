@@ -56,6 +56,7 @@ from ehcp.assessments.services.assessment import (
     consent_gate_message,
     exception_record,
 )
+from ehcp.assessments.services.breaches import case_breaches_refresh
 from ehcp.common import links
 from ehcp.common.services import CaseRuleError, date_check, history_save
 from ehcp.governance.services import case_pack_share
@@ -498,6 +499,7 @@ def advice_submit(
             advice.accepted_at = advice.submitted_at
             reason = "Family's views recorded"
         history_save(advice, reason, by)
+        case_breaches_refresh(advice.case)  # the advice is in: no longer owed
         if advice.kind != AdviceKind.PARENT_VIEWS:
             _advice_submitted_notify(advice)
     return advice
@@ -558,6 +560,7 @@ def advice_return(
         advice.returned_at = timezone.now()
         advice.received_on = None
         history_save(advice, "Advice returned to the adviser", by)
+        case_breaches_refresh(advice.case)  # owed again, by its reg 8(1) date
         # Asked again: the person who submitted it if they still work the queue, or the
         # agency's mailbox (DM-03: the message names no one).
         submitter = advice.submitted_by
@@ -784,6 +787,7 @@ def advice_request_cancel(
         advice.cancelled_by = by
         advice.cancelled_on = today
         history_save(advice, f"Request for advice cancelled: {reason}", by)
+        case_breaches_refresh(advice.case)
         if advice.agency_id != advice.case.council_id:
             notification_queue_to_agency(
                 kind=NotificationKind.ADVICE_CANCELLED,
@@ -851,6 +855,7 @@ def advice_request_add(
             due_on=deadlines.due_on(deadlines.ADVICE, requested_on),
         )
         history_save(advice, "Advice requested after the decision to assess", by)
+        case_breaches_refresh(case)
         advice_requested_notify(advice)
         if partner:
             case_pack_share(case=case, recipients=[agency], by=by, today=requested_on)

@@ -35,6 +35,7 @@ from ehcp.assessments.rules import advice as advice_rules
 from ehcp.assessments.rules import consultation as consultation_rules
 from ehcp.assessments.rules import deadlines
 from ehcp.assessments.rules.exceptions import validate_exception
+from ehcp.assessments.services.breaches import case_breaches_on
 from ehcp.children.models import Child, ParentCarer
 from ehcp.children.rules import consent as consent_rules
 from ehcp.children.rules import identifiers
@@ -262,6 +263,7 @@ def case_request_receive(
             else None,
         )
         case.set_statutory_dates()
+        case.breaches_on = case_breaches_on(case)
         history_save(
             case,
             "Request for a re-assessment received"
@@ -346,6 +348,7 @@ def case_assessment_decide(
                 raise CaseRuleError("Enter the reasons for refusing to assess")
             _transition(case, "refuse_to_assess", on=decided_on, reasons=reasons)
             reason = "Decided not to assess"
+        case.breaches_on = case_breaches_on(case)
         history_save(case, reason, by)
         if not assess:
             letter_queue(
@@ -454,6 +457,7 @@ def case_issue_decide(
                 raise CaseRuleError("Enter the reasons for not issuing a plan")
             _transition(case, "decide_not_to_issue", on=decided_on, reasons=reasons)
             reason = "Decided not to issue a plan"
+        case.breaches_on = case_breaches_on(case)
         history_save(case, reason, by)
         if not issue:
             letter_queue(
@@ -491,6 +495,7 @@ def plan_draft_issue(
         content = plan_issue_content(case=case, stage=Stage.DRAFT, issued_on=issued_on)
         served_on = letter_served_on(sent) if sent is not None else None
         _transition(case, "issue_draft", on=issued_on, served_on=served_on)
+        case.breaches_on = case_breaches_on(case)
         history_save(case, "Draft plan issued", by)
         plan_issue_documents(
             episode=case,
@@ -602,6 +607,7 @@ def draft_comments_record(
             meeting_requested=meeting_requested,
             no_further_comments_on=no_further_comments_on,
         )
+        case.breaches_on = case_breaches_on(case)
         history_save(case, "Comments on the draft recorded", by)
         consultations = [
             _consultation_send(
@@ -768,6 +774,7 @@ def plan_final_issue(
             case=case, decision=AdviceDecision.FINAL, decided_on=issued_on, by=by, required=False
         )
         ehc_plan_for_final(case=case, issued_on=issued_on, by=by)
+        case.breaches_on = case_breaches_on(case)
         history_save(case, "Final plan issued", by)
         plan_issue_documents(
             episode=case,
@@ -841,6 +848,7 @@ def case_withdraw(
             reasons=reasons,
             recorded_by=by,
         )
+        case.breaches_on = case_breaches_on(case)
         history_save(case, "Request withdrawn", by)
     return case
 
