@@ -363,7 +363,12 @@ class FundingRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     class Meta:
         ordering = ["-raised_on", "-pk"]
-        indexes = [models.Index(fields=["panel", "status"])]
+        # The council's requests, newest first (`panel.views.request_list`, paged by keyset);
+        # a panel's requests ready for its agenda, oldest first (the meeting page).
+        indexes = [
+            models.Index(fields=["council", "-raised_on", "-id"], name="funding_council_raised"),
+            models.Index(fields=["panel", "status", "raised_on", "id"], name="funding_panel_ready"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(education_share__isnull=True)

@@ -16,7 +16,6 @@ Views parse and render; the services decide (`panel.services`). Who may see what
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from agencies.access import ALL_DATA_TYPES, actor_for
 from agencies.models import Role
+from ehcp.common.pagination import keyset_page
 from ehcp.common.services import CaseRuleError
 from ehcp.common.views import council_officer_required, form_errors, posted_data
 from ehcp.governance.audit import audit_read, audited_view
@@ -61,17 +61,14 @@ EDITABLE_STATUSES = (RequestStatus.DRAFT, RequestStatus.READY, RequestStatus.DEF
 PANEL_DATA_TYPES = ["IDENTITY", "EDUCATION", "PLAN"]
 
 
-def _page(request, rows, *, name="page"):
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get(name))
-
-
 # -- home ----------------------------------------------------------------------------------------
 
 
 @require_http_methods(["GET"])
 @login_required
 def home(request):
-    """The panels the person clerks or sits on, and their meetings (paged)."""
+    """The panels the person clerks or sits on, and their meetings: those to come soonest first,
+    the past ones newest first, each paged by (date, id) with its own links."""
     panels = list(panels_for(request.user).select_related("council"))
     actor = actor_for(request.user)
     if not panels and not (
@@ -97,19 +94,20 @@ def home(request):
         "panel/home.html",
         {
             "panels": panels,
-            "upcoming": _page(
-                request,
-                meetings.filter(meets_on__gte=today)
-                .exclude(status=MeetingStatus.CONFIRMED)
-                .order_by("meets_on", "pk"),
-                name="upcoming",
+            "upcoming": keyset_page(
+                meetings.filter(meets_on__gte=today).exclude(status=MeetingStatus.CONFIRMED),
+                params=request.GET,
+                key="meets_on",
+                size=PAGE_SIZE,
+                prefix="upcoming_",
             ),
-            "past": _page(
-                request,
-                meetings.filter(Q(meets_on__lt=today) | Q(status=MeetingStatus.CONFIRMED)).order_by(
-                    "-meets_on", "-pk"
-                ),
-                name="past",
+            "past": keyset_page(
+                meetings.filter(Q(meets_on__lt=today) | Q(status=MeetingStatus.CONFIRMED)),
+                params=request.GET,
+                key="meets_on",
+                descending=True,
+                size=PAGE_SIZE,
+                prefix="past_",
             ),
             "clerk": bool(council_ids),
             "any_ready": bool(ready),
@@ -137,16 +135,14 @@ def _officer_request(request, public_id) -> FundingRequest:
 @council_officer_required
 @audited_view
 def request_list(request):
-    """The council's funding requests, newest first, by status (paged)."""
+    """The council's funding requests, newest first, by status (paged by (raised on, id))."""
     status = request.GET.get("status", "")
-    rows = (
-        FundingRequest.objects.filter(council_id__in=actor_for(request.user).council_agency_ids)
-        .select_related("child", "panel")
-        .order_by("-raised_on", "-pk")
-    )
+    rows = FundingRequest.objects.filter(
+        council_id__in=actor_for(request.user).council_agency_ids
+    ).select_related("child", "panel")
     if status in RequestStatus.values:
         rows = rows.filter(status=status)
-    page = _page(request, rows)
+    page = keyset_page(rows, params=request.GET, key="raised_on", descending=True, size=PAGE_SIZE)
     audit_read(
         request,
         what="list",
@@ -160,7 +156,6 @@ def request_list(request):
             "page": page,
             "status": status,
             "statuses": RequestStatus.choices,
-            "query": f"status={status}" if status else "",
         },
     )
 
@@ -901,8 +896,9 @@ def commitments(request):
         )
     except money.MoneyError:
         year = this_year
+    # In the order they are reviewed (packages with no review date last), by (review on, id).
     rows = selectors.commitments_in_year(council_ids, year)
-    page = _page(request, rows)
+    page = keyset_page(rows, params=request.GET, key="review_on", size=PAGE_SIZE)
     audit_read(
         request,
         what="list",
@@ -920,6 +916,5 @@ def commitments(request):
             "years": years,
             "funders": FUNDERS,
             "form": forms.FinancialYearForm(initial={"year": year.label}, years=years),
-            "query": f"year={year.label}",
         },
     )
