@@ -48,6 +48,11 @@ class ReviewStatus(models.TextChoices):
     CANCELLED = "CANCELLED", "Cancelled"
 
 
+def _stage_index(name: str, key: str, status: str) -> models.Index:
+    """The rows of one stage of the reviews pipeline in its order: (council, date, id)."""
+    return models.Index(fields=["council", key, "id"], condition=models.Q(status=status), name=name)
+
+
 OPEN_REVIEW_STATUSES = (
     ReviewStatus.DUE,
     ReviewStatus.ARRANGED,
@@ -308,8 +313,35 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     class Meta:
         db_table = "ehcp_review"
         ordering = ["review_due_on", "pk"]
+        # Each stage of the reviews pipeline (`ehcp.reviews.pipeline`) is one status (three for
+        # the arranged meeting) paged by its own date then id: one small partial index a stage,
+        # walked in the list's order and stopped after a page.
         indexes = [
             models.Index(fields=["council", "status", "review_due_on"]),
+            _stage_index("review_stage_arrange", "latest_meeting_on", ReviewStatus.DUE),
+            models.Index(
+                fields=["council", "status", "meeting_on", "id"],
+                condition=models.Q(
+                    status__in=[
+                        ReviewStatus.ARRANGED,
+                        ReviewStatus.INVITED,
+                        ReviewStatus.ADVICE_CIRCULATED,
+                    ]
+                ),
+                name="review_stage_meeting",
+            ),
+            _stage_index("review_stage_held", "report_due_on", ReviewStatus.MEETING_HELD),
+            _stage_index("review_stage_reported", "decision_due_on", ReviewStatus.REPORTED),
+            _stage_index("review_stage_amending", "amended_plan_due_on", ReviewStatus.AMENDING),
+            _stage_index("review_stage_ceasing", "appeal_window_ends_on", ReviewStatus.CEASING),
+            # Completed, newest first with no date last: the order keyset paging asks for.
+            models.Index(
+                models.F("council"),
+                models.F("completed_on").desc(nulls_last=True),
+                models.F("id").desc(),
+                condition=models.Q(status=ReviewStatus.COMPLETE),
+                name="review_stage_completed",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
