@@ -345,3 +345,61 @@ def test_the_read_audit_is_partitioned_by_month_and_back_with_every_row(migrator
         user_id=reader.pk, what="case", relationship="council", occurred_at=now, request_id="again"
     ).pk
     assert again > later
+
+
+def test_open_cases_get_the_date_they_next_breach_and_closed_ones_none(migrator):
+    """assessments 0014 (issue 12): `breaches_on` is filled for the cases already there, by the
+    rule the services use: the step's own date, or advice still owed if it is due earlier."""
+    old = migrator.apply_initial_migration(("assessments", "0013_assessment_breaches_on"))
+    Agency = old.apps.get_model("agencies", "Agency")
+    Child = old.apps.get_model("children", "Child")
+    Assessment = old.apps.get_model("assessments", "Assessment")
+    AdviceRequest = old.apps.get_model("assessments", "AdviceRequest")
+    council = Agency.objects.create(name="Northshire Council SEN team", kind="SEN_TEAM")
+    health = Agency.objects.create(name="Northshire Health", kind="HEALTH")
+
+    def case(first_name, status):
+        return Assessment.objects.create(
+            child=Child.objects.create(
+                first_name=first_name, last_name="Quill", date_of_birth=date(2016, 1, 2)
+            ),
+            council=council,
+            status=status,
+            requested_by="PARENT",
+            request_received_on=date(2026, 1, 12),
+            request_reasons="Not making progress",
+            decision_to_assess_due_on=date(2026, 2, 23),
+            decision_not_to_issue_due_on=date(2026, 5, 4),
+            final_plan_due_on=date(2026, 6, 1),
+        )
+
+    def advice(case, kind, due_on, **fields):
+        AdviceRequest.objects.create(
+            case=case,
+            kind=kind,
+            agency=health,
+            requested_on=date(2026, 2, 16),
+            due_on=due_on,
+            **fields,
+        )
+
+    requested = case("Ada", "REQUESTED")
+    owed = case("Bo", "ASSESSING")
+    advice(owed, "HEALTH", date(2026, 3, 30))
+    advice(owed, "OTHER", date(2026, 3, 2), status="CANCELLED")
+    received = case("Cy", "ASSESSING")
+    advice(received, "HEALTH", date(2026, 3, 30), received_on=date(2026, 3, 20))
+    drafting = case("Di", "DRAFTING")
+    advice(drafting, "HEALTH", date(2026, 3, 30), proceeded_without_on=date(2026, 4, 2))
+    closed = case("Ed", "FINAL_ISSUED")
+    advice(closed, "HEALTH", date(2026, 3, 30))
+
+    new = migrator.apply_tested_migration(("assessments", "0014_fill_breaches_on"))
+    Assessment = new.apps.get_model("assessments", "Assessment")
+    assert dict(Assessment.objects.values_list("pk", "breaches_on")) == {
+        requested.pk: date(2026, 2, 23),
+        owed.pk: date(2026, 3, 30),
+        received.pk: date(2026, 5, 4),
+        drafting.pk: date(2026, 6, 1),
+        closed.pk: None,
+    }
