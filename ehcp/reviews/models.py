@@ -334,14 +334,8 @@ class Review(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
             _stage_index("review_stage_reported", "decision_due_on", ReviewStatus.REPORTED),
             _stage_index("review_stage_amending", "amended_plan_due_on", ReviewStatus.AMENDING),
             _stage_index("review_stage_ceasing", "appeal_window_ends_on", ReviewStatus.CEASING),
-            # Completed, newest first with no date last: the order keyset paging asks for.
-            models.Index(
-                models.F("council"),
-                models.F("completed_on").desc(nulls_last=True),
-                models.F("id").desc(),
-                condition=models.Q(status=ReviewStatus.COMPLETE),
-                name="review_stage_completed",
-            ),
+            # Completed, newest first with no date last (the order keyset paging asks for):
+            # PostgreSQL only, as SQLite has no NULLS LAST in an index (migration 0007).
         ]
         constraints = [
             models.UniqueConstraint(
