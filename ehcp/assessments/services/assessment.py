@@ -348,7 +348,8 @@ def case_assessment_decide(
                 raise CaseRuleError("Enter the reasons for refusing to assess")
             _transition(case, "refuse_to_assess", on=decided_on, reasons=reasons)
             reason = "Decided not to assess"
-        case.breaches_on = case_breaches_on(case)
+        # Advice is first asked for here (never before the decision): `requested` is all of it.
+        case.breaches_on = case_breaches_on(case, advice=requested)
         history_save(case, reason, by)
         if not assess:
             letter_queue(
