@@ -25,6 +25,10 @@ SITE_URL ?= http://$(HOST):$(PORT)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/send_ci
 # Extra pytest arguments, e.g. make test PYTEST_ARGS="-k consent -x"
 PYTEST_ARGS ?=
+# The suite runs in one process per core (pytest-xdist; each worker has its own test database).
+# PYTEST_WORKERS=1 runs it in this process (for -s, pdb or -x on the first failure in order).
+PYTEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
+XDIST := $(if $(filter-out 0 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist worksteal,)
 
 LOCAL := DJANGO_SETTINGS_MODULE=config.settings.local SITE_URL=$(SITE_URL)
 TEST := DJANGO_SETTINGS_MODULE=config.settings.test
@@ -33,7 +37,7 @@ TEST := DJANGO_SETTINGS_MODULE=config.settings.test
 
 help:
 	@echo "make run            install, migrate, load demo data, serve http://$(HOST):$(PORT)/ with the worker"
-	@echo "make test           install, lint, makemigrations --check, manage.py check, pytest (SQLite in memory)"
+	@echo "make test           install, lint, makemigrations --check, manage.py check, pytest (SQLite in memory, one worker a core)"
 	@echo "make lint           ruff check and ruff format --check (make format fixes what it can)"
 	@echo "make serve          serve with the worker, without migrating or loading the demo data"
 	@echo "make test-postgres  the same suite on PostgreSQL (PG_URL=$(PG_URL))"
@@ -81,7 +85,7 @@ serve: install
 test: install lint
 	$(TEST) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST) $(PY) manage.py check --fail-level WARNING
-	$(TEST) $(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST) $(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 # Lint is part of the build: `make test` runs it first. `make format` fixes what it can.
 lint: install
@@ -93,7 +97,7 @@ format: install
 	$(PY) -m ruff format .
 
 test-postgres: install
-	$(TEST) DATABASE_URL=$(PG_URL) $(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST) DATABASE_URL=$(PG_URL) $(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 # scripts/check_upgrade.sh: UPGRADE_FROM=<commit> to upgrade from another version.
 check-upgrade: install

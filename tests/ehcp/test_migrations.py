@@ -150,35 +150,47 @@ def test_every_final_plan_becomes_the_childs_ehc_plan_and_nothing_else_changes(m
     assert sorted(statuses) == ["CONSULTING", "FINAL_ISSUED", "FINAL_ISSUED"]
 
 
-def test_exceptions_keep_their_dates_and_one_without_an_end_date_waits_to_be_completed(migrator):
-    """assessments 0005 (issue 9): an exception can be recorded as still going on. Existing rows
-    keep every value; none is marked as still going on, so one without an end date does not
-    count until the caseworker completes it (`StatutoryException.counts`)."""
-    # (the plan is cut at its last target: the room's migration before ours, so that none of
-    # the room's later migrations is applied before it)
-    old = migrator.apply_initial_migration(("assessments", "0004_no_further_comments"))
-    User = old.apps.get_model("auth", "User")
-    Agency = old.apps.get_model("agencies", "Agency")
-    Child = old.apps.get_model("children", "Child")
-    Assessment = old.apps.get_model("assessments", "Assessment")
-    StatutoryException = old.apps.get_model("assessments", "StatutoryException")
-    officer = User.objects.create(username="officer")
-    council = Agency.objects.create(name="Northshire Council SEN team", kind="SEN_TEAM")
-    child = Child.objects.create(
-        first_name="Ada", last_name="Quill", date_of_birth=date(2016, 1, 2)
-    )
-    received = date(2026, 1, 12)
-    case = Assessment.objects.create(
-        child=child,
+# -- the later data migrations, walked forward once ----------------------------------------------
+#
+# Each stage builds rows at the schema before its migration, applies it, and checks the rows at
+# the schema after. One walk, not a test a stage: the migrator rebuilds the schema from the first
+# migration for each test and migrates to the last after it, so a test a stage cost about a minute
+# each on SQLite. The rows of one stage stay in the database for the next, so each stage checks its
+# own rows only.
+
+
+def _world(apps):
+    """The council, its officer and a school, made once at the first stage's schema; later
+    stages read them back (names and usernames are unique)."""
+    User = apps.get_model("auth", "User")
+    Agency = apps.get_model("agencies", "Agency")
+    officer, _ = User.objects.get_or_create(username="officer")
+    council, _ = Agency.objects.get_or_create(name="Northshire Council SEN team", kind="SEN_TEAM")
+    return officer, council
+
+
+def _assessment(apps, council, first_name, status, **fields):
+    Child = apps.get_model("children", "Child")
+    return apps.get_model("assessments", "Assessment").objects.create(
+        child=Child.objects.create(
+            first_name=first_name, last_name="Quill", date_of_birth=date(2016, 1, 2)
+        ),
         council=council,
-        status="REQUESTED",
+        status=status,
         requested_by="PARENT",
-        request_received_on=received,
+        request_received_on=date(2026, 1, 12),
         request_reasons="Not making progress",
         decision_to_assess_due_on=date(2026, 2, 23),
         decision_not_to_issue_due_on=date(2026, 5, 4),
         final_plan_due_on=date(2026, 6, 1),
+        **fields,
     )
+
+
+def _exceptions_before(apps) -> tuple[int, int]:
+    officer, council = _world(apps)
+    case = _assessment(apps, council, "Ada", "REQUESTED")
+    StatutoryException = apps.get_model("assessments", "StatutoryException")
 
     def exception(ends_on, family_told_on):
         return StatutoryException.objects.create(
@@ -193,13 +205,14 @@ def test_exceptions_keep_their_dates_and_one_without_an_end_date_waits_to_be_com
             recorded_by=officer,
         ).pk
 
-    ended = exception(date(2026, 2, 10), date(2026, 2, 11))
-    open_ended = exception(None, None)
+    return exception(date(2026, 2, 10), date(2026, 2, 11)), exception(None, None)
 
-    new = migrator.apply_tested_migration(
-        [("assessments", "0005_exception_ongoing"), ("ehcp", "0014_historical_exception_ongoing")]
-    )
-    StatutoryException = new.apps.get_model("assessments", "StatutoryException")
+
+def _exceptions_after(apps, ended: int, open_ended: int) -> None:
+    """assessments 0005 (issue 9): an exception can be recorded as still going on. Existing rows
+    keep every value; none is marked as still going on, so one without an end date does not
+    count until the caseworker completes it (`StatutoryException.counts`)."""
+    StatutoryException = apps.get_model("assessments", "StatutoryException")
     rows = {
         row["pk"]: row
         for row in StatutoryException.objects.values(
@@ -221,52 +234,28 @@ def test_exceptions_keep_their_dates_and_one_without_an_end_date_waits_to_be_com
     assert set(counting.values_list("pk", flat=True)) == {ended}
 
 
-def test_a_consultation_with_the_requested_school_becomes_the_familys_preference(migrator):
-    """assessments 0010 (issue 9, s.39(2) CFA 2014): existing consultations with the school the
-    family asked for are marked as their preference; others are the council's alternatives; none
-    is recorded as silent."""
-    # (the plan is cut at its last target, so only the room's migration before ours)
-    old = migrator.apply_initial_migration(("assessments", "0009_reassessment"))
-    Agency = old.apps.get_model("agencies", "Agency")
-    Child = old.apps.get_model("children", "Child")
-    Assessment = old.apps.get_model("assessments", "Assessment")
-    SettingConsultation = old.apps.get_model("assessments", "SettingConsultation")
-    council = Agency.objects.create(name="Northshire Council SEN team", kind="SEN_TEAM")
+def _consultations_before(apps) -> tuple[int, int, int]:
+    _, council = _world(apps)
+    Agency = apps.get_model("agencies", "Agency")
+    SettingConsultation = apps.get_model("assessments", "SettingConsultation")
     school = Agency.objects.create(name="Riverside Primary", kind="SCHOOL")
     other = Agency.objects.create(name="Hillside Academy", kind="SCHOOL")
-
-    def case(first_name, requested):
-        return Assessment.objects.create(
-            child=Child.objects.create(
-                first_name=first_name, last_name="Quill", date_of_birth=date(2016, 1, 2)
-            ),
-            council=council,
-            status="CONSULTING",
-            requested_by="PARENT",
-            request_received_on=date(2026, 1, 12),
-            request_reasons="Not making progress",
-            decision_to_assess_due_on=date(2026, 2, 23),
-            decision_not_to_issue_due_on=date(2026, 5, 4),
-            final_plan_due_on=date(2026, 6, 1),
-            requested_setting=requested,
-        )
 
     def consulted(case, setting):
         return SettingConsultation.objects.create(
             case=case, setting=setting, sent_on=date(2026, 5, 1), reply_due_on=date(2026, 5, 15)
         ).pk
 
-    asked = case("Ada", school)
-    preference, alternative = consulted(asked, school), consulted(asked, other)
-    council_choice = consulted(case("Bo", None), school)
+    asked = _assessment(apps, council, "Bea", "CONSULTING", requested_setting=school)
+    council_choice = consulted(_assessment(apps, council, "Bo", "CONSULTING"), school)
+    return consulted(asked, school), consulted(asked, other), council_choice
 
-    new = migrator.apply_tested_migration(
-        [
-            ("assessments", "0010_settings_consulted_and_silence"),
-            ("ehcp", "0019_settings_consulted_and_silence"),
-        ]
-    )
-    SettingConsultation = new.apps.get_model("assessments", "SettingConsultation")
+
+def _consultations_after(apps, preference: int, alternative: int, council_choice: int) -> None:
+    """assessments 0010 (issue 9, s.39(2) CFA 2014): existing consultations with the school the
+    family asked for are marked as their preference; others are the council's alternatives; none
+    is recorded as silent."""
+    SettingConsultation = apps.get_model("assessments", "SettingConsultation")
     rows = {
         row["pk"]: (row["requested_by_family"], row["closed_without_reply_on"])
         for row in SettingConsultation.objects.values(
@@ -295,10 +284,10 @@ def _audit_partition_of_each() -> dict[int, str]:
         return dict(cursor.fetchall())
 
 
-def test_the_read_audit_is_partitioned_by_month_and_back_with_every_row(migrator):
+def _read_audit_partitioned_and_back(migrator, before, after) -> None:
     """governance.0003: on PostgreSQL the table becomes partitioned by month (plain on SQLite);
     every row, id and value is kept both ways, and new rows' ids carry on from the old ones."""
-    old = migrator.apply_initial_migration(("governance", "0002_disclosure_outside_an_assessment"))
+    old = migrator.apply_tested_migration(before)
     User = old.apps.get_model("auth", "User")
     AccessEvent = old.apps.get_model("governance", "AccessEvent")
     reader = User.objects.create(username="reader")
@@ -321,7 +310,7 @@ def test_the_read_audit_is_partitioned_by_month_and_back_with_every_row(migrator
     ]
     rows_before = list(AccessEvent.objects.order_by("pk").values())
 
-    new = migrator.apply_tested_migration(("governance", "0003_access_events_partitioned_by_month"))
+    new = migrator.apply_tested_migration(after)
     AccessEvent = new.apps.get_model("governance", "AccessEvent")
     assert list(AccessEvent.objects.order_by("pk").values()) == rows_before
     later = AccessEvent.objects.create(
@@ -337,7 +326,7 @@ def test_the_read_audit_is_partitioned_by_month_and_back_with_every_row(migrator
         assert where[later] == where[old_ids[1]]
     rows_partitioned = list(AccessEvent.objects.order_by("pk").values())
 
-    back = migrator.apply_tested_migration(("governance", "0002_disclosure_outside_an_assessment"))
+    back = migrator.apply_tested_migration(before)
     AccessEvent = back.apps.get_model("governance", "AccessEvent")
     assert list(AccessEvent.objects.order_by("pk").values()) == rows_partitioned
     assert _audit_table_kind() in ("r", "sqlite")
@@ -347,31 +336,11 @@ def test_the_read_audit_is_partitioned_by_month_and_back_with_every_row(migrator
     assert again > later
 
 
-def test_open_cases_get_the_date_they_next_breach_and_closed_ones_none(migrator):
-    """assessments 0014 (issue 12): `breaches_on` is filled for the cases already there, by the
-    rule the services use: the step's own date, or advice still owed if it is due earlier."""
-    old = migrator.apply_initial_migration(("assessments", "0013_assessment_breaches_on"))
-    Agency = old.apps.get_model("agencies", "Agency")
-    Child = old.apps.get_model("children", "Child")
-    Assessment = old.apps.get_model("assessments", "Assessment")
-    AdviceRequest = old.apps.get_model("assessments", "AdviceRequest")
-    council = Agency.objects.create(name="Northshire Council SEN team", kind="SEN_TEAM")
+def _breaches_before(apps) -> dict[str, int]:
+    _, council = _world(apps)
+    Agency = apps.get_model("agencies", "Agency")
+    AdviceRequest = apps.get_model("assessments", "AdviceRequest")
     health = Agency.objects.create(name="Northshire Health", kind="HEALTH")
-
-    def case(first_name, status):
-        return Assessment.objects.create(
-            child=Child.objects.create(
-                first_name=first_name, last_name="Quill", date_of_birth=date(2016, 1, 2)
-            ),
-            council=council,
-            status=status,
-            requested_by="PARENT",
-            request_received_on=date(2026, 1, 12),
-            request_reasons="Not making progress",
-            decision_to_assess_due_on=date(2026, 2, 23),
-            decision_not_to_issue_due_on=date(2026, 5, 4),
-            final_plan_due_on=date(2026, 6, 1),
-        )
 
     def advice(case, kind, due_on, **fields):
         AdviceRequest.objects.create(
@@ -383,23 +352,70 @@ def test_open_cases_get_the_date_they_next_breach_and_closed_ones_none(migrator)
             **fields,
         )
 
-    requested = case("Ada", "REQUESTED")
-    owed = case("Bo", "ASSESSING")
+    requested = _assessment(apps, council, "Cat", "REQUESTED")
+    owed = _assessment(apps, council, "Cole", "ASSESSING")
     advice(owed, "HEALTH", date(2026, 3, 30))
     advice(owed, "OTHER", date(2026, 3, 2), status="CANCELLED")
-    received = case("Cy", "ASSESSING")
+    received = _assessment(apps, council, "Cy", "ASSESSING")
     advice(received, "HEALTH", date(2026, 3, 30), received_on=date(2026, 3, 20))
-    drafting = case("Di", "DRAFTING")
+    drafting = _assessment(apps, council, "Di", "DRAFTING")
     advice(drafting, "HEALTH", date(2026, 3, 30), proceeded_without_on=date(2026, 4, 2))
-    closed = case("Ed", "FINAL_ISSUED")
+    closed = _assessment(apps, council, "Ed", "FINAL_ISSUED")
     advice(closed, "HEALTH", date(2026, 3, 30))
-
-    new = migrator.apply_tested_migration(("assessments", "0014_fill_breaches_on"))
-    Assessment = new.apps.get_model("assessments", "Assessment")
-    assert dict(Assessment.objects.values_list("pk", "breaches_on")) == {
-        requested.pk: date(2026, 2, 23),
-        owed.pk: date(2026, 3, 30),
-        received.pk: date(2026, 5, 4),
-        drafting.pk: date(2026, 6, 1),
-        closed.pk: None,
+    return {
+        "requested": requested.pk,
+        "owed": owed.pk,
+        "received": received.pk,
+        "drafting": drafting.pk,
+        "closed": closed.pk,
     }
+
+
+def _breaches_after(apps, cases: dict[str, int]) -> None:
+    """assessments 0014 (issue 12): `breaches_on` is filled for the cases already there, by the
+    rule the services use: the step's own date, or advice still owed if it is due earlier."""
+    Assessment = apps.get_model("assessments", "Assessment")
+    breaches = dict(
+        Assessment.objects.filter(pk__in=cases.values()).values_list("pk", "breaches_on")
+    )
+    assert {name: breaches[pk] for name, pk in cases.items()} == {
+        "requested": date(2026, 2, 23),
+        "owed": date(2026, 3, 30),
+        "received": date(2026, 5, 4),
+        "drafting": date(2026, 6, 1),
+        "closed": None,
+    }
+
+
+def test_the_later_data_migrations_carry_every_row_across(migrator):
+    """Exceptions (assessments 0005), consultations (assessments 0010), the read audit's
+    partitions (governance 0003, both ways) and the breach dates (assessments 0014), in the order
+    the migrations run. (The plan is cut at each stage's last target, so none of a room's later
+    migrations runs before the one tested.)"""
+    old = migrator.apply_initial_migration(("assessments", "0004_no_further_comments"))
+    exceptions = _exceptions_before(old.apps)
+    new = migrator.apply_tested_migration(
+        [("assessments", "0005_exception_ongoing"), ("ehcp", "0014_historical_exception_ongoing")]
+    )
+    _exceptions_after(new.apps, *exceptions)
+
+    old = migrator.apply_tested_migration(("assessments", "0009_reassessment"))
+    consultations = _consultations_before(old.apps)
+    new = migrator.apply_tested_migration(
+        [
+            ("assessments", "0010_settings_consulted_and_silence"),
+            ("ehcp", "0019_settings_consulted_and_silence"),
+        ]
+    )
+    _consultations_after(new.apps, *consultations)
+
+    _read_audit_partitioned_and_back(
+        migrator,
+        ("governance", "0002_disclosure_outside_an_assessment"),
+        ("governance", "0003_access_events_partitioned_by_month"),
+    )
+
+    old = migrator.apply_tested_migration(("assessments", "0013_assessment_breaches_on"))
+    breaches = _breaches_before(old.apps)
+    new = migrator.apply_tested_migration(("assessments", "0014_fill_breaches_on"))
+    _breaches_after(new.apps, breaches)
