@@ -5,7 +5,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -34,42 +34,37 @@ def _recipients(*, agency, user_id) -> list[tuple[int | None, str]]:
     return []
 
 
-def _queue_rows(
-    *, kind, agency, recipients, notice_user_ids, link: str, key: str
-) -> list[Notification]:
-    """Write the e-mails (one per address) and the in-app notices (one per person)."""
-    queued, seen = [], set()
+def _queue_rows(*, kind, agency, recipients, notice_user_ids, link: str, key: str) -> int:
+    """Write the e-mails (one per address) and the in-app notices (one per person), one statement
+    each: a row already written for this event and address (or person) is left as it is, so
+    queueing an event twice sends it once. Returns the number of addresses."""
+    emails, seen = [], set()
     for recipient_id, email in recipients:
         if not email or email.lower() in seen:
             continue
         seen.add(email.lower())
-        try:
-            with transaction.atomic():
-                queued.append(
-                    Notification.objects.create(
-                        kind=kind,
-                        recipient_id=recipient_id,
-                        agency=agency,
-                        email=email,
-                        link=link,
-                        key=key,
-                    )
-                )
-        except IntegrityError:
-            continue  # already queued for this event
+        emails.append(
+            Notification(
+                kind=kind,
+                recipient_id=recipient_id,
+                agency=agency,
+                email=email,
+                link=link,
+                key=key,
+            )
+        )
+    Notification.objects.bulk_create(emails, ignore_conflicts=True)  # unique (key, email)
     notices = [
         Notice(recipient_id=pk, kind=kind, link=link, key=key)
         for pk in dict.fromkeys(notice_user_ids)
     ]
     Notice.objects.bulk_create(notices, ignore_conflicts=True)  # one notice per person per event
-    if queued:
+    if emails:
         transaction.on_commit(notification_send_pending)
-    return queued
+    return len(emails)
 
 
-def notification_queue(
-    *, kind: str, agency=None, user_id=None, link: str, key: str
-) -> list[Notification]:
+def notification_queue(*, kind: str, agency=None, user_id=None, link: str, key: str) -> int:
     """Write outbox rows (idempotent by key and address) and send them once the transaction commits.
 
     The person (if any) also gets an in-app notice."""
@@ -84,7 +79,7 @@ def notification_queue(
     )
 
 
-def notification_queue_to_agency(*, kind: str, agency, link: str, key: str) -> list[Notification]:
+def notification_queue_to_agency(*, kind: str, agency, link: str, key: str) -> int:
     """Tell an agency's queue: everyone active who works it (an e-mail if they have an address,
     and an in-app notice), and the agency's shared mailbox if it has one."""
     roles = QUEUE_ROLES.get(agency.kind, frozenset())

@@ -334,11 +334,16 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     # -- conditions: one-line bridges to the rules -----------------------------------------
 
+    def consent_records(self):
+        """Consent given for this request, or recorded for the child without a request (with
+        the agencies each covers). Consent given for an earlier request does not carry over to a
+        new one."""
+        return self.child.consents.filter(
+            models.Q(case=self) | models.Q(case__isnull=True)
+        ).prefetch_related("agencies")
+
     def consent_facts(self) -> list[consent_rules.ConsentFact]:
-        """Consent given for this request, or recorded for the child without a request.
-        Consent given for an earlier request does not carry over to a new one."""
-        records = self.child.consents.filter(models.Q(case=self) | models.Q(case__isnull=True))
-        return [record.as_fact() for record in records.prefetch_related("agencies")]
+        return [record.as_fact() for record in self.consent_records()]
 
     def advice_agency_ids(self) -> set[int]:
         """Partner agencies the advice requests share information with (not the council itself)."""

@@ -21,7 +21,6 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -150,8 +149,10 @@ def _consent_for_share(
 ) -> ConsentRecord | None:
     """The current consent of this purpose covering the recipient, or None. A parent's consent
     given for a child does not cover a share once the child is a young person
-    (`consent_rules.consent_counts`)."""
-    facts = case.consent_facts()
+    (`consent_rules.consent_counts`). One read of the consents: the gate's facts and the record
+    returned come from the same rows."""
+    records = list(case.consent_records())
+    facts = [record.as_fact() for record in records]
     who = case.child.who_consents()
     step = _STEP_FOR_PURPOSE.get(purpose)
     if step is not None:
@@ -168,17 +169,14 @@ def _consent_for_share(
         )
     if not covered:
         return None
-    records = (
-        ConsentRecord.objects.filter(
-            Q(case=case) | Q(case__isnull=True),
-            child_id=case.child_id,
-            purpose=purpose,
-            agencies=recipient,
-        )
-        .order_by("-given_on", "-pk")
-        .prefetch_related("agencies")
-    )
-    return next((r for r in records if consent_rules.consent_counts(r.as_fact(), on, who)), None)
+    counting = [
+        record
+        for record, fact in zip(records, facts, strict=True)
+        if fact.purpose == purpose
+        and recipient.pk in fact.agency_ids
+        and consent_rules.consent_counts(fact, on, who)
+    ]
+    return max(counting, key=lambda record: (record.given_on, record.pk), default=None)
 
 
 def _override_for_share(case: Assessment, purpose: str):
@@ -276,31 +274,30 @@ def disclosure_record(
     )
     payload = case_pack_values(case, fields)
     shared_documents = [(str(d.public_id), d.sha256) for d in documents]
-    with transaction.atomic():
-        disclosure = Disclosure.objects.create(
-            case=case,
-            child_id=case.child_id,
-            recipient=recipient,
-            recipient_person=recipient_person,
-            purpose=purpose,
-            data_types=data_types,
-            fields=fields,
-            document_ids=[document_id for document_id, _ in shared_documents],
-            content_sha256=rules.content_sha256(payload, shared_documents),
-            art6_basis=basis.art6_basis,
-            statutory_power=duty.statutory_power
-            if duty is not None
-            else rules.STATUTORY_POWER[purpose],
-            art9_condition=basis.art9_condition,
-            dpa_schedule1_condition=basis.dpa_schedule1_condition,
-            isa_reference=settings.ISA_REFERENCE,
-            consent=consent,
-            override=override,
-            justification=justification,
-            channel=channel,
-            shared_by=by,
-            shared_at=now,
-        )
+    disclosure = Disclosure.objects.create(
+        case=case,
+        child_id=case.child_id,
+        recipient=recipient,
+        recipient_person=recipient_person,
+        purpose=purpose,
+        data_types=data_types,
+        fields=fields,
+        document_ids=[document_id for document_id, _ in shared_documents],
+        content_sha256=rules.content_sha256(payload, shared_documents),
+        art6_basis=basis.art6_basis,
+        statutory_power=duty.statutory_power
+        if duty is not None
+        else rules.STATUTORY_POWER[purpose],
+        art9_condition=basis.art9_condition,
+        dpa_schedule1_condition=basis.dpa_schedule1_condition,
+        isa_reference=settings.ISA_REFERENCE,
+        consent=consent,
+        override=override,
+        justification=justification,
+        channel=channel,
+        shared_by=by,
+        shared_at=now,
+    )
     disclosure.payload = payload
     return disclosure
 
