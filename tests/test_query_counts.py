@@ -148,6 +148,8 @@ def pages(world):
         ("partner's case page", world["health_user"], f"/cases/{case.public_id}/"),
         ("caseload", world["manager"], "/cases/caseload/"),
         ("caseload overdue", world["manager"], "/cases/caseload/?overdue=1"),
+        ("caseload by agency", world["manager"], f"/cases/caseload/?agency={world['health'].pk}"),
+        ("caseload by school", world["manager"], "/cases/caseload/?school=School"),
         ("team tasks", world["manager"], "/tasks/team/"),
         (
             "team tasks of one person",

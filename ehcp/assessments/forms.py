@@ -526,7 +526,11 @@ class CalculatorForm(GovForm):
 class CaseloadFilterForm(forms.Form):
     """The caseload's filters, from the query string. A value that is not one of the choices
     (a stale link, an edited URL, a number too big for the database) is shown as an error and
-    that filter is not applied; the others still are."""
+    that filter is not applied; the others still are.
+
+    The agency list offers the partner agencies other than schools (a few dozen); a school (one
+    of thousands) is typed, by its name or URN, in its own box. A school typed that matches none,
+    or several, is an error in the same way."""
 
     status = forms.ChoiceField(
         required=False, error_messages={"invalid_choice": "Select a stage from the list"}
@@ -543,11 +547,19 @@ class CaseloadFilterForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Select a caseworker from the list"},
     )
+    school = SettingField(
+        label="School or setting involved",
+        required=False,
+        # Every school, closed ones too: an open case may still involve one (the agency list
+        # offers every partner agency in the same way).
+        queryset=Agency.objects.filter(kind=AgencyKind.SCHOOL),
+    )
     overdue = forms.BooleanField(required=False)
 
     def __init__(self, data, *, statuses, agencies, caseworkers):
         """``agencies`` and ``caseworkers`` are the lists the page offers: a value is checked
-        against them without another query."""
+        against them without another query. A school typed costs a query or two to find, and
+        nothing when the box is empty."""
         super().__init__(data, auto_id="f-%s")
         self.fields["status"].choices = [("", "All open stages"), *statuses]
         self.fields["agency"].choices = [
@@ -562,7 +574,7 @@ class CaseloadFilterForm(forms.Form):
     def valid_filters(self) -> dict:
         """The filters that passed, with the defaults for the rest."""
         self.is_valid()
-        data = {"status": "", "agency": None, "caseworker": None, "overdue": False}
+        data = {"status": "", "agency": None, "caseworker": None, "school": None, "overdue": False}
         data.update({name: value for name, value in self.cleaned_data.items() if value is not None})
         return data
 

@@ -489,9 +489,19 @@ def case_current_due(case: Assessment) -> date | None:
 @dataclass(frozen=True)
 class CaseloadFilters:
     status: str = ""
+    #: A partner agency involved (the page offers those other than schools) ...
     agency_id: int | None = None
     caseworker_id: int | None = None
+    #: ... and a school or setting involved, typed by its name or URN.
+    school_id: int | None = None
     overdue: bool = False
+
+
+def _involving(agency_id: int) -> Q:
+    """Cases the agency is involved in: advice asked of it, or its setting consulted."""
+    return Q(Exists(AdviceRequest.objects.filter(case=OuterRef("pk"), agency_id=agency_id))) | Q(
+        Exists(SettingConsultation.objects.filter(case=OuterRef("pk"), setting_id=agency_id))
+    )
 
 
 def caseload(*, user, today: date, filters: CaseloadFilters) -> QuerySet[Assessment]:
@@ -510,27 +520,15 @@ def caseload(*, user, today: date, filters: CaseloadFilters) -> QuerySet[Assessm
         qs = qs.filter(status=filters.status)
     if filters.caseworker_id:
         qs = qs.filter(caseworker_id=filters.caseworker_id)
+    # Filtering by a school would say which school a protected child is at (DM-02).
+    hidden = Q(child__protected_whereabouts=True) & ~Q(council_id__in=actor.whereabouts_agency_ids)
     if filters.agency_id:
-        qs = qs.filter(
-            Q(
-                Exists(
-                    AdviceRequest.objects.filter(case=OuterRef("pk"), agency_id=filters.agency_id)
-                )
-            )
-            | Q(
-                Exists(
-                    SettingConsultation.objects.filter(
-                        case=OuterRef("pk"), setting_id=filters.agency_id
-                    )
-                )
-            )
-        )
-        # Filtering by a school would say which school a protected child is at (DM-02).
+        qs = qs.filter(_involving(filters.agency_id))
         qs = qs.exclude(
-            Q(child__protected_whereabouts=True)
-            & ~Q(council_id__in=actor.whereabouts_agency_ids)
-            & Q(Exists(Agency.objects.filter(pk=filters.agency_id, kind="SCHOOL")))
+            hidden & Q(Exists(Agency.objects.filter(pk=filters.agency_id, kind="SCHOOL")))
         )
+    if filters.school_id:
+        qs = qs.filter(_involving(filters.school_id)).exclude(hidden)
     if filters.overdue:
         # Past the earliest date the case works towards or owes (its step's, or advice still
         # owed): stored on the case by the services (`ehcp.assessments.rules.breaches`).

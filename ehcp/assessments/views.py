@@ -348,7 +348,12 @@ def caseload(request):
         .distinct()
         .order_by("first_name", "last_name")
     )
-    agencies = list(Agency.objects.exclude(kind=AgencyKind.SEN_TEAM).order_by("kind", "name"))
+    # The partner agencies, not every school: a school is typed in its own box (issue 12).
+    agencies = list(
+        Agency.objects.exclude(kind__in=[AgencyKind.SEN_TEAM, AgencyKind.SCHOOL]).order_by(
+            "kind", "name"
+        )
+    )
     statuses = [
         (s.value, s.label) for s in AssessmentStatus if s.value in {x.value for x in OPEN_STATUSES}
     ]
@@ -360,6 +365,7 @@ def caseload(request):
         status=chosen["status"],
         agency_id=chosen["agency"],
         caseworker_id=chosen["caseworker"],
+        school_id=chosen["school"].pk if chosen["school"] else None,
         overdue=chosen["overdue"],
     )
     cases = assessment_selectors.caseload(user=request.user, today=today, filters=filters)

@@ -88,6 +88,7 @@ def world(walk, council):
             [
                 reverse("ehcp:caseload"),
                 reverse("ehcp:caseload") + "?overdue=1",
+                reverse("ehcp:caseload") + "?school=Nowhere",  # the school box's error
                 reverse("ehcp:exception-new", args=[case.public_id]),
             ],
         ),
