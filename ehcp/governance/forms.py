@@ -7,8 +7,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from agencies.models import Agency
-from ehcp.common.forms import GovForm, date_field
+from agencies.models import Agency, AgencyKind
+from ehcp.common.forms import GovForm, SettingField, date_field
 from ehcp.governance.models import BreakGlassReason, IncidentKind, NotifyDecision
 from ehcp.governance.services import BREAK_GLASS_MIN_JUSTIFICATION, NO_SUCH_CASE, case_by_reference
 
@@ -193,14 +193,20 @@ class IncidentForm(GovForm):
         label="Partner agencies to tell",
         required=False,
     )
+    # England has about 24,000 schools: they are typed, one a line, not ticked (issue 12).
+    schools_to_notify = SettingField(
+        multiple=True, label="Schools or settings to tell", required=False
+    )
     actions = forms.CharField(
         label="Actions taken so far", widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partners_to_notify"].queryset = Agency.objects.filter(is_active=True).order_by(
-            "kind", "name"
+        self.fields["partners_to_notify"].queryset = (
+            Agency.objects.filter(is_active=True)
+            .exclude(kind=AgencyKind.SCHOOL)
+            .order_by("kind", "name")
         )
 
     def clean(self):
@@ -214,6 +220,11 @@ class IncidentForm(GovForm):
             else:
                 children.append(case.child)
         data["affected_children"] = list({child.pk: child for child in children}.values())
+        # The service is told one list of agencies: those ticked, then the schools typed.
+        data["agencies_to_notify"] = [
+            *data.get("partners_to_notify", ()),
+            *data.get("schools_to_notify", ()),
+        ]
         return data
 
 

@@ -326,7 +326,7 @@ def incident_new(request):
                 description=data["description"],
                 aware_at=data["aware_at"],
                 affected_children=data["affected_children"],
-                partners_to_notify=data["partners_to_notify"],
+                partners_to_notify=data["agencies_to_notify"],
                 actions=data["actions"],
                 by=request.user,
             )

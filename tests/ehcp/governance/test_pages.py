@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from agencies.models import AgencyKind, Role
+from agencies.models import Agency, AgencyKind, Role
 from ehcp.common import formats
 from ehcp.common import services as common_services
 from ehcp.governance import services as governance_services
@@ -344,7 +344,7 @@ def test_incident_is_recorded_with_its_ico_deadline_72_hours_after_awareness(
             **d(date(2027, 3, 9), "aware_on"),
             "aware_time": "16:45",
             "case_references": f"{requested_case.reference}, ",
-            "partners_to_notify": [cast.school.pk],
+            "schools_to_notify": cast.school.urn,
             "actions": "Recall requested",
         },
     )
@@ -361,6 +361,84 @@ def test_incident_is_recorded_with_its_ico_deadline_72_hours_after_awareness(
     assert (
         AccessEvent.objects.filter(what="report", child_ids=[requested_case.child_id]).count() == 1
     )
+
+
+def incident_post(**fields) -> dict:
+    return {
+        "kind": "C",
+        "description": "Advice emailed to the wrong school",
+        **d(date(2027, 3, 9), "aware_on"),
+        "aware_time": "16:45",
+        **fields,
+    }
+
+
+@time_machine.travel(NOW)
+def test_incident_form_ticks_partner_agencies_and_takes_schools_typed(client, cast, ig_lead):
+    """The checkboxes list the active partner agencies but no school (there may be thousands:
+    issue 12); schools are typed, one a line, in a text area."""
+    factories.AgencyFactory(kind=AgencyKind.SCHOOL, name="Closed Primary", is_active=False)
+    factories.AgencyFactory(kind=AgencyKind.HEALTH, name="Closed Clinic", is_active=False)
+    page = signed_in(client, ig_lead).get("/governance/incidents/new/").content.decode()
+    ticks = set(re.findall(r'name="partners_to_notify"[^>]*value="(\d+)"', page))
+    southshire = Agency.objects.get(name="Southshire Council SEN team")  # the outsider's
+    partners = (cast.council, cast.health, cast.ep, cast.social_care, southshire)
+    assert ticks == {str(a.pk) for a in partners}
+    assert "Riverside Primary" not in page and "Closed" not in page
+    assert 'name="schools_to_notify"' in page and "Schools or settings to tell" in page
+
+
+@time_machine.travel(NOW)
+def test_incident_records_the_agencies_ticked_and_the_schools_typed(client, cast, ig_lead):
+    hill = factories.AgencyFactory(kind=AgencyKind.SCHOOL, name="Hill Top Academy", urn="100002")
+    response = signed_in(client, ig_lead).post(
+        "/governance/incidents/new/",
+        incident_post(
+            partners_to_notify=[cast.health.pk, cast.ep.pk],
+            schools_to_notify="100001\n  hill top academy \n\nRiverside Primary (URN 100001)",
+        ),
+    )
+    assert response.status_code == 302
+    incident = SecurityIncident.objects.get()
+    assert set(incident.partners_to_notify.all()) == {cast.health, cast.ep, cast.school, hill}
+    detail = client.get(f"/governance/incidents/{incident.public_id}/").content.decode()
+    assert "Riverside Primary" in detail and "Hill Top Academy" in detail
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("Nowhere School", "No school or setting matches “Nowhere School”"),
+        ("Primary", "2 schools match “Primary”: type more of the name, or the URN"),
+    ],
+)
+@time_machine.travel(NOW)
+def test_a_school_line_that_matches_none_or_several_is_an_error_and_records_nothing(
+    client, cast, ig_lead, line, message
+):
+    factories.AgencyFactory(kind=AgencyKind.SCHOOL, name="Hill Top Primary", urn="100002")
+    response = signed_in(client, ig_lead).post(
+        "/governance/incidents/new/",
+        incident_post(
+            partners_to_notify=[cast.health.pk], schools_to_notify=f"Riverside Primary\n{line}"
+        ),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<title>Error: " in page and "There is a problem" in page and message in page
+    assert 'href="#id_schools_to_notify"' in page
+    assert not SecurityIncident.objects.exists()
+
+
+@time_machine.travel(NOW)
+def test_a_school_cannot_be_ticked_as_a_partner_agency(client, cast, ig_lead):
+    """A school's key posted as a checkbox (a forged or stale form) is an invalid choice."""
+    response = signed_in(client, ig_lead).post(
+        "/governance/incidents/new/", incident_post(partners_to_notify=[cast.school.pk])
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not SecurityIncident.objects.exists()
 
 
 @time_machine.travel(NOW)
