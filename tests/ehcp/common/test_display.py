@@ -34,3 +34,23 @@ def test_role_codes_read_as_their_names():
         == "Information governance lead, RETIRED_ROLE"
     )
     assert display.role_labels([]) == ""
+
+
+@pytest.mark.parametrize(
+    ("status", "html"),
+    [
+        ("ASSESSING", '<strong class="govuk-tag govuk-tag--teal">Label</strong>\n'),
+        ("OVERDUE", '<strong class="govuk-tag govuk-tag--red">Label</strong>\n'),
+        ("DONE_LATE_EXCEPTION", '<strong class="govuk-tag govuk-tag--orange">Label</strong>\n'),
+        ("REQUESTED", '<strong class="govuk-tag">Label</strong>\n'),  # the plain (blue) tag
+        (None, '<strong class="govuk-tag">Label</strong>\n'),
+    ],
+)
+def test_a_status_is_drawn_as_a_tag_in_its_colour(status, html):
+    template = Template("{% load send_display %}{% status_tag status label %}")
+    assert template.render(Context({"status": status, "label": "Label"})) == html
+
+
+def test_a_status_tags_label_is_escaped():
+    template = Template('{% load send_display %}{% status_tag "OVERDUE" label %}')
+    assert "&lt;b&gt;" in template.render(Context({"label": "<b>"}))
