@@ -25,3 +25,8 @@ def walk_keyset(
         response = client.get(f"{url}?{pages[n].previous_query}")
         assert [key(row) for row in response.context[rows]] == shown[n - 1]
     return seen, pages
+
+
+def spans(total: int, size: int) -> list[tuple[int, int, int]]:
+    """(first row, last row, total) of each page of `total` rows, `size` to a page."""
+    return [(start + 1, min(start + size, total), total) for start in range(0, total, size)]

@@ -21,6 +21,7 @@ from agencies.access import actor_for
 from agencies.queues import may_work_queue
 from ehcp.assessments.rules import deadlines
 from ehcp.common.display import agency_label
+from ehcp.common.pagination import PAGE_SIZE as LIST_PAGE_SIZE
 from ehcp.common.pagination import keyset_page
 from ehcp.common.views import council_officer_required, manager_required
 from ehcp.governance.audit import audit_read, audited_view
@@ -41,8 +42,9 @@ from .pipeline_forms import (
     shown_token,
 )
 
-#: Rows on one page of a stage: a caseworker's reviews due in a term fit on one or two.
-PAGE_SIZE = 100
+#: Rows on one page of a stage, as on the other lists (a bulk action applies to the rows shown;
+#: the printed list has every row of the stage).
+PAGE_SIZE = LIST_PAGE_SIZE
 #: Terms offered by the "due in" filter: this one and the next three.
 TERMS_SHOWN = 4
 #: The bulk actions, by stage: what a page of that stage lets a caseworker do to its rows.

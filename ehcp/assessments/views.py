@@ -369,7 +369,7 @@ def caseload(request):
         overdue=chosen["overdue"],
     )
     cases = assessment_selectors.caseload(user=request.user, today=today, filters=filters)
-    page = keyset_page(cases, params=request.GET, key="final_plan_due_on", size=100)
+    page = keyset_page(cases, params=request.GET, key="final_plan_due_on")
     rows = [(case, (case.final_plan_due_on - today).days) for case in page.rows]
     audit_read(request, what="list", child_ids=[case.child_id for case in page.rows])
     return render(

@@ -16,7 +16,9 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q, QuerySet
 
-PAGE_SIZE = 50
+#: Rows on a page of a list: GOV.UK lists show 20-25 rows, and each row costs time to draw (a
+#: long list is walked with Next and Previous, its total shown).
+PAGE_SIZE = 25
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from ehcp.common.pagination import PAGE_SIZE as SIZE
 from tests.factories import CaseWalk
 from workflows.models import CaseTask
 
@@ -68,16 +69,16 @@ def test_every_claimed_task_is_reachable_and_counted(client, cast, busy):
     assert len(expected) == 300
     assert len(seen) == len(set(seen)) == 300
     assert set(seen) == set(expected)
-    assert [p.total for p in pages] == [300] * 6
+    assert [p.total for p in pages] == [300] * (300 // SIZE)
     assert [(p.first_index, p.last_index) for p in pages] == [
-        (n * 50 + 1, n * 50 + 50) for n in range(6)
+        (n * SIZE + 1, n * SIZE + SIZE) for n in range(300 // SIZE)
     ]
     # soonest due first, tasks with no due date last
     dues = [CaseTask.objects.get(public_id=pk).due_on for pk in seen]
     dated = [d for d in dues if d is not None]
     assert dated == sorted(dated) and dues[len(dated) :] == [None] * (len(dues) - len(dated))
     body = client.get(f"/tasks/?{pages[1].previous_query}").content.decode()
-    assert "Showing 1 to 50 of 300 tasks" in body
+    assert f"Showing 1 to {SIZE} of 300 tasks" in body
     assert "Claimed by you (300)" in body
 
 
@@ -88,7 +89,7 @@ def test_previous_links_walk_back_to_the_start(client, cast, busy):
     while query is not None:  # from the last page back to the first, a page at a time
         response = client.get(f"/tasks/?{query}")
         rows = [row.task.public_id for row in response.context["mine"]]
-        assert rows == seen[start * 50 : start * 50 + 50]
+        assert rows == seen[start * SIZE : start * SIZE + SIZE]
         query, start = response.context["mine_page"].previous_query, start - 1
     assert start == -1
 
@@ -101,14 +102,14 @@ def test_the_two_lists_page_independently(client, cast, busy):
     mine_next = first.context["mine_page"].next_query
     assert first.context["queue_page"].total == 60
     response = client.get(f"/tasks/?{queue_next}")
-    assert response.context["queue_page"].first_index == 51
+    assert response.context["queue_page"].first_index == SIZE + 1
     assert response.context["mine_page"].first_index == 1  # the other list stays where it was
     both = parse_qs(mine_next) | parse_qs(queue_next)
     response = client.get("/tasks/", {k: v[0] for k, v in both.items()})
     assert (
         response.context["mine_page"].first_index,
         response.context["queue_page"].first_index,
-    ) == (51, 51)
+    ) == (SIZE + 1, SIZE + 1)
 
 
 def test_a_hand_edited_cursor_shows_the_first_page(client, cast, busy):
@@ -123,4 +124,4 @@ def test_a_cursor_past_the_end_shows_the_first_page(client, cast, busy):
     client.force_login(cast.caseworker)
     response = client.get("/tasks/", {"mine_after": "_99999999"})
     assert response.context["mine_page"].first_index == 1
-    assert len(response.context["mine"]) == 50
+    assert len(response.context["mine"]) == SIZE
