@@ -54,7 +54,10 @@ BULK_ACTIONS = {"due": START, "arranged": INVITE}
 
 
 def _filters(request, council_ids, today):
-    caseworkers = list(pipeline.caseworkers_of(council_ids))
+    # Only the names the filter shows: a council has hundreds of caseworkers.
+    caseworkers = list(
+        pipeline.caseworkers_of(council_ids).only("first_name", "last_name", "username")
+    )
     form = PipelineFilterForm(
         request.GET,
         caseworkers=caseworkers,

@@ -65,6 +65,7 @@ def team_tasks(request):
             "rows": rows,
             "page": page,
             "holders": holders,
+            "holder_choices": [(h.value, f"{h.label} ({h.count})") for h in holders],
             "holder": holder,
             "this_page": request.get_full_path(),
         },

@@ -347,12 +347,13 @@ def caseload(request):
         )
         .distinct()
         .order_by("first_name", "last_name")
+        .only("first_name", "last_name", "username")  # the filter's names: hundreds of them
     )
     # The partner agencies, not every school: a school is typed in its own box (issue 12).
     agencies = list(
-        Agency.objects.exclude(kind__in=[AgencyKind.SEN_TEAM, AgencyKind.SCHOOL]).order_by(
-            "kind", "name"
-        )
+        Agency.objects.exclude(kind__in=[AgencyKind.SEN_TEAM, AgencyKind.SCHOOL])
+        .order_by("kind", "name")
+        .only("name")
     )
     statuses = [
         (s.value, s.label) for s in AssessmentStatus if s.value in {x.value for x in OPEN_STATUSES}
@@ -380,9 +381,6 @@ def caseload(request):
             "rows": rows,
             "form": form,
             "filters": filters,
-            "statuses": statuses,
-            "agencies": agencies,
-            "caseworkers": caseworkers,
             "today": today,
         },
     )

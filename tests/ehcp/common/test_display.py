@@ -54,3 +54,19 @@ def test_a_status_is_drawn_as_a_tag_in_its_colour(status, html):
 def test_a_status_tags_label_is_escaped():
     template = Template('{% load send_display %}{% status_tag "OVERDUE" label %}')
     assert "&lt;b&gt;" in template.render(Context({"label": "<b>"}))
+
+
+@pytest.mark.parametrize(
+    ("selected", "marked"),
+    [(12, "12"), ("12", "12"), ("", None), (None, None), ("7", None)],
+)
+def test_select_options_marks_the_chosen_value(selected, marked):
+    template = Template("{% load ehcp_tags %}{% select_options choices selected %}")
+    html = template.render(
+        Context({"choices": [("", "Anyone"), ("12", "Sam <Smith>")], "selected": selected})
+    )
+    assert html.count("<option") == 2 and "Sam &lt;Smith&gt;" in html
+    if marked is None:
+        assert "selected" not in html
+    else:
+        assert f'<option value="{marked}" selected>' in html
