@@ -264,14 +264,18 @@ def commitment_totals(council_ids, year: money.FinancialYear) -> CommitmentTotal
         by_funder={f: Decimal("0.00") for f in FUNDERS},
         by_kind={k: Decimal("0.00") for k in FundingKind.values},
     )
-    rows = commitments_in_year(council_ids, year).values_list(
-        "agreed_cost",
-        "starts_on",
-        "ends_on",
-        "education_share",
-        "health_share",
-        "social_care_share",
-        "request__kind",
+    rows = (
+        commitments_in_year(council_ids, year)
+        .order_by()  # summed: no need to sort them
+        .values_list(
+            "agreed_cost",
+            "starts_on",
+            "ends_on",
+            "education_share",
+            "health_share",
+            "social_care_share",
+            "request__kind",
+        )
     )
     for cost, starts_on, ends_on, education, health, social_care, kind in rows:
         in_year = money.cost_in_year(cost, starts_on, ends_on, year)

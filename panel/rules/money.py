@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from enum import StrEnum
+from functools import lru_cache
 
 PENCE = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -177,6 +178,23 @@ def share_errors(shares: Mapping[Funder, Decimal]) -> list[str]:
     return errors
 
 
+def _hundredths(shares: Mapping[Funder, Decimal]) -> dict[Funder, int]:
+    """Each funder's share in hundredths of a percent, so that the exact share of a total in
+    pence is total_pence * hundredths / 10000: integer arithmetic, nothing rounded. Raises
+    ValueError when the shares are not valid (see share_errors)."""
+    errors = share_errors(shares)
+    if errors:
+        raise ValueError("; ".join(errors))
+    return {funder: _pence(Decimal(shares[funder])) for funder in FUNDERS}
+
+
+@lru_cache(maxsize=256)
+def _checked_hundredths(items: tuple) -> dict[Funder, int]:
+    """`_hundredths` of the shares given as (funder, share) pairs, remembered (the caller must
+    not change the dict it gets)."""
+    return _hundredths(dict(items))
+
+
 def split_cost(total: Decimal, shares: Mapping[Funder, Decimal]) -> dict[Funder, Decimal]:
     """Split `total` between the funders by their percentage shares, in whole pence, so that
     the parts add up to exactly `total`.
@@ -186,16 +204,16 @@ def split_cost(total: Decimal, shares: Mapping[Funder, Decimal]) -> dict[Funder,
     comes first in FUNDERS. A 0% share always gets £0.00. Raises ValueError when the shares are
     not valid (see share_errors) or the total is negative or not whole pence.
     """
-    errors = share_errors(shares)
-    if errors:
-        raise ValueError("; ".join(errors))
+    try:
+        # A year's totals split thousands of packages that share a handful of splits: each
+        # split of the shares is checked once.
+        hundredths = _checked_hundredths(tuple(shares.items()))
+    except TypeError:  # a share that cannot be a key (a signalling NaN): checked as it comes
+        hundredths = _hundredths(shares)
     total = Decimal(total)
     if not total.is_finite() or total < 0 or not _whole_pence(total):
         raise ValueError(f"The total must be 0 or more in whole pence, not {total}")
     total_pence = _pence(total)
-    # Shares in hundredths of a percent, so the exact share of the total in pence is
-    # total_pence * hundredths / 10000: integer arithmetic, nothing rounded.
-    hundredths = {funder: _pence(Decimal(shares[funder])) for funder in FUNDERS}
     pence = {}
     remainders = {}
     for funder in FUNDERS:
