@@ -37,7 +37,7 @@ from ehcp.children.rules import young_person as young_person_rules
 from ehcp.common.calendar import bank_holidays_around
 from ehcp.common.display import agency_label
 from ehcp.governance.access import CaseAccess, case_schools, withhold_names
-from ehcp.plans.models import DocumentKind
+from ehcp.plans.models import LETTER_KINDS, DocumentKind, DocumentRender
 from ehcp.plans.selectors import LetterRow, case_letters
 
 
@@ -67,23 +67,71 @@ def case_advice_prefetch() -> Prefetch:
     )
 
 
+def case_page_annotations() -> dict[str, Exists]:
+    """Whether the case has any of the rows its page lists that most cases have none of: read
+    in the case's own query (`case_get_with_access(annotate=...)`), so that the page skips the
+    query of a list it knows is empty (`case_with_details`, `case_advice_gaps`, the letters)."""
+    case = OuterRef("pk")
+    return {
+        "has_consultations": Exists(SettingConsultation.objects.filter(case=case)),
+        "has_exceptions": Exists(StatutoryException.objects.filter(case=case)),
+        "has_consent_overrides": Exists(ConsentOverride.objects.filter(case=case)),
+        "has_notices": Exists(StatutoryNotice.objects.filter(case=case)),
+        "has_young_person_records": Exists(
+            YoungPersonRecord.objects.filter(child=OuterRef("child_id"))
+        ),
+        "has_advice_gaps": Exists(DecisionAdviceGap.objects.filter(case=case)),
+        "has_letters": Exists(DocumentRender.objects.filter(case=case, kind__in=LETTER_KINDS)),
+    }
+
+
+def _known_empty(case: Assessment, name: str) -> bool:
+    """The case was read with `case_page_annotations` and has no `name` rows."""
+    return getattr(case, f"has_{name}", True) is False
+
+
+def _unless_empty(case: Assessment, name: str, queryset: QuerySet) -> QuerySet:
+    """`queryset`, or none of it (no query: Django answers an empty queryset itself) when the
+    case is known to have no `name` rows."""
+    return queryset.none() if _known_empty(case, name) else queryset
+
+
 def case_with_details(case: Assessment) -> Assessment:
-    """Fetch what the case page shows in a fixed number of queries."""
+    """Fetch what the case page shows in a fixed number of queries (fewer when the case was read
+    with `case_page_annotations` and some of its lists are empty)."""
     prefetch_related_objects(
         [case],
         case_advice_prefetch(),
         Prefetch(
             "consultations",
-            queryset=SettingConsultation.objects.select_related("setting", "replied_by"),
+            queryset=_unless_empty(
+                case,
+                "consultations",
+                SettingConsultation.objects.select_related("setting", "replied_by"),
+            ),
         ),
         Prefetch(
             "exceptions",
-            queryset=StatutoryException.objects.select_related("recorded_by", "advice_request"),
+            queryset=_unless_empty(
+                case,
+                "exceptions",
+                StatutoryException.objects.select_related("recorded_by", "advice_request"),
+            ),
         ),
         Prefetch(
-            "consent_overrides", queryset=ConsentOverride.objects.select_related("authorised_by")
+            "consent_overrides",
+            queryset=_unless_empty(
+                case,
+                "consent_overrides",
+                ConsentOverride.objects.select_related("authorised_by"),
+            ),
         ),
-        Prefetch("notices", queryset=StatutoryNotice.objects.select_related("recorded_by")),
+        Prefetch(
+            "notices",
+            queryset=_unless_empty(
+                case, "notices", StatutoryNotice.objects.select_related("recorded_by")
+            ),
+        ),
         Prefetch(
             "child__consents",
             queryset=ConsentRecord.objects.select_related(
@@ -93,7 +141,11 @@ def case_with_details(case: Assessment) -> Assessment:
         "child__parents",
         Prefetch(
             "child__young_person_records",
-            queryset=YoungPersonRecord.objects.select_related("recorded_by", "ended_by"),
+            queryset=_unless_empty(
+                case,
+                "young_person_records",
+                YoungPersonRecord.objects.select_related("recorded_by", "ended_by"),
+            ),
         ),
     )
     return case
@@ -538,8 +590,11 @@ def caseload(*, user, today: date, filters: CaseloadFilters) -> QuerySet[Assessm
 
 def case_advice_gaps(case: Assessment, *, whereabouts: bool) -> list[tuple[str, date, list]]:
     """The advice still missing when each step was taken (ADVICE-PROCEED), per step in the order
-    taken: (step, date, [(advice label, source, overdue since, reason)]). One query."""
+    taken: (step, date, [(advice label, source, overdue since, reason)]). One query (none when
+    the case was read with `case_page_annotations` and has no gaps)."""
     groups: dict[tuple[str, date], list] = {}
+    if _known_empty(case, "advice_gaps"):
+        return []
     for gap in DecisionAdviceGap.objects.filter(case=case).select_related(
         "advice_request", "advice_request__agency"
     ):

@@ -68,13 +68,14 @@ def case_detail(request, public_id):
         public_id=public_id,
         user=request.user,
         prefetch=[assessment_selectors.case_advice_prefetch()],
+        annotate=assessment_selectors.case_page_annotations(),
     )
     assessment_selectors.case_with_details(case)
     audit_read(request, what="case", case=case, access=access)
     today = timezone.localdate()
     actor = actor_for(request.user)
     council = access.relationship == "council"
-    letters = plan_selectors.case_letters(case) if council else []
+    letters = plan_selectors.case_letters(case) if council and case.has_letters else []
     return render(
         request,
         "ehcp/assessments/case_detail.html",

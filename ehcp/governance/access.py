@@ -178,10 +178,13 @@ def _partner_bases(actor: Actor, case: Assessment, *, today) -> dict[int, Basis]
     )
 
 
-def case_get_with_access(*, public_id, user, prefetch=()) -> tuple[Assessment, CaseAccess]:
+def case_get_with_access(
+    *, public_id, user, prefetch=(), annotate=None
+) -> tuple[Assessment, CaseAccess]:
     """The case and how this person may see it; a 404 when they may not (another agency's
     child does not exist for them). `prefetch`: lookups the page needs that the access check
-    reads too (the case's advice requests), so they are read once."""
+    reads too (the case's advice requests), so they are read once. `annotate`: more columns
+    for the case's own query (the case page's `case_page_annotations`)."""
     case = (
         case_list_for_user(user)
         .select_related(
@@ -194,6 +197,7 @@ def case_get_with_access(*, public_id, user, prefetch=()) -> tuple[Assessment, C
             "withdrawal_recorded_by",
         )
         .prefetch_related(*prefetch)
+        .annotate(**(annotate or {}))
         .filter(public_id=public_id)
         .first()
     )

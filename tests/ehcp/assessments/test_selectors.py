@@ -16,7 +16,7 @@ from ehcp.assessments.models import (
 )
 from ehcp.assessments.rules import deadlines
 from ehcp.assessments.rules.deadlines import DeadlineState
-from ehcp.assessments.selectors import case_timeline, case_with_details
+from ehcp.assessments.selectors import case_page_annotations, case_timeline, case_with_details
 from ehcp.assessments.services import assessment as services
 from ehcp.governance.access import case_get_for_user, case_list_for_user, case_visible_to
 from tests.factories import AgencyFactory, Calendar, CaseFactory, CaseWalk, member
@@ -295,3 +295,40 @@ def test_an_exception_without_an_end_date_does_not_count_until_completed(cast):
     )
     row = rows_by_code(timeline(walk.case, today=walk.when.decided_on))["EHCP-DECIDE-6W"]
     assert row.status.state is DeadlineState.DONE_LATE_EXCEPTION
+
+
+def test_the_case_page_reads_only_the_lists_the_case_has(cast, django_assert_num_queries):
+    """`case_page_annotations` say which lists are empty: `case_with_details` reads the others,
+    and an exception recorded since is read as before."""
+    walk = CaseWalk(cast, when=Calendar(late_by=20)).to(AssessmentStatus.ASSESSING)
+    read = (
+        case_list_for_user(cast.caseworker)
+        .select_related("child")
+        .annotate(**case_page_annotations())
+        .get(pk=walk.case.pk)
+    )
+    assert not read.has_exceptions and not read.has_consent_overrides and not read.has_letters
+    # the advice and what its sheets show (4 lists), consents and their agencies, parents
+    with django_assert_num_queries(8):
+        case_with_details(read)
+    assert list(read.exceptions.all()) == [] and list(read.notices.all()) == []
+    services.exception_record(
+        case=walk.case,
+        period_code=deadlines.DECIDE_TO_ASSESS.code,
+        limb="5(4)(c)",
+        starts_on=walk.when.received_on + 30 * DAY,
+        ends_on=walk.when.received_on + 44 * DAY,
+        evidence="Hospital letter",
+        reasoning="The young person was in hospital for the last two weeks",
+        family_told_on=walk.when.decided_on,
+        by=cast.caseworker,
+        today=walk.when.decided_on,
+    )
+    read = (
+        Assessment.objects.select_related("child")
+        .annotate(**case_page_annotations())
+        .get(pk=walk.case.pk)
+    )
+    assert read.has_exceptions
+    case_with_details(read)
+    assert [e.period_code for e in read.exceptions.all()] == [deadlines.DECIDE_TO_ASSESS.code]
