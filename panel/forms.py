@@ -164,6 +164,8 @@ class RaiseRequestForm(RequestDetailsForm):
 
 
 class UpdateRequestForm(RequestDetailsForm):
+    # The version of the request the officer was shown (`panel.selectors.request_version`).
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
     information_provided = forms.CharField(
         label="The information the panel asked for",
         required=False,
@@ -247,6 +249,8 @@ class InterestForm(GovForm):
 
 
 class DecisionForm(SharesMixin, GovForm):
+    # The version of the item's decision the member was shown (`panel.selectors.decision_version`).
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
     outcome = forms.ChoiceField(
         label="What has the panel decided?",
         choices=[(o.value, OUTCOME_LABELS[o]) for o in Outcome],

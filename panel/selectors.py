@@ -186,6 +186,20 @@ def item_conflicted_member_ids(item: AgendaItem) -> set[int]:
     return set(ConflictOfInterest.objects.filter(item=item).values_list("member_id", flat=True))
 
 
+def request_version(request: FundingRequest) -> str:
+    """What a form that changes the request carries: the version of it the person was shown, so
+    the service can refuse a change made over someone else's (`request_update(seen=...)`)."""
+    return request.updated_at.isoformat() if request.updated_at else ""
+
+
+def decision_version(decision: Decision | None) -> str:
+    """The version of an item's decision a member was shown ("none": not yet recorded), so
+    `decision_record(seen=...)` can refuse to replace a decision they have not read."""
+    if decision is None:
+        return "none"
+    return f"{decision.pk}:{decision.recorded_at.isoformat()}"
+
+
 def current_seat(panel_id: int, user) -> PanelMember | None:
     """The person's current seat on the panel, or None."""
     if user is None or not user.is_authenticated:

@@ -322,6 +322,7 @@ def request_edit(request, public_id):
         "ends_on": funding.ends_on,
         "information_provided": funding.information_provided,
         **{forms.SHARE_FIELDS[f]: v for f, v in funding.shares().items()},
+        "seen": selectors.request_version(funding),
     }
     form = forms.UpdateRequestForm(
         posted_data(request),
@@ -339,6 +340,7 @@ def request_edit(request, public_id):
                 by=request.user,
                 shares=form.shares(),
                 information_provided=data.get("information_provided", ""),
+                seen=data.get("seen") or None,
                 **_details(data),
             )
         except CaseRuleError as error:
@@ -745,9 +747,9 @@ def item_detail(request, public_id):
             request.POST if request.POST.get("action") == "interest" else None
         )
     if seat is not None and not conflicted and in_session:
-        initial = {}
+        initial = {"seen": selectors.decision_version(decision)}
         if decision is None:
-            initial = {
+            initial |= {
                 "agreed_cost": item.request.proposed_cost,
                 "starts_on": item.request.starts_on,
                 "ends_on": item.request.ends_on,
@@ -792,6 +794,7 @@ def item_detail(request, public_id):
                     starts_on=data.get("starts_on"),
                     ends_on=data.get("ends_on"),
                     review_on=data.get("review_on"),
+                    seen=data.get("seen") or None,
                 )
             except CaseRuleError as error:
                 form_errors(decision_form, error)

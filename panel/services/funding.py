@@ -60,20 +60,25 @@ def funding_review_raise(*, decision: Decision, by, today: date, note: str = "")
     """Bring agreed funding back to the panel for its review: a new request that follows the one
     decided, with the same provision, provider, costs and shares, the evidence to bring up to date
     (it starts with its evidence to complete). Its decision, once confirmed, supersedes this one."""
-    request = decision.request
-    check_council(request.council_id, by, what="bring funding back to the panel")
-    if decision_in_force_for(request) != decision:
-        raise CaseRuleError("This decision is no longer in force: nothing to review")
-    if FundingRequest.objects.filter(
-        follows=request, status__in=["DRAFT", "READY", "LISTED", "DEFERRED"]
-    ).exists():
-        raise CaseRuleError("A review of this funding is already on its way to the panel")
-    consent, gate = consent_gate(
-        child=request.child, kind=request.kind, panel=request.panel, on=today
-    )
-    if consent is None and not request.override_justification:
-        raise CaseRuleError(gate)
+    check_council(decision.request.council_id, by, what="bring funding back to the panel")
     with transaction.atomic():
+        # The decided request's row lock: two people raising its review at once raise one.
+        request = (
+            FundingRequest.objects.select_for_update(of=("self",))
+            .select_related("child", "panel")
+            .get(pk=decision.request_id)
+        )
+        if decision_in_force_for(request) != decision:
+            raise CaseRuleError("This decision is no longer in force: nothing to review")
+        if FundingRequest.objects.filter(
+            follows=request, status__in=["DRAFT", "READY", "LISTED", "DEFERRED"]
+        ).exists():
+            raise CaseRuleError("A review of this funding is already on its way to the panel")
+        consent, gate = consent_gate(
+            child=request.child, kind=request.kind, panel=request.panel, on=today
+        )
+        if consent is None and not request.override_justification:
+            raise CaseRuleError(gate)
         review = FundingRequest(
             ehc_plan=request.ehc_plan,
             child=request.child,

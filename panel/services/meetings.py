@@ -43,6 +43,7 @@ from panel.rules.money import Funder
 from panel.selectors import (
     current_seat,
     decision_in_force_for,
+    decision_version,
     in_the_room,
     item_conflicted_member_ids,
 )
@@ -117,6 +118,19 @@ def agenda_add(*, meeting: Meeting, request: FundingRequest, by) -> AgendaItem:
             )
         if request.panel_id != meeting.panel_id:
             raise CaseRuleError(f"{request.reference} is for another panel")
+        if request.status == RequestStatus.LISTED:
+            # Someone listed it a moment ago (two officers setting the agenda at once).
+            listed = (
+                AgendaItem.objects.filter(request=request)
+                .select_related("meeting__panel")
+                .latest("pk")
+                .meeting
+            )
+            raise CaseRuleError(
+                f"{request.reference} is already on this meeting's agenda"
+                if listed.pk == meeting.pk
+                else f"{request.reference} is already on the agenda of {listed.reference}"
+            )
         if request.status != RequestStatus.READY:
             raise CaseRuleError(
                 f"{request.reference} is {request.get_status_display().lower()}: only a request "
@@ -300,11 +314,18 @@ def decision_record(
     starts_on: date | None = None,
     ends_on: date | None = None,
     review_on: date | None = None,
+    seen: str | None = None,
 ) -> Decision:
     """Record the panel's decision on an item. The person recording it sits on the panel, is in
     the room and has no declared interest in the item, and the meeting is quorate for the item
     at this moment. A decision already recorded (not yet confirmed) is replaced; its history
-    keeps the earlier version."""
+    keeps the earlier version.
+
+    `seen` is the version of the item's decision the person was shown
+    (`panel.selectors.decision_version`; "none" if there was none): if another member recorded
+    the decision since, nothing is recorded and they are told who, so two members recording at
+    once record one decision, not one silently over the other. The meeting's row lock serialises
+    this with attendance and declarations, so the quorum checked is the quorum when it is saved."""
     seat = current_seat(item.meeting.panel_id, by)
     if seat is None:
         raise CaseRuleError("Only a member of this panel can record its decisions")
@@ -336,9 +357,18 @@ def decision_record(
             raise CaseRuleError("Only a member in the meeting can record its decisions")
         if shortfall:
             raise CaseRuleError("The meeting is not quorate for this item", *shortfall)
-        decision = Decision.objects.filter(item=item).first() or Decision(
-            item=item, request=item.request
+        decision = (
+            Decision.objects.filter(item=item).select_related("recorded_by_member__user").first()
         )
+        if seen is not None and decision_version(decision) != seen:
+            raise CaseRuleError(
+                f"{decision.recorded_by_member.name} recorded this item's decision while you "
+                "were recording yours: read their decision, and record it again only if the "
+                "panel decided otherwise"
+                if decision is not None
+                else "The decision you were changing has been taken off: reload the item"
+            )
+        decision = decision or Decision(item=item, request=item.request)
         funded = outcome in decision_rules.FUNDED_OUTCOMES
         decision.outcome = outcome
         decision.reasons = _text(facts.reasons)

@@ -31,7 +31,7 @@ from panel.models import (
 )
 from panel.rules import requests as request_rules
 from panel.rules.money import FUNDERS, Funder, share_errors
-from panel.selectors import panel_partner_agency_ids, request_facts
+from panel.selectors import panel_partner_agency_ids, request_facts, request_version
 
 TEXT_MAX = 5000
 #: Plan sections whose entries a request can pay for (and section I, the placement: PLACEMENT_KEY).
@@ -334,8 +334,13 @@ def request_update(
     ends_on: date | None = None,
     shares: Mapping[str, Decimal | None] | None = None,
     information_provided: str = "",
+    seen: str | None = None,
 ) -> FundingRequest:
-    """Change the request's details while it is not yet on an agenda (or is deferred back)."""
+    """Change the request's details while it is not yet on an agenda (or is deferred back).
+
+    `seen` is the version of the request the person was shown (`panel.selectors.request_version`):
+    if someone changed it since (two officers editing the cost split at once), nothing is saved
+    and they are asked to look at the change first, rather than one silently undoing the other."""
     check_council(request.council_id, by, what="change a funding request")
     summary = _text(summary, required="Describe the provision or placement the funding pays for")
     with transaction.atomic():
@@ -343,6 +348,11 @@ def request_update(
         if request.status not in (RequestStatus.DRAFT, RequestStatus.READY, RequestStatus.DEFERRED):
             raise CaseRuleError(
                 f"This request is {request.get_status_display().lower()}: it cannot be changed"
+            )
+        if seen is not None and request_version(request) != seen:
+            raise CaseRuleError(
+                "Someone else changed this request while you were editing it: nothing you "
+                "entered is saved. Reload the request, check their changes, then make yours again"
             )
         values = _check_details(
             kind=request.kind,

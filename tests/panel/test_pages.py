@@ -3,6 +3,7 @@ member's papers (only what their agency may see), declaring an interest, recordi
 (bad input: a message and nothing saved), the chair's confirmation, the letters and the
 commitments; and a page's queries do not grow with its rows."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -12,13 +13,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from panel.models import ConflictOfInterest, Decision, FundingRequest, PanelDocument, RequestStatus
-from panel.services import meetings
+from panel.services import meetings, requests
 from tests.ehcp.reviews.cease_world import plan_in_force
 
 from .world import (
     TODAY,
     approve,
     at,
+    complete_details,
     funding_consent,
     in_session,
     meeting_with,
@@ -359,3 +361,80 @@ def test_a_request_pays_for_the_placement_in_section_i_without_naming_a_protecte
             assert "whereabouts protected" in entry["what"]
         plan.cease(on=TODAY, reason="9")
         plan.save()
+
+
+def _hidden_seen(page: str) -> str:
+    match = re.search(r'<input type="hidden" name="seen" value="([^"]*)"', page)
+    assert match, "the form carries the version it was shown"
+    return match.group(1)
+
+
+def test_a_decision_recorded_over_one_not_yet_read_is_refused_on_the_page(client, world):
+    """Two members with the item open: the first records the decision; the second's form still
+    says there was none, so it is refused and names who recorded it (tests/panel/
+    test_concurrency.py races the same on PostgreSQL)."""
+    meeting = in_session(world, meeting_with(world, raise_ready(world)))
+    item = meeting.items.get()
+    url = f"/panel/items/{item.public_id}/"
+    client.force_login(world.health_member)
+    stale = _hidden_seen(client.get(url).content.decode())
+    assert stale == "none"
+    approve(world, item, by=world.member)
+    response = client.post(
+        url,
+        {
+            "action": "decision",
+            "seen": stale,
+            "outcome": "DECLINE",
+            "reasons": "The local offer has not been tried",
+        },
+    )
+    assert response.status_code == 200
+    assert "recorded this item&#x27;s decision while you were recording yours" in (
+        response.content.decode()
+    )
+    assert Decision.objects.get().outcome == "APPROVE"
+    fresh = _hidden_seen(client.get(url).content.decode())
+    response = client.post(
+        url,
+        {
+            "action": "decision",
+            "seen": fresh,
+            "outcome": "DECLINE",
+            "reasons": "The local offer has not been tried",
+        },
+    )
+    assert response.status_code == 302
+    assert Decision.objects.get().outcome == "DECLINE"
+
+
+def test_a_change_made_over_a_colleagues_change_is_refused_on_the_page(client, world, cast):
+    funding = raise_ready(world)
+    url = f"/panel/requests/{funding.public_id}/change/"
+    client.force_login(cast.caseworker)
+    stale = _hidden_seen(client.get(url).content.decode())
+    requests.request_update(
+        request=funding,
+        by=cast.caseworker,
+        **complete_details(proposed_cost=Decimal("99000.00")),
+    )
+    form = {
+        "seen": stale,
+        "summary": "A residential placement",
+        "provider_name": "Hillside Residential School",
+        "evidence_notes": "EP report",
+        "options_tried": "Enhanced support",
+        "proposed_cost": "150,000.00",
+        **_share_fields("40", "40", "20"),
+    }
+    response = client.post(url, form)
+    assert response.status_code == 200
+    assert "Someone else changed this request while you were editing it" in (
+        response.content.decode()
+    )
+    funding.refresh_from_db()
+    assert funding.proposed_cost == Decimal("99000.00")
+    form["seen"] = _hidden_seen(client.get(url).content.decode())
+    assert client.post(url, form).status_code == 302
+    funding.refresh_from_db()
+    assert funding.proposed_cost == Decimal("150000.00")
