@@ -126,8 +126,12 @@ class CaseTask(AbstractTask):
                 condition=OPEN_HUMAN & models.Q(owner__isnull=True),
                 name="casetask_queue_due",
             ),
+            # The team's list in due order; with the holder as the last column, its count and
+            # the holders' counts (`team_holders`) are read from the index alone.
             models.Index(
-                fields=["agency", "due_on", "id"], condition=OPEN_HUMAN, name="casetask_team_due"
+                fields=["agency", "due_on", "id", "owner"],
+                condition=OPEN_HUMAN,
+                name="casetask_team_due_owner",
             ),
             models.Index(
                 fields=["owner", "due_on", "id"], condition=OPEN_HUMAN, name="casetask_mine_due"
