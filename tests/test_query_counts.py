@@ -172,8 +172,8 @@ def pages(world):
 
 
 def test_pages_run_the_same_number_of_queries_at_10_and_250_cases(client, world, settings):
-    """250 cases fill more than two pages of every list (the longest page shows 100 rows): a
-    query a row, or a page, would show as a difference. (It was 1000 cases, at 2.5 minutes.)"""
+    """250 cases fill ten pages of every list (25 rows a page): a query a row, or a page, would
+    show as a difference. (It was 1000 cases, at 2.5 minutes.)"""
     add_cases(world, 10)
     small = {name: queries_for(client, user, url) for name, user, url in pages(world)}
     add_cases(world, 240, start=10)
