@@ -10,12 +10,10 @@ lets both go at once. What protects each case:
 - the version a form was shown (`seen`) turns a silent overwrite into a refusal with a message.
 """
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 
 from ehcp.common.services import CaseRuleError
 from panel import selectors
@@ -31,6 +29,7 @@ from panel.models import (
 from panel.rules.money import Funder
 from panel.services import funding as funding_services
 from panel.services import meetings, requests
+from tests.concurrency import POSTGRES_ONLY, outcome, race
 
 from .world import (
     SHARES,
@@ -44,51 +43,9 @@ from .world import (
     raise_ready,
 )
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL row locks (SELECT ... FOR UPDATE): set DATABASE_URL=postgres://...",
-    ),
-]
+pytestmark = POSTGRES_ONLY
 
 User = get_user_model()
-
-
-def race(*contenders):
-    """Run each contender in its own thread and let them go at the same moment.
-
-    A contender is a function run before the start line (load fresh rows there, as a new request
-    would) that returns the action to race. Returns ("ok", result) or ("error", exception) per
-    contender, in order.
-    """
-    barrier = threading.Barrier(len(contenders))
-    results = [None] * len(contenders)
-
-    def run(i, prepare):
-        try:
-            action = prepare()
-            barrier.wait(timeout=10)
-            results[i] = ("ok", action())
-        except Exception as exc:  # reported to the test, which decides
-            results[i] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(contenders)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a contender is still running"
-    return results
-
-
-def outcome(results):
-    wins = [value for kind, value in results if kind == "ok"]
-    errors = [value for kind, value in results if kind == "error"]
-    return wins, errors
 
 
 def messages(errors) -> list[str]:
