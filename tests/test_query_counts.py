@@ -29,8 +29,8 @@ TODAY = date(2026, 11, 2)
 # skips those lists' queries (`case_page_annotations`).
 LIST_BOUND = 12
 BOUNDS = {
-    "case page": 18,
-    "partner's case page": 23,
+    "case page": 15,
+    "partner's case page": 20,
     "review page": 13,
     "review's tasks": 13,
 }

@@ -40,31 +40,65 @@ from ehcp.governance.access import CaseAccess, case_schools, withhold_names
 from ehcp.plans.models import LETTER_KINDS, DocumentKind, DocumentRender
 from ehcp.plans.selectors import LetterRow, case_letters
 
+ADVICE_RELATED = ("case", "case__child", "agency", "submitted_by", "accepted_by", "returned_by")
+
+
+def _advice_lists(case: Assessment | None = None) -> list[Prefetch]:
+    """What an advice sheet lists of each advice request. With a `case` read with
+    `case_page_annotations`, a list the case is known to have none of is answered without a
+    query."""
+
+    def unless_empty(name: str, queryset: QuerySet) -> QuerySet:
+        return queryset if case is None else _unless_empty(case, name, queryset)
+
+    return [
+        Prefetch(
+            "entries",
+            queryset=unless_empty("advice_entries", AdviceEntry.objects.prefetch_related("links")),
+        ),
+        Prefetch(
+            "attachments",
+            queryset=unless_empty(
+                "advice_attachments", AdviceAttachment.objects.order_by("uploaded_at", "pk")
+            ),
+        ),
+        Prefetch(
+            "extension_requests",
+            queryset=unless_empty(
+                "advice_extension_requests",
+                AdviceExtensionRequest.objects.select_related(
+                    "requested_by", "decided_by", "exception"
+                ),
+            ),
+        ),
+        # An advice request's exceptions are some of its case's.
+        Prefetch(
+            "exceptions", queryset=unless_empty("exceptions", StatutoryException.objects.all())
+        ),
+    ]
+
 
 def advice_prefetched(queryset: QuerySet[AdviceRequest]) -> QuerySet[AdviceRequest]:
     """Advice with everything an advice sheet shows, in a fixed number of queries."""
-    return queryset.select_related(
-        "case", "case__child", "agency", "submitted_by", "accepted_by", "returned_by"
-    ).prefetch_related(
-        Prefetch("entries", queryset=AdviceEntry.objects.prefetch_related("links")),
-        Prefetch("attachments", queryset=AdviceAttachment.objects.order_by("uploaded_at", "pk")),
-        Prefetch(
-            "extension_requests",
-            queryset=AdviceExtensionRequest.objects.select_related(
-                "requested_by", "decided_by", "exception"
-            ),
-        ),
-        "exceptions",
-    )
+    return queryset.select_related(*ADVICE_RELATED).prefetch_related(*_advice_lists())
 
 
 def case_advice_prefetch() -> Prefetch:
-    """The case's advice requests with everything the case page shows of them (its timeline and
-    the advice sheets), in kind order. `prefetch_related_objects` skips a case that has them
-    already, so the page and its advice section read them once."""
+    """The case's advice requests, in kind order, without what their sheets list: the access
+    check reads them, and `case_advice_details` adds the lists (so that the page and its advice
+    section read each once)."""
     return Prefetch(
-        "advice_requests", queryset=advice_prefetched(AdviceRequest.objects.order_by("kind", "pk"))
+        "advice_requests",
+        queryset=AdviceRequest.objects.select_related(*ADVICE_RELATED).order_by("kind", "pk"),
     )
+
+
+def case_advice_details(case: Assessment) -> None:
+    """The case's advice requests with everything the case page shows of them (its timeline and
+    the advice sheets). `prefetch_related_objects` skips what is fetched already, so calling this
+    again reads nothing; a list the case is known to have none of costs no query."""
+    prefetch_related_objects([case], case_advice_prefetch())
+    prefetch_related_objects(list(case.advice_requests.all()), *_advice_lists(case))
 
 
 def case_page_annotations() -> dict[str, Exists]:
@@ -82,6 +116,13 @@ def case_page_annotations() -> dict[str, Exists]:
         ),
         "has_advice_gaps": Exists(DecisionAdviceGap.objects.filter(case=case)),
         "has_letters": Exists(DocumentRender.objects.filter(case=case, kind__in=LETTER_KINDS)),
+        "has_advice_entries": Exists(AdviceEntry.objects.filter(advice_request__case=case)),
+        "has_advice_attachments": Exists(
+            AdviceAttachment.objects.filter(advice_request__case=case)
+        ),
+        "has_advice_extension_requests": Exists(
+            AdviceExtensionRequest.objects.filter(advice_request__case=case)
+        ),
     }
 
 
@@ -99,9 +140,9 @@ def _unless_empty(case: Assessment, name: str, queryset: QuerySet) -> QuerySet:
 def case_with_details(case: Assessment) -> Assessment:
     """Fetch what the case page shows in a fixed number of queries (fewer when the case was read
     with `case_page_annotations` and some of its lists are empty)."""
+    case_advice_details(case)
     prefetch_related_objects(
         [case],
-        case_advice_prefetch(),
         Prefetch(
             "consultations",
             queryset=_unless_empty(

@@ -1,10 +1,9 @@
 """The advice section of the case page: `{% case_advice_sheets case as advice_sheets %}`."""
 
 from django import template
-from django.db.models import prefetch_related_objects
 
 from agencies.access import actor_for
-from ehcp.assessments.selectors import case_advice_prefetch
+from ehcp.assessments.selectors import case_advice_details
 from ehcp.governance.access import CaseAccess, case_access
 
 from ..advice_views import advice_sheets
@@ -29,7 +28,7 @@ def case_advice_sheets(context, case):
         return []
     # The case page has fetched the advice with all a sheet shows (`case_with_details`); on
     # another page this fetches it once.
-    prefetch_related_objects([case], case_advice_prefetch())
+    case_advice_details(case)
     council = access.relationship == "council"
     advice = [
         item for item in case.advice_requests.all() if council or item.agency_id in actor.agency_ids

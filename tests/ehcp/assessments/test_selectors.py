@@ -308,9 +308,16 @@ def test_the_case_page_reads_only_the_lists_the_case_has(cast, django_assert_num
         .get(pk=walk.case.pk)
     )
     assert not read.has_exceptions and not read.has_consent_overrides and not read.has_letters
-    # the advice and what its sheets show (4 lists), consents and their agencies, parents
-    with django_assert_num_queries(8):
+    assert not read.has_advice_entries and not read.has_advice_attachments
+    # the advice (none of it returned yet: its sheets' lists cost no query), consents and their
+    # agencies, parents
+    with django_assert_num_queries(4):
         case_with_details(read)
+        advice = read.advice_requests.all()
+        assert advice and all(
+            not a.entries.all() and not a.attachments.all() and not a.exceptions.all()
+            for a in advice
+        )
     assert list(read.exceptions.all()) == [] and list(read.notices.all()) == []
     services.exception_record(
         case=walk.case,
