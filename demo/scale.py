@@ -248,7 +248,7 @@ def layout_for(
     cases_per_caseworker: int,
 ) -> Layout:
     """K from the children wanted, G so that the busiest caseworker holds about
-    `cases_per_caseworker` cases (a team's caseworkers share the clones of one council)."""
+    `cases_per_caseworker` open cases (a team's caseworkers share the clones of one council)."""
     copies = max(1, math.ceil(children / max(template_children, 1)))
     councils = max(1, min(councils, copies))
     per_council = math.ceil(copies / councils)
@@ -603,14 +603,15 @@ def _foreign_keys(cursor, tables: list[str]) -> list[tuple[str, str, str]]:
 
 
 def template_caseload() -> int:
-    """The most cases (assessments and reviews) one template caseworker holds."""
+    """The most open cases (assessments and reviews under way) one template caseworker holds:
+    what a caseworker's inbox and case list show (closed cases are only in the history)."""
     from ehcp.assessments.models import Assessment
     from ehcp.reviews.models import Review
 
     counts: dict[int, int] = {}
     for model in (Assessment, Review):
-        for user_id in model.objects.exclude(caseworker=None).values_list(
-            "caseworker_id", flat=True
+        for user_id in (
+            model.objects.open().exclude(caseworker=None).values_list("caseworker_id", flat=True)
         ):
             counts[user_id] = counts.get(user_id, 0) + 1
     return max(counts.values(), default=1)

@@ -47,8 +47,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--cases-per-caseworker",
             type=int,
-            default=225,
-            help="About how many cases the busiest caseworker holds (default 225)",
+            default=250,
+            help="About how many open cases the busiest caseworker holds (default 250)",
         )
         parser.add_argument("--seed", type=int, default=2014, help="Seed of the template")
 
