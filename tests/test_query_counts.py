@@ -6,6 +6,7 @@ exception recorded against the decision or against the health advice (the task l
 issue 9).
 """
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -23,16 +24,18 @@ from workflows.models import CaseTask
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 11, 2)
+SAVEPOINTS = re.compile(r"(SAVEPOINT|RELEASE SAVEPOINT|ROLLBACK TO SAVEPOINT) ")
 
-# At most this many queries, with the session, the user, the transaction, the read audit and the
-# notices count (issue 12): a list page 12; the case page, where most of what it lists is empty,
-# skips those lists' queries (`case_page_annotations`).
+# At most this many queries, with the session, the user, the read audit and the notices count
+# (issue 12's goal: 12 a page). The savepoints of the request's transaction are not counted: they
+# are there because the test runs in a transaction of its own, and in production the request's
+# transaction is BEGIN and COMMIT, which are not queries either. The case page skips the queries of
+# the lists it knows are empty (`case_page_annotations`).
 LIST_BOUND = 12
 BOUNDS = {
-    "case page": 15,
-    "partner's case page": 20,
-    "review page": 13,
-    "review's tasks": 13,
+    # a partner's access is worked out from the advice, the consultations, the consents and the
+    # access table before the page reads what it shows (measured: 14)
+    "partner's case page": 14,
 }
 
 
@@ -143,7 +146,7 @@ def queries_for(client, user, url) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, url
-    return len(ctx)
+    return len([q for q in ctx.captured_queries if not SAVEPOINTS.match(q["sql"])])
 
 
 def pages(world):

@@ -28,6 +28,7 @@ from ehcp.assessments.rules import notices as notice_rules
 from ehcp.assessments.rules.deadlines import EXCEPTION_LIMBS
 from ehcp.children.models import Child
 from ehcp.children.rules import consent as consent_rules
+from ehcp.common.prefetch import is_prefetched
 from ehcp.governance.models import AppendOnlyModel
 
 
@@ -334,13 +335,18 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     # -- conditions: one-line bridges to the rules -----------------------------------------
 
-    def consent_records(self):
+    def consent_records(self) -> list:
         """Consent given for this request, or recorded for the child without a request (with
         the agencies each covers). Consent given for an earlier request does not carry over to a
-        new one."""
-        return self.child.consents.filter(
-            models.Q(case=self) | models.Q(case__isnull=True)
-        ).prefetch_related("agencies")
+        new one. From the child's consents when a page has prefetched them (with their
+        agencies: the case page reads them once for its access check and its consent list)."""
+        if is_prefetched(self.child, "consents"):
+            return [c for c in self.child.consents.all() if c.case_id in (None, self.pk)]
+        return list(
+            self.child.consents.filter(
+                models.Q(case=self) | models.Q(case__isnull=True)
+            ).prefetch_related("agencies")
+        )
 
     def consent_facts(self) -> list[consent_rules.ConsentFact]:
         return [record.as_fact() for record in self.consent_records()]
@@ -354,6 +360,10 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         )
 
     def has_consent_override(self, step: consent_rules.Step) -> bool:
+        if getattr(self, "has_consent_overrides", None) is False:
+            return False  # read with the case page's annotations: it has none
+        if is_prefetched(self, "consent_overrides"):
+            return any(o.step == step for o in self.consent_overrides.all())
         return self.consent_overrides.filter(step=step).exists()
 
     def missing_consent_to_request_advice(

@@ -36,6 +36,7 @@ from ehcp.children.models import ConsentOverride, ConsentRecord, YoungPersonReco
 from ehcp.children.rules import young_person as young_person_rules
 from ehcp.common.calendar import bank_holidays_around
 from ehcp.common.display import agency_label
+from ehcp.common.prefetch import prefetched_as
 from ehcp.governance.access import CaseAccess, case_schools, withhold_names
 from ehcp.plans.models import LETTER_KINDS, DocumentKind, DocumentRender
 from ehcp.plans.selectors import LetterRow, case_letters
@@ -93,12 +94,30 @@ def case_advice_prefetch() -> Prefetch:
     )
 
 
-def case_advice_details(case: Assessment) -> None:
+def case_advice_details(case: Assessment, *, exceptions: list | None = None) -> None:
     """The case's advice requests with everything the case page shows of them (its timeline and
     the advice sheets). `prefetch_related_objects` skips what is fetched already, so calling this
-    again reads nothing; a list the case is known to have none of costs no query."""
+    again reads nothing; a list the case is known to have none of costs no query. `exceptions`:
+    the case's, read already; each advice request's are taken from them."""
     prefetch_related_objects([case], case_advice_prefetch())
-    prefetch_related_objects(list(case.advice_requests.all()), *_advice_lists(case))
+    advice = list(case.advice_requests.all())
+    if exceptions is not None:
+        for item in advice:
+            prefetched_as(
+                item, "exceptions", [e for e in exceptions if e.advice_request_id == item.pk]
+            )
+    prefetch_related_objects(advice, *_advice_lists(case))
+
+
+def case_consents_prefetch() -> Prefetch:
+    """The child's consents with what the case page shows of them (and the agencies each
+    covers): read with the case, they serve its access check too (`consent_records`)."""
+    return Prefetch(
+        "child__consents",
+        queryset=ConsentRecord.objects.select_related(
+            "recorded_by", "withdrawn_by"
+        ).prefetch_related("agencies"),
+    )
 
 
 def case_page_annotations() -> dict[str, Exists]:
@@ -140,7 +159,6 @@ def _unless_empty(case: Assessment, name: str, queryset: QuerySet) -> QuerySet:
 def case_with_details(case: Assessment) -> Assessment:
     """Fetch what the case page shows in a fixed number of queries (fewer when the case was read
     with `case_page_annotations` and some of its lists are empty)."""
-    case_advice_details(case)
     prefetch_related_objects(
         [case],
         Prefetch(
@@ -173,12 +191,7 @@ def case_with_details(case: Assessment) -> Assessment:
                 case, "notices", StatutoryNotice.objects.select_related("recorded_by")
             ),
         ),
-        Prefetch(
-            "child__consents",
-            queryset=ConsentRecord.objects.select_related(
-                "recorded_by", "withdrawn_by"
-            ).prefetch_related("agencies"),
-        ),
+        case_consents_prefetch(),
         "child__parents",
         Prefetch(
             "child__young_person_records",
@@ -189,6 +202,7 @@ def case_with_details(case: Assessment) -> Assessment:
             ),
         ),
     )
+    case_advice_details(case, exceptions=list(case.exceptions.all()))
     return case
 
 

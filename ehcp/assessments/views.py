@@ -67,7 +67,10 @@ def case_detail(request, public_id):
     case, access = case_get_with_access(
         public_id=public_id,
         user=request.user,
-        prefetch=[assessment_selectors.case_advice_prefetch()],
+        prefetch=[
+            assessment_selectors.case_advice_prefetch(),
+            assessment_selectors.case_consents_prefetch(),
+        ],
         annotate=assessment_selectors.case_page_annotations(),
     )
     assessment_selectors.case_with_details(case)
