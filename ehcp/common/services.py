@@ -39,11 +39,15 @@ def history_reason(reason: str) -> str:
 
 def history_save(instance, reason: str, by) -> None:
     """Save with who and why in the django-simple-history row; a concurrent change to the case
-    (or a second open request for one child) becomes a message for the user."""
+    (or a second open request for one child) becomes a message for the user.
+
+    The row and its history row are one transaction; inside a service's transaction that is the
+    service's, with no savepoint of its own: a refusal here is raised on, and the service's block
+    rolls back with it (nothing could go on after a rollback to a savepoint here)."""
     instance._change_reason = history_reason(reason)
     instance._history_user = by
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             instance.save()
     except ConcurrentTransition as exc:
         raise CaseRuleError(
