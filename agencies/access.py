@@ -105,4 +105,18 @@ def data_types_for(agency_kinds, purpose: str) -> frozenset[str]:
     )
 
 
+def data_types_by_kind(agency_kinds, purpose: str) -> dict[str, frozenset[str]]:
+    """What agencies of each of these kinds may see for a purpose, from the access table (one
+    query for all of them): `data_types_by_kind(kinds, p)[kind] == data_types_for([kind], p)`."""
+    kinds = set(agency_kinds)
+    by_kind: dict[str, set[str]] = {kind: set() for kind in kinds}
+    if kinds:
+        rows = DataAccessRule.objects.filter(agency_kind__in=kinds, purpose=purpose).values_list(
+            "agency_kind", "data_type"
+        )
+        for kind, data_type in rows:
+            by_kind[kind].add(data_type)
+    return {kind: frozenset(data_types) for kind, data_types in by_kind.items()}
+
+
 ALL_DATA_TYPES = frozenset(DataType.values)

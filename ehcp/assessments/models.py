@@ -338,12 +338,18 @@ class Assessment(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     def consent_records(self) -> list:
         """Consent given for this request, or recorded for the child without a request (with
         the agencies each covers). Consent given for an earlier request does not carry over to a
-        new one. From the child's consents when a page has prefetched them (with their
-        agencies: the case page reads them once for its access check and its consent list)."""
-        if is_prefetched(self.child, "consents"):
-            return [c for c in self.child.consents.all() if c.case_id in (None, self.pk)]
+        new one.
+
+        When the child's `consents` are prefetched (with their `agencies`) they are picked from
+        those, newest first as ever, without a query: the case page reads them once for its
+        access check and its consent list (`case_consents_prefetch`), and a service that checks
+        the consent gate and then logs the shares it allows reads them once
+        (`Child.consents_read_once`)."""
+        child = self.child
+        if is_prefetched(child, "consents"):
+            return [record for record in child.consents.all() if record.case_id in (None, self.pk)]
         return list(
-            self.child.consents.filter(
+            child.consents.filter(
                 models.Q(case=self) | models.Q(case__isnull=True)
             ).prefetch_related("agencies")
         )

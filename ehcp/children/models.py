@@ -3,15 +3,18 @@
 The tables keep the names they had before the rooms (`ehcp_child` ...): see ADR 0007."""
 
 import uuid
+from contextlib import contextmanager
 from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Prefetch, prefetch_related_objects
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
 from ehcp.children.rules import consent as consent_rules
 from ehcp.children.rules import young_person as young_person_rules
+from ehcp.common.prefetch import forget_prefetched
 
 
 class Need(models.TextChoices):
@@ -92,6 +95,30 @@ class Child(models.Model):
         """Who may consent for them on a given day, for the consent gate (prefetch
         `young_person_records`)."""
         return young_person_rules.who_consents(self.date_of_birth, self.young_person_facts())
+
+    @contextmanager
+    def consents_read_once(self):
+        """For the length of the block, the child's consents (with the agencies each covers) and
+        young-person records are read once, onto this instance, as they are on entering it: the
+        consent gate and the shares it allows, checked in one service call, read them from
+        here. On leaving, they are dropped (whether the call succeeded or was refused), so the
+        next call on this instance reads them afresh and sees a consent recorded in between."""
+        for name in _CONSENT_PREFETCH:
+            forget_prefetched(self, name)
+        prefetch_related_objects(
+            [self],
+            Prefetch("consents", queryset=ConsentRecord.objects.prefetch_related("agencies")),
+            "young_person_records",
+        )
+        try:
+            yield
+        finally:
+            for name in _CONSENT_PREFETCH:
+                forget_prefetched(self, name)
+
+
+#: What `Child.consents_read_once` holds for the length of its block.
+_CONSENT_PREFETCH = ("consents", "young_person_records")
 
 
 class ParentCarer(models.Model):

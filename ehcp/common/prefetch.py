@@ -21,3 +21,8 @@ def prefetched_as(instance: models.Model, related_name: str, rows: Iterable) -> 
 def is_prefetched(instance: models.Model, related_name: str) -> bool:
     """Whether `instance.<related_name>.all()` answers from a prefetched list (no query)."""
     return related_name in getattr(instance, "_prefetched_objects_cache", {})
+
+
+def forget_prefetched(instance: models.Model, related_name: str) -> None:
+    """Drop a prefetched list, so that the next `instance.<related_name>.all()` reads afresh."""
+    getattr(instance, "_prefetched_objects_cache", {}).pop(related_name, None)

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies import agreements
-from agencies.access import actor_for, data_types_for
+from agencies.access import actor_for, data_types_by_kind, data_types_for
 from agencies.models import Agency, Membership, Role, SharingAgreement
 from ehcp.assessments.models import AdviceKind, AdviceRequest, Assessment
 from ehcp.children.models import Child, ConsentRecord
@@ -120,12 +120,18 @@ def case_pack_values(case: Assessment, fields: Iterable[str]) -> dict:
 
 
 def case_pack(
-    case: Assessment, agency: Agency, purpose: str = consent_rules.Purpose.STATUTORY_ASSESSMENT
+    case: Assessment,
+    agency: Agency,
+    purpose: str = consent_rules.Purpose.STATUTORY_ASSESSMENT,
+    *,
+    allowed: frozenset[str] | None = None,
 ):
     """What `agency` may be sent about this case for `purpose`: (data types, fields, values).
 
-    Only fields with a value go: an agency is not told that a field is empty."""
-    allowed = data_types_for([agency.kind], purpose)
+    Only fields with a value go: an agency is not told that a field is empty. `allowed`: what the
+    access table lets the agency's kind have for the purpose, when the caller has just read it."""
+    if allowed is None:
+        allowed = data_types_for([agency.kind], purpose)
     candidates = rules.case_pack_fields(
         allowed, whereabouts_protected=case.child.protected_whereabouts
     )
@@ -208,6 +214,7 @@ def disclosure_record(
     recipient_person=None,
     duty: rules.StatutoryDuty | None = None,
     now: datetime | None = None,
+    allowed: frozenset[str] | None = None,
 ) -> Disclosure:
     """Share these fields (and documents) of the case with `recipient`, and log the share.
 
@@ -218,6 +225,8 @@ def disclosure_record(
     - The share needs current consent of the purpose covering the recipient; otherwise a named
       statutory `duty`, or a recorded consent override (then DPA 2018 Sch 1 para 18 with its
       justification). Withdrawn consent stops consent-based shares from the withdrawal date.
+    - allowed: what the access table lets the recipient's kind have for the purpose, when the
+      caller has read it in this call (`case_pack_share`); otherwise it is read here.
 
     Returns the `Disclosure`, with the values sent on `disclosure.payload` (not stored).
     """
@@ -239,11 +248,13 @@ def disclosure_record(
         errors.append(f"Choose someone who works for {recipient.name}")
     if channel and channel not in Channel.values:
         errors.append("Select how the information is sent")
+    if allowed is None:
+        allowed = data_types_for([recipient.kind], purpose)
     errors += rules.share_errors(
         purpose=purpose,
         data_types=data_types,
         fields=fields,
-        allowed=data_types_for([recipient.kind], purpose),
+        allowed=allowed,
         whereabouts_protected=case.child.protected_whereabouts,
         isa_reference=settings.ISA_REFERENCE,
         channel=channel,
@@ -382,14 +393,16 @@ def case_pack_share(
     """Send each recipient the case pack its kind may have for the statutory assessment.
 
     An agency the access table lets receive nothing is sent nothing (and no row is written): it
-    sees nothing of the case either (`ehcp.governance.access.case_access` reads the same table)."""
+    sees nothing of the case either (`ehcp.governance.access.case_access` reads the same table,
+    here once for every recipient)."""
     purpose = consent_rules.Purpose.STATUTORY_ASSESSMENT
     documents = list(documents)
+    # the council does not share with itself
+    recipients = [agency for agency in recipients if agency.pk != case.council_id]
+    allowed = data_types_by_kind({agency.kind for agency in recipients}, purpose)
     shared = []
     for agency in recipients:
-        if agency.pk == case.council_id:
-            continue  # the council does not share with itself
-        data_types, fields, _ = case_pack(case, agency, purpose)
+        data_types, fields, _ = case_pack(case, agency, purpose, allowed=allowed[agency.kind])
         if documents:
             data_types = sorted(set(data_types) | {"PLAN"})
         if not fields and not documents:
@@ -406,17 +419,22 @@ def case_pack_share(
                 by=by,
                 today=today,
                 duty=duty,
+                allowed=allowed[agency.kind],
             )
         )
     return shared
 
 
 def case_pack_share_with_advisers(
-    *, case: Assessment, by, today: date | None = None
+    *, case: Assessment, advice: Iterable[AdviceRequest], by, today: date | None = None
 ) -> list[Disclosure]:
-    """Deciding to assess: each partner agency asked for advice receives its case pack."""
-    agencies = Agency.objects.filter(pk__in=case.advice_agency_ids()).order_by("pk")
-    return case_pack_share(case=case, recipients=agencies, by=by, today=today)
+    """Deciding to assess: each partner agency asked for advice receives its case pack, in the
+    order of the agencies' ids. `advice`: every advice request of the case, with its agency (the
+    decision has just made them, so neither is read again)."""
+    agencies = {item.agency_id: item.agency for item in advice}
+    return case_pack_share(
+        case=case, recipients=[agencies[pk] for pk in sorted(agencies)], by=by, today=today
+    )
 
 
 def draft_plan_share_with_setting(

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
-from agencies.access import ANONYMOUS, actor_for
+from agencies.access import ANONYMOUS, actor_for, data_types_by_kind, data_types_for
 from agencies.models import Agency, AgencyKind, Role
 from agencies.queues import may_manage_queue, may_work_queue
 from tests.factories import AgencyFactory, MembershipFactory, member
@@ -121,3 +121,17 @@ def test_queue_is_managed_only_when_the_person_manages_that_agency(
     assert may_manage_queue(actor_for(manager), council.pk)
     assert not may_manage_queue(actor_for(caseworker), council.pk)
     assert not may_manage_queue(actor_for(outsider), council.pk)
+
+
+def test_access_table_read_once_for_several_kinds_gives_each_kind_its_own_data_types():
+    """`data_types_by_kind` (one query for every recipient of a share) gives each kind exactly
+    what `data_types_for` gives it alone; a kind the table gives nothing has an empty set."""
+    kinds = set(AgencyKind.values)
+    purpose = "STATUTORY_ASSESSMENT"
+
+    by_kind = data_types_by_kind(kinds, purpose)
+
+    assert set(by_kind) == kinds
+    assert all(by_kind[kind] == data_types_for([kind], purpose) for kind in kinds)
+    assert by_kind[AgencyKind.HEALTH]
+    assert data_types_by_kind([], purpose) == {}

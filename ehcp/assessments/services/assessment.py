@@ -337,11 +337,14 @@ def case_assessment_decide(
                         due_on=deadlines.due_on(deadlines.ADVICE, decided_on),
                     )
                 )
-            _transition(case, "decide_to_assess", on=decided_on)
-            for advice_request in requested:
-                advice_requested_notify(advice_request)
-            # Each partner's case pack, logged, as of the decision (as the consent gate).
-            case_pack_share_with_advisers(case=case, by=by, today=decided_on)
+            # The consent gate (the transition's condition) and the shares it allows read the
+            # child's consents and young-person records once.
+            with case.child.consents_read_once():
+                _transition(case, "decide_to_assess", on=decided_on)
+                for advice_request in requested:
+                    advice_requested_notify(advice_request)
+                # Each partner's case pack, logged, as of the decision (as the consent gate).
+                case_pack_share_with_advisers(case=case, advice=requested, by=by, today=decided_on)
             reason = "Decided to assess; advice requested"
         else:
             if not reasons.strip():

@@ -182,6 +182,43 @@ def _rule_says_open(case, on) -> bool:
     )
 
 
+def test_consent_records_read_once_are_the_ones_the_query_finds_and_are_dropped_after(
+    cast, django_assert_num_queries
+):
+    """Inside `consents_read_once` (the gate and the shares of one decision) the case reads the
+    records its query gives, without a query: this request's and the child's own, newest first,
+    and not those given for an earlier request. After the block a consent recorded since is
+    seen."""
+    earlier = CaseFactory(council=cast.council, status=AssessmentStatus.REFUSED)
+    case = CaseFactory(council=cast.council, child=earlier.child)
+    _consent(earlier, cast, [cast.health], on=RECEIVED + DAY)
+    own = _consent(case, cast, [cast.health], on=RECEIVED + 2 * DAY)
+    queried = list(Assessment.objects.get(pk=case.pk).consent_records())
+
+    case = Assessment.objects.select_related("child").get(pk=case.pk)
+    with case.child.consents_read_once():
+        with django_assert_num_queries(0):
+            read_once = case.consent_records()
+            facts = case.consent_facts()
+            case.child.who_consents()
+    childs = child_services.consent_record(
+        child=case.child,
+        case=None,
+        purpose="STATUTORY_ASSESSMENT",
+        agencies=[cast.ep],
+        given_by="PARENT",
+        given_by_name="A parent",
+        given_on=RECEIVED + 3 * DAY,
+        method="EMAIL",
+        by=cast.caseworker,
+        today=RECEIVED + 3 * DAY,
+    )
+
+    assert [r.pk for r in read_once] == [r.pk for r in queried] == [own.pk]
+    assert [set(f.agency_ids) for f in facts] == [{cast.health.pk}]
+    assert [r.pk for r in case.consent_records()] == [childs.pk, own.pk]
+
+
 def test_consent_condition_is_false_when_no_advice_has_been_requested(cast):
     case = CaseFactory(council=cast.council)
     _consent(case, cast, [cast.health])
