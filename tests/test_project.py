@@ -507,7 +507,9 @@ def _room_and_layer(module: str) -> tuple[str, int] | None:
     head = rest[0]
     if head == "rules":
         layer = "rules"
-    elif head in ("models", "signals"):  # a signal is declared beside the models it is about
+    # A signal is declared beside the models it is about; `prefetch` is how models read a list
+    # a page has prefetched (ehcp/common/prefetch.py).
+    elif head in ("models", "signals", "prefetch"):
         layer = "models"
     elif head in _READ:
         layer = "read"

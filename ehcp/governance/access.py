@@ -166,7 +166,11 @@ def _partner_bases(actor: Actor, case: Assessment, *, today) -> dict[int, Basis]
     if not agency_ids:
         return {}
     asked = {a.agency_id for a in case.advice_requests.all() if a.agency_id in agency_ids}
-    consulted = {c.setting_id for c in case.consultations.all() if c.setting_id in agency_ids}
+    consulted = (
+        set()
+        if getattr(case, "has_consultations", None) is False  # the case page's annotation
+        else {c.setting_id for c in case.consultations.all() if c.setting_id in agency_ids}
+    )
     if not asked and not consulted:
         return {}
     return partner_bases(
