@@ -155,7 +155,12 @@ def review_pipeline(request):
     counts = pipeline.stage_counts(council_ids, filters, today=today, actor=actor)
     rows_qs = pipeline.stage_rows_queryset(stage, council_ids, filters, today=today, actor=actor)
     page = keyset_page(
-        rows_qs, params=request.GET, key=stage.key, descending=stage.descending, size=PAGE_SIZE
+        rows_qs,
+        params=request.GET,
+        key=stage.key,
+        descending=stage.descending,
+        size=PAGE_SIZE,
+        total=pipeline.stage_total(counts, stage, filters),
     )
     rows = _with_tasks(
         pipeline.rows_for(

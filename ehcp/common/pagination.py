@@ -4,7 +4,8 @@ A list ordered by (key, pk) is paged by remembering the last row shown ("after")
 ("before"), never by counting rows to skip, so a row is neither hidden nor shown twice when the
 list changes between two clicks (a task claimed, a case closed). Rows whose key is empty come
 last, on every database. Each page costs a fixed number of queries: the total, the rows, and
-(only on a later page) how many rows come before it.
+(only on a later page) how many rows come before it. A caller that has already counted the list
+(a page that shows the count anyway) passes it as `total` and saves the count.
 
 Several lists on one page each take a `prefix` ("mine", "queue") so their links do not clash;
 the other query parameters (filters) are kept in the links.
@@ -130,15 +131,19 @@ def keyset_page(
     descending: bool = False,
     size: int = PAGE_SIZE,
     prefix: str = "",
+    total: int | None = None,
 ) -> KeysetPage:
     """One page of `queryset` ordered by (`key`, pk), from the request's GET `params`.
 
     `prefix` names this list's parameters (`<prefix>after`, `<prefix>before`); pass e.g.
-    "mine_" when a page shows two lists.
+    "mine_" when a page shows two lists. `total` is how many rows `queryset` has, when the
+    caller counted them already (the same rows, e.g. in an aggregate of the page's counts);
+    else it is counted here.
     """
     field = queryset.model._meta.get_field(key)
     nullable = field.null
-    total = queryset.count()
+    if total is None:
+        total = queryset.count()
     after = _decode(field, params.get(f"{prefix}after", ""))
     before = _decode(field, params.get(f"{prefix}before", "")) if after is None else None
     rows: list = []
@@ -169,6 +174,7 @@ def keyset_page(
                 descending=descending,
                 size=size,
                 prefix=prefix,
+                total=total,
             )
     first_index = 1
     if more_before and rows:

@@ -399,6 +399,14 @@ def stage_counts(council_ids, filters: PipelineFilters, *, today: date, actor) -
     return [StageCount(stage, counts[stage.code], counts[f"{stage.code}_late"]) for stage in STAGES]
 
 
+def stage_total(counts: list[StageCount], stage: Stage, filters: PipelineFilters) -> int:
+    """How many rows `stage_rows_queryset` gives for ``stage`` and ``filters``, read from the
+    stage's count (its late ones when only those are asked for): the page need not count them
+    again."""
+    count = next(count for count in counts if count.stage == stage)
+    return count.late if filters.overdue else count.total
+
+
 def stage_rows_queryset(
     stage: Stage, council_ids, filters: PipelineFilters, *, today: date, actor
 ) -> QuerySet:

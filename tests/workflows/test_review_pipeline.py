@@ -166,6 +166,30 @@ def test_paging_shows_every_row_once(client, plans, monkeypatch):
 
 
 @time_machine.travel(TODAY)
+@pytest.mark.parametrize("filters", [{}, {"overdue": "1"}, {"school": "river", "overdue": "1"}])
+def test_the_total_shown_is_the_rows_paging_reaches_at_every_stage(
+    client, plans, monkeypatch, filters
+):
+    """The page's total is read from the stage counts (not counted again): at every stage, with
+    and without the late filter, it is the number of rows the pages reach and the printed list
+    has."""
+    add_plans(plans, 4, start=3)
+    monkeypatch.setattr(pipeline_views, "PAGE_SIZE", 3)
+    client.force_login(plans.caseworker)
+    totals = {}
+    for stage in pipeline_views.pipeline.STAGES:
+        params = {"stage": stage.code, **filters}
+        seen, pages = walk_keyset(
+            client, URL, rows="rows", key=lambda row: row.plan.pk, params=params
+        )
+        printed = client.get(f"{URL}print/", params).context["rows"]
+        assert len(seen) == len(set(seen)) == len(printed), params
+        assert {page.total for page in pages} == {len(seen)}, params
+        totals[stage.code] = len(seen)
+    assert any(totals.values()), totals
+
+
+@time_machine.travel(TODAY)
 def test_the_printed_list_has_every_row_of_the_filtered_stage(client, plans, monkeypatch):
     add_plans(plans, 4, start=3)
     monkeypatch.setattr(pipeline_views, "PAGE_SIZE", 3)
