@@ -5,7 +5,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    BigIntegerField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, Least, Round
 
 from agencies.access import actor_for
 from agencies.models import Agency, AgencyKind
@@ -254,7 +266,24 @@ def commitments_in_year(council_ids, year: money.FinancialYear) -> QuerySet[Deci
         decisions_in_force()
         .filter(request__council_id__in=list(council_ids), starts_on__lte=year.ends_on)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=year.starts_on))
-        .select_related("request__child", "request__provider", "request__panel")
+        .select_related("request__child", "request__provider")
+        # What a row shows and its split needs (a request's status: its state machine reads it).
+        .only(
+            "request_id",
+            "agreed_cost",
+            "education_share",
+            "health_share",
+            "social_care_share",
+            "starts_on",
+            "ends_on",
+            "review_on",
+            "request__status",
+            "request__kind",
+            "request__provider_name",
+            "request__child__first_name",
+            "request__child__last_name",
+            "request__provider__name",
+        )
         .order_by("review_on", "pk")
     )
 
@@ -270,36 +299,114 @@ def commitment(decision: Decision, year: money.FinancialYear) -> Commitment:
     )
 
 
-def commitment_totals(council_ids, year: money.FinancialYear) -> CommitmentTotals:
-    """What the packages in force cost in the financial year, by funder and by kind. Reads only
-    the numbers (one query), however many packages there are."""
-    totals = CommitmentTotals(
-        year=year,
-        by_funder={f: Decimal("0.00") for f in FUNDERS},
-        by_kind={k: Decimal("0.00") for k in FundingKind.values},
+class _DaysFrom(Func):
+    """Whole days from the second date to the first (``first - second``), an integer on both
+    databases (PostgreSQL subtracts dates in days; SQLite through the Julian day number)."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+def _whole(value) -> Cast:
+    """A column of whole pence (or hundredths of a percent) as an exact integer: ``value * 100``."""
+    return Cast(Round(value * Value(100)), BigIntegerField())
+
+
+def _in_year_pence(year: money.FinancialYear):
+    """`money.cost_in_year` in SQL, in pence: the annual pence times the days the package runs
+    in the year, over the year's days, rounded half up (integer arithmetic: ``(2ad + Y) div
+    2Y`` is ``ad div Y``, plus 1 when twice the remainder reaches ``Y``)."""
+    first = Greatest(F("starts_on"), Value(year.starts_on))
+    last = Least(Coalesce(F("ends_on"), Value(year.ends_on)), Value(year.ends_on))
+    days = Greatest(_DaysFrom(last, first) + Value(1), Value(0))
+    return (Value(2) * _whole(F("agreed_cost")) * days + Value(year.days)) / Value(2 * year.days)
+
+
+_SHARE_FIELDS = {
+    Funder.EDUCATION: "education_share",
+    Funder.HEALTH: "health_share",
+    Funder.SOCIAL_CARE: "social_care_share",
+}
+
+
+def _split_pence_sql() -> tuple[str, str]:
+    """`money.split_cost` in SQL over rows of ``pence`` and each funder's share in hundredths of
+    a percent (``h0``, ``h1``, ``h2`` in FUNDERS order): two SELECT lists, the second over the
+    first. Each funder gets the whole pence of its exact share (``w``: ``pence * h div 10000``,
+    its remainder ``r``); the pence left over (0, 1 or 2) go one each to the funders with the
+    largest remainders, a tie going to the funder that comes first in FUNDERS."""
+    n = range(len(FUNDERS))
+    whole = ", ".join(
+        f"pence * h{i} / 10000 AS w{i}, pence * h{i} - (pence * h{i} / 10000) * 10000 AS r{i}"
+        for i in n
     )
+    left_over = "pence - " + " - ".join(f"w{i}" for i in n)
+    parts = []
+    for i in n:
+        # How many funders come before this one when the pence are handed out.
+        ahead = " + ".join(
+            f"CASE WHEN r{j} {'>=' if j < i else '>'} r{i} THEN 1 ELSE 0 END" for j in n if j != i
+        )
+        parts.append(f"w{i} + CASE WHEN {ahead} < {left_over} THEN 1 ELSE 0 END AS part{i}")
+    return f"pence, funding_kind, {whole}", "pence, funding_kind, " + ", ".join(parts)
+
+
+def _pounds(pence) -> Decimal:
+    return Decimal(int(pence or 0)).scaleb(-2)
+
+
+def commitment_totals(council_ids, year: money.FinancialYear) -> CommitmentTotals:
+    """What the packages in force cost in the financial year, by funder and by kind: one
+    aggregate query, summed in the database in whole pence by the same rules as each package's
+    row (`money.cost_in_year`, then `money.split_cost` by largest remainder), so the totals are
+    exactly the sums of the rows, however many packages there are.
+
+    The rows (each package's pence in the year, its shares and kind) are the ORM's query; the
+    split and the sums are plain integer SQL over it, the same on PostgreSQL and SQLite."""
     rows = (
         commitments_in_year(council_ids, year)
-        .order_by()  # summed: no need to sort them
-        .values_list(
-            "agreed_cost",
-            "starts_on",
-            "ends_on",
-            "education_share",
-            "health_share",
-            "social_care_share",
-            "request__kind",
+        .order_by()
+        .annotate(
+            pence=_in_year_pence(year),
+            funding_kind=F("request__kind"),
+            **{f"h{i}": _whole(F(_SHARE_FIELDS[f])) for i, f in enumerate(FUNDERS)},
         )
+        .values("pence", "funding_kind", *(f"h{i}" for i in range(len(FUNDERS))))
     )
-    for cost, starts_on, ends_on, education, health, social_care, kind in rows:
-        in_year = money.cost_in_year(cost, starts_on, ends_on, year)
-        parts = money.split_cost(
-            in_year,
-            {Funder.EDUCATION: education, Funder.HEALTH: health, Funder.SOCIAL_CARE: social_care},
-        )
-        for funder, amount in parts.items():
-            totals.by_funder[funder] += amount
-        totals.by_kind[kind] += in_year
-        totals.total += in_year
-        totals.packages += 1
-    return totals
+    rows_sql, rows_params = rows.query.sql_with_params()
+    whole, parts = _split_pence_sql()
+    kinds = list(FundingKind.values)
+    sums = ", ".join(
+        ["COUNT(*)", "SUM(pence)"]
+        + [f"SUM(part{i})" for i in range(len(FUNDERS))]
+        + ["SUM(CASE WHEN funding_kind = %s THEN pence ELSE 0 END)"] * len(kinds)
+    )
+    # MATERIALIZED (PostgreSQL 12+, SQLite 3.35+): each package's pence is worked out once, not
+    # again in every expression that reads it, as it would be if the planner inlined the rows.
+    sql = (
+        f"WITH packages AS MATERIALIZED ({rows_sql}) SELECT {sums} FROM"
+        f" (SELECT {parts} FROM (SELECT {whole} FROM packages) whole_pence) parts"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*rows_params, *kinds))
+        packages, total, *amounts = cursor.fetchone()
+    return CommitmentTotals(
+        year=year,
+        packages=packages,
+        by_funder={f: _pounds(amount) for f, amount in zip(FUNDERS, amounts, strict=False)},
+        by_kind={
+            kind: _pounds(amount)
+            for kind, amount in zip(kinds, amounts[len(FUNDERS) :], strict=True)
+        },
+        total=_pounds(total),
+    )

@@ -901,7 +901,11 @@ def commitments(request):
         year = this_year
     # In the order they are reviewed (packages with no review date last), by (review on, id).
     rows = selectors.commitments_in_year(council_ids, year)
-    page = keyset_page(rows, params=request.GET, key="review_on", size=PAGE_SIZE)
+    totals = selectors.commitment_totals(council_ids, year)
+    # The totals counted the packages (the same rows): the page need not count them again.
+    page = keyset_page(
+        rows, params=request.GET, key="review_on", size=PAGE_SIZE, total=totals.packages
+    )
     audit_read(
         request,
         what="list",
@@ -914,7 +918,7 @@ def commitments(request):
         {
             "page": page,
             "commitments": [selectors.commitment(d, year) for d in page],
-            "totals": selectors.commitment_totals(council_ids, year),
+            "totals": totals,
             "year": year,
             "years": years,
             "funders": FUNDERS,
