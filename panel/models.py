@@ -368,6 +368,8 @@ class FundingRequest(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
         indexes = [
             models.Index(fields=["council", "-raised_on", "-id"], name="funding_council_raised"),
             models.Index(fields=["panel", "status", "raised_on", "id"], name="funding_panel_ready"),
+            # The commitments' totals read a council's requests' kinds from the index alone.
+            models.Index(fields=["council", "kind", "id"], name="funding_council_kind"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -671,6 +673,18 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-recorded_at", "-pk"]
+        indexes = [
+            # The commitments page: funded, confirmed decisions in the order they are reviewed,
+            # read from the start of the order (a page of 25) rather than sorting them all.
+            models.Index(
+                fields=["review_on", "id"],
+                name="decision_funded_review",
+                condition=models.Q(
+                    confirmed_at__isnull=False,
+                    outcome__in=sorted(o.value for o in FUNDED_OUTCOMES),
+                ),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(outcome__in=sorted(o.value for o in FUNDED_OUTCOMES))
