@@ -129,7 +129,16 @@ class EhcPlan(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     class Meta:
         db_table = "ehcp_ehcplan"
         ordering = ["-first_issued_on", "-pk"]
-        indexes = [models.Index(fields=["council", "status", "next_review_due_on"])]
+        indexes = [
+            models.Index(fields=["council", "status", "next_review_due_on"]),
+            # The review pipeline's plan stages: a council's live plans in the order their
+            # reviews are due, read from the start of the order (a page of 25), not sorted.
+            models.Index(
+                fields=["council", "next_review_due_on", "id"],
+                condition=models.Q(status__in=EHC_PLAN_LIVE_STATUSES),
+                name="plan_live_review_due",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["child"],
