@@ -2,6 +2,8 @@
 
 import pytest
 from django.template import Context, Template
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from ehcp.common import display
 
@@ -70,3 +72,16 @@ def test_select_options_marks_the_chosen_value(selected, marked):
         assert "selected" not in html
     else:
         assert f'<option value="{marked}" selected>' in html
+
+
+def test_select_options_escape_as_django_does():
+    """Text is escaped as `format_html` escapes it; text already marked safe is kept."""
+    choices = [('x"&', "O'Brien & <Co>"), (3, mark_safe("<i>kept</i>"))]
+    template = Template("{% load ehcp_tags %}{% select_options choices selected %}")
+    html = template.render(Context({"choices": choices, "selected": 3}))
+    assert html == format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if value == 3 else "", label) for value, label in choices),
+    )
+    assert "O&#x27;Brien &amp; &lt;Co&gt;" in html and "<i>kept</i>" in html
