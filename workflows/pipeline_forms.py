@@ -48,14 +48,11 @@ class PipelineFilterForm(forms.Form):
     overdue = forms.BooleanField(required=False)
 
     def __init__(self, data, *, caseworkers, years, terms):
-        """``caseworkers``, ``years`` and ``terms`` are what the page offers: a value is checked
-        against them without another query."""
+        """``caseworkers`` ((id, name) pairs), ``years`` and ``terms`` are what the page offers:
+        a value is checked against them without another query."""
         super().__init__(data, auto_id="f-%s")
         self.fields["stage"].choices = [("", "")] + [(s.code, s.label) for s in pipeline.STAGES]
-        self.fields["caseworker"].choices = [
-            ("", "Anyone"),
-            *((str(u.pk), u.get_full_name() or u.username) for u in caseworkers),
-        ]
+        self.fields["caseworker"].choices = [("", "Anyone"), *caseworkers]
         self.fields["transfer_year"].choices = [
             ("", "Any"),
             *((str(year), f"September {year}") for year in years),

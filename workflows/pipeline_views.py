@@ -54,13 +54,10 @@ BULK_ACTIONS = {"due": START, "arranged": INVITE}
 
 
 def _filters(request, council_ids, today):
-    # Only the names the filter shows: a council has hundreds of caseworkers.
-    caseworkers = list(
-        pipeline.caseworkers_of(council_ids).only("first_name", "last_name", "username")
-    )
+    # Only the names the filter shows, as values: a council has hundreds of caseworkers.
     form = PipelineFilterForm(
         request.GET,
-        caseworkers=caseworkers,
+        caseworkers=pipeline.caseworker_choices(council_ids),
         years=pipeline.transfer_years(today),
         terms=terms_from(today, TERMS_SHOWN),
     )

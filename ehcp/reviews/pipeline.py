@@ -605,6 +605,17 @@ def caseworkers_of(council_ids) -> QuerySet:
     )
 
 
+def caseworker_choices(council_ids) -> list[tuple[str, str]]:
+    """The pipeline's caseworker filter: (id, name) of `caseworkers_of`, the name as
+    `get_full_name` gives it (or the username), read as values (hundreds of people)."""
+    return [
+        (str(pk), f"{first_name} {last_name}".strip() or username)
+        for pk, first_name, last_name, username in caseworkers_of(council_ids).values_list(
+            "pk", "first_name", "last_name", "username"
+        )
+    ]
+
+
 # -- the daily sweep -----------------------------------------------------------------------------
 
 
