@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connections
 from django.db.models import (
     BigIntegerField,
     Exists,
@@ -397,7 +397,7 @@ def commitment_totals(council_ids, year: money.FinancialYear) -> CommitmentTotal
         f"WITH packages AS MATERIALIZED ({rows_sql}) SELECT {sums} FROM"
         f" (SELECT {parts} FROM (SELECT {whole} FROM packages) whole_pence) parts"
     )
-    with connection.cursor() as cursor:
+    with connections[rows.db].cursor() as cursor:  # the database the rows' query reads
         cursor.execute(sql, (*rows_params, *kinds))
         packages, total, *amounts = cursor.fetchone()
     return CommitmentTotals(
