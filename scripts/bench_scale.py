@@ -24,6 +24,8 @@ its time and SQL statements; and a race of two claimants on one task, in real tr
 winner's claim is released afterwards), with the loser's wait. With gunicorn (3 workers, loopback
 port) and a bounded load generator (`--users` threads for `--seconds`), a mixed workload of the
 pages above as those people: requests a second, p50/p95/p99, and the workers' CPU a request.
+And the IG lead's reports over the read audit (who viewed a child, what a person saw; one month
+and twelve), timed as their pages run them.
 """
 
 from __future__ import annotations
@@ -419,6 +421,48 @@ def bench_load(pages: list[Page], users: int, seconds: float, port: int) -> dict
     }
 
 
+def bench_ig_reports(people, runs: int) -> list[tuple]:
+    """The IG lead's reports over the read audit as their pages run them
+    (`ehcp.governance.selectors`): who viewed a child, and everything a person saw, over one
+    month and twelve; each run a different child of the caseworker's or a different person."""
+    from django.utils import timezone
+
+    from ehcp.assessments.models import Assessment
+    from ehcp.governance import selectors
+
+    caseworker, _ = people["caseworker"]
+    _, _, member = people["agency"]
+    manager, _ = people["manager"]
+    children = [
+        case.child
+        for case in Assessment.objects.filter(caseworker=caseworker).select_related("child")[:runs]
+    ]
+    persons = [caseworker, member, manager]
+    now = timezone.now()
+    results = []
+    for label, days in (("1 month", 30), ("12 months", 365)):
+        start = now - timedelta(days=days)
+        for name, subjects, report in (
+            ("who viewed a child", children, selectors.access_events_for_child),
+            ("what a person saw", persons, selectors.access_events_by_user),
+        ):
+            times, found = [], []
+            for n in range(runs):
+                began = time.perf_counter()
+                found.append(len(list(report(subjects[n % len(subjects)], start=start, end=now))))
+                times.append((time.perf_counter() - began) * 1000)
+            results.append(
+                (
+                    f"{name}, {label}",
+                    statistics.median(times),
+                    percentile(times, 95),
+                    statistics.median(found),
+                    max(found),
+                )
+            )
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -465,6 +509,20 @@ def main() -> None:
     )
     for name, status, queries, sql_ms, median, p95 in bench_pages(pages, args.runs):
         print(f"  {name:34} {status:>6} {queries:>7} {sql_ms:>7.1f} {median:>10.1f} {p95:>8.1f}")
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(sum(c.reltuples), 0)::bigint FROM pg_inherits i"
+            " JOIN pg_class c ON c.oid = i.inhrelid"
+            " WHERE i.inhparent = 'ehcp_accessevent'::regclass"
+        )
+        audit_rows = cursor.fetchone()[0]
+    print(f"\nIG reports over the read audit (about {audit_rows:,} rows; {args.runs} runs each)")
+    for name, median, p95, rows, most in bench_ig_reports(people, args.runs):
+        print(
+            f"  {name:34} median {median:6.1f} ms, p95 {p95:6.1f} ms, "
+            f"rows median {rows:.0f}, max {most}"
+        )
 
     steps = bench_steps(people, args.steps)
     print("\nSteps (rolled back afterwards)")
