@@ -4,11 +4,12 @@ queue and the incident register. Each runs a fixed number of queries however man
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import BooleanField, Count, Max, Min, Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from agencies.models import DataType, Role
@@ -87,6 +88,80 @@ def children_listed(events) -> dict[int, Child]:
     """The children named by list events (one query), for showing who was on each list."""
     ids = {pk for event in events if event.what == AccessWhat.LIST for pk in event.child_ids}
     return Child.objects.in_bulk(ids) if ids else {}
+
+
+def access_days(events: QuerySet[AccessEvent]) -> QuerySet:
+    """The report's rows without their contents: one (user_id, day, first_at) per person per
+    local day of `events`, in the report's order (day, first access, person). One grouped query,
+    so a page of them (and their count, the paginator's) costs the same however many events."""
+    day = TruncDate("occurred_at", tzinfo=timezone.get_current_timezone())
+    return (
+        events.order_by()
+        .values("user_id", day=day)
+        .annotate(first_at=Min("occurred_at"))
+        .order_by("day", "first_at", "user_id")
+    )
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The first moment of the local day `day` and of the day after (23, 24 or 25 hours on)."""
+    zone = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(datetime.combine(day, time.min), zone),
+        timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), zone),
+    )
+
+
+def access_events_on_days(events: QuerySet[AccessEvent], days) -> QuerySet[AccessEvent]:
+    """The events of `events` in the (user_id, day) groups `days` (rows of `access_days`): what a
+    page of the report shows, read by the person's index on (user, occurred_at)."""
+    if not days:
+        return events.none()
+    bounds = {(row["user_id"], row["day"]): _day_bounds(row["day"]) for row in days}
+    on_days = Q()
+    for (user_id, _), (since, until) in bounds.items():
+        on_days |= Q(user_id=user_id, occurred_at__gte=since, occurred_at__lt=until)
+    return events.filter(
+        on_days,
+        occurred_at__gte=min(since for since, _ in bounds.values()),
+        occurred_at__lt=max(until for _, until in bounds.values()),
+    )
+
+
+def _listed_child_ids(events: QuerySet[AccessEvent]) -> set[int]:
+    """The distinct children named by the list events of `events`, in one query on the database
+    `events` reads from (the replica in a report), without loading the events."""
+    lists = events.filter(what=AccessWhat.LIST).order_by().values("child_ids")
+    alias = lists.db
+    sql, params = lists.query.get_compiler(using=alias).as_sql()
+    if connections[alias].vendor == "postgresql":
+        query = (
+            "SELECT DISTINCT (item.value)::bigint FROM "
+            f"({sql}) AS lists CROSS JOIN LATERAL jsonb_array_elements_text(lists.child_ids) AS item"
+        )
+    else:
+        query = (
+            f"SELECT DISTINCT item.value FROM ({sql}) AS lists, json_each(lists.child_ids) AS item"
+        )
+    with connections[alias].cursor() as cursor:
+        cursor.execute(query, params)
+        return {int(pk) for (pk,) in cursor.fetchall()}
+
+
+def children_listed_in(events: QuerySet[AccessEvent]) -> dict[int, Child]:
+    """The children named by the list events of `events` (for the download of every event)."""
+    ids = _listed_child_ids(events)
+    return Child.objects.in_bulk(ids) if ids else {}
+
+
+def children_seen(events: QuerySet[AccessEvent]) -> set[int]:
+    """The ids of every child `events` showed: their records and the lists that named them (the
+    report's own audit row names them all), from aggregate queries, not the events."""
+    seen = set(events.order_by().exclude(child=None).values_list("child_id", flat=True).distinct())
+    listed = _listed_child_ids(events) - seen
+    if listed:
+        seen |= set(Child.objects.filter(pk__in=listed).values_list("pk", flat=True))
+    return seen
 
 
 def disclosures_of_field(child: Child, field: str) -> QuerySet[Disclosure]:

@@ -112,15 +112,23 @@ def _csv_download(rows, *, filename: str) -> HttpResponse:
     return response
 
 
-def _report_context(request, form, events, *, start, listed: dict, person_view: bool) -> dict:
-    days = selectors.access_by_person_and_day(events)
-    page = Paginator(days, REPORT_PAGE_SIZE).get_page(request.POST.get("page"))
+def _report_context(request, form, events, *, start, person_view: bool) -> dict:
+    """One page of the report over the queryset `events`, at a fixed cost however many events
+    the period holds: the page's person-days (and their count) from one grouped query, then only
+    those days' events, grouped into rows; the count of events from an aggregate."""
+    page = Paginator(selectors.access_days(events), REPORT_PAGE_SIZE).get_page(
+        request.POST.get("page")
+    )
+    shown = list(selectors.access_events_on_days(events, list(page.object_list)))
+    page.object_list = selectors.access_by_person_and_day(shown)
+    listed = selectors.children_listed(shown) if person_view else {}
     rows = [
         (day, sorted(listed[pk].full_name for pk in day.listed if pk in listed))
         for day in page.object_list
     ]
     return {
         "events": events,
+        "event_count": events.count(),
         "page": page,
         "rows": rows,
         "start": start,
@@ -138,22 +146,25 @@ def access_by_child(request):
     if request.method == "POST" and form.is_valid():
         start, end = form.period()
         case = form.case
-        download = "download" in request.POST
-        with reporting_reads():  # the read replica, if there is one; before any write
-            events = list(selectors.access_events_for_child(case.child, start=start, end=end))
+        events = selectors.access_events_for_child(case.child, start=start, end=end)
         # A list page is reported as having named this child; the others on it are not named.
         listed = {case.child_id: case.child}
-        with transaction.atomic():
-            if download:
-                _audit_export(request, case=case, data_types=["IDENTITY"])
-                return _csv_download(
-                    selectors.access_csv_rows(events, listed),
+        with reporting_reads():  # the read replica, if there is one; before any write
+            if "download" in request.POST:
+                response = _csv_download(
+                    selectors.access_csv_rows(events.iterator(), listed),
                     filename=f"access-to-a-childs-record-{_period_name(form)}.csv",
                 )
+            else:
+                response = None
+                context.update(
+                    _report_context(request, form, events, start=start, person_view=False)
+                )
+        with transaction.atomic():
+            if response is not None:
+                _audit_export(request, case=case, data_types=["IDENTITY"])
+                return response
             audit_read(request, what=AccessWhat.REPORT, case=case, data_types=["IDENTITY"])
-        context.update(
-            _report_context(request, form, events, start=start, listed={}, person_view=False)
-        )
         context.update(case=case, child=case.child)
     return render(request, "ehcp/governance/access_by_child.html", context)
 
@@ -166,27 +177,31 @@ def access_by_person(request):
     if request.method == "POST" and form.is_valid():
         start, end = form.period()
         person = form.cleaned_data["person"]
-        download = "download" in request.POST
+        events = selectors.access_events_by_user(person, start=start, end=end)
         with reporting_reads():  # the read replica, if there is one; before any write
-            events = list(selectors.access_events_by_user(person, start=start, end=end))
-            listed = selectors.children_listed(events)
-        shown = {event.child_id for event in events if event.child_id} | set(listed)
-        with transaction.atomic():
-            if download:
-                _audit_export(request, child_ids=shown, data_types=["IDENTITY"] if shown else [])
-                return _csv_download(
-                    selectors.access_csv_rows(events, listed),
+            shown = selectors.children_seen(events)
+            if "download" in request.POST:
+                response = _csv_download(
+                    selectors.access_csv_rows(
+                        events.iterator(), selectors.children_listed_in(events)
+                    ),
                     filename=f"access-by-{person.username}-{_period_name(form)}.csv",
                 )
+            else:
+                response = None
+                context.update(
+                    _report_context(request, form, events, start=start, person_view=True)
+                )
+        with transaction.atomic():
+            if response is not None:
+                _audit_export(request, child_ids=shown, data_types=["IDENTITY"] if shown else [])
+                return response
             audit_read(
                 request,
                 what=AccessWhat.REPORT,
                 child_ids=shown,
                 data_types=["IDENTITY"] if shown else [],
             )
-        context.update(
-            _report_context(request, form, events, start=start, listed=listed, person_view=True)
-        )
         context.update(person=person)
     return render(request, "ehcp/governance/access_by_person.html", context)
 

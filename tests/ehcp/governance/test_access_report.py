@@ -4,12 +4,15 @@ itself recorded."""
 
 import csv
 import io
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from ehcp.governance import selectors
 from ehcp.governance.audit import access_event_write
 from ehcp.governance.models import AccessEvent
 from tests.workflows.test_task_views import d
@@ -175,3 +178,104 @@ def test_a_download_with_bad_dates_shows_the_form_and_records_nothing(
     assert response["Content-Type"].startswith("text/html")
     assert "The end date must be the same as or after the start date" in response.content.decode()
     assert not AccessEvent.objects.exists()
+
+
+def copies(event, times):
+    """Copies of `event` at each of `times` (one insert), as a busy period of access writes them."""
+    fields = {
+        f.attname: getattr(event, f.attname)
+        for f in AccessEvent._meta.concrete_fields
+        if not f.primary_key and f.attname != "occurred_at"
+    }
+    AccessEvent.objects.bulk_create(AccessEvent(**fields, occurred_at=when) for when in times)
+
+
+def busy_period(cast, case, first_day: date, days: int):
+    """Two people each reading the child's record three times a day (09:00, 14:00 and 23:30 UTC)
+    for `days` days, and listing the child once a day. In British Summer Time 23:30 UTC is
+    00:30 the next local day: the rows are local days."""
+    for person in (cast.caseworker, cast.health_adviser):
+        times = [
+            datetime.combine(first_day + timedelta(days=n), time(hour, minute), tzinfo=UTC)
+            for n in range(days)
+            for hour, minute in ((9, 0), (14, 0), (23, 30))
+        ]
+        copies(seed(person, case, times[0]), times[1:])
+        lists = [when + timedelta(minutes=1) for when in times[::3]]
+        copies(seed(person, None, lists[0], what="list", child_ids=[case.child_id]), lists[1:])
+
+
+def as_rows(days):
+    return [
+        (day.user.pk, day.day, day.count, day.first_at, day.last_at, sorted(day.listed))
+        for day in days
+    ]
+
+
+@pytest.mark.parametrize("report", ["child", "person"])
+def test_a_busy_period_is_paged_in_the_same_queries_whatever_its_size(
+    client, cast, ig_lead, requested_case, report, monkeypatch
+):
+    """The page's person-days are read grouped in SQL and only their events loaded: every page
+    of a period of 30 days or 80 costs the same queries, and shows the rows that grouping every
+    event of the period shows, in the same order."""
+    client.force_login(ig_lead)
+    grouped = []
+    group = selectors.access_by_person_and_day
+
+    def counted(events):
+        grouped.append(len(events))
+        return group(events)
+
+    monkeypatch.setattr(selectors, "access_by_person_and_day", counted)
+    counts = {}
+    for first_day, last_day, days in (
+        (date(2027, 3, 1), date(2027, 3, 31), 30),  # British Summer Time from 28 March
+        (date(2027, 5, 1), date(2027, 7, 31), 80),
+    ):
+        busy_period(cast, requested_case, first_day, days)
+        start = timezone.make_aware(datetime.combine(first_day, time.min))
+        end = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time.min))
+        if report == "child":
+            events = selectors.access_events_for_child(requested_case.child, start=start, end=end)
+        else:
+            events = selectors.access_events_by_user(cast.health_adviser, start=start, end=end)
+        # what the report showed when it grouped every event of the period in Python
+        expected = as_rows(group(list(events)))
+        total = events.count()
+        # the last day's 23:30 UTC is the next day's 00:30 BST: one day more than was seeded
+        assert len(expected) == (days + 1) * (2 if report == "child" else 1)
+
+        def run(first_day=first_day, last_day=last_day, **page):
+            if report == "child":
+                return by_child(client, requested_case, first_day, last_day, **page)
+            return by_person(client, cast.health_adviser, first_day, last_day, **page)
+
+        run()  # warm up (sessions, content types)
+        counts[days], seen, page_number = set(), [], None
+        while True:
+            with CaptureQueriesContext(connection) as queries:
+                response = run(**({"page": page_number} if page_number else {}))
+            counts[days].add(len(queries))
+            page = response.context["page"]
+            # only the page's events were loaded and grouped
+            assert grouped.pop() == sum(day.count for day, _ in response.context["rows"])
+            assert page.paginator.count == len(expected)
+            assert f"{total} records of access, on {len(expected)} person-days" in (
+                response.content.decode()
+            )
+            offset = (page.number - 1) * 25
+            assert (
+                as_rows(day for day, _ in response.context["rows"])
+                == expected[offset : offset + 25]
+            )
+            if page.number == 2 and report == "person":
+                assert [day.day for day, _ in response.context["rows"]][0] == (
+                    first_day + timedelta(days=25)
+                )
+            seen += as_rows(day for day, _ in response.context["rows"])
+            if not page.has_next():
+                break
+            page_number = page.next_page_number()
+        assert seen == expected and page.number > 1
+    assert len(counts[30]) == 1 and counts[30] == counts[80]
