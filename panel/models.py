@@ -640,6 +640,11 @@ class Decision(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     item = models.OneToOneField(AgendaItem, on_delete=models.PROTECT, related_name="decision")
     request = models.ForeignKey(FundingRequest, on_delete=models.PROTECT, related_name="decisions")
+    # The request's council, kept on the decision (it never changes): a council's commitments
+    # are read from its own decisions' index, not every council's found through the requests.
+    council = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="+", editable=False
+    )
     outcome = models.CharField(max_length=22, choices=OutcomeChoices.choices)
     reasons = models.TextField()
     changes = models.TextField(blank=True, help_text="What the panel changed from the request")
@@ -674,10 +679,11 @@ class Decision(models.Model):
     class Meta:
         ordering = ["-recorded_at", "-pk"]
         indexes = [
-            # The commitments page: funded, confirmed decisions in the order they are reviewed,
-            # read from the start of the order (a page of 25) rather than sorting them all.
+            # The commitments page: a council's funded, confirmed decisions in the order they
+            # are reviewed, read from the start of the order (a page of 25) rather than sorting
+            # them all, and the year's totals from that council's alone.
             models.Index(
-                fields=["review_on", "id"],
+                fields=["council", "review_on", "id"],
                 name="decision_funded_review",
                 condition=models.Q(
                     confirmed_at__isnull=False,
@@ -721,6 +727,8 @@ class Decision(models.Model):
         }
 
     def save(self, *args, **kwargs):
+        if self.council_id is None:
+            self.council_id = self.request.council_id
         if self.pk is not None:
             stored = Decision.objects.filter(pk=self.pk).values_list("confirmed_at", flat=True)
             if stored and stored[0] is not None:

@@ -264,7 +264,13 @@ def commitments_in_year(council_ids, year: money.FinancialYear) -> QuerySet[Deci
     they are reviewed."""
     return (
         decisions_in_force()
-        .filter(request__council_id__in=list(council_ids), starts_on__lte=year.ends_on)
+        # The council of the decision and of its request (they are the same): the planner then
+        # reads only this council's rows of both.
+        .filter(
+            council_id__in=list(council_ids),
+            request__council_id__in=list(council_ids),
+            starts_on__lte=year.ends_on,
+        )
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=year.starts_on))
         .select_related("request__child", "request__provider")
         # What a row shows and its split needs (a request's status: its state machine reads it).

@@ -368,7 +368,9 @@ def decision_record(
                 if decision is not None
                 else "The decision you were changing has been taken off: reload the item"
             )
-        decision = decision or Decision(item=item, request=item.request)
+        decision = decision or Decision(
+            item=item, request=item.request, council_id=item.request.council_id
+        )
         funded = outcome in decision_rules.FUNDED_OUTCOMES
         decision.outcome = outcome
         decision.reasons = _text(facts.reasons)
