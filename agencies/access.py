@@ -95,14 +95,7 @@ def actor_for(user) -> Actor:
 
 def data_types_for(agency_kinds, purpose: str) -> frozenset[str]:
     """What agencies of these kinds may see for a purpose, from the access table (one query)."""
-    kinds = set(agency_kinds)
-    if not kinds:
-        return frozenset()
-    return frozenset(
-        DataAccessRule.objects.filter(agency_kind__in=kinds, purpose=purpose).values_list(
-            "data_type", flat=True
-        )
-    )
+    return frozenset().union(*data_types_by_kind(agency_kinds, purpose).values())
 
 
 def data_types_by_kind(agency_kinds, purpose: str) -> dict[str, frozenset[str]]:

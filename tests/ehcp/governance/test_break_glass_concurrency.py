@@ -4,9 +4,7 @@ limit (AC-07): the service locks the person's row, so the second sees the first'
 Needs PostgreSQL and real transactions: each thread has its own connection and commits for real.
 """
 
-import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.test import override_settings
 
 from agencies.models import AgencyKind, Role
@@ -14,16 +12,9 @@ from ehcp.governance import services
 from ehcp.governance.models import BreakGlassAttempt, BreakGlassGrant
 from ehcp.governance.services import BreakGlassRefused
 from tests import factories
-from tests.workflows.test_concurrency import outcome, race
+from tests.concurrency import POSTGRES_ONLY, outcome, race
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="needs PostgreSQL row locks (SELECT ... FOR UPDATE): set DATABASE_URL=postgres://...",
-    ),
-]
+pytestmark = POSTGRES_ONLY
 
 
 @override_settings(BREAK_GLASS_MAX_GRANTS=1)
