@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import date
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from simple_history.models import HistoricalRecords
 
@@ -71,6 +71,29 @@ class Child(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        child = super().from_db(db, field_names, values)
+        child._stored_date_of_birth = child.__dict__.get("date_of_birth")
+        return child
+
+    def save(self, *args, **kwargs):
+        """Save, and give the child's EHC plans the new date of birth if it changed (a plan keeps
+        a copy for the review pipeline: `EhcPlan.child_date_of_birth`), in one transaction."""
+        update_fields = kwargs.get("update_fields")
+        saves_it = update_fields is None or "date_of_birth" in update_fields
+        changed = (
+            saves_it
+            and not self._state.adding
+            and getattr(self, "_stored_date_of_birth", None) != self.date_of_birth
+        )
+        with transaction.atomic(savepoint=False):
+            super().save(*args, **kwargs)
+            if changed:
+                self.ehc_plans.update(child_date_of_birth=self.date_of_birth)
+        if saves_it:
+            self._stored_date_of_birth = self.date_of_birth
 
     @property
     def full_name(self) -> str:

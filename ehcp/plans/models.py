@@ -121,10 +121,20 @@ class EhcPlan(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
     )
     ceased_on = models.DateField(null=True, blank=True)
     cease_reason = models.CharField(max_length=2, blank=True, help_text="SEN2 cease reason code")
+    child_date_of_birth = models.DateField(
+        editable=False,
+        help_text=(
+            "The child's date of birth, kept equal to it by Child.save: the review pipeline "
+            "finds a council's plans whose child makes a phase transfer without reading every "
+            "child in the database"
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = EhcPlanQuerySet.as_manager()
-    history = HistoricalRecords(app="ehcp")
+    # The child's history records their date of birth; the plan's copy of it is not a change to
+    # the plan.
+    history = HistoricalRecords(app="ehcp", excluded_fields=["child_date_of_birth"])
 
     class Meta:
         db_table = "ehcp_ehcplan"
@@ -149,6 +159,11 @@ class EhcPlan(ConcurrentTransitionMixin, FSMModelMixin, models.Model):
 
     def __str__(self):
         return f"{self.reference} for {self.child}"
+
+    def save(self, *args, **kwargs):
+        if self.child_date_of_birth is None:
+            self.child_date_of_birth = self.child.date_of_birth
+        super().save(*args, **kwargs)
 
     @property
     def reference(self) -> str:

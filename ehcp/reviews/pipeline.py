@@ -27,6 +27,7 @@ from agencies.models import MANAGER_ROLES, Role
 from ehcp.assessments.models import Assessment
 from ehcp.assessments.rules import deadlines
 from ehcp.assessments.rules.deadlines import DeadlineStatus, StatutoryPeriod
+from ehcp.children.models import Child
 from ehcp.common.display import agency_label
 from ehcp.plans.models import EhcPlan, EhcPlanStatus
 from ehcp.reviews.models import OPEN_REVIEW_STATUSES, Review, ReviewDecision, ReviewStatus
@@ -198,15 +199,26 @@ def transfer_years(today: date) -> list[int]:
     return [first, first + 1]
 
 
-def _born_in(transfers, prefix: str = "child__") -> Q:
+def _born_in(transfers, *, plans: bool) -> Q:
     """The children who make one of ``transfers``: born in its cohort (and, into Year 3, at an
-    infant school)."""
+    infant school). For ``plans``, from the plan's copy of the date of birth, and the few children
+    at an infant school from a subquery, so that counting a council's plans does not join every
+    child in the database; for reviews, from the review's child."""
     q = Q(pk__in=[])
     for transfer in transfers:
-        born_from, born_to = transfer.cohort_born_between()
-        makes_it = Q(**{f"{prefix}date_of_birth__range": (born_from, born_to)})
-        if transfer.kind is TransferKind.JUNIOR:
-            makes_it &= Q(**{f"{prefix}current_setting__infant_school": True})
+        born = transfer.cohort_born_between()
+        infant = transfer.kind is TransferKind.JUNIOR
+        if plans:
+            makes_it = Q(child_date_of_birth__range=born)
+            if infant:
+                at_infant_school = Child.objects.filter(
+                    date_of_birth__range=born, current_setting__infant_school=True
+                )
+                makes_it &= Q(child_id__in=at_infant_school.values("pk"))
+        else:
+            makes_it = Q(child__date_of_birth__range=born)
+            if infant:
+                makes_it &= Q(child__current_setting__infant_school=True)
         q |= makes_it
     return q
 
@@ -223,15 +235,15 @@ def listed_transfers(today: date) -> list[PhaseTransfer]:
     return phase.transfers_in_year(phase.school_year_of(today) + 1, infant_school=True)
 
 
-def _transfer_due_by(day: date, today: date, *, key: str = "due_on", prefix="child__") -> Q:
-    """Children listed for a phase transfer on ``today`` whose reg 18 date (``key``: the deadline,
-    or a date of the back plan) is on or before ``day``."""
+def _transfer_due_by(day: date, today: date, *, key: str = "due_on") -> Q:
+    """Plans whose child is listed for a phase transfer on ``today`` with a reg 18 date (``key``:
+    the deadline, or a date of the back plan) on or before ``day``."""
     due = []
     for transfer in listed_transfers(today):
         when = transfer.due_on if key == "due_on" else transfer.back_plan[key]
         if when <= day:
             due.append(transfer)
-    return _born_in(due, prefix)
+    return _born_in(due, plans=True)
 
 
 def _plan_due_q(today: date) -> Q:
@@ -321,10 +333,10 @@ def _school_q(actor, school: str, prefix: str = "child__") -> Q:
     )
 
 
-def _term_q(term: Term, today: date, *, key: str) -> Q:
+def _term_q(term: Term, today: date, *, key: str, plans: bool) -> Q:
     in_term = Q(**{f"{key}__range": (term.starts_on, term.ends_on)})
     deadlines_in_term = [t for t in listed_transfers(today) if term.contains(t.due_on)]
-    return in_term | _born_in(deadlines_in_term)
+    return in_term | _born_in(deadlines_in_term, plans=plans)
 
 
 def plans_queryset(
@@ -342,9 +354,10 @@ def plans_queryset(
     if filters.school:
         qs = qs.filter(_school_q(actor, filters.school))
     if filters.transfer_year:
-        qs = qs.filter(_born_in(phase.transfers_in_year(filters.transfer_year, infant_school=True)))
+        transfers = phase.transfers_in_year(filters.transfer_year, infant_school=True)
+        qs = qs.filter(_born_in(transfers, plans=True))
     if filters.term:
-        qs = qs.filter(_term_q(filters.term, today, key="next_review_due_on"))
+        qs = qs.filter(_term_q(filters.term, today, key="next_review_due_on", plans=True))
     return qs
 
 
@@ -362,11 +375,14 @@ def reviews_queryset(council_ids, filters: PipelineFilters, *, today: date, acto
             Q(transfer_year=filters.transfer_year)
             | (
                 Q(transfer_year__isnull=True)
-                & _born_in(phase.transfers_in_year(filters.transfer_year, infant_school=True))
+                & _born_in(
+                    phase.transfers_in_year(filters.transfer_year, infant_school=True),
+                    plans=False,
+                )
             )
         )
     if filters.term:
-        qs = qs.filter(_term_q(filters.term, today, key="review_due_on"))
+        qs = qs.filter(_term_q(filters.term, today, key="review_due_on", plans=False))
     return qs
 
 

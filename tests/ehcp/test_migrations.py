@@ -419,3 +419,33 @@ def test_the_later_data_migrations_carry_every_row_across(migrator):
     breaches = _breaches_before(old.apps)
     new = migrator.apply_tested_migration(("assessments", "0014_fill_breaches_on"))
     _breaches_after(new.apps, breaches)
+
+    old = migrator.apply_tested_migration(("plans", "0010_pipeline_plan_index"))
+    plans = _plans_before(old.apps)
+    new = migrator.apply_tested_migration(("plans", "0012_ehcplan_child_date_of_birth_required"))
+    _plans_after(new.apps, plans)
+
+
+def _plans_before(apps) -> dict[int, date]:
+    _, council = _world(apps)
+    Child = apps.get_model("children", "Child")
+    EhcPlan = apps.get_model("plans", "EhcPlan")
+    plans = {}
+    for name, born, status in [
+        ("Flo", date(2015, 12, 1), "IN_FORCE"),
+        ("Gus", date(2011, 3, 3), "CEASING"),
+        ("Hal", date(2008, 7, 9), "CEASED"),
+    ]:
+        child = Child.objects.create(first_name=name, last_name="Quill", date_of_birth=born)
+        plan = EhcPlan.objects.create(
+            child=child, council=council, status=status, first_issued_on=date(2024, 5, 1)
+        )
+        plans[plan.pk] = born
+    return plans
+
+
+def _plans_after(apps, plans: dict[int, date]) -> None:
+    """plans 0011 (issue 12): every plan, live or ceased, has its child's date of birth."""
+    EhcPlan = apps.get_model("plans", "EhcPlan")
+    found = dict(EhcPlan.objects.filter(pk__in=plans).values_list("pk", "child_date_of_birth"))
+    assert found == plans

@@ -336,3 +336,57 @@ def test_a_child_at_an_infant_school_transfers_to_junior_school(cast):
     review = at_infant.reviews.get()
     assert (review.transfer_year, review.transfer_post16) == (2027, False)
     assert review.phase_transfer_due_on == date(2027, 2, 14)
+
+
+def test_a_corrected_date_of_birth_moves_the_plan_into_its_phase_transfer(cast, world):
+    """The pipeline reads the plan's copy of the child's date of birth; correcting the child's
+    date (a Year 3 child is really in Year 6) gives every plan of the child the new one at once,
+    in the same save."""
+    plan = world["plans"]["later"]
+    child = plan.child
+    assert plan.child_date_of_birth == Y3
+    child.date_of_birth = Y6
+    child.save()
+
+    plan.refresh_from_db()
+    assert plan.child_date_of_birth == Y6
+    assert "later" in names(cast.caseworker, "due")
+    assert "later" not in names(cast.caseworker, "later")
+    assert counts(cast.caseworker)["due"] == (6, 4)
+
+
+def test_saving_other_fields_of_a_child_leaves_the_plans_copy_alone(cast, world):
+    """A save of named fields that are not the date of birth does not write it, so neither does
+    the plan's copy; a child saved with nothing changed costs no update of its plans."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan = world["plans"]["later"]
+    child = type(plan.child).objects.get(pk=plan.child_id)
+    child.date_of_birth = Y6
+    child.first_name = "Renamed"
+    child.save(update_fields=["first_name"])
+    plan.refresh_from_db()
+    assert plan.child_date_of_birth == Y3
+
+    child = type(plan.child).objects.get(pk=plan.child_id)
+    with CaptureQueriesContext(connection) as ctx:
+        child.save()
+    assert not [q for q in ctx.captured_queries if "ehcp_ehcplan" in q["sql"]]
+
+
+def test_counting_the_plans_does_not_join_the_children(cast, world):
+    """At half of England the counts hashed all 500,000 children to count one council's plans:
+    the plans' counts now read the plans (and, for a transfer into Year 3, the children at an
+    infant school, in a subquery)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        counts(cast.caseworker)
+    plans_counts = [q["sql"] for q in ctx.captured_queries if 'FROM "ehcp_ehcplan"' in q["sql"]]
+    assert len(plans_counts) == 1
+    sql = plans_counts[0]
+    tables = sql[sql.index('FROM "ehcp_ehcplan"') :].split(" WHERE ")[0]
+    assert '"ehcp_child"' not in tables, tables
+    assert 'FROM "ehcp_child"' in sql  # the children at an infant school, a subquery
