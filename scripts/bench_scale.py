@@ -75,25 +75,36 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def pick_people():
+    from collections import Counter
+
     from django.contrib.auth import get_user_model
     from django.db.models import Count
 
     from agencies.models import Agency, Membership, Role
     from ehcp.assessments.models import Assessment
+    from ehcp.reviews.models import Review
     from workflows.models import CaseTask
 
     users = get_user_model().objects
     open_cases = Assessment.objects.open()
-    loads = list(
-        open_cases.exclude(caseworker=None)
-        .values("caseworker")
-        .annotate(n=Count("pk"))
-        .order_by("-n")[:500]
-    )
-    if not loads:
+    # Open cases as the generator counts them (demo/scale.py, template_caseload): assessments and
+    # reviews under way, which is what the caseworker's inbox and case list hold.
+    totals: Counter[int] = Counter()
+    for model in (Assessment, Review):
+        totals.update(
+            {
+                row["caseworker"]: row["n"]
+                for row in model.objects.open()
+                .exclude(caseworker=None)
+                .values("caseworker")
+                .annotate(n=Count("pk"))
+                .order_by()
+            }
+        )
+    if not totals:
         sys.exit("No open cases with a caseworker: generate data first (manage.py generate_scale).")
-    nearest = min(loads, key=lambda row: abs(row["n"] - 250))
-    caseworker = users.get(pk=nearest["caseworker"])
+    caseworker_id, cases = min(totals.items(), key=lambda item: (abs(item[1] - 250), item[0]))
+    caseworker = users.get(pk=caseworker_id)
 
     queue = (
         CaseTask.objects.human()
@@ -128,7 +139,7 @@ def pick_people():
         .first()
     )
     return {
-        "caseworker": (caseworker, nearest["n"]),
+        "caseworker": (caseworker, cases),
         "agency": (agency, queue["n"], member.user),
         "manager": (manager.user, open_cases.filter(council_id=council).count()),
     }
