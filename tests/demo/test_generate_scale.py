@@ -26,6 +26,7 @@ from ehcp.assessments.models import Assessment
 from ehcp.children.models import Child, ParentCarer
 from ehcp.governance import partitions
 from ehcp.governance.models import AccessEvent
+from ehcp.plans.models import EhcPlan
 from ehcp.reviews.models import Review, ReviewStatus
 from ehcp.reviews.services import review as review_services
 from workflows import services as wf
@@ -179,6 +180,9 @@ def _a_clone_keeps_its_template_shape_and_its_own_keys(generated):
     for task in CaseTask.objects.filter(case=clone_1, token__contains="/"):
         split = int(task.token.split("/")[1].split("_")[0])
         assert CaseTask.objects.filter(pk=split, process_id=task.process_id).exists()
+    # A plan's copy of its child's date of birth (the review pipeline's) is its own child's.
+    assert EhcPlan.objects.count() > 4
+    assert not EhcPlan.objects.exclude(child_date_of_birth=F("child__date_of_birth")).exists()
 
 
 def test_an_open_task_of_a_clone_is_done_through_the_flow_and_pages_follow_council(
