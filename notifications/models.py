@@ -6,15 +6,22 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from agencies.models import Agency
 
 
 class NotificationStatus(models.TextChoices):
+    """Where a message is. Only SENT and DELIVERED mean it left; UNDELIVERABLE and FAILED both
+    mean nobody was reached (notification_undeliverable is called for either)."""
+
     PENDING = "PENDING", "Waiting to be sent"
     SENDING = "SENDING", "Being sent"
     SENT = "SENT", "Sent"
-    FAILED = "FAILED", "Failed"
+    DELIVERED = "DELIVERED", "Delivered"  # the provider's receipt says it reached the inbox
+    # No address, a bounce, or the provider's permanent refusal: never tried again.
+    UNDELIVERABLE = "UNDELIVERABLE", "Cannot be delivered"
+    FAILED = "FAILED", "Failed"  # given up after retries, or our set-up was refused
 
 
 class NotificationKind(models.TextChoices):
@@ -71,12 +78,23 @@ class Notification(models.Model):
     # Idempotency: the same event never queues two messages to the same address.
     key = models.CharField(max_length=200)
     status = models.CharField(
-        max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
+        max_length=20, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # A PENDING row is sent once this time has come (now, or later after a failed attempt:
+    # notifications.rules.delivery).
+    next_attempt_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    # When it became UNDELIVERABLE or FAILED.
+    failed_at = models.DateTimeField(null=True, blank=True)
+    # A short code (e.g. "smtp-recipient-550", "notify-429", "no-address"), never personal data.
     last_error = models.CharField(max_length=200, blank=True)
+    channel = models.CharField(max_length=20, blank=True)  # "email" or "notify", once sent
+    # The provider's id for the message (Notify's notification id, or the e-mail's Message-ID):
+    # delivery receipts find the row by it.
+    provider_id = models.CharField(max_length=200, blank=True, db_index=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -85,7 +103,8 @@ class Notification(models.Model):
                 fields=["key", "email"], name="unique_notification_per_address"
             ),
         ]
-        indexes = [models.Index(fields=["status", "created_at"])]
+        # The sender's query: PENDING rows whose time has come, oldest due first.
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notification_due_idx")]
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.email}"

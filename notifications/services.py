@@ -4,18 +4,17 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from agencies.models import QUEUE_ROLES, Membership
 
+from .channels import Channel, DeliveryError, Message, channel_get
 from .models import SUBJECTS, Notice, Notification, NotificationStatus
+from .rules.delivery import Failure, Next, after_failure
 
 logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 5
 
 
 def _recipients(*, agency, user_id) -> list[tuple[int | None, str]]:
@@ -125,12 +124,73 @@ def notice_open(*, notice: Notice, user) -> Notice:
     return notice
 
 
-def notification_send_pending(limit: int = 100) -> int:
-    """Claim pending rows with a conditional update (so two senders never send one twice) and send."""
+# -- delivery ------------------------------------------------------------------------------------
+
+
+def notification_message(notification: Notification) -> Message:
+    """What is sent for a row: the kind's subject and a sign-in link, nothing about anyone."""
+    url = settings.SITE_URL.rstrip("/") + notification.link
+    body = (
+        "There is an update on SEND casework that needs your attention.\n\n"
+        f"Sign in to see it: {url}\n\n"
+        "This message does not contain any personal details."
+    )
+    return Message(
+        to=notification.email,
+        kind=notification.kind,
+        subject=SUBJECTS[notification.kind],
+        body=body,
+        link=url,
+        reference=f"notification-{notification.pk}",
+    )
+
+
+def notification_undeliverable(notification: Notification) -> None:
+    """A message will not reach its recipient: UNDELIVERABLE (no address, a bounce, a permanent
+    refusal) or FAILED (given up after retries, or our set-up refused). This is where the work it
+    was about will be escalated to someone who can act on it; for now it is logged (the code, never
+    the address)."""
+    logger.warning(
+        "Notification %s (%s) not delivered: %s %s",
+        notification.pk,
+        notification.kind,
+        notification.status,
+        notification.last_error,
+    )
+
+
+def _record_failure(pk: int, error: DeliveryError, *, attempt: int, now) -> None:
+    decision = after_failure(error.failure, attempt=attempt, now=now)
+    row = Notification.objects.filter(pk=pk, status=NotificationStatus.SENDING)
+    if decision.next is Next.RETRY:
+        row.update(
+            status=NotificationStatus.PENDING,
+            next_attempt_at=decision.next_attempt_at,
+            last_error=error.code,
+        )
+        return
+    status = (
+        NotificationStatus.UNDELIVERABLE
+        if decision.next is Next.UNDELIVERABLE
+        else NotificationStatus.FAILED
+    )
+    if row.update(status=status, last_error=error.code, failed_at=now):
+        notification_undeliverable(Notification.objects.get(pk=pk))
+
+
+def notification_send_pending(limit: int = 100, *, now=None, channel: Channel | None = None) -> int:
+    """Send the PENDING rows whose time has come; returns how many were sent.
+
+    Each row is claimed with a conditional update (PENDING -> SENDING), so two senders never send
+    one twice. A row with no address is UNDELIVERABLE without trying; a failed attempt is retried
+    with back-off, or is UNDELIVERABLE or FAILED (notifications.rules.delivery). Never SENT unless
+    the channel took it."""
+    now = now or timezone.now()
+    channel = channel or channel_get()
     sent = 0
     ids = list(
-        Notification.objects.filter(status=NotificationStatus.PENDING, attempts__lt=MAX_ATTEMPTS)
-        .order_by("created_at")
+        Notification.objects.filter(status=NotificationStatus.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
     for pk in ids:
@@ -140,25 +200,68 @@ def notification_send_pending(limit: int = 100) -> int:
         if not claimed:
             continue
         notification = Notification.objects.get(pk=pk)
-        url = settings.SITE_URL.rstrip("/") + notification.link
-        body = (
-            "There is an update on SEND casework that needs your attention.\n\n"
-            f"Sign in to see it: {url}\n\n"
-            "This message does not contain any personal details."
-        )
-        try:
-            send_mail(SUBJECTS[notification.kind], body, None, [notification.email])
-        except Exception as exc:  # the provider is outside our control: retry later
-            logger.warning("Notification %s failed: %s", pk, type(exc).__name__)
-            status = (
-                NotificationStatus.FAILED
-                if notification.attempts >= MAX_ATTEMPTS
-                else NotificationStatus.PENDING
-            )
-            Notification.objects.filter(pk=pk).update(status=status, last_error=type(exc).__name__)
+        if not notification.email.strip():
+            error = DeliveryError("no-address", Failure.UNDELIVERABLE)
+            _record_failure(pk, error, attempt=notification.attempts, now=now)
             continue
-        Notification.objects.filter(pk=pk).update(
-            status=NotificationStatus.SENT, sent_at=timezone.now()
+        try:
+            provider_id = channel.send(notification_message(notification))
+        except DeliveryError as error:
+            logger.warning("Notification %s failed: %s", pk, error.code)
+            _record_failure(pk, error, attempt=notification.attempts, now=now)
+            continue
+        except Exception as exc:  # noqa: BLE001 - the outside world: try again later
+            logger.warning("Notification %s failed: %s", pk, type(exc).__name__)
+            error = DeliveryError(f"error-{type(exc).__name__}", Failure.TRANSIENT)
+            _record_failure(pk, error, attempt=notification.attempts, now=now)
+            continue
+        Notification.objects.filter(pk=pk, status=NotificationStatus.SENDING).update(
+            status=NotificationStatus.SENT,
+            sent_at=now,
+            channel=channel.name,
+            provider_id=provider_id[:200],
+            last_error="",
         )
         sent += 1
     return sent
+
+
+# Notify's delivery receipt statuses (https://docs.notifications.service.gov.uk, "Callbacks").
+RECEIPT_DELIVERED = "delivered"
+RECEIPT_FAILURES = {
+    "permanent-failure": Failure.UNDELIVERABLE,
+    "temporary-failure": Failure.TRANSIENT,
+    "technical-failure": Failure.TRANSIENT,
+}
+RECEIPT_STATUSES = {RECEIPT_DELIVERED, *RECEIPT_FAILURES}
+
+
+def notification_receipt_record(*, provider_id: str, status: str, now=None) -> Notification | None:
+    """A provider's delivery receipt for the message it knows as `provider_id`: delivered marks
+    the row DELIVERED; a permanent failure makes it UNDELIVERABLE; a temporary or technical one
+    sends it again after the back-off (or FAILED after the last attempt). Returns the row, or None
+    if no sent message has that id (nothing changes)."""
+    if status not in RECEIPT_STATUSES:
+        raise ValueError(f"Unknown delivery status {status!r}")
+    now = now or timezone.now()
+    notification = (
+        Notification.objects.filter(
+            provider_id=provider_id,
+            status__in=[NotificationStatus.SENT, NotificationStatus.DELIVERED],
+        )
+        .exclude(provider_id="")
+        .first()
+    )
+    if notification is None:
+        return None
+    if status == RECEIPT_DELIVERED:
+        Notification.objects.filter(pk=notification.pk, status=NotificationStatus.SENT).update(
+            status=NotificationStatus.DELIVERED, delivered_at=now
+        )
+    elif Notification.objects.filter(pk=notification.pk, status=NotificationStatus.SENT).update(
+        status=NotificationStatus.SENDING
+    ):
+        error = DeliveryError(f"notify-{status}", RECEIPT_FAILURES[status])
+        _record_failure(notification.pk, error, attempt=notification.attempts, now=now)
+    notification.refresh_from_db()
+    return notification

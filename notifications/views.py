@@ -1,14 +1,26 @@
-"""The signed-in person's in-app notices: a list, and opening one (which marks it read)."""
+"""The signed-in person's in-app notices: a list, and opening one (which marks it read); and GOV.UK
+Notify's delivery receipts."""
 
+import json
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
+)
 from django.shortcuts import redirect, render
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
 from .models import Notice
-from .services import notice_open, notices_for
+from .services import RECEIPT_STATUSES, notice_open, notices_for, notification_receipt_record
 
 
 @require_GET
@@ -32,3 +44,27 @@ def notice_go(request, notice_id):
     ) or not notice.link.startswith("/"):
         return redirect("notifications:list")
     return redirect(notice.link)
+
+
+@csrf_exempt
+@require_POST
+def notify_callback(request):
+    """GOV.UK Notify's delivery receipt for one message (JSON: id, reference, status ...), sent
+    with the bearer token the service set in Notify (NOTIFY_CALLBACK_TOKEN). Not a signed-in page:
+    the token is the only way in, and without one configured every receipt is refused."""
+    expected = settings.NOTIFY_CALLBACK_TOKEN
+    if not expected:
+        return HttpResponseForbidden("Delivery receipts are not configured")
+    given = request.headers.get("Authorization", "")
+    if not constant_time_compare(given, f"Bearer {expected}"):
+        return HttpResponse("Unauthorised", status=401)
+    try:
+        receipt = json.loads(request.body)
+        provider_id, status = str(receipt["id"]), str(receipt["status"])
+    except (ValueError, KeyError, TypeError):
+        return HttpResponseBadRequest("Expected JSON with id and status")
+    if status not in RECEIPT_STATUSES:
+        return HttpResponseBadRequest("Unknown status")
+    if notification_receipt_record(provider_id=provider_id, status=status) is None:
+        return HttpResponseNotFound("No such notification")
+    return HttpResponse(status=204)

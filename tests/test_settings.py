@@ -142,3 +142,16 @@ def test_no_documented_variable_is_stale():
     ]
     stale = sorted(documented_variables() - set(environment_variables(sources)))
     assert not stale, f"docs/configuration.md documents variables nothing reads: {', '.join(stale)}"
+
+
+def test_production_settings_refuse_a_notify_key_without_a_template():
+    """GOV.UK Notify sends from a template: a key alone would fail every message."""
+    env = {
+        "ALLOWED_HOSTS": "send.example.gov.uk",
+        "SECRET_KEY": random_secret(60),
+        "NOTIFY_API_KEY": "live-key",
+        **PRODUCTION_SERVICES,
+    }
+    result = run_manage("check", **env)
+    assert result.returncode != 0
+    assert "NOTIFY_TEMPLATE_ID" in result.stderr

@@ -176,6 +176,24 @@ CELERY_TIMEZONE = TIME_ZONE
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "send-casework@localhost")
+# Django's SMTP backend (EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))  # seconds: a hung server is retried
+# GOV.UK Notify: with an API key, notifications go through Notify instead of EMAIL_BACKEND, from
+# one template whose personalisation is ((subject)), ((body)) and ((link)); a kind may have its
+# own template ("KIND=template-id,..."). Notify's delivery receipts come back to
+# /notifications/notify-callback/ with NOTIFY_CALLBACK_TOKEN as their bearer token.
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_TEMPLATE_ID = os.environ.get("NOTIFY_TEMPLATE_ID", "")
+NOTIFY_TEMPLATE_IDS = dict(
+    item.split("=", 1) for item in env_list("NOTIFY_TEMPLATE_IDS") if "=" in item
+)
+NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN", "")
 
 # The council running the service: shown in page headers and letters.
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Exampleshire County Council")

@@ -22,6 +22,10 @@ if not os.environ.get("CELERY_BROKER_URL"):
     )
 
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+if NOTIFY_API_KEY and not NOTIFY_TEMPLATE_ID:  # noqa: F405
+    raise ImproperlyConfigured(
+        "Set NOTIFY_TEMPLATE_ID: NOTIFY_API_KEY sends through GOV.UK Notify."
+    )
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -8,6 +8,9 @@ SECRET_KEY = "test-only-not-secret"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Never GOV.UK Notify from a test run, whatever the environment says (its tests use a fake).
+NOTIFY_API_KEY = ""
+NOTIFY_CALLBACK_TOKEN = ""
 CELERY_TASK_ALWAYS_EAGER = True
 DEMO_DATA_ALLOWED = True
 ALLOWED_HOSTS = ["*"]
