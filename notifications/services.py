@@ -186,13 +186,14 @@ def notification_send_pending(limit: int = 100, *, now=None, channel: Channel | 
     with back-off, or is UNDELIVERABLE or FAILED (notifications.rules.delivery). Never SENT unless
     the channel took it."""
     now = now or timezone.now()
-    channel = channel or channel_get()
     sent = 0
     ids = list(
         Notification.objects.filter(status=NotificationStatus.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
+    if ids:
+        channel = channel or channel_get()
     for pk in ids:
         claimed = Notification.objects.filter(pk=pk, status=NotificationStatus.PENDING).update(
             status=NotificationStatus.SENDING, attempts=F("attempts") + 1

@@ -32,7 +32,7 @@ FORBIDDEN_IMPORTS = {
     "config": {"demo"},
 }
 # Test-only libraries (the `test` extra): the product never imports them.
-TEST_ONLY_MODULES = ("time_machine", "pytest", "factory", "playwright")
+TEST_ONLY_MODULES = ("time_machine", "pytest", "factory", "playwright", "aiosmtpd")
 
 
 def _python_files(top: Path):
