@@ -12,7 +12,7 @@ from agencies.models import QUEUE_ROLES, Membership
 
 from .channels import Channel, DeliveryError, Message, channel_get
 from .models import SUBJECTS, Notice, Notification, NotificationStatus
-from .rules.delivery import Failure, Next, after_failure
+from .rules.delivery import CLAIM_TIMEOUT, Failure, Next, after_failure
 
 logger = logging.getLogger(__name__)
 
@@ -182,21 +182,25 @@ def notification_send_pending(limit: int = 100, *, now=None, channel: Channel | 
     """Send the PENDING rows whose time has come; returns how many were sent.
 
     Each row is claimed with a conditional update (PENDING -> SENDING), so two senders never send
-    one twice. A row with no address is UNDELIVERABLE without trying; a failed attempt is retried
+    one twice; a claim whose sender died is taken again after CLAIM_TIMEOUT. A row with no address is UNDELIVERABLE without trying; a failed attempt is retried
     with back-off, or is UNDELIVERABLE or FAILED (notifications.rules.delivery). Never SENT unless
     the channel took it."""
     now = now or timezone.now()
     sent = 0
-    ids = list(
-        Notification.objects.filter(status=NotificationStatus.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit]
+    # Due: PENDING rows whose time has come, and SENDING rows whose sender died (claim expired).
+    due = Notification.objects.filter(
+        status__in=[NotificationStatus.PENDING, NotificationStatus.SENDING],
+        next_attempt_at__lte=now,
     )
+    ids = list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
     if ids:
         channel = channel or channel_get()
     for pk in ids:
-        claimed = Notification.objects.filter(pk=pk, status=NotificationStatus.PENDING).update(
-            status=NotificationStatus.SENDING, attempts=F("attempts") + 1
+        # The claim: only one sender's conditional update finds the row still due.
+        claimed = due.filter(pk=pk).update(
+            status=NotificationStatus.SENDING,
+            attempts=F("attempts") + 1,
+            next_attempt_at=now + CLAIM_TIMEOUT,
         )
         if not claimed:
             continue
@@ -260,7 +264,7 @@ def notification_receipt_record(*, provider_id: str, status: str, now=None) -> N
             status=NotificationStatus.DELIVERED, delivered_at=now
         )
     elif Notification.objects.filter(pk=notification.pk, status=NotificationStatus.SENT).update(
-        status=NotificationStatus.SENDING
+        status=NotificationStatus.SENDING, next_attempt_at=now + CLAIM_TIMEOUT
     ):
         error = DeliveryError(f"notify-{status}", RECEIPT_FAILURES[status])
         _record_failure(notification.pk, error, attempt=notification.attempts, now=now)

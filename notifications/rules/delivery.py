@@ -23,6 +23,10 @@ MAX_ATTEMPTS = 6
 RETRY_FIRST = timedelta(minutes=1)
 RETRY_FACTOR = 5
 RETRY_CAP = timedelta(hours=4)
+# A claimed (SENDING) row whose sender died before recording the outcome is claimed again after
+# this long. Far longer than a send can take (the channels time out in seconds), so a row is only
+# sent twice if its sender died after sending and before recording.
+CLAIM_TIMEOUT = timedelta(minutes=15)
 
 
 class Failure(enum.Enum):

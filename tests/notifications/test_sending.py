@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 
 from notifications.channels import Channel, DeliveryError
-from notifications.models import NotificationStatus
-from notifications.rules.delivery import MAX_ATTEMPTS, Failure
+from notifications.models import Notification, NotificationStatus
+from notifications.rules.delivery import CLAIM_TIMEOUT, MAX_ATTEMPTS, Failure
 from notifications.services import notification_send_pending
 from tests.notifications.conftest import free_port
 
@@ -109,10 +109,32 @@ def test_an_unexpected_error_is_retried_and_recorded_without_its_message(outbox_
 
 
 def test_a_row_claimed_by_another_sender_is_not_sent_again(outbox_row):
-    row = outbox_row(next_attempt_at=NOW, status=NotificationStatus.SENDING, attempts=1)
+    row = outbox_row(
+        next_attempt_at=NOW + CLAIM_TIMEOUT, status=NotificationStatus.SENDING, attempts=1
+    )
     assert notification_send_pending(now=NOW) == 0
     row.refresh_from_db()
     assert row.status == NotificationStatus.SENDING and mail.outbox == []
+
+
+def test_a_claim_whose_sender_died_is_taken_again_after_the_timeout(outbox_row):
+    outbox_row(next_attempt_at=NOW)
+
+    class Dying(Channel):  # the process is killed mid-send: nothing is recorded
+        name = "test"
+
+        def send(self, message):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        notification_send_pending(now=NOW, channel=Dying())
+    row = Notification.objects.get()
+    assert (row.status, row.next_attempt_at) == (NotificationStatus.SENDING, NOW + CLAIM_TIMEOUT)
+    assert notification_send_pending(now=NOW + CLAIM_TIMEOUT - timedelta(seconds=1)) == 0
+    assert notification_send_pending(now=NOW + CLAIM_TIMEOUT) == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (NotificationStatus.SENT, 2)
+    assert len(mail.outbox) == 1
 
 
 def test_rows_are_sent_in_the_order_they_fall_due_up_to_the_limit(outbox_row):
