@@ -193,8 +193,13 @@ def notification_send_pending(limit: int = 100, *, now=None, channel: Channel | 
         next_attempt_at__lte=now,
     )
     ids = list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
-    if ids:
-        channel = channel or channel_get()
+    if ids and channel is None:
+        try:
+            channel = channel_get()
+        except Exception as exc:  # noqa: BLE001 - e.g. a malformed NOTIFY_API_KEY
+            # The rows stay PENDING, to go once the settings are right; the tick goes on.
+            logger.error("No notification channel (%s): check the settings", type(exc).__name__)
+            return 0
     for pk in ids:
         # The claim: only one sender's conditional update finds the row still due.
         claimed = due.filter(pk=pk).update(

@@ -122,3 +122,12 @@ def test_notify_out_of_reach_is_retried(outbox_row, notify_fake, settings):
     notification_send_pending(now=NOW)
     row.refresh_from_db()
     assert (row.status, row.last_error) == (NotificationStatus.PENDING, "notify-503")
+
+
+def test_a_malformed_key_leaves_the_messages_waiting(outbox_row, notify_fake, settings, caplog):
+    settings.NOTIFY_API_KEY = "not-a-notify-key"
+    row = outbox_row(next_attempt_at=NOW)
+    assert notification_send_pending(now=NOW) == 0
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (NotificationStatus.PENDING, 0)
+    assert "No notification channel" in caplog.text
