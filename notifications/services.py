@@ -182,9 +182,9 @@ def notification_send_pending(limit: int = 100, *, now=None, channel: Channel | 
     """Send the PENDING rows whose time has come; returns how many were sent.
 
     Each row is claimed with a conditional update (PENDING -> SENDING), so two senders never send
-    one twice; a claim whose sender died is taken again after CLAIM_TIMEOUT. A row with no address is UNDELIVERABLE without trying; a failed attempt is retried
-    with back-off, or is UNDELIVERABLE or FAILED (notifications.rules.delivery). Never SENT unless
-    the channel took it."""
+    one twice; a claim whose sender died is taken again after CLAIM_TIMEOUT. A row with no address
+    is UNDELIVERABLE without trying; a failed attempt is retried with back-off, or is UNDELIVERABLE
+    or FAILED (notifications.rules.delivery). Never SENT unless the channel took it."""
     now = now or timezone.now()
     sent = 0
     # Due: PENDING rows whose time has come, and SENDING rows whose sender died (claim expired).
