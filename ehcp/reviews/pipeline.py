@@ -303,8 +303,14 @@ def stage_late_q(stage: Stage, today: date) -> Q:
     return _review_late_q(stage, today)
 
 
-def _open_review() -> Exists:
-    return Exists(Review.objects.open().filter(ehc_plan=OuterRef("pk")))
+def _open_review(council_ids=None) -> Exists:
+    """The plan has an open review. Given the plans' councils, only those councils' reviews are
+    read (a review is its plan's council's: `review_start`), so the database can hash a council's
+    open reviews instead of probing them plan by plan (half of England: 19 -> 10 ms)."""
+    reviews = Review.objects.open().filter(ehc_plan=OuterRef("pk"))
+    if council_ids is not None:
+        reviews = reviews.filter(council_id__in=council_ids)
+    return Exists(reviews)
 
 
 def _plan_caseworker() -> Coalesce:
@@ -346,7 +352,9 @@ def plans_queryset(
     stage). Without ``caseworker`` (for counting) the caseworker is worked out only to filter by
     it: an annotation the count does not use still costs Django time to strip from every
     aggregate's condition."""
-    qs = EhcPlan.objects.live().filter(council_id__in=council_ids).exclude(_open_review())
+    qs = (
+        EhcPlan.objects.live().filter(council_id__in=council_ids).exclude(_open_review(council_ids))
+    )
     if caseworker or filters.caseworker_id:
         qs = qs.annotate(plan_caseworker_id=_plan_caseworker())
     if filters.caseworker_id:
