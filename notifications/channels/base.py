@@ -1,5 +1,6 @@
 """What every channel is given and what it may raise."""
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from ..rules.delivery import Failure
@@ -27,10 +28,12 @@ class DeliveryError(Exception):
         self.failure = failure
 
 
-class Channel:
+class Channel(ABC):
+    """A way out (`EmailChannel`, `NotifyChannel`); a channel without `send` cannot be made."""
+
     name = ""
 
+    @abstractmethod
     def send(self, message: Message) -> str:
         """Send `message`; return the provider's id for it ("" if it gives none), or raise
         DeliveryError."""
-        raise NotImplementedError
