@@ -119,6 +119,14 @@ class Membership(models.Model):
         default=False,
         help_text="Explicit permission to see the address, setting and contacts of a child whose whereabouts are protected.",
     )
+    # The agency names its managers: they are told when a task in its queue is overdue, or a
+    # message about one could not be delivered (notifications). A council's SEN managers manage
+    # its SEN team by their role.
+    is_agency_manager = models.BooleanField(
+        "Manages this agency's queue",
+        default=False,
+        help_text="Told when a task in this agency's queue is overdue or a message about one could not be delivered.",
+    )
 
     objects = MembershipQuerySet.as_manager()
     history = HistoricalRecords()

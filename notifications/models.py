@@ -46,6 +46,15 @@ class NotificationKind(models.TextChoices):
         "SIGN_IN_LOCKED_OUT",
         "Sign-in to the account was locked after wrong passwords",
     )
+    TASK_DUE_SOON = "TASK_DUE_SOON", "A task is due soon"
+    TASK_ESCALATED = "TASK_ESCALATED", "A task in your agency's queue is overdue"
+    STATUTORY_AT_RISK = "STATUTORY_AT_RISK", "A statutory date is about to be missed"
+    STATUTORY_MISSED = "STATUTORY_MISSED", "A statutory date has been missed"
+    MESSAGE_UNDELIVERABLE = (
+        "MESSAGE_UNDELIVERABLE",
+        "A message about a task could not be delivered",
+    )
+    WEEKLY_DIGEST = "WEEKLY_DIGEST", "Your weekly summary"
 
 
 SUBJECTS = {
@@ -61,6 +70,12 @@ SUBJECTS = {
     NotificationKind.BREAK_GLASS_GRANTED: "Emergency access to a SEND case needs your review",
     NotificationKind.BREAK_GLASS_STOPPED: "Repeated failed requests for emergency access to SEND cases",
     NotificationKind.SIGN_IN_LOCKED_OUT: "Someone has entered the wrong password for your SEND casework account",
+    NotificationKind.TASK_DUE_SOON: "A SEND casework task is due soon",
+    NotificationKind.TASK_ESCALATED: "A SEND casework task in your agency's queue is overdue",
+    NotificationKind.STATUTORY_AT_RISK: "A statutory date for an EHC case is about to be missed",
+    NotificationKind.STATUTORY_MISSED: "A statutory date for an EHC case has been missed",
+    NotificationKind.MESSAGE_UNDELIVERABLE: "A message about SEND casework could not be delivered",
+    NotificationKind.WEEKLY_DIGEST: "Your weekly summary of SEND casework",
 }
 
 
@@ -75,6 +90,11 @@ class Notification(models.Model):
     )
     email = models.EmailField()
     link = models.CharField(max_length=200)
+    # What the message is about, for the page that shows it (e.g. "task:<public id>"): an
+    # undeliverable message is shown on its task. Opaque ids only.
+    topic = models.CharField(max_length=60, blank=True)
+    # Figures a kind's text needs (the weekly digest's counts): numbers only, never personal data.
+    context = models.JSONField(default=dict, blank=True)
     # Idempotency: the same event never queues two messages to the same address.
     key = models.CharField(max_length=200)
     status = models.CharField(
@@ -104,7 +124,15 @@ class Notification(models.Model):
             ),
         ]
         # The sender's query: PENDING rows whose time has come, oldest due first.
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notification_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="notification_due_idx"),
+            # The messages about one task (or other topic) that did not reach anyone.
+            models.Index(
+                fields=["topic"],
+                condition=~models.Q(topic=""),
+                name="notification_topic_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.email}"
