@@ -73,9 +73,22 @@ class AgencyAdmin(ConfigurationAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(ConfigurationAdmin):
-    list_display = ["user", "agency", "role", "is_active", "may_see_protected_whereabouts"]
+    list_display = [
+        "user",
+        "agency",
+        "role",
+        "is_active",
+        "is_agency_manager",
+        "may_see_protected_whereabouts",
+    ]
     list_select_related = ["user", "agency"]
-    list_filter = ["role", "agency__kind", "is_active", "may_see_protected_whereabouts"]
+    list_filter = [
+        "role",
+        "agency__kind",
+        "is_active",
+        "is_agency_manager",
+        "may_see_protected_whereabouts",
+    ]
     search_fields = ["user__username", "user__first_name", "user__last_name", "agency__name"]
 
 

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from agencies.models import Agency
 
+from .rules.delivery import failure_text
+
 
 class NotificationStatus(models.TextChoices):
     """Where a message is. Only SENT and DELIVERED mean it left; UNDELIVERABLE and FAILED both
@@ -136,6 +138,10 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.email}"
+
+    @property
+    def failure_text(self) -> str:
+        return failure_text(self.last_error)
 
 
 class Notice(models.Model):

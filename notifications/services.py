@@ -1,6 +1,8 @@
 """Queue notifications in the caller's transaction; send them after it commits."""
 
 import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -9,9 +11,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from agencies.models import QUEUE_ROLES, Membership
+from agencies.queues import agency_people
 
 from .channels import Channel, DeliveryError, Message, channel_get
-from .models import SUBJECTS, Notice, Notification, NotificationStatus
+from .models import SUBJECTS, Notice, Notification, NotificationKind, NotificationStatus
 from .rules.delivery import CLAIM_TIMEOUT, Failure, Next, after_failure
 
 logger = logging.getLogger(__name__)
@@ -33,37 +36,82 @@ def _recipients(*, agency, user_id) -> list[tuple[int | None, str]]:
     return []
 
 
-def _queue_rows(*, kind, agency, recipients, notice_user_ids, link: str, key: str) -> int:
-    """Write the e-mails (one per address) and the in-app notices (one per person), one statement
-    each: a row already written for this event and address (or person) is left as it is, so
-    queueing an event twice sends it once. Returns the number of addresses."""
-    emails, seen = [], set()
-    for recipient_id, email in recipients:
-        if not email or email.lower() in seen:
-            continue
-        seen.add(email.lower())
-        emails.append(
-            Notification(
-                kind=kind,
-                recipient_id=recipient_id,
-                agency=agency,
-                email=email,
-                link=link,
-                key=key,
+@dataclass(frozen=True)
+class Outgoing:
+    """One event to tell people about: an e-mail to each address (a person's, or an agency's
+    shared mailbox with no person) and an in-app notice to each person. `key` names the event:
+    queueing it again (a second sweep, a retried request) writes nothing more."""
+
+    kind: str
+    link: str
+    key: str
+    recipients: Sequence[tuple[int | None, str]] = ()
+    notice_user_ids: Sequence[int] = ()
+    agency_id: int | None = None
+    # What the message is about (e.g. "task:<public id>"): an undeliverable one is shown there.
+    topic: str = ""
+    context: dict = field(default_factory=dict)
+
+
+def notifications_queue(events: Iterable[Outgoing]) -> int:
+    """Write the e-mails (one per event and address) and the in-app notices (one per event and
+    person) of any number of events, one statement each; they are sent once the caller's
+    transaction commits. A row already written for an event and address (or person) is left as
+    it is. Returns the number of e-mails."""
+    emails, notices = [], []
+    for event in events:
+        seen = set()
+        for recipient_id, email in event.recipients:
+            # An empty address is kept (once per event): the sender marks it UNDELIVERABLE and
+            # the agency's managers are told, rather than nobody knowing nothing was sent.
+            email = (email or "").strip()
+            if email.lower() in seen:
+                continue
+            seen.add(email.lower())
+            emails.append(
+                Notification(
+                    kind=event.kind,
+                    recipient_id=recipient_id,
+                    agency_id=event.agency_id,
+                    email=email,
+                    link=event.link,
+                    key=event.key,
+                    topic=event.topic,
+                    context=event.context,
+                )
             )
+        notices.extend(
+            Notice(recipient_id=pk, kind=event.kind, link=event.link, key=event.key)
+            for pk in dict.fromkeys(event.notice_user_ids)
         )
     Notification.objects.bulk_create(emails, ignore_conflicts=True)  # unique (key, email)
-    notices = [
-        Notice(recipient_id=pk, kind=kind, link=link, key=key)
-        for pk in dict.fromkeys(notice_user_ids)
-    ]
     Notice.objects.bulk_create(notices, ignore_conflicts=True)  # one notice per person per event
     if emails:
         transaction.on_commit(notification_send_pending)
     return len(emails)
 
 
-def notification_queue(*, kind: str, agency=None, user_id=None, link: str, key: str) -> int:
+def _queue_rows(
+    *, kind, agency, recipients, notice_user_ids, link: str, key: str, topic: str = ""
+) -> int:
+    return notifications_queue(
+        [
+            Outgoing(
+                kind=kind,
+                link=link,
+                key=key,
+                recipients=recipients,
+                notice_user_ids=notice_user_ids,
+                agency_id=agency.pk if agency is not None else None,
+                topic=topic,
+            )
+        ]
+    )
+
+
+def notification_queue(
+    *, kind: str, agency=None, user_id=None, link: str, key: str, topic: str = ""
+) -> int:
     """Write outbox rows (idempotent by key and address) and send them once the transaction commits.
 
     The person (if any) also gets an in-app notice."""
@@ -75,6 +123,7 @@ def notification_queue(*, kind: str, agency=None, user_id=None, link: str, key: 
         notice_user_ids=[user_id] if active else [],
         link=link,
         key=key,
+        topic=topic,
     )
 
 
@@ -124,6 +173,18 @@ def notice_open(*, notice: Notice, user) -> Notice:
     return notice
 
 
+def notifications_undelivered(topic: str) -> list[Notification]:
+    """The messages about `topic` (e.g. a task) that reached nobody, oldest first."""
+    if not topic:
+        return []
+    return list(
+        Notification.objects.filter(
+            topic=topic,
+            status__in=[NotificationStatus.UNDELIVERABLE, NotificationStatus.FAILED],
+        ).order_by("failed_at", "pk")
+    )
+
+
 # -- delivery ------------------------------------------------------------------------------------
 
 
@@ -145,11 +206,25 @@ def notification_message(notification: Notification) -> Message:
     )
 
 
-def notification_undeliverable(notification: Notification) -> None:
+# Not escalated: a message about a message that did not arrive (no loops), and the security
+# alerts, which are about a person's own account (nobody else is told).
+NOT_ESCALATED = frozenset(
+    {
+        NotificationKind.MESSAGE_UNDELIVERABLE,
+        NotificationKind.SIGN_IN_LOCKED_OUT,
+        NotificationKind.BREAK_GLASS_GRANTED,
+        NotificationKind.BREAK_GLASS_STOPPED,
+    }
+)
+
+
+def notification_undeliverable(notification: Notification) -> int:
     """A message will not reach its recipient: UNDELIVERABLE (no address, a bounce, a permanent
-    refusal) or FAILED (given up after retries, or our set-up refused). This is where the work it
-    was about will be escalated to someone who can act on it; for now it is logged (the code, never
-    the address)."""
+    refusal) or FAILED (given up after retries, or our set-up refused). The agency it was sent
+    for is told through its managers (an e-mail and an in-app notice each; its shared mailbox
+    if it names none), with a link to the same page, so that somebody acts on the work; the
+    task's page shows the message (by its topic). Logged with the code, never the address.
+    Returns the number of e-mails queued."""
     logger.warning(
         "Notification %s (%s) not delivered: %s %s",
         notification.pk,
@@ -157,6 +232,31 @@ def notification_undeliverable(notification: Notification) -> None:
         notification.status,
         notification.last_error,
     )
+    if notification.kind in NOT_ESCALATED or notification.agency_id is None:
+        return 0
+    people = agency_people([notification.agency_id]).get(notification.agency_id)
+    if people is None:
+        return 0
+    recipients = [(pk, email) for pk, email in people.managers if email]
+    if not recipients and people.mailbox:
+        recipients = [(None, people.mailbox)]
+    # Not to the address that just failed.
+    failed = notification.email.lower()
+    recipients = [(pk, email) for pk, email in recipients if email.lower() != failed]
+    with transaction.atomic():
+        return notifications_queue(
+            [
+                Outgoing(
+                    kind=NotificationKind.MESSAGE_UNDELIVERABLE,
+                    link=notification.link,
+                    key=f"undeliverable:{notification.pk}",
+                    recipients=recipients,
+                    notice_user_ids=[pk for pk, _ in people.managers],
+                    agency_id=notification.agency_id,
+                    topic=notification.topic,
+                )
+            ]
+        )
 
 
 def _record_failure(pk: int, error: DeliveryError, *, attempt: int, now) -> None:

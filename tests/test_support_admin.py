@@ -10,11 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from agencies.admin import ConfigurationAdmin
 from agencies.models import Agency, DataAccessRule, Membership, Role
 from ehcp.assessments.models import Assessment, AssessmentStatus
 from ehcp.children.models import Child, ParentCarer
 from ehcp.governance.models import AccessEvent, AccessRelationship, AccessWhat
 from tests import factories
+from workflows.models import StepAlertRule
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +64,13 @@ def final_case(walk):
 
 
 def _domain_models():
-    return [model for model in admin.site._registry if model._meta.app_label in DOMAIN_APPS]
+    """The casework records (read-only); not the configuration an administrator edits (the
+    reminder rules)."""
+    return [
+        model
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label in DOMAIN_APPS and not isinstance(model_admin, ConfigurationAdmin)
+    ]
 
 
 def _urls(model, pk=None):
@@ -268,6 +276,47 @@ def test_configuration_is_editable_and_the_change_is_recorded(
     assert (
         client.get(reverse("admin:agencies_dataaccessrule_change", args=[rule.pk])).status_code
         == 200
+    )
+
+
+def test_the_reminder_rules_are_edited_in_the_support_site_and_each_change_is_recorded(
+    client, support_admin
+):
+    client.force_login(support_admin)
+    rule = StepAlertRule.objects.get(step__endswith=".health_advice")
+    url = reverse("admin:workflows_stepalertrule_change", args=[rule.pk])
+    page = client.get(url).content.decode()
+    assert "Assessment: Give health advice" in page
+
+    refused = client.post(
+        url, {"step": rule.step, "remind_days_before": "0", "escalate_days_overdue": "2"}
+    )
+    assert refused.status_code == 200  # 0 working days is not a reminder: the form says so
+    rule.refresh_from_db()
+    assert rule.remind_days_before == 5
+
+    response = client.post(
+        url,
+        {
+            "step": rule.step,
+            "remind_days_before": "7",
+            "escalate_days_overdue": "",
+            "warn_days_before": "",
+        },
+    )
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert (rule.remind_days_before, rule.escalate_days_overdue) == (7, None)
+    record = rule.history.order_by("-history_date").first()
+    assert (record.history_user, record.history_change_reason) == (
+        support_admin,
+        "Reminder rule changed in the support site",
+    )
+    assert (
+        client.post(
+            reverse("admin:workflows_stepalertrule_delete", args=[rule.pk]), {"post": "yes"}
+        ).status_code
+        == 403
     )
 
 

@@ -4,10 +4,11 @@ which step is open, whose queue it is in, and when a timer is due."""
 
 from django.contrib import admin
 
+from agencies.admin import ConfigurationAdmin
 from agencies.models import DataType
 from ehcp.governance.admin import ByCaseReference, SupportRecordAdmin, setting_column
 
-from .models import CaseProcess, CaseTask
+from .models import CaseProcess, CaseTask, StepAlertRule
 
 
 @admin.register(CaseProcess)
@@ -39,3 +40,11 @@ class CaseTaskAdmin(ByCaseReference, SupportRecordAdmin):
             "due_on",
             "scheduled",
         ]
+
+
+@admin.register(StepAlertRule)
+class StepAlertRuleAdmin(ConfigurationAdmin):
+    """When each kind of step is reminded, escalated and warned about (workflows.alerts)."""
+
+    list_display = ["__str__", "remind_days_before", "escalate_days_overdue", "warn_days_before"]
+    change_reason = "Reminder rule changed in the support site"

@@ -29,5 +29,6 @@ def task_chase(*, task: CaseTask, today: date) -> bool:
             user_id=task.owner_id,
             link=f"/tasks/{task.public_id}/",
             key=f"chase:{task.pk}",
+            topic=f"task:{task.public_id}",
         )
     return True

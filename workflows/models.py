@@ -8,7 +8,9 @@ overdue list is then one indexed query with no JSON digging.
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 from viewflow.workflow.models import AbstractProcess, AbstractTask
 from viewflow.workflow.status import STATUS
 
@@ -192,3 +194,96 @@ class TaskReassignment(AppendOnlyModel):
 
     def __str__(self):
         return f"Task {self.task_id} reassigned by user {self.by_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+def step_choices() -> list[tuple[str, str]]:
+    """Every person's step of every flow, by the reference stored on its tasks, for the reminder
+    rules' form (read when the form is shown: the flows import this module)."""
+    from viewflow.workflow.fields import get_task_ref
+
+    from .flows.assessment import StatutoryAssessmentFlow
+    from .flows.funding import FundingFlow
+    from .flows.review import ReviewFlow
+
+    choices = [("", "Any other step")]
+    for flow, process in (
+        (StatutoryAssessmentFlow, "Assessment"),
+        (ReviewFlow, "Annual review"),
+        (FundingFlow, "Funding"),
+    ):
+        steps = [node for node in flow.instance.nodes() if node.task_type == "HUMAN"]
+        for node in sorted(steps, key=lambda node: str(node.task_title)):
+            choices.append((get_task_ref(node), f"{process}: {node.task_title}"))
+    return choices
+
+
+class StepAlertRule(models.Model):
+    """When to remind, escalate and warn about one kind of step (the council edits these in the
+    support site; the row with no step covers every step without a row of its own). Every
+    figure is in working days (notifications.rules.reminders); an empty figure sends nothing."""
+
+    step = models.CharField(max_length=200, unique=True, blank=True, choices=step_choices)
+    remind_days_before = models.PositiveSmallIntegerField(
+        "Remind the holder (working days before the due date)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="The person holding the step, or its agency's queue if nobody has claimed it.",
+    )
+    escalate_days_overdue = models.PositiveSmallIntegerField(
+        "Tell the agency's managers (working days overdue)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="The managers the agency names; its shared mailbox if it names none.",
+    )
+    warn_days_before = models.PositiveSmallIntegerField(
+        "Warn the SEN managers (working days before a statutory date)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=(
+            "Only for the council's own steps with a statutory date, unless an exception is "
+            "recorded. A missed statutory date is always reported the day after."
+        ),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["step"]
+        verbose_name = "reminder rule"
+
+    def __str__(self):
+        return dict(step_choices()).get(self.step, self.step) or "Any other step"
+
+
+class TaskAlert(models.Model):
+    """A reminder, escalation or warning sent about one step for one due date: written in the
+    same transaction as its messages, so a step is told about once per due date (a new due
+    date, after more time was agreed, is told about again)."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "REMINDER", "Reminder before the due date"
+        ESCALATION = "ESCALATION", "Escalated to the agency's managers"
+        STATUTORY_AT_RISK = "STATUTORY_AT_RISK", "SEN managers warned: statutory date near"
+        STATUTORY_MISSED = "STATUTORY_MISSED", "SEN managers told: statutory date missed"
+
+    task = models.ForeignKey(CaseTask, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    due_on = models.DateField()
+    sent_on = models.DateField()
+    # How many people and mailboxes were told (0: nobody could be, which the task page shows).
+    recipients = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "kind", "due_on"], name="one_alert_per_task_kind_due_date"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for task {self.task_id} due {self.due_on}"

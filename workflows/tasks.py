@@ -7,15 +7,18 @@ from ehcp.governance.partitions import audit_partitions_ensure
 from ehcp.plans.rendering import document_render_pending
 from notifications.services import notification_send_pending
 
+from .alerts import alerts_sweep
 from .pipeline_services import reviews_start_due
 from .timers import fire_due_timers
 
 
 @shared_task
 def workflow_tick() -> dict:
+    today = timezone.localdate()
     return {
         "timers_fired": fire_due_timers(),
-        "reviews_started": len(reviews_start_due(today=timezone.localdate()).started),
+        "reviews_started": len(reviews_start_due(today=today).started),
+        "alerts_sent": alerts_sweep(today=today).alerts,
         "notifications_sent": notification_send_pending(),
         "documents_rendered": document_render_pending(),
         "audit_partitions_created": len(audit_partitions_ensure().created),

@@ -35,6 +35,7 @@ from ehcp.plans import selectors as plan_selectors
 from ehcp.plans.models import EhcPlan
 from ehcp.reviews.forms import ReviewStartForm
 from ehcp.reviews.models import Review
+from notifications.services import notifications_undelivered
 from panel.models import FundingRequest
 
 from . import selectors, services
@@ -205,6 +206,9 @@ def _task_context(request, task, form=None):
         and task.flow_task.can_unassign(request.user, task),
         "may_reassign": task.is_open and actor.can_manage_agency(task.agency_id),
         "shows": access.shows,
+        # Who was reminded or told about this step, and the messages about it that reached nobody.
+        "alerts": list(task.alerts.all()),
+        "undelivered": notifications_undelivered(f"task:{task.public_id}"),
         "queue_label": agency_label(
             task.agency, whereabouts=access.whereabouts or task.agency_id in actor.agency_ids
         ),

@@ -78,3 +78,27 @@ def after_failure(failure: Failure, *, attempt: int, now: datetime) -> Decision:
     if when is None:
         return Decision(Next.FAILED)
     return Decision(Next.RETRY, when)
+
+
+# What a failure's code means to the person reading the task page, by the code's start (the
+# channels' codes: "no-address", "smtp-recipient-550", "notify-400-recipient" ...), longest first.
+FAILURE_TEXTS = (
+    ("no-address", "there is no e-mail address to send it to"),
+    ("smtp-recipient", "the recipient's mail server refused the address"),
+    ("smtp-connection", "the mail server could not be reached"),
+    ("smtp", "the mail server refused it"),
+    ("notify-400-recipient", "GOV.UK Notify cannot send to the address"),
+    (
+        "notify-permanent-failure",
+        "the recipient's mail server refused it (reported by GOV.UK Notify)",
+    ),
+    ("notify", "GOV.UK Notify did not send it"),
+)
+
+
+def failure_text(code: str) -> str:
+    """Why a message did not arrive, in words (`code` never holds personal data)."""
+    for start, text in FAILURE_TEXTS:
+        if code.startswith(start):
+            return text
+    return "it could not be sent after several attempts"
