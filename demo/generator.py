@@ -95,6 +95,10 @@ DEMO_USERS = (
     ("iglead", Role.IG_LEAD, "council", "Ruth", "Adebayo"),
 )
 DEMO_USERNAMES = tuple(u[0] for u in DEMO_USERS)
+# The partners' demo logins also manage their agency's queue: they are told when its advice is
+# overdue or a message about it could not be delivered (workflows.alerts). The council's SEN
+# team is managed by its SEN manager, by role.
+AGENCY_MANAGERS = frozenset({"psychologist", "health", "socialcare"})
 FINAL_USER = "admin"  # created last: its membership marks a finished load
 
 # A council caseworker holds about 200 cases.
@@ -1606,7 +1610,9 @@ def build_cast(*, children: int, seed: int) -> Cast:
     def add(username, role, agency, first, last, *, superuser=False):
         user = _user(username, first, last, encoded, staff=superuser)
         users[username] = user
-        membership = Membership(user=user, agency=agency, role=role)
+        membership = Membership(
+            user=user, agency=agency, role=role, is_agency_manager=username in AGENCY_MANAGERS
+        )
         membership._change_reason = "Demo data"
         membership.save()
         return user

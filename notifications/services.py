@@ -53,11 +53,12 @@ class Outgoing:
     context: dict = field(default_factory=dict)
 
 
-def notifications_queue(events: Iterable[Outgoing]) -> int:
+def notifications_queue(events: Iterable[Outgoing], *, send_after_commit: bool = True) -> int:
     """Write the e-mails (one per event and address) and the in-app notices (one per event and
     person) of any number of events, one statement each; they are sent once the caller's
-    transaction commits. A row already written for an event and address (or person) is left as
-    it is. Returns the number of e-mails."""
+    transaction commits (or, with `send_after_commit=False`, by the sender that runs next: the
+    tick's sweeps, which queue batch after batch, leave them to it). A row already written for an
+    event and address (or person) is left as it is. Returns the number of e-mails."""
     emails, notices = [], []
     for event in events:
         seen = set()
@@ -86,7 +87,7 @@ def notifications_queue(events: Iterable[Outgoing]) -> int:
         )
     Notification.objects.bulk_create(emails, ignore_conflicts=True)  # unique (key, email)
     Notice.objects.bulk_create(notices, ignore_conflicts=True)  # one notice per person per event
-    if emails:
+    if emails and send_after_commit:
         transaction.on_commit(notification_send_pending)
     return len(emails)
 

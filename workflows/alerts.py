@@ -66,16 +66,30 @@ FALLBACK = Rule(remind=2, escalate=5, warn=3)
 
 @dataclass
 class SweepResult:
-    reminders: int = 0
-    escalations: int = 0
-    at_risk: int = 0
-    missed: int = 0
+    """How many alerts of each kind were written, and e-mails queued."""
+
+    told: dict = field(default_factory=dict)  # alert kind -> steps told
     messages: int = 0
-    counts: dict = field(default_factory=dict)
+
+    @property
+    def reminders(self) -> int:
+        return self.told.get(Kind.REMINDER, 0)
+
+    @property
+    def escalations(self) -> int:
+        return self.told.get(Kind.ESCALATION, 0)
+
+    @property
+    def at_risk(self) -> int:
+        return self.told.get(Kind.STATUTORY_AT_RISK, 0)
+
+    @property
+    def missed(self) -> int:
+        return self.told.get(Kind.STATUTORY_MISSED, 0)
 
     @property
     def alerts(self) -> int:
-        return self.reminders + self.escalations + self.at_risk + self.missed
+        return sum(self.told.values())
 
 
 def _rules() -> tuple[dict[str, Rule], Rule]:
@@ -258,12 +272,14 @@ def _send(kind: str, pks: list[int], *, today: date, people: dict) -> tuple[int,
             if not _told_count(emails, notice_ids):
                 logger.warning("%s for task %s: nobody to tell", kind, step.pk)
         TaskAlert.objects.bulk_create(alerts)
-        return len(alerts), notifications_queue(events)
+        # The tick sends them next (`notification_send_pending`), not batch by batch.
+        return len(alerts), notifications_queue(events, send_after_commit=False)
 
 
 def alerts_sweep(*, today: date, batch: int = BATCH) -> SweepResult:
-    """Send every reminder, escalation and statutory warning due on `today` that has not been
-    sent (catching up on days the sweep did not run). Safe to run often and concurrently."""
+    """Queue every reminder, escalation and statutory warning due on `today` that has not been
+    sent (catching up on days the sweep did not run); the tick's sender sends them next. Safe to
+    run often and concurrently."""
     rules, default = _rules()
     holidays = bank_holidays_around(today, today + timedelta(days=90))
     found = _candidates(today=today, rules=rules, default=default, holidays=holidays)
@@ -276,9 +292,5 @@ def alerts_sweep(*, today: date, batch: int = BATCH) -> SweepResult:
             written, messages = _send(kind, chunk, today=today, people=people)
             told += written
             result.messages += messages
-        result.counts[kind] = told
-    result.reminders = result.counts.get(Kind.REMINDER, 0)
-    result.escalations = result.counts.get(Kind.ESCALATION, 0)
-    result.at_risk = result.counts.get(Kind.STATUTORY_AT_RISK, 0)
-    result.missed = result.counts.get(Kind.STATUTORY_MISSED, 0)
+        result.told[kind] = told
     return result

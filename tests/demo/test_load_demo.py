@@ -133,6 +133,13 @@ def test_creates_one_demo_user_per_role_with_the_demo_password(loaded):
         assert Membership.objects.filter(user=user, role=role, is_active=True).count() == 1
     assert users["admin"].is_staff and users["admin"].is_superuser
     assert not users["caseworker"].is_staff
+    # The partners' demo logins manage their agency's queue (told of its overdue work).
+    managers = Membership.objects.filter(is_agency_manager=True)
+    assert set(managers.values_list("user__username", flat=True)) == {
+        "psychologist",
+        "health",
+        "socialcare",
+    }
     assert Membership.objects.get(user=users["senco"]).agency.name == demo.NAMED_SCHOOLS[0].name
     for username in ("caseworker", "manager", "panelmember", "panelchair", "admin"):
         assert Membership.objects.get(user=users[username]).agency.kind == AgencyKind.SEN_TEAM

@@ -271,9 +271,16 @@ def test_a_rolled_back_sweep_sends_nothing(decision):
     assert alerts_sweep(today=date(2027, 4, 5)).reminders == 1
 
 
-def test_reminders_are_sent_after_the_commit(django_capture_on_commit_callbacks, decision):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_the_sender_that_runs_next_in_the_tick_sends_what_the_sweep_queued(
+    django_capture_on_commit_callbacks, decision
+):
+    """The sweep queues batch after batch and sends nothing itself; the tick's sender, which
+    runs next (`workflows.tasks.workflow_tick`), sends them."""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         alerts_sweep(today=date(2027, 4, 5))
+    assert callbacks == [] and mail.outbox == []
+
+    notification_send_pending()
 
     assert {m.subject for m in mail.outbox} == {
         "A SEND casework task is due soon",
