@@ -8,6 +8,7 @@ app_name = "advice"
 
 urlpatterns = [
     path("", views.agency_list, name="list"),
+    path("figures/", views.figures, name="figures"),
     path("case/<uuid:case_id>/", views.case_advice, name="case"),
     path("case/<uuid:case_id>/ask/", views.add, name="add"),
     path("attachments/<uuid:attachment_id>/", views.attachment_download, name="download"),

@@ -9,6 +9,8 @@ adviser's task, claimed by the person (read afresh from their memberships on eve
 Submitting and reviewing complete flow tasks through `workflows.services.task_complete`.
 """
 
+import csv
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,14 +18,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.access import actor_for
+from agencies.models import MANAGER_ROLES, Agency, AgencyKind, Role
 from agencies.queues import may_work_queue
+from ehcp.assessments.figures import advice_asked, advice_facts
 from ehcp.assessments.models import (
     AdviceAttachment,
     AdviceEntry,
@@ -38,6 +42,7 @@ from ehcp.assessments.models import (
 from ehcp.assessments.rules import advice as rules
 from ehcp.assessments.rules import deadlines
 from ehcp.assessments.rules.deadlines import DeadlineStatus
+from ehcp.assessments.rules.timeliness import advice_timeliness
 from ehcp.assessments.selectors import advice_prefetched
 from ehcp.assessments.services import advice as advice_services
 from ehcp.assessments.services.advice import attachment_max_bytes, attachments_max
@@ -47,9 +52,10 @@ from ehcp.common.services import CaseRuleError
 from ehcp.common.views import posted_data
 from ehcp.governance.access import case_access
 
-from . import advice_forms, services
+from . import advice_forms, selectors, services
 from .flows import ADVICE_NODES, ADVICE_REVIEW_NODES
 from .models import CaseTask
+from .pipeline_forms import FiguresYearForm
 from .selectors import advice_open_task
 from .steps import step_for
 
@@ -837,3 +843,116 @@ def add(request, case_id):
         "workflows/advice/add.html",
         {"case": case, "child": case.child, "form": form, "back": back},
     )
+
+
+# -- how on time each agency's advice has been ----------------------------------------------------
+
+# Council roles that see every agency's figures for their council (issue 14: managers and the IG
+# lead); a partner's advisers see their own agency's.
+FIGURES_COUNCIL_ROLES = frozenset({*MANAGER_ROLES, Role.IG_LEAD})
+# Advice is counted from the year the SEND Regulations 2014 came into force.
+FIRST_YEAR = 2014
+SCHOOLS = -1  # the row of every school and setting, in the council's figures
+CSV_COLUMNS = (
+    ("Agency", "name"),
+    ("Requested", "requested"),
+    ("Returned within 6 weeks", "on_time"),
+    ("Returned late", "late"),
+    ("Of which late with an exception recorded", "late_excused"),
+    ("Not yet due", "outstanding"),
+    ("Overdue, not returned", "overdue"),
+    ("Per cent on time", "percent_on_time"),
+    ("Median days to return", "median_days"),
+    ("Escalated to the agency's managers", "escalated"),
+)
+
+
+@require_GET
+@login_required
+def figures(request):
+    """How on time each agency's advice was, for the requests made in a calendar year: for the
+    council's managers and IG lead, every agency asked by their council; for a partner's
+    advisers, their own agency (for every council that asked it). Counts only, no child named;
+    `?format=csv` downloads the table."""
+    actor = actor_for(request.user)
+    councils = {
+        agency_id
+        for agency_id, kind, role in actor.memberships
+        if kind == AgencyKind.SEN_TEAM and role in FIGURES_COUNCIL_ROLES
+    }
+    own = {
+        agency_id
+        for agency_id, kind, _role in actor.memberships
+        if kind != AgencyKind.SEN_TEAM and may_work_queue(actor, agency_id, kind)
+    }
+    if not councils and not own:
+        raise PermissionDenied
+    today = timezone.localdate()
+    form = FiguresYearForm(request.GET or None, first=FIRST_YEAR, last=today.year)
+    year = form.chosen(default=today.year)
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    scope = {"council_ids": councils} if councils else {"agency_ids": own}
+    facts = advice_facts(start=start, end=end, **scope)
+    escalated = selectors.advice_escalations(advice_asked(start=start, end=end, **scope))
+    agencies = {
+        pk: (name, kind)
+        for pk, name, kind in Agency.objects.filter(
+            pk__in={f.agency_id for f in facts} | set(escalated)
+        ).values_list("pk", "name", "kind")
+    }
+    if councils:
+        # Schools are one row: a school's name beside a handful of requests could say where a
+        # child whose whereabouts are protected goes to school (DM-02).
+        group = {pk: SCHOOLS for pk, (_, kind) in agencies.items() if kind == AgencyKind.SCHOOL}
+        facts = [
+            dataclasses.replace(f, agency_id=group.get(f.agency_id, f.agency_id)) for f in facts
+        ]
+        grouped: dict[int, int] = {}
+        for pk, count in escalated.items():
+            grouped[group.get(pk, pk)] = grouped.get(group.get(pk, pk), 0) + count
+        escalated = grouped
+    names = {pk: name for pk, (name, _) in agencies.items()} | {SCHOOLS: "Schools and settings"}
+    rows = sorted(
+        advice_timeliness(facts, today=today, escalated=escalated),
+        key=lambda row: (row.agency_id == SCHOOLS, names[row.agency_id]),
+    )
+    total = advice_timeliness(
+        [dataclasses.replace(fact, agency_id=0) for fact in facts],
+        today=today,
+        escalated={0: sum(escalated.values())} if escalated else None,
+    )
+    if request.GET.get("format") == "csv":
+        return _figures_csv(rows, names, year)
+    return render(
+        request,
+        "workflows/advice/figures.html",
+        {
+            "form": form,
+            "year": year,
+            "rows": [(names[row.agency_id], row) for row in rows],
+            "total": total[0] if total and len(rows) > 1 else None,
+            "council_view": bool(councils),
+            "current_year": year == today.year,
+            "period": deadlines.ADVICE,
+        },
+    )
+
+
+def _figures_csv(rows, names, year: int) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="advice-timeliness-{year}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([label for label, _ in CSV_COLUMNS])
+    for row in rows:
+        values = {"name": names[row.agency_id]}
+        writer.writerow(
+            [
+                values["name"] if key == "name" else _blank_if_none(getattr(row, key))
+                for _, key in CSV_COLUMNS
+            ]
+        )
+    return response
+
+
+def _blank_if_none(value):
+    return "" if value is None else value

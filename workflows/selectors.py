@@ -21,7 +21,7 @@ from panel.models import FundingRequest
 
 from .closing import episode_filter
 from .flows import ADVICE_NODES, ADVICE_REVIEW_NODES
-from .models import CaseTask
+from .models import CaseTask, TaskAlert
 
 
 def queue_agency_ids(actor) -> set[int]:
@@ -279,3 +279,19 @@ def advice_open_task(advice: AdviceRequest, *, review: bool) -> CaseTask | None:
         if task.flow_task.name in names:
             return task
     return None
+
+
+def advice_escalations(asked: QuerySet) -> dict[int, int]:
+    """Per agency, how many of the `asked` requests for advice had their step escalated to the
+    agency's managers for being late (`workflows.alerts`): its repeated lateness. One query."""
+    rows = (
+        TaskAlert.objects.filter(
+            kind=TaskAlert.Kind.ESCALATION,
+            task__rule_code=deadlines.ADVICE.code,
+            task__subject_id__in=asked.values("pk"),
+        )
+        .values("task__agency_id")
+        .annotate(requests=Count("task__subject_id", distinct=True))
+        .order_by()
+    )
+    return {row["task__agency_id"]: row["requests"] for row in rows}

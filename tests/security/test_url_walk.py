@@ -108,6 +108,13 @@ EXPECTED = {
     "workflows:pipeline:index": ("GET", COUNCIL_OFFICERS | {"admin", "outsider"}),
     "workflows:pipeline:print": ("GET", COUNCIL_OFFICERS | {"admin", "outsider"}),
     "workflows:pipeline:figures": ("GET", MANAGERS),
+    # How on time each agency's advice was: the council's managers and IG lead see every agency
+    # their council asked (schools as one row); a partner's advisers see their own agency's,
+    # whichever council asked it. Counts only, never a child.
+    "workflows:advice:figures": (
+        "GET",
+        MANAGERS | {"iglead"} | PARTNERS | {"other_health", "non_party"},
+    ),
     # Its bulk actions change casework: the council's caseworkers and SEN managers (an empty post
     # is answered with what to choose; nothing changes).
     "workflows:pipeline:start": ("POST", COUNCIL_OFFICERS | {"outsider"}),
