@@ -16,6 +16,7 @@ from agencies.queues import agency_people
 from .channels import Channel, DeliveryError, Message, channel_get
 from .models import SUBJECTS, Notice, Notification, NotificationKind, NotificationStatus
 from .rules.delivery import CLAIM_TIMEOUT, Failure, Next, after_failure
+from .tasks import notification_send_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ def notifications_queue(events: Iterable[Outgoing], *, send_after_commit: bool =
     Notification.objects.bulk_create(emails, ignore_conflicts=True)  # unique (key, email)
     Notice.objects.bulk_create(notices, ignore_conflicts=True)  # one notice per person per event
     if emails and send_after_commit:
-        transaction.on_commit(notification_send_pending)
+        transaction.on_commit(notification_send_after_commit)  # the worker, or here if eager
     return len(emails)
 
 
