@@ -33,7 +33,7 @@ XDIST := $(if $(filter-out 0 1,$(PYTEST_WORKERS)),-n $(PYTEST_WORKERS) --dist wo
 LOCAL := DJANGO_SETTINGS_MODULE=config.settings.local SITE_URL=$(SITE_URL)
 TEST := DJANGO_SETTINGS_MODULE=config.settings.test
 
-.PHONY: help install run serve test test-postgres check-upgrade bench lint format clean distclean
+.PHONY: help install run serve test test-postgres test-background check-upgrade bench lint format clean distclean
 
 help:
 	@echo "make run            install, migrate, load demo data, serve http://$(HOST):$(PORT)/ with the worker"
@@ -41,6 +41,7 @@ help:
 	@echo "make lint           ruff check and ruff format --check (make format fixes what it can)"
 	@echo "make serve          serve with the worker, without migrating or loading the demo data"
 	@echo "make test-postgres  the same suite on PostgreSQL (PG_URL=$(PG_URL))"
+	@echo "make test-background  real Celery workers on Redis and PostgreSQL: sending exactly once (BG_REDIS_URL)"
 	@echo "make check-upgrade  the previous version's demo data migrates and every page serves (PostgreSQL)"
 	@echo "make bench          pages, steps and load on a generated PostgreSQL database (BENCH_DB_URL)"
 	@echo "make install        create $(VENV) and install the project with its test extra"
@@ -98,6 +99,16 @@ format: install
 
 test-postgres: install
 	$(TEST) DATABASE_URL=$(PG_URL) $(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
+
+# tests/background: real `celery -A config worker` processes on Redis (BG_REDIS_URL, a database
+# number of its own) and the test's PostgreSQL database, and `manage.py tick --loop`, with the
+# two-sender race on PostgreSQL. They skip elsewhere when Redis or PostgreSQL is missing; here
+# REQUIRE_BACKGROUND_SERVICES=1 makes that a failure. One process: the tests start their own.
+BG_REDIS_URL ?= redis://127.0.0.1:6379/15
+BACKGROUND_TESTS := tests/background tests/notifications/test_sending_race.py
+test-background: install
+	$(TEST) DATABASE_URL=$(PG_URL) BACKGROUND_REDIS_URL=$(BG_REDIS_URL) REQUIRE_BACKGROUND_SERVICES=1 \
+	  $(PY) -m pytest $(BACKGROUND_TESTS) $(PYTEST_ARGS)
 
 # scripts/check_upgrade.sh: UPGRADE_FROM=<commit> to upgrade from another version.
 check-upgrade: install
