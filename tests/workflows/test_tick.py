@@ -92,7 +92,7 @@ def test_beat_runs_tasks_the_worker_registers():
     task's name would be sent every minute and dropped by the worker as unregistered)."""
     app.loader.import_default_modules()  # what the worker does at start: autodiscover tasks
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert scheduled == {"workflows.tasks.workflow_tick"}
-    assert scheduled <= set(app.tasks)
+    assert "workflows.tasks.workflow_tick" in scheduled
+    assert scheduled <= set(app.tasks), scheduled - set(app.tasks)
     assert "notifications.tasks.notifications_send" in app.tasks
     assert app.conf.beat_schedule == settings.CELERY_BEAT_SCHEDULE
