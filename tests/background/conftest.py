@@ -49,7 +49,7 @@ def missing_services() -> str:
 def background_services():
     if reason := missing_services():
         if REQUIRED:
-            pytest.fail(f"REQUIRE_BACKGROUND_SERVICES is set but the tests {reason}")
+            pytest.fail(f"REQUIRE_BACKGROUND_SERVICES is set, but these tests cannot run: {reason}")
         pytest.skip(reason)
 
 

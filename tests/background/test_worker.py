@@ -74,7 +74,7 @@ def test_a_committed_change_is_sent_by_the_worker_exactly_once(background, smtp)
 
 
 def test_two_workers_at_once_send_each_message_exactly_once(background, smtp):
-    smtp.delay = 0.03  # each message takes a moment, so the two sweeps overlap
+    smtp.delay = 0.05  # each message takes a moment, so the two sweeps overlap (2 s in all)
     addresses = outbox(40)
     first = background.start_worker(wait=False)
     second = background.start_worker(wait=False)
