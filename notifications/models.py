@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
 
@@ -179,3 +180,52 @@ class Notice(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class NotificationRequirement(models.Model):
+    """What the council requires for one kind of message: a required channel is used whatever a
+    person chose (notifications.rules.preferences). Edited in the support site, with history."""
+
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices, unique=True)
+    email_required = models.BooleanField(
+        "E-mail required",
+        default=False,
+        help_text="Everyone this kind of message is for gets it by e-mail, whatever they chose.",
+    )
+    in_app_required = models.BooleanField(
+        "In-app notification required",
+        default=False,
+        help_text="Everyone this kind of message is for sees it in the service, whatever they chose.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind"]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class NotificationPreference(models.Model):
+    """A person's choice of channels for one kind of message. No row: both channels. Every
+    change is kept (history): who changed it and when."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    email = models.BooleanField("By e-mail", default=True)
+    in_app = models.BooleanField("In the service", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="unique_preference_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.user}"

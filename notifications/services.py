@@ -15,33 +15,35 @@ from agencies.queues import agency_people
 
 from .channels import Channel, DeliveryError, Message, channel_get
 from .models import SUBJECTS, Notice, Notification, NotificationKind, NotificationStatus
+from .preferences import CHANNEL_FIELDS, channel_annotations, channels_from, channels_get
 from .rules.delivery import CLAIM_TIMEOUT, Failure, Next, after_failure
+from .rules.preferences import EVERY
 from .tasks import notification_send_after_commit
 
 logger = logging.getLogger(__name__)
 
 
-def _recipients(*, agency, user_id) -> list[tuple[int | None, str]]:
-    """The person who holds the task if there is one, otherwise the agency's shared mailbox."""
-    if user_id:
-        email = (
-            get_user_model()
-            .objects.filter(pk=user_id, is_active=True)
-            .values_list("email", flat=True)
-            .first()
-        )
-        if email:
-            return [(user_id, email)]
+def _recipients(*, agency, user_id, person: dict | None) -> list[tuple[int | None, str]]:
+    """The person who holds the task if there is one, otherwise the agency's shared mailbox; none
+    if the person switched e-mail off for this kind (they chose in-app). With no address at all,
+    one row with none: the sender marks it UNDELIVERABLE ("no-address"), so it is escalated
+    rather than lost."""
+    if person is not None:
+        if not channels_from(person).email:
+            return []
+        if person["email"]:
+            return [(user_id, person["email"])]
     if agency is not None and agency.email:
         return [(None, agency.email)]
-    return []
+    return [(user_id if person is not None else None, "")]
 
 
 @dataclass(frozen=True)
 class Outgoing:
     """One event to tell people about: an e-mail to each address (a person's, or an agency's
     shared mailbox with no person) and an in-app notice to each person. `key` names the event:
-    queueing it again (a second sweep, a retried request) writes nothing more."""
+    queueing it again (a second sweep, a retried request) writes nothing more. `channels` (person
+    id -> Channels) is how each person chose to hear about the kind; read if not given."""
 
     kind: str
     link: str
@@ -52,6 +54,19 @@ class Outgoing:
     # What the message is about (e.g. "task:<public id>"): an undeliverable one is shown there.
     topic: str = ""
     context: dict = field(default_factory=dict)
+    channels: dict | None = None
+
+
+def _channels_of(events: list[Outgoing]) -> dict[str, dict]:
+    """The channels of every person in the events that do not carry theirs: one statement per
+    kind (notifications.preferences)."""
+    wanted: dict[str, set] = {}
+    for event in events:
+        if event.channels is None:
+            people = wanted.setdefault(event.kind, set())
+            people.update(pk for pk, _ in event.recipients if pk is not None)
+            people.update(event.notice_user_ids)
+    return {kind: channels_get(kind=kind, user_ids=people) for kind, people in wanted.items()}
 
 
 def notifications_queue(events: Iterable[Outgoing], *, send_after_commit: bool = True) -> int:
@@ -59,15 +74,23 @@ def notifications_queue(events: Iterable[Outgoing], *, send_after_commit: bool =
     person) of any number of events, one statement each; they are sent once the caller's
     transaction commits (or, with `send_after_commit=False`, by the sender that runs next: the
     tick's sweeps, which queue batch after batch, leave them to it). A row already written for an
-    event and address (or person) is left as it is. Returns the number of e-mails."""
+    event and address (or person) is left as it is. Returns the number of e-mails.
+
+    A person gets the e-mail and the notice only by the channels they chose for the kind, within
+    what the council requires; an agency's shared mailbox always gets its e-mail. An empty
+    address is kept (once per event): the sender marks it UNDELIVERABLE ("no-address") and the
+    agency's managers are told, rather than nobody knowing that nothing was sent."""
+    events = list(events)
+    read = _channels_of(events)
     emails, notices = [], []
     for event in events:
+        channels = event.channels if event.channels is not None else read[event.kind]
         seen = set()
         for recipient_id, email in event.recipients:
-            # An empty address is kept (once per event): the sender marks it UNDELIVERABLE and
-            # the agency's managers are told, rather than nobody knowing nothing was sent.
             email = (email or "").strip()
-            if email.lower() in seen:
+            if email.lower() in seen or (
+                recipient_id is not None and not channels.get(recipient_id, EVERY).email
+            ):
                 continue
             seen.add(email.lower())
             emails.append(
@@ -85,6 +108,7 @@ def notifications_queue(events: Iterable[Outgoing], *, send_after_commit: bool =
         notices.extend(
             Notice(recipient_id=pk, kind=event.kind, link=event.link, key=event.key)
             for pk in dict.fromkeys(event.notice_user_ids)
+            if channels.get(pk, EVERY).in_app
         )
     Notification.objects.bulk_create(emails, ignore_conflicts=True)  # unique (key, email)
     Notice.objects.bulk_create(notices, ignore_conflicts=True)  # one notice per person per event
@@ -94,7 +118,15 @@ def notifications_queue(events: Iterable[Outgoing], *, send_after_commit: bool =
 
 
 def _queue_rows(
-    *, kind, agency, recipients, notice_user_ids, link: str, key: str, topic: str = ""
+    *,
+    kind,
+    agency,
+    recipients,
+    notice_user_ids,
+    link: str,
+    key: str,
+    topic: str = "",
+    channels=None,
 ) -> int:
     return notifications_queue(
         [
@@ -106,6 +138,7 @@ def _queue_rows(
                 notice_user_ids=notice_user_ids,
                 agency_id=agency.pk if agency is not None else None,
                 topic=topic,
+                channels=channels,
             )
         ]
     )
@@ -116,40 +149,57 @@ def notification_queue(
 ) -> int:
     """Write outbox rows (idempotent by key and address) and send them once the transaction commits.
 
-    The person (if any) also gets an in-app notice."""
-    active = user_id and get_user_model().objects.filter(pk=user_id, is_active=True).exists()
+    The person (if any) also gets an in-app notice; each by the channels they chose for the kind.
+    The person, their address and their choices are one statement."""
+    person = None
+    if user_id:
+        person = (
+            get_user_model()
+            .objects.filter(pk=user_id, is_active=True)
+            .annotate(**channel_annotations(kind=kind))
+            .values("email", *CHANNEL_FIELDS)
+            .first()
+        )
     return _queue_rows(
         kind=kind,
         agency=agency,
-        recipients=_recipients(agency=agency, user_id=user_id),
-        notice_user_ids=[user_id] if active else [],
+        recipients=_recipients(agency=agency, user_id=user_id, person=person),
+        notice_user_ids=[user_id] if person is not None else [],
         link=link,
         key=key,
         topic=topic,
+        channels={user_id: channels_from(person)} if person is not None else {},
     )
 
 
 def notification_queue_to_agency(*, kind: str, agency, link: str, key: str) -> int:
     """Tell an agency's queue: everyone active who works it (an e-mail if they have an address,
-    and an in-app notice), and the agency's shared mailbox if it has one."""
+    and an in-app notice, each as they chose for the kind), and the agency's shared mailbox if it
+    has one. If no e-mail could go to anyone (nobody has an address and there is no mailbox), one
+    row with no address, so that it is escalated."""
     roles = QUEUE_ROLES.get(agency.kind, frozenset())
     people = list(
         Membership.objects.active()
         .filter(agency=agency, role__in=roles)
+        .annotate(**channel_annotations(kind=kind, user_ref="user_id"))
         .order_by("user_id")
-        .values_list("user_id", "user__email")
+        .values("user_id", "user__email", *CHANNEL_FIELDS)
         .distinct()
     )
-    recipients = [(user_id, email) for user_id, email in people if email]
+    channels = {person["user_id"]: channels_from(person) for person in people}
+    recipients = [(p["user_id"], p["user__email"]) for p in people if p["user__email"]]
     if agency.email:
         recipients.append((None, agency.email))
+    if not recipients and all(channels[p["user_id"]].email for p in people):
+        recipients.append((None, ""))
     return _queue_rows(
         kind=kind,
         agency=agency,
         recipients=recipients,
-        notice_user_ids=[user_id for user_id, _ in people],
+        notice_user_ids=[person["user_id"] for person in people],
         link=link,
         key=key,
+        channels=channels,
     )
 
 
