@@ -9,6 +9,7 @@ app_name = "notifications"
 
 urlpatterns = [
     path("", views.notice_list, name="list"),
+    path("preferences/", views.preferences, name="preferences"),
     path("<uuid:notice_id>/", views.notice_go, name="open"),
     # GOV.UK Notify's delivery receipts (a bearer token, not a signed-in person).
     path("notify-callback/", views.notify_callback, name="notify-callback"),

@@ -1,9 +1,10 @@
-"""The signed-in person's in-app notices: a list, and opening one (which marks it read); and GOV.UK
-Notify's delivery receipts."""
+"""The signed-in person's in-app notices: a list, and opening one (which marks it read); their
+choice of channels per kind; and GOV.UK Notify's delivery receipts."""
 
 import json
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import (
@@ -17,9 +18,17 @@ from django.shortcuts import redirect, render
 from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from .forms import PreferencesForm
 from .models import Notice
+from .preferences import (
+    RequiredChannelRefused,
+    preference_kinds_for,
+    preferences_get,
+    preferences_save,
+    requirements_get,
+)
 from .services import RECEIPT_STATUSES, notice_open, notices_for, notification_receipt_record
 
 
@@ -44,6 +53,36 @@ def notice_go(request, notice_id):
     ) or not notice.link.startswith("/"):
         return redirect("notifications:list")
     return redirect(notice.link)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def preferences(request):
+    """The person chooses, per kind of message they can receive, e-mail and/or in-app; a channel
+    the council requires is shown as required, and unticking it is refused with the reason."""
+    chosen = preferences_get(request.user)
+    kinds = preference_kinds_for(request.user, chosen=chosen)
+    form = PreferencesForm(
+        request.POST or None, kinds=kinds, chosen=chosen, required=requirements_get()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = preferences_save(user=request.user, choices=form.choices)
+        except RequiredChannelRefused:
+            # The council changed what it requires since the page was drawn: show it again.
+            form = PreferencesForm(
+                request.POST, kinds=kinds, chosen=chosen, required=requirements_get()
+            )
+            form.is_valid()
+        else:
+            messages.success(
+                request,
+                "Your notification choices have been saved"
+                if changed
+                else "Your notification choices were already as you chose",
+            )
+            return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form})
 
 
 @csrf_exempt

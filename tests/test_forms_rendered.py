@@ -198,6 +198,7 @@ def test_every_form_page_draws_exactly_the_fields_its_forms_declare(client, worl
         "ehcp:plan:entry-remove",
         "governance:break-glass-request",
         "governance:incident-new",
+        "notifications:preferences",
         "governance:incident-decision",
         "governance:break-glass-review",
         "workflows:advice:edit",

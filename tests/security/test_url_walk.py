@@ -50,6 +50,7 @@ WHEREABOUTS_MARKERS = ("WHEREABOUTS-ADDR-7741", "ZZ9 9ZQ", "WHEREABOUTS-PHONE-07
 SCHOOL_MARKER = "Marker Hill School"
 NOT_CHILD_PAGES = {
     "home",
+    "notifications:preferences",
     "login",
     "logout",
     "ehcp:calculator",
@@ -251,6 +252,8 @@ EXPECTED = {
     "panel:commitments": ("GET", COUNCIL_OFFICERS | PANEL | {"outsider", "other_health"}),
     # In-app notices: everyone has a list; a notice opens (302 to its page) for its recipient only.
     "notifications:list": ("GET", EVERYONE),
+    # Everyone chooses how they are told (their own choices only: the page takes no id).
+    "notifications:preferences": ("GET", EVERYONE),
     "notifications:open": ("GET", {"psychologist"}),
     # GOV.UK Notify's delivery receipts: no person, signed in or not, gets in without its token.
     "notifications:notify-callback": ("POST", set()),
