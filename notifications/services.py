@@ -17,6 +17,7 @@ from .channels import Channel, DeliveryError, Message, channel_get
 from .models import SUBJECTS, Notice, Notification, NotificationKind, NotificationStatus
 from .preferences import CHANNEL_FIELDS, channel_annotations, channels_from, channels_get
 from .rules.delivery import CLAIM_TIMEOUT, Failure, Next, after_failure
+from .rules.digest import digest_lines
 from .rules.preferences import EVERY
 from .tasks import notification_send_after_commit
 
@@ -241,13 +242,21 @@ def notifications_undelivered(topic: str) -> list[Notification]:
 
 
 def notification_message(notification: Notification) -> Message:
-    """What is sent for a row: the kind's subject and a sign-in link, nothing about anyone."""
+    """What is sent for a row: the kind's subject and a sign-in link, nothing about anyone. The
+    weekly digest adds its counts (notifications.rules.digest), never what they count."""
     url = settings.SITE_URL.rstrip("/") + notification.link
     body = (
         "There is an update on SEND casework that needs your attention.\n\n"
         f"Sign in to see it: {url}\n\n"
         "This message does not contain any personal details."
     )
+    if notification.kind == NotificationKind.WEEKLY_DIGEST:
+        lines = "".join(f"- {line}\n" for line in digest_lines(notification.context or {}))
+        body = (
+            f"Your SEND casework this week:\n\n{lines}\n"
+            f"Sign in to see your tasks: {url}\n\n"
+            "This message does not contain any personal details."
+        )
     return Message(
         to=notification.email,
         kind=notification.kind,

@@ -287,3 +287,19 @@ class TaskAlert(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} for task {self.task_id} due {self.due_on}"
+
+
+class WeeklyDigest(models.Model):
+    """The weekly digest was sent for the week starting `week_starting` (a Monday): written in the
+    transaction that queues the week's digests, so that the tick sends them once however often
+    it runs and however many workers run it (workflows.digest)."""
+
+    week_starting = models.DateField(unique=True)
+    sent_at = models.DateTimeField()
+    people = models.PositiveIntegerField(default=0)  # how many were sent a digest
+
+    class Meta:
+        ordering = ["-week_starting"]
+
+    def __str__(self):
+        return f"Weekly digest of {self.week_starting:%Y-%m-%d}"

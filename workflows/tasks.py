@@ -8,6 +8,7 @@ from ehcp.plans.rendering import document_render_pending
 from notifications.services import notification_send_pending
 
 from .alerts import alerts_sweep
+from .digest import digest_send
 from .pipeline_services import reviews_start_due
 from .timers import fire_due_timers
 
@@ -19,6 +20,7 @@ def workflow_tick() -> dict:
         "timers_fired": fire_due_timers(),
         "reviews_started": len(reviews_start_due(today=today).started),
         "alerts_sent": alerts_sweep(today=today).alerts,
+        "weekly_digests": digest_send(today=today),
         "notifications_sent": notification_send_pending(),
         "documents_rendered": document_render_pending(),
         "audit_partitions_created": len(audit_partitions_ensure().created),

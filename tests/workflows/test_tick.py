@@ -1,5 +1,5 @@
-"""`manage.py tick` (and the Celery beat task) run the six sweeps: timers, the reviews falling
-due, reminders and escalations, outbox, documents, and the read audit's partitions ahead (none to
+"""`manage.py tick` (and the Celery beat task) run the seven sweeps: timers, the reviews falling
+due, reminders and escalations, the weekly digest (nobody has anything to count), outbox, documents, and the read audit's partitions ahead (none to
 make: the migration made this month's and the next 12, and SQLite has none). `--loop` repeats
 until SIGTERM or SIGINT; beat's schedule names tasks the worker registers."""
 
@@ -23,7 +23,7 @@ def test_tick_runs_every_sweep_once_and_reports_it():
     out = StringIO()
     call_command("tick", stdout=out)
     assert out.getvalue().strip() == (
-        "Timers fired: 0; reviews started: 0; reminders and escalations: 0; "
+        "Timers fired: 0; reviews started: 0; reminders and escalations: 0; weekly digests: 0; "
         "notifications sent: 0; documents rendered: 0; audit partitions created: 0"
     )
 
@@ -33,6 +33,7 @@ def test_beat_task_reports_the_same_sweeps():
         "timers_fired": 0,
         "reviews_started": 0,
         "alerts_sent": 0,
+        "weekly_digests": 0,
         "notifications_sent": 0,
         "documents_rendered": 0,
         "audit_partitions_created": 0,

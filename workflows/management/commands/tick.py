@@ -8,6 +8,7 @@ from ehcp.governance.partitions import audit_partitions_ensure
 from ehcp.plans.rendering import document_render_pending
 from notifications.services import notification_send_pending
 from workflows.alerts import alerts_sweep
+from workflows.digest import digest_send
 from workflows.pipeline_services import reviews_start_due
 from workflows.timers import fire_due_timers
 
@@ -18,7 +19,7 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 class Command(BaseCommand):
     help = (
         "Fire due workflow timers (chasers), start the reviews falling due, send the reminders "
-        "and escalations due, send queued "
+        "and escalations due, queue the week's digests (once a week), send queued "
         "notifications, render waiting documents and make the read audit's partitions ahead "
         "(PostgreSQL); --loop repeats until SIGTERM or SIGINT (Ctrl-C), which let the sweep in "
         "progress finish."
@@ -60,15 +61,16 @@ class Command(BaseCommand):
             today = timezone.localdate()
             started = len(reviews_start_due(today=today).started)
             alerts = alerts_sweep(today=today).alerts
+            digests = digest_send(today=today)
             sent = notification_send_pending()
             rendered = document_render_pending()
             partitions = len(audit_partitions_ensure().created)
             sweeps += 1
-            busy = fired or started or alerts or sent or rendered or partitions
+            busy = fired or started or alerts or digests or sent or rendered or partitions
             if busy or not loop or verbosity >= 2:
                 self.stdout.write(
                     f"Timers fired: {fired}; reviews started: {started}; "
-                    f"reminders and escalations: {alerts}; "
+                    f"reminders and escalations: {alerts}; weekly digests: {digests}; "
                     f"notifications sent: {sent}; documents rendered: {rendered}; "
                     f"audit partitions created: {partitions}"
                 )
