@@ -8,7 +8,14 @@ from django.db.models import Exists, OuterRef
 from agencies.models import Membership
 
 from .models import NotificationPreference, NotificationRequirement
-from .rules.preferences import Channels, Work, channels_for, kinds_for, refused_channels
+from .rules.preferences import (
+    NONE_REQUIRED,
+    Channels,
+    Work,
+    channels_for,
+    kinds_for,
+    refused_channels,
+)
 
 
 class RequiredChannelRefused(ValueError):
@@ -28,10 +35,16 @@ def channel_annotations(*, kind: str, user_ref: str = "pk") -> dict:
     """Annotations that give, for each row of a query about people, how a message of `kind`
     reaches them (`channels_from(row)`): so the choice costs no statement of its own."""
     mine = NotificationPreference.objects.filter(user_id=OuterRef(user_ref), kind=kind)
-    required = NotificationRequirement.objects.filter(kind=kind)
     return {
         "pref_email_off": Exists(mine.filter(email=False)),
         "pref_in_app_off": Exists(mine.filter(in_app=False)),
+        **_required_annotations(kind),
+    }
+
+
+def _required_annotations(kind: str) -> dict:
+    required = NotificationRequirement.objects.filter(kind=kind)
+    return {
         "req_email": Exists(required.filter(email_required=True)),
         "req_in_app": Exists(required.filter(in_app_required=True)),
     }
@@ -53,9 +66,7 @@ def channels_get(*, kind: str, user_ids) -> dict[int, Channels]:
         return {}
     rows = (
         NotificationPreference.objects.filter(kind=kind, user_id__in=user_ids)
-        .annotate(
-            **{k: v for k, v in channel_annotations(kind=kind).items() if k.startswith("req")}
-        )
+        .annotate(**_required_annotations(kind))
         .values("user_id", "email", "in_app", "req_email", "req_in_app")
     )
     found = {
@@ -109,7 +120,7 @@ def preferences_save(*, user, choices: dict[str, Channels]) -> list[str]:
         refused = {
             kind: names
             for kind, chosen in choices.items()
-            if (names := refused_channels(chosen, required.get(kind, Channels(False, False))))
+            if (names := refused_channels(chosen, required.get(kind, NONE_REQUIRED)))
         }
         if refused:
             raise RequiredChannelRefused(refused)

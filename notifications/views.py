@@ -77,9 +77,9 @@ def preferences(request):
         else:
             messages.success(
                 request,
-                "Your notification choices have been saved"
+                "Your notification settings have been saved"
                 if changed
-                else "Your notification choices were already as you chose",
+                else "You did not change any notification settings",
             )
             return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form})

@@ -33,7 +33,7 @@ def test_a_caseworker_turns_off_email_for_one_kind_and_it_is_kept(
     with page.expect_navigation():
         page.get_by_role("button", name="Save notification settings").click()
     guard.check()
-    assert page.get_by_text("Your notification choices have been saved").is_visible()
+    assert page.get_by_text("Your notification settings have been saved").is_visible()
     overdue = page.get_by_role("group", name="A task is overdue")
     assert not overdue.get_by_label("By e-mail").is_checked()
     assert overdue.get_by_label("In the service").is_checked()

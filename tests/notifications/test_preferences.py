@@ -148,7 +148,23 @@ def test_the_form_saves_an_unticked_box(client, caseworker):
     assert row.history.get().history_user == caseworker
     page = client.get(reverse(PAGE))
     assert page.context["form"]["task_overdue_email"].value() is False
-    assert "Your notification choices have been saved" in page.content.decode()
+    assert "Your notification settings have been saved" in page.content.decode()
+
+
+def test_saving_without_a_change_says_so(client, caseworker):
+    client.force_login(caseworker)
+    data = form_data(client.get(reverse(PAGE)))
+    response = client.post(reverse(PAGE), data, follow=True)
+    assert "You did not change any notification settings" in response.content.decode()
+    assert not NotificationPreference.objects.exists()
+
+
+def test_a_kind_chosen_in_an_earlier_role_is_still_shown(client, caseworker):
+    choose(caseworker, Kind.ADVICE_REQUESTED, IN_APP_ONLY)
+    client.force_login(caseworker)
+    response = client.get(reverse(PAGE))
+    assert "The council asked for advice" in response.content.decode()
+    assert response.context["form"]["advice_requested_email"].value() is False
 
 
 def test_the_form_refuses_to_untick_a_required_box_and_says_why(client, manager):
