@@ -31,9 +31,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import QUEUE_ROLES, Membership
-from notifications.models import Notice, Notification, NotificationKind
+from notifications.models import NotificationKind
 from notifications.preferences import CHANNEL_FIELDS, channel_annotations, channels_from
-from notifications.services import notification_send_pending
+from notifications.services import Outgoing, notifications_queue
 
 from .models import OPEN_TASK_STATUSES, CaseTask, TaskReassignment, WeeklyDigest
 
@@ -131,7 +131,7 @@ def digest_counts(*, today: date) -> dict[int, DigestCounts]:
 
 def digest_send(*, today: date, now: datetime | None = None) -> int:
     """Queue this week's digests, unless they were queued already this week; returns how many
-    people were sent one (0 when already done). Sent after the commit, like every message."""
+    people were sent one (0 when already done). The tick's sender, which runs next, sends them."""
     week = week_starting(today)
     if WeeklyDigest.objects.filter(week_starting=week).exists():
         return 0
@@ -150,31 +150,24 @@ def digest_send(*, today: date, now: datetime | None = None) -> int:
             .values("pk", "email", *CHANNEL_FIELDS)
         )
         link = reverse("workflows:inbox")
-        emails, notices = [], []
+        events = []
         for person in people:
             channels = channels_from(person)
-            key = digest_key(user_id=person["pk"], today=today)
-            figures = counts[person["pk"]].as_context()
-            told = False
-            if channels.email and person["email"]:
-                told = True
-                emails.append(
-                    Notification(
-                        kind=KIND,
-                        recipient_id=person["pk"],
-                        email=person["email"],
-                        link=link,
-                        key=key,
-                        context=figures,
-                    )
+            emailed = channels.email and bool(person["email"])
+            run.people += emailed or channels.in_app
+            events.append(
+                Outgoing(
+                    kind=KIND,
+                    link=link,
+                    key=digest_key(user_id=person["pk"], today=today),
+                    # No address: the in-app notice only (a digest is not worth escalating).
+                    recipients=[(person["pk"], person["email"])] if emailed else [],
+                    notice_user_ids=[person["pk"]],
+                    context=counts[person["pk"]].as_context(),
+                    channels={person["pk"]: channels},
                 )
-            if channels.in_app:
-                told = True
-                notices.append(Notice(recipient_id=person["pk"], kind=KIND, link=link, key=key))
-            run.people += told
-        Notification.objects.bulk_create(emails, ignore_conflicts=True)
-        Notice.objects.bulk_create(notices, ignore_conflicts=True)
+            )
+        # The tick's sender, which runs next, sends them.
+        notifications_queue(events, send_after_commit=False)
         run.save(update_fields=["people"])
-        if emails:
-            transaction.on_commit(notification_send_pending)
     return run.people
