@@ -131,7 +131,7 @@ def measure() -> None:
     today = timezone.localdate()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    for label in ("first sweep (sends)", "second sweep (nothing due)"):
+    for label in ("first sweep (queues every alert)", "second sweep (nothing due)"):
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             result = alerts_sweep(today=today)
