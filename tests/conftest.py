@@ -9,12 +9,19 @@ from tests import factories
 
 _ACCESS_TABLE = importlib.import_module("agencies.migrations.0003_seed_data_access_rules")
 _CONTINUING_CARE = importlib.import_module("agencies.migrations.0007_continuing_care_access_rules")
+_REQUIREMENTS = importlib.import_module(
+    "notifications.migrations.0009_seed_notification_requirements"
+)
+_REMINDER_RULES = importlib.import_module(
+    "workflows.migrations.0012_reminder_rules_and_task_alerts"
+)
 
 
 @pytest.fixture(autouse=True)
 def access_table(request):
-    """The access table is seeded by a data migration; a transactional test (live server,
-    concurrency) flushes the database afterwards, so put the rows back for every database test."""
+    """The access table, what the council requires of notifications and the reminder rules are
+    seeded by data migrations; a transactional test (live server, concurrency) flushes the
+    database afterwards, so put the rows back for every database test."""
     if request.node.get_closest_marker("django_db") is None and "db" not in request.fixturenames:
         return
     from django.apps import apps
@@ -22,6 +29,10 @@ def access_table(request):
     request.getfixturevalue("transactional_db" if _wants_transaction(request) else "db")
     _ACCESS_TABLE.seed(apps, None)
     _CONTINUING_CARE.seed(apps, None)
+    if not apps.get_model("notifications", "NotificationRequirement").objects.exists():
+        _REQUIREMENTS.seed(apps, None)
+    if not apps.get_model("workflows", "StepAlertRule").objects.exists():
+        _REMINDER_RULES.seed_rules(apps, None)
 
 
 def _wants_transaction(request) -> bool:

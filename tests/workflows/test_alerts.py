@@ -2,8 +2,8 @@
 warnings (`workflows.alerts.alerts_sweep(today=...)`; the clock is never read).
 
 The late case's decision whether to assess (the council's, statutory, held by the caseworker) is
-due on Monday 12 April 2027; its rule reminds 5 working days before, escalates 1 working day
-after and warns the SEN managers 5 working days before (the seeded defaults)."""
+due on Monday 12 April 2027; its rule reminds 5 working days before, warns the SEN managers 5
+working days before and escalates 5 working days after (the seeded defaults)."""
 
 from datetime import date, timedelta
 
@@ -232,12 +232,17 @@ def test_an_agency_with_no_manager_and_no_mailbox_escalates_to_the_councils_sen_
     assert addresses(NotificationKind.TASK_ESCALATED, task) == [cast.manager.email]
 
 
-def test_the_councils_own_late_step_goes_to_its_sen_managers_and_is_reported_missed(cast, decision):
-    result = alerts_sweep(today=date(2027, 4, 13))  # the day after: 1 working day overdue
+def test_the_councils_own_missed_date_goes_to_its_sen_managers_then_is_escalated_a_week_on(
+    cast, decision
+):
+    result = alerts_sweep(today=date(2027, 4, 13))  # the day after the statutory date
 
-    assert (result.escalations, result.missed) == (1, 1)
-    assert addresses(NotificationKind.TASK_ESCALATED) == [cast.manager.email]
+    assert (result.missed, result.escalations) == (1, 0)
     assert addresses(NotificationKind.STATUTORY_MISSED) == [cast.manager.email]
+
+    assert alerts_sweep(today=date(2027, 4, 16)).escalations == 0  # 4 working days overdue
+    assert alerts_sweep(today=date(2027, 4, 19)).escalations == 1  # 5
+    assert addresses(NotificationKind.TASK_ESCALATED) == [cast.manager.email]
 
 
 def test_an_exception_recorded_for_the_date_stops_the_statutory_warnings(cast, late, decision):

@@ -22,13 +22,14 @@ DEFAULT_RULES = [
       ("educational", "health", "psychological", "social_care", "other")),
     # A setting's reply to the consultation (15 days, reg 14 practice).
     (ASSESSMENT + "reply_to_consultation", 3, 2, None),
-    # The council's own statutory decisions: a week's notice, the SEN managers warned a week
-    # ahead, and the team's managers told the next working day if one is missed.
-    *((ASSESSMENT + step, 5, 1, 5) for step in
+    # The council's own statutory decisions: a week's notice, and the SEN managers warned a week
+    # ahead. A missed date is reported to them the next day anyway, so the escalation (to the
+    # same people) is the follow-up a week later.
+    *((ASSESSMENT + step, 5, 5, 5) for step in
       ("decide_to_assess", "decide_to_issue", "issue_draft", "issue_final")),
     (REVIEW + "write_report", 3, 2, 2),
-    (REVIEW + "decide", 3, 1, 3),
-    (REVIEW + "issue_amended_plan", 5, 1, 5),
+    (REVIEW + "decide", 3, 5, 3),
+    (REVIEW + "issue_amended_plan", 5, 5, 5),
 ]
 
 

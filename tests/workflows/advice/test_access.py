@@ -36,6 +36,9 @@ PEOPLE = (
 # route name -> (method, who gets 200 for a GET or 302 for a POST)
 EXPECTED = {
     "workflows:advice:list": ("GET", set(PEOPLE)),
+    # Advice timeliness: a council's SEN managers (the outsider manages another council) and the
+    # partners' advisers, for their own agency; not a caseworker.
+    "workflows:advice:figures": ("GET", set(PEOPLE) - {"caseworker"}),
     "workflows:advice:case": ("GET", COUNCIL),
     "workflows:advice:download": (
         "GET",
