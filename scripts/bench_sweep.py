@@ -34,20 +34,9 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench_audit import pg_admin, step  # scripts/ is on the path when a script runs
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def pg_admin(url: str, sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def step(label: str, started: float) -> float:
-    now = time.perf_counter()
-    print(f"  {label}: {now - started:.1f} s", flush=True)
-    return now
 
 
 def fill(*, open_steps: int, due: int, today) -> None:
