@@ -93,6 +93,13 @@ STATIC_MODELS = frozenset(
         "auth.group_permissions",
         "agencies.dataaccessrule",
         "agencies.signinsession",
+        # The council's settings for notifications and reminders, and the week's digest run:
+        # one of each for the whole service, never a copy per council.
+        "notifications.notificationrequirement",
+        "notifications.historicalnotificationrequirement",
+        "workflows.stepalertrule",
+        "workflows.historicalstepalertrule",
+        "workflows.weeklydigest",
     }
 )
 COUNCIL_MODELS = frozenset(

@@ -62,11 +62,11 @@ def test_a_sweep_that_dies_half_way_loses_nothing_and_sends_nothing_twice(cast, 
     real = alerts.notifications_queue
     calls = []
 
-    def dies_on_the_third_batch(events):
+    def dies_on_the_third_batch(events, **options):
         calls.append(1)
         if len(calls) == 3:
             raise SystemExit("the worker was killed")
-        return real(events)
+        return real(events, **options)
 
     with mock.patch.object(alerts, "notifications_queue", dies_on_the_third_batch):
         with pytest.raises(SystemExit):
